@@ -1,0 +1,30 @@
+// Bundles the extension client, the language server and the CLI to CommonJS
+// (VS Code loads extensions as CommonJS; Langium itself is ESM).
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  outExtension: { '.js': '.cjs' },
+  loader: { '.ts': 'ts' },
+  logLevel: 'warning',
+  // import.meta.url is used to find bundled data files; map it for CommonJS.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
+
+const builds = [
+  { entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'out/client', external: ['vscode'] },
+  { entryPoints: { main: 'server/src/main.ts' }, outdir: 'out/server' },
+  { entryPoints: { qnn: 'server/src/cli/main.ts' }, outdir: 'out/cli', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } },
+];
+
+for (const b of builds) {
+  const opts = { ...common, ...b };
+  if (watch) await (await esbuild.context(opts)).watch();
+  else await esbuild.build(opts);
+}

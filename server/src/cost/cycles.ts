@@ -1,0 +1,19 @@
+/**
+ * Cycles per frame of each engine kind (hardware.md §2). FINN's model: an MVAU spends
+ * NF·SF cycles per output pixel; engines that stream elements spend one cycle per PE
+ * elements. The window generator, width converters and FIFOs are sized never to be
+ * slower than the engine they feed, so they do not appear here.
+ */
+
+export function mvauCycles(mh: number, mw: number, pe: number, simd: number, pixels: number): number {
+  return (mh / pe) * (mw / simd) * pixels;
+}
+
+/** requant, threshold and maxpool consume `elements` per frame, PE per cycle. */
+export function streamingCycles(elements: number, pe: number): number {
+  return Math.ceil(elements / pe);
+}
+
+export function product(dims: readonly number[]): number {
+  return dims.reduce((a, b) => a * b, 1);
+}

@@ -1,0 +1,114 @@
+/**
+ * Engines: one per layer, except that a requant or threshold directly after a conv or
+ * dense layer (its only consumer) is fused into that layer's MVAU (language.md §3).
+ * Also the stream between engines: elements per word on each side, which decides where
+ * a width converter goes (hardware.md §1).
+ */
+import { typeBits } from './qtype.js';
+import type { ActivationLayer, Engine, LayerModel, MvauLayer, Network } from './types.js';
+
+export function isMvau(l: LayerModel): l is MvauLayer {
+  return l.op === 'conv1d' || l.op === 'conv2d' || l.op === 'dense';
+}
+
+export function isActivation(l: LayerModel): l is ActivationLayer {
+  return l.op === 'requant' || l.op === 'threshold';
+}
+
+/**
+ * Elements per input word of a conv's window generator: SIMD when SIMD divides Cin,
+ * else whole pixels (Cin), which the window generator packs into kernel positions.
+ */
+export function windowInElems(simd: number, cin: number): number {
+  return simd <= cin ? simd : cin;
+}
+
+/** Builds the engine chain from the input to the output (layers off that chain are left out). */
+export function buildEngines(net: Network): Engine[] {
+  const chain = liveChain(net);
+  const engines: Engine[] = [];
+  for (let i = 0; i < chain.length; i++) {
+    const l = chain[i];
+    const next = chain[i + 1];
+    if (isMvau(l) && next && isActivation(next)) {
+      // The fused activation runs in the MVAU's PE lanes.
+      next.fusedInto = l.name;
+      next.pe = l.pe;
+      next.foldSource = l.foldSource;
+      engines.push(makeEngine(l, next));
+      i++;
+      continue;
+    }
+    if (isActivation(l)) delete l.fusedInto;
+    engines.push(makeEngine(l));
+  }
+  return engines;
+}
+
+/** Layers from the input to the output, in stream order; all layers when there is no output. */
+export function liveChain(net: Network): LayerModel[] {
+  if (!net.output) return net.layers;
+  const byName = new Map(net.layers.map((l) => [l.name, l]));
+  const rev: LayerModel[] = [];
+  let cur = byName.get(net.output);
+  const seen = new Set<string>();
+  while (cur && !seen.has(cur.name)) {
+    seen.add(cur.name);
+    rev.push(cur);
+    cur = byName.get(cur.input);
+  }
+  return rev.reverse();
+}
+
+function makeEngine(l: LayerModel, act?: ActivationLayer): Engine {
+  const last = act ?? l;
+  const kind = isMvau(l) ? 'mvau' : l.op === 'maxpool' ? 'maxpool' : l.op;
+  let inElems = l.pe;
+  if (isMvau(l)) inElems = l.op === 'dense' ? l.simd : windowInElems(l.simd, l.inShape[l.inShape.length - 1]);
+  return {
+    name: l.name,
+    kind: kind as Engine['kind'],
+    layers: act ? [l.name, act.name] : [l.name],
+    layer: l,
+    activation: act ? act.activation : isActivation(l) ? l.activation : undefined,
+    inShape: l.inShape,
+    inType: l.inType,
+    outShape: last.outShape,
+    outType: last.outType,
+    pe: l.pe,
+    simd: isMvau(l) ? l.simd : l.pe,
+    inElemsPerWord: inElems,
+    outElemsPerWord: l.pe,
+  };
+}
+
+/** A stream between two engines (or the network's ports). */
+export interface StreamLink {
+  from: string;
+  to: string;
+  elemBits: number;
+  producerElems: number;
+  consumerElems: number;
+  /** Elements per frame on this stream. */
+  elements: number;
+  needsConverter: boolean;
+}
+
+export function streamLinks(net: Network): StreamLink[] {
+  const links: StreamLink[] = [];
+  const es = net.engines;
+  for (let i = 0; i + 1 < es.length; i++) {
+    const a = es[i];
+    const b = es[i + 1];
+    links.push({
+      from: a.name,
+      to: b.name,
+      elemBits: typeBits(a.outType),
+      producerElems: a.outElemsPerWord,
+      consumerElems: b.inElemsPerWord,
+      elements: a.outShape.reduce((x, y) => x * y, 1),
+      needsConverter: a.outElemsPerWord !== b.inElemsPerWord,
+    });
+  }
+  return links;
+}

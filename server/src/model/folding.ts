@@ -1,0 +1,76 @@
+/** Legal folds (PE, SIMD) and FINN-style automatic folding. */
+import { mvauCycles, product, streamingCycles } from '../cost/cycles.js';
+
+export function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
+  return out;
+}
+
+/**
+ * SIMD values the window generator can feed for a conv: a divisor of Cin, or a multiple
+ * of Cin that divides K·Cin (whole kernel positions per word). For dense: divisors of MW.
+ */
+export function validSimds(mw: number, cin?: number): number[] {
+  if (cin === undefined) return divisors(mw);
+  return divisors(mw).filter((s) => cin % s === 0 || (s % cin === 0 && mw % s === 0));
+}
+
+export function validPes(mh: number): number[] {
+  return divisors(mh);
+}
+
+/** The `count` legal values closest to `value`, ascending. */
+export function nearest(valid: number[], value: number, count = 3): number[] {
+  return [...valid]
+    .sort((a, b) => Math.abs(a - value) - Math.abs(b - value) || a - b)
+    .slice(0, count)
+    .sort((a, b) => a - b);
+}
+
+export interface AutoFold {
+  pe: number;
+  simd: number;
+  cycles: number;
+  met: boolean;
+}
+
+/**
+ * Like FINN's SetFolding: raise SIMD through its legal values, then PE, until the
+ * engine's cycles per frame are at most `targetCycles`; the cheapest fold that meets it.
+ */
+export function autoFoldMvau(
+  mh: number,
+  mw: number,
+  pixels: number,
+  targetCycles: number,
+  cin?: number,
+): AutoFold {
+  const simds = validSimds(mw, cin);
+  let simd = 1;
+  for (const s of simds) {
+    simd = s;
+    const c = mvauCycles(mh, mw, 1, s, pixels);
+    if (c <= targetCycles) return { pe: 1, simd: s, cycles: c, met: true };
+  }
+  let pe = 1;
+  for (const p of validPes(mh)) {
+    pe = p;
+    const c = mvauCycles(mh, mw, p, simd, pixels);
+    if (c <= targetCycles) return { pe: p, simd, cycles: c, met: true };
+  }
+  return { pe, simd, cycles: mvauCycles(mh, mw, pe, simd, pixels), met: false };
+}
+
+/** requant / threshold / maxpool: raise PE through the divisors of the channel count. */
+export function autoFoldStreaming(shape: number[], targetCycles: number): AutoFold {
+  const channels = shape[shape.length - 1];
+  const elements = product(shape);
+  let pe = 1;
+  for (const p of validPes(channels)) {
+    pe = p;
+    const c = streamingCycles(elements, p);
+    if (c <= targetCycles) return { pe: p, simd: 1, cycles: c, met: true };
+  }
+  return { pe, simd: 1, cycles: streamingCycles(elements, pe), met: false };
+}
