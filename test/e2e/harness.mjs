@@ -72,6 +72,7 @@ export const DEFAULT_SETTINGS = {
   'workbench.editor.enablePreview': false,
   'workbench.colorTheme': 'Default Dark Modern',
   'workbench.localHistory.enabled': false,
+  'workbench.reduceMotion': 'on',
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'chat.commandCenter.enabled': false,
   'extensions.ignoreRecommendations': true,
@@ -543,7 +544,7 @@ export class Workbench {
   async screenshot(label = 'shot') {
     await fsp.mkdir(this.screenshotDir, { recursive: true });
     const file = path.join(this.screenshotDir, `${this.name}-${String(++this.shotCount).padStart(2, '0')}-${slug(label)}.png`);
-    await this.page.screenshot({ path: file, timeout: 30_000 });
+    await this.page.screenshot({ path: file, timeout: 30_000, animations: 'disabled', caret: 'initial' });
     return file;
   }
 
@@ -725,13 +726,21 @@ export class Workbench {
     else await this.page.keyboard.press('Delete');
   }
 
-  /** Save the active editor (Ctrl+S) and wait until its tab is no longer dirty. */
-  async save() {
+  /** Is the active editor's tab marked dirty (unsaved changes)? */
+  async isDirty() {
+    return this.page.locator(SEL.activeTab).first().evaluate((t) => t.classList.contains('dirty'));
+  }
+
+  /**
+   * Save the active editor (Ctrl+S) and wait until its tab is no longer dirty. The tab is first
+   * given up to `dirtyTimeout` ms to show the edits as dirty (it updates asynchronously), so a
+   * save right after typing is not mistaken for an already clean editor.
+   */
+  async save({ dirtyTimeout = 5000, timeout = TIMEOUTS.ui } = {}) {
     await this.focusEditor();
+    await waitUntil(() => this.isDirty(), { timeout: dirtyTimeout, what: 'the tab to show unsaved changes' }).catch(() => {});
     await this.page.keyboard.press('Control+S');
-    await waitUntil(async () => !(await this.page.locator(SEL.activeTab).first().evaluate((t) => t.classList.contains('dirty'))), {
-      what: 'the active tab to be saved (no longer dirty)',
-    });
+    await waitUntil(async () => !(await this.isDirty()), { timeout, what: 'the active tab to be saved (no longer dirty)' });
   }
 
   /** Text of the rendered (visible) lines of the active editor, in order, '\n'-joined. */
@@ -1111,10 +1120,15 @@ export class Workbench {
         await add();
         if (seen.size === before && i > 2) break;
       }
-      await list.evaluate((l) => {
-        const s = l.querySelector('.monaco-scrollable-element');
-        if (s) s.scrollTop = 0;
-      }).catch(() => {});
+      // Scroll back to the top so the widget looks (and selects) as before.
+      for (let i = 0; i < 100 && box; i++) {
+        const rows = await this.suggestionsShown();
+        if (rows.some((r) => r.pos === 1)) break;
+        await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await this.page.mouse.wheel(0, -box.height * 2);
+        await sleep(50);
+      }
+      await this.page.mouse.move(1, box ? box.y + box.height + 200 : 1);
     }
     return [...seen.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
   }
@@ -1196,9 +1210,20 @@ export class Workbench {
     }
     const labels = items.map((i) => i.label);
     if (pick) {
-      const idx = items.findIndex((i) => match(i.label, pick));
-      await this.page.locator(`${SEL.actionWidget} .monaco-list-row.action`).nth(idx).click();
-      await this.waitFor(SEL.actionWidget, { state: 'hidden', what: `the Quick Fix menu to close after choosing "${labels[idx]}"` });
+      // Keyboard, like a user: the menu ignores the pointer until the mouse moves (a
+      // .context-view-pointerBlock covers the window), and arrows skip group headers.
+      const chosen = await waitUntil(
+        async () => {
+          const its = await this.codeActionItems();
+          const f = its.find((i) => i.focused);
+          if (f && match(f.label, pick)) return f.label;
+          await this.page.keyboard.press('ArrowDown');
+          return null;
+        },
+        { timeout: TIMEOUTS.ui, interval: 50, what: `the Quick Fix item ${pick} to be selected` },
+      );
+      await this.page.keyboard.press('Enter');
+      await this.waitFor(SEL.actionWidget, { state: 'hidden', what: `the Quick Fix menu to close after choosing "${chosen}"` });
     }
     return labels;
   }

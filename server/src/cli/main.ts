@@ -1,0 +1,59 @@
+/**
+ * The `qnn` command line: check, estimate (and, as they land, compile, run, sim, build).
+ * Errors are one line on stderr and exit code 1 (2 for usage); never a stack trace.
+ */
+import { parseArgs } from 'node:util';
+import { runCheck } from './check.js';
+import { runEstimate } from './estimate.js';
+import { CliError } from './cli-error.js';
+
+const USAGE = `usage: qnn <command> [options]
+
+commands:
+  check FILE... [--json]        report diagnostics; exit 1 when there is an error
+  estimate FILE [--json]        cycles, frames/s, resources and roofline per layer
+  help                          this text
+
+Run 'qnn <command> --help' for a command's options.`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  check: runCheck,
+  estimate: runEstimate,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    console.log(USAGE);
+    return cmd ? 0 : 2;
+  }
+  if (cmd === '--version') {
+    console.log('qnn 0.1.0');
+    return 0;
+  }
+  const run = COMMANDS[cmd];
+  if (!run) {
+    console.error(`qnn: unknown command '${cmd}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(rest);
+  } catch (e) {
+    if (e instanceof CliError) {
+      console.error(`qnn ${cmd}: ${e.message}`);
+      return e.exitCode;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    console.error(`qnn ${cmd}: internal error: ${msg}\nPlease report this with the .qnn file that caused it.`);
+    return 1;
+  }
+}
+
+export { parseArgs };
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  () => process.exit(1),
+);
