@@ -105,7 +105,11 @@ export class E2EError extends Error {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Poll fn() until it returns a truthy value; throws E2EError(`timed out after Nms waiting for ${what}`). */
+/**
+ * Poll fn() until it returns a truthy value (returned); throws E2EError(`timed out after N ms waiting
+ * for ${what}`). Errors thrown by fn are retried (the last one is reported), except E2EErrors
+ * marked `fatal`, which end the wait at once.
+ */
 export async function waitUntil(fn, { timeout = TIMEOUTS.ui, interval = 100, what = 'a condition' } = {}) {
   const deadline = Date.now() + timeout;
   let lastError;
@@ -115,6 +119,7 @@ export async function waitUntil(fn, { timeout = TIMEOUTS.ui, interval = 100, wha
       last = await fn();
       if (last) return last;
     } catch (e) {
+      if (e?.fatal) throw e;
       lastError = e;
     }
     if (Date.now() > deadline) {
@@ -168,7 +173,7 @@ export function vsixPath() {
   if (!fs.existsSync(p))
     throw new E2EError(
       `extension package ${p} does not exist.`,
-      'Run the suites through `npm run test:e2e` (it runs `npm run package` for suites marked "@qnn-e2e needs-vsix"), or run `npm run package` first.',
+      'Run the suites through `npm run test:e2e` (it runs `npm run package` when a suite has the line `// @qnn-e2e needs-vsix`), or run `npm run package` first.',
     );
   return p;
 }
@@ -299,13 +304,17 @@ export async function writeFiles(dir, files) {
   }
 }
 
-/** Write <userDataDir>/User/settings.json = DEFAULT_SETTINGS + trust + extra settings. */
+/**
+ * Write <userDataDir>/User/settings.json = DEFAULT_SETTINGS + trust mode + extra settings.
+ * trusted: true      → workspace trust disabled: every folder is trusted (default);
+ *          false     → trust enabled, no dialog: the folder opens in Restricted Mode;
+ *          'prompt'  → trust enabled with the startup dialog "Do you trust the authors…?".
+ */
 export async function writeUserSettings(userDataDir, { trusted = true, settings = {} } = {}) {
   const s = { ...DEFAULT_SETTINGS };
-  if (!trusted) {
-    // Restricted Mode: trust feature on; a new folder opens untrusted.
+  if (trusted !== true) {
     s['security.workspace.trust.enabled'] = true;
-    s['security.workspace.trust.startupPrompt'] = 'always';
+    s['security.workspace.trust.startupPrompt'] = trusted === 'prompt' ? 'always' : 'never';
     s['security.workspace.trust.banner'] = 'always';
   }
   Object.assign(s, settings);
@@ -442,6 +451,63 @@ export async function startCodeServer(opts = {}) {
     logTail(n = 40) {
       return log.trimEnd().split('\n').slice(-n).join('\n');
     },
+    /** VS Code's log folder: logs/<session>/exthost1/<publisher.name>/<channel>.log, remoteexthost.log, … */
+    logsDir: path.join(userDataDir, 'logs'),
+    /** [{ file (relative to logsDir), text }] of the log files whose relative path matches `filter`. */
+    readLogs(filter = /./) {
+      const out = [];
+      const walk = (d) => {
+        let es = [];
+        try {
+          es = fs.readdirSync(d, { withFileTypes: true });
+        } catch {
+          return;
+        }
+        for (const e of es) {
+          const p = path.join(d, e.name);
+          if (e.isDirectory()) walk(p);
+          else {
+            const rel = path.relative(server.logsDir, p);
+            if (filter.test(rel)) out.push({ file: rel, text: fs.readFileSync(p, 'utf8') });
+          }
+        }
+      };
+      walk(server.logsDir);
+      return out;
+    },
+    /**
+     * Wait until the extension `id` (publisher.name) is activated in the extension host
+     * (its "ExtensionService#_doActivateExtension <id>" line in remoteexthost.log); fails at once
+     * if the host logs that its activation failed.
+     */
+    async waitForExtensionActivated(id, { timeout = TIMEOUTS.languageServer } = {}) {
+      const esc = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const ok = new RegExp(`_doActivateExtension ${esc}\\b`, 'i');
+      const bad = new RegExp(`Activating extension '?${esc}'? failed.*`, 'i');
+      return waitUntil(
+        () => {
+          const text = server.readLogs(/remoteexthost\.log$/).map((l) => l.text).join('\n');
+          const b = bad.exec(text);
+          if (b) throw Object.assign(new E2EError(`extension ${id} failed to activate: ${b[0]}`), { fatal: true });
+          return ok.test(text);
+        },
+        { timeout, interval: 250, what: `extension ${id} to activate (remoteexthost.log in ${server.logsDir})` },
+      );
+    },
+    /** Errors from the extension host log plus the tail of log files matching `filter` (for failure reports). */
+    diagnostics(filter = /qnn/i, lines = 30) {
+      const parts = [];
+      const host = server.readLogs(/remoteexthost\.log$/).flatMap((l) => l.text.split('\n').filter((x) => /\[error\]|\bfailed\b/i.test(x)));
+      if (host.length) parts.push('--- extension host errors ---', ...host.slice(-lines));
+      for (const l of server.readLogs(filter)) parts.push(`--- ${l.file} (tail) ---`, ...l.text.trimEnd().split('\n').slice(-lines));
+      return parts.join('\n');
+    },
+    /** Merge `settings` into User/settings.json; VS Code picks the change up by itself. */
+    async updateSettings(settings) {
+      const f = path.join(userDataDir, 'User', 'settings.json');
+      const cur = JSON.parse(await fsp.readFile(f, 'utf8'));
+      await fsp.writeFile(f, JSON.stringify({ ...cur, ...settings }, null, 2));
+    },
     async stop({ removeTmp = true } = {}) {
       if (server.stopped) return;
       server.stopped = true;
@@ -456,7 +522,7 @@ export async function startCodeServer(opts = {}) {
   try {
     const url = await waitUntil(
       () => {
-        if (exited) throw new E2EError(`code-server exited early (${exited.code ?? exited.signal})`);
+        if (exited) throw Object.assign(new E2EError(`code-server exited early (${exited.code ?? exited.signal})`), { fatal: true });
         const m = /HTTP server listening on (https?:\/\/[^\s]+)/.exec(log);
         return m && m[1];
       },
@@ -747,7 +813,7 @@ export class Workbench {
   async visibleText() {
     return this.activeEditor().evaluate((ed) =>
       [...ed.querySelectorAll('.view-lines .view-line')]
-        .map((el) => ({ top: parseFloat(el.style.top) || el.getBoundingClientRect().top, text: el.textContent.replace(/\u00a0/g, ' ') }))
+        .map((el) => ({ top: el.getBoundingClientRect().top, text: el.textContent.replace(/\u00a0/g, ' ') }))
         .sort((a, b) => a.top - b.top)
         .map((l) => l.text)
         .join('\n'),
@@ -1254,18 +1320,83 @@ export class Workbench {
     return (await this.statusBarItems()).some((i) => /Restricted Mode/i.test(i.text + i.ariaLabel));
   }
 
-  /** Accept the workspace-trust dialog ("Yes, I trust the authors") if it is shown, and wait for trust. */
+  /** The startup trust dialog ("Do you trust the authors…?"), as a locator. */
+  trustDialog() {
+    return this.page.locator('.monaco-dialog-box').filter({ hasText: 'Do you trust the authors' });
+  }
+
+  /**
+   * Trust the open folder: with the startup dialog ("Yes, I trust the authors") when it is shown,
+   * else through "Workspaces: Manage Workspace Trust" → Trust. Waits until Restricted Mode ends.
+   */
   async trustWorkspace({ timeout = TIMEOUTS.ui } = {}) {
-    const btn = this.page.getByRole('button', { name: /Yes, I trust the authors/i });
-    if (!(await btn.isVisible().catch(() => false))) {
-      await this.runCommand('Workspaces: Manage Workspace Trust');
-      await this.page.getByRole('button', { name: /Trust/ }).first().waitFor({ timeout });
-      const frame = this.page.getByRole('button', { name: /^Trust$/ }).first();
-      await frame.click();
+    if (await this.trustDialog().isVisible().catch(() => false)) {
+      await this.trustDialog().getByRole('button', { name: 'Yes, I trust the authors' }).click({ timeout });
+      await this.trustDialog().waitFor({ state: 'hidden', timeout });
     } else {
-      await btn.click();
+      await this.runCommand('Workspaces: Manage Workspace Trust');
+      const trust = this.page.locator('.workspace-trust-editor').getByRole('button', { name: 'Trust', exact: true });
+      await trust.waitFor({ timeout });
+      await trust.click({ timeout });
     }
-    await waitUntil(async () => !(await this.isRestricted()), { timeout, what: 'the workspace to become trusted' });
+    await waitUntil(async () => !(await this.isRestricted()), { timeout, what: 'the workspace to become trusted (no Restricted Mode)' });
+  }
+
+  /** Leave the startup trust dialog with "No, I don't trust the authors" (stay in Restricted Mode). */
+  async declineTrust({ timeout = TIMEOUTS.ui } = {}) {
+    await this.trustDialog().getByRole('button', { name: "No, I don't trust the authors" }).click({ timeout });
+    await this.trustDialog().waitFor({ state: 'hidden', timeout });
+  }
+
+  // -- inlay hints, code lenses, webviews ------------------------------------------
+
+  /**
+   * Inlay hints rendered in the visible lines of the active editor: [{ line, text }] in order.
+   * Monaco renders them as injected text (spans with generated `dyn-rule-*` classes), so this
+   * groups adjacent such spans; other injected text that uses dynamic rules would show too.
+   */
+  async inlayHints() {
+    return this.activeEditor().evaluate((ed) => {
+      const nums = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].map((n) => ({ top: n.getBoundingClientRect().top, n: Number(n.textContent) }));
+      const lines = [...ed.querySelectorAll('.view-lines .view-line')].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+      const out = [];
+      for (const el of lines) {
+        const top = el.getBoundingClientRect().top;
+        const line = nums.find((n) => Math.abs(n.top - top) < 2)?.n;
+        let cur = null;
+        for (const s of el.querySelectorAll('span > span')) {
+          if (/\bdyn-rule-/.test(s.className)) {
+            cur = cur ?? { line, text: '' };
+            cur.text += s.textContent.replace(/\u00a0/g, ' ');
+          } else if (cur) {
+            if (cur.text.trim()) out.push({ line: cur.line, text: cur.text.trim() });
+            cur = null;
+          }
+        }
+        if (cur && cur.text.trim()) out.push({ line: cur.line, text: cur.text.trim() });
+      }
+      return out;
+    });
+  }
+
+  /** Wait until inlay hints satisfy predicate(hints) (default: any); returns them. */
+  async waitForInlayHints(predicate = (hs) => hs.length > 0, { timeout = TIMEOUTS.languageServer } = {}) {
+    let last = [];
+    return waitUntil(async () => predicate((last = await this.inlayHints())) && last, { timeout, interval: 250, what: 'inlay hints' }).catch((e) => {
+      throw new E2EError(e.message, `inlay hints shown: ${safeJson(last)}`);
+    });
+  }
+
+  /** Code lenses shown in the active editor: [{ text, top }] (e.g. "0 references"). */
+  async codeLenses() {
+    return this.activeEditor()
+      .locator('.codelens-decoration')
+      .evaluateAll((ls) => ls.map((l) => ({ text: (l.textContent || '').trim(), top: l.getBoundingClientRect().top })).sort((a, b) => a.top - b.top));
+  }
+
+  /** The content frame of the active webview (for panels a custom editor or extension opens). */
+  webview() {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   }
 }
 
@@ -1278,9 +1409,11 @@ function match(label, pick) {
 
 /**
  * Start code-server + Chromium with a folder open and return a session:
- * { server, browser, context, page, wb: Workbench, workspaceDir, loadMs, consoleErrors, close() }.
+ * { server, browser, context, page, wb: Workbench, workspaceDir, loadMs, consoleErrors,
+ *   updateSettings(obj), close() }.
  * opts: files ({rel: content}, written to a new temp workspace) or folder (existing);
- * vsix; trusted (default true); settings; name (screenshot prefix); viewport; waitForExplorer.
+ * vsix (installed first); trusted (true | false | 'prompt', see writeUserSettings); settings;
+ * name (screenshot prefix); viewport; extraArgs (code-server flags).
  */
 export async function launchVSCode(opts = {}) {
   const { files, vsix, trusted = true, settings = {}, name = 'e2e', viewport } = opts;
@@ -1300,8 +1433,9 @@ export async function launchVSCode(opts = {}) {
     Object.assign(session, b);
     session.wb = new Workbench(b.page, { name });
     session.loadMs = await openWorkbench(b.page, session.server.url);
-    // With a folder, wait until the workbench has restored editors and the explorer knows the folder.
     await session.wb.waitFor('.part.sidebar, .part.editor', { what: 'the workbench parts' });
+    if (trusted === 'prompt') await session.wb.trustDialog().waitFor({ timeout: TIMEOUTS.ui });
+    session.updateSettings = (s) => session.server.updateSettings(s);
   } catch (e) {
     if (session.page) {
       const shot = await new Workbench(session.page, { name: `${name}-launch-failure` }).screenshot('failure').catch(() => null);
@@ -1327,6 +1461,8 @@ export async function withVSCode(t, opts, fn) {
   } catch (e) {
     const shot = await session.wb.screenshot('FAILURE').catch((err) => `(screenshot failed: ${err.message})`);
     const details = [`screenshot of the failure: ${shot}`, `code-server log: ${session.server.logPath} (kept)`, `--- code-server log tail ---`, session.server.logTail(25)];
+    const more = session.server.diagnostics(opts?.logFilter ?? /qnn/i);
+    if (more) details.push(more);
     if (session.consoleErrors?.length) details.push('--- browser console errors (last 10) ---', ...session.consoleErrors.slice(-10));
     const msg = details.join('\n');
     if (typeof t?.diagnostic === 'function') t.diagnostic(`screenshot of the failure: ${shot}`);

@@ -3,7 +3,7 @@
 //   1. checks Chromium (/usr/bin/chromium, apt package `chromium`);
 //   2. installs code-server 4.100.3 into its cache unless already there
 //      (scripts/install-code-server.sh; cache ${QNN_CODE_SERVER_DIR:-~/.cache/qnn-fpga/code-server-4.100.3});
-//   3. when a selected suite contains the marker "@qnn-e2e needs-vsix", runs `npm run package`
+//   3. when a selected suite has the line `// @qnn-e2e needs-vsix`, runs `npm run package`
 //      if qnn-fpga.vsix is missing or older than out/ (or package.json, src/, grammar/), and
 //      passes its path as QNN_E2E_VSIX;
 //   4. runs test/e2e/*.e2e.mjs with node's built-in test runner, one file at a time, so the
@@ -24,7 +24,8 @@ const forcePackage = args.includes('--package');
 const noPackage = args.includes('--no-package');
 const filters = args.filter((a) => !a.startsWith('--'));
 const VSIX = path.join(REPO_ROOT, 'qnn-fpga.vsix');
-const NEEDS_VSIX = /@qnn-e2e\s+needs-vsix/;
+// A suite that installs the extension says so on a line of its own: `// @qnn-e2e needs-vsix`.
+const NEEDS_VSIX = /^\/\/\s*@qnn-e2e\s+needs-vsix\s*$/m;
 
 function fail(message) {
   console.error(`\n[e2e] ERROR: ${message}\n`);
@@ -99,7 +100,9 @@ if (needsVsix && !noPackage) {
 }
 
 // 5. node:test, one file at a time (the CI machine has 2 cores).
+// Screenshots of earlier runs would be confused with this run's: remove them.
 fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+for (const f of fs.readdirSync(SCREENSHOT_DIR)) if (f.endsWith('.png')) fs.rmSync(path.join(SCREENSHOT_DIR, f), { force: true });
 const testTimeout = Number(process.env.QNN_E2E_TEST_TIMEOUT_MS || 300_000);
 const runTimeout = Number(process.env.QNN_E2E_TIMEOUT_MS || 1_800_000);
 info(`running ${suites.map((f) => path.relative(REPO_ROOT, f)).join(' ')} (screenshots: ${path.relative(REPO_ROOT, SCREENSHOT_DIR)}/)`);

@@ -2,8 +2,12 @@
 //  1. a plain text file: open it with Quick Open, type, save, toggle the Problems panel;
 //  2. the harness's language-feature helpers (Problems entries, hover, completion, quick fix,
 //     token colours) against VS Code's built-in CSS language features, which stand in for the
-//     qnn language server until the extension exists. extension.e2e.mjs will do the same
-//     checks for .qnn files (add "@qnn-e2e needs-vsix" there and pass `vsix: vsixPath()`).
+//     qnn language server until the extension exists;
+//  3. inlay hints and code lenses (built-in TypeScript features);
+//  4. workspace trust: a folder opened untrusted is in Restricted Mode until trusted.
+// extension.e2e.mjs will do the same checks for .qnn files: give that file the line
+// `// @qnn-e2e needs-vsix` (run.mjs then packages the extension) and pass `vsix: vsixPath()`
+// to withVSCode.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -77,11 +81,14 @@ test('harness helpers against a built-in language server (CSS)', { timeout: TEST
     assert.equal(unknown.source, 'css');
     await wb.screenshot('css-problems');
 
-    // Hover over a property name shows its documentation.
+    // Hover over a property name shows its documentation (mouse), and the same with the keyboard.
     const hover = await wb.hover('margin', { charOffset: 2, until: /margin/i });
     t.diagnostic(`hover: ${hover.slice(0, 120).replace(/\n/g, ' | ')}`);
     assert.match(hover, /margin/i);
     await wb.screenshot('css-hover');
+    await wb.closeHover();
+    await wb.gotoLine(3, 4);
+    assert.match(await wb.hoverAtCursor({ until: /margin area/ }), /Shorthand property/);
     await wb.closeHover();
 
     // Completion inside a rule offers property names.
@@ -103,4 +110,53 @@ test('harness helpers against a built-in language server (CSS)', { timeout: TEST
     assert.doesNotMatch(await wb.visibleText(), /colr/);
     await wb.waitForProblems((ps) => !ps.some((p) => p.code === 'unknownProperties'), { what: 'the unknownProperties warning to go away' });
     await wb.screenshot('css-after-quickfix');
+  }));
+
+const TS = `function scale(value: number, factor: number): number {
+  return value * factor;
+}
+export const y = scale(3, 4);
+`;
+
+test('inlay hints and code lenses (built-in TypeScript)', { timeout: TEST_TIMEOUT }, (t) =>
+  withVSCode(
+    t,
+    {
+      files: { 'scale.ts': TS },
+      settings: { 'typescript.inlayHints.parameterNames.enabled': 'all', 'typescript.referencesCodeLens.enabled': true },
+    },
+    async ({ wb, server }) => {
+      await wb.openFile('scale.ts');
+      await server.waitForExtensionActivated('vscode.typescript-language-features');
+      const hints = await wb.waitForInlayHints((hs) => hs.some((h) => h.text === 'factor:'));
+      t.diagnostic(`inlay hints: ${JSON.stringify(hints)}`);
+      assert.deepEqual(
+        hints.map((h) => [h.line, h.text]),
+        [
+          [4, 'value:'],
+          [4, 'factor:'],
+        ],
+      );
+      // Injected text is part of the rendered line (inlay-hint padding is U+200A, a hair space).
+      assert.match(await wb.visibleText(), /scale\(value:\s3, factor:\s4\)/);
+      const lenses = await waitUntil(async () => {
+        const ls = await wb.codeLenses();
+        return ls.some((l) => /reference/.test(l.text)) && ls;
+      }, { timeout: 60_000, what: 'a references code lens' });
+      t.diagnostic(`code lenses: ${lenses.map((l) => l.text).join(' / ')}`);
+      // The insertText path (no auto-closing) edits the document like a paste.
+      await wb.gotoLine(5, 1);
+      await wb.insertText('export const z = scale(y, 2);');
+      await wb.waitForInlayHints((hs) => hs.filter((h) => h.text === 'factor:').length === 2);
+      await wb.screenshot('ts-inlay-hints');
+    },
+  ));
+
+test('workspace trust: an untrusted folder is in Restricted Mode until trusted', { timeout: TEST_TIMEOUT }, (t) =>
+  withVSCode(t, { files: { 'a.txt': 'untrusted\n' }, trusted: 'prompt' }, async ({ wb }) => {
+    await wb.trustDialog().waitFor();
+    assert.equal(await wb.isRestricted(), true);
+    await wb.screenshot('trust-dialog');
+    await wb.trustWorkspace();
+    assert.equal(await wb.isRestricted(), false);
   }));

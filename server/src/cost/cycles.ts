@@ -17,3 +17,17 @@ export function streamingCycles(elements: number, pe: number): number {
 export function product(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
+
+/**
+ * A conv's window generator reads every input word once and writes SF words per output
+ * pixel, one word per cycle on each side, concurrently: it takes whichever is longer. It
+ * only limits the engine when the MVAU behind it is faster (e.g. stride > 1 with NF = 1).
+ */
+export function windowCycles(inElements: number, inElemsPerWord: number, pixels: number, sf: number): number {
+  return Math.max(Math.ceil(inElements / inElemsPerWord), pixels * sf);
+}
+
+/** A width converter passes `elements` per frame, reading and writing one word per cycle. */
+export function converterCycles(elements: number, inElems: number, outElems: number): number {
+  return Math.max(Math.ceil(elements / inElems), Math.ceil(elements / outElems));
+}

@@ -1,0 +1,144 @@
+// qnn_act_stream: the standalone (unfused) activation engine behind qnn_requant and
+// qnn_threshold. One word of PE elements per cycle; element p of the word with channel
+// group cg (cg = 0..CH/PE−1, cycling) is channel cg·PE + p. Activation ROM (ACT_FILE):
+// depth CH/PE, word cg holds the PE entries of channels cg·PE + p, laid out as in the
+// MVAU (requant: {S, M}; threshold: N_THRESH thresholds of T_BITS bits).
+// Latency: an accepted input word is valid at the output 4 cycles later.
+module qnn_act_stream #(
+  parameter int ACT             = 1,   // 1 requant, 2 threshold
+  parameter int PE              = 1,
+  parameter int CH              = 1,
+  parameter int ELEMS_PER_FRAME = 1,
+  parameter int IN_BITS         = 8,
+  parameter int IN_KIND         = 1,   // 0 unsigned, 1 signed
+  parameter int OUT_BITS        = 4,
+  parameter int OUT_KIND        = 0,
+  parameter int MBITS           = 16,
+  parameter int SHIFT_BITS      = 6,
+  parameter int ZERO            = 0,
+  parameter int N_THRESH        = 15,
+  parameter int T_BITS          = 16,
+  parameter     ACT_FILE        = "act.mem"
+) (
+  input  logic                   clk,
+  input  logic                   rst_n,
+  input  logic [PE*IN_BITS-1:0]  s_axis_tdata,
+  input  logic                   s_axis_tvalid,
+  output logic                   s_axis_tready,
+  output logic [PE*OUT_BITS-1:0] m_axis_tdata,
+  output logic                   m_axis_tvalid,
+  input  logic                   m_axis_tready,
+  output logic                   m_axis_tlast
+);
+  localparam int CF    = CH / PE;                 // channel groups
+  localparam int WORDS = ELEMS_PER_FRAME / PE;    // words per frame
+  localparam int CFW   = (CF > 1) ? $clog2(CF) : 1;
+  localparam int FW    = (WORDS > 1) ? $clog2(WORDS) : 1;
+  localparam int XW    = IN_BITS + 1;             // signed width of any input value
+  localparam int PRMW  = (ACT == 1) ? (MBITS + SHIFT_BITS) : (N_THRESH * T_BITS);
+
+  logic en;
+  logic fire;
+  assign s_axis_tready = en;
+  assign fire          = en && s_axis_tvalid;
+
+  // ---------------------------------------------------------------- stage 0: counters
+  logic [CFW-1:0] cg;
+  logic [FW-1:0]  word;
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      cg   <= '0;
+      word <= '0;
+    end else if (fire) begin
+      cg   <= (cg == CFW'(CF - 1)) ? '0 : cg + 1'b1;
+      word <= (word == FW'(WORDS - 1)) ? '0 : word + 1'b1;
+    end
+  end
+
+  // ---------------------------------------------------------------- stage 1: input, ROM
+  (* rom_style = "auto" *) logic [PE*PRMW-1:0] amem [CF];
+  initial $readmemh(ACT_FILE, amem);
+  logic [PE*PRMW-1:0]    prm1;
+  logic [PE*IN_BITS-1:0] x1;
+  logic                  v1, tlast1;
+  always_ff @(posedge clk) begin
+    if (!rst_n) v1 <= 1'b0;
+    else if (en) v1 <= fire;
+  end
+  always_ff @(posedge clk) begin
+    if (en) begin
+      prm1   <= amem[cg];
+      x1     <= s_axis_tdata;
+      tlast1 <= (word == FW'(WORDS - 1));
+    end
+  end
+
+  // ---------------------------------------------------------------- stages 2, 3: lanes
+  logic [PE*OUT_BITS-1:0] pdata;
+  logic                   v2, v3, tlast2, tlast3;
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      v2 <= 1'b0;
+      v3 <= 1'b0;
+    end else if (en) begin
+      v2 <= v1;
+      v3 <= v2;
+    end
+  end
+  always_ff @(posedge clk) begin
+    if (en) begin
+      tlast2 <= tlast1;
+      tlast3 <= tlast2;
+    end
+  end
+
+  for (genvar p = 0; p < PE; p++) begin : g_lane
+    logic signed [XW-1:0] xv;
+    if (IN_KIND == 0) begin : g_uns
+      assign xv = $signed({1'b0, x1[p*IN_BITS +: IN_BITS]});
+    end else begin : g_sgn
+      assign xv = XW'($signed(x1[p*IN_BITS +: IN_BITS]));
+    end
+    qnn_act_lane #(
+      .ACT(ACT), .ACC_BITS(XW), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
+      .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .ZERO(ZERO), .N_THRESH(N_THRESH),
+      .T_BITS(T_BITS)
+    ) u_lane (
+      .clk(clk),
+      .en(en),
+      .x(xv),
+      .prm(prm1[p*PRMW +: PRMW]),
+      .y(pdata[p*OUT_BITS +: OUT_BITS])
+    );
+  end
+
+  // ---------------------------------------------------------------- output register + skid buffer
+  logic                 out_valid, skid_valid;
+  logic [PE*OUT_BITS:0] out_word, skid_word;
+  logic                 take_out, take_skid, drain_skid;
+
+  assign en            = !skid_valid;
+  assign m_axis_tvalid = out_valid;
+  assign m_axis_tdata  = out_word[PE*OUT_BITS-1:0];
+  assign m_axis_tlast  = out_word[PE*OUT_BITS];
+  assign drain_skid    = skid_valid && m_axis_tready;
+  assign take_out      = !skid_valid && v3 && (!out_valid || m_axis_tready);
+  assign take_skid     = !skid_valid && v3 && out_valid && !m_axis_tready;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      out_valid  <= 1'b0;
+      skid_valid <= 1'b0;
+    end else begin
+      if (take_out || drain_skid) out_valid <= 1'b1;
+      else if (m_axis_tready)     out_valid <= 1'b0;
+      if (take_skid)       skid_valid <= 1'b1;
+      else if (drain_skid) skid_valid <= 1'b0;
+    end
+  end
+  always_ff @(posedge clk) begin
+    if (drain_skid)    out_word <= skid_word;
+    else if (take_out) out_word <= {tlast3, pdata};
+    if (take_skid) skid_word <= {tlast3, pdata};
+  end
+endmodule

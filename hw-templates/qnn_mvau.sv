@@ -1,0 +1,363 @@
+// qnn_mvau: matrix–vector–activation unit (FINN's MVAU), PE rows × SIMD columns per cycle.
+//
+// Computes, for every input vector x (MW elements, SF = MW/SIMD words of SIMD elements),
+// acc[r] = Σ_c W[r][c]·x[c] for the MH rows (NF = MH/PE output words of PE elements), then
+// the fused activation (ACT = 1 requant, 2 threshold) or none (ACT = 0: the ACC_BITS
+// two's-complement accumulator is the output element). Arithmetic: language.md §3.
+//
+// Schedule: one step per cycle, step (nf, sf) for nf = 0..NF−1, sf = 0..SF−1 per vector.
+// During the nf = 0 pass the input words are taken from s_axis (and written to the input
+// buffer); the passes nf = 1..NF−1 replay them from the buffer, so the input stream is
+// ready only during the nf = 0 pass. NF·SF cycles per vector with no bubbles when the
+// input is always valid and the output always ready.
+//
+// Pipeline: issue → (ROM read, buffer read) → products + adder tree → accumulate →
+// [activation, 2 stages] → output register / skid buffer. Latency from the handshake
+// of the last input word of a vector's nf-th pass to the corresponding output word
+// being valid: 4 cycles for ACT = 0, 6 cycles with an activation. All stages share one
+// enable (the skid buffer's registered ready), so no combinational path runs from
+// m_axis_tready to s_axis_tready.
+//
+// Weight ROM (WEIGHT_FILE, $readmemh): depth NF·SF, word a = nf·SF + sf holds at
+// [(p·SIMD + s)·W_BITS +: W_BITS] the encoded weight of row nf·PE + p, column sf·SIMD + s.
+// Activation ROM (ACT_FILE): depth NF, word nf holds PE entries for channels nf·PE + p:
+// requant entry p = {S[SHIFT_BITS], M[MBITS]} at [p·(MBITS+SHIFT_BITS) +: MBITS+SHIFT_BITS];
+// threshold entry p = N_THRESH ascending ACC_BITS-bit thresholds, threshold i at
+// [(p·N_THRESH + i)·ACC_BITS +: ACC_BITS]. server/src/rtl/mem.ts writes both.
+module qnn_mvau #(
+  parameter int MW         = 8,   // input vector length
+  parameter int MH         = 4,   // output channels (rows)
+  parameter int PE         = 2,   // rows in parallel; divides MH
+  parameter int SIMD       = 2,   // columns in parallel; divides MW
+  parameter int IN_BITS    = 4,
+  parameter int IN_KIND    = 0,   // 0 unsigned, 1 signed, 2 bipolar (IN_BITS = 1)
+  parameter int W_BITS     = 4,
+  parameter int W_KIND     = 1,   // 0 unsigned, 1 signed, 2 bipolar (W_BITS = 1), 3 pow2
+  parameter int ACC_BITS   = 16,  // signed accumulator, holds every output exactly
+  parameter int PIXELS     = 1,   // input vectors per frame (tlast)
+  parameter int ACT        = 0,   // 0 none, 1 requant, 2 threshold
+  parameter int OUT_BITS   = 4,   // ACT ≠ 0: output element bits
+  parameter int OUT_KIND   = 0,   // ACT ≠ 0: 0 unsigned, 1 signed, 2 bipolar (threshold)
+  parameter int MBITS      = 16,  // requant multiplier bits (unsigned)
+  parameter int SHIFT_BITS = 6,   // requant shift field bits
+  parameter int ZERO       = 0,   // requant zero point
+  parameter int N_THRESH   = 15,  // thresholds per channel
+  parameter     WEIGHT_FILE = "weights.mem",
+  parameter     ACT_FILE    = "act.mem"
+) (
+  input  logic                        clk,
+  input  logic                        rst_n,
+  input  logic [SIMD*IN_BITS-1:0]     s_axis_tdata,
+  input  logic                        s_axis_tvalid,
+  output logic                        s_axis_tready,
+  output logic [PE*((ACT == 0) ? ACC_BITS : OUT_BITS)-1:0] m_axis_tdata,
+  output logic                        m_axis_tvalid,
+  input  logic                        m_axis_tready,
+  output logic                        m_axis_tlast
+);
+  localparam int NF    = MH / PE;
+  localparam int SF    = MW / SIMD;
+  localparam int DEPTH = NF * SF;
+  localparam int OBITS = (ACT == 0) ? ACC_BITS : OUT_BITS;
+  localparam int NFW   = (NF > 1) ? $clog2(NF) : 1;
+  localparam int SFW   = (SF > 1) ? $clog2(SF) : 1;
+  localparam int AW_   = (DEPTH > 1) ? $clog2(DEPTH) : 1;
+  localparam int PXW   = (PIXELS > 1) ? $clog2(PIXELS) : 1;
+  localparam int IW    = SIMD * IN_BITS;
+  localparam int WW    = PE * SIMD * W_BITS;
+
+  // Product variants.
+  localparam int V_MUL = 0, V_POW2 = 1, V_XNOR = 2, V_NEG_A = 3, V_NEG_W = 4;
+  localparam int VARIANT = (W_KIND == 3) ? V_POW2
+                         : (W_KIND == 2) ? ((IN_KIND == 2) ? V_XNOR : V_NEG_A)
+                         : (IN_KIND == 2) ? V_NEG_W : V_MUL;
+  // Signed widths of one activation and one integer weight value.
+  localparam int AVW = (IN_KIND == 0) ? IN_BITS + 1 : (IN_KIND == 2) ? 2 : IN_BITS;
+  localparam int WVW = (W_KIND == 0) ? W_BITS + 1 : W_BITS;
+  // Exact width of one product; capped at ACC_BITS (sums are then exact modulo
+  // 2^ACC_BITS, and the accumulator's final value is exact by construction).
+  localparam int POW2_MAXSH = (W_KIND == 3) ? (1 << (W_BITS - 1)) - 2 : 0;
+  localparam int PNAT = (VARIANT == V_MUL)   ? AVW + WVW
+                      : (VARIANT == V_POW2)  ? AVW + POW2_MAXSH + 1
+                      : (VARIANT == V_XNOR)  ? 2
+                      : (VARIANT == V_NEG_A) ? AVW + 1
+                      :                        WVW + 1;
+  localparam int LEVELS = (SIMD > 1) ? $clog2(SIMD) : 0;
+  localparam int NODES  = 1 << LEVELS;
+  localparam int PRODW  = (PNAT < ACC_BITS) ? PNAT : ACC_BITS;
+  localparam int SUMW   = (PNAT + LEVELS < ACC_BITS) ? PNAT + LEVELS : ACC_BITS;
+
+  // The signed value of one input element.
+  function automatic logic signed [AVW-1:0] act_value(input logic [IN_BITS-1:0] a);
+    if (IN_KIND == 2)      act_value = a[0] ? AVW'(1) : -AVW'(1);
+    else if (IN_KIND == 0) act_value = AVW'($signed({1'b0, a}));
+    else                   act_value = AVW'($signed(a));
+  endfunction
+
+  // ---------------------------------------------------------------- flow control
+  logic en;  // every pipeline stage advances when high (the skid buffer is empty)
+
+  // ---------------------------------------------------------------- issue (stage 0)
+  logic [NFW-1:0] nf;
+  logic [SFW-1:0] sf;
+  logic [AW_-1:0] waddr;
+  logic [PXW-1:0] pix;
+  logic           fire;
+  logic           nf_last, sf_last;
+
+  assign nf_last       = (nf == NFW'(NF - 1));
+  assign sf_last       = (sf == SFW'(SF - 1));
+  assign s_axis_tready = en && (nf == '0);
+  assign fire          = en && ((nf != '0) || s_axis_tvalid);
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      nf    <= '0;
+      sf    <= '0;
+      waddr <= '0;
+      pix   <= '0;
+    end else if (fire) begin
+      waddr <= (waddr == AW_'(DEPTH - 1)) ? '0 : waddr + 1'b1;
+      if (sf_last) begin
+        sf <= '0;
+        if (nf_last) begin
+          nf  <= '0;
+          pix <= (pix == PXW'(PIXELS - 1)) ? '0 : pix + 1'b1;
+        end else begin
+          nf <= nf + 1'b1;
+        end
+      end else begin
+        sf <= sf + 1'b1;
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------- stage 1: ROM, buffer
+  logic           v1, first1, last1, tlast1;
+  logic [WW-1:0]  w1;
+  logic [IW-1:0]  x1;
+
+  (* rom_style = "auto" *) logic [WW-1:0] wmem [DEPTH];
+  initial $readmemh(WEIGHT_FILE, wmem);
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) v1 <= 1'b0;
+    else if (en) v1 <= fire;
+  end
+  always_ff @(posedge clk) begin
+    if (en) begin
+      w1     <= wmem[waddr];
+      first1 <= (sf == '0);
+      last1  <= sf_last;
+      tlast1 <= nf_last && (pix == PXW'(PIXELS - 1));
+    end
+  end
+
+  if (NF > 1) begin : g_inbuf
+    // FINN's input buffer: the nf = 0 pass writes it, the later passes replay it.
+    logic [IW-1:0] ibuf [SF];
+    logic [IW-1:0] ibuf_q, in_q;
+    logic          from_stream;
+    always_ff @(posedge clk) begin
+      if (en) begin
+        if (fire && nf == '0) ibuf[sf] <= s_axis_tdata;
+        ibuf_q      <= ibuf[sf];
+        in_q        <= s_axis_tdata;
+        from_stream <= (nf == '0);
+      end
+    end
+    assign x1 = from_stream ? in_q : ibuf_q;
+  end else begin : g_noinbuf
+    always_ff @(posedge clk) if (en) x1 <= s_axis_tdata;
+  end
+
+  // ---------------------------------------------------------------- stage 2: products, adder tree
+  logic           v2, first2, last2, tlast2;
+  logic [PE*SUMW-1:0] sum2;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) v2 <= 1'b0;
+    else if (en) v2 <= v1;
+  end
+  always_ff @(posedge clk) begin
+    if (en) begin
+      first2 <= first1;
+      last2  <= last1;
+      tlast2 <= tlast1;
+    end
+  end
+
+  for (genvar p = 0; p < PE; p++) begin : g_pe
+    logic signed [PRODW-1:0] prod [SIMD];
+    logic signed [SUMW-1:0]  tree [NODES];
+
+    for (genvar s = 0; s < SIMD; s++) begin : g_simd
+      logic [IN_BITS-1:0] a;
+      logic [W_BITS-1:0]  w;
+      assign a = x1[s*IN_BITS +: IN_BITS];
+      assign w = w1[(p*SIMD + s)*W_BITS +: W_BITS];
+
+      if (VARIANT == V_MUL) begin : g_mul
+        // Integer weight × integer activation: an inferred multiplier.
+        logic signed [WVW-1:0]      wv;
+        logic signed [AVW+WVW-1:0]  m;
+        logic signed [AVW-1:0]      av;
+        assign av = act_value(a);
+        if (W_KIND == 0) begin : g_wuns
+          assign wv = $signed({1'b0, w});
+        end else begin : g_wsgn
+          assign wv = $signed(w);
+        end
+        assign m = (AVW + WVW)'(av) * (AVW + WVW)'(wv);
+        assign prod[s] = PRODW'(m);
+      end else if (VARIANT == V_POW2) begin : g_pow2
+        // pow2 weight: shift the activation by k−1, negate on the sign bit; no multiplier.
+        logic                    wsign;
+        logic [W_BITS-2:0]       k;
+        logic signed [PRODW-1:0] mag;
+        logic signed [AVW-1:0]   av;
+        assign av      = act_value(a);
+        assign wsign   = w[W_BITS-1];
+        assign k       = w[W_BITS-2:0];
+        assign mag     = PRODW'(av) <<< (k - 1'b1);
+        assign prod[s] = (k == '0) ? '0 : (wsign ? -mag : mag);
+      end else if (VARIANT == V_XNOR) begin : g_xnor
+        // Bipolar × bipolar: XNOR; the tree counts matches (row sum = 2·count − SIMD).
+        assign prod[s] = PRODW'({1'b0, ~(a[0] ^ w[0])});
+      end else if (VARIANT == V_NEG_A) begin : g_nega
+        // Bipolar weight × integer activation: ±a.
+        logic signed [AVW-1:0] av;
+        assign av      = act_value(a);
+        assign prod[s] = w[0] ? PRODW'(av) : -PRODW'(av);
+      end else begin : g_negw
+        // Integer weight × bipolar activation: ±w.
+        logic signed [WVW-1:0] wv;
+        if (W_KIND == 0) begin : g_wuns
+          assign wv = $signed({1'b0, w});
+        end else begin : g_wsgn
+          assign wv = $signed(w);
+        end
+        assign prod[s] = a[0] ? PRODW'(wv) : -PRODW'(wv);
+      end
+    end
+
+    // Balanced adder tree over the SIMD products.
+    always_comb begin
+      for (int i = 0; i < NODES; i++) tree[i] = (i < SIMD) ? SUMW'(prod[i % SIMD]) : '0;
+      for (int l = 0; l < LEVELS; l++)
+        for (int i = 0; i < NODES / 2; i++)
+          if (i < (NODES >> (l + 1))) tree[i] = tree[2*i] + tree[2*i+1];
+    end
+
+    always_ff @(posedge clk) if (en) sum2[p*SUMW +: SUMW] <= tree[0];
+  end
+
+  // ---------------------------------------------------------------- stage 3: accumulate
+  logic v3, tlast3;
+  logic [PE*ACC_BITS-1:0] acc;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) v3 <= 1'b0;
+    else if (en) v3 <= v2 && last2;
+  end
+  always_ff @(posedge clk) if (en) tlast3 <= tlast2;
+
+  for (genvar p = 0; p < PE; p++) begin : g_acc
+    logic signed [ACC_BITS-1:0] base, word, nxt;
+    assign base = first2 ? '0 : $signed(acc[p*ACC_BITS +: ACC_BITS]);
+    if (VARIANT == V_XNOR) begin : g_pc
+      assign word = (ACC_BITS'($signed(sum2[p*SUMW +: SUMW])) <<< 1) - ACC_BITS'(SIMD);
+    end else begin : g_sum
+      assign word = ACC_BITS'($signed(sum2[p*SUMW +: SUMW]));
+    end
+    assign nxt = base + word;
+    always_ff @(posedge clk) if (en && v2) acc[p*ACC_BITS +: ACC_BITS] <= nxt;
+  end
+
+  // ---------------------------------------------------------------- activation
+  logic                pv, ptlast;
+  logic [PE*OBITS-1:0] pdata;
+
+  if (ACT == 0) begin : g_noact
+    assign pv     = v3;
+    assign ptlast = tlast3;
+    assign pdata  = acc;
+  end else begin : g_act
+    localparam int PRMW = (ACT == 1) ? (MBITS + SHIFT_BITS) : (N_THRESH * ACC_BITS);
+    (* rom_style = "auto" *) logic [PE*PRMW-1:0] amem [NF];
+    initial $readmemh(ACT_FILE, amem);
+    logic [PE*PRMW-1:0] prm3;
+    logic [NFW-1:0]     nf1, nf2;  // the step's nf, alongside stages 1 and 2
+    always_ff @(posedge clk) begin
+      if (en) begin
+        nf1 <= nf;
+        nf2 <= nf1;
+      end
+    end
+    logic v4, v5, tlast4, tlast5;
+    always_ff @(posedge clk) if (en && v2) prm3 <= amem[nf2];
+    always_ff @(posedge clk) begin
+      if (!rst_n) begin
+        v4 <= 1'b0;
+        v5 <= 1'b0;
+      end else if (en) begin
+        v4 <= v3;
+        v5 <= v4;
+      end
+    end
+    always_ff @(posedge clk) begin
+      if (en) begin
+        tlast4 <= tlast3;
+        tlast5 <= tlast4;
+      end
+    end
+    for (genvar p = 0; p < PE; p++) begin : g_lane
+      qnn_act_lane #(
+        .ACT(ACT), .ACC_BITS(ACC_BITS), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
+        .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .ZERO(ZERO), .N_THRESH(N_THRESH),
+        .T_BITS(ACC_BITS)
+      ) u_lane (
+        .clk(clk),
+        .en(en),
+        .x($signed(acc[p*ACC_BITS +: ACC_BITS])),
+        .prm(prm3[p*PRMW +: PRMW]),
+        .y(pdata[p*OUT_BITS +: OUT_BITS])
+      );
+    end
+    assign pv     = v5;
+    assign ptlast = tlast5;
+  end
+
+  // ---------------------------------------------------------------- output register + skid buffer
+  logic                out_valid, skid_valid;
+  logic [PE*OBITS:0]   out_word, skid_word;
+
+  assign en            = !skid_valid;
+  assign m_axis_tvalid = out_valid;
+  assign m_axis_tdata  = out_word[PE*OBITS-1:0];
+  assign m_axis_tlast  = out_word[PE*OBITS];
+
+  // The skid register catches the one word the pipeline delivers in the cycle the
+  // output stalls; `en` (its emptiness) then holds the pipeline.
+  logic take_out, take_skid, drain_skid;
+  assign drain_skid = skid_valid && m_axis_tready;
+  assign take_out   = !skid_valid && pv && (!out_valid || m_axis_tready);
+  assign take_skid  = !skid_valid && pv && out_valid && !m_axis_tready;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      out_valid  <= 1'b0;
+      skid_valid <= 1'b0;
+    end else begin
+      if (take_out || drain_skid) out_valid <= 1'b1;
+      else if (m_axis_tready)     out_valid <= 1'b0;
+      if (take_skid)       skid_valid <= 1'b1;
+      else if (drain_skid) skid_valid <= 1'b0;
+    end
+  end
+  always_ff @(posedge clk) begin
+    if (drain_skid)    out_word <= skid_word;
+    else if (take_out) out_word <= {ptlast, pdata};
+    if (take_skid) skid_word <= {ptlast, pdata};
+  end
+endmodule

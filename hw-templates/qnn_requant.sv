@@ -1,0 +1,41 @@
+// qnn_requant: standalone requant engine (when not fused into an MVAU), PE lanes.
+//   y = clamp(((x·M_c + 2^(S_c−1)) >>> S_c) + ZERO, min(out), max(out)), language.md §3.
+// Input and output words carry PE elements; channels cycle 0..CH−1 (channels-last).
+// ACT_FILE: depth CH/PE; word cg holds, for p = 0..PE−1, {S[SHIFT_BITS], M[MBITS]} of
+// channel cg·PE + p at [p·(MBITS+SHIFT_BITS) +: MBITS+SHIFT_BITS] (M in the low bits).
+// tlast on the last word of each frame of ELEMS_PER_FRAME elements. Latency 4 cycles.
+module qnn_requant #(
+  parameter int PE              = 1,
+  parameter int CH              = 1,    // channels; PE divides CH
+  parameter int ELEMS_PER_FRAME = 1,    // elements per frame; CH divides it
+  parameter int IN_BITS         = 8,
+  parameter int IN_KIND         = 1,    // 0 unsigned, 1 signed
+  parameter int OUT_BITS        = 4,
+  parameter int OUT_KIND        = 0,    // 0 unsigned, 1 signed
+  parameter int MBITS           = 16,
+  parameter int SHIFT_BITS      = 6,
+  parameter int ZERO            = 0,
+  parameter     ACT_FILE        = "act.mem"
+) (
+  input  logic                   clk,
+  input  logic                   rst_n,
+  input  logic [PE*IN_BITS-1:0]  s_axis_tdata,
+  input  logic                   s_axis_tvalid,
+  output logic                   s_axis_tready,
+  output logic [PE*OUT_BITS-1:0] m_axis_tdata,
+  output logic                   m_axis_tvalid,
+  input  logic                   m_axis_tready,
+  output logic                   m_axis_tlast
+);
+  qnn_act_stream #(
+    .ACT(1), .PE(PE), .CH(CH), .ELEMS_PER_FRAME(ELEMS_PER_FRAME),
+    .IN_BITS(IN_BITS), .IN_KIND(IN_KIND), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
+    .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .ZERO(ZERO), .N_THRESH(1), .T_BITS(1),
+    .ACT_FILE(ACT_FILE)
+  ) u_act (
+    .clk(clk), .rst_n(rst_n),
+    .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),
+    .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready),
+    .m_axis_tlast(m_axis_tlast)
+  );
+endmodule

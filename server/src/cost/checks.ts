@@ -1,0 +1,221 @@
+/**
+ * Diagnostics that come from the estimate (language.md §5):
+ * - QNN050 error, one per resource (LUT, FF, BRAM18, DSP) over the device's capacity, on
+ *   `target`, naming the largest consumers.
+ * - QNN051 warning, `fps >=` not met: on the bottleneck layer's name (where the fix is
+ *   made — its fold), naming its cycles and the cheapest legal fold of it that meets the
+ *   target (or the fastest, when none does).
+ * - QNN043 info, a width converter is inserted: on the consumer layer's name, with the
+ *   converter's widths and cost.
+ * - QNN044 hint, an over-provisioned layer: only for explicit folds; a fold with fewer
+ *   PE·SIMD whose cycles stay within the network's II, with fewer LUTs and no more BRAM or
+ *   DSPs (counting the engine, the converters on both of its streams and its input FIFO).
+ *   The cheapest such fold (fewest LUTs) is offered; on `fold(…)`, data = { pe, simd,
+ *   lutSaved, … } (simd is null for maxpool/requant/threshold, whose fold takes only pe).
+ */
+import { isMvau, streamLinks } from '../model/engines.js';
+import { typeName } from '../model/qtype.js';
+import type { Engine, Network, QnnDiagnostic } from '../model/types.js';
+import { findDevice } from './devices.js';
+import { engineCost, legalFolds, refold } from './engine-cost.js';
+import type { Estimate } from './estimate.js';
+import { addResources, fabricOf, RESOURCE_KEYS, zeroResources, type Fabric, type Family, type ResourceKey, type Resources } from './fabric.js';
+import { converterOf, fifoOf, linkBetween } from './links.js';
+
+export function costDiagnostics(net: Network, est: Estimate): QnnDiagnostic[] {
+  const fab = fabricOf(net.target ? findDevice(net.target.device) : undefined);
+  return [...deviceFit(net, est), ...frameRate(net, est, fab), ...converters(net, est), ...overProvisioned(net, est, fab)];
+}
+
+// ---- formatting ---------------------------------------------------------------------------
+
+/** 12345 → "12,345" (no locale dependence); non-integers keep one decimal. */
+export function fmt(n: number): string {
+  const s = Number.isInteger(n) ? String(n) : n.toFixed(1);
+  const [int, frac] = s.split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return frac ? `${grouped}.${frac}` : grouped;
+}
+
+const LABELS: Record<Family, Record<ResourceKey, string>> = {
+  xilinx: { lut: 'LUTs', ff: 'FFs', bram18: 'BRAM18s', dsp: 'DSPs' },
+  ice40: { lut: 'logic cells (LUT4)', ff: 'flip-flops', bram18: 'EBRs (4 kbit)', dsp: 'SB_MAC16 DSPs' },
+};
+
+function foldText(e: Engine, pe: number, simd: number): string {
+  return isMvau(e.layer) ? `fold(pe=${pe}, simd=${simd})` : `fold(pe=${pe})`;
+}
+
+// ---- QNN050: device fit --------------------------------------------------------------------
+
+function deviceFit(net: Network, est: Estimate): QnnDiagnostic[] {
+  if (!net.target || !est.target.device_known) return [];
+  const out: QnnDiagnostic[] = [];
+  for (const k of RESOURCE_KEYS) {
+    const cap = est.device_capacity[k];
+    const used = est.totals[k];
+    if (cap === null || used <= cap) continue;
+    const consumers = [
+      ...est.layers.filter((l) => l.fused_into === null).map((l) => ({ name: `'${l.name}'`, value: l[k] })),
+      { name: 'width converters', value: est.converters.reduce((s, c) => s + c[k], 0) },
+      { name: 'FIFOs', value: est.fifos.reduce((s, f) => s + f[k], 0) },
+    ]
+      .filter((c) => c.value > 0)
+      .sort((a, b) => b.value - a.value)
+      .slice(0, 3);
+    const label = LABELS[est.target.family][k];
+    const pct = cap > 0 ? `${Math.round((100 * used) / cap)} %` : 'the device has none';
+    out.push({
+      code: 'QNN050',
+      severity: 'error',
+      message:
+        `estimated ${label} ${fmt(used)} exceed ${est.target.device}'s ${fmt(cap)} (${pct})` +
+        (consumers.length ? `: largest ${consumers.map((c) => `${c.name} ${fmt(c.value)}`).join(', ')}` : ''),
+      range: net.target.range,
+      data: { resource: k, estimate: used, capacity: cap, largest: consumers },
+    });
+  }
+  return out;
+}
+
+// ---- local cost of an engine at another fold ----------------------------------------------------
+
+interface FoldOption extends Resources {
+  pe: number;
+  simd: number;
+  cycles: number;
+}
+
+/** The engine at (pe, simd) with what changes with it: its converters and its input FIFO. */
+function evaluateFold(net: Network, i: number, pe: number, simd: number, fab: Fabric, fifoDepth?: number): FoldOption {
+  const e = refold(net.engines[i], pe, simd);
+  const c = engineCost(e, fab);
+  const parts: Resources[] = [c.total];
+  const prev = net.engines[i - 1];
+  const next = net.engines[i + 1];
+  if (prev) {
+    const link = linkBetween(prev, e);
+    parts.push(converterOf(link, fab) ?? zeroResources(), fifoOf(link, fab, fifoDepth));
+  }
+  if (next) parts.push(converterOf(linkBetween(e, next), fab) ?? zeroResources());
+  const r = addResources(...parts);
+  return { pe, simd, cycles: c.cycles, lut: r.lut, ff: r.ff, bram18: r.bram18, dsp: r.dsp };
+}
+
+function fifoDepthOf(est: Estimate, engine: string): number | undefined {
+  const f = est.fifos.find((x) => x.to === engine);
+  return f && f.depth_source === 'analysis' ? f.depth : undefined;
+}
+
+// ---- QNN051: frame rate -------------------------------------------------------------------------
+
+function frameRate(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
+  const t = net.target;
+  if (!t?.fps || !est.bottleneck || est.ii_cycles <= 0 || est.fps >= t.fps) return [];
+  const idx = net.engines.findIndex((e) => e.name === est.bottleneck!.engine);
+  if (idx < 0) return [];
+  const e = net.engines[idx];
+  const targetCycles = Math.floor(t.clockHz / t.fps);
+  const depth = fifoDepthOf(est, e.name);
+  const options = legalFolds(e).map((f) => evaluateFold(net, idx, f.pe, f.simd, fab, depth));
+  const meeting = options.filter((o) => o.cycles <= targetCycles).sort((a, b) => a.lut - b.lut || a.pe * a.simd - b.pe * b.simd || a.pe - b.pe);
+  const fastest = [...options].sort((a, b) => a.cycles - b.cycles || a.lut - b.lut || a.pe - b.pe)[0];
+  const pick = meeting[0] ?? fastest;
+  const met = meeting.length > 0;
+  const name = e.layer.name;
+  let advice: string;
+  if (!pick) advice = '';
+  else if (met) advice = ` ${foldText(e, pick.pe, pick.simd)} would take ${fmt(pick.cycles)} cycles (about ${fmt(pick.lut)} LUTs with its streams).`;
+  else advice = ` No legal fold of '${name}' reaches it (the fastest, ${foldText(e, pick.pe, pick.simd)}, takes ${fmt(pick.cycles)} cycles): raise the clock or lower the target.`;
+  const others = est.layers
+    .filter((l) => l.fused_into === null && l.engine !== e.name && l.cycles > targetCycles)
+    .map((l) => `'${l.name}' (${fmt(l.cycles)})`);
+  const also = others.length ? ` Also over ${fmt(targetCycles)} cycles: ${others.join(', ')}.` : '';
+  return [
+    {
+      code: 'QNN051',
+      severity: 'warning',
+      message:
+        `${fmt(est.fps)} frames/s misses fps >= ${fmt(t.fps)}: the bottleneck '${name}' takes ${fmt(est.bottleneck.cycles)} cycles per frame, ` +
+        `and ${fmt(est.target.clock_mhz)} MHz needs at most ${fmt(targetCycles)}.${advice}${also}`,
+      range: e.layer.ranges.name,
+      data: {
+        fps: est.fps,
+        fpsTarget: t.fps,
+        bottleneck: name,
+        cycles: est.bottleneck.cycles,
+        targetCycles,
+        suggestion: pick ? { pe: pick.pe, simd: isMvau(e.layer) ? pick.simd : null, cycles: pick.cycles, met } : null,
+      },
+    },
+  ];
+}
+
+// ---- QNN043: width converters ----------------------------------------------------------------------
+
+function converters(net: Network, est: Estimate): QnnDiagnostic[] {
+  const out: QnnDiagnostic[] = [];
+  const byName = new Map(net.layers.map((l) => [l.name, l]));
+  const engines = new Map(net.engines.map((e) => [e.name, e]));
+  for (const link of streamLinks(net)) {
+    if (!link.needsConverter) continue;
+    const consumer = byName.get(link.to);
+    const c = est.converters.find((x) => x.from === link.from && x.to === link.to);
+    const producer = engines.get(link.from);
+    if (!consumer || !c || !producer) continue;
+    const t = typeName(producer.outType);
+    out.push({
+      code: 'QNN043',
+      severity: 'info',
+      message:
+        `width converter inserted: '${link.from}' writes ${link.producerElems} × ${t} = ${c.in_bits}-bit words, ` +
+        `'${link.to}' reads ${link.consumerElems} × ${t} = ${c.out_bits}-bit words; it costs about ${fmt(c.lut)} LUTs and ${fmt(c.ff)} FFs` +
+        ` (match '${link.from}' PE to '${link.to}' SIMD to remove it)`,
+      range: consumer.ranges.name,
+      data: { from: link.from, to: link.to, inBits: c.in_bits, outBits: c.out_bits, lut: c.lut, ff: c.ff },
+    });
+  }
+  return out;
+}
+
+// ---- QNN044: over-provisioned folds -------------------------------------------------------------------
+
+function overProvisioned(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
+  const out: QnnDiagnostic[] = [];
+  const ii = est.ii_cycles;
+  if (ii <= 0) return out;
+  net.engines.forEach((e, i) => {
+    const l = e.layer;
+    if (l.foldSource !== 'explicit' || !l.ranges.fold) return;
+    const depth = fifoDepthOf(est, e.name);
+    const cur = evaluateFold(net, i, e.pe, e.simd, fab, depth);
+    const lanes = e.pe * e.simd;
+    const best = legalFolds(e)
+      .filter((f) => f.pe * f.simd < lanes)
+      .map((f) => evaluateFold(net, i, f.pe, f.simd, fab, depth))
+      .filter((o) => o.cycles <= ii && o.lut < cur.lut && o.bram18 <= cur.bram18 && o.dsp <= cur.dsp)
+      .sort((a, b) => a.lut - b.lut || a.pe * a.simd - b.pe * b.simd || a.pe - b.pe)[0];
+    if (!best) return;
+    const lutSaved = cur.lut - best.lut;
+    const text = foldText(e, best.pe, best.simd);
+    const bn = est.bottleneck?.layer ?? '';
+    out.push({
+      code: 'QNN044',
+      severity: 'hint',
+      message:
+        `'${l.name}' is over-provisioned: ${text} keeps the frame rate (${fmt(best.cycles)} cycles per frame, ` +
+        `within the II of ${fmt(ii)} set by '${bn}') and saves about ${fmt(lutSaved)} LUTs`,
+      range: l.ranges.fold,
+      data: {
+        pe: best.pe,
+        simd: isMvau(l) ? best.simd : null,
+        lutSaved,
+        fold: text,
+        cycles: best.cycles,
+        ii,
+        bottleneck: bn,
+      },
+    });
+  });
+  return out;
+}

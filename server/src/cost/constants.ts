@@ -1,0 +1,119 @@
+/**
+ * Every fitted constant of the cost model, in one object.
+ *
+ * These are first-cut values: FINN's published models (FINN-R, Blott et al. 2018) as the
+ * anchor, adjusted by hand for a plain RTL implementation (no HLS control overhead). A
+ * calibration script (hardware.md §4: Yosys `synth_xilinx` / `synth_ice40` sweeps of our
+ * own engines) will replace this object with fitted values; nothing else in `cost/` holds
+ * a tuned number, so a recalibration is a change to this file only.
+ */
+
+export interface CostConstants {
+  /** Memory placement (hardware.md §4). */
+  memory: {
+    /** A memory deeper than this goes to block RAM; shallower to LUTRAM (Xilinx) or logic (iCE40). */
+    lutramMaxDepth: number;
+    /** Entries one Xilinx LUT6 holds as a 1-bit ROM (a ROM64X1). */
+    romDepthPerLut6: number;
+    /** Writable LUTRAM (simple dual port): RAM64M = 4 LUT6 for 64 × 3 bits; RAM32M = 4 LUT6 for 32 × 6 bits. */
+    ram64: { depth: number; width: number; luts: number };
+    ram32: { depth: number; width: number; luts: number };
+    /** Entries one iCE40 LUT4 holds as a 1-bit ROM, and the read-mux overhead factor on top. */
+    romDepthPerLut4: number;
+    lut4RomMuxFactor: number;
+    /** iCE40 has no LUTRAM: a writable memory of at most this many bits becomes registers. */
+    ice40RegisterMemMaxBits: number;
+  };
+  /** Multipliers → DSP blocks (see resources.ts `multiplierUsesDsp`). */
+  dsp: {
+    /** Xilinx: an int × int multiply goes to a DSP48 when both operands have at least this many bits. */
+    xilinxMinOperandBits: number;
+    /** DSP48E1/E2 port widths (one DSP per multiply up to A × B). */
+    xilinxA: number;
+    xilinxB: number;
+    /** iCE40 SB_MAC16: Yosys `synth_ice40 -dsp` maps a multiply when both operands have ≥ 2 bits and the product ≥ 11 bits. */
+    ice40MinOperandBits: number;
+    ice40MinProductBits: number;
+    ice40Width: number;
+  };
+  /** MVAU: LUT ≈ c0 + c1·PE·(mult + addertree + acc + activation) + memories (FINN-R's form). */
+  mvau: {
+    c0: number;
+    c1: number;
+    ffC0: number;
+  };
+  /** Threshold / requant lanes (fused in an MVAU or standalone). */
+  activation: {
+    /** LUTs of a comparator per bit of the compared value (carry-chain compare: 2 bits per LUT6). */
+    compareLutsPerBit: number;
+    standaloneC0: number;
+    standaloneFfC0: number;
+    /** Bits of a stored per-channel shift amount. */
+    shiftBits: number;
+  };
+  window: { c0: number; ffC0: number };
+  pool: { c0: number; ffC0: number };
+  converter: { c0: number; ffC0: number };
+  fifo: {
+    /** Depth used for every inter-engine FIFO until the compiler's FIFO analysis supplies depths. */
+    defaultDepth: number;
+    /** At most this deep: SRL shift registers (SRLC32E, 32 deep per LUT). */
+    srlMaxDepth: number;
+    c0: number;
+    ffC0: number;
+  };
+  /** iCE40 logic cells (LUT4) per Xilinx LUT6 of logic (memories are counted natively). */
+  ice40LutFactor: number;
+  /** Pipeline depths used by the latency model (latency.ts), in cycles. */
+  latency: {
+    /** MVAU: input register + multiply + accumulate + output register. */
+    mvauPipe: number;
+    /** Extra cycles per adder-tree level that the RTL registers (one register every `treeLevelsPerStage` levels). */
+    treeLevelsPerStage: number;
+    /** Fused or standalone activation stage. */
+    activationPipe: number;
+    /** Window generator: buffer read + output register. */
+    windowPipe: number;
+    poolPipe: number;
+    converterPipe: number;
+    /** Cycles through an inter-engine FIFO (registered output). */
+    fifoPipe: number;
+  };
+}
+
+export const COST_CONSTANTS: Readonly<CostConstants> = {
+  memory: {
+    lutramMaxDepth: 128,
+    romDepthPerLut6: 64,
+    ram64: { depth: 64, width: 3, luts: 4 },
+    ram32: { depth: 32, width: 6, luts: 4 },
+    romDepthPerLut4: 16,
+    lut4RomMuxFactor: 1.33,
+    ice40RegisterMemMaxBits: 256,
+  },
+  dsp: {
+    xilinxMinOperandBits: 5,
+    xilinxA: 25,
+    xilinxB: 18,
+    ice40MinOperandBits: 2,
+    ice40MinProductBits: 11,
+    ice40Width: 16,
+  },
+  // FINN-R uses c0 = 300 (HLS control); our RTL control is counters and handshakes.
+  mvau: { c0: 40, c1: 1.1, ffC0: 32 },
+  activation: { compareLutsPerBit: 0.5, standaloneC0: 20, standaloneFfC0: 16, shiftBits: 5 },
+  window: { c0: 40, ffC0: 32 },
+  pool: { c0: 24, ffC0: 16 },
+  converter: { c0: 8, ffC0: 8 },
+  fifo: { defaultDepth: 2, srlMaxDepth: 32, c0: 8, ffC0: 8 },
+  ice40LutFactor: 1.5,
+  latency: {
+    mvauPipe: 3,
+    treeLevelsPerStage: 2,
+    activationPipe: 2,
+    windowPipe: 2,
+    poolPipe: 2,
+    converterPipe: 1,
+    fifoPipe: 1,
+  },
+};

@@ -1,0 +1,256 @@
+/**
+ * The estimate of a network: cycles, frame interval, frames/s, latency, resources per layer
+ * and in total, device capacity and the roofline. Every number a hover, diagnostic, view or
+ * `qnn estimate --json` shows comes from here; `JSON.stringify(estimateNetwork(net))` IS
+ * the CLI's JSON, so the keys are snake_case.
+ *
+ * Attribution: one entry per layer on the live chain. An MVAU's entry carries its whole
+ * engine — window generator (convs) and fused requant/threshold included (`breakdown`
+ * splits it); a fused activation has its own entry with `engine` = the MVAU's name,
+ * `fused_into` set and zero resources, and the MVAU's `fused` lists it. Width converters
+ * and FIFOs between engines are listed on their own (`converters`, `fifos`) and counted in
+ * `totals`.
+ */
+import { streamLinks } from '../model/engines.js';
+import { typeName } from '../model/qtype.js';
+import type { LayerModel, Network, OpKind } from '../model/types.js';
+import { findDevice } from './devices.js';
+import { engineCost, type EngineCost } from './engine-cost.js';
+import { addResources, fabricOf, RESOURCE_KEYS, zeroResources, type Resources } from './fabric.js';
+import { converterStage, engineStage, fifoStage, pipelineLatency, type LatencyStage, type StageTiming } from './latency.js';
+import { converterOf, fifoOf, type ConverterEstimate, type FifoEstimate } from './links.js';
+import type { MemKind } from './memory.js';
+import { computeRoofline, type Roofline } from './roofline.js';
+
+export type { ConverterEstimate, FifoEstimate } from './links.js';
+export type { Roofline, RooflineLayer } from './roofline.js';
+
+export interface ResourceCounts {
+  lut: number;
+  ff: number;
+  bram18: number;
+  dsp: number;
+}
+
+/** Capacities or percentages; null when the device is unknown. */
+export interface ResourceMaybe {
+  lut: number | null;
+  ff: number | null;
+  bram18: number | null;
+  dsp: number | null;
+}
+
+export interface LayerEstimate {
+  name: string;
+  op: OpKind;
+  /** The engine computing this layer (the name of its first layer). */
+  engine: string;
+  /** Layers fused into this one's engine (an MVAU's requant/threshold). */
+  fused: string[];
+  /** Set on a fused activation: the MVAU it is computed in. */
+  fused_into: string | null;
+  fold_source: LayerModel['foldSource'];
+  pe: number;
+  simd: number;
+  /** MVAU: NF = MH/PE, SF = MW/SIMD; streaming layers: NF = channels/PE, SF = 1. */
+  nf: number;
+  sf: number;
+  /** Cycles per frame of the engine (a conv: the slower of MVAU and window generator). */
+  cycles: number;
+  /** The compute's own cycles (NF·SF·pixels or elements/PE) and the window generator's. */
+  compute_cycles: number;
+  window_cycles: number | null;
+  bottleneck: boolean;
+  macs: number;
+  ops: number;
+  acc_bits: number | null;
+  acc_min: number | null;
+  acc_max: number | null;
+  out_type: string;
+  out_shape: number[];
+  lut: number;
+  ff: number;
+  bram18: number;
+  dsp: number;
+  /** Percent of the device per resource (2 decimals), null for an unknown device. */
+  device_pct: ResourceMaybe;
+  /** The entry's resources split by sub-engine ('mvau', 'window', 'maxpool', …). */
+  breakdown: Record<string, ResourceCounts>;
+  /** Weight memory: MH·MW·wbits bits, and where it lives ('logic': hard-wired or LUT4 ROM). */
+  weight_bits: number;
+  weight_mem: MemKind;
+  /** Stream word widths in and out of the engine. */
+  stream_in_bits: number;
+  stream_out_bits: number;
+}
+
+export interface Estimate {
+  network: string;
+  target: {
+    device: string;
+    clock_mhz: number;
+    board: string | null;
+    /** `fps >=` of the target, or null. */
+    fps_target: number | null;
+    device_known: boolean;
+    family: 'xilinx' | 'ice40';
+  };
+  /** Frame interval: the slowest engine's cycles per frame. */
+  ii_cycles: number;
+  fps: number;
+  /** null without an `fps >=` target. */
+  fps_met: boolean | null;
+  latency_cycles: number;
+  latency_us: number;
+  bottleneck: { layer: string; engine: string; cycles: number } | null;
+  macs_per_frame: number;
+  totals: ResourceCounts;
+  device_capacity: ResourceMaybe;
+  device_pct: ResourceMaybe;
+  roofline: Roofline;
+  layers: LayerEstimate[];
+  converters: ConverterEstimate[];
+  fifos: FifoEstimate[];
+  /** The latency schedule, stage by stage (latency.ts). */
+  latency_schedule: StageTiming[];
+}
+
+export interface EstimateOptions {
+  /** FIFO depths by consumer engine name, from the compiler's FIFO analysis; default depth otherwise. */
+  fifoDepths?: Readonly<Record<string, number>>;
+}
+
+const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function pct(r: ResourceCounts, cap: ResourceMaybe): ResourceMaybe {
+  const out: ResourceMaybe = { lut: null, ff: null, bram18: null, dsp: null };
+  for (const k of RESOURCE_KEYS) {
+    const c = cap[k];
+    out[k] = c === null ? null : c > 0 ? round((100 * r[k]) / c, 2) : r[k] > 0 ? 100 : 0;
+  }
+  return out;
+}
+
+export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estimate {
+  const device = net.target ? findDevice(net.target.device) : undefined;
+  const fab = fabricOf(device);
+  const clockHz = net.target && net.target.clockHz > 0 ? net.target.clockHz : 0;
+  const capacity: ResourceMaybe = device
+    ? { lut: device.lut, ff: device.ff, bram18: device.bram18, dsp: device.dsp }
+    : { lut: null, ff: null, bram18: null, dsp: null };
+
+  const costs: EngineCost[] = net.engines.map((e) => engineCost(e, fab));
+  const links = streamLinks(net);
+  const converters: ConverterEstimate[] = [];
+  const fifos: FifoEstimate[] = [];
+  for (const link of links) {
+    const c = converterOf(link, fab);
+    if (c) converters.push(c);
+    fifos.push(fifoOf(link, fab, opts.fifoDepths?.[link.to]));
+  }
+
+  // Frame interval: the slowest engine (converters are never slower than both neighbours,
+  // but they are included so a model error there would show).
+  let ii = 0;
+  let bottleneckIdx = -1;
+  costs.forEach((c, i) => {
+    if (c.cycles > ii) {
+      ii = c.cycles;
+      bottleneckIdx = i;
+    }
+  });
+  for (const c of converters) ii = Math.max(ii, c.cycles);
+  const fps = ii > 0 ? clockHz / ii : 0;
+
+  // Latency: engines, each preceded (after the first) by its converter and FIFO.
+  const stages: LatencyStage[] = [];
+  net.engines.forEach((e, i) => {
+    if (i > 0) {
+      const link = links[i - 1];
+      if (link.needsConverter) stages.push(converterStage(link));
+      stages.push(fifoStage(link));
+    }
+    stages.push(engineStage(e, costs[i]));
+  });
+  const latency = pipelineLatency(stages);
+
+  const byName = new Map(net.layers.map((l) => [l.name, l]));
+  const layers: LayerEstimate[] = [];
+  net.engines.forEach((e, i) => {
+    const c = costs[i];
+    e.layers.forEach((name, j) => {
+      const l = byName.get(name) ?? e.layer;
+      const owner = j === 0;
+      const res: ResourceCounts = owner ? c.total : zeroResources();
+      const mv = owner && 'acc' in l ? l.acc : undefined;
+      layers.push({
+        name,
+        op: l.op,
+        engine: e.name,
+        fused: owner ? e.layers.slice(1) : [],
+        fused_into: owner ? null : e.name,
+        fold_source: owner ? l.foldSource : e.layer.foldSource,
+        pe: e.pe,
+        simd: e.simd,
+        nf: c.nf,
+        sf: c.sf,
+        cycles: c.cycles,
+        compute_cycles: c.computeCycles,
+        window_cycles: c.windowCycles,
+        bottleneck: i === bottleneckIdx,
+        macs: owner ? c.macs : 0,
+        ops: owner ? 2 * c.macs : 0,
+        acc_bits: mv ? mv.bits : null,
+        acc_min: mv ? mv.min : null,
+        acc_max: mv ? mv.max : null,
+        out_type: typeName(l.outType),
+        out_shape: [...l.outShape],
+        ...res,
+        device_pct: pct(res, capacity),
+        breakdown: owner ? c.parts : {},
+        weight_bits: owner ? c.weightBits : 0,
+        weight_mem: owner ? c.weightMem : 'none',
+        stream_in_bits: c.streamInBits,
+        stream_out_bits: c.streamOutBits,
+      });
+    });
+  });
+
+  const totals: Resources = addResources(...costs.map((c) => c.total), ...converters, ...fifos);
+  const roofline = computeRoofline(net, {
+    clockHz,
+    iiCycles: ii,
+    device,
+    fabric: fab,
+    bandwidthGBs: net.target?.bandwidthGBs,
+  });
+  const b = bottleneckIdx >= 0 ? net.engines[bottleneckIdx] : undefined;
+  const fpsTarget = net.target?.fps ?? null;
+  const clockMhz = clockHz / 1e6;
+  return {
+    network: net.name,
+    target: {
+      device: device?.name ?? net.target?.device ?? '',
+      clock_mhz: clockMhz,
+      board: net.target?.board ?? null,
+      fps_target: fpsTarget,
+      device_known: device !== undefined,
+      family: fab.family,
+    },
+    ii_cycles: ii,
+    fps: round(fps, 3),
+    fps_met: fpsTarget === null ? null : fps >= fpsTarget,
+    latency_cycles: latency.cycles,
+    latency_us: clockMhz > 0 ? round(latency.cycles / clockMhz, 4) : 0,
+    bottleneck: b ? { layer: b.layer.name, engine: b.name, cycles: costs[bottleneckIdx].cycles } : null,
+    macs_per_frame: roofline.macs_per_frame,
+    totals: { lut: totals.lut, ff: totals.ff, bram18: totals.bram18, dsp: totals.dsp },
+    device_capacity: capacity,
+    device_pct: pct(totals, capacity),
+    roofline,
+    layers,
+    converters,
+    fifos,
+    latency_schedule: latency.timeline,
+  };
+}

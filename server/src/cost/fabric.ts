@@ -1,0 +1,61 @@
+/**
+ * The target fabric as the resource model sees it (Xilinx LUT6 + RAMB18 + DSP48, or iCE40
+ * LUT4 + 4-kbit EBR + SB_MAC16), and the resource-count record every estimate returns.
+ */
+import type { Device } from './devices.js';
+
+/** Resource families: every Xilinx part in the database (7-series, UltraScale+) counts as 'xilinx'. */
+export type Family = 'xilinx' | 'ice40';
+
+export interface Fabric {
+  family: Family;
+  /** Whether multipliers may go to DSP blocks (false on parts without DSPs, e.g. iCE40 HX8K). */
+  dspAvailable: boolean;
+}
+
+/**
+ * The fabric of a device; an unknown device (or none) is estimated as a Xilinx 7-series
+ * part with DSPs, so a network still gets numbers while its target is misspelt.
+ */
+export function fabricOf(device: Device | undefined): Fabric {
+  if (!device) return { family: 'xilinx', dspAvailable: true };
+  return { family: device.family === 'ice40' ? 'ice40' : 'xilinx', dspAvailable: device.dsp > 0 };
+}
+
+/**
+ * LUT, FF, block RAM and DSP counts. On iCE40: `lut` = LUT4 logic cells, `bram18` = 4-kbit
+ * EBRs (the field keeps its Xilinx name so every view reads one shape), `dsp` = SB_MAC16.
+ */
+export interface Resources {
+  lut: number;
+  ff: number;
+  bram18: number;
+  dsp: number;
+}
+
+export const RESOURCE_KEYS = ['lut', 'ff', 'bram18', 'dsp'] as const;
+export type ResourceKey = (typeof RESOURCE_KEYS)[number];
+
+export function zeroResources(): Resources {
+  return { lut: 0, ff: 0, bram18: 0, dsp: 0 };
+}
+
+export function addResources(...rs: Resources[]): Resources {
+  const out = zeroResources();
+  for (const r of rs) for (const k of RESOURCE_KEYS) out[k] += r[k];
+  return out;
+}
+
+export function scaleResources(r: Resources, n: number): Resources {
+  return { lut: r.lut * n, ff: r.ff * n, bram18: r.bram18 * n, dsp: r.dsp * n };
+}
+
+/** Whole counts: LUT and FF estimates carry fractional factors until the end; blocks are whole already. */
+export function roundResources(r: Resources): Resources {
+  return { lut: Math.round(r.lut), ff: Math.round(r.ff), bram18: Math.ceil(r.bram18), dsp: Math.ceil(r.dsp) };
+}
+
+/** ⌈log2 n⌉ for n ≥ 1 (bits of a counter that counts to n; 0 for n ≤ 1). */
+export function clog2(n: number): number {
+  return n <= 1 ? 0 : Math.ceil(Math.log2(n));
+}

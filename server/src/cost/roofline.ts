@@ -1,0 +1,186 @@
+/**
+ * The roofline of a network (hardware.md §6; attainable = min(peak compute, bandwidth ×
+ * operational intensity)).
+ *
+ * - Ops: 2 per MAC (multiply + add), only MVAUs count (pooling and activations are not MACs).
+ * - The pipelined design moves only its input and output off chip (weights are on chip):
+ *   intensity = ops per frame ÷ (input + output bytes per frame), with bytes = bits / 8 of
+ *   the packed elements (a bipolar element is 1 bit), fractional bytes kept.
+ * - For contrast, each MVAU layer run on its own, layer by layer through DRAM: ops ÷ (its
+ *   input + output + weight bytes). Its output is the engine's (after a fused requant or
+ *   threshold, at the activation's precision), since that is what the layer hands on.
+ * - Ceilings: the bandwidth line (the target's `bandwidth`, else the board default from the
+ *   device database; iCE40 boards have no DDR — frames come through the UART shell — so
+ *   there is no bandwidth line: `bandwidth_gbs` is null and attainable values are
+ *   compute-bound only); the device's peak compute at the network's precision (the
+ *   precision of the MVAU with the most MACs; its LUT and DSP budget as MAC lanes by the
+ *   resource model, × 2 × f_clk; null for an unknown device); the configured design's
+ *   compute (Σ PE·SIMD × 2 × f_clk).
+ * - Points: the design (f_clk / II × ops per frame) and each MVAU layer: at its own
+ *   intensity, its attainable (min of the device peak and bandwidth × intensity), what it
+ *   achieves inside the pipeline (its ops × frames/s) and its engine's peak (2·PE·SIMD·f_clk).
+ */
+import { isMvau } from '../model/engines.js';
+import { typeBits, typeName } from '../model/qtype.js';
+import type { Engine, Network } from '../model/types.js';
+import { product } from './cycles.js';
+import type { Device } from './devices.js';
+import { macOperands } from './engine-cost.js';
+import type { Fabric } from './fabric.js';
+import { peakMacLanes } from './resources.js';
+
+export interface RooflineLayer {
+  name: string;
+  engine: string;
+  ops: number;
+  input_bytes: number;
+  output_bytes: number;
+  weight_bytes: number;
+  /** ops ÷ (input + output + weight bytes): the layer-by-layer intensity. */
+  intensity: number;
+  attainable_ops_s: number | null;
+  achieved_ops_s: number;
+  peak_ops_s: number;
+}
+
+export interface Roofline {
+  macs_per_frame: number;
+  ops_per_frame: number;
+  input_bytes: number;
+  output_bytes: number;
+  offchip_bytes_per_frame: number;
+  /** Operational intensity of the pipelined design, ops per off-chip byte. */
+  intensity: number;
+  bandwidth_gbs: number | null;
+  bandwidth_source: 'target' | 'board' | 'none';
+  ceilings: {
+    bandwidth_bytes_s: number | null;
+    device_peak_ops_s: number | null;
+    device_peak_lanes: number | null;
+    /** The precision the device peak is computed at, e.g. "i4 × u8". */
+    precision: string | null;
+    design_peak_ops_s: number;
+    design_lanes: number;
+  };
+  design: { intensity: number; ops_s: number; attainable_ops_s: number | null };
+  layers: RooflineLayer[];
+  notes: string[];
+}
+
+export interface RooflineInputs {
+  clockHz: number;
+  iiCycles: number;
+  device?: Device;
+  fabric: Fabric;
+  bandwidthGBs?: number;
+}
+
+const bytes = (elements: number, bits: number): number => (elements * bits) / 8;
+const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
+const safeDiv = (a: number, b: number): number => (b > 0 ? a / b : 0);
+
+function minOf(...xs: (number | null)[]): number | null {
+  const v = xs.filter((x): x is number => x !== null);
+  return v.length ? Math.min(...v) : null;
+}
+
+export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
+  const es = net.engines;
+  const f = inp.clockHz;
+  const fps = safeDiv(f, inp.iiCycles);
+  const notes: string[] = [];
+  const mvaus = es.filter((e) => isMvau(e.layer));
+  const macsOf = (e: Engine): number => {
+    const l = e.layer;
+    return isMvau(l) ? l.mh * l.mw * l.pixels : 0;
+  };
+  const macs = mvaus.reduce((s, e) => s + macsOf(e), 0);
+  const ops = 2 * macs;
+  const first = es[0];
+  const last = es[es.length - 1];
+  const inB = first ? bytes(product(first.inShape), typeBits(first.inType)) : 0;
+  const outB = last ? bytes(product(last.outShape), typeBits(last.outType)) : 0;
+  const intensity = safeDiv(ops, inB + outB);
+
+  let bw: number | null = null;
+  let bwSource: Roofline['bandwidth_source'] = 'none';
+  if (inp.bandwidthGBs !== undefined) {
+    bw = inp.bandwidthGBs;
+    bwSource = 'target';
+  } else if (inp.device?.ddrGBs != null) {
+    bw = inp.device.ddrGBs;
+    bwSource = 'board';
+  } else {
+    notes.push(
+      inp.device?.family === 'ice40'
+        ? 'no DDR on iCE40 boards (frames come through the UART shell): no bandwidth ceiling; attainable values are compute-bound only'
+        : 'no bandwidth known: add `bandwidth N GB/s` to the target for a bandwidth ceiling',
+    );
+  }
+  const bwBytes = bw === null ? null : bw * 1e9;
+
+  // Device peak at the precision of the MVAU with the most MACs (the first on ties).
+  let peak: number | null = null;
+  let lanes: number | null = null;
+  let precision: string | null = null;
+  const heaviest = mvaus.reduce<Engine | undefined>((best, e) => (!best || macsOf(e) > macsOf(best) ? e : best), undefined);
+  if (heaviest && isMvau(heaviest.layer)) {
+    precision = `${typeName(heaviest.layer.weights.type)} × ${typeName(heaviest.layer.inType)}`;
+    if (inp.device) {
+      lanes = peakMacLanes(macOperands(heaviest.layer), inp.fabric, { lut: inp.device.lut, dsp: inp.device.dsp });
+      peak = lanes * 2 * f;
+    } else notes.push('unknown device: no device peak compute');
+  }
+  const designLanes = mvaus.reduce((s, e) => s + e.pe * e.simd, 0);
+
+  const layers: RooflineLayer[] = mvaus.map((e) => {
+    const l = e.layer;
+    const w = isMvau(l) ? bytes(l.mh * l.mw, typeBits(l.weights.type)) : 0;
+    const i = bytes(product(e.inShape), typeBits(e.inType));
+    const o = bytes(product(e.outShape), typeBits(e.outType));
+    const lops = 2 * macsOf(e);
+    const li = safeDiv(lops, i + o + w);
+    return {
+      name: l.name,
+      engine: e.name,
+      ops: lops,
+      input_bytes: round(i, 3),
+      output_bytes: round(o, 3),
+      weight_bytes: round(w, 3),
+      intensity: round(li, 4),
+      attainable_ops_s: nullableRound(minOf(peak, bwBytes === null ? null : bwBytes * li)),
+      achieved_ops_s: Math.round(lops * fps),
+      peak_ops_s: Math.round(2 * e.pe * e.simd * f),
+    };
+  });
+
+  return {
+    macs_per_frame: macs,
+    ops_per_frame: ops,
+    input_bytes: round(inB, 3),
+    output_bytes: round(outB, 3),
+    offchip_bytes_per_frame: round(inB + outB, 3),
+    intensity: round(intensity, 4),
+    bandwidth_gbs: bw,
+    bandwidth_source: bwSource,
+    ceilings: {
+      bandwidth_bytes_s: bwBytes,
+      device_peak_ops_s: nullableRound(peak),
+      device_peak_lanes: lanes,
+      precision,
+      design_peak_ops_s: Math.round(designLanes * 2 * f),
+      design_lanes: designLanes,
+    },
+    design: {
+      intensity: round(intensity, 4),
+      ops_s: Math.round(ops * fps),
+      attainable_ops_s: nullableRound(minOf(peak, bwBytes === null ? null : bwBytes * intensity)),
+    },
+    layers,
+    notes,
+  };
+}
+
+function nullableRound(x: number | null): number | null {
+  return x === null ? null : Math.round(x);
+}

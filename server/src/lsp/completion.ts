@@ -1,0 +1,321 @@
+/**
+ * Completion (language.md §6): member keywords, operators after `layer x =`, argument
+ * names per operator (minus those given), types, devices and boards after `target`,
+ * names in scope (producers declared above; consts in expressions), `pad=` values, and
+ * the valid PE/SIMD values of a layer at `fold(` / `pe=` / `simd=` from the model's MW/MH.
+ */
+import type { LangiumDocument } from 'langium';
+import { DefaultCompletionProvider, type CompletionProviderOptions } from 'langium/lsp';
+import {
+  CompletionItemKind,
+  CompletionList,
+  InsertTextFormat,
+  type CompletionItem,
+  type CompletionParams,
+  type MarkupContent,
+} from 'vscode-languageserver';
+import type { QnnServices } from '../language/qnn-lsp-module.js';
+import { OP_ARGS, TEST_ARGS } from '../model/elaborate.js';
+import type { LayerModel, Network, OpKind } from '../model/types.js';
+import { validPes, validSimds } from '../model/folding.js';
+import { mvauCycles, product, streamingCycles } from '../cost/cycles.js';
+import { DEVICES, findDevice } from '../cost/devices.js';
+import { shapeText } from '../model/weights.js';
+import { typeName } from '../model/qtype.js';
+import { formatSI } from '../model/numbers.js';
+import { isMvau } from '../model/engines.js';
+import { analysisOf, layerNamed } from './analysis-access.js';
+import { completionContext, MEMBER_KEYWORDS, type CompletionContextInfo } from './completion-context.js';
+
+const TRIGGER_SUGGEST = { title: 'suggest', command: 'editor.action.triggerSuggest' };
+
+export const OPERATORS: Array<{ op: OpKind; doc: string }> = [
+  { op: 'conv1d', doc: '1-D convolution over [L, C] (window generator + MVAU)' },
+  { op: 'conv2d', doc: '2-D convolution over [H, W, C] (window generator + MVAU)' },
+  { op: 'dense', doc: 'fully connected layer (MVAU); flattens its input' },
+  { op: 'maxpool', doc: 'max over each window; type preserved' },
+  { op: 'requant', doc: 'requantizer: y = clamp(((acc·M + 2^(S−1)) >> S) + zero)' },
+  { op: 'threshold', doc: 'multi-threshold activation: y = Σ [acc ≥ T]' },
+];
+
+const UNSIGNED = Array.from({ length: 16 }, (_, i) => `u${i + 1}`);
+const SIGNED = Array.from({ length: 15 }, (_, i) => `i${i + 2}`);
+
+const MEMBER_SNIPPETS: Record<(typeof MEMBER_KEYWORDS)[number], { snippet: string; doc: string }> = {
+  target: { snippet: 'target ${1:xc7z020} @ ${2:100} MHz', doc: 'the device and clock: target DEVICE @ F MHz[, fps >= N][, board B][, bandwidth X GB/s]' },
+  const: { snippet: 'const ${1:N} = ${2:16}', doc: 'a named constant for expressions' },
+  input: { snippet: 'input ${1:x}: ${2:u8}[${3:784}]', doc: "the network's input: input NAME: TYPE[dims]" },
+  layer: { snippet: 'layer ${1:name} = ', doc: 'a layer: layer NAME = OP(input, args…) [fold(pe=…, simd=…)]' },
+  output: { snippet: 'output ${1:name}', doc: "the network's output" },
+  test: { snippet: 'test "${1:random frames}" { frames=${2:32}, seed=${3:1} }', doc: 'a simulation test: frames, seed, input' },
+};
+
+export class QnnCompletionProvider extends DefaultCompletionProvider {
+  private readonly qnn: QnnServices;
+
+  override readonly completionOptions: CompletionProviderOptions = { triggerCharacters: ['(', ',', '=', ':'] };
+
+  constructor(services: QnnServices) {
+    super(services);
+    this.qnn = services;
+  }
+
+  override async getCompletion(document: LangiumDocument, params: CompletionParams): Promise<CompletionList | undefined> {
+    const text = document.textDocument.getText();
+    const offset = document.textDocument.offsetAt(params.position);
+    const ctx = completionContext(text, offset);
+    const items = this.itemsFor(document, ctx);
+    const range = { start: document.textDocument.positionAt(ctx.replaceStart), end: document.textDocument.positionAt(ctx.replaceEnd) };
+    for (const item of items) {
+      const newText = item.insertText ?? item.label;
+      delete item.insertText;
+      item.textEdit = { range, newText };
+      item.filterText ??= item.label;
+    }
+    return CompletionList.create(items, false);
+  }
+
+  /** The items for a site (without edits); exported through the class for unit tests. */
+  itemsFor(document: LangiumDocument, ctx: CompletionContextInfo): CompletionItem[] {
+    const site = ctx.site;
+    switch (site.kind) {
+      case 'none':
+        return [];
+      case 'network':
+        return [snippet('network', 'network ${1:name} {\n  $0\n}', CompletionItemKind.Keyword, 'a network: network NAME { members }')];
+      case 'member': {
+        const items = MEMBER_KEYWORDS.map((k) => snippet(k, MEMBER_SNIPPETS[k].snippet, CompletionItemKind.Keyword, MEMBER_SNIPPETS[k].doc));
+        if (site.afterLayer) items.unshift(...this.foldItems(document, site.afterLayer.layer));
+        return items;
+      }
+      case 'fold':
+        return this.foldItems(document, site.layer);
+      case 'op':
+        return OPERATORS.map(({ op, doc }) => ({
+          label: op,
+          kind: CompletionItemKind.Function,
+          detail: `${op}(x, ${OP_ARGS[op].required.join(', ')})`,
+          documentation: `${doc}. Required: ${OP_ARGS[op].required.join(', ')}; optional: ${OP_ARGS[op].optional.join(', ') || 'none'}.`,
+          insertText: `${op}($1)`,
+          insertTextFormat: InsertTextFormat.Snippet,
+          command: TRIGGER_SUGGEST,
+        }));
+      case 'producer': {
+        const net = analysisOf(this.qnn, document)?.network;
+        return ctx.declared
+          .filter((d) => (d.kind === 'input' || d.kind === 'layer') && d.name !== site.layer)
+          .reverse()
+          .map((d, i) => {
+            const shape = producerShape(net, d.name);
+            return { label: d.name, kind: CompletionItemKind.Variable, detail: shape ? `${d.kind} · ${shape}` : d.kind, sortText: String(i).padStart(4, '0') };
+          });
+      }
+      case 'argName': {
+        const spec = OP_ARGS[site.op as OpKind];
+        if (!spec) return [];
+        const names = [...spec.required.map((n) => [n, true] as const), ...spec.optional.map((n) => [n, false] as const)];
+        return names
+          .filter(([n]) => !site.given.includes(n))
+          .map(([n, required], i) => ({
+            label: n,
+            kind: CompletionItemKind.Property,
+            detail: required ? `required by ${site.op}` : `optional (${argDefault(site.op, n)})`,
+            insertText: `${n}=`,
+            sortText: `${required ? 0 : 1}${i}`,
+            command: TRIGGER_SUGGEST,
+          }));
+      }
+      case 'argValue':
+        return this.argValueItems(document, ctx, site.op, site.layer, site.arg);
+      case 'sourceArg':
+        return site.afterRandom
+          ? [{ label: 'seed', kind: CompletionItemKind.Property, insertText: 'seed=', detail: 'the seed of the reproducible draw' }]
+          : [
+              snippet('random', 'random, seed=${1:0}', CompletionItemKind.Keyword, 'seeded random values, uniform over the type (reproducible)'),
+              snippet('"file.npy"', '"${1:weights.npy}"', CompletionItemKind.File, 'a .npy file, relative to this .qnn file (PyTorch layout)'),
+              snippet('[…]', '[$1]', CompletionItemKind.Value, 'inline values'),
+            ];
+      case 'foldName':
+        return this.foldNameItems(document, site.layer, site.op, site.given);
+      case 'foldValue':
+        return this.foldValueItems(document, site.layer, site.which, site.other);
+      case 'device':
+        return DEVICES.map((d) => ({
+          label: d.name,
+          kind: CompletionItemKind.EnumMember,
+          detail: `${d.family} · ${d.lut.toLocaleString('en-US')} LUT · ${d.bram18} BRAM18 · ${d.dsp} DSP`,
+          documentation: `Boards: ${d.boards.join(', ')}; build flow: ${d.flow}.`,
+        }));
+      case 'freqUnit':
+        return ['MHz', 'kHz', 'GHz', 'Hz'].map((u, i) => ({ label: u, kind: CompletionItemKind.Unit, sortText: String(i) }));
+      case 'targetOption':
+        return [
+          snippet('fps', 'fps >= ${1:1k}', CompletionItemKind.Keyword, 'the frame rate to meet (unfolded layers are folded to meet it)'),
+          snippet('board', 'board ${1}', CompletionItemKind.Keyword, 'the board (decides the build shell and DDR bandwidth)'),
+          snippet('bandwidth', 'bandwidth ${1:4.2} GB/s', CompletionItemKind.Keyword, 'off-chip bandwidth for the roofline'),
+        ].filter((i) => !site.given.includes(i.label));
+      case 'board':
+        return (findDevice(site.device)?.boards ?? DEVICES.flatMap((d) => d.boards)).map((b) => ({ label: b, kind: CompletionItemKind.EnumMember }));
+      case 'inputType':
+        return typeItems({ unsigned: true, signed: true, bipolar: true });
+      case 'expr':
+        return this.constItems(ctx, site.exclude);
+      case 'testArg':
+        return TEST_ARGS.filter((a) => !site.given.includes(a)).map((a) => ({
+          label: a,
+          kind: CompletionItemKind.Property,
+          insertText: a === 'input' ? 'input=${1:u8}("${2:frames.npy}")' : `${a}=`,
+          insertTextFormat: a === 'input' ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+          detail: a === 'frames' ? 'frames to simulate' : a === 'seed' ? 'seed of the random input frames' : 'input frames from a .npy file',
+        }));
+    }
+  }
+
+  private constItems(ctx: CompletionContextInfo, exclude?: string): CompletionItem[] {
+    return ctx.declared
+      .filter((d) => d.kind === 'const' && d.name !== exclude)
+      .map((d) => ({ label: d.name, kind: CompletionItemKind.Constant, detail: 'const' }));
+  }
+
+  private argValueItems(document: LangiumDocument, ctx: CompletionContextInfo, op: string, layerName: string, arg: string): CompletionItem[] {
+    const consts = this.constItems(ctx);
+    switch (arg) {
+      case 'out':
+        return op === 'threshold' ? typeItems({ unsigned: true, bipolar: true }) : typeItems({ unsigned: true, signed: true });
+      case 'acc': {
+        const layer = layerNamed(analysisOf(this.qnn, document)?.network, layerName);
+        const needed = layer && isMvau(layer) ? layer.acc : undefined;
+        return typeItems({ signed: true }).map((item) => {
+          if (needed && item.label === `i${needed.bits}`) {
+            return { ...item, preselect: true, sortText: '0', detail: `the inferred width: holds ${needed.min} … ${needed.max}` };
+          }
+          return item;
+        });
+      }
+      case 'weights':
+        return [
+          ...typeItems({ unsigned: true, signed: true, bipolar: true }).map((i) => ({ ...i, insertText: `${i.label}($1)`, insertTextFormat: InsertTextFormat.Snippet, command: TRIGGER_SUGGEST })),
+          {
+            label: 'pow2<N>',
+            kind: CompletionItemKind.TypeParameter,
+            detail: 'power-of-two weights: 0 and ±2^e (shift, no multiplier)',
+            insertText: 'pow2<${1:3}>($2)',
+            insertTextFormat: InsertTextFormat.Snippet,
+            command: TRIGGER_SUGGEST,
+          },
+        ];
+      case 'pad':
+        return [
+          { label: 'same', kind: CompletionItemKind.EnumMember, detail: 'output as long as the input (odd kernel, stride 1)' },
+          { label: 'valid', kind: CompletionItemKind.EnumMember, detail: 'no padding (the default)' },
+          ...consts,
+        ];
+      case 'scale':
+        return [...consts, snippet('scales("…")', 'scales("${1:scales.npy}")', CompletionItemKind.Function, 'one scale per output channel from a .npy file [C]')];
+      case 'thresholds':
+        return [
+          snippet('[…]', '[$1]', CompletionItemKind.Value, 'one ascending list shared by all channels (2^B − 1 values), or one list per channel'),
+          snippet('thresholds("…")', 'thresholds("${1:thresholds.npy}")', CompletionItemKind.Function, 'thresholds from a .npy file [C, 2^B − 1] or [1, 2^B − 1]'),
+        ];
+      default:
+        return consts;
+    }
+  }
+
+  /** `fold(pe=…, simd=…)` after a layer, with the valid values as choices. */
+  private foldItems(document: LangiumDocument, layerName: string): CompletionItem[] {
+    const layer = layerNamed(analysisOf(this.qnn, document)?.network, layerName);
+    if (!layer) return [snippet('fold', 'fold(pe=${1:1}${2:, simd=1})', CompletionItemKind.Keyword, 'folding: PE output channels and SIMD inputs per cycle')];
+    const { pes, simds } = foldChoices(layer);
+    const choice = (vs: number[], n: number, cur: number): string => `\${${n}|${[cur, ...vs.filter((v) => v !== cur)].join(',')}|}`;
+    const text = simds ? `fold(pe=${choice(pes, 1, layer.pe)}, simd=${choice(simds, 2, layer.simd)})` : `fold(pe=${choice(pes, 1, layer.pe)})`;
+    return [
+      {
+        label: 'fold',
+        kind: CompletionItemKind.Keyword,
+        detail: simds ? `PE ∈ {${pes.join(', ')}}, SIMD ∈ {${simds.join(', ')}}` : `PE ∈ {${pes.join(', ')}}`,
+        documentation: markdown(`Folding of \`${layer.name}\`: ${simds ? `PE divides MH = ${(layer as { mh: number }).mh}, SIMD divides MW = ${(layer as { mw: number }).mw}` : `PE divides the ${layer.outShape[layer.outShape.length - 1]} channels`}.`),
+        insertText: text,
+        insertTextFormat: InsertTextFormat.Snippet,
+        sortText: '0',
+      },
+    ];
+  }
+
+  private foldNameItems(document: LangiumDocument, layerName: string, op: string, given: string[]): CompletionItem[] {
+    const layer = layerNamed(analysisOf(this.qnn, document)?.network, layerName);
+    const mvau = op === 'conv1d' || op === 'conv2d' || op === 'dense';
+    const choices = layer ? foldChoices(layer) : undefined;
+    const names: Array<['pe' | 'simd', string]> = [['pe', 'output channels computed in parallel']];
+    if (mvau) names.push(['simd', 'input elements each PE consumes per cycle']);
+    return names
+      .filter(([n]) => !given.includes(n))
+      .map(([n, doc]) => {
+        const vs = n === 'pe' ? choices?.pes : choices?.simds;
+        return { label: n, kind: CompletionItemKind.Property, detail: vs ? `valid: ${vs.join(', ')}` : doc, documentation: doc, insertText: `${n}=`, command: TRIGGER_SUGGEST };
+      });
+  }
+
+  private foldValueItems(document: LangiumDocument, layerName: string, which: 'pe' | 'simd', other: Record<string, string>): CompletionItem[] {
+    const layer = layerNamed(analysisOf(this.qnn, document)?.network, layerName);
+    if (!layer) return [];
+    const { pes, simds } = foldChoices(layer);
+    const values = which === 'pe' ? pes : simds;
+    if (!values) return [];
+    const otherPe = other.pe !== undefined ? Number(other.pe) : layer.pe;
+    const otherSimd = other.simd !== undefined ? Number(other.simd) : layer.simd;
+    return values.map((v, i) => {
+      const pe = which === 'pe' ? v : otherPe;
+      const simd = which === 'simd' ? v : otherSimd;
+      const cycles = isMvau(layer)
+        ? layer.mh % pe === 0 && layer.mw % simd === 0
+          ? mvauCycles(layer.mh, layer.mw, pe, simd, layer.pixels)
+          : undefined
+        : streamingCycles(product(layer.inShape), pe);
+      const fold = isMvau(layer) ? (which === 'pe' ? `NF = ${layer.mh / v}` : `SF = ${layer.mw / v}`) : `${layer.outShape[layer.outShape.length - 1] / v} cycles per pixel`;
+      return {
+        label: String(v),
+        kind: CompletionItemKind.Value,
+        detail: `${fold}${cycles !== undefined ? ` · ${formatSI(cycles)} cycles/frame` : ''}${v === (which === 'pe' ? layer.pe : layer.simd) ? ' (current)' : ''}`,
+        sortText: String(i).padStart(4, '0'),
+      };
+    });
+  }
+}
+
+/** Valid PE (and, for an MVAU, SIMD) values of a layer, from the model's MH / MW. */
+export function foldChoices(layer: LayerModel): { pes: number[]; simds?: number[] } {
+  if (isMvau(layer)) {
+    const cin = layer.op === 'dense' ? undefined : layer.inShape[layer.inShape.length - 1];
+    return { pes: validPes(layer.mh), simds: validSimds(layer.mw, cin) };
+  }
+  return { pes: validPes(layer.outShape[layer.outShape.length - 1]) };
+}
+
+/** `u8[1024, 1]`: a producer's output type and shape from the model. */
+function producerShape(net: Network | undefined, name: string): string | undefined {
+  if (net?.input?.name === name) return `${typeName(net.input.type)}${shapeText(net.input.shape)}`;
+  const l = layerNamed(net, name);
+  return l ? `${typeName(l.outType)}${shapeText(l.outShape)}` : undefined;
+}
+
+function argDefault(op: string, arg: string): string {
+  const defaults: Record<string, string> = { stride: op === 'maxpool' ? 'default: kernel' : 'default: 1', pad: 'default: valid', acc: 'default: inferred', zero: 'default: 0', mbits: 'default: 16' };
+  return defaults[arg] ?? 'optional';
+}
+
+function typeItems(which: { unsigned?: boolean; signed?: boolean; bipolar?: boolean }): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  if (which.unsigned) UNSIGNED.forEach((t, i) => items.push({ label: t, kind: CompletionItemKind.TypeParameter, detail: `unsigned, 0 … ${2 ** (i + 1) - 1}`, sortText: `1${String(i).padStart(2, '0')}` }));
+  if (which.signed) SIGNED.forEach((t, i) => items.push({ label: t, kind: CompletionItemKind.TypeParameter, detail: `signed, ${-(2 ** (i + 1))} … ${2 ** (i + 1) - 1}`, sortText: `2${String(i).padStart(2, '0')}` }));
+  if (which.bipolar) items.push({ label: 'bipolar', kind: CompletionItemKind.TypeParameter, detail: '−1 or +1 (1 bit)', sortText: '3' });
+  return items;
+}
+
+function snippet(label: string, text: string, kind: CompletionItemKind, doc: string): CompletionItem {
+  return { label, kind, detail: doc, insertText: text, insertTextFormat: InsertTextFormat.Snippet };
+}
+
+function markdown(value: string): MarkupContent {
+  return { kind: 'markdown', value };
+}
