@@ -3,7 +3,8 @@
  * as an editor would) and talks JSON-RPC to it over the child's stdio.
  *
  * If the bundle is missing or older than a source under server/src, it is rebuilt once
- * with `npm run build` (under a lock, since test files run in parallel workers).
+ * with `npm run build` (under a lock, since test files run in parallel workers);
+ * QNN_TEST_NO_BUILD=1 skips that check.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -82,6 +83,8 @@ function isStale(): boolean {
 
 /** Builds the server bundle when it is missing or stale (once, across parallel workers). */
 export function ensureBuilt(): void {
+  // QNN_TEST_NO_BUILD=1: use the bundle as it is (e.g. right after `npm run build`).
+  if (process.env.QNN_TEST_NO_BUILD && existsSync(SERVER)) return;
   if (!isStale()) return;
   const lock = path.join(ROOT, 'out/.lsp-test-build.lock');
   mkdirSync(path.dirname(lock), { recursive: true });

@@ -16,7 +16,24 @@ export interface Analysis {
   estimate?: Estimate;
 }
 
+/** Code of the diagnostic that reports a bug in the analysis itself (never a user error). */
+export const INTERNAL_ERROR = 'QNN999';
+
 export function analyze(root: NetworkAst, opts: ElaborateOptions = {}): Analysis {
+  try {
+    return analyzeOrThrow(root, opts);
+  } catch (e) {
+    // A bug must not take the editor's diagnostics down: report it where the user sees it.
+    const at = root.$cstNode?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const message = `internal error while analysing this network (${e instanceof Error ? e.message : String(e)}); please report it with this file`;
+    return {
+      network: { name: root.name ?? '', file: opts.file, layers: [], tests: [], engines: [], complete: false },
+      diagnostics: [{ code: INTERNAL_ERROR, severity: 'error', message, range: { start: at.start, end: at.start } }],
+    };
+  }
+}
+
+function analyzeOrThrow(root: NetworkAst, opts: ElaborateOptions): Analysis {
   const { network, diagnostics } = elaborate(root, opts);
   let estimate: Estimate | undefined;
   if (network.target && network.engines.length > 0) {

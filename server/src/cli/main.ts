@@ -2,9 +2,10 @@
  * The `qnn` command line: check, estimate (and, as they land, compile, run, sim, build).
  * Errors are one line on stderr and exit code 1 (2 for usage); never a stack trace.
  */
-import { parseArgs } from 'node:util';
 import { runCheck } from './check.js';
 import { runEstimate } from './estimate.js';
+import { runCompile } from './compile.js';
+import { runRun } from './run.js';
 import { CliError } from './cli-error.js';
 
 const USAGE = `usage: qnn <command> [options]
@@ -12,6 +13,9 @@ const USAGE = `usage: qnn <command> [options]
 commands:
   check FILE... [--json]        report diagnostics; exit 1 when there is an error
   estimate FILE [--json]        cycles, frames/s, resources and roofline per layer
+  compile FILE -o DIR           Verilog: DIR/rtl/ and DIR/report.json
+  run FILE --input x.npy --output y.npy
+                                the bit-exact golden model on frames from a .npy file
   help                          this text
 
 Run 'qnn <command> --help' for a command's options.`;
@@ -21,6 +25,8 @@ type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   check: runCheck,
   estimate: runEstimate,
+  compile: runCompile,
+  run: runRun,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -50,8 +56,6 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-export { parseArgs };
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -19,7 +19,16 @@ import type { Engine, Network, QnnDiagnostic } from '../model/types.js';
 import { findDevice } from './devices.js';
 import { engineCost, legalFolds, refold } from './engine-cost.js';
 import type { Estimate } from './estimate.js';
-import { addResources, fabricOf, RESOURCE_KEYS, zeroResources, type Fabric, type Family, type ResourceKey, type Resources } from './fabric.js';
+import {
+  addResources,
+  fabricOf,
+  RESOURCE_KEYS,
+  zeroResources,
+  type Fabric,
+  type Family,
+  type ResourceKey,
+  type Resources,
+} from './fabric.js';
 import { converterOf, fifoOf, linkBetween } from './links.js';
 
 export function costDiagnostics(net: Network, est: Estimate): QnnDiagnostic[] {
@@ -35,6 +44,11 @@ export function fmt(n: number): string {
   const [int, frac] = s.split('.');
   const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return frac ? `${grouped}.${frac}` : grouped;
+}
+
+/** "1 cycle", "1,024 cycles". */
+function cycles(n: number): string {
+  return `${fmt(n)} cycle${n === 1 ? '' : 's'}`;
 }
 
 const LABELS: Record<Family, Record<ResourceKey, string>> = {
@@ -118,25 +132,29 @@ function frameRate(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
   const targetCycles = Math.floor(t.clockHz / t.fps);
   const depth = fifoDepthOf(est, e.name);
   const options = legalFolds(e).map((f) => evaluateFold(net, idx, f.pe, f.simd, fab, depth));
-  const meeting = options.filter((o) => o.cycles <= targetCycles).sort((a, b) => a.lut - b.lut || a.pe * a.simd - b.pe * b.simd || a.pe - b.pe);
+  const meeting = options
+    .filter((o) => o.cycles <= targetCycles)
+    .sort((a, b) => a.lut - b.lut || a.pe * a.simd - b.pe * b.simd || a.pe - b.pe);
   const fastest = [...options].sort((a, b) => a.cycles - b.cycles || a.lut - b.lut || a.pe - b.pe)[0];
   const pick = meeting[0] ?? fastest;
   const met = meeting.length > 0;
   const name = e.layer.name;
   let advice: string;
   if (!pick) advice = '';
-  else if (met) advice = ` ${foldText(e, pick.pe, pick.simd)} would take ${fmt(pick.cycles)} cycles (about ${fmt(pick.lut)} LUTs with its streams).`;
-  else advice = ` No legal fold of '${name}' reaches it (the fastest, ${foldText(e, pick.pe, pick.simd)}, takes ${fmt(pick.cycles)} cycles): raise the clock or lower the target.`;
+  else if (met)
+    advice = ` ${foldText(e, pick.pe, pick.simd)} would take ${cycles(pick.cycles)} (about ${fmt(pick.lut)} ${LABELS[est.target.family].lut} with its streams).`;
+  else
+    advice = ` No legal fold of '${name}' reaches it (the fastest, ${foldText(e, pick.pe, pick.simd)}, takes ${cycles(pick.cycles)}): raise the clock or lower the target.`;
   const others = est.layers
     .filter((l) => l.fused_into === null && l.engine !== e.name && l.cycles > targetCycles)
     .map((l) => `'${l.name}' (${fmt(l.cycles)})`);
-  const also = others.length ? ` Also over ${fmt(targetCycles)} cycles: ${others.join(', ')}.` : '';
+  const also = others.length ? ` Also over ${cycles(targetCycles)}: ${others.join(', ')}.` : '';
   return [
     {
       code: 'QNN051',
       severity: 'warning',
       message:
-        `${fmt(est.fps)} frames/s misses fps >= ${fmt(t.fps)}: the bottleneck '${name}' takes ${fmt(est.bottleneck.cycles)} cycles per frame, ` +
+        `${fmt(est.fps)} frames/s misses fps >= ${fmt(t.fps)}: the bottleneck '${name}' takes ${cycles(est.bottleneck.cycles)} per frame, ` +
         `and ${fmt(est.target.clock_mhz)} MHz needs at most ${fmt(targetCycles)}.${advice}${also}`,
       range: e.layer.ranges.name,
       data: {
@@ -169,8 +187,8 @@ function converters(net: Network, est: Estimate): QnnDiagnostic[] {
       severity: 'info',
       message:
         `width converter inserted: '${link.from}' writes ${link.producerElems} × ${t} = ${c.in_bits}-bit words, ` +
-        `'${link.to}' reads ${link.consumerElems} × ${t} = ${c.out_bits}-bit words; it costs about ${fmt(c.lut)} LUTs and ${fmt(c.ff)} FFs` +
-        ` (match '${link.from}' PE to '${link.to}' SIMD to remove it)`,
+        `'${link.to}' reads ${link.consumerElems} × ${t} = ${c.out_bits}-bit words; it costs about ${fmt(c.lut)} ${LABELS[est.target.family].lut} and ${fmt(c.ff)} ${LABELS[est.target.family].ff}` +
+        ` (none is needed when '${link.from}' writes as many elements per word as '${link.to}' reads)`,
       range: consumer.ranges.name,
       data: { from: link.from, to: link.to, inBits: c.in_bits, outBits: c.out_bits, lut: c.lut, ff: c.ff },
     });
@@ -203,8 +221,8 @@ function overProvisioned(net: Network, est: Estimate, fab: Fabric): QnnDiagnosti
       code: 'QNN044',
       severity: 'hint',
       message:
-        `'${l.name}' is over-provisioned: ${text} keeps the frame rate (${fmt(best.cycles)} cycles per frame, ` +
-        `within the II of ${fmt(ii)} set by '${bn}') and saves about ${fmt(lutSaved)} LUTs`,
+        `'${l.name}' is over-provisioned: ${text} keeps the frame rate (${cycles(best.cycles)} per frame, ` +
+        `within the II of ${fmt(ii)} set by '${bn}') and saves about ${fmt(lutSaved)} ${LABELS[est.target.family].lut}`,
       range: l.ranges.fold,
       data: {
         pe: best.pe,

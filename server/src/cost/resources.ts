@@ -71,12 +71,23 @@ export function lutMultiplierLuts(aBits: number, bBits: number): number {
   return (2 * Math.ceil(s / 6) - 1) * s;
 }
 
-/** One multiply lane: its LUT6 logic (before c1), FFs, DSPs and the product width it feeds the adder tree. */
+/**
+ * One multiply lane: its LUT6 logic (before c1), FFs and DSPs, and what it feeds the adder
+ * tree: `group` lanes are merged into one `productBits`-wide value before the tree (3 for
+ * XNOR-popcount: one LUT6 takes 3 weight/input pairs and yields their 2-bit count, in 2
+ * LUTs via its two outputs; 1 otherwise). `lut` and `ff` are per lane.
+ */
 export interface LaneCost {
   lut: number;
   ff: number;
   dsp: number;
   productBits: number;
+  group: number;
+}
+
+/** Values entering the adder tree of a PE with `simd` lanes. */
+export function treeInputs(lane: LaneCost, simd: number): number {
+  return Math.ceil(simd / lane.group);
 }
 
 /** Magnitude bits of a weight value (pow2<N>: its largest shift + 1). */
@@ -88,27 +99,27 @@ function weightMagnitudeBits(op: MacOperands): number {
 export function macLane(op: MacOperands, fab: Fabric): LaneCost {
   const a = op.inputBits;
   // Binarized (FINN's BNN case): XNOR, then a popcount; 2·popcount − MW is folded into the thresholds.
-  if (op.weightKind === 'bipolar' && op.inputBipolar) return { lut: 1, ff: 1, dsp: 0, productBits: 1 };
+  if (op.weightKind === 'bipolar' && op.inputBipolar) return { lut: 2 / 3, ff: 2 / 3, dsp: 0, productBits: 2, group: 3 };
   // ±a: a conditional negation (XOR + carry-in of the adder tree).
-  if (op.weightKind === 'bipolar') return { lut: a, ff: a + 1, dsp: 0, productBits: a + 1 };
+  if (op.weightKind === 'bipolar') return { lut: a, ff: a + 1, dsp: 0, productBits: a + 1, group: 1 };
   // ±w for a bipolar input: the decoded weight, conditionally negated.
   if (op.inputBipolar) {
     const m = weightMagnitudeBits(op);
-    return { lut: m, ff: m + 1, dsp: 0, productBits: m + 1 };
+    return { lut: m, ff: m + 1, dsp: 0, productBits: m + 1, group: 1 };
   }
   if (op.weightKind === 'pow2') {
     // pow2<N>: a << (k−1) for k in 0…r (0 = zero weight), then the sign: an (r+1):1 mux per
     // output bit plus a conditional negation.
     const r = 2 ** (op.weightBits - 1) - 1;
     const pbits = a + r; // a shifted by up to r−1, plus a sign bit
-    return { lut: pbits * (muxLuts(r + 1) + 1), ff: pbits, dsp: 0, productBits: pbits };
+    return { lut: pbits * (muxLuts(r + 1) + 1), ff: pbits, dsp: 0, productBits: pbits, group: 1 };
   }
   const pbits = op.weightBits + a;
   if (multiplierUsesDsp(op.weightBits, a, fab)) {
     // The DSP registers its own operands and product.
-    return { lut: 0, ff: 0, dsp: dspsPerMultiplier(op.weightBits, a, fab), productBits: pbits };
+    return { lut: 0, ff: 0, dsp: dspsPerMultiplier(op.weightBits, a, fab), productBits: pbits, group: 1 };
   }
-  return { lut: lutMultiplierLuts(op.weightBits, a), ff: pbits, dsp: 0, productBits: pbits };
+  return { lut: lutMultiplierLuts(op.weightBits, a), ff: pbits, dsp: 0, productBits: pbits, group: 1 };
 }
 
 /** LUT6 of a binary adder tree summing n values of `bits` bits (one LUT per result bit, carry chain). */
@@ -163,7 +174,13 @@ export interface ActivationLane {
 }
 
 /** One PE lane of a threshold or requant stage on an `inBits` value, producing `outBits`. */
-export function activationLane(a: ActivationCostParams, inBits: number, outBits: number, channelsPerLane: number, fab: Fabric): ActivationLane {
+export function activationLane(
+  a: ActivationCostParams,
+  inBits: number,
+  outBits: number,
+  channelsPerLane: number,
+  fab: Fabric,
+): ActivationLane {
   const cmp = Math.ceil(inBits * C.activation.compareLutsPerBit);
   if (a.kind === 'threshold') {
     // Comparators against the thresholds, and the count of those passed (thermometer → binary).
@@ -217,7 +234,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const sf = p.mw / p.simd;
   const lane = macLane(p.operands, fab);
   const act = p.activation ? activationLane(p.activation, p.accBits, p.outBits, nf, fab) : undefined;
-  const perPe = p.simd * lane.lut + adderTreeLuts(p.simd, lane.productBits) + p.accBits + (act?.lut ?? 0);
+  const perPe = p.simd * lane.lut + adderTreeLuts(treeInputs(lane, p.simd), lane.productBits) + p.accBits + (act?.lut ?? 0);
   const counters = clog2(nf) + clog2(sf);
   const logic = C.mvau.c0 + counters + C.mvau.c1 * p.pe * perPe;
   const weightMem = romCost(nf * sf, p.simd * p.operands.weightBits, fab);
@@ -262,7 +279,12 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const buffer = ramCost(Math.ceil(elements / p.inElems), p.inElems * p.bits, fab);
   const counters = 3 * clog2(buffer.depth + 1);
   const outBits = p.outElems * p.bits; // output word: mux, zero padding and register
-  const core: Resources = { lut: (C.window.c0 + counters + outBits) * familyFactor(fab), ff: C.window.ffC0 + counters + outBits, bram18: 0, dsp: 0 };
+  const core: Resources = {
+    lut: (C.window.c0 + counters + outBits) * familyFactor(fab),
+    ff: C.window.ffC0 + counters + outBits,
+    bram18: 0,
+    dsp: 0,
+  };
   return { total: addResources(core, buffer), buffer };
 }
 
@@ -286,7 +308,13 @@ export interface PoolCostParams {
 export function poolResources(p: PoolCostParams, fab: Fabric): { total: Resources; buffer: MemCost } {
   const k = p.kernel;
   const elements =
-    p.stride >= k ? (p.dims === 2 ? p.outRowWidth * p.channels : p.channels) : p.dims === 2 ? (k - 1) * p.rowWidth * p.channels : (k - 1) * p.channels;
+    p.stride >= k
+      ? p.dims === 2
+        ? p.outRowWidth * p.channels
+        : p.channels
+      : p.dims === 2
+        ? (k - 1) * p.rowWidth * p.channels
+        : (k - 1) * p.channels;
   const buffer = ramCost(Math.ceil(elements / p.pe), p.pe * p.bits, fab);
   const cmp = p.bipolar ? 1 : Math.ceil(p.bits * C.activation.compareLutsPerBit) + p.bits; // compare + select (bipolar: OR)
   const counters = 3 * clog2(buffer.depth + 1);
@@ -343,7 +371,8 @@ export type FifoImpl = 'registers' | 'srl' | 'lutram' | 'bram';
 export function fifoResources(depth: number, width: number, fab: Fabric): Resources & { impl: FifoImpl } {
   const ptr = 2 * clog2(depth + 1);
   const ctl = C.fifo.c0 + ptr;
-  if (depth <= 2) return { lut: ctl * familyFactor(fab) + width, ff: C.fifo.ffC0 + ptr + depth * width, bram18: 0, dsp: 0, impl: 'registers' };
+  if (depth <= 2)
+    return { lut: ctl * familyFactor(fab) + width, ff: C.fifo.ffC0 + ptr + depth * width, bram18: 0, dsp: 0, impl: 'registers' };
   if (fab.family === 'xilinx' && depth <= C.fifo.srlMaxDepth) {
     return { lut: ctl + width * Math.ceil(depth / C.fifo.srlMaxDepth), ff: C.fifo.ffC0 + ptr + width, bram18: 0, dsp: 0, impl: 'srl' };
   }
@@ -363,7 +392,7 @@ export function fifoResources(depth: number, width: number, fab: Fabric): Resour
 export function peakMacLanes(op: MacOperands, fab: Fabric, capacity: { lut: number; dsp: number }): number {
   const f = familyFactor(fab) * C.mvau.c1;
   const lane = macLane(op, fab);
-  const addShare = lane.productBits + 1;
+  const addShare = (lane.productBits + 1) / lane.group;
   if (lane.dsp > 0) {
     const dspLanes = Math.floor(capacity.dsp / lane.dsp);
     const lutLeft = Math.max(0, capacity.lut - dspLanes * addShare * f);

@@ -6,7 +6,7 @@
  * members are kept. A member with a comment inside is only re-indented (joining its lines
  * could swallow code into a `//` comment). Documents with syntax errors are not formatted.
  */
-import { CstUtils, isLeafCstNode, type AstNode, type LangiumDocument } from 'langium';
+import { CstUtils, isLeafCstNode, type AstNode, type LangiumDocument, type TextDocument } from 'langium';
 import { AbstractFormatter, Formatting, type NodeFormatter } from 'langium/lsp';
 import type { DocumentFormattingParams, DocumentRangeFormattingParams, FormattingOptions, TextEdit } from 'vscode-languageserver';
 import * as ast from '../language/generated/ast.js';
@@ -21,6 +21,20 @@ export class QnnFormatter extends AbstractFormatter {
 
   override formatDocumentRange(document: LangiumDocument, params: DocumentRangeFormattingParams): TextEdit[] {
     return super.formatDocumentRange(document, { ...params, options: { ...params.options, ...OPTIONS } }) as TextEdit[];
+  }
+
+  /**
+   * Langium emits a composite node's `append` edit before the edits inside the node, and
+   * then drops whichever of two out-of-order edits comes first (e.g. the gap after
+   * `pow2<3>` in `pow2 < 3 > (…)`): sort by position first so only real overlaps go.
+   */
+  protected override avoidOverlappingEdits(textDocument: TextDocument, textEdits: TextEdit[]): TextEdit[] {
+    const at = (e: TextEdit) => [textDocument.offsetAt(e.range.start), textDocument.offsetAt(e.range.end)];
+    const sorted = textEdits
+      .map((e, i) => ({ e, i, r: at(e) }))
+      .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i)
+      .map((x) => x.e);
+    return super.avoidOverlappingEdits(textDocument, sorted);
   }
 
   protected override format(node: AstNode): void {
@@ -39,8 +53,8 @@ export class QnnFormatter extends AbstractFormatter {
     const f = this.getNodeFormatter(node);
     switch (node.$type) {
       case ast.Target.$type:
-        f.keywords('target', 'fps', 'board', 'bandwidth').append(Formatting.oneSpace());
-        f.property('device').append(Formatting.oneSpace());
+        // One rule per gap: two rules on one gap would both insert their space.
+        f.keywords('target', 'board', 'bandwidth').append(Formatting.oneSpace());
         f.keywords('@', '>=').surround(Formatting.oneSpace());
         f.property('freq').append(Formatting.oneSpace());
         f.keyword('GB/s').prepend(Formatting.oneSpace());

@@ -8,10 +8,11 @@ import type { AstNode } from 'langium';
 import * as ast from '../language/generated/ast.js';
 import { product } from '../cost/cycles.js';
 import { closeDeviceNames, findDevice } from '../cost/devices.js';
-import { bareName, evalExpr, ExprError } from './expr.js';
+import { bareName, evalExpr, ExprError, IncompleteExpr } from './expr.js';
 import { autoFoldMvau, autoFoldStreaming, nearest, validPes, validSimds } from './folding.js';
 import { FREQ_UNITS, parseNumberLiteral } from './numbers.js';
-import { fitsType, parseTypeName, signedBitsFor, typeMax, typeMin, typeName, typeRangeError } from './qtype.js';
+import { fitsType, MAX_ACC_BITS, parseTypeName, signedBitsFor, typeMax, typeMin, typeName, typeRangeError } from './qtype.js';
+import { MAX_SEED } from '../weights/random.js';
 import { keywordRange, nodeRange, propRange } from './ranges.js';
 import { fixedPointScale } from './requant.js';
 import { buildEngines } from './engines.js';
@@ -66,6 +67,10 @@ export const OP_ARGS: Record<OpKind, { required: string[]; optional: string[] }>
 };
 
 export const TEST_ARGS = ['frames', 'seed', 'input'];
+/** Largest dimension, filter count, kernel, stride or fold accepted (keeps every tensor allocatable). */
+export const MAX_INT_ARG = 1 << 20;
+/** Largest tensor (elements) and weight matrix accepted. */
+export const MAX_ELEMENTS = 1 << 26;
 export const MVAU_OPS: ReadonlySet<string> = new Set(['conv1d', 'conv2d', 'dense']);
 
 /** Thrown inside a layer to stop elaborating it after a reported error. */
@@ -83,6 +88,8 @@ class Elaborator {
   /** Declared producers (input and layers) in order, with their AST nodes. */
   private readonly declared = new Map<string, AstNode>();
   private readonly shapes = new Map<string, { shape: number[]; type: QType }>();
+  /** Layers declared with an error: references to them are not reported again. */
+  private readonly failed = new Set<string>();
 
   constructor(
     private readonly root: ast.Network,
@@ -124,7 +131,9 @@ class Elaborator {
     if (!blocked && this.net.input && this.net.output && this.net.layers.length > 0) {
       this.net.complete = !this.diags.some((d) => d.severity === 'error');
     }
+    const explicit = new Map(this.net.layers.filter((l) => l.foldSource === 'explicit').map((l) => [l.name, l.pe]));
     this.net.engines = buildEngines(this.net);
+    this.checkFusedFolds(explicit);
     return { network: this.net, diagnostics: this.diags };
   }
 
@@ -162,14 +171,28 @@ class Elaborator {
         this.error(err.code, `${what}: ${err.message}`, nodeRange(err.node));
         throw new LayerAbort();
       }
+      if (err instanceof IncompleteExpr) throw new LayerAbort();
       throw err;
     }
   }
 
-  private evalInt(e: ast.Expr, what: string, min: number): number {
+  private seed(e: ast.Expr): number {
+    const s = this.evalInt(e, 'seed', 0, Number.MAX_SAFE_INTEGER);
+    if (s > MAX_SEED) {
+      this.error('QNN030', `seed ${s} is out of range: seeds are 0 … ${MAX_SEED}`, nodeRange(e));
+      throw new LayerAbort();
+    }
+    return s;
+  }
+
+  private evalInt(e: ast.Expr, what: string, min: number, max = MAX_INT_ARG): number {
     const v = this.evalNumber(e, what);
     if (!Number.isInteger(v) || v < min) {
       this.error('QNN030', `${what} must be an integer ≥ ${min}, not ${v}`, nodeRange(e));
+      throw new LayerAbort();
+    }
+    if (v > max) {
+      this.error('QNN030', `${what} is ${v}, above the largest supported value ${max}`, nodeRange(e));
       throw new LayerAbort();
     }
     return v;
@@ -181,7 +204,7 @@ class Elaborator {
       this.consts.set(c.name, evalExpr(c.value, this.lookupConst));
     } catch (err) {
       if (err instanceof ExprError) this.error(err.code, `const ${c.name}: ${err.message}`, nodeRange(err.node));
-      else throw err;
+      else if (!(err instanceof IncompleteExpr)) throw err;
     }
   }
 
@@ -246,6 +269,10 @@ class Elaborator {
         this.error('QNN020', `input ${i.name} has ${shape.length} dimensions: use [N] (flat), [L, C] (1-D) or [H, W, C] (2-D)`, nodeRange(i));
         return;
       }
+      if (product(shape) > MAX_ELEMENTS) {
+        this.error('QNN020', `input ${i.name} has ${product(shape)} elements, above the largest supported frame (${MAX_ELEMENTS})`, nodeRange(i));
+        return;
+      }
       if (this.net.input) {
         this.error('QNN011', `a network has one input; '${this.net.input.name}' is already declared`, propRange(i, 'name'));
         return;
@@ -260,7 +287,7 @@ class Elaborator {
 
   private output(o: ast.Output): void {
     const name = o.ref?.$refText;
-    if (!name) return;
+    if (!name || this.failed.has(name)) return;
     if (!this.declared.has(name)) {
       this.error('QNN010', `unknown name '${name}' in output: ${this.knownProducers()}`, propRange(o, 'ref'));
       return;
@@ -283,9 +310,8 @@ class Elaborator {
             this.error('QNN030', `input must be a typed file, e.g. input=u8("frames.npy")`, nodeRange(a.value));
           } else spec.inputPath = resolveSourcePath(this.opts.file, unquote(a.value.path));
         } else {
-          const v = this.argInt(a, 0);
-          if (a.name === 'frames') spec.frames = Math.max(1, v);
-          else spec.seed = v;
+          if (a.name === 'frames') spec.frames = this.argInt(a, 1);
+          else spec.seed = this.seed(this.argExpr(a));
         }
       } catch (e) {
         if (e instanceof SourceError) this.error(e.code, e.message, nodeRange(a.value));
@@ -302,6 +328,16 @@ class Elaborator {
     if (!members.some((m) => m.$type === 'Output') && this.net.layers.length > 0) {
       const last = this.net.layers[this.net.layers.length - 1].name;
       this.error('QNN013', `network ${this.root.name} needs an output: add 'output ${last}'`, at);
+    }
+  }
+
+  /** A fold on an activation fused into an MVAU has no effect: it runs in the MVAU's PE lanes. */
+  private checkFusedFolds(explicitPe: Map<string, number>): void {
+    for (const l of this.net.layers) {
+      if ((l.op === 'requant' || l.op === 'threshold') && l.fusedInto && explicitPe.has(l.name) && l.ranges.fold) {
+        const mvau = this.net.layers.find((m) => m.name === l.fusedInto)!;
+        this.report('QNN045', 'warning', `'${l.name}' is fused into '${mvau.name}' and runs in its ${mvau.pe} PE lane(s): this fold has no effect; fold '${mvau.name}' instead`, l.ranges.fold, { fusedInto: mvau.name });
+      }
     }
   }
 
@@ -343,7 +379,8 @@ class Elaborator {
   private layer(l: ast.Layer): boolean {
     if (!l.name || !l.op) return false;
     const inputName = l.input?.$refText;
-    if (!inputName) return false;
+    if (!inputName) return this.fail(l);
+    if (this.failed.has(inputName)) return this.fail(l);
     if (!this.declared.has(inputName)) {
       const later = this.root.members.some((m) => m !== l && (m.$type === 'Layer' || m.$type === 'Input') && m.name === inputName);
       this.error(
@@ -353,10 +390,10 @@ class Elaborator {
           : `unknown name '${inputName}': ${this.knownProducers()}`,
         propRange(l, 'input'),
       );
-      return false;
+      return this.fail(l);
     }
     const src = this.shapes.get(inputName);
-    if (!src) return false;
+    if (!src) return this.fail(l);
     try {
       const args = this.collectArgs(l);
       const op = l.op as OpKind;
@@ -370,9 +407,14 @@ class Elaborator {
       this.shapes.set(l.name, { shape: model.outShape, type: model.outType });
       return true;
     } catch (e) {
-      if (e instanceof LayerAbort) return false;
+      if (e instanceof LayerAbort) return this.fail(l);
       throw e;
     }
+  }
+
+  private fail(l: ast.Layer): false {
+    if (l.name) this.failed.add(l.name);
+    return false;
   }
 
   private collectArgs(l: ast.Layer): Map<string, ast.Arg> {
@@ -407,7 +449,7 @@ class Elaborator {
     return this.evalInt(this.argExpr(a), `'${a.name}'`, min);
   }
 
-  /** An argument that names a type (`out=u4`, `acc=i16`). */
+  /** An argument that names a type (`out=u4`, `acc=i16`; `acc` may be up to i48). */
   private argType(a: ast.Arg, allowPow2: boolean): QType {
     const v = a.value;
     if (v?.$type === 'BipolarType' || v?.$type === 'Pow2Type') return this.typeOf(v, allowPow2, `'${a.name}'`);
@@ -417,7 +459,7 @@ class Elaborator {
       this.error('QNN030', `'${a.name}' takes a type (uN, iN${a.name === 'out' ? ', bipolar' : ''}), not '${textOf(v)}'`, nodeRange(v ?? a));
       throw new LayerAbort();
     }
-    const bad = typeRangeError(t);
+    const bad = a.name === 'acc' && t.kind === 'int' ? (t.bits >= 2 && t.bits <= MAX_ACC_BITS ? undefined : `acc=i${t.bits} is out of range: acc takes i2 … i${MAX_ACC_BITS}`) : typeRangeError(t);
     if (bad) {
       this.error('QNN030', bad, nodeRange(v));
       throw new LayerAbort();
@@ -471,6 +513,10 @@ class Elaborator {
       mw = product(inShape);
       outShape = [mh];
       wshape = [mh, mw];
+    }
+    if (product(wshape) > MAX_ELEMENTS || product(outShape) > MAX_ELEMENTS) {
+      this.error('QNN020', `${l.name} is too large: ${product(wshape)} weights and ${product(outShape)} outputs per frame (at most ${MAX_ELEMENTS} each)`, nodeRange(l));
+      throw new LayerAbort();
     }
     const weights = this.weights(args.get('weights')!, wshape);
     const matrix = toMvauMatrix(weights.values, op, mh, cin, kernel);
@@ -551,7 +597,7 @@ class Elaborator {
         checkValues(flat, type, 'the inline weights');
         return { type, shape, values: Int32Array.from(flat), source: { kind: 'inline' } };
       }
-      const seed = v.seed ? this.evalInt(v.seed, 'seed', 0) : 0;
+      const seed = v.seed ? this.seed(v.seed) : 0;
       return { type, shape, values: randomTensor(type, count, seed), source: { kind: 'random', seed } };
     } catch (e) {
       if (e instanceof SourceError) {

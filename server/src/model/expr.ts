@@ -12,17 +12,23 @@ export class ExprError extends Error {
   }
 }
 
+/** A part of the expression is missing (the parser recovered from a syntax error, already reported). */
+export class IncompleteExpr extends Error {}
+
 /** Evaluates an expression; `lookup` returns a const's value or undefined when unknown. */
-export function evalExpr(e: Expr, lookup: (name: string, node: Expr) => number | undefined): number {
+export function evalExpr(e: Expr | undefined, lookup: (name: string, node: Expr) => number | undefined): number {
+  if (!e?.$type) throw new IncompleteExpr('incomplete expression');
   switch (e.$type) {
     case 'NumberLit':
+      if (!e.value) throw new IncompleteExpr('incomplete number');
       return parseNumberLiteral(e.value);
     case 'ParenExpr':
       return evalExpr(e.inner, lookup);
     case 'NegExpr':
       return -evalExpr(e.operand, lookup);
     case 'NameRef': {
-      const name = e.ref.$refText;
+      const name = e.ref?.$refText;
+      if (!name) throw new IncompleteExpr('incomplete name');
       const v = lookup(name, e);
       if (v === undefined) throw new ExprError(`unknown name '${name}': declare it with 'const ${name} = …' above`, e);
       return v;

@@ -36,8 +36,10 @@ export interface AutoFold {
 }
 
 /**
- * Like FINN's SetFolding: raise SIMD through its legal values, then PE, until the
- * engine's cycles per frame are at most `targetCycles`; the cheapest fold that meets it.
+ * Automatic folding (language.md §6): among the legal (PE, SIMD) whose cycles per frame
+ * meet `targetCycles`, the cheapest — the fewest PE·SIMD lanes, which is what LUTs scale
+ * with — and on a tie the larger SIMD (FINN's SetFolding raises SIMD before PE). When no
+ * fold meets the target, the fastest one (PE = MH, SIMD = the largest legal).
  */
 export function autoFoldMvau(
   mh: number,
@@ -47,19 +49,19 @@ export function autoFoldMvau(
   cin?: number,
 ): AutoFold {
   const simds = validSimds(mw, cin);
-  let simd = 1;
-  for (const s of simds) {
-    simd = s;
-    const c = mvauCycles(mh, mw, 1, s, pixels);
-    if (c <= targetCycles) return { pe: 1, simd: s, cycles: c, met: true };
+  let best: AutoFold | undefined;
+  for (const pe of validPes(mh)) {
+    for (const simd of simds) {
+      const cycles = mvauCycles(mh, mw, pe, simd, pixels);
+      if (cycles > targetCycles) continue;
+      if (!best || pe * simd < best.pe * best.simd || (pe * simd === best.pe * best.simd && simd > best.simd)) {
+        best = { pe, simd, cycles, met: true };
+      }
+    }
   }
-  let pe = 1;
-  for (const p of validPes(mh)) {
-    pe = p;
-    const c = mvauCycles(mh, mw, p, simd, pixels);
-    if (c <= targetCycles) return { pe: p, simd, cycles: c, met: true };
-  }
-  return { pe, simd, cycles: mvauCycles(mh, mw, pe, simd, pixels), met: false };
+  if (best) return best;
+  const simd = simds[simds.length - 1];
+  return { pe: mh, simd, cycles: mvauCycles(mh, mw, mh, simd, pixels), met: false };
 }
 
 /** requant / threshold / maxpool: raise PE through the divisors of the channel count. */

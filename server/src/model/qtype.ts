@@ -9,6 +9,11 @@ export function parseTypeName(name: string): QType | undefined {
   return m[1] === 'u' ? { kind: 'uint', bits } : { kind: 'int', bits };
 }
 
+/** Widest pow2 weight type: pow2<5> holds 0 and ±2^0 … ±2^14. */
+export const MAX_POW2_BITS = 5;
+/** Widest declared accumulator (`acc=iK`): values stay exact integers in the golden model. */
+export const MAX_ACC_BITS = 48;
+
 /** Why a type is out of the language's range (uN: 1..16, iN: 2..16, pow2<N>: 2..16), or undefined. */
 export function typeRangeError(t: QType): string | undefined {
   switch (t.kind) {
@@ -17,7 +22,8 @@ export function typeRangeError(t: QType): string | undefined {
     case 'int':
       return t.bits >= 2 && t.bits <= 16 ? undefined : `i${t.bits} is out of range: iN takes N from 2 to 16`;
     case 'pow2':
-      return t.bits >= 2 && t.bits <= 16 ? undefined : `pow2<${t.bits}> is out of range: pow2<N> takes N from 2 to 16`;
+      // pow2<6> would already reach 2^30: exponents that large are no longer a shift-add.
+      return t.bits >= 2 && t.bits <= MAX_POW2_BITS ? undefined : `pow2<${t.bits}> is out of range: pow2<N> takes N from 2 to ${MAX_POW2_BITS} (magnitudes up to 2^${2 ** (MAX_POW2_BITS - 1) - 2})`;
     case 'bipolar':
       return undefined;
   }

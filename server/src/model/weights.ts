@@ -93,8 +93,29 @@ function typeValuesRange(t: QType): string {
   return `${vs[0]} … ${vs[vs.length - 1]}`;
 }
 
-/** `count` values drawn uniformly over the type's values with the documented generator. */
+/** Recently drawn tensors: re-analysing on every keystroke must not redraw a large layer. */
+const drawn = new Map<string, Int32Array>();
+const DRAWN_MAX = 64;
+
+/**
+ * `count` values drawn uniformly over the type's values with the documented generator.
+ * The result is shared between callers (memoised): treat it as read-only.
+ */
 export function randomTensor(t: QType, count: number, seed: number): Int32Array {
+  const key = `${typeName(t)}:${count}:${seed}`;
+  const hit = drawn.get(key);
+  if (hit) {
+    drawn.delete(key);
+    drawn.set(key, hit);
+    return hit;
+  }
+  const out = drawRandom(t, count, seed);
+  drawn.set(key, out);
+  if (drawn.size > DRAWN_MAX) drawn.delete(drawn.keys().next().value!);
+  return out;
+}
+
+function drawRandom(t: QType, count: number, seed: number): Int32Array {
   const values = typeValues(t);
   const rng = new SeededRandom(seed);
   const out = new Int32Array(count);

@@ -2,8 +2,10 @@
  * FIFO depths by analysis (hardware.md §3), not by simulating the RTL: a token-level
  * schedule of every engine — when it consumes and produces each stream word, from NF, SF,
  * the window generator's line buffer and the pool's windows — run for a few frames with
- * the input admitted at the network's II (the rate the bottleneck sets) and unbounded
- * FIFOs. Each FIFO gets the largest occupancy it reached (plus the words in flight in the
+ * the input admitted evenly at the network's II (the rate the bottleneck sets) and
+ * unbounded FIFOs. Upstream of the bottleneck a faster engine is then paced by the
+ * source, so a FIFO only holds what the two engines' patterns differ by (a burst of SF
+ * words against a steady producer, a window waiting for its last row). Each FIFO gets the largest occupancy it reached (plus the words in flight in the
  * engines' output registers), so that no engine waits on a FIFO: every engine runs at its
  * own rate and the pipeline at the bottleneck's.
  */
@@ -56,8 +58,8 @@ export function fifoDepths(net: Network): FifoSizing[] {
   let done = 0;
   const limit = ii * (FRAMES + 4) + 10_000 + product(net.input?.shape ?? [1]) * 4;
   for (let cycle = 0; cycle < limit && done < totalOut; cycle++) {
-    // The source offers frame f's words no earlier than f·II, one word per cycle.
-    if (fed < inWords0 * FRAMES && cycle >= Math.floor(fed / inWords0) * ii && occ[0] === 0) {
+    // The source offers word j no earlier than cycle j·II/W: the bottleneck's rate, evenly.
+    if (fed < inWords0 * FRAMES && cycle >= Math.floor((fed * ii) / inWords0) && occ[0] === 0) {
       occ[0] = elemsIn[0];
       fed++;
     }

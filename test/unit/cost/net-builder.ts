@@ -19,7 +19,10 @@ export interface Fold {
   simd?: number;
 }
 
-const range = (line: number, start: number, end: number): SrcRange => ({ start: { line, character: start }, end: { line, character: end } });
+const range = (line: number, start: number, end: number): SrcRange => ({
+  start: { line, character: start },
+  end: { line, character: end },
+});
 export const TARGET_RANGE = range(1, 2, 8);
 
 export function lineOf(index: number): number {

@@ -19,7 +19,7 @@
  * Output file format (one record per line, all numbers decimal except data):
  *   F <frame> <cycle>                        first input word of frame accepted
  *   O <hex data> <tlast> <cycle>             an output word accepted
- *   X <signal> <cycle>                       control signal unknown (Icarus)
+ *   X <signal> <cycle> <nIn> <nOut>          control signal X/Z (Icarus), stopped
  *   S <side> <cycle> <lastProgressCycle> <nIn> <nOut>   stall detected, stopped
  *   D <cycles> <nIn> <nOut> <inputLeft>      finished normally
  * Cycle 0 is the first rising edge with rst_n high (after 4 reset cycles); a
@@ -246,11 +246,11 @@ ${
       end
       if (progress) last_progress = cycle;
       if ($isunknown(s_axis_tready)) begin
-        $fwrite(fout, "X s_axis_tready %0d\\n", cycle);
+        $fwrite(fout, "X s_axis_tready %0d %0d %0d\\n", cycle, n_in, n_out);
         $fclose(fout);
         $finish;
       end else if ($isunknown(m_axis_tvalid)) begin
-        $fwrite(fout, "X m_axis_tvalid %0d\\n", cycle);
+        $fwrite(fout, "X m_axis_tvalid %0d %0d %0d\\n", cycle, n_in, n_out);
         $fclose(fout);
         $finish;
       end
@@ -385,7 +385,7 @@ export interface TestbenchOutput {
   /** Set when the run finished normally. */
   done?: { cycles: number; inputsAccepted: number; outputsReceived: number; inputLeft: boolean };
   stall?: { side: StallSide; cycle: number; lastProgressCycle: number; inputsAccepted: number; outputsReceived: number };
-  unknownControl?: { signal: string; cycle: number };
+  unknownControl?: { signal: string; cycle: number; inputsAccepted: number; outputsReceived: number };
 }
 
 /** Parses the testbench's output file (see the format at the top of this file). */
@@ -419,7 +419,7 @@ export function parseTestbenchOutput(text: string): TestbenchOutput {
         };
         break;
       case 'X':
-        r.unknownControl = { signal: f[1] ?? '?', cycle: Number(f[2]) };
+        r.unknownControl = { signal: f[1] ?? '?', cycle: Number(f[2]), inputsAccepted: Number(f[3]), outputsReceived: Number(f[4]) };
         break;
       case '':
       case undefined:
