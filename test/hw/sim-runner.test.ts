@@ -18,7 +18,10 @@ import { lintVerilator } from '../../server/src/flows/sim/lint.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dut = (name: string): string => path.join(here, 'duts', `${name}.sv`);
 const SIMS: Simulator[] = ['verilator', 'icarus'];
-const have = { verilator: findTool('verilator') !== undefined, icarus: findTool('iverilog') !== undefined && findTool('vvp') !== undefined };
+const have = {
+  verilator: findTool('verilator') !== undefined,
+  icarus: findTool('iverilog') !== undefined && findTool('vvp') !== undefined,
+};
 
 // One work folder per test run; the Verilator runtime cache stays shared (in $TMPDIR) across runs.
 let work: string;
@@ -77,32 +80,39 @@ describe('packWords / unpackWords', () => {
   it('round-trips every encoding, at any width (also wider than 64 bits)', () => {
     const enc = fc.constantFrom<ElemEncoding>('uint', 'int', 'bipolar', 'pow2');
     fc.assert(
-      fc.property(enc, fc.integer({ min: 2, max: 16 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 5 }), fc.nat(), (e, bits0, epw, nWords, seed) => {
-        const bits = e === 'bipolar' ? 1 : bits0;
-        let s = seed;
-        const rnd = (): number => ((s = (s * 1103515245 + 12345) >>> 0) >>> 8) / 2 ** 24;
-        const pick = (): number => {
-          switch (e) {
-            case 'uint':
-              return Math.floor(rnd() * 2 ** bits);
-            case 'int':
-              return Math.floor(rnd() * 2 ** bits) - 2 ** (bits - 1);
-            case 'bipolar':
-              return rnd() < 0.5 ? -1 : 1;
-            case 'pow2': {
-              // Codes k = 1..2^(bits−1)−1 are magnitudes 2^(k−1); keep them exact in a double.
-              const k = Math.floor(rnd() * Math.min(2 ** (bits - 1), 53));
-              if (k === 0) return 0;
-              return (rnd() < 0.5 ? -1 : 1) * 2 ** (k - 1);
+      fc.property(
+        enc,
+        fc.integer({ min: 2, max: 16 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.nat(),
+        (e, bits0, epw, nWords, seed) => {
+          const bits = e === 'bipolar' ? 1 : bits0;
+          let s = seed;
+          const rnd = (): number => ((s = (s * 1103515245 + 12345) >>> 0) >>> 8) / 2 ** 24;
+          const pick = (): number => {
+            switch (e) {
+              case 'uint':
+                return Math.floor(rnd() * 2 ** bits);
+              case 'int':
+                return Math.floor(rnd() * 2 ** bits) - 2 ** (bits - 1);
+              case 'bipolar':
+                return rnd() < 0.5 ? -1 : 1;
+              case 'pow2': {
+                // Codes k = 1..2^(bits−1)−1 are magnitudes 2^(k−1); keep them exact in a double.
+                const k = Math.floor(rnd() * Math.min(2 ** (bits - 1), 53));
+                if (k === 0) return 0;
+                return (rnd() < 0.5 ? -1 : 1) * 2 ** (k - 1);
+              }
             }
-          }
-        };
-        const values = Array.from({ length: epw * nWords }, pick);
-        const words = packWords(values, bits, epw, e);
-        expect(words).toHaveLength(nWords);
-        for (const w of words) expect(w >> BigInt(bits * epw)).toBe(0n);
-        expect(unpackWords(words, bits, epw, e)).toEqual(values);
-      }),
+          };
+          const values = Array.from({ length: epw * nWords }, pick);
+          const words = packWords(values, bits, epw, e);
+          expect(words).toHaveLength(nWords);
+          for (const w of words) expect(w >> BigInt(bits * epw)).toBe(0n);
+          expect(unpackWords(words, bits, epw, e)).toEqual(values);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -215,27 +225,31 @@ describe.each(SIMS)('%s', (simulator) => {
     expect(r.outputs).toEqual(input.slice(0, 5));
   });
 
-  it.skipIf(skip)('catches extra output words, and reads string parameters ($readmemh)', async () => {
-    const rom = path.join(work, 'rom.hex');
-    writeFileSync(rom, '01\n02\n03\n04\n');
+  it.skipIf(skip)('catches extra output words, and reads string parameters ($readmemh, relative to runCwd)', async () => {
+    writeFileSync(path.join(work, 'rom.hex'), '01\n02\n03\n04\n');
     const input = [10n, 20n, 30n, 40n, 50n, 60n, 70n, 80n];
     const r = await simulate({
       ...slice(simulator),
       sources: [dut('rom_add')],
       top: 'rom_add',
-      params: { W: 8, DEPTH: 4, ROM_FILE: rom },
+      params: { W: 8, DEPTH: 4, ROM_FILE: 'rom.hex' },
       runName: `${simulator}-rom`,
+      runCwd: work,
       input,
       expected: 6,
     });
     expect(r.outputs).toEqual([11n, 22n, 33n, 44n, 51n, 62n, 73n, 84n]);
     expect(r.extraOutputs).toBe(2);
     expect(r.frameEnds).toHaveLength(1); // only tlasts within the expected words count
+    expect(readFileSync(path.join(r.runDir, 'sim.log'), 'utf8')).not.toMatch(/error/i);
+    expect(readFileSync(path.join(r.buildDir, 'build.log'), 'utf8')).toContain(simulator === 'verilator' ? 'verilator' : 'iverilog');
   });
 
   it.skipIf(skip)('derives frame ends from a word count for DUTs without tlast', async () => {
     const input = randomWords(12, 8, 11);
-    const r = await simulate(slice(simulator, { input, expected: 12, tlast: false, outputWordsPerFrame: 3, noStall: true, runName: `${simulator}-notlast` }));
+    const r = await simulate(
+      slice(simulator, { input, expected: 12, tlast: false, outputWordsPerFrame: 3, noStall: true, runName: `${simulator}-notlast` }),
+    );
     expect(r.tlast.every((t) => !t)).toBe(true);
     expect(r.frameEnds).toEqual([3, 6, 9, 12]);
     expect(r.ii).toBe(3);
@@ -255,7 +269,17 @@ describe.each(SIMS)('%s', (simulator) => {
     const err = await simulate({ ...slice(simulator), sources: [dut('broken')], top: 'broken' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SimulationError);
     const msg = (err as Error).message;
-    expect(msg).toMatch(simulator === 'verilator' ? /^Verilator could not build broken failed:\n%Error: .*broken\.sv:6/ : /^Icarus \(iverilog\) could not compile broken failed:\n.*broken\.sv:6: syntax error/);
+    expect(msg).toMatch(
+      simulator === 'verilator'
+        ? /^Verilator could not build broken:\n%Error: .*broken\.sv:6/
+        : /^Icarus \(iverilog\) could not compile broken:\n.*broken\.sv:6: syntax error/,
+    );
+  });
+
+  it.skipIf(skip)('names the modules it found when the top is misspelt', async () => {
+    await expect(simulate({ ...slice(simulator), top: 'reg_slise' })).rejects.toThrow(
+      /^No module reg_slise in the sources \(reg_slice\.sv\); they declare: reg_slice$/,
+    );
   });
 
   it.skipIf(skip)('can be cancelled while running', async () => {
@@ -287,7 +311,16 @@ describe.skipIf(!have.verilator || !have.icarus)('Verilator and Icarus agree', (
     const results = [];
     for (const simulator of SIMS) {
       results.push(
-        await simulate(slice(simulator, { W: 24, FRAME: 8, input, expected: 200, inputWordsPerFrame: 8, stall: { inValid: 0.4, outReady: 0.45, seed: 1234 } })),
+        await simulate(
+          slice(simulator, {
+            W: 24,
+            FRAME: 8,
+            input,
+            expected: 200,
+            inputWordsPerFrame: 8,
+            stall: { inValid: 0.4, outReady: 0.45, seed: 1234 },
+          }),
+        ),
       );
     }
     const [v, i] = results as [Awaited<ReturnType<typeof simulate>>, Awaited<ReturnType<typeof simulate>>];
@@ -298,13 +331,23 @@ describe.skipIf(!have.verilator || !have.icarus)('Verilator and Icarus agree', (
     expect(i.frameStarts).toEqual(v.frameStarts);
     expect(i.cycles).toBe(v.cycles);
     // A different seed gives a different stall pattern.
-    const other = await simulate(slice('icarus', { W: 24, FRAME: 8, input, expected: 200, stall: { inValid: 0.4, outReady: 0.45, seed: 99 } }));
+    const other = await simulate(
+      slice('icarus', { W: 24, FRAME: 8, input, expected: 200, stall: { inValid: 0.4, outReady: 0.45, seed: 99 } }),
+    );
     expect(other.outputs).toEqual(input);
     expect(other.outCycles).not.toEqual(v.outCycles);
   });
 
   it('flags an X control signal on Icarus (Verilator is two-state)', async () => {
-    const base = { ...slice('icarus'), sources: [dut('no_reset')], top: 'no_reset', params: { W: 8 }, input: [1n], expected: 1, stallCycles: 50 };
+    const base = {
+      ...slice('icarus'),
+      sources: [dut('no_reset')],
+      top: 'no_reset',
+      params: { W: 8 },
+      input: [1n],
+      expected: 1,
+      stallCycles: 50,
+    };
     const i = await simulate(base);
     expect(i.stalled?.side).toBe('unknown');
     expect(i.stalled?.message).toMatch(/m_axis_tvalid of no_reset is X\/Z at cycle 0/);
@@ -337,7 +380,10 @@ describe.skipIf(!have.verilator)('build cache', () => {
     expect(d.cached).toBe(false);
     expect(d.buildDir).not.toBe(a.buildDir);
     // Concurrent requests for one new design share a single build.
-    const [e, f] = await Promise.all([run({ params: { W: 8, FRAME: 3 }, runName: 'e' }), run({ params: { W: 8, FRAME: 3 }, runName: 'f' })]);
+    const [e, f] = await Promise.all([
+      run({ params: { W: 8, FRAME: 3 }, runName: 'e' }),
+      run({ params: { W: 8, FRAME: 3 }, runName: 'f' }),
+    ]);
     expect([e.cached, f.cached].sort()).toEqual([false, true]);
     expect(e.outputs).toEqual(input);
     expect(f.outputs).toEqual(input);
@@ -347,9 +393,11 @@ describe.skipIf(!have.verilator)('build cache', () => {
 describe.skipIf(!have.verilator)('lintVerilator', () => {
   it('passes a clean module and reports warnings and errors with their location', async () => {
     expect((await lintVerilator({ sources: [dut('reg_slice')], top: 'reg_slice', params: { W: 12, FRAME: 3 } })).clean).toBe(true);
-    const w = await lintVerilator({ sources: [dut('no_reset')], top: 'no_reset' });
+    const w = await lintVerilator({ sources: [dut('lint_dirty')], top: 'lint_dirty' });
     expect(w.clean).toBe(false);
-    expect(w.messages.some((m) => m.severity === 'warning' && m.code === 'UNUSEDSIGNAL' && m.file?.endsWith('no_reset.sv') && m.line! > 0)).toBe(true);
+    expect(w.messages.some((m) => m.severity === 'warning' && m.code === 'WIDTH' && m.file?.endsWith('lint_dirty.sv') && m.line! > 0)).toBe(
+      true,
+    );
     const e = await lintVerilator({ sources: [dut('broken')], top: 'broken' });
     expect(e.messages[0]).toMatchObject({ severity: 'error', line: 6 });
   });
@@ -383,7 +431,9 @@ describe('tools', () => {
   it('prefers a configured path, and reports a wrong one', () => {
     const vl = findTool('verilator');
     if (vl) expect(requireTool('verilator', { paths: { verilator: vl }, env: { PATH: '' } })).toBe(vl);
-    expect(() => requireTool('yosys', { paths: { yosys: '/no/such/yosys' } })).toThrow(/yosys was not found at the configured path \/no\/such\/yosys \(no such file\)\. Install it with `sudo apt-get install yosys`/);
+    expect(() => requireTool('yosys', { paths: { yosys: '/no/such/yosys' } })).toThrow(
+      /yosys was not found at the configured path \/no\/such\/yosys \(no such file\)\. Install it with `sudo apt-get install yosys`/,
+    );
   });
 
   it('simulate reports a missing simulator through PATH', async () => {

@@ -6,6 +6,7 @@ import { runCheck } from './check.js';
 import { runEstimate } from './estimate.js';
 import { runCompile } from './compile.js';
 import { runRun } from './run.js';
+import { runSim } from './sim.js';
 import { CliError } from './cli-error.js';
 
 const USAGE = `usage: qnn <command> [options]
@@ -16,6 +17,9 @@ commands:
   compile FILE -o DIR           Verilog: DIR/rtl/ and DIR/report.json
   run FILE --input x.npy --output y.npy
                                 the bit-exact golden model on frames from a .npy file
+  sim FILE [-o DIR] [--frames N] [--seed S] [--input x.npy] [--simulator verilator|icarus]
+           [--no-stall] [--vcd] [--json]
+                                simulate the generated RTL against the golden model
   help                          this text
 
 Run 'qnn <command> --help' for a command's options.`;
@@ -27,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   estimate: runEstimate,
   compile: runCompile,
   run: runRun,
+  sim: runSim,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -9,7 +9,7 @@
  *   converter's widths and cost.
  * - QNN044 hint, an over-provisioned layer: only for explicit folds; a fold with fewer
  *   PE·SIMD whose cycles stay within the network's II, with fewer LUTs and no more BRAM or
- *   DSPs (counting the engine, the converters on both of its streams and its input FIFO).
+ *   DSPs (counting the engine, the converters on both of its streams and its output FIFO).
  *   The cheapest such fold (fewest LUTs) is offered; on `fold(…)`, data = { pe, simd,
  *   lutSaved, … } (simd is null for maxpool/requant/threshold, whose fold takes only pe).
  */
@@ -46,6 +46,11 @@ export function fmt(n: number): string {
   return frac ? `${grouped}.${frac}` : grouped;
 }
 
+/** Frames/s for a message: whole frames (rounded down, so a miss never prints as the target) from 100 up. */
+function fmtFps(n: number): string {
+  return n >= 100 ? fmt(Math.floor(n)) : fmt(n);
+}
+
 /** "1 cycle", "1,024 cycles". */
 function cycles(n: number): string {
   return `${fmt(n)} cycle${n === 1 ? '' : 's'}`;
@@ -78,7 +83,7 @@ function deviceFit(net: Network, est: Estimate): QnnDiagnostic[] {
       .sort((a, b) => b.value - a.value)
       .slice(0, 3);
     const label = LABELS[est.target.family][k];
-    const pct = cap > 0 ? `${Math.round((100 * used) / cap)} %` : 'the device has none';
+    const pct = cap > 0 ? `${fmt(Math.round((100 * used) / cap))} %` : 'the device has none';
     out.push({
       code: 'QNN050',
       severity: 'error',
@@ -100,24 +105,25 @@ interface FoldOption extends Resources {
   cycles: number;
 }
 
-/** The engine at (pe, simd) with what changes with it: its converters and its input FIFO. */
+/** The engine at (pe, simd) with what changes with it: its converters and its output FIFO (which holds its words). */
 function evaluateFold(net: Network, i: number, pe: number, simd: number, fab: Fabric, fifoDepth?: number): FoldOption {
   const e = refold(net.engines[i], pe, simd);
   const c = engineCost(e, fab);
   const parts: Resources[] = [c.total];
   const prev = net.engines[i - 1];
   const next = net.engines[i + 1];
-  if (prev) {
-    const link = linkBetween(prev, e);
+  if (prev) parts.push(converterOf(linkBetween(prev, e), fab) ?? zeroResources());
+  if (next) {
+    const link = linkBetween(e, next);
     parts.push(converterOf(link, fab) ?? zeroResources(), fifoOf(link, fab, fifoDepth));
   }
-  if (next) parts.push(converterOf(linkBetween(e, next), fab) ?? zeroResources());
   const r = addResources(...parts);
   return { pe, simd, cycles: c.cycles, lut: r.lut, ff: r.ff, bram18: r.bram18, dsp: r.dsp };
 }
 
+/** The analysed depth of the FIFO after `engine`, if one was given. */
 function fifoDepthOf(est: Estimate, engine: string): number | undefined {
-  const f = est.fifos.find((x) => x.to === engine);
+  const f = est.fifos.find((x) => x.from === engine);
   return f && f.depth_source === 'analysis' ? f.depth : undefined;
 }
 
@@ -154,7 +160,7 @@ function frameRate(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
       code: 'QNN051',
       severity: 'warning',
       message:
-        `${fmt(est.fps)} frames/s misses fps >= ${fmt(t.fps)}: the bottleneck '${name}' takes ${cycles(est.bottleneck.cycles)} per frame, ` +
+        `${fmtFps(est.fps)} frames/s misses fps >= ${fmt(t.fps)}: the bottleneck '${name}' takes ${cycles(est.bottleneck.cycles)} per frame, ` +
         `and ${fmt(est.target.clock_mhz)} MHz needs at most ${fmt(targetCycles)}.${advice}${also}`,
       range: e.layer.ranges.name,
       data: {

@@ -12,6 +12,7 @@ import { addResources, roundResources, type Fabric, type Resources } from './fab
 import type { MemKind } from './memory.js';
 import {
   activationResources,
+  constantMultiplierLuts,
   mvauResources,
   poolResources,
   windowResources,
@@ -43,8 +44,27 @@ export interface EngineCost {
   streamOutBits: number;
 }
 
+/** Mean constant-multiplier LUTs per weight of a layer (cached per weight matrix). */
+const hardWiredCache = new WeakMap<Int32Array, Map<number, number>>();
+function meanConstantLuts(l: MvauLayer): number {
+  const aBits = typeBits(l.inType);
+  let byBits = hardWiredCache.get(l.matrix);
+  if (!byBits) hardWiredCache.set(l.matrix, (byBits = new Map()));
+  let v = byBits.get(aBits);
+  if (v === undefined) {
+    let sum = 0;
+    for (const w of l.matrix) sum += constantMultiplierLuts(w, aBits);
+    v = l.matrix.length ? sum / l.matrix.length : 0;
+    byBits.set(aBits, v);
+  }
+  return v;
+}
+
+/** The MAC operands of an MVAU; hard-wired weights when NF·SF = 1 (one weight per lane). */
 export function macOperands(l: MvauLayer): MacOperands {
+  const hardWired = l.mh === l.pe && l.mw === l.simd;
   return {
+    ...(hardWired ? { hardWired: { meanLaneLuts: l.weights.type.kind === 'int' ? meanConstantLuts(l) : 0 } } : {}),
     weightKind: l.weights.type.kind === 'pow2' ? 'pow2' : l.weights.type.kind === 'bipolar' ? 'bipolar' : 'int',
     weightBits: typeBits(l.weights.type),
     inputBits: typeBits(l.inType),

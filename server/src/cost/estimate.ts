@@ -116,7 +116,7 @@ export interface Estimate {
 }
 
 export interface EstimateOptions {
-  /** FIFO depths by consumer engine name, from the compiler's FIFO analysis; default depth otherwise. */
+  /** FIFO depths by consumer engine name (the FIFO on the stream into it), e.g. from rtl/fifo-depths.ts; default depth otherwise. */
   fifoDepths?: Readonly<Record<string, number>>;
 }
 
@@ -162,13 +162,13 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
   for (const c of converters) ii = Math.max(ii, c.cycles);
   const fps = ii > 0 ? clockHz / ii : 0;
 
-  // Latency: engines, each preceded (after the first) by its converter and FIFO.
+  // Latency: engine → FIFO → converter (where widths differ) → engine, as rtl/plan.ts builds it.
   const stages: LatencyStage[] = [];
   net.engines.forEach((e, i) => {
     if (i > 0) {
       const link = links[i - 1];
-      if (link.needsConverter) stages.push(converterStage(link));
       stages.push(fifoStage(link));
+      if (link.needsConverter) stages.push(converterStage(link));
     }
     stages.push(engineStage(e, costs[i]));
   });

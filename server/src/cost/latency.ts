@@ -115,8 +115,9 @@ export function converterStage(link: StreamLink): LatencyStage {
   };
 }
 
+/** The FIFO right after a producer: it holds the producer's words. */
 export function fifoStage(link: StreamLink): LatencyStage {
-  const words = Math.ceil(link.elements / link.consumerElems);
+  const words = Math.ceil(link.elements / link.producerElems);
   const pipe = C.latency.fifoPipe;
   return { name: `${link.from}->${link.to}:fifo`, kind: 'fifo', words, need: 1, fill: pipe, drain: pipe, span: words + pipe };
 }

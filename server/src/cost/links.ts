@@ -1,7 +1,8 @@
 /**
  * What sits on each stream between two engines: a FIFO always (hardware.md §1), and a
  * width converter when the producer's PE·bits differs from the consumer's SIMD·bits.
- * The FIFO is placed after the converter, at the consumer's width, as FINN inserts them.
+ * As in the compiler's plan (rtl/plan.ts): engine → FIFO → converter → engine, so the FIFO
+ * holds producer words (PE elements each).
  */
 import type { StreamLink } from '../model/engines.js';
 import { typeBits } from '../model/qtype.js';
@@ -25,7 +26,7 @@ export interface ConverterEstimate {
 }
 
 export interface FifoEstimate {
-  /** The FIFO in front of engine `to`. */
+  /** The FIFO on the stream from `from` to `to` (right after `from`, at its output width). */
   from: string;
   to: string;
   depth: number;
@@ -71,7 +72,7 @@ export function converterOf(link: StreamLink, fab: Fabric): ConverterEstimate | 
 
 export function fifoOf(link: StreamLink, fab: Fabric, depth?: number): FifoEstimate {
   const d = depth ?? C.fifo.defaultDepth;
-  const width = link.consumerElems * link.elemBits;
+  const width = link.producerElems * link.elemBits;
   const r = fifoResources(d, width, fab);
   const whole = roundResources(r);
   return {

@@ -29,6 +29,14 @@ export interface MacOperands {
   /** Bits of an input activation (bipolar: 1). */
   inputBits: number;
   inputBipolar: boolean;
+  /**
+   * Set when the weights are hard-wired (NF·SF = 1: one weight per lane, a ROM of depth 1):
+   * synthesis folds each constant into its lane, so an int lane costs a constant
+   * multiplier (`meanLaneLuts`: the mean of `constantMultiplierLuts` over the actual
+   * weights), a pow2 lane is wiring and a bipolar weight a sign for the adder tree.
+   * Constant multiplies never use DSPs.
+   */
+  hardWired?: { meanLaneLuts: number };
 }
 
 function familyFactor(fab: Fabric): number {
@@ -96,10 +104,33 @@ function weightMagnitudeBits(op: MacOperands): number {
   return op.weightBits;
 }
 
+/**
+ * LUT6 of a multiply by the constant w: shift-and-add over its canonical signed digits
+ * (CSD), one (a + |w| bits)-wide adder per digit after the first; 0 and ±2^e are wiring.
+ */
+export function constantMultiplierLuts(w: number, aBits: number): number {
+  let x = Math.abs(Math.trunc(w));
+  const bits = x === 0 ? 0 : Math.floor(Math.log2(x)) + 1;
+  let digits = 0;
+  while (x > 0) {
+    if (x % 2 === 1) {
+      x -= 2 - (x % 4); // digit +1 (x ≡ 1 mod 4) or −1 (x ≡ 3 mod 4)
+      digits++;
+    }
+    x /= 2;
+  }
+  return digits <= 1 ? 0 : (digits - 1) * (aBits + bits);
+}
+
 export function macLane(op: MacOperands, fab: Fabric): LaneCost {
   const a = op.inputBits;
   // Binarized (FINN's BNN case): XNOR, then a popcount; 2·popcount − MW is folded into the thresholds.
   if (op.weightKind === 'bipolar' && op.inputBipolar) return { lut: 2 / 3, ff: 2 / 3, dsp: 0, productBits: 2, group: 3 };
+  if (op.hardWired && !op.inputBipolar) {
+    const pbits = op.weightKind === 'bipolar' ? a + 1 : op.weightKind === 'pow2' ? a + weightMagnitudeBits(op) : op.weightBits + a;
+    const lut = op.weightKind === 'int' ? op.hardWired.meanLaneLuts : 0;
+    return { lut, ff: pbits, dsp: 0, productBits: pbits, group: 1 };
+  }
   // ±a: a conditional negation (XOR + carry-in of the adder tree).
   if (op.weightKind === 'bipolar') return { lut: a, ff: a + 1, dsp: 0, productBits: a + 1, group: 1 };
   // ±w for a bipolar input: the decoded weight, conditionally negated.

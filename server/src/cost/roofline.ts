@@ -127,7 +127,11 @@ export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
   if (heaviest && isMvau(heaviest.layer)) {
     precision = `${typeName(heaviest.layer.weights.type)} × ${typeName(heaviest.layer.inType)}`;
     if (inp.device) {
-      lanes = peakMacLanes(macOperands(heaviest.layer), inp.fabric, { lut: inp.device.lut, dsp: inp.device.dsp });
+      // A device full of this layer's lanes would not be hard-wired: the general multiplier.
+      lanes = peakMacLanes({ ...macOperands(heaviest.layer), hardWired: undefined }, inp.fabric, {
+        lut: inp.device.lut,
+        dsp: inp.device.dsp,
+      });
       peak = lanes * 2 * f;
     } else notes.push('unknown device: no device peak compute');
   }

@@ -339,7 +339,8 @@ export function runProcess(cmd: string, args: readonly string[], opts: RunProces
 function startError(cmd: string, e: unknown): Error {
   const err = e as NodeJS.ErrnoException;
   const tool = knownTool(cmd);
-  if (err?.code === 'ENOENT' && tool) return new ToolMissingError(tool, cmd.includes('/') ? cmd : undefined, cmd.includes('/') ? 'no such file' : undefined);
+  if (err?.code === 'ENOENT' && tool)
+    return new ToolMissingError(tool, cmd.includes('/') ? cmd : undefined, cmd.includes('/') ? 'no such file' : undefined);
   if (err?.code === 'ENOENT') return new Error(`Cannot run ${cmd}: not found.`);
   if (err?.code === 'EACCES') return new Error(`Cannot run ${cmd}: permission denied.`);
   return new Error(`Cannot run ${cmd}: ${err?.message ?? String(e)}`);
@@ -353,7 +354,11 @@ export function toolVersion(exe: string, flag = '--version'): Promise<string> {
   let p = versionCache.get(key);
   if (!p) {
     p = runProcess(exe, [flag], { timeoutMs: 30_000 }).then(
-      (r) => (r.stdout + r.stderr).split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? '',
+      (r) =>
+        (r.stdout + r.stderr)
+          .split(/\r?\n/)
+          .find((l) => l.trim() !== '')
+          ?.trim() ?? '',
       () => '',
     );
     versionCache.set(key, p);

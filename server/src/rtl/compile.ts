@@ -11,6 +11,7 @@ import { activationMem, weightMem } from './mem.js';
 import { activationInputRange, emitTop, engineThresholdBits, memFileNames, templatesUsed } from './emit-top.js';
 import { buildPlan, streamWidth, type HardwarePlan } from './plan.js';
 import { templateClosure } from './templates.js';
+import { estimateNetwork } from '../cost/estimate.js';
 
 export const GENERATOR = 'qnn-fpga 0.1.0';
 
@@ -29,7 +30,7 @@ export interface CompileReport {
   network: string;
   source: string;
   top: string;
-  estimate: Analysis['estimate'];
+  estimate: ReturnType<typeof estimateNetwork>;
   streams: { input: { elems: number; elem_bits: number; width: number }; output: { elems: number; elem_bits: number; width: number } };
   fifos: { name: string; from: string; to: string; depth: number; width: number; max_occupancy: number; reason: string }[];
   width_converters: { name: string; in_elems: number; out_elems: number; elem_bits: number }[];
@@ -39,7 +40,12 @@ export interface CompileReport {
 
 export function compileNetwork(analysis: Analysis, outDir: string, sourceName: string): CompileResult {
   const net = analysis.network;
-  const plan = buildPlan(net);
+  if (!analysis.estimate) throw new Error(`network ${net.name} has no estimate: it needs a target, an input and layers`);
+  const plan = buildPlan(net, analysis.estimate.ii_cycles);
+  // The estimate again, now with the FIFO depths of the analysis (one model, real depths).
+  const fifoDepthsByConsumer: Record<string, number> = {};
+  for (const b of plan.blocks) if (b.kind === 'fifo') fifoDepthsByConsumer[b.sizing.to] = b.depth;
+  const estimate = estimateNetwork(net, { fifoDepths: fifoDepthsByConsumer });
   const rtlDir = path.join(outDir, 'rtl');
   // Only rtl/ is ours to replace; anything else in DIR (sim/, build/) stays.
   rmSync(rtlDir, { recursive: true, force: true });
@@ -74,7 +80,7 @@ export function compileNetwork(analysis: Analysis, outDir: string, sourceName: s
     network: net.name,
     source: sourceName,
     top: plan.top,
-    estimate: analysis.estimate,
+    estimate,
     streams: {
       input: { elems: plan.input.elems, elem_bits: plan.input.elemBits, width: streamWidth(plan.input) },
       output: { elems: plan.output.elems, elem_bits: plan.output.elemBits, width: streamWidth(plan.output) },

@@ -206,7 +206,31 @@ export function emitTop(plan: HardwarePlan, header: string): string {
   // tlast of internal streams into the next block is not used (engines count).
   const unused = plan.blocks.filter((b) => b !== last && b.kind !== 'fifo').map((b) => `${b.out.name}_tlast`);
   if (unused.length) out += `\n  // Engines count their frames; the internal tlast signals are visible in the waveform only.\n  logic unused_tlast;\n  assign unused_tlast = ^{${unused.join(', ')}};\n`;
+  out += emitProbes(plan);
   out += 'endmodule\n';
+  return out;
+}
+
+/**
+ * Simulation only (`QNN_SIM`): the cycle each stream last moved and its valid/ready when
+ * the run ends, so a stalled design is reported by the engine whose stream stopped.
+ */
+function emitProbes(plan: HardwarePlan): string {
+  const last = plan.blocks[plan.blocks.length - 1];
+  const streams: { sig: string; producer: string; consumer: string }[] = [{ sig: 's_axis', producer: 'input', consumer: plan.blocks[0].instance }];
+  plan.blocks.forEach((b, i) => {
+    streams.push({ sig: b === last ? 'm_axis' : b.out.name, producer: b.instance, consumer: plan.blocks[i + 1]?.instance ?? 'output' });
+  });
+  let out = '\n`ifdef QNN_SIM\n  // Simulation only: where each stream last moved, printed when the run ends.\n  longint qnn_cycle;\n';
+  out += '  always_ff @(posedge clk) qnn_cycle <= rst_n ? qnn_cycle + 1 : 0;\n';
+  for (const s of streams) {
+    out += `  longint qnn_last_${s.sig};\n  always_ff @(posedge clk) if (!rst_n) qnn_last_${s.sig} <= -1; else if (${s.sig}_tvalid && ${s.sig}_tready) qnn_last_${s.sig} <= qnn_cycle;\n`;
+  }
+  out += '  final begin\n';
+  for (const s of streams) {
+    out += `    $display("QNN_STREAM ${s.sig} ${s.producer} ${s.consumer} %0d %0d %0d", qnn_last_${s.sig}, ${s.sig}_tvalid, ${s.sig}_tready);\n`;
+  }
+  out += '  end\n`endif\n';
   return out;
 }
 

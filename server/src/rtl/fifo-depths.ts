@@ -40,11 +40,11 @@ interface TokenEngine {
   pattern: string;
 }
 
-export function fifoDepths(net: Network): FifoSizing[] {
+/** `ii`: the network's II from the estimate (the one cost model: window generators included). */
+export function fifoDepths(net: Network, ii: number): FifoSizing[] {
   const links = streamLinks(net);
   if (links.length === 0) return [];
   const engines = net.engines.map(tokenEngine);
-  const ii = Math.max(...net.engines.map(engineCycles));
   // Occupancy in ELEMENTS in front of each engine (a width converter may sit between a
   // FIFO and its consumer); the FIFO itself holds producer words.
   const elemsIn = net.engines.map((e) => e.inElemsPerWord);
@@ -94,12 +94,6 @@ export function fifoDepths(net: Network): FifoSizing[] {
       reason: `${producer.name} ${producer.pattern}; ${consumer.name} ${consumer.pattern}: up to ${maxOcc[i + 1]} word(s) wait (cycle ${maxAt[i + 1]}), +${FIFO_SLACK} for output registers`,
     };
   });
-}
-
-function engineCycles(e: Engine): number {
-  const l = e.layer;
-  if (isMvau(l)) return (l.mh / l.pe) * (l.mw / l.simd) * l.pixels;
-  return Math.ceil(product(e.inShape) / e.pe);
 }
 
 function tokenEngine(e: Engine): TokenEngine {

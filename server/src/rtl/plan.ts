@@ -45,11 +45,11 @@ export function svName(name: string): string {
   return SV_RESERVED.has(name) ? `${name}_l` : name;
 }
 
-export function buildPlan(net: Network): HardwarePlan {
+export function buildPlan(net: Network, ii: number): HardwarePlan {
   if (!net.complete || net.engines.length === 0 || !net.input) throw new Error(`network ${net.name} has errors: fix them before compiling`);
   const es = net.engines;
   const links = streamLinks(net);
-  const sizing = fifoDepths(net);
+  const sizing = fifoDepths(net, ii);
   const blocks: PlanBlock[] = [];
   const first = es[0];
   const input: StreamSpec = { name: 's_axis', elems: first.inElemsPerWord, elemBits: typeBits(first.inType) };

@@ -106,6 +106,14 @@ describe('estimate JSON', () => {
     ]);
   });
 
+  it('FIFO depths from the compiler’s analysis replace the default, at the producer’s width', () => {
+    const d = estimateNetwork(peakDetector());
+    expect(d.fifos[0]).toMatchObject({ from: 'c1', to: 'c2', depth: 2, depth_source: 'default', width_bits: 16, impl: 'registers' });
+    const e = estimateNetwork(peakDetector(), { fifoDepths: { c2: 1024 } });
+    expect(e.fifos[0]).toMatchObject({ depth: 1024, depth_source: 'analysis', impl: 'bram', bram18: 1 });
+    expect(e.totals.bram18).toBe(d.totals.bram18 + 1);
+  });
+
   it('the bottleneck, frames/s, the fps target and device percentages', () => {
     const e = estimateNetwork(peakDetector());
     expect(e.bottleneck).toEqual({ layer: 'c2', engine: 'c2', cycles: 4 * 5 * 1024 });

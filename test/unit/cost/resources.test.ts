@@ -4,6 +4,7 @@ import { findDevice } from '../../../server/src/cost/devices.js';
 import { ebrBlocks, ramb18Blocks, ramCost, romCost } from '../../../server/src/cost/memory.js';
 import {
   adderTreeLuts,
+  constantMultiplierLuts,
   COST_CONSTANTS,
   converterResources,
   dspsPerMultiplier,
@@ -158,6 +159,26 @@ describe('logic estimates', () => {
     expect(fifoResources(32, 32, xilinx).impl).toBe('srl');
     expect(fifoResources(100, 32, xilinx).impl).toBe('lutram');
     expect(fifoResources(1024, 32, xilinx)).toMatchObject({ impl: 'bram', bram18: 2 });
+  });
+});
+
+describe('hard-wired weights (NF·SF = 1)', () => {
+  it('a constant multiply costs one adder per canonical signed digit after the first', () => {
+    expect([0, 1, -1, 4, -8].map((w) => constantMultiplierLuts(w, 8))).toEqual([0, 0, 0, 0, 0]);
+    expect(constantMultiplierLuts(3, 8)).toBe(8 + 2); // 4 − 1
+    expect(constantMultiplierLuts(-7, 8)).toBe(8 + 3); // −(8 − 1)
+    expect(constantMultiplierLuts(5, 8)).toBe(8 + 3); // 4 + 1
+    expect(constantMultiplierLuts(11, 8)).toBe(2 * (8 + 4)); // 16 − 4 − 1
+  });
+
+  it('a fully unfolded layer folds its weights into the lanes: no DSPs, far fewer LUTs than general multipliers', () => {
+    const build = (pe: number, simd: number) =>
+      new NetBuilder({ device: 'xc7z045', input: { shape: [32], type: u(8) } }).dense('fc', 16, i(8), { pe, simd }).build();
+    const wired = estimateNetwork(build(16, 32)).layers[0];
+    const folded = estimateNetwork(build(16, 16)).layers[0];
+    expect(wired.dsp).toBe(0);
+    expect(wired.weight_mem).toBe('logic');
+    expect(folded.dsp).toBe(16 * 16);
   });
 });
 

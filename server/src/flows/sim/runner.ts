@@ -12,7 +12,21 @@
  * own generated C++.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync, utimesSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  mkdtempSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  copyFileSync,
+  utimesSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError, requireTool, runProcess, toolVersion, whichSync, type RunProcessResult, type ToolPaths } from '../tools.js';
@@ -85,6 +99,8 @@ export interface SimulateOptions {
 
   /** Run folder name under workDir (default: the simulator's name). Use distinct names for concurrent runs. */
   runName?: string;
+  /** Working folder of the simulation process (relative $readmemh paths resolve here); default the run folder. */
+  runCwd?: string;
   signal?: AbortSignal;
   /** Limits for the build and for the run (default 10 minutes each). */
   buildTimeoutMs?: number;
@@ -186,7 +202,8 @@ const inFlight = new Map<string, Promise<BuildInfo>>();
 /** Builds (or reuses) and runs one simulation. */
 export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
   if (opts.signal?.aborted) throw new CancelledError('The simulation');
-  if (!Number.isInteger(opts.expected) || opts.expected < 0) throw new RangeError(`expected must be a non-negative integer, not ${opts.expected}`);
+  if (!Number.isInteger(opts.expected) || opts.expected < 0)
+    throw new RangeError(`expected must be a non-negative integer, not ${opts.expected}`);
   if ((opts.input === undefined) === (opts.inputFile === undefined)) throw new Error('simulate: give exactly one of input and inputFile');
   const workDir = path.resolve(opts.workDir);
   mkdirSync(workDir, { recursive: true });
@@ -253,24 +270,28 @@ async function runBuilt(opts: SimulateOptions, build: BuildInfo, runDir: string,
     args = ['-n', build.artifact, ...plusargs];
   }
   const r = await runProcess(cmd, args, {
-    cwd: runDir,
+    cwd: opts.runCwd ? path.resolve(opts.runCwd) : runDir,
     timeoutMs: opts.runTimeoutMs ?? TEN_MINUTES,
     signal: opts.signal,
     onLine: opts.onLine,
   });
+  // What the simulation printed ($display, final blocks), stdout then stderr.
+  writeFileSync(path.join(runDir, 'sim.log'), r.stdout + (r.stderr && !r.stdout.endsWith('\n') && r.stdout ? '\n' : '') + r.stderr);
   if (r.cancelled) throw new CancelledError('The simulation');
   const simName = opts.simulator === 'verilator' ? 'Verilator' : 'Icarus';
   const outText = existsSync(outputFile) ? readFileSync(outputFile, 'utf8') : '';
   if (r.timedOut) {
     throw new SimulationError(
-      `${simName} simulation of ${opts.top} timed out after ${Math.round((opts.runTimeoutMs ?? TEN_MINUTES) / 1000)} s` + detailLines(r, outText),
+      `${simName} simulation of ${opts.top} timed out after ${Math.round((opts.runTimeoutMs ?? TEN_MINUTES) / 1000)} s` +
+        detailLines(r, outText),
       r.stdout + r.stderr,
     );
   }
   const parsed = parseTestbenchOutput(outText);
   const finished = parsed.done !== undefined || parsed.stall !== undefined || parsed.unknownControl !== undefined;
   if (r.code !== 0 || !finished) {
-    const why = r.code !== 0 ? (r.code === null ? `was killed by ${r.exitSignal}` : `exited with code ${r.code}`) : 'ended without finishing';
+    const why =
+      r.code !== 0 ? (r.code === null ? `was killed by ${r.exitSignal}` : `exited with code ${r.code}`) : 'ended without finishing';
     throw new SimulationError(`${simName} simulation of ${opts.top} ${why}` + detailLines(r, outText), r.stdout + r.stderr);
   }
 
@@ -347,10 +368,7 @@ function detailLines(r: RunProcessResult, outText: string): string {
   const interesting = lines.filter((l) => /error|fatal|assert|ERROR|%Warning|cannot|Segmentation/i.test(l));
   const shown = (interesting.length > 0 ? interesting : lines).slice(-30);
   const tail = outText.trim().split(/\r?\n/).slice(-3).filter(Boolean);
-  return (
-    (shown.length ? `:\n${shown.join('\n')}` : '.') +
-    (tail.length ? `\nLast testbench records:\n${tail.join('\n')}` : '')
-  );
+  return (shown.length ? `:\n${shown.join('\n')}` : '.') + (tail.length ? `\nLast testbench records:\n${tail.join('\n')}` : '');
 }
 
 // ---------------------------------------------------------------------------
@@ -431,6 +449,7 @@ async function buildDesign(opts: SimulateOptions, workDir: string, vcd: boolean)
   if (sim === 'icarus') requireTool('vvp', { paths: opts.toolPaths });
   const sources = opts.sources.map((s) => path.resolve(s));
   for (const s of sources) if (!existsSync(s)) throw new SimulationError(`source file not found: ${s}`);
+  checkTopDeclared(opts.top, sources, opts.includeDirs ?? []);
   const includeDirs = (opts.includeDirs ?? []).map((d) => path.resolve(d));
 
   const tb = generateTestbench({
@@ -507,6 +526,22 @@ async function buildDesign(opts: SimulateOptions, workDir: string, vcd: boolean)
   }
 }
 
+/** A clear message for a misspelt top (skipped when sources use `include, where it could hide). */
+function checkTopDeclared(top: string, sources: string[], includeDirs: readonly string[]): void {
+  if (includeDirs.length > 0) return;
+  const texts = sources.map((f) => readFileSync(f, 'utf8'));
+  if (texts.some((t) => /`include\b/.test(t))) return;
+  const decl = new RegExp(
+    `\\b(module|macromodule)\\s+(automatic\\s+|static\\s+)?${top.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_$])`,
+  );
+  if (!texts.some((t) => decl.test(t))) {
+    const found = [...new Set(texts.flatMap((t) => [...t.matchAll(/\bmodule\s+([A-Za-z_][A-Za-z0-9_$]*)/g)].map((m) => m[1]!)))];
+    throw new SimulationError(
+      `No module ${top} in the sources (${sources.map((f) => path.basename(f)).join(', ')}); they declare: ${found.join(', ') || 'none'}`,
+    );
+  }
+}
+
 function collectWarnings(text: string, sim: Simulator): string[] {
   const lines = text.split(/\r?\n/);
   if (sim === 'verilator') return lines.filter((l) => /^%Warning/.test(l));
@@ -538,6 +573,7 @@ async function step(
   cwd: string,
   opts: SimulateOptions,
   sim: Simulator,
+  logDir: string,
 ): Promise<RunProcessResult> {
   const r = await runProcess(cmd, args, {
     cwd,
@@ -545,11 +581,12 @@ async function step(
     signal: opts.signal,
     onLine: opts.onLine,
   });
+  appendFileSync(path.join(logDir, 'build.log'), `$ ${[cmd, ...args].join(' ')}\n${r.stdout}${r.stderr}\n`);
   if (r.cancelled) throw new CancelledError('The simulation build');
-  if (r.timedOut) throw new SimulationError(`${what} timed out`, r.stdout + r.stderr);
+  if (r.timedOut) throw new SimulationError(`${what}: timed out after ${Math.round(r.durationMs / 1000)} s`, r.stdout + r.stderr);
   if (r.code !== 0) {
     const log = r.stdout + '\n' + r.stderr;
-    throw new SimulationError(`${what} failed:\n${errorLines(log, sim).join('\n')}`, log);
+    throw new SimulationError(`${what}:\n${errorLines(log, sim).join('\n')}`, log);
   }
   return r;
 }
@@ -579,7 +616,7 @@ async function buildIcarus(
     tbFile,
     ...sources,
   ];
-  const r = await step(`Icarus (iverilog) could not compile ${opts.top}`, iverilog, args, dir, opts, 'icarus');
+  const r = await step(`Icarus (iverilog) could not compile ${opts.top}`, iverilog, args, dir, opts, 'icarus', dir);
   return collectWarnings(r.stdout + '\n' + r.stderr, 'icarus');
 }
 
@@ -594,10 +631,32 @@ async function buildVerilator(
   opt: VerilatorOpt,
   version: string,
 ): Promise<string[]> {
-  const obj = path.join(dir, 'obj');
-  const tbFile = path.join(dir, `${TB_MODULE}.sv`);
-  const mainFile = path.join(dir, 'main.cpp');
+  // GNU make cannot build in a folder whose path has spaces: build elsewhere, keep only the executable.
+  const scratch = /\s/.test(dir) ? mkdtempSync(path.join(os.tmpdir(), 'qnn-verilator-')) : undefined;
+  try {
+    return await buildVerilatorIn(scratch ?? dir, dir, opts, verilator, tb, sources, includeDirs, trace, opt, version);
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function buildVerilatorIn(
+  work: string,
+  dir: string,
+  opts: SimulateOptions,
+  verilator: string,
+  tb: string,
+  sources: string[],
+  includeDirs: string[],
+  trace: boolean,
+  opt: VerilatorOpt,
+  version: string,
+): Promise<string[]> {
+  const obj = path.join(work, 'obj');
+  const tbFile = path.join(work, `${TB_MODULE}.sv`);
+  const mainFile = path.join(work, 'main.cpp');
   writeFileSync(tbFile, tb);
+  if (work !== dir) writeFileSync(path.join(dir, `${TB_MODULE}.sv`), tb);
   const mainText = generateVerilatorMain();
   writeFileSync(mainFile, mainText);
   const args = [
@@ -619,12 +678,14 @@ async function buildVerilator(
     ...sources,
     mainFile,
   ];
-  const v = await step(`Verilator could not build ${opts.top}`, verilator, args, dir, opts, 'verilator');
+  const v = await step(`Verilator could not build ${opts.top}`, verilator, args, work, opts, 'verilator', dir);
   const warnings = collectWarnings(v.stdout + '\n' + v.stderr, 'verilator');
 
   const cxx = process.env.CXX ?? 'g++';
   if (!whichSync('make') || !whichSync(cxx)) {
-    throw new SimulationError(`Verilator builds need make and a C++ compiler (${cxx}): install them with \`sudo apt-get install make g++\`.`);
+    throw new SimulationError(
+      `Verilator builds need make and a C++ compiler (${cxx}): install them with \`sudo apt-get install make g++\`.`,
+    );
   }
   const mk = `V${TB_MODULE}.mk`;
   const jobs = String(Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
@@ -645,14 +706,26 @@ async function buildVerilator(
     }
     if (rt.pch) makeVars.push(`CXXFLAGS=-include ${path.join(rt.dir, 'verilated.h')} -Winvalid-pch`);
   }
-  await step(`Compiling the Verilator model of ${opts.top}`, 'make', ['-s', '-C', obj, '-f', mk, `-j${jobs}`, ...makeVars], dir, opts, 'verilator');
+  await step(
+    `The C++ compile of the Verilator model of ${opts.top} failed`,
+    'make',
+    ['-s', '-C', obj, '-f', mk, `-j${jobs}`, ...makeVars],
+    work,
+    opts,
+    'verilator',
+    dir,
+  );
   const exeName = `V${TB_MODULE}`;
   if (!existsSync(path.join(obj, exeName))) throw new SimulationError(`Verilator build of ${opts.top} produced no executable`);
 
   if (rt && !rt.ready) await populateRuntimeCache(rt.dir, obj, mk, opt, trace, opts);
   if (rt && mainObj && !existsSync(mainObj) && existsSync(path.join(obj, 'main.o'))) atomicCopy(path.join(obj, 'main.o'), mainObj);
 
-  renameSync(path.join(obj, exeName), path.join(dir, exeName));
+  if (work === dir) renameSync(path.join(obj, exeName), path.join(dir, exeName));
+  else {
+    copyFileSync(path.join(obj, exeName), path.join(dir, exeName));
+    chmodSync(path.join(dir, exeName), 0o755);
+  }
   rmSync(obj, { recursive: true, force: true });
   return warnings;
 }
@@ -671,6 +744,7 @@ function runtimeCache(
   if (opts.runtimeCacheDir === false) return undefined;
   const root = opts.runtimeCacheDir ?? process.env.QNN_SIM_CACHE ?? path.join(os.tmpdir(), 'qnn-fpga-sim-cache');
   const dir = path.join(root, `verilator-rt-${hashOf({ RUNNER_VERSION, ...parts, cxxEnv: process.env.CXX ?? '' }).slice(0, 16)}`);
+  if (/\s/.test(dir)) return undefined; // make and -include cannot take it
   const manifest = path.join(dir, 'manifest.json');
   if (!existsSync(manifest)) return { dir, ready: false, objects: [], pch: false };
   try {
@@ -693,7 +767,14 @@ function atomicCopy(from: string, to: string): void {
 }
 
 /** Stores the runtime objects of a finished build and a precompiled verilated.h for later builds. */
-async function populateRuntimeCache(dir: string, obj: string, mk: string, opt: VerilatorOpt, trace: boolean, opts: SimulateOptions): Promise<void> {
+async function populateRuntimeCache(
+  dir: string,
+  obj: string,
+  mk: string,
+  opt: VerilatorOpt,
+  trace: boolean,
+  opts: SimulateOptions,
+): Promise<void> {
   mkdirSync(path.dirname(dir), { recursive: true });
   sweepTemps(path.dirname(dir));
   const tmp = tmpName(dir);
@@ -710,7 +791,17 @@ async function populateRuntimeCache(dir: string, obj: string, mk: string, opt: V
     let pch = false;
     const r = await runProcess(
       'make',
-      ['-s', '-C', obj, '-f', 'qnn_pch.mk', 'qnn_pch', `OPT_FAST=${opt}`, `QNN_PCH_IN=${path.join(tmp, 'verilated.h')}`, `QNN_PCH_OUT=${path.join(tmp, 'verilated.h.gch')}`],
+      [
+        '-s',
+        '-C',
+        obj,
+        '-f',
+        'qnn_pch.mk',
+        'qnn_pch',
+        `OPT_FAST=${opt}`,
+        `QNN_PCH_IN=${path.join(tmp, 'verilated.h')}`,
+        `QNN_PCH_OUT=${path.join(tmp, 'verilated.h.gch')}`,
+      ],
       { timeoutMs: opts.buildTimeoutMs ?? TEN_MINUTES, signal: opts.signal },
     );
     if (r.cancelled) throw new CancelledError('The simulation build');

@@ -24,8 +24,10 @@ function qtypeOf(encode: ElemEncoding | QType, elemBits: number): QType {
 }
 
 function checkShape(elemBits: number, elemsPerWord: number): void {
-  if (!Number.isInteger(elemBits) || elemBits < 1 || elemBits > 53) throw new RangeError(`elemBits must be an integer from 1 to 53, not ${elemBits}`);
-  if (!Number.isInteger(elemsPerWord) || elemsPerWord < 1) throw new RangeError(`elemsPerWord must be a positive integer, not ${elemsPerWord}`);
+  if (!Number.isInteger(elemBits) || elemBits < 1 || elemBits > 53)
+    throw new RangeError(`elemBits must be an integer from 1 to 53, not ${elemBits}`);
+  if (!Number.isInteger(elemsPerWord) || elemsPerWord < 1)
+    throw new RangeError(`elemsPerWord must be a positive integer, not ${elemsPerWord}`);
 }
 
 /** Bit pattern (0 ≤ p < 2^bits) of one element; throws RangeError if v is not a value of the encoding. */
@@ -65,7 +67,12 @@ export function decodeElem(p: number, elemBits: number, encode: ElemEncoding | Q
  * [w·E, (w+1)·E), value w·E + i in bits [i·elemBits, (i+1)·elemBits).
  * `values.length` must be a multiple of `elemsPerWord`.
  */
-export function packWords(values: readonly number[], elemBits: number, elemsPerWord: number, encode: ElemEncoding | QType = 'int'): bigint[] {
+export function packWords(
+  values: readonly number[],
+  elemBits: number,
+  elemsPerWord: number,
+  encode: ElemEncoding | QType = 'int',
+): bigint[] {
   checkShape(elemBits, elemsPerWord);
   if (values.length % elemsPerWord !== 0) {
     throw new RangeError(`${values.length} values do not fill whole words of ${elemsPerWord} elements`);
@@ -90,7 +97,12 @@ export function packWords(values: readonly number[], elemBits: number, elemsPerW
 }
 
 /** Inverse of {@link packWords}: decoded element values, word 0 element 0 first. */
-export function unpackWords(words: readonly bigint[], elemBits: number, elemsPerWord: number, encode: ElemEncoding | QType = 'int'): number[] {
+export function unpackWords(
+  words: readonly bigint[],
+  elemBits: number,
+  elemsPerWord: number,
+  encode: ElemEncoding | QType = 'int',
+): number[] {
   checkShape(elemBits, elemsPerWord);
   const t = qtypeOf(encode, elemBits);
   const b = BigInt(elemBits);
@@ -122,7 +134,10 @@ export function writeHexFile(file: string, words: readonly bigint[], width: numb
 export function readHexFile(file: string): bigint[] {
   const out: bigint[] = [];
   for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const line = raw.replace(/\/\/.*$/, '').trim().replace(/_/g, '');
+    const line = raw
+      .replace(/\/\/.*$/, '')
+      .trim()
+      .replace(/_/g, '');
     if (line === '') continue;
     if (!/^[0-9a-fA-F]+$/.test(line)) throw new Error(`${file}: "${raw}" is not a hex word`);
     out.push(BigInt('0x' + line));

@@ -1,0 +1,214 @@
+/**
+ * `qnn sim`: compile a network, drive frames through the generated design on Verilator or
+ * Icarus under random backpressure, and compare every output element with the golden
+ * model. Reports mismatches (the first one decoded to layer, frame, channel and position),
+ * measured II and latency against the analysis, the waveform, and — when the design stops
+ * making progress — the engine whose stream stopped.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Analysis } from '../../analysis/analyze.js';
+import { product } from '../../cost/cycles.js';
+import { runNetwork } from '../../golden/golden.js';
+import { loadInputFrames, randomFrames } from '../../golden/frames.js';
+import { compileNetwork, type CompileResult } from '../../rtl/compile.js';
+import { streamWidth, type HardwarePlan } from '../../rtl/plan.js';
+import { simulate, type Simulator } from './runner.js';
+import { packWords, unpackWords } from './words.js';
+
+export interface NetworkSimOptions {
+  analysis: Analysis;
+  /** Name of the .qnn file (for the generated header). */
+  sourceName: string;
+  outDir: string;
+  simulator: Simulator;
+  frames?: number;
+  seed?: number;
+  inputFile?: string;
+  noStall?: boolean;
+  vcd?: boolean;
+  signal?: AbortSignal;
+  onLine?: (line: string) => void;
+}
+
+export interface Mismatch {
+  layer: string;
+  frame: number;
+  index: number;
+  channel: number;
+  position: number[];
+  expected: number;
+  got: number;
+}
+
+export interface EngineStall {
+  engine: string;
+  cycle: number;
+  reason: string;
+}
+
+export interface NetworkSimResult {
+  network: string;
+  simulator: Simulator;
+  frames: number;
+  mismatches: number;
+  first_mismatch: Mismatch | null;
+  ii: { expected: number; measured: number | null };
+  latency: { expected: number; measured: number | null };
+  waveform: string | null;
+  stall: EngineStall | null;
+  stalls_enabled: boolean;
+  input: string;
+  build_ms: number;
+  run_ms: number;
+  cycles: number;
+  rtl: string;
+}
+
+/** Where the frames come from: an .npy file, the network's first test block, or seeded random. */
+function inputFrames(opts: NetworkSimOptions): { frames: Int32Array[]; from: string } {
+  const net = opts.analysis.network;
+  const test = net.tests[0];
+  const file = opts.inputFile ?? (opts.frames === undefined && opts.seed === undefined ? test?.inputPath : undefined);
+  if (file) {
+    const f = loadInputFrames(net, file).frames;
+    const n = opts.frames ?? f.length;
+    return { frames: f.slice(0, n), from: path.basename(file) };
+  }
+  const frames = opts.frames ?? test?.frames ?? 4;
+  const seed = opts.seed ?? test?.seed ?? 1;
+  return { frames: randomFrames(net, frames, seed), from: `random (seed ${seed})` };
+}
+
+/** Channel and position of a flat channels-last index. */
+function decodeIndex(shape: number[], index: number): { channel: number; position: number[] } {
+  const c = shape[shape.length - 1];
+  const channel = index % c;
+  let rest = Math.floor(index / c);
+  const position: number[] = [];
+  for (let d = shape.length - 2; d >= 0; d--) {
+    position.unshift(rest % shape[d]);
+    rest = Math.floor(rest / shape[d]);
+  }
+  return { channel, position };
+}
+
+export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkSimResult> {
+  const net = opts.analysis.network;
+  const est = opts.analysis.estimate!;
+  const compiled: CompileResult = compileNetwork(opts.analysis, opts.outDir, opts.sourceName);
+  const plan = compiled.plan;
+  const { frames, from } = inputFrames(opts);
+  const outLayer = net.layers.find((l) => l.name === net.output)!;
+  const outPer = product(outLayer.outShape);
+  const inWordsPerFrame = product(net.input!.shape) / plan.input.elems;
+  const outWordsPerFrame = outPer / plan.output.elems;
+  const input: bigint[] = [];
+  const expected: number[][] = [];
+  for (const f of frames) {
+    input.push(...packWords([...f], plan.input.elemBits, plan.input.elems, net.input!.type));
+    expected.push([...runNetwork(net, f).output]);
+  }
+  const sources = compiled.files.filter((f) => f.endsWith('.sv')).map((f) => path.join(compiled.rtlDir, f));
+  const sim = await simulate({
+    simulator: opts.simulator,
+    sources,
+    top: plan.top,
+    inWidth: streamWidth(plan.input),
+    outWidth: streamWidth(plan.output),
+    workDir: path.join(opts.outDir, 'sim'),
+    runCwd: compiled.rtlDir,
+    input,
+    expected: frames.length * outWordsPerFrame,
+    inputWordsPerFrame: inWordsPerFrame,
+    outputWordsPerFrame: outWordsPerFrame,
+    noStall: opts.noStall,
+    stall: { inValid: 0.25, outReady: 0.25, seed: 1 },
+    stallCycles: Math.max(10_000, 4 * est.ii_cycles),
+    vcd: opts.vcd ? path.join(opts.outDir, 'sim', `${net.name}.vcd`) : false,
+    defines: { QNN_SIM: true },
+    signal: opts.signal,
+    onLine: opts.onLine ? (l) => opts.onLine!(l) : undefined,
+  });
+  const got = unpackWords(sim.outputs.slice(0, frames.length * outWordsPerFrame), plan.output.elemBits, plan.output.elems, outLayer.outType);
+  let mismatches = 0;
+  let first: Mismatch | null = null;
+  for (let fr = 0; fr < frames.length; fr++) {
+    for (let i = 0; i < outPer; i++) {
+      const g = got[fr * outPer + i];
+      const e = expected[fr][i];
+      if (g !== e) {
+        mismatches++;
+        if (!first && g !== undefined) first = { layer: outLayer.name, frame: fr, index: i, ...decodeIndex(outLayer.outShape, i), expected: e, got: g };
+      }
+    }
+  }
+  // Words never received (a stall) count as mismatches too, without a decoded first one.
+  const stall = sim.stalled ? engineStall(plan, sim.stalled.cycle, readProbes(sim.runDir, sim.outputFile), sim.stalled.message) : null;
+  return {
+    network: net.name,
+    simulator: opts.simulator,
+    frames: frames.length,
+    mismatches,
+    first_mismatch: first,
+    ii: { expected: est.ii_cycles, measured: sim.ii },
+    latency: { expected: est.latency_cycles, measured: sim.latency },
+    waveform: sim.waveform ?? null,
+    stall,
+    stalls_enabled: !opts.noStall,
+    input: from,
+    build_ms: Math.round(sim.buildMs),
+    run_ms: Math.round(sim.runMs),
+    cycles: sim.cycles,
+    rtl: compiled.rtlDir,
+  };
+}
+
+/** One stream's state when the simulation ended (printed by the top's QNN_SIM probes). */
+interface StreamProbe {
+  stream: string;
+  producer: string;
+  consumer: string;
+  last: number;
+  valid: boolean;
+  ready: boolean;
+}
+
+function readProbes(runDir: string, outputFile: string): StreamProbe[] {
+  const probes: StreamProbe[] = [];
+  for (const file of [path.join(runDir, 'sim.log'), outputFile]) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const m of text.matchAll(/^QNN_STREAM (\S+) (\S+) (\S+) (-?\d+) (\d) (\d)$/gm)) {
+      probes.push({ stream: m[1], producer: m[2], consumer: m[3], last: Number(m[4]), valid: m[5] === '1', ready: m[6] === '1' });
+    }
+    if (probes.length) break;
+  }
+  return probes;
+}
+
+/**
+ * The engine whose stream stopped: going downstream from the input, the first block that
+ * holds a word on its input (valid, not ready) and has produced nothing since — or, when
+ * every stream is idle, the one after the last stream that moved.
+ */
+export function engineStall(plan: HardwarePlan, cycle: number, probes: StreamProbe[], fallback: string): EngineStall {
+  const engineOf = (inst: string): string => {
+    const b = plan.blocks.find((x) => x.instance === inst);
+    return b?.kind === 'engine' ? b.engine.name : inst;
+  };
+  for (const p of probes) {
+    if (p.valid && !p.ready && p.consumer !== 'output') {
+      return { engine: engineOf(p.consumer), cycle, reason: `'${engineOf(p.consumer)}' holds its input stream (${p.stream}: valid, not ready) and has produced nothing since cycle ${Math.max(0, ...probes.filter((q) => q.producer === p.consumer).map((q) => q.last))}` };
+    }
+  }
+  const moved = [...probes].sort((a, b) => b.last - a.last)[0];
+  if (moved) {
+    return { engine: engineOf(moved.consumer === 'output' ? moved.producer : moved.consumer), cycle, reason: `no stream moved after cycle ${moved.last} (last: ${moved.stream}); ${fallback}` };
+  }
+  return { engine: plan.blocks[0]?.instance ?? 'input', cycle, reason: fallback };
+}
