@@ -55,9 +55,12 @@ module qnn_act_lane #(
     logic signed [PW-1:0] rnd, rounded, shifted;
     logic signed [YW-1:0] biased;
     always_comb begin
-      rnd     = (shift_q == '0) ? '0 : (PW'(1) <<< (shift_q - 1'b1));
+      // (if/else, not ?: with '0: an unsigned operand would make >>> a logical shift)
+      if (shift_q == '0) rnd = '0;
+      else               rnd = PW'(1) <<< (shift_q - 1'b1);
       rounded = prod + rnd;
-      shifted = (32'(shift_q) >= AM) ? '0 : (rounded >>> shift_q);
+      if (32'(shift_q) >= AM) shifted = '0;
+      else                    shifted = rounded >>> shift_q;
       biased  = YW'(shifted) + YW'(ZERO);
     end
     always_ff @(posedge clk) begin

@@ -220,7 +220,11 @@ module qnn_mvau #(
         assign wsign   = w[W_BITS-1];
         assign k       = w[W_BITS-2:0];
         assign mag     = PRODW'(av) <<< (k - 1'b1);
-        assign prod[s] = (k == '0) ? '0 : (wsign ? -mag : mag);
+        always_comb begin
+          if (k == '0)  prod[s] = '0;
+          else if (wsign) prod[s] = -mag;
+          else            prod[s] = mag;
+        end
       end else if (VARIANT == V_XNOR) begin : g_xnor
         // Bipolar × bipolar: XNOR; the tree counts matches (row sum = 2·count − SIMD).
         assign prod[s] = PRODW'({1'b0, ~(a[0] ^ w[0])});
@@ -243,7 +247,10 @@ module qnn_mvau #(
 
     // Balanced adder tree over the SIMD products.
     always_comb begin
-      for (int i = 0; i < NODES; i++) tree[i] = (i < SIMD) ? SUMW'(prod[i % SIMD]) : '0;
+      for (int i = 0; i < NODES; i++) begin
+        if (i < SIMD) tree[i] = SUMW'(prod[i % SIMD]);
+        else          tree[i] = '0;
+      end
       for (int l = 0; l < LEVELS; l++)
         for (int i = 0; i < NODES / 2; i++)
           if (i < (NODES >> (l + 1))) tree[i] = tree[2*i] + tree[2*i+1];
@@ -264,7 +271,10 @@ module qnn_mvau #(
 
   for (genvar p = 0; p < PE; p++) begin : g_acc
     logic signed [ACC_BITS-1:0] base, word, nxt;
-    assign base = first2 ? '0 : $signed(acc[p*ACC_BITS +: ACC_BITS]);
+    always_comb begin
+      if (first2) base = '0;
+      else        base = $signed(acc[p*ACC_BITS +: ACC_BITS]);
+    end
     if (VARIANT == V_XNOR) begin : g_pc
       assign word = (ACC_BITS'($signed(sum2[p*SUMW +: SUMW])) <<< 1) - ACC_BITS'(SIMD);
     end else begin : g_sum

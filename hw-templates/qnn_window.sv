@@ -107,7 +107,8 @@ module qnn_window #(
   localparam int MAXC = ((HI > WI) ? HI : WI) + K + STRIDE + 2 * PAD + 2;
   localparam int CW = $clog2(MAXC) + 1;
   // Signed pixel counts relative to the frame being emitted: −FRAME_PIX .. FRAME_PIX + NPIX.
-  localparam int NW = $clog2(2 * FRAME_PIX + 2 * NPIX + 4) + 1;
+  localparam int NW0 = $clog2(2 * FRAME_PIX + 2 * NPIX + 4) + 1;
+  localparam int NW = (NW0 > CW) ? NW0 : CW + 1;
 
   // Parameter checks: an unsupported combination fails elaboration in every tool.
   localparam bit BAD = (DIMS != 1 && DIMS != 2) || (DIMS == 1 && IN_H != 1) || K < 1 || STRIDE < 1 ||
@@ -135,15 +136,15 @@ module qnn_window #(
   logic [CGW-1:0] wr_cg;
   logic pix_done;
   assign s_axis_tready = (avail < old_pix + NW'(NPIX));
-  assign pix_done = s_fire && (32'(wr_cg) == CG - 1);
+  assign pix_done = s_fire && (wr_cg == CGW'(CG - 1));
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       wr_addr <= '0;
       wr_cg <= '0;
     end else if (s_fire) begin
-      wr_addr <= (32'(wr_addr) == DEPTH - 1) ? '0 : wr_addr + AW'(1);
-      wr_cg <= (32'(wr_cg) == CG - 1) ? '0 : wr_cg + CGW'(1);
+      wr_addr <= (wr_addr == AW'(DEPTH - 1)) ? '0 : wr_addr + AW'(1);
+      wr_cg <= (wr_cg == CGW'(CG - 1)) ? '0 : wr_cg + CGW'(1);
     end
   end
 
@@ -180,54 +181,63 @@ module qnn_window #(
 
   // Pixels (raster count) a window at origin (y, x) needs, and the oldest pixel the
   // window row at y (from column x on) and the rows after it still need.
-  function automatic int need_of(input int y, input int x);
-    int hy, hx;
-    hy = (y + KH - 1 > HI - 1) ? HI - 1 : y + KH - 1;
-    hx = x + KW;
-    if (hx < 0) hx = 0;
-    if (hx > WI) hx = WI;
+  function automatic logic signed [NW-1:0] need_of(input logic signed [CW-1:0] y, input logic signed [CW-1:0] x);
+    logic signed [CW-1:0] hy, hx;
+    logic signed [NW-1:0] n;
+    hy = y + CW'(KH - 1);
+    if (hy > CW'(HI - 1)) hy = CW'(HI - 1);
+    hx = x + CW'(KW);
+    if (hx < CW'(0)) hx = '0;
+    if (hx > CW'(WI)) hx = CW'(WI);
+    n = NW'(hy) * NW'(WI) + NW'(hx);
     // At least the frame's first pixel, so that the reader never runs into the next frame
     // on windows that lie wholly in the padding (PAD >= K).
-    need_of = (hy < 0 || hy * WI + hx < 1) ? 1 : hy * WI + hx;
+    need_of = (hy < CW'(0) || n < NW'(1)) ? NW'(1) : n;
   endfunction
-  function automatic int old_of(input int y, input int x, input bit last_row);
-    int ly, lx;
-    ly = (y < 0) ? 0 : y;
-    lx = (x < 0) ? 0 : ((x > WI) ? WI : x);
+  function automatic logic signed [NW-1:0] old_of(input logic signed [CW-1:0] y, input logic signed [CW-1:0] x,
+                                                  input logic last_row);
+    logic signed [CW-1:0] ly, lx, ny;
+    ly = (y < CW'(0)) ? '0 : y;
+    lx = (x < CW'(0)) ? '0 : ((x > CW'(WI)) ? CW'(WI) : x);
     // While the next window row starts on the same (clamped) row, it needs column 0 on.
-    if (!last_row && y + SH <= 0) lx = 0;
-    old_of = ly * WI + lx;
+    ny = y + CW'(SH);
+    if (!last_row && ny <= CW'(0)) lx = '0;
+    old_of = NW'(ly) * NW'(WI) + NW'(lx);
   endfunction
 
   always_comb begin : reader_next
-    int cgi, kxi, yi, xi, sl, fs;
-    bit c1, c2, lsf, lox, loy;
-    lsf = (32'(sf) == SF - 1);
-    lox = (32'(ox) == OW - 1);
-    loy = (32'(oy) == OH - 1);
+    logic [CGW:0] cg_s;
+    logic [KXW:0] kx_s;
+    logic [SLW:0] sl_s, fs_s;
+    logic c1, c2, lsf, lox, loy;
+    sl_s = '0;
+    fs_s = '0;
+    lsf = (sf == SFW'(SF - 1));
+    lox = (ox == OXW'(OW - 1));
+    loy = (oy == OYW'(OH - 1));
     last_word = lsf && lox && loy;
     frame_done = issue && last_word;
     // Base unit + LANES.
-    cgi = 32'(cg0) + M_CG;
-    c1 = (cgi >= CG);
-    if (c1) cgi = cgi - CG;
-    kxi = 32'(kx0) + M_KX + 32'(c1);
-    c2 = (kxi >= KW);
-    if (c2) kxi = kxi - KW;
+    cg_s = {1'b0, cg0} + (CGW + 1)'(M_CG);
+    c1 = (cg_s >= (CGW + 1)'(CG));
+    if (c1) cg_s = cg_s - (CGW + 1)'(CG);
+    kx_s = {1'b0, kx0} + (KXW + 1)'(M_KX) + (KXW + 1)'(c1);
+    c2 = (kx_s >= (KXW + 1)'(KW));
+    if (c2) kx_s = kx_s - (KXW + 1)'(KW);
     sf_n = sf;
     cg0_n = cg0;
     kx0_n = kx0;
     ky0_n = ky0;
     ox_n = ox;
     oy_n = oy;
-    yi = 32'(y0);
-    xi = 32'(x0);
-    sl = 32'(slot0);
-    fs = 32'(fslot);
+    y0_n = y0;
+    x0_n = x0;
+    slot0_n = slot0;
+    fslot_n = fslot;
     if (!lsf) begin
       sf_n = sf + SFW'(1);
-      cg0_n = CGW'(cgi);
-      kx0_n = KXW'(kxi);
+      cg0_n = CGW'(cg_s);
+      kx0_n = KXW'(kx_s);
       ky0_n = ky0 + KYW'(M_KY) + KYW'(c2);
     end else begin
       sf_n = '0;
@@ -236,34 +246,33 @@ module qnn_window #(
       ky0_n = '0;
       if (!lox) begin
         ox_n = ox + OXW'(1);
-        xi = xi + SW;
+        x0_n = x0 + CW'(SW);
       end else begin
         ox_n = '0;
-        xi = -PW;
+        x0_n = CW'(-PW);
         if (!loy) begin
           oy_n = oy + OYW'(1);
-          yi = yi + SH;
-          sl = sl + SH_R;
-          if (sl >= ROWS) sl = sl - ROWS;
+          y0_n = y0 + CW'(SH);
+          sl_s = {1'b0, slot0} + (SLW + 1)'(SH_R);
+          if (sl_s >= (SLW + 1)'(ROWS)) sl_s = sl_s - (SLW + 1)'(ROWS);
+          slot0_n = SLW'(sl_s);
         end else begin
           oy_n = '0;
-          yi = -PH;
-          fs = fs + HI_R;
-          if (fs >= ROWS) fs = fs - ROWS;
-          sl = fs + PH_R;
-          if (sl >= ROWS) sl = sl - ROWS;
+          y0_n = CW'(-PH);
+          fs_s = {1'b0, fslot} + (SLW + 1)'(HI_R);
+          if (fs_s >= (SLW + 1)'(ROWS)) fs_s = fs_s - (SLW + 1)'(ROWS);
+          fslot_n = SLW'(fs_s);
+          sl_s = fs_s + (SLW + 1)'(PH_R);
+          if (sl_s >= (SLW + 1)'(ROWS)) sl_s = sl_s - (SLW + 1)'(ROWS);
+          slot0_n = SLW'(sl_s);
         end
       end
     end
-    y0_n = CW'(yi);
-    x0_n = CW'(xi);
-    slot0_n = SLW'(sl);
-    fslot_n = SLW'(fs);
-    need_n = NW'(need_of(yi, xi));
-    old_n = NW'(old_of(yi, xi, 32'(oy_n) == OH - 1));
+    need_n = need_of(y0_n, x0_n);
+    old_n = old_of(y0_n, x0_n, oy_n == OYW'(OH - 1));
   end
 
-  assign issue = adv && (avail >= need_pix - 1);
+  assign issue = adv && (avail >= need_pix);
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -277,8 +286,8 @@ module qnn_window #(
       x0 <= CW'(-PW);
       slot0 <= SLW'(PH_R);
       fslot <= '0;
-      need_pix <= NW'(need_of(-PH, -PW));
-      old_pix <= NW'(old_of(-PH, -PW, OH == 1));
+      need_pix <= need_of(CW'(-PH), CW'(-PW));
+      old_pix <= old_of(CW'(-PH), CW'(-PW), OH == 1);
       avail <= '0;
     end else begin
       if (issue) begin
@@ -323,22 +332,30 @@ module qnn_window #(
     logic [AW-1:0] rd_addr;
     logic in_frame;
 
-    always_comb begin : lane_addr
-      int cgi, kxi, kyi, yi, xi, sl;
-      bit c1, c2;
-      cgi = 32'(cg0) + L_CG;
-      c1 = (cgi >= CG);
-      if (c1) cgi = cgi - CG;
-      kxi = 32'(kx0) + L_KX + 32'(c1);
-      c2 = (kxi >= KW);
-      if (c2) kxi = kxi - KW;
-      kyi = 32'(ky0) + L_KY + 32'(c2);
-      yi = 32'(y0) + kyi;
-      xi = 32'(x0) + kxi;
-      in_frame = (yi >= 0) && (yi < HI) && (xi >= 0) && (xi < WI);
-      sl = 32'(slot0) + kyi;
-      if (sl >= ROWS) sl = sl - ROWS;
-      rd_addr = in_frame ? AW'((sl * WI + xi) * CG + cgi) : '0;
+    logic [CGW:0] cg_s;
+    logic [KXW:0] kx_s;
+    logic [SLW:0] sl_s;
+    logic c1, c2;
+    logic [CGW-1:0] cg_l;
+    logic [KXW-1:0] kx_l;
+    logic [KYW-1:0] ky_l;
+    logic signed [CW-1:0] y_l, x_l;
+    always_comb begin
+      cg_s = {1'b0, cg0} + (CGW + 1)'(L_CG);
+      c1 = (cg_s >= (CGW + 1)'(CG));
+      if (c1) cg_s = cg_s - (CGW + 1)'(CG);
+      cg_l = CGW'(cg_s);
+      kx_s = {1'b0, kx0} + (KXW + 1)'(L_KX) + (KXW + 1)'(c1);
+      c2 = (kx_s >= (KXW + 1)'(KW));
+      if (c2) kx_s = kx_s - (KXW + 1)'(KW);
+      kx_l = KXW'(kx_s);
+      ky_l = ky0 + KYW'(L_KY) + KYW'(c2);
+      y_l = y0 + CW'($signed({1'b0, ky_l}));
+      x_l = x0 + CW'($signed({1'b0, kx_l}));
+      in_frame = (y_l >= CW'(0)) && (y_l < CW'(HI)) && (x_l >= CW'(0)) && (x_l < CW'(WI));
+      sl_s = {1'b0, slot0} + (SLW + 1)'(ky_l);
+      if (sl_s >= (SLW + 1)'(ROWS)) sl_s = sl_s - (SLW + 1)'(ROWS);
+      rd_addr = in_frame ? AW'(sl_s) * AW'(WI * CG) + AW'(x_l) * AW'(CG) + AW'(cg_l) : '0;
     end
 
     always_ff @(posedge clk) begin

@@ -154,6 +154,11 @@ export function posOf(text: string, needle: string, delta = 0, nth = 0): Positio
   return positionAt(text, at + delta);
 }
 
+/** A range as "line:char-line:char" (for comparisons that ignore key order). */
+export function rangeKey(r: Range): string {
+  return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+}
+
 export function rangeText(text: string, r: Range): string {
   return text.slice(offsetAt(text, r.start), offsetAt(text, r.end));
 }
@@ -274,11 +279,10 @@ export class LspClient {
     return wait;
   }
 
+  /** Closes a document (Langium 4.2 publishes nothing on close, so nothing is awaited). */
   async close(uri: string): Promise<void> {
-    const wait = this.nextDiagnostics(uri).catch(() => []);
     this.docs.delete(uri);
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
-    await wait;
   }
 
   lastDiagnostics(uri: string): Diagnostic[] {

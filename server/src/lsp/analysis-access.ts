@@ -2,7 +2,7 @@
  * The editor features read the one cached analysis of a document (AnalysisCache):
  * model, estimate and diagnostics of exactly the text the editor shows.
  */
-import type { LangiumDocument } from 'langium';
+import { DocumentState, type LangiumDocument } from 'langium';
 import type { Network as NetworkAst } from '../language/generated/ast.js';
 import type { QnnServices } from '../language/qnn-lsp-module.js';
 import type { Analysis } from '../analysis/analyze.js';
@@ -25,4 +25,34 @@ export function layerNamed(net: Network | undefined, name: string | undefined): 
 /** The engine that computes a layer (its own, or the MVAU an activation is fused into). */
 export function engineOf(net: Network, layer: string): Engine | undefined {
   return net.engines.find((e) => e.layers.includes(layer));
+}
+
+/**
+ * The layers of each document's analyses, by name, as last elaborated. While a layer is
+ * being typed it often does not parse (`fold(pe=` …), and the current model lacks it;
+ * completion then reads the layer as it was in the last version that had it.
+ */
+export class LayerMemory {
+  private readonly byDoc = new Map<string, Map<string, LayerModel>>();
+
+  constructor(private readonly services: QnnServices) {
+    services.shared.workspace.DocumentBuilder.onDocumentPhase(DocumentState.Validated, (doc) => {
+      this.record(doc);
+    });
+  }
+
+  private record(doc: LangiumDocument): void {
+    const net = analysisOf(this.services, doc)?.network;
+    if (!net) return;
+    const key = doc.uri.toString();
+    const layers = this.byDoc.get(key) ?? new Map<string, LayerModel>();
+    for (const l of net.layers) layers.set(l.name, l);
+    this.byDoc.set(key, layers);
+  }
+
+  /** The layer in the current model, else as it was last elaborated. */
+  layer(doc: LangiumDocument, name: string | undefined): LayerModel | undefined {
+    if (name === undefined) return undefined;
+    return layerNamed(analysisOf(this.services, doc)?.network, name) ?? this.byDoc.get(doc.uri.toString())?.get(name);
+  }
 }

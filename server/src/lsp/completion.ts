@@ -24,7 +24,7 @@ import { shapeText } from '../model/weights.js';
 import { typeName } from '../model/qtype.js';
 import { formatSI } from '../model/numbers.js';
 import { isMvau } from '../model/engines.js';
-import { analysisOf, layerNamed } from './analysis-access.js';
+import { analysisOf, LayerMemory, layerNamed } from './analysis-access.js';
 import { completionContext, MEMBER_KEYWORDS, type CompletionContextInfo } from './completion-context.js';
 
 const TRIGGER_SUGGEST = { title: 'suggest', command: 'editor.action.triggerSuggest' };
@@ -52,12 +52,14 @@ const MEMBER_SNIPPETS: Record<(typeof MEMBER_KEYWORDS)[number], { snippet: strin
 
 export class QnnCompletionProvider extends DefaultCompletionProvider {
   private readonly qnn: QnnServices;
+  private readonly layers: LayerMemory;
 
   override readonly completionOptions: CompletionProviderOptions = { triggerCharacters: ['(', ',', '=', ':'] };
 
   constructor(services: QnnServices) {
     super(services);
     this.qnn = services;
+    this.layers = new LayerMemory(services);
   }
 
   override async getCompletion(document: LangiumDocument, params: CompletionParams): Promise<CompletionList | undefined> {
@@ -183,7 +185,7 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
       case 'out':
         return op === 'threshold' ? typeItems({ unsigned: true, bipolar: true }) : typeItems({ unsigned: true, signed: true });
       case 'acc': {
-        const layer = layerNamed(analysisOf(this.qnn, document)?.network, layerName);
+        const layer = this.layers.layer(document, layerName);
         const needed = layer && isMvau(layer) ? layer.acc : undefined;
         return typeItems({ signed: true }).map((item) => {
           if (needed && item.label === `i${needed.bits}`) {
@@ -224,7 +226,7 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
 
   /** `fold(pe=…, simd=…)` after a layer, with the valid values as choices. */
   private foldItems(document: LangiumDocument, layerName: string): CompletionItem[] {
-    const layer = layerNamed(analysisOf(this.qnn, document)?.network, layerName);
+    const layer = this.layers.layer(document, layerName);
     if (!layer) return [snippet('fold', 'fold(pe=${1:1}${2:, simd=1})', CompletionItemKind.Keyword, 'folding: PE output channels and SIMD inputs per cycle')];
     const { pes, simds } = foldChoices(layer);
     const choice = (vs: number[], n: number, cur: number): string => `\${${n}|${[cur, ...vs.filter((v) => v !== cur)].join(',')}|}`;
@@ -243,7 +245,7 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
   }
 
   private foldNameItems(document: LangiumDocument, layerName: string, op: string, given: string[]): CompletionItem[] {
-    const layer = layerNamed(analysisOf(this.qnn, document)?.network, layerName);
+    const layer = this.layers.layer(document, layerName);
     const mvau = op === 'conv1d' || op === 'conv2d' || op === 'dense';
     const choices = layer ? foldChoices(layer) : undefined;
     const names: Array<['pe' | 'simd', string]> = [['pe', 'output channels computed in parallel']];
@@ -257,7 +259,7 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
   }
 
   private foldValueItems(document: LangiumDocument, layerName: string, which: 'pe' | 'simd', other: Record<string, string>): CompletionItem[] {
-    const layer = layerNamed(analysisOf(this.qnn, document)?.network, layerName);
+    const layer = this.layers.layer(document, layerName);
     if (!layer) return [];
     const { pes, simds } = foldChoices(layer);
     const values = which === 'pe' ? pes : simds;

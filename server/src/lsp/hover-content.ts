@@ -89,11 +89,11 @@ export function typeHover(t: QType, role?: string): string {
 }
 
 /** A weight source: its type, where the values come from, the file shape and memory. */
-export function weightsHover(layer: LayerModel & { weights: Weights }, est: LayerEstimate | undefined): string {
+export function weightsHover(layer: LayerModel & { weights: Weights }, est: LayerEstimate | undefined, shownPath?: string): string {
   const w = layer.weights;
   const rows: Array<[string, string]> = [['type', `\`${typeName(w.type)}\`: ${typeRange(w.type)}`]];
   const layout = layer.op === 'conv2d' ? '[Cout, Cin, Kh, Kw]' : layer.op === 'conv1d' ? '[Cout, Cin, K]' : '[out, in]';
-  if (w.source.kind === 'file') rows.push(['file', `\`${w.source.path}\``], ['file shape', `\`${shapeText(w.shape)}\` ${layout}`]);
+  if (w.source.kind === 'file') rows.push(['file', `\`${shownPath ?? w.source.path}\``], ['file shape', `\`${shapeText(w.shape)}\` ${layout}`]);
   else if (w.source.kind === 'random') rows.push(['values', `seeded random (seed ${w.source.seed}), uniform over the ${typeValues(w.type).length} values`], ['shape', `\`${shapeText(w.shape)}\` ${layout}`]);
   else rows.push(['values', 'inline list'], ['shape', `\`${shapeText(w.shape)}\` ${layout}`]);
   let lo = Infinity;
@@ -167,13 +167,13 @@ export function layerHover(net: Network, layer: LayerModel, est: Estimate | unde
     const fold = isMvau(layer) ? `PE ${le.pe} × SIMD ${le.simd}` : `PE ${le.pe}`;
     const src = le.fold_source === 'auto' ? ' (auto-chosen for `fps >=`)' : le.fold_source === 'default' ? ' (default)' : '';
     rows.push(['fold', `${fold}${src} → NF ${num(le.nf)} × SF ${num(le.sf)}`]);
-    let cyc = `${num(le.cycles)}`;
-    if (le.window_cycles !== null && le.window_cycles !== le.compute_cycles) cyc += ` (MVAU ${num(le.compute_cycles)}, window generator ${num(le.window_cycles)})`;
-    if (le.bottleneck) cyc += ' — **the bottleneck**';
-    else if (est && est.ii_cycles > 0) cyc += ` (II ${num(est.ii_cycles)})`;
+    let cyc = num(le.cycles);
+    if (le.fused_into) cyc += ` (the engine of \`${le.fused_into}\`)`;
+    else if (le.window_cycles !== null && le.window_cycles !== le.compute_cycles) cyc += ` (MVAU ${num(le.compute_cycles)}, window generator ${num(le.window_cycles)})`;
+    cyc += le.bottleneck ? ' — **the bottleneck**' : est && est.ii_cycles > 0 ? `; II ${num(est.ii_cycles)}` : '';
     rows.push(['cycles / frame', cyc]);
     if (le.weight_bits > 0) rows.push(['weight memory', `${num(le.weight_bits)} bits in ${MEM_WHERE[le.weight_mem] ?? le.weight_mem}`]);
-    rows.push(['streams', `in ${le.stream_in_bits} bits/word, out ${le.stream_out_bits} bits/word`]);
+    if (!le.fused_into) rows.push(['streams', `in ${le.stream_in_bits} bits/word, out ${le.stream_out_bits} bits/word`]);
   } else if (est) {
     rows.push(['hardware', 'none: the layer is not on the path to the output']);
   } else {

@@ -40,7 +40,7 @@ export class QnnHoverProvider implements HoverProvider {
       const arg = source.$container;
       const layerAst = ast.isArg(arg) && ast.isLayer(arg.$container) ? arg.$container : undefined;
       const layer = layerNamed(net, layerAst?.name);
-      if (layer && isMvau(layer) && arg.name === 'weights') return weightsHover(layer, est?.layers.find((l) => l.name === layer.name));
+      if (layer && isMvau(layer) && arg.name === 'weights') return weightsHover(layer, est?.layers.find((l) => l.name === layer.name), source.path);
       if (layer && (arg.name === 'scale' || arg.name === 'thresholds')) return layerHover(net, layer, est);
       if (ast.isNamedType(node) || ast.isBipolarType(node) || ast.isPow2Type(node)) return this.typeOfSpec(node, 'element type');
       return undefined;

@@ -63,7 +63,7 @@ export class QnnDocumentSymbolProvider implements DocumentSymbolProvider {
         return { name: `output ${m.ref.$refText}`, kind: SymbolKind.Key, detail: 'output', range, selectionRange: propRange(m, 'ref') };
       case 'Test':
         if (!m.name) return undefined;
-        return { name: `test ${m.name}`, kind: SymbolKind.Event, detail: m.args.map((a) => a.$cstNode?.text ?? '').join(', '), range, selectionRange: propRange(m, 'name') };
+        return { name: `test "${m.name}"`, kind: SymbolKind.Event, detail: m.args.map((a) => a.$cstNode?.text ?? '').join(', '), range, selectionRange: propRange(m, 'name') };
     }
     return undefined;
   }

@@ -222,6 +222,8 @@ async function runCase(c: WinCfg, simulator: Simulator, opts: { frames: number; 
     input,
     expected: expected.length / c.simd,
     inputWordsPerFrame: inWords(c),
+    // Input words after the last window (rows/columns no window uses) still go in.
+    drainCycles: 4 * inWords(c) + 64,
     noStall: opts.noStall,
     stall: { inValid: 0.3, outReady: 0.4, seed: opts.seed },
   });
