@@ -99,7 +99,7 @@ module qnn_maxpool #(
 
   // ---- Horizontal stage: slot a holds the window whose column phase is a·STRIDE.
   logic [NA-1:0] h_init, h_act, h_last;
-  logic [DW-1:0] h_new [NA];
+  logic [NA*DW-1:0] h_new;  // slot a's updated maximum at [a*DW +: DW]
   logic [DW-1:0] hm;        // row maximum of the window that closes with this word
   logic emit_h;             // this input word closes a window of the row
   for (genvar a = 0; a < NA; a++) begin : g_hslot
@@ -116,15 +116,16 @@ module qnn_maxpool #(
     assign h_init[a] = (ph == '0);
     assign h_last[a] = (ph == (PHW + 1)'(K - 1));
     assign rd = acc[cg];
-    assign h_new[a] = h_init[a] ? s_axis_tdata : wmax(rd, s_axis_tdata);
+    assign h_new[a*DW +: DW] = h_init[a] ? s_axis_tdata : wmax(rd, s_axis_tdata);
     always_ff @(posedge clk) begin
-      if (s_fire && h_act[a]) acc[cg] <= h_new[a];
+      if (s_fire && h_act[a]) acc[cg] <= h_new[a*DW +: DW];
     end
   end
-  always_comb begin
-    hm = '0;
-    for (int a = 0; a < NA; a++) hm = hm | (h_last[a] ? h_new[a] : '0);
-  end
+  function automatic logic [DW-1:0] pick_h(input logic [NA-1:0] sel, input logic [NA*DW-1:0] v);
+    pick_h = '0;
+    for (int a = 0; a < NA; a++) if (sel[a]) pick_h = pick_h | v[a*DW +: DW];
+  endfunction
+  assign hm = pick_h(h_last, h_new);
   // Columns K−1 .. XLAST close a window (the others close a virtual one before column 0
   // or an incomplete one past the last window).
   logic x_ok;
@@ -193,7 +194,7 @@ module qnn_maxpool #(
     logic [NAV-1:0] v_init, v_act, v_last;      // of the row being input (stage 0)
     logic [NAV-1:0] v_init1, v_act1, v_last1;   // of the word in stage 1
     logic emit_v1;
-    logic [DW-1:0] v_new [NAV];
+    logic [NAV*DW-1:0] v_new;  // bank b's updated partial maximum at [b*DW +: DW]
     logic [DW-1:0] pmax;
     logic row_ok;  // the row is the last of a complete window
     if (KV > 1 && YLAST < HI - 1) begin : g_yok
@@ -224,22 +225,23 @@ module qnn_maxpool #(
       assign v_init[b] = (ph == '0);
       assign v_last[b] = (ph == (PVW + 1)'(KV - 1));
       assign cur = fwd ? fwd_d : q;
-      assign v_new[b] = v_init1[b] ? hm1 : wmax(cur, hm1);
+      assign v_new[b*DW +: DW] = v_init1[b] ? hm1 : wmax(cur, hm1);
       always_ff @(posedge clk) begin
-        if (adv && v1 && v_act1[b]) prow[raddr1] <= v_new[b];
+        if (adv && v1 && v_act1[b]) prow[raddr1] <= v_new[b*DW +: DW];
       end
       always_ff @(posedge clk) begin
         if (adv) begin
           q <= prow[raddr];
           fwd <= v1 && v_act1[b] && (raddr1 == raddr);
-          fwd_d <= v_new[b];
+          fwd_d <= v_new[b*DW +: DW];
         end
       end
     end
-    always_comb begin
-      pmax = '0;
-      for (int b = 0; b < NAV; b++) pmax = pmax | (v_last1[b] ? v_new[b] : '0);
-    end
+    function automatic logic [DW-1:0] pick_v(input logic [NAV-1:0] sel, input logic [NAV*DW-1:0] v);
+      pick_v = '0;
+      for (int b = 0; b < NAV; b++) if (sel[b]) pick_v = pick_v | v[b*DW +: DW];
+    endfunction
+    assign pmax = pick_v(v_last1, v_new);
 
     always_ff @(posedge clk) begin
       if (!rst_n) begin

@@ -12,11 +12,13 @@
 // input is always valid and the output always ready.
 //
 // Pipeline: issue → (ROM read, buffer read) → products + adder tree → accumulate →
-// [activation, 2 stages] → output register / skid buffer. Latency from the handshake
-// of the last input word of a vector's nf-th pass to the corresponding output word
-// being valid: 4 cycles for ACT = 0, 6 cycles with an activation. All stages share one
-// enable (the skid buffer's registered ready), so no combinational path runs from
-// m_axis_tready to s_axis_tready.
+// [activation, 2 stages] → output register / skid buffer. Latency: the output word of
+// neuron fold nf is valid 4 cycles after its last step (nf, SF−1) issues for ACT = 0,
+// 6 cycles with an activation; with stalls off, a frame's first input word is accepted
+// at cycle t and its last output word taken at t + PIXELS·NF·SF + 3 (ACT = 0) or + 5.
+// All stages share one enable (the skid buffer's registered ready), so no combinational
+// path runs from m_axis_tready to s_axis_tready; s_axis_tready does not depend on
+// s_axis_tvalid.
 //
 // Weight ROM (WEIGHT_FILE, $readmemh): depth NF·SF, word a = nf·SF + sf holds at
 // [(p·SIMD + s)·W_BITS +: W_BITS] the encoded weight of row nf·PE + p, column sf·SIMD + s.
@@ -74,22 +76,36 @@ module qnn_mvau #(
   // Signed widths of one activation and one integer weight value.
   localparam int AVW = (IN_KIND == 0) ? IN_BITS + 1 : (IN_KIND == 2) ? 2 : IN_BITS;
   localparam int WVW = (W_KIND == 0) ? W_BITS + 1 : W_BITS;
-  // Exact width of one product; capped at ACC_BITS (sums are then exact modulo
-  // 2^ACC_BITS, and the accumulator's final value is exact by construction).
+  // Width of one tree leaf, exact: int × int the product (u×u needs one more bit than
+  // the sum of the widths, every other mix exactly the sum); pow2 the shifted activation;
+  // ±a / ±w the operand. The negating variants (pow2, ±a, ±w) feed the tree the one's
+  // complement (~x = −x − 1, no carry chain per product) and add the count of negated
+  // leaves at the root (NEGC), which needs one more bit at the root.
   localparam int POW2_MAXSH = (W_KIND == 3) ? (1 << (W_BITS - 1)) - 2 : 0;
-  localparam int PNAT = (VARIANT == V_MUL)   ? AVW + WVW
-                      : (VARIANT == V_POW2)  ? AVW + POW2_MAXSH + 1
-                      : (VARIANT == V_XNOR)  ? 2
-                      : (VARIANT == V_NEG_A) ? AVW + 1
-                      :                        WVW + 1;
+  localparam int NEGC  = (VARIANT == V_POW2 || VARIANT == V_NEG_A || VARIANT == V_NEG_W) ? 1 : 0;
+  localparam int PNAT  = (VARIANT == V_MUL)   ? IN_BITS + W_BITS + ((IN_KIND == 0 && W_KIND == 0) ? 1 : 0)
+                       : (VARIANT == V_POW2)  ? AVW + POW2_MAXSH
+                       : (VARIANT == V_XNOR)  ? 2
+                       : (VARIANT == V_NEG_A) ? AVW
+                       :                        WVW;
   localparam int LEVELS = (SIMD > 1) ? $clog2(SIMD) : 0;
   localparam int NODES  = 1 << LEVELS;
+  // Leaves, tree levels and the root are capped at ACC_BITS: sums are then exact modulo
+  // 2^ACC_BITS, and the accumulator's final value is exact by construction.
   localparam int PRODW  = (PNAT < ACC_BITS) ? PNAT : ACC_BITS;
-  localparam int SUMW   = (PNAT + LEVELS < ACC_BITS) ? PNAT + LEVELS : ACC_BITS;
+  localparam int SUMW   = (PNAT + LEVELS + NEGC < ACC_BITS) ? PNAT + LEVELS + NEGC : ACC_BITS;
+  localparam int NCW    = $clog2(SIMD + 1);
+
+  // Tree level l (l = 0: the leaves) has NODES >> l nodes of lw(l) bits.
+  function automatic int lw(input int l);
+    lw = (PRODW + l < SUMW) ? PRODW + l : SUMW;
+  endfunction
+  // A leaf: the PRODW-bit value, with the negation flag above it when NEGC = 1.
+  localparam int LFW = PRODW + NEGC;
 
   // The signed value of one input element.
   function automatic logic signed [AVW-1:0] act_value(input logic [IN_BITS-1:0] a);
-    if (IN_KIND == 2)      act_value = a[0] ? AVW'(1) : -AVW'(1);
+    if (IN_KIND == 2)      act_value = a[0] ? AVW'(1) : -(AVW'(1));
     else if (IN_KIND == 0) act_value = AVW'($signed({1'b0, a}));
     else                   act_value = AVW'($signed(a));
   endfunction
@@ -188,8 +204,9 @@ module qnn_mvau #(
   end
 
   for (genvar p = 0; p < PE; p++) begin : g_pe
-    logic signed [PRODW-1:0] prod [SIMD];
-    logic signed [SUMW-1:0]  tree [NODES];
+    // Leaf s at [s·LFW +: PRODW] (signed); for NEGC = 1 bit s·LFW + PRODW says that the
+    // leaf is the one's complement of the product.
+    logic [SIMD*LFW-1:0] leaf;
 
     for (genvar s = 0; s < SIMD; s++) begin : g_simd
       logic [IN_BITS-1:0] a;
@@ -198,41 +215,41 @@ module qnn_mvau #(
       assign w = w1[(p*SIMD + s)*W_BITS +: W_BITS];
 
       if (VARIANT == V_MUL) begin : g_mul
-        // Integer weight × integer activation: an inferred multiplier.
-        logic signed [WVW-1:0]      wv;
-        logic signed [AVW+WVW-1:0]  m;
-        logic signed [AVW-1:0]      av;
+        // Integer weight × integer activation: an inferred multiplier. In PRODW bits: the
+        // exact product, or (PRODW = ACC_BITS) the product modulo 2^ACC_BITS.
+        logic signed [WVW-1:0] wv;
+        logic signed [AVW-1:0] av;
         assign av = act_value(a);
         if (W_KIND == 0) begin : g_wuns
           assign wv = $signed({1'b0, w});
         end else begin : g_wsgn
           assign wv = $signed(w);
         end
-        assign m = (AVW + WVW)'(av) * (AVW + WVW)'(wv);
-        assign prod[s] = PRODW'(m);
+        assign leaf[s*LFW +: LFW] = PRODW'(av) * PRODW'(wv);
       end else if (VARIANT == V_POW2) begin : g_pow2
         // pow2 weight: shift the activation by k−1, negate on the sign bit; no multiplier.
         logic                    wsign;
         logic [W_BITS-2:0]       k;
         logic signed [PRODW-1:0] mag;
         logic signed [AVW-1:0]   av;
-        assign av      = act_value(a);
-        assign wsign   = w[W_BITS-1];
-        assign k       = w[W_BITS-2:0];
-        assign mag     = PRODW'(av) <<< (k - 1'b1);
+        assign av    = act_value(a);
+        assign wsign = w[W_BITS-1];
+        assign k     = w[W_BITS-2:0];
         always_comb begin
-          if (k == '0)  prod[s] = '0;
-          else if (wsign) prod[s] = -mag;
-          else            prod[s] = mag;
+          if (k == '0) mag = '0;
+          else         mag = PRODW'(av) <<< (k - 1'b1);
         end
+        logic                    neg;
+        assign neg = wsign && (k != '0);
+        assign leaf[s*LFW +: LFW] = {neg, neg ? ~mag : mag};
       end else if (VARIANT == V_XNOR) begin : g_xnor
         // Bipolar × bipolar: XNOR; the tree counts matches (row sum = 2·count − SIMD).
-        assign prod[s] = PRODW'({1'b0, ~(a[0] ^ w[0])});
+        assign leaf[s*LFW +: LFW] = LFW'({1'b0, ~(a[0] ^ w[0])});
       end else if (VARIANT == V_NEG_A) begin : g_nega
         // Bipolar weight × integer activation: ±a.
         logic signed [AVW-1:0] av;
-        assign av      = act_value(a);
-        assign prod[s] = w[0] ? PRODW'(av) : -PRODW'(av);
+        assign av     = act_value(a);
+        assign leaf[s*LFW +: LFW] = {~w[0], w[0] ? PRODW'(av) : ~PRODW'(av)};
       end else begin : g_negw
         // Integer weight × bipolar activation: ±w.
         logic signed [WVW-1:0] wv;
@@ -241,22 +258,48 @@ module qnn_mvau #(
         end else begin : g_wsgn
           assign wv = $signed(w);
         end
-        assign prod[s] = a[0] ? PRODW'(wv) : -PRODW'(wv);
+        assign leaf[s*LFW +: LFW] = {~a[0], a[0] ? PRODW'(wv) : ~PRODW'(wv)};
       end
     end
 
-    // Balanced adder tree over the SIMD products.
-    always_comb begin
-      for (int i = 0; i < NODES; i++) begin
-        if (i < SIMD) tree[i] = SUMW'(prod[i % SIMD]);
-        else          tree[i] = '0;
+    // Balanced adder tree over the SIMD leaves, one bit wider per level (capped at SUMW).
+    for (genvar l = 0; l <= LEVELS; l++) begin : g_level
+      logic [(NODES >> l)*lw(l)-1:0] v;
+      if (l == 0) begin : g_leaves
+        for (genvar i = 0; i < NODES; i++) begin : g_n
+          if (i < SIMD) begin : g_used
+            assign v[i*lw(0) +: lw(0)] = leaf[i*LFW +: PRODW];
+          end else begin : g_pad
+            assign v[i*lw(0) +: lw(0)] = '0;
+          end
+        end
+      end else begin : g_sum
+        for (genvar i = 0; i < (NODES >> l); i++) begin : g_n
+          logic signed [lw(l-1)-1:0] lhs, rhs;
+          assign lhs = $signed(g_level[l-1].v[(2*i)*lw(l-1) +: lw(l-1)]);
+          assign rhs = $signed(g_level[l-1].v[(2*i+1)*lw(l-1) +: lw(l-1)]);
+          assign v[i*lw(l) +: lw(l)] = lw(l)'(lhs) + lw(l)'(rhs);
+        end
       end
-      for (int l = 0; l < LEVELS; l++)
-        for (int i = 0; i < NODES / 2; i++)
-          if (i < (NODES >> (l + 1))) tree[i] = tree[2*i] + tree[2*i+1];
     end
 
-    always_ff @(posedge clk) if (en) sum2[p*SUMW +: SUMW] <= tree[0];
+    logic signed [lw(LEVELS)-1:0] root;
+    assign root = $signed(g_level[LEVELS].v);
+    if (NEGC == 1) begin : g_negc
+      // The +1 of every two's-complement negation, once per word.
+      logic [SIMD-1:0] negv;
+      logic [NCW-1:0]  negs;
+      for (genvar i = 0; i < SIMD; i++) begin : g_flag
+        assign negv[i] = leaf[i*LFW + PRODW];
+      end
+      always_comb begin
+        negs = '0;
+        for (int i = 0; i < SIMD; i++) negs = negs + NCW'(negv[i]);
+      end
+      always_ff @(posedge clk) if (en) sum2[p*SUMW +: SUMW] <= SUMW'(root) + SUMW'({1'b0, negs});
+    end else begin : g_nonegc
+      always_ff @(posedge clk) if (en) sum2[p*SUMW +: SUMW] <= SUMW'(root);
+    end
   end
 
   // ---------------------------------------------------------------- stage 3: accumulate
@@ -270,10 +313,11 @@ module qnn_mvau #(
   always_ff @(posedge clk) if (en) tlast3 <= tlast2;
 
   for (genvar p = 0; p < PE; p++) begin : g_acc
-    logic signed [ACC_BITS-1:0] base, word, nxt;
+    logic signed [ACC_BITS-1:0] cur, base, word, nxt;
+    assign cur = $signed(acc[p*ACC_BITS +: ACC_BITS]);
     always_comb begin
       if (first2) base = '0;
-      else        base = $signed(acc[p*ACC_BITS +: ACC_BITS]);
+      else        base = cur;
     end
     if (VARIANT == V_XNOR) begin : g_pc
       assign word = (ACC_BITS'($signed(sum2[p*SUMW +: SUMW])) <<< 1) - ACC_BITS'(SIMD);

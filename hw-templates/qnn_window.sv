@@ -98,11 +98,9 @@ module qnn_window #(
   localparam int AW = (DEPTH > 1) ? $clog2(DEPTH) : 1;
   localparam int CGW = (CG > 1) ? $clog2(CG) : 1;
   localparam int KXW = (KW > 1) ? $clog2(KW) : 1;
-  localparam int KYW = (KH > 1) ? $clog2(KH) : 1;
   localparam int SFW = (SF > 1) ? $clog2(SF) : 1;
   localparam int OXW = (OW > 1) ? $clog2(OW) : 1;
   localparam int OYW = (OH > 1) ? $clog2(OH) : 1;
-  localparam int SLW = (ROWS > 1) ? $clog2(ROWS) : 1;
   // Signed coordinates (window origin, may be negative in the padding).
   localparam int MAXC = ((HI > WI) ? HI : WI) + K + STRIDE + 2 * PAD + 2;
   localparam int CW = $clog2(MAXC) + 1;
@@ -121,7 +119,6 @@ module qnn_window #(
   // ---- Handshake state.
   logic out_valid;                 // m_axis word held in the read stage
   logic adv;                       // the read stage moves (its word leaves or it is empty)
-  logic issue;                     // a word is read from the line buffer this cycle
   logic s_fire;
   assign adv = !out_valid || m_axis_tready;
   assign s_fire = s_axis_tvalid && s_axis_tready;
@@ -130,6 +127,7 @@ module qnn_window #(
   logic signed [NW-1:0] avail;     // input pixels of the reader's frame (and later) complete
   logic signed [NW-1:0] need_pix;  // pixels the current window needs (raster count)
   logic signed [NW-1:0] old_pix;   // raster index of the oldest pixel still needed
+  logic issue;                     // a word is read from the line buffer this cycle
 
   // ---- Writer.
   logic [AW-1:0] wr_addr;
@@ -148,165 +146,128 @@ module qnn_window #(
     end
   end
 
-  // ---- Reader: output pixel (oy, ox), word sf; base unit (ky0, kx0, cg0) = sf·LANES.
+  // ---- Reader: output pixel (oy, ox), word sf. Lane l of word sf carries unit
+  // u = sf·LANES + l of the im2col vector (a unit = IN_ELEMS elements = one stored word):
+  // kernel row ky, column kx and channel group cg with u = (ky·KW + kx)·CG + cg.
+  localparam int WCG = WI * CG;                        // words per buffer row
+  localparam int M_CG = LANES % CG;                    // unit step per word, as (ky, kx, cg)
+  localparam int M_KX = (LANES / CG) % KW;
+  localparam int M_KY = LANES / (CG * KW);
+  // Buffer address steps, all modulo DEPTH: SH rows, one frame, −PH rows, −PW columns,
+  // SW columns, and a lane's step per word (D0, or D01 when its kx wraps to the next row).
+  localparam int RSTEP = (SH % ROWS) * WCG;
+  localparam int FSTEP = (HI % ROWS) * WCG;
+  localparam int PSTEP = ((ROWS - PH % ROWS) % ROWS) * WCG;
+  localparam int CSTEP = (SW * CG) % DEPTH;
+  localparam int PWSTEP = (DEPTH - (PW * CG) % DEPTH) % DEPTH;
+  localparam int D0 = (M_CG + M_KX * CG + M_KY * WCG) % DEPTH;
+  localparam int D01 = (D0 + ((WCG - KW * CG) % DEPTH + DEPTH) % DEPTH) % DEPTH;
+
   logic [OYW-1:0] oy;
   logic [OXW-1:0] ox;
   logic [SFW-1:0] sf;
-  logic [CGW-1:0] cg0;
-  logic [KXW-1:0] kx0;
-  logic [KYW-1:0] ky0;
   logic signed [CW-1:0] y0, x0;    // window origin: oy·SH − PH, ox·SW − PW
-  logic [SLW-1:0] slot0;           // buffer row of input row y0 (mod ROWS)
-  logic [SLW-1:0] fslot;           // buffer row of row 0 of the frame being emitted
-  logic last_word;                 // the word being issued ends the frame
-
-  // Next-state values (used when a word is issued).
-  logic [OYW-1:0] oy_n;
-  logic [OXW-1:0] ox_n;
-  logic [SFW-1:0] sf_n;
-  logic [CGW-1:0] cg0_n;
-  logic [KXW-1:0] kx0_n;
-  logic [KYW-1:0] ky0_n;
+  logic signed [NW-1:0] y0w;       // y0·W: raster index of (y0, 0)
+  logic [AW-1:0] rbase;            // buffer address of input row y0 (mod DEPTH)
+  logic [AW-1:0] fbase;            // buffer address of row 0 of the frame being emitted
+  logic [AW-1:0] pbase;            // buffer address of (y0, x0) (mod DEPTH)
+  logic lsf, lox, loy, last_word, frame_done;
   logic signed [CW-1:0] y0_n, x0_n;
-  logic [SLW-1:0] slot0_n, fslot_n;
-  logic signed [NW-1:0] need_n, old_n;
-  logic frame_done;
+  logic [AW-1:0] rbase_n, fbase_n, pbase_n;
 
-  localparam int M_CG = LANES % CG;
-  localparam int M_KX = (LANES / CG) % KW;
-  localparam int M_KY = LANES / (CG * KW);
-  localparam int SH_R = SH % ROWS;
-  localparam int HI_R = HI % ROWS;
-  localparam int PH_R = (ROWS - PH % ROWS) % ROWS;  // −PH mod ROWS
-
-  // Pixels (raster count) a window at origin (y, x) needs, and the oldest pixel the
-  // window row at y (from column x on) and the rows after it still need.
-  function automatic logic signed [NW-1:0] need_of(input logic signed [CW-1:0] y, input logic signed [CW-1:0] x);
-    logic signed [CW-1:0] hy, hx;
-    logic signed [NW-1:0] n;
-    hy = y + CW'(KH - 1);
-    if (hy > CW'(HI - 1)) hy = CW'(HI - 1);
-    hx = x + CW'(KW);
-    if (hx < CW'(0)) hx = '0;
-    if (hx > CW'(WI)) hx = CW'(WI);
-    n = NW'(hy) * NW'(WI) + NW'(hx);
-    // At least the frame's first pixel, so that the reader never runs into the next frame
-    // on windows that lie wholly in the padding (PAD >= K).
-    need_of = (hy < CW'(0) || n < NW'(1)) ? NW'(1) : n;
-  endfunction
-  function automatic logic signed [NW-1:0] old_of(input logic signed [CW-1:0] y, input logic signed [CW-1:0] x,
-                                                  input logic last_row);
-    logic signed [CW-1:0] ly, lx, ny;
-    ly = (y < CW'(0)) ? '0 : y;
-    lx = (x < CW'(0)) ? '0 : ((x > CW'(WI)) ? CW'(WI) : x);
-    // While the next window row starts on the same (clamped) row, it needs column 0 on.
-    ny = y + CW'(SH);
-    if (!last_row && ny <= CW'(0)) lx = '0;
-    old_of = NW'(ly) * NW'(WI) + NW'(lx);
+  // Buffer address a + b (both < DEPTH) modulo DEPTH: a + b or a + b − DEPTH, whichever
+  // is in range (two adders, no compare-and-subtract chain).
+  function automatic logic [AW-1:0] wrap_add(input logic [AW-1:0] a, input logic [AW:0] b);
+    logic signed [AW+1:0] t, u;
+    t = $signed({2'b00, a}) + $signed({1'b0, b});
+    u = t - (AW + 2)'(DEPTH);
+    wrap_add = (u < (AW + 2)'(0)) ? AW'(t) : AW'(u);
   endfunction
 
-  always_comb begin : reader_next
-    logic [CGW:0] cg_s;
-    logic [KXW:0] kx_s;
-    logic [SLW:0] sl_s, fs_s;
-    logic c1, c2, lsf, lox, loy;
-    sl_s = '0;
-    fs_s = '0;
-    lsf = (sf == SFW'(SF - 1));
-    lox = (ox == OXW'(OW - 1));
-    loy = (oy == OYW'(OH - 1));
-    last_word = lsf && lox && loy;
-    frame_done = issue && last_word;
-    // Base unit + LANES.
-    cg_s = {1'b0, cg0} + (CGW + 1)'(M_CG);
-    c1 = (cg_s >= (CGW + 1)'(CG));
-    if (c1) cg_s = cg_s - (CGW + 1)'(CG);
-    kx_s = {1'b0, kx0} + (KXW + 1)'(M_KX) + (KXW + 1)'(c1);
-    c2 = (kx_s >= (KXW + 1)'(KW));
-    if (c2) kx_s = kx_s - (KXW + 1)'(KW);
-    sf_n = sf;
-    cg0_n = cg0;
-    kx0_n = kx0;
-    ky0_n = ky0;
-    ox_n = ox;
-    oy_n = oy;
+  assign lsf = (sf == SFW'(SF - 1));
+  assign lox = (ox == OXW'(OW - 1));
+  assign loy = (oy == OYW'(OH - 1));
+  assign last_word = lsf && lox && loy;
+  assign frame_done = issue && last_word;
+
+  // The next window (used when its last word is issued).
+  always_comb begin : next_window
     y0_n = y0;
-    x0_n = x0;
-    slot0_n = slot0;
-    fslot_n = fslot;
-    if (!lsf) begin
-      sf_n = sf + SFW'(1);
-      cg0_n = CGW'(cg_s);
-      kx0_n = KXW'(kx_s);
-      ky0_n = ky0 + KYW'(M_KY) + KYW'(c2);
-    end else begin
-      sf_n = '0;
-      cg0_n = '0;
-      kx0_n = '0;
-      ky0_n = '0;
-      if (!lox) begin
-        ox_n = ox + OXW'(1);
-        x0_n = x0 + CW'(SW);
+    x0_n = x0 + CW'(SW);
+    rbase_n = rbase;
+    fbase_n = fbase;
+    pbase_n = wrap_add(pbase, (AW + 1)'(CSTEP));
+    if (lox) begin
+      x0_n = CW'(-PW);
+      if (!loy) begin
+        y0_n = y0 + CW'(SH);
+        rbase_n = wrap_add(rbase, (AW + 1)'(RSTEP));
       end else begin
-        ox_n = '0;
-        x0_n = CW'(-PW);
-        if (!loy) begin
-          oy_n = oy + OYW'(1);
-          y0_n = y0 + CW'(SH);
-          sl_s = {1'b0, slot0} + (SLW + 1)'(SH_R);
-          if (sl_s >= (SLW + 1)'(ROWS)) sl_s = sl_s - (SLW + 1)'(ROWS);
-          slot0_n = SLW'(sl_s);
-        end else begin
-          oy_n = '0;
-          y0_n = CW'(-PH);
-          fs_s = {1'b0, fslot} + (SLW + 1)'(HI_R);
-          if (fs_s >= (SLW + 1)'(ROWS)) fs_s = fs_s - (SLW + 1)'(ROWS);
-          fslot_n = SLW'(fs_s);
-          sl_s = fs_s + (SLW + 1)'(PH_R);
-          if (sl_s >= (SLW + 1)'(ROWS)) sl_s = sl_s - (SLW + 1)'(ROWS);
-          slot0_n = SLW'(sl_s);
-        end
+        y0_n = CW'(-PH);
+        fbase_n = wrap_add(fbase, (AW + 1)'(FSTEP));
+        rbase_n = wrap_add(fbase_n, (AW + 1)'(PSTEP));
       end
+      pbase_n = wrap_add(rbase_n, (AW + 1)'(PWSTEP));
     end
-    need_n = need_of(y0_n, x0_n);
-    old_n = old_of(y0_n, x0_n, oy_n == OYW'(OH - 1));
   end
-
-  assign issue = adv && (avail >= need_pix);
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       oy <= '0;
       ox <= '0;
       sf <= '0;
-      cg0 <= '0;
-      kx0 <= '0;
-      ky0 <= '0;
       y0 <= CW'(-PH);
       x0 <= CW'(-PW);
-      slot0 <= SLW'(PH_R);
-      fslot <= '0;
-      need_pix <= need_of(CW'(-PH), CW'(-PW));
-      old_pix <= old_of(CW'(-PH), CW'(-PW), OH == 1);
+      y0w <= NW'(-PH * WI);
+      rbase <= AW'(PSTEP);
+      fbase <= '0;
+      pbase <= wrap_add(AW'(PSTEP), (AW + 1)'(PWSTEP));
       avail <= '0;
     end else begin
       if (issue) begin
-        oy <= oy_n;
-        ox <= ox_n;
-        sf <= sf_n;
-        cg0 <= cg0_n;
-        kx0 <= kx0_n;
-        ky0 <= ky0_n;
-        y0 <= y0_n;
-        x0 <= x0_n;
-        slot0 <= slot0_n;
-        fslot <= fslot_n;
-        need_pix <= need_n;
-        old_pix <= old_n;
+        sf <= lsf ? '0 : sf + SFW'(1);
+        if (lsf) begin
+          ox <= lox ? '0 : ox + OXW'(1);
+          x0 <= x0_n;
+          pbase <= pbase_n;
+          if (lox) begin
+            oy <= loy ? '0 : oy + OYW'(1);
+            y0 <= y0_n;
+            y0w <= loy ? NW'(-PH * WI) : y0w + NW'(SH * WI);
+            rbase <= rbase_n;
+            fbase <= fbase_n;
+          end
+        end
       end
       avail <= avail + (pix_done ? NW'(1) : NW'(0)) - (frame_done ? NW'(FRAME_PIX) : NW'(0));
     end
   end
+
+  // Pixels (raster count) the current window needs: through its last row and column in
+  // the frame; at least the frame's first pixel, so that the reader never runs into the
+  // next frame on windows wholly in the padding (PAD >= K).
+  always_comb begin : window_need
+    logic signed [NW-1:0] hyw, n;
+    logic signed [CW-1:0] hx;
+    hyw = y0w + NW'((KH - 1) * WI);
+    if (hyw > NW'((HI - 1) * WI)) hyw = NW'((HI - 1) * WI);
+    hx = x0 + CW'(KW);
+    if (hx < CW'(0)) hx = '0;
+    if (hx > CW'(WI)) hx = CW'(WI);
+    n = hyw + NW'(hx);
+    need_pix = (hyw < NW'(0) || n < NW'(1)) ? NW'(1) : n;
+  end
+  // The oldest pixel this and the later windows of the frame need: (y0, x0) clamped, or
+  // (y0, 0) while the next window row starts on the same (clamped) row.
+  always_comb begin : window_oldest
+    logic signed [CW-1:0] lx, ny;
+    lx = (x0 < CW'(0)) ? '0 : ((x0 > CW'(WI)) ? CW'(WI) : x0);
+    ny = y0 + CW'(SH);
+    if (!loy && ny <= CW'(0)) lx = '0;
+    old_pix = ((y0w < NW'(0)) ? '0 : y0w) + NW'(lx);
+  end
+
+  assign issue = adv && (avail >= need_pix);
 
   // ---- Read stage: one buffer read per lane, registered (the memory's output register).
   always_ff @(posedge clk) begin
@@ -321,41 +282,51 @@ module qnn_window #(
   assign m_axis_tvalid = out_valid;
 
   for (genvar l = 0; l < LANES; l++) begin : g_lane
-    // Unit offset of this lane within the output word, as (ky, kx, cg).
+    // The lane's unit at the first word of a window, as (ky, kx, cg), and its address offset.
     localparam int L_CG = l % CG;
     localparam int L_KX = (l / CG) % KW;
     localparam int L_KY = l / (CG * KW);
+    localparam int LOFF = (L_CG + L_KX * CG + L_KY * WCG) % DEPTH;
 
     logic [UW-1:0] mem [DEPTH];
     logic [UW-1:0] q;
     logic pad_q;
-    logic [AW-1:0] rd_addr;
-    logic in_frame;
-
+    logic [CGW-1:0] cg;              // the lane's unit in the current word
+    logic [KXW-1:0] kx;
+    logic signed [CW-1:0] y, x;      // its input pixel (may lie in the padding)
+    logic [AW-1:0] rd_addr;          // its buffer address (mod DEPTH, also in the padding)
     logic [CGW:0] cg_s;
     logic [KXW:0] kx_s;
-    logic [SLW:0] sl_s;
-    logic c1, c2;
-    logic [CGW-1:0] cg_l;
-    logic [KXW-1:0] kx_l;
-    logic [KYW-1:0] ky_l;
-    logic signed [CW-1:0] y_l, x_l;
-    always_comb begin
-      cg_s = {1'b0, cg0} + (CGW + 1)'(L_CG);
-      c1 = (cg_s >= (CGW + 1)'(CG));
-      if (c1) cg_s = cg_s - (CGW + 1)'(CG);
-      cg_l = CGW'(cg_s);
-      kx_s = {1'b0, kx0} + (KXW + 1)'(L_KX) + (KXW + 1)'(c1);
-      c2 = (kx_s >= (KXW + 1)'(KW));
-      if (c2) kx_s = kx_s - (KXW + 1)'(KW);
-      kx_l = KXW'(kx_s);
-      ky_l = ky0 + KYW'(L_KY) + KYW'(c2);
-      y_l = y0 + CW'($signed({1'b0, ky_l}));
-      x_l = x0 + CW'($signed({1'b0, kx_l}));
-      in_frame = (y_l >= CW'(0)) && (y_l < CW'(HI)) && (x_l >= CW'(0)) && (x_l < CW'(WI));
-      sl_s = {1'b0, slot0} + (SLW + 1)'(ky_l);
-      if (sl_s >= (SLW + 1)'(ROWS)) sl_s = sl_s - (SLW + 1)'(ROWS);
-      rd_addr = in_frame ? AW'(sl_s) * AW'(WI * CG) + AW'(x_l) * AW'(CG) + AW'(cg_l) : '0;
+    logic c1, c2, in_frame;
+
+    assign cg_s = {1'b0, cg} + (CGW + 1)'(M_CG);
+    assign c1 = (cg_s >= (CGW + 1)'(CG));
+    assign kx_s = {1'b0, kx} + (KXW + 1)'(M_KX) + (KXW + 1)'(c1);
+    assign c2 = (kx_s >= (KXW + 1)'(KW));
+    assign in_frame = (y >= CW'(0)) && (y < CW'(HI)) && (x >= CW'(0)) && (x < CW'(WI));
+
+    always_ff @(posedge clk) begin
+      if (!rst_n) begin
+        cg <= CGW'(L_CG);
+        kx <= KXW'(L_KX);
+        y <= CW'(L_KY - PH);
+        x <= CW'(L_KX - PW);
+        rd_addr <= wrap_add(wrap_add(AW'(PSTEP), (AW + 1)'(PWSTEP)), (AW + 1)'(LOFF));
+      end else if (issue) begin
+        if (lsf) begin
+          cg <= CGW'(L_CG);
+          kx <= KXW'(L_KX);
+          y <= y0_n + CW'(L_KY);
+          x <= x0_n + CW'(L_KX);
+          rd_addr <= wrap_add(pbase_n, (AW + 1)'(LOFF));
+        end else begin
+          cg <= c1 ? CGW'(cg_s - (CGW + 1)'(CG)) : CGW'(cg_s);
+          kx <= c2 ? KXW'(kx_s - (KXW + 1)'(KW)) : KXW'(kx_s);
+          y <= y + CW'(M_KY) + CW'($signed({1'b0, c2}));
+          x <= x + CW'(M_KX) + CW'($signed({1'b0, c1})) - (c2 ? CW'(KW) : CW'(0));
+          rd_addr <= wrap_add(rd_addr, c2 ? (AW + 1)'(D01) : (AW + 1)'(D0));
+        end
+      end
     end
 
     always_ff @(posedge clk) begin

@@ -22,7 +22,10 @@ let counter = 0;
  * document is first opened with that text and then edited into `src`, as when typing:
  * a layer being typed rarely parses, and its last parsed version supplies MW / MH.
  */
-async function complete(src: string, typedFrom?: string): Promise<{ items: CompletionItem[]; labels: string[]; text: string; offset: number }> {
+async function complete(
+  src: string,
+  typedFrom?: string,
+): Promise<{ items: CompletionItem[]; labels: string[]; text: string; offset: number }> {
   const offset = src.indexOf('‸');
   if (offset < 0) throw new Error('no ‸ in source');
   const text = src.slice(0, offset) + src.slice(offset + 1);
@@ -179,6 +182,21 @@ describe('completion over LSP', () => {
   it('offers nothing inside comments and strings', async () => {
     expect((await complete(`${HEAD}  // layer d = ‸${TAIL}`)).labels).toEqual([]);
     expect((await complete(`${HEAD}  layer d = dense(r1, units=2, weights=i4("w‸.npy"))${TAIL}`)).labels).toEqual([]);
+  });
+
+  it('re-opens the suggestions after an operator or argument name in VS Code only', async () => {
+    const src = `${HEAD}  layer d = ‸${TAIL}`;
+    expect((await complete(src)).items.every((i) => i.command === undefined)).toBe(true);
+    const vscode = await LspClient.start({ clientName: 'Visual Studio Code' });
+    try {
+      const text = src.replace('‸', '');
+      const u = fileUri(path.join(EXAMPLES, 'peak_detector', 'completion-vscode.qnn'));
+      await vscode.open(u, text);
+      const items = await vscode.completion(u, positionAt(text, src.indexOf('‸')));
+      expect(items.find((i) => i.label === 'conv1d')!.command).toEqual({ title: 'suggest', command: 'editor.action.triggerSuggest' });
+    } finally {
+      await vscode.stop();
+    }
   });
 
   it('an accepted completion gives text that parses', async () => {

@@ -97,8 +97,12 @@ const cases: Case[] = [
     code: 'QNN011',
     severity: 'error',
     why: 'a duplicate layer name',
-    bad: net(`  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer ⟦c⟧ = maxpool(c, kernel=2)\n  layer out = maxpool(c, kernel=1)`),
-    good: net(`  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer d = maxpool(c, kernel=2)\n  layer out = maxpool(d, kernel=1)`),
+    bad: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer ⟦c⟧ = maxpool(c, kernel=2)\n  layer out = maxpool(c, kernel=1)`,
+    ),
+    good: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer d = maxpool(c, kernel=2)\n  layer out = maxpool(d, kernel=1)`,
+    ),
     says: 'already declared on line 6',
   },
   {
@@ -170,16 +174,24 @@ const cases: Case[] = [
     code: 'QNN032',
     severity: 'error',
     why: 'a threshold count other than 2^B − 1',
-    bad: net(`  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer out = threshold(c, out=u2, thresholds=⟦[1, 2]⟧)`),
-    good: net(`  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer out = threshold(c, out=u2, thresholds=[1, 2, 3])`),
+    bad: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer out = threshold(c, out=u2, thresholds=⟦[1, 2]⟧)`,
+    ),
+    good: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer out = threshold(c, out=u2, thresholds=[1, 2, 3])`,
+    ),
     says: 'out=u2 needs 3 thresholds',
   },
   {
     code: 'QNN033',
     severity: 'error',
     why: 'thresholds that do not ascend',
-    bad: net(`  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer out = threshold(c, out=u2, thresholds=⟦[1, 3, 2]⟧)`),
-    good: net(`  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer out = threshold(c, out=u2, thresholds=[1, 2, 3])`),
+    bad: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer out = threshold(c, out=u2, thresholds=⟦[1, 3, 2]⟧)`,
+    ),
+    good: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer out = threshold(c, out=u2, thresholds=[1, 2, 3])`,
+    ),
     says: 'thresholds must be ascending',
   },
   {
@@ -218,32 +230,64 @@ const cases: Case[] = [
     code: 'QNN043',
     severity: 'info',
     why: "a width converter (the producer's PE ≠ the consumer's SIMD)",
-    bad: net(`  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1)) fold(pe=8, simd=4)\n  layer r = requant(c, out=u4, scale=0.01)\n  layer ⟦out⟧ = dense(r, units=4, weights=i4(random, seed=2)) fold(pe=1, simd=4)`),
-    good: net(`  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1)) fold(pe=8, simd=4)\n  layer r = requant(c, out=u4, scale=0.01)\n  layer out = dense(r, units=4, weights=i4(random, seed=2)) fold(pe=1, simd=8)`),
+    bad: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1)) fold(pe=8, simd=4)\n  layer r = requant(c, out=u4, scale=0.01)\n  layer ⟦out⟧ = dense(r, units=4, weights=i4(random, seed=2)) fold(pe=1, simd=4)`,
+    ),
+    good: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1)) fold(pe=8, simd=4)\n  layer r = requant(c, out=u4, scale=0.01)\n  layer out = dense(r, units=4, weights=i4(random, seed=2)) fold(pe=1, simd=8)`,
+    ),
     says: "'c' writes 8 × u4 = 32-bit words, 'out' reads 4 × u4 = 16-bit words",
   },
   {
     code: 'QNN044',
     severity: 'hint',
     why: 'an over-provisioned fold (the dense layer sets the II)',
-    bad: net(`  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1)) ⟦fold(pe=8, simd=4)⟧\n  layer out = dense(c, units=4, weights=i4(random, seed=2))`),
-    good: net(`  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer out = dense(c, units=4, weights=i4(random, seed=2))`),
+    bad: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1)) ⟦fold(pe=8, simd=4)⟧\n  layer out = dense(c, units=4, weights=i4(random, seed=2))`,
+    ),
+    good: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer out = dense(c, units=4, weights=i4(random, seed=2))`,
+    ),
     says: "'c' is over-provisioned",
+  },
+  {
+    code: 'QNN045',
+    severity: 'warning',
+    why: 'a fold on an activation fused into its MVAU',
+    bad: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1)) fold(pe=2, simd=4)\n  layer out = requant(c, out=u4, scale=0.01) ⟦fold(pe=4)⟧`,
+    ),
+    good: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1)) fold(pe=2, simd=4)\n  layer out = requant(c, out=u4, scale=0.01)`,
+    ),
+    says: "'out' is fused into 'c' and runs in its 2 PE lane(s)",
   },
   {
     code: 'QNN050',
     severity: 'error',
     why: 'more LUTs than the device has',
-    bad: net(`  layer out = dense(x, units=64, weights=i4(random, seed=1)) fold(pe=16, simd=16)`, { input: 'u8[128]', target: 'ice40hx8k @ 48 MHz' }).replace('target ice40hx8k', '⟦target⟧ ice40hx8k'),
-    good: net(`  layer out = dense(x, units=64, weights=i4(random, seed=1)) fold(pe=16, simd=16)`, { input: 'u8[128]', target: "xc7z020 @ 48 MHz" }),
+    bad: net(`  layer out = dense(x, units=64, weights=i4(random, seed=1)) fold(pe=16, simd=16)`, {
+      input: 'u8[128]',
+      target: 'ice40hx8k @ 48 MHz',
+    }).replace('target ice40hx8k', '⟦target⟧ ice40hx8k'),
+    good: net(`  layer out = dense(x, units=64, weights=i4(random, seed=1)) fold(pe=16, simd=16)`, {
+      input: 'u8[128]',
+      target: 'xc7z020 @ 48 MHz',
+    }),
     says: /estimated logic cells \(LUT4\) [\d,]+ exceed ice40hx8k's 7,680/,
   },
   {
     code: 'QNN051',
     severity: 'warning',
     why: 'fps >= not met (on the bottleneck layer)',
-    bad: net(`  layer ⟦out⟧ = dense(x, units=64, weights=i4(random, seed=1)) fold(pe=1, simd=1)`, { input: 'u8[128]', target: 'xc7z020 @ 100 MHz, fps >= 20k' }),
-    good: net(`  layer out = dense(x, units=64, weights=i4(random, seed=1)) fold(pe=1, simd=1)`, { input: 'u8[128]', target: 'xc7z020 @ 100 MHz, fps >= 10k' }),
+    bad: net(`  layer ⟦out⟧ = dense(x, units=64, weights=i4(random, seed=1)) fold(pe=1, simd=1)`, {
+      input: 'u8[128]',
+      target: 'xc7z020 @ 100 MHz, fps >= 20k',
+    }),
+    good: net(`  layer out = dense(x, units=64, weights=i4(random, seed=1)) fold(pe=1, simd=1)`, {
+      input: 'u8[128]',
+      target: 'xc7z020 @ 100 MHz, fps >= 10k',
+    }),
     says: "the bottleneck 'out' takes 8,192 cycles per frame",
   },
   {
@@ -272,18 +316,27 @@ describe('diagnostics over LSP (language.md §5)', () => {
       const hits = ds.filter((d) => d.code === c.code);
       const want = { start: positionAt(text, start), end: positionAt(text, end) };
       const at = hits.find((d) => rangeKey(d.range) === rangeKey(want));
-      expect(at, `${c.code} at ${JSON.stringify(want)} ('${text.slice(start, end)}'); got ${JSON.stringify(ds.map((d) => [d.code, d.range, d.message]))}`).toBeDefined();
+      expect(
+        at,
+        `${c.code} at ${JSON.stringify(want)} ('${text.slice(start, end)}'); got ${JSON.stringify(ds.map((d) => [d.code, d.range, d.message]))}`,
+      ).toBeDefined();
       expect(at!.severity).toBe(SEVERITY[c.severity]);
       expect(at!.source).toBe('qnn');
-      if (c.says) expect(at!.message).toMatch(typeof c.says === 'string' ? new RegExp(c.says.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : c.says);
+      if (c.says)
+        expect(at!.message).toMatch(typeof c.says === 'string' ? new RegExp(c.says.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : c.says);
 
       const near = await diagnose(c.good);
-      expect(near.filter((d) => d.code === c.code), `near miss of ${c.code}: ${JSON.stringify(near.map((d) => [d.code, d.message]))}`).toEqual([]);
+      expect(
+        near.filter((d) => d.code === c.code),
+        `near miss of ${c.code}: ${JSON.stringify(near.map((d) => [d.code, d.message]))}`,
+      ).toEqual([]);
     });
   }
 
   it('a syntax error does not hide later errors (recovery)', async () => {
-    const { text } = marked(net('  layer a = conv1d(x filters=8, kernel=3, weights=i4(random, seed=1))\n  layer ⟦out⟧ = maxpool(zz, kernel=2)'));
+    const { text } = marked(
+      net('  layer a = conv1d(x filters=8, kernel=3, weights=i4(random, seed=1))\n  layer ⟦out⟧ = maxpool(zz, kernel=2)'),
+    );
     const ds = await diagnose(text);
     expect(ds.some((d) => d.code === 'QNN001')).toBe(true);
     expect(ds.some((d) => d.code === 'QNN010' && /unknown name 'zz'/.test(d.message))).toBe(true);
@@ -294,7 +347,10 @@ describe('diagnostics over LSP (language.md §5)', () => {
       const ex = readExample(name);
       const ds = await client.open(ex.uri, ex.text);
       await client.close(ex.uri);
-      expect(ds.filter((d) => d.severity === 1), `${name}: ${JSON.stringify(ds.map((d) => [d.code, d.message]))}`).toEqual([]);
+      expect(
+        ds.filter((d) => d.severity === 1),
+        `${name}: ${JSON.stringify(ds.map((d) => [d.code, d.message]))}`,
+      ).toEqual([]);
     }
   });
 });

@@ -5,13 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Estimate, LayerEstimate } from '../../server/src/cost/estimate.js';
 import { fixedPointScale } from '../../server/src/model/requant.js';
+import { num } from '../../server/src/lsp/hover-content.js';
 import { LspClient, posOf, rangeText, readExample } from './lsp-client.js';
 
 let client: LspClient;
 let est: Estimate;
 const ex = readExample('peak_detector');
 
-const n = (v: number): string => v.toLocaleString('en-US');
+/** The hovers' number format (integers grouped: 12,345). */
+const n = num;
 
 beforeAll(async () => {
   client = await LspClient.start();
@@ -57,7 +59,7 @@ describe('hover on a layer', () => {
 
   it('works anywhere on the layer line and marks the bottleneck', async () => {
     expect(est.bottleneck?.layer).toBe('c2');
-    const h = await hoverText('weights/c2.npy', -2);
+    const h = await hoverText('pad=same, weights=i4("weights/c2', 1);
     expect(h).toMatch(/^\*\*layer `c2`\*\*/);
     expect(h).toMatch(new RegExp(`\\| cycles / frame \\| ${n(layer('c2').cycles)}( \\(.*\\))? — \\*\\*the bottleneck\\*\\* \\|`));
   });
@@ -82,7 +84,9 @@ describe('hover on a requant', () => {
     const h = await hoverText('layer r1', 6);
     const f = fixedPointScale(0.0117, 16);
     expect(h).toContain('requant: `y = clamp(((acc·M + 2^(S−1)) >> S) + 0, 0, 15)`, M ≤ 16 bits');
-    expect(h).toContain(`| all | 0.0117 | ${n(f.multiplier)} | ${f.shift} | ${(f.multiplier / 2 ** f.shift).toPrecision(7)} | ${f.relError.toExponential(2)} |`);
+    expect(h).toContain(
+      `| all | 0.0117 | ${n(f.multiplier)} | ${f.shift} | ${(f.multiplier / 2 ** f.shift).toPrecision(7)} | ${f.relError.toExponential(2)} |`,
+    );
     expect(h).toContain('fused into the MVAU of `c1`');
     // The hover of the scale argument is the same.
     expect(await hoverText('scale=0.0117', 7)).toBe(h);
@@ -150,5 +154,28 @@ describe('hover range', () => {
   it('is the hovered token', async () => {
     const h = await client.hover(ex.uri, posOf(ex.text, 'layer c2', 7));
     expect(rangeText(ex.text, h!.range!)).toBe('c2');
+  });
+});
+
+describe('hover on scale and threshold files', () => {
+  it('shows the file, its values per channel, and the layer they belong to', async () => {
+    const pow2 = readExample('pow2_net');
+    await client.open(pow2.uri, pow2.text);
+    const scales = await hoverText('scales("weights/s2.npy")', 2, pow2.uri, pow2.text);
+    expect(scales).toMatch(/^file `weights\/s2\.npy`: 32 scales \(one per channel\), [\d.]+ … [\d.]+\n\n\*\*layer `r2`\*\*/);
+    expect(scales).toContain('| channel | scale | M | S | M/2^S | rel. error |');
+    expect(scales).toContain('24 more channels; largest |rel. error|');
+
+    const acc = await hoverText('acc=i16)', 5, pow2.uri, pow2.text);
+    expect(acc).toMatch(/^\*\*`i16`\*\* — accumulator of `d3` \(the bound -?[\d,]+ … [\d,]+ needs i\d+\)/);
+    expect(acc).toContain('| values | -32,768 … 32,767 |');
+
+    const cnv = readExample('cnv_w2a2');
+    await client.open(cnv.uri, cnv.text);
+    const th = await hoverText('thresholds("weights/t0.npy")', 2, cnv.uri, cnv.text);
+    expect(th).toMatch(
+      /^file `weights\/t0\.npy`: 3 thresholds per channel \(2\^B − 1 for out=u2\), one row (shared by|for each of) the 64 channels/,
+    );
+    expect(th).toContain('**layer `a0`** · `threshold` fused into the MVAU of `c0`');
   });
 });

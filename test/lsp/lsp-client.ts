@@ -22,6 +22,7 @@ import {
   CodeLensRequest,
   CompletionRequest,
   DefinitionRequest,
+  DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
@@ -77,7 +78,10 @@ function newestMtime(dir: string): number {
 
 function isStale(): boolean {
   if (!existsSync(SERVER)) return true;
-  const sources = Math.max(newestMtime(path.join(ROOT, 'server/src')), statSync(path.join(ROOT, 'server/src/language/qnn.langium')).mtimeMs);
+  const sources = Math.max(
+    newestMtime(path.join(ROOT, 'server/src')),
+    statSync(path.join(ROOT, 'server/src/language/qnn.langium')).mtimeMs,
+  );
   return statSync(SERVER).mtimeMs < sources;
 }
 
@@ -165,7 +169,9 @@ export function rangeText(text: string, r: Range): string {
 
 /** Applies text edits (non-overlapping, any order) to a text. */
 export function applyEdits(text: string, edits: TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => offsetAt(text, b.range.start) - offsetAt(text, a.range.start) || offsetAt(text, b.range.end) - offsetAt(text, a.range.end));
+  const sorted = [...edits].sort(
+    (a, b) => offsetAt(text, b.range.start) - offsetAt(text, a.range.start) || offsetAt(text, b.range.end) - offsetAt(text, a.range.end),
+  );
   let out = text;
   for (const e of sorted) out = out.slice(0, offsetAt(out, e.range.start)) + e.newText + out.slice(offsetAt(out, e.range.end));
   return out;
@@ -185,6 +191,11 @@ export class LspClient {
   stderr = '';
   initializeResult?: InitializeResult;
 
+  /** Settings the client answers `workspace/configuration` with, by section ('qnn'). */
+  settings: Record<string, unknown> = {};
+  /** How often the server asked the client to refresh its inlay hints. */
+  inlayHintRefreshes = 0;
+
   private constructor() {
     this.child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: 'pipe' });
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
@@ -195,7 +206,13 @@ export class LspClient {
       this.waiters.delete(p.uri);
       for (const w of ws) w(p.diagnostics);
     });
-    this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
+    this.connection.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) =>
+      p.items.map((i) => (i.section ? (this.settings[i.section] ?? null) : null)),
+    );
+    this.connection.onRequest('workspace/inlayHint/refresh', () => {
+      this.inlayHintRefreshes++;
+      return null;
+    });
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onNotification('window/logMessage', () => undefined);
@@ -203,11 +220,13 @@ export class LspClient {
   }
 
   /** Starts the built server and completes the initialize handshake. */
-  static async start(): Promise<LspClient> {
+  static async start(opts: { settings?: Record<string, unknown>; clientName?: string } = {}): Promise<LspClient> {
     ensureBuilt();
     const c = new LspClient();
+    c.settings = opts.settings ?? {};
     c.initializeResult = await c.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
+      ...(opts.clientName ? { clientInfo: { name: opts.clientName } } : {}),
       rootUri: null,
       workspaceFolders: null,
       capabilities: {
@@ -226,7 +245,7 @@ export class LspClient {
           documentSymbol: { hierarchicalDocumentSymbolSupport: true },
           publishDiagnostics: { relatedInformation: true },
         },
-        workspace: { configuration: true },
+        workspace: { configuration: true, inlayHint: { refreshSupport: true } },
       },
     });
     await c.connection.sendNotification(InitializedNotification.type, {});
@@ -250,7 +269,10 @@ export class LspClient {
 
   private nextDiagnostics(uri: string, timeoutMs = 30_000): Promise<Diagnostic[]> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms; server stderr:\n${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms; server stderr:\n${this.stderr}`)),
+        timeoutMs,
+      );
       const list = this.waiters.get(uri) ?? [];
       list.push((d) => {
         clearTimeout(timer);
@@ -264,7 +286,9 @@ export class LspClient {
   async open(uri: string, text: string): Promise<Diagnostic[]> {
     const wait = this.nextDiagnostics(uri);
     this.docs.set(uri, { text, version: 1 });
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'qnn', version: 1, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'qnn', version: 1, text },
+    });
     return wait;
   }
 
@@ -275,7 +299,10 @@ export class LspClient {
     const wait = this.nextDiagnostics(uri);
     doc.text = text;
     doc.version++;
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: doc.version }, contentChanges: [{ text }] });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: doc.version },
+      contentChanges: [{ text }],
+    });
     return wait;
   }
 
@@ -294,7 +321,10 @@ export class LspClient {
   }
 
   async completion(uri: string, position: Position): Promise<CompletionItem[]> {
-    const r: CompletionList | CompletionItem[] | null = await this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+    const r: CompletionList | CompletionItem[] | null = await this.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position,
+    });
     return !r ? [] : Array.isArray(r) ? r : r.items;
   }
 
@@ -304,7 +334,10 @@ export class LspClient {
   }
 
   async references(uri: string, position: Position, includeDeclaration = true): Promise<Location[]> {
-    return (await this.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position, context: { includeDeclaration } })) ?? [];
+    return (
+      (await this.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position, context: { includeDeclaration } })) ??
+      []
+    );
   }
 
   prepareRename(uri: string, position: Position): Promise<unknown> {
@@ -316,7 +349,8 @@ export class LspClient {
   }
 
   async symbols(uri: string): Promise<DocumentSymbol[]> {
-    return ((await this.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) ?? []) as DocumentSymbol[] | SymbolInformation[] as DocumentSymbol[];
+    return ((await this.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) ?? []) as
+      DocumentSymbol[] | SymbolInformation[] as DocumentSymbol[];
   }
 
   async folding(uri: string): Promise<FoldingRange[]> {
@@ -343,6 +377,12 @@ export class LspClient {
 
   async codeLenses(uri: string): Promise<CodeLens[]> {
     return (await this.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+  }
+
+  /** Changes settings as an editor does (`workspace/didChangeConfiguration` with the new values). */
+  async changeSettings(settings: Record<string, unknown>): Promise<void> {
+    this.settings = settings;
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings });
   }
 
   analysis(uri: string): Promise<unknown> {

@@ -118,7 +118,10 @@ describe('rename', () => {
   });
 
   it('prepares a rename on names only, and refuses bad or taken names', async () => {
-    const r = (await client.prepareRename(ex.uri, posOf(ex.text, 'layer c2', 7))) as { start: { line: number; character: number }; end: unknown };
+    const r = (await client.prepareRename(ex.uri, posOf(ex.text, 'layer c2', 7))) as {
+      start: { line: number; character: number };
+      end: unknown;
+    };
     expect(rangeText(ex.text, r as never)).toBe('c2');
     expect(await client.prepareRename(ex.uri, posOf(ex.text, 'conv1d(r1', 2))).toBeNull();
     await expect(client.rename(ex.uri, posOf(ex.text, 'layer c2', 7), 'layer')).rejects.toThrow(/not a valid name/);
@@ -129,7 +132,10 @@ describe('rename', () => {
 
   it('does not link across files: a name unknown here is not another file’s layer', async () => {
     const other = ex.uri.replace('peak_detector.qnn', 'other.qnn');
-    await client.open(other, 'network o {\n  target xc7z020 @ 100 MHz\n  input i: u8[8]\n  layer d = dense(c1, units=2, weights=i4(random, seed=1))\n  output d\n}\n');
+    await client.open(
+      other,
+      'network o {\n  target xc7z020 @ 100 MHz\n  input i: u8[8]\n  layer d = dense(c1, units=2, weights=i4(random, seed=1))\n  output d\n}\n',
+    );
     expect(await client.definition(other, posOf(client.text(other), '(c1', 1))).toEqual([]);
     const refs = await client.references(ex.uri, posOf(ex.text, 'layer c1', 6), false);
     expect(refs.every((r) => r.uri === ex.uri)).toBe(true);

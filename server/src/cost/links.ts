@@ -26,7 +26,7 @@ export interface ConverterEstimate {
 }
 
 export interface FifoEstimate {
-  /** The FIFO on the stream from `from` to `to` (right after `from`, at its output width). */
+  /** The FIFO on the stream from `from` to `to`, after the width converter: at the consumer's input width (so it can feed the consumer's bursts at full rate). */
   from: string;
   to: string;
   depth: number;
@@ -72,7 +72,7 @@ export function converterOf(link: StreamLink, fab: Fabric): ConverterEstimate | 
 
 export function fifoOf(link: StreamLink, fab: Fabric, depth?: number): FifoEstimate {
   const d = depth ?? C.fifo.defaultDepth;
-  const width = link.producerElems * link.elemBits;
+  const width = link.consumerElems * link.elemBits;
   const r = fifoResources(d, width, fab);
   const whole = roundResources(r);
   return {

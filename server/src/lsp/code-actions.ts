@@ -5,6 +5,7 @@
  *   replacing the value's range; the closest is preferred.
  * - QNN044 (over-provisioned fold): apply the smaller fold from `data`, replacing `fold(…)`;
  *   the title shows the LUTs saved.
+ * - QNN045 (a fold on a fused activation, which has no effect): remove it.
  * - QNN051 (`fps >=` not met), when a legal fold of the bottleneck meets it: apply that fold.
  * The payload is taken from the analysis of the current text when the client's copy of the
  * diagnostic has none.
@@ -17,7 +18,7 @@ import type { QnnDiagnostic } from '../model/types.js';
 import { analysisOf, layerNamed } from './analysis-access.js';
 import { isMvau } from '../model/engines.js';
 
-const FIXABLE = new Set(['QNN040', 'QNN041', 'QNN042', 'QNN044', 'QNN051']);
+const FIXABLE = new Set(['QNN040', 'QNN041', 'QNN042', 'QNN044', 'QNN045', 'QNN051']);
 
 export class QnnCodeActionProvider implements CodeActionProvider {
   constructor(private readonly services: QnnServices) {}
@@ -41,7 +42,13 @@ export class QnnCodeActionProvider implements CodeActionProvider {
           const current = Number(document.textDocument.getText(d.range));
           const closest = [...nearest].sort((a, b) => Math.abs(a - current) - Math.abs(b - current) || a - b)[0];
           for (const v of nearest) {
-            actions.push({ title: `Change ${what} to ${v}`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: v === closest, edit: edit(d.range, String(v)) });
+            actions.push({
+              title: `Change ${what} to ${v}`,
+              kind: CodeActionKind.QuickFix,
+              diagnostics: [d],
+              isPreferred: v === closest,
+              edit: edit(d.range, String(v)),
+            });
           }
           break;
         }
@@ -54,6 +61,20 @@ export class QnnCodeActionProvider implements CodeActionProvider {
             diagnostics: [d],
             isPreferred: true,
             edit: edit(d.range, fold),
+          });
+          break;
+        }
+        case 'QNN045': {
+          // Delete `fold(…)` with the space before it.
+          const line = document.textDocument.getText({ start: { line: d.range.start.line, character: 0 }, end: d.range.start });
+          const spaces = line.length - line.trimEnd().length;
+          const start = { line: d.range.start.line, character: d.range.start.character - spaces };
+          actions.push({
+            title: `Remove the fold (it has no effect: fold '${String(data.fusedInto)}' instead)`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [d],
+            isPreferred: true,
+            edit: edit({ start, end: d.range.end }, ''),
           });
           break;
         }
@@ -78,7 +99,12 @@ export class QnnCodeActionProvider implements CodeActionProvider {
 }
 
 function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
 
 function findData(diags: QnnDiagnostic[], d: Diagnostic): Record<string, unknown> | undefined {

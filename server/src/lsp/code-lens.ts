@@ -31,7 +31,8 @@ const RESOURCE_LABEL = { lut: 'LUT', ff: 'FF', bram18: 'BRAM18', dsp: 'DSP' } as
 /** "19.5k frames/s (meets fps >= 5k) · BRAM18 12.1 % of xc7z020". */
 export function lensTitle(est: Estimate): string {
   let s = `${formatSI(est.fps)} frames/s`;
-  if (est.target.fps_target !== null) s += est.fps_met ? ` ✓ fps >= ${formatSI(est.target.fps_target)}` : ` ✗ fps >= ${formatSI(est.target.fps_target)}`;
+  if (est.target.fps_target !== null)
+    s += est.fps_met ? ` ✓ fps >= ${formatSI(est.target.fps_target)}` : ` ✗ fps >= ${formatSI(est.target.fps_target)}`;
   if (est.bottleneck) s += ` · bottleneck ${est.bottleneck.layer}`;
   let key: keyof typeof RESOURCE_LABEL | undefined;
   for (const k of Object.keys(RESOURCE_LABEL) as Array<keyof typeof RESOURCE_LABEL>) {

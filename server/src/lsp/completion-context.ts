@@ -14,7 +14,8 @@ export interface Token {
 /** Member keywords: a member starts with one of these at the network's top level. */
 export const MEMBER_KEYWORDS = ['target', 'const', 'input', 'layer', 'output', 'test'] as const;
 
-const TOKEN_RE = /\s+|\/\/[^\n\r]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:\\.|[^"\\\r\n])*"?|[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?[kMG]?|[_a-zA-Z]\w*|>=|[^\s]/gy;
+const TOKEN_RE =
+  /\s+|\/\/[^\n\r]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:\\.|[^"\\\r\n])*"?|[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?[kMG]?|[_a-zA-Z]\w*|>=|[^\s]/gy;
 
 /** Tokens of `text` (comments and whitespace dropped). `inert` marks comment/string spans. */
 export function tokenize(text: string): { tokens: Token[]; inert: Array<[number, number]> } {
@@ -89,7 +90,13 @@ export function completionContext(text: string, offset: number): CompletionConte
   const { tokens, inert } = tokenize(text);
   let replaceStart = offset;
   let replaceEnd = offset;
-  const none = (declared: Declaration[] = []): CompletionContextInfo => ({ site: { kind: 'none' }, prefix: '', replaceStart, replaceEnd, declared });
+  const none = (declared: Declaration[] = []): CompletionContextInfo => ({
+    site: { kind: 'none' },
+    prefix: '',
+    replaceStart,
+    replaceEnd,
+    declared,
+  });
   if (inert.some(([s, e]) => offset > s && offset <= e)) return none();
   // The word under the cursor (an identifier or number being typed) is replaced, not context.
   let before = tokens.filter((t) => t.end <= offset);
@@ -128,7 +135,13 @@ export function completionContext(text: string, offset: number): CompletionConte
       }
     }
   }
-  const result = (site: CompletionSite, decls = declared): CompletionContextInfo => ({ site, prefix, replaceStart, replaceEnd, declared: decls });
+  const result = (site: CompletionSite, decls = declared): CompletionContextInfo => ({
+    site,
+    prefix,
+    replaceStart,
+    replaceEnd,
+    declared: decls,
+  });
 
   if (brace === 0) return sawNetwork ? none(declared) : result({ kind: 'network' });
   if (brace > 1 && !(memberStart >= 0 && before[memberStart].text === 'test')) return none(declared);
@@ -163,7 +176,8 @@ export function completionContext(text: string, offset: number): CompletionConte
       if (m.length === 1) return result({ kind: 'device' });
       if (m.length === 4 && m[2] === '@') return result({ kind: 'freqUnit' });
       if (last.text === 'board') return result({ kind: 'board', device: m[1] });
-      if (last.text === ',') return result({ kind: 'targetOption', given: m.filter((x) => x === 'fps' || x === 'board' || x === 'bandwidth') });
+      if (last.text === ',')
+        return result({ kind: 'targetOption', given: m.filter((x) => x === 'fps' || x === 'board' || x === 'bandwidth') });
       return none(declared);
     }
     case 'const': {
@@ -191,7 +205,10 @@ export function completionContext(text: string, offset: number): CompletionConte
         return ms ?? none(declared);
       }
       if (last.text === '{' || last.text === ',') {
-        const given = argNamesAfter(member, member.findIndex((t) => t.text === '{'));
+        const given = argNamesAfter(
+          member,
+          member.findIndex((t) => t.text === '{'),
+        );
         return result({ kind: 'testArg', given });
       }
       return none(declared);

@@ -42,7 +42,10 @@ const UNSIGNED = Array.from({ length: 16 }, (_, i) => `u${i + 1}`);
 const SIGNED = Array.from({ length: 15 }, (_, i) => `i${i + 2}`);
 
 const MEMBER_SNIPPETS: Record<(typeof MEMBER_KEYWORDS)[number], { snippet: string; doc: string }> = {
-  target: { snippet: 'target ${1:xc7z020} @ ${2:100} MHz', doc: 'the device and clock: target DEVICE @ F MHz[, fps >= N][, board B][, bandwidth X GB/s]' },
+  target: {
+    snippet: 'target ${1:xc7z020} @ ${2:100} MHz',
+    doc: 'the device and clock: target DEVICE @ F MHz[, fps >= N][, board B][, bandwidth X GB/s]',
+  },
   const: { snippet: 'const ${1:N} = ${2:16}', doc: 'a named constant for expressions' },
   input: { snippet: 'input ${1:x}: ${2:u8}[${3:784}]', doc: "the network's input: input NAME: TYPE[dims]" },
   layer: { snippet: 'layer ${1:name} = ', doc: 'a layer: layer NAME = OP(input, args…) [fold(pe=…, simd=…)]' },
@@ -53,6 +56,7 @@ const MEMBER_SNIPPETS: Record<(typeof MEMBER_KEYWORDS)[number], { snippet: strin
 export class QnnCompletionProvider extends DefaultCompletionProvider {
   private readonly qnn: QnnServices;
   private readonly layers: LayerMemory;
+  private reTrigger = false;
 
   override readonly completionOptions: CompletionProviderOptions = { triggerCharacters: ['(', ',', '=', ':'] };
 
@@ -60,6 +64,11 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
     super(services);
     this.qnn = services;
     this.layers = new LayerMemory(services);
+    // Re-opening the suggestions after `conv1d(` or `pe=` is a VS Code command; other
+    // editors would send it back to the server as an unknown command.
+    services.shared.lsp.LanguageServer.onInitialize((params) => {
+      this.reTrigger = /code/i.test(params.clientInfo?.name ?? '');
+    });
   }
 
   override async getCompletion(document: LangiumDocument, params: CompletionParams): Promise<CompletionList | undefined> {
@@ -69,6 +78,7 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
     const items = this.itemsFor(document, ctx);
     const range = { start: document.textDocument.positionAt(ctx.replaceStart), end: document.textDocument.positionAt(ctx.replaceEnd) };
     for (const item of items) {
+      if (!this.reTrigger) delete item.command;
       const newText = item.insertText ?? item.label;
       delete item.insertText;
       item.textEdit = { range, newText };
@@ -86,7 +96,9 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
       case 'network':
         return [snippet('network', 'network ${1:name} {\n  $0\n}', CompletionItemKind.Keyword, 'a network: network NAME { members }')];
       case 'member': {
-        const items = MEMBER_KEYWORDS.map((k) => snippet(k, MEMBER_SNIPPETS[k].snippet, CompletionItemKind.Keyword, MEMBER_SNIPPETS[k].doc));
+        const items = MEMBER_KEYWORDS.map((k) =>
+          snippet(k, MEMBER_SNIPPETS[k].snippet, CompletionItemKind.Keyword, MEMBER_SNIPPETS[k].doc),
+        );
         if (site.afterLayer) items.unshift(...this.foldItems(document, site.afterLayer.layer));
         return items;
       }
@@ -109,7 +121,12 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
           .reverse()
           .map((d, i) => {
             const shape = producerShape(net, d.name);
-            return { label: d.name, kind: CompletionItemKind.Variable, detail: shape ? `${d.kind} · ${shape}` : d.kind, sortText: String(i).padStart(4, '0') };
+            return {
+              label: d.name,
+              kind: CompletionItemKind.Variable,
+              detail: shape ? `${d.kind} · ${shape}` : d.kind,
+              sortText: String(i).padStart(4, '0'),
+            };
           });
       }
       case 'argName': {
@@ -133,8 +150,18 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
         return site.afterRandom
           ? [{ label: 'seed', kind: CompletionItemKind.Property, insertText: 'seed=', detail: 'the seed of the reproducible draw' }]
           : [
-              snippet('random', 'random, seed=${1:0}', CompletionItemKind.Keyword, 'seeded random values, uniform over the type (reproducible)'),
-              snippet('"file.npy"', '"${1:weights.npy}"', CompletionItemKind.File, 'a .npy file, relative to this .qnn file (PyTorch layout)'),
+              snippet(
+                'random',
+                'random, seed=${1:0}',
+                CompletionItemKind.Keyword,
+                'seeded random values, uniform over the type (reproducible)',
+              ),
+              snippet(
+                '"file.npy"',
+                '"${1:weights.npy}"',
+                CompletionItemKind.File,
+                'a .npy file, relative to this .qnn file (PyTorch layout)',
+              ),
               snippet('[…]', '[$1]', CompletionItemKind.Value, 'inline values'),
             ];
       case 'foldName':
@@ -157,7 +184,10 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
           snippet('bandwidth', 'bandwidth ${1:4.2} GB/s', CompletionItemKind.Keyword, 'off-chip bandwidth for the roofline'),
         ].filter((i) => !site.given.includes(i.label));
       case 'board':
-        return (findDevice(site.device)?.boards ?? DEVICES.flatMap((d) => d.boards)).map((b) => ({ label: b, kind: CompletionItemKind.EnumMember }));
+        return (findDevice(site.device)?.boards ?? DEVICES.flatMap((d) => d.boards)).map((b) => ({
+          label: b,
+          kind: CompletionItemKind.EnumMember,
+        }));
       case 'inputType':
         return typeItems({ unsigned: true, signed: true, bipolar: true });
       case 'expr':
@@ -168,7 +198,8 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
           kind: CompletionItemKind.Property,
           insertText: a === 'input' ? 'input=${1:u8}("${2:frames.npy}")' : `${a}=`,
           insertTextFormat: a === 'input' ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-          detail: a === 'frames' ? 'frames to simulate' : a === 'seed' ? 'seed of the random input frames' : 'input frames from a .npy file',
+          detail:
+            a === 'frames' ? 'frames to simulate' : a === 'seed' ? 'seed of the random input frames' : 'input frames from a .npy file',
         }));
     }
   }
@@ -179,7 +210,13 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
       .map((d) => ({ label: d.name, kind: CompletionItemKind.Constant, detail: 'const' }));
   }
 
-  private argValueItems(document: LangiumDocument, ctx: CompletionContextInfo, op: string, layerName: string, arg: string): CompletionItem[] {
+  private argValueItems(
+    document: LangiumDocument,
+    ctx: CompletionContextInfo,
+    op: string,
+    layerName: string,
+    arg: string,
+  ): CompletionItem[] {
     const consts = this.constItems(ctx);
     switch (arg) {
       case 'out':
@@ -196,7 +233,12 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
       }
       case 'weights':
         return [
-          ...typeItems({ unsigned: true, signed: true, bipolar: true }).map((i) => ({ ...i, insertText: `${i.label}($1)`, insertTextFormat: InsertTextFormat.Snippet, command: TRIGGER_SUGGEST })),
+          ...typeItems({ unsigned: true, signed: true, bipolar: true }).map((i) => ({
+            ...i,
+            insertText: `${i.label}($1)`,
+            insertTextFormat: InsertTextFormat.Snippet,
+            command: TRIGGER_SUGGEST,
+          })),
           {
             label: 'pow2<N>',
             kind: CompletionItemKind.TypeParameter,
@@ -213,11 +255,29 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
           ...consts,
         ];
       case 'scale':
-        return [...consts, snippet('scales("…")', 'scales("${1:scales.npy}")', CompletionItemKind.Function, 'one scale per output channel from a .npy file [C]')];
+        return [
+          ...consts,
+          snippet(
+            'scales("…")',
+            'scales("${1:scales.npy}")',
+            CompletionItemKind.Function,
+            'one scale per output channel from a .npy file [C]',
+          ),
+        ];
       case 'thresholds':
         return [
-          snippet('[…]', '[$1]', CompletionItemKind.Value, 'one ascending list shared by all channels (2^B − 1 values), or one list per channel'),
-          snippet('thresholds("…")', 'thresholds("${1:thresholds.npy}")', CompletionItemKind.Function, 'thresholds from a .npy file [C, 2^B − 1] or [1, 2^B − 1]'),
+          snippet(
+            '[…]',
+            '[$1]',
+            CompletionItemKind.Value,
+            'one ascending list shared by all channels (2^B − 1 values), or one list per channel',
+          ),
+          snippet(
+            'thresholds("…")',
+            'thresholds("${1:thresholds.npy}")',
+            CompletionItemKind.Function,
+            'thresholds from a .npy file [C, 2^B − 1] or [1, 2^B − 1]',
+          ),
         ];
       default:
         return consts;
@@ -227,16 +287,28 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
   /** `fold(pe=…, simd=…)` after a layer, with the valid values as choices. */
   private foldItems(document: LangiumDocument, layerName: string): CompletionItem[] {
     const layer = this.layers.layer(document, layerName);
-    if (!layer) return [snippet('fold', 'fold(pe=${1:1}${2:, simd=1})', CompletionItemKind.Keyword, 'folding: PE output channels and SIMD inputs per cycle')];
+    if (!layer)
+      return [
+        snippet(
+          'fold',
+          'fold(pe=${1:1}${2:, simd=1})',
+          CompletionItemKind.Keyword,
+          'folding: PE output channels and SIMD inputs per cycle',
+        ),
+      ];
     const { pes, simds } = foldChoices(layer);
     const choice = (vs: number[], n: number, cur: number): string => `\${${n}|${[cur, ...vs.filter((v) => v !== cur)].join(',')}|}`;
-    const text = simds ? `fold(pe=${choice(pes, 1, layer.pe)}, simd=${choice(simds, 2, layer.simd)})` : `fold(pe=${choice(pes, 1, layer.pe)})`;
+    const text = simds
+      ? `fold(pe=${choice(pes, 1, layer.pe)}, simd=${choice(simds, 2, layer.simd)})`
+      : `fold(pe=${choice(pes, 1, layer.pe)})`;
     return [
       {
         label: 'fold',
         kind: CompletionItemKind.Keyword,
         detail: simds ? `PE ∈ {${pes.join(', ')}}, SIMD ∈ {${simds.join(', ')}}` : `PE ∈ {${pes.join(', ')}}`,
-        documentation: markdown(`Folding of \`${layer.name}\`: ${simds ? `PE divides MH = ${(layer as { mh: number }).mh}, SIMD divides MW = ${(layer as { mw: number }).mw}` : `PE divides the ${layer.outShape[layer.outShape.length - 1]} channels`}.`),
+        documentation: markdown(
+          `Folding of \`${layer.name}\`: ${simds ? `PE divides MH = ${(layer as { mh: number }).mh}, SIMD divides MW = ${(layer as { mw: number }).mw}` : `PE divides the ${layer.outShape[layer.outShape.length - 1]} channels`}.`,
+        ),
         insertText: text,
         insertTextFormat: InsertTextFormat.Snippet,
         sortText: '0',
@@ -254,11 +326,23 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
       .filter(([n]) => !given.includes(n))
       .map(([n, doc]) => {
         const vs = n === 'pe' ? choices?.pes : choices?.simds;
-        return { label: n, kind: CompletionItemKind.Property, detail: vs ? `valid: ${vs.join(', ')}` : doc, documentation: doc, insertText: `${n}=`, command: TRIGGER_SUGGEST };
+        return {
+          label: n,
+          kind: CompletionItemKind.Property,
+          detail: vs ? `valid: ${vs.join(', ')}` : doc,
+          documentation: doc,
+          insertText: `${n}=`,
+          command: TRIGGER_SUGGEST,
+        };
       });
   }
 
-  private foldValueItems(document: LangiumDocument, layerName: string, which: 'pe' | 'simd', other: Record<string, string>): CompletionItem[] {
+  private foldValueItems(
+    document: LangiumDocument,
+    layerName: string,
+    which: 'pe' | 'simd',
+    other: Record<string, string>,
+  ): CompletionItem[] {
     const layer = this.layers.layer(document, layerName);
     if (!layer) return [];
     const { pes, simds } = foldChoices(layer);
@@ -274,7 +358,11 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
           ? mvauCycles(layer.mh, layer.mw, pe, simd, layer.pixels)
           : undefined
         : streamingCycles(product(layer.inShape), pe);
-      const fold = isMvau(layer) ? (which === 'pe' ? `NF = ${layer.mh / v}` : `SF = ${layer.mw / v}`) : `${layer.outShape[layer.outShape.length - 1] / v} cycles per pixel`;
+      const fold = isMvau(layer)
+        ? which === 'pe'
+          ? `NF = ${layer.mh / v}`
+          : `SF = ${layer.mw / v}`
+        : `${layer.outShape[layer.outShape.length - 1] / v} cycles per pixel`;
       return {
         label: String(v),
         kind: CompletionItemKind.Value,
@@ -302,14 +390,36 @@ function producerShape(net: Network | undefined, name: string): string | undefin
 }
 
 function argDefault(op: string, arg: string): string {
-  const defaults: Record<string, string> = { stride: op === 'maxpool' ? 'default: kernel' : 'default: 1', pad: 'default: valid', acc: 'default: inferred', zero: 'default: 0', mbits: 'default: 16' };
+  const defaults: Record<string, string> = {
+    stride: op === 'maxpool' ? 'default: kernel' : 'default: 1',
+    pad: 'default: valid',
+    acc: 'default: inferred',
+    zero: 'default: 0',
+    mbits: 'default: 16',
+  };
   return defaults[arg] ?? 'optional';
 }
 
 function typeItems(which: { unsigned?: boolean; signed?: boolean; bipolar?: boolean }): CompletionItem[] {
   const items: CompletionItem[] = [];
-  if (which.unsigned) UNSIGNED.forEach((t, i) => items.push({ label: t, kind: CompletionItemKind.TypeParameter, detail: `unsigned, 0 … ${2 ** (i + 1) - 1}`, sortText: `1${String(i).padStart(2, '0')}` }));
-  if (which.signed) SIGNED.forEach((t, i) => items.push({ label: t, kind: CompletionItemKind.TypeParameter, detail: `signed, ${-(2 ** (i + 1))} … ${2 ** (i + 1) - 1}`, sortText: `2${String(i).padStart(2, '0')}` }));
+  if (which.unsigned)
+    UNSIGNED.forEach((t, i) =>
+      items.push({
+        label: t,
+        kind: CompletionItemKind.TypeParameter,
+        detail: `unsigned, 0 … ${2 ** (i + 1) - 1}`,
+        sortText: `1${String(i).padStart(2, '0')}`,
+      }),
+    );
+  if (which.signed)
+    SIGNED.forEach((t, i) =>
+      items.push({
+        label: t,
+        kind: CompletionItemKind.TypeParameter,
+        detail: `signed, ${-(2 ** (i + 1))} … ${2 ** (i + 1) - 1}`,
+        sortText: `2${String(i).padStart(2, '0')}`,
+      }),
+    );
   if (which.bipolar) items.push({ label: 'bipolar', kind: CompletionItemKind.TypeParameter, detail: '−1 or +1 (1 bit)', sortText: '3' });
   return items;
 }

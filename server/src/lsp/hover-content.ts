@@ -27,10 +27,17 @@ const MEM_WHERE: Record<string, string> = {
   none: 'no memory',
 };
 
-/** 12345 → "12,345"; fractions keep up to 4 significant decimals. */
+/** 12345 → "12,345"; fractions keep 2 decimals (4 below 10). */
 export function num(v: number): string {
   if (Number.isInteger(v)) return v.toLocaleString('en-US');
-  return v.toLocaleString('en-US', { maximumSignificantDigits: 6 });
+  return v.toLocaleString('en-US', { maximumFractionDigits: Math.abs(v) < 10 ? 4 : 2 });
+}
+
+/** 2.77e10, 'op/s' → "27.7 Gop/s". */
+export function si(v: number, unit: string): string {
+  const f = formatSI(v);
+  const m = /^(.*?)([kMG])$/.exec(f);
+  return m ? `${m[1]} ${m[2]}${unit}` : `${f} ${unit}`;
 }
 
 function pct(v: number | null): string {
@@ -45,7 +52,10 @@ function table(rows: Array<[string, string]>): string {
   return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
 }
 
-function resourceTable(rows: Array<[string, { lut: number | null; ff: number | null; bram18: number | null; dsp: number | null }, (v: number | null) => string]>, bramName: string): string {
+function resourceTable(
+  rows: Array<[string, { lut: number | null; ff: number | null; bram18: number | null; dsp: number | null }, (v: number | null) => string]>,
+  bramName: string,
+): string {
   const head = `| | LUT | FF | ${bramName} | DSP |\n|---|---:|---:|---:|---:|`;
   return [head, ...rows.map(([k, r, f]) => `| ${k} | ${f(r.lut)} | ${f(r.ff)} | ${f(r.bram18)} | ${f(r.dsp)} |`)].join('\n');
 }
@@ -93,8 +103,13 @@ export function weightsHover(layer: LayerModel & { weights: Weights }, est: Laye
   const w = layer.weights;
   const rows: Array<[string, string]> = [['type', `\`${typeName(w.type)}\`: ${typeRange(w.type)}`]];
   const layout = layer.op === 'conv2d' ? '[Cout, Cin, Kh, Kw]' : layer.op === 'conv1d' ? '[Cout, Cin, K]' : '[out, in]';
-  if (w.source.kind === 'file') rows.push(['file', `\`${shownPath ?? w.source.path}\``], ['file shape', `\`${shapeText(w.shape)}\` ${layout}`]);
-  else if (w.source.kind === 'random') rows.push(['values', `seeded random (seed ${w.source.seed}), uniform over the ${typeValues(w.type).length} values`], ['shape', `\`${shapeText(w.shape)}\` ${layout}`]);
+  if (w.source.kind === 'file')
+    rows.push(['file', `\`${shownPath ?? w.source.path}\``], ['file shape', `\`${shapeText(w.shape)}\` ${layout}`]);
+  else if (w.source.kind === 'random')
+    rows.push(
+      ['values', `seeded random (seed ${w.source.seed}), uniform over the ${typeValues(w.type).length} values`],
+      ['shape', `\`${shapeText(w.shape)}\` ${layout}`],
+    );
   else rows.push(['values', 'inline list'], ['shape', `\`${shapeText(w.shape)}\` ${layout}`]);
   let lo = Infinity;
   let hi = -Infinity;
@@ -121,13 +136,17 @@ export function inputHover(input: InputModel, est: Estimate | undefined): string
 function requantSection(a: RequantParams): string {
   const uniform = a.scales.every((s, i) => s === a.scales[0] && a.multipliers[i] === a.multipliers[0] && a.shifts[i] === a.shifts[0]);
   const rel = (i: number): number => fixedPointScale(a.scales[i], a.mbits).relError;
-  const row = (i: number): string => `| ${uniform ? 'all' : i} | ${num(a.scales[i])} | ${num(a.multipliers[i])} | ${a.shifts[i]} | ${(a.multipliers[i] / 2 ** a.shifts[i]).toPrecision(7)} | ${rel(i).toExponential(2)} |`;
+  const row = (i: number): string =>
+    `| ${uniform ? 'all' : i} | ${num(a.scales[i])} | ${num(a.multipliers[i])} | ${a.shifts[i]} | ${(a.multipliers[i] / 2 ** a.shifts[i]).toPrecision(7)} | ${rel(i).toExponential(2)} |`;
   const head = `requant: \`y = clamp(((acc·M + 2^(S−1)) >> S) + ${a.zero}, ${typeRange(a.out).replace(' … ', ', ')})\`, M ≤ ${a.mbits} bits\n\n| channel | scale | M | S | M/2^S | rel. error |\n|---|---:|---:|---:|---:|---:|`;
   if (uniform) return `${head}\n${row(0)}`;
   const shown = a.scales.slice(0, 8).map((_, i) => row(i));
   let worst = 0;
   for (let i = 0; i < a.scales.length; i++) if (Math.abs(rel(i)) > Math.abs(rel(worst))) worst = i;
-  const more = a.scales.length > 8 ? `\n\n${a.scales.length - 8} more channels; largest |rel. error| ${Math.abs(rel(worst)).toExponential(2)} (channel ${worst})` : '';
+  const more =
+    a.scales.length > 8
+      ? `\n\n${a.scales.length - 8} more channels; largest |rel. error| ${Math.abs(rel(worst)).toExponential(2)} (channel ${worst})`
+      : '';
   return `${head}\n${shown.join('\n')}${more}`;
 }
 
@@ -156,10 +175,14 @@ export function layerHover(net: Network, layer: LayerModel, est: Estimate | unde
   const rows: Array<[string, string]> = [];
   rows.push(['input', `\`${layer.input}\` ${tensor(layer.inType, layer.inShape)}`]);
   rows.push(['output', tensor(layer.outType, layer.outShape) + (isMvau(layer) ? ' (accumulator)' : '')]);
-  if (engine && engine.layers[0] === layer.name && engine.layers.length > 1) rows.push(['engine output', tensor(engine.outType, engine.outShape)]);
+  if (engine && engine.layers[0] === layer.name && engine.layers.length > 1)
+    rows.push(['engine output', tensor(engine.outType, engine.outShape)]);
   if (isMvau(layer)) {
     const acc = layer.acc;
-    rows.push(['accumulator', `i${le?.acc_bits ?? acc.bits}${acc.declared ? ' (declared)' : ' (inferred)'}, exact bound ${num(le?.acc_min ?? acc.min)} … ${num(le?.acc_max ?? acc.max)}${layer.weights.source.kind === 'random' ? ' (from the type bounds: random weights)' : ` (row ${acc.extremeRow})`}`]);
+    rows.push([
+      'accumulator',
+      `i${le?.acc_bits ?? acc.bits}${acc.declared ? ' (declared)' : ' (inferred)'}, exact bound ${num(le?.acc_min ?? acc.min)} … ${num(le?.acc_max ?? acc.max)}${layer.weights.source.kind === 'random' ? ' (from the type bounds: random weights)' : ` (row ${acc.extremeRow})`}`,
+    ]);
     rows.push(['matrix', `MW = ${num(layer.mw)} × MH = ${num(layer.mh)}${layer.pixels > 1 ? `, ${num(layer.pixels)} output pixels` : ''}`]);
   }
   if (le) {
@@ -169,7 +192,8 @@ export function layerHover(net: Network, layer: LayerModel, est: Estimate | unde
     rows.push(['fold', `${fold}${src} → NF ${num(le.nf)} × SF ${num(le.sf)}`]);
     let cyc = num(le.cycles);
     if (le.fused_into) cyc += ` (the engine of \`${le.fused_into}\`)`;
-    else if (le.window_cycles !== null && le.window_cycles !== le.compute_cycles) cyc += ` (MVAU ${num(le.compute_cycles)}, window generator ${num(le.window_cycles)})`;
+    else if (le.window_cycles !== null && le.window_cycles !== le.compute_cycles)
+      cyc += ` (MVAU ${num(le.compute_cycles)}, window generator ${num(le.window_cycles)})`;
     cyc += le.bottleneck ? ' — **the bottleneck**' : est && est.ii_cycles > 0 ? `; II ${num(est.ii_cycles)}` : '';
     rows.push(['cycles / frame', cyc]);
     if (le.weight_bits > 0) rows.push(['weight memory', `${num(le.weight_bits)} bits in ${MEM_WHERE[le.weight_mem] ?? le.weight_mem}`]);
@@ -205,31 +229,58 @@ export function targetHover(net: Network, est: Estimate | undefined): string {
   const device = findDevice(t.device);
   const clock = `${formatSI(t.clockHz / 1e6)} MHz`;
   const title = `**target \`${t.device}\`** @ ${clock}${device ? ` · ${device.family}, ${device.part}${t.board ? `, board ${t.board}` : ''}` : ' · unknown device'}`;
-  if (!est) return `${title}\n\nno estimate yet: ${net.engines.length === 0 ? 'the network has no layers on the path to the output' : 'fix the errors first'}`;
+  if (!est)
+    return `${title}\n\nno estimate yet: ${net.engines.length === 0 ? 'the network has no layers on the path to the output' : 'fix the errors first'}`;
   const parts = [title];
   const resRows: Array<[string, ResourceMaybe, (v: number | null) => string]> = [['used', est.totals, count]];
   if (est.target.device_known) resRows.push(['capacity', est.device_capacity, count], ['% used', est.device_pct, pct]);
   parts.push(resourceTable(resRows, bramLabel(est)));
   const rows: Array<[string, string]> = [];
   let fps = `**${formatSI(est.fps)} frames/s** (II = ${num(est.ii_cycles)} cycles)`;
-  if (est.target.fps_target !== null) fps += est.fps_met ? ` — meets \`fps >= ${formatSI(est.target.fps_target)}\`` : ` — **misses** \`fps >= ${formatSI(est.target.fps_target)}\``;
+  if (est.target.fps_target !== null)
+    fps += est.fps_met
+      ? ` — meets \`fps >= ${formatSI(est.target.fps_target)}\``
+      : ` — **misses** \`fps >= ${formatSI(est.target.fps_target)}\``;
   rows.push(['throughput', fps]);
   rows.push(['latency', `${num(est.latency_us)} µs (${num(est.latency_cycles)} cycles)`]);
-  if (est.bottleneck) rows.push(['bottleneck', `\`${est.bottleneck.layer}\`${est.bottleneck.engine !== est.bottleneck.layer ? ` (engine \`${est.bottleneck.engine}\`)` : ''}, ${num(est.bottleneck.cycles)} cycles/frame`]);
+  if (est.bottleneck)
+    rows.push([
+      'bottleneck',
+      `\`${est.bottleneck.layer}\`${est.bottleneck.engine !== est.bottleneck.layer ? ` (engine \`${est.bottleneck.engine}\`)` : ''}, ${num(est.bottleneck.cycles)} cycles/frame`,
+    ]);
   rows.push(['MACs / frame', num(est.macs_per_frame)]);
   const r = est.roofline;
-  const ops = (v: number | null): string => (v === null ? '—' : `${formatSI(v)}op/s`);
+  const ops = (v: number | null): string => (v === null ? '—' : si(v, 'op/s'));
   let bound = '';
   if (r.design.attainable_ops_s !== null && r.ceilings.device_peak_ops_s !== null) {
     bound = r.design.attainable_ops_s < r.ceilings.device_peak_ops_s ? ' — bandwidth-bound' : ' — compute-bound';
   }
-  rows.push(['roofline', `intensity ${num(r.intensity)} ops/byte; design ${ops(r.design.ops_s)} of attainable ${ops(r.design.attainable_ops_s)}${bound}`]);
+  rows.push([
+    'roofline',
+    `intensity ${num(r.intensity)} ops/byte; design ${ops(r.design.ops_s)} of attainable ${ops(r.design.attainable_ops_s)}${bound}`,
+  ]);
   rows.push([
     'ceilings',
     `bandwidth ${r.bandwidth_gbs === null ? '—' : `${num(r.bandwidth_gbs)} GB/s (${r.bandwidth_source})`}; device peak ${ops(r.ceilings.device_peak_ops_s)}${r.ceilings.precision ? ` at ${r.ceilings.precision}` : ''}; design peak ${ops(r.ceilings.design_peak_ops_s)} (${num(r.ceilings.design_lanes)} MAC lanes)`,
   ]);
-  if (est.converters.length) rows.push(['width converters', est.converters.map((c) => `\`${c.from}\`→\`${c.to}\` ${c.in_bits}→${c.out_bits} bits`).join(', ')]);
+  if (est.converters.length)
+    rows.push(['width converters', est.converters.map((c) => `\`${c.from}\`→\`${c.to}\` ${c.in_bits}→${c.out_bits} bits`).join(', ')]);
   parts.push(table(rows));
   if (r.notes.length) parts.push(r.notes.map((n) => `_${n}_`).join('\n\n'));
   return parts.join('\n\n');
+}
+
+/** The file line of a `scales("…")` / `thresholds("…")` source, above its layer's hover. */
+export function activationFileLine(path: string, layer: LayerModel): string {
+  if (layer.op !== 'requant' && layer.op !== 'threshold') return `file \`${path}\``;
+  const a = layer.activation;
+  const channels = layer.outShape[layer.outShape.length - 1];
+  if (a.kind === 'requant') {
+    const lo = Math.min(...a.scales);
+    const hi = Math.max(...a.scales);
+    return `file \`${path}\`: ${channels} scales (one per channel), ${num(lo)} … ${num(hi)}`;
+  }
+  const shared = a.thresholds.every((r) => r.every((t, i) => t === a.thresholds[0][i]));
+  const per = a.thresholds[0]?.length ?? 0;
+  return `file \`${path}\`: ${per} threshold${per === 1 ? '' : 's'} per channel (2^B − 1 for out=${typeName(a.out)}), ${shared ? 'one row shared by' : 'one row for each of'} the ${channels} channels`;
 }

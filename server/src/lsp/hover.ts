@@ -3,7 +3,7 @@
  * `target` (and the network's name), on the input, on a type, on a weight source and on
  * a requant's scale. The texts are built in hover-content.ts from the cached analysis.
  */
-import { AstUtils, CstUtils, type AstNode, type LangiumDocument } from 'langium';
+import { AstUtils, CstUtils, type CstNode, type LangiumDocument } from 'langium';
 import type { HoverProvider } from 'langium/lsp';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import * as ast from '../language/generated/ast.js';
@@ -13,7 +13,7 @@ import { isMvau } from '../model/engines.js';
 import { parseTypeName, signedBitsFor } from '../model/qtype.js';
 import type { QType } from '../model/types.js';
 import { analysisOf, layerNamed } from './analysis-access.js';
-import { inputHover, layerHover, num, targetHover, typeHover, weightsHover } from './hover-content.js';
+import { activationFileLine, inputHover, layerHover, num, targetHover, typeHover, weightsHover } from './hover-content.js';
 
 export class QnnHoverProvider implements HoverProvider {
   constructor(private readonly services: QnnServices) {}
@@ -24,11 +24,13 @@ export class QnnHoverProvider implements HoverProvider {
     const offset = document.textDocument.offsetAt(params.position);
     const leaf = CstUtils.findLeafNodeAtOffset(root.$cstNode, offset);
     if (!leaf || leaf.hidden) return undefined;
-    const value = this.contentFor(document, leaf.astNode, leaf.text);
+    const value = this.contentFor(document, leaf);
     return value ? { contents: { kind: 'markdown', value }, range: leaf.range } : undefined;
   }
 
-  private contentFor(document: LangiumDocument, node: AstNode, text: string): string | undefined {
+  private contentFor(document: LangiumDocument, leaf: CstNode): string | undefined {
+    const node = leaf.astNode;
+    const text = leaf.text;
     const analysis = analysisOf(this.services, document);
     if (!analysis) return undefined;
     const { network: net, estimate: est } = analysis;
@@ -40,8 +42,16 @@ export class QnnHoverProvider implements HoverProvider {
       const arg = source.$container;
       const layerAst = ast.isArg(arg) && ast.isLayer(arg.$container) ? arg.$container : undefined;
       const layer = layerNamed(net, layerAst?.name);
-      if (layer && isMvau(layer) && arg.name === 'weights') return weightsHover(layer, est?.layers.find((l) => l.name === layer.name), source.path);
-      if (layer && (arg.name === 'scale' || arg.name === 'thresholds')) return layerHover(net, layer, est);
+      if (layer && isMvau(layer) && arg.name === 'weights')
+        return weightsHover(
+          layer,
+          est?.layers.find((l) => l.name === layer.name),
+          source.path,
+        );
+      if (layer && (arg.name === 'scale' || arg.name === 'thresholds')) {
+        const file = source.path !== undefined ? `${activationFileLine(source.path, layer)}\n\n` : '';
+        return `${file}${layerHover(net, layer, est)}`;
+      }
       if (ast.isNamedType(node) || ast.isBipolarType(node) || ast.isPow2Type(node)) return this.typeOfSpec(node, 'element type');
       return undefined;
     }
@@ -56,7 +66,8 @@ export class QnnHoverProvider implements HoverProvider {
       if (t && arg) {
         const layer = ast.isLayer(arg.$container) ? layerNamed(net, arg.$container.name) : undefined;
         let role = `\`${arg.name}\``;
-        if (arg.name === 'acc' && layer && isMvau(layer)) role = `accumulator of \`${layer.name}\` (the bound ${num(layer.acc.min)} … ${num(layer.acc.max)} needs ${`i${signedBitsFor(layer.acc.min, layer.acc.max)}`})`;
+        if (arg.name === 'acc' && layer && isMvau(layer))
+          role = `accumulator of \`${layer.name}\` (the bound ${num(layer.acc.min)} … ${num(layer.acc.max)} needs i${signedBitsFor(layer.acc.min, layer.acc.max)})`;
         else if (arg.name === 'out' && layer) role = `output type of \`${layer.name}\``;
         return typeHover(t, role);
       }
@@ -65,8 +76,9 @@ export class QnnHoverProvider implements HoverProvider {
     const target = AstUtils.getContainerOfType(node, ast.isTarget);
     if (target || ast.isNetwork(node)) return targetHover(net, est) || undefined;
     // A reference to a producer shows the producer.
-    if ((ast.isLayer(node) && text === node.input?.$refText && node.input.ref) || ast.isOutput(node)) {
-      const name = ast.isLayer(node) && text === node.input?.$refText ? node.input.$refText : ast.isOutput(node) ? node.ref?.$refText : undefined;
+    const onInputRef = ast.isLayer(node) && node.input?.$refNode === leaf;
+    if (onInputRef || ast.isOutput(node)) {
+      const name = onInputRef ? node.input.$refText : ast.isOutput(node) ? node.ref?.$refText : undefined;
       if (name && net.input?.name === name) return inputHover(net.input, est);
       const l = layerNamed(net, name);
       if (l) return layerHover(net, l, est);
@@ -96,7 +108,10 @@ function constHover(root: ast.Network, c: ast.Const): string {
   const values = new Map<string, number>();
   for (const k of consts) {
     try {
-      values.set(k.name, evalExpr(k.value, (n) => values.get(n)));
+      values.set(
+        k.name,
+        evalExpr(k.value, (n) => values.get(n)),
+      );
     } catch {
       /* reported by the elaborator */
     }

@@ -14,7 +14,13 @@ import { shapeText } from '../model/weights.js';
 import { analysisOf } from './analysis-access.js';
 
 export class QnnInlayHintProvider implements InlayHintProvider {
-  constructor(private readonly services: QnnServices) {}
+  constructor(private readonly services: QnnServices) {
+    // When `qnn.inlayHints.enabled` changes, ask the client to fetch the hints again.
+    services.shared.workspace.ConfigurationProvider.onConfigurationSectionUpdate((update) => {
+      if (update.section !== 'qnn') return;
+      services.shared.lsp.Connection?.languages.inlayHint.refresh().catch(() => undefined);
+    });
+  }
 
   async getInlayHints(document: LangiumDocument, params: InlayHintParams): Promise<InlayHint[]> {
     if (!(await this.enabled())) return [];
@@ -27,7 +33,7 @@ export class QnnInlayHintProvider implements InlayHintProvider {
       const at = layer.ranges.layer.end;
       if (at.line < start.line || at.line > end.line) continue;
       const le = est?.layers.find((l) => l.name === layer.name);
-      if (layer.foldSource === 'auto' && !(le?.fused_into)) {
+      if (layer.foldSource === 'auto' && !le?.fused_into) {
         const fold = isMvau(layer) ? `fold(pe=${le?.pe ?? layer.pe}, simd=${le?.simd ?? layer.simd})` : `fold(pe=${le?.pe ?? layer.pe})`;
         hints.push({
           position: at,
@@ -46,7 +52,8 @@ export class QnnInlayHintProvider implements InlayHintProvider {
 
   private async enabled(): Promise<boolean> {
     try {
-      const cfg = (await this.services.shared.workspace.ConfigurationProvider.getConfiguration('qnn', 'inlayHints')) as { enabled?: boolean } | undefined;
+      const cfg = (await this.services.shared.workspace.ConfigurationProvider.getConfiguration('qnn', 'inlayHints')) as
+        { enabled?: boolean } | undefined;
       return cfg?.enabled !== false;
     } catch {
       return true;

@@ -10,8 +10,33 @@ import { isConst, isInput, isLayer, isNetwork, type Network } from '../language/
 
 /** Reserved words of the grammar (an ID cannot be one of them). */
 export const KEYWORDS = new Set([
-  'network', 'target', 'fps', 'board', 'bandwidth', 'const', 'input', 'layer', 'output', 'test', 'fold', 'random', 'seed', 'pe', 'simd',
-  'conv1d', 'conv2d', 'dense', 'maxpool', 'requant', 'threshold', 'bipolar', 'pow2', 'Hz', 'kHz', 'MHz', 'GHz',
+  'network',
+  'target',
+  'fps',
+  'board',
+  'bandwidth',
+  'const',
+  'input',
+  'layer',
+  'output',
+  'test',
+  'fold',
+  'random',
+  'seed',
+  'pe',
+  'simd',
+  'conv1d',
+  'conv2d',
+  'dense',
+  'maxpool',
+  'requant',
+  'threshold',
+  'bipolar',
+  'pow2',
+  'Hz',
+  'kHz',
+  'MHz',
+  'GHz',
 ]);
 
 const ID = /^[_a-zA-Z]\w*$/;
@@ -22,7 +47,10 @@ export class QnnRenameProvider extends DefaultRenameProvider {
     if (!target) return undefined;
     const newName = params.newName;
     if (!ID.test(newName) || KEYWORDS.has(newName)) {
-      throw new ResponseError(-32602, `'${newName}' is not a valid name: use letters, digits and _, not starting with a digit, and not a keyword`);
+      throw new ResponseError(
+        -32602,
+        `'${newName}' is not a valid name: use letters, digits and _, not starting with a digit, and not a keyword`,
+      );
     }
     if (/^[ui][0-9]+$/.test(newName) || ['same', 'valid', 'scales', 'thresholds'].includes(newName)) {
       throw new ResponseError(-32602, `'${newName}' would read as a type or a built-in value: choose another name`);

@@ -44,7 +44,8 @@ export function classifyLeaf(leaf: LeafCstNode): TokenClass | undefined {
     if ((ast.isArg(n) || ast.isFoldArg(n)) && feature === 'name') return { type: SemanticTokenTypes.parameter };
     if (ast.isTarget(n) && feature === 'board') return { type: SemanticTokenTypes.enumMember };
     if (ast.isPow2Type(n) || TYPE_KEYWORDS.has(text)) return { type: SemanticTokenTypes.type };
-    if (ast.isLayer(n) && feature === 'op' && OPS.has(text)) return { type: SemanticTokenTypes.function, modifier: [SemanticTokenModifiers.defaultLibrary] };
+    if (ast.isLayer(n) && feature === 'op' && OPS.has(text))
+      return { type: SemanticTokenTypes.function, modifier: [SemanticTokenModifiers.defaultLibrary] };
     if (ast.isSource(n) && text === 'seed') return { type: SemanticTokenTypes.parameter };
     if (OPERATORS.has(text)) return { type: SemanticTokenTypes.operator };
     if (/^[A-Za-z]/.test(text)) return { type: SemanticTokenTypes.keyword };
@@ -78,7 +79,9 @@ export function classifyLeaf(leaf: LeafCstNode): TokenClass | undefined {
       break;
     case ast.NamedType.$type:
       // `scales("s.npy")` and `thresholds("t.npy")` read files; the rest name types.
-      return ast.isSource(n.$container) && (text === 'scales' || text === 'thresholds') ? { type: SemanticTokenTypes.function, modifier: [SemanticTokenModifiers.defaultLibrary] } : { type: SemanticTokenTypes.type };
+      return ast.isSource(n.$container) && (text === 'scales' || text === 'thresholds')
+        ? { type: SemanticTokenTypes.function, modifier: [SemanticTokenModifiers.defaultLibrary] }
+        : { type: SemanticTokenTypes.type };
     case ast.NameRef.$type: {
       const ref = (n as ast.NameRef).ref;
       if (ref.ref) return { type: SemanticTokenTypes.variable, modifier: [SemanticTokenModifiers.readonly] };

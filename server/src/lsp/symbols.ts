@@ -42,10 +42,22 @@ export class QnnDocumentSymbolProvider implements DocumentSymbolProvider {
     switch (m.$type) {
       case 'Target':
         if (!m.device) return undefined;
-        return { name: `target ${m.device}`, kind: SymbolKind.Event, detail: `@ ${m.freq ?? '?'} ${m.unit ?? ''}${m.fps ? `, fps >= ${m.fps}` : ''}`, range, selectionRange: propRange(m, 'device') };
+        return {
+          name: `target ${m.device}`,
+          kind: SymbolKind.Event,
+          detail: `@ ${m.freq ?? '?'} ${m.unit ?? ''}${m.fps ? `, fps >= ${m.fps}` : ''}`,
+          range,
+          selectionRange: propRange(m, 'device'),
+        };
       case 'Const':
         if (!m.name) return undefined;
-        return { name: m.name, kind: SymbolKind.Constant, detail: m.value?.$cstNode ? `= ${m.value.$cstNode.text}` : 'const', range, selectionRange: propRange(m, 'name') };
+        return {
+          name: m.name,
+          kind: SymbolKind.Constant,
+          detail: m.value?.$cstNode ? `= ${m.value.$cstNode.text}` : 'const',
+          range,
+          selectionRange: propRange(m, 'name'),
+        };
       case 'Input': {
         if (!m.name) return undefined;
         const input = net?.input?.name === m.name ? net.input : undefined;
@@ -63,7 +75,13 @@ export class QnnDocumentSymbolProvider implements DocumentSymbolProvider {
         return { name: `output ${m.ref.$refText}`, kind: SymbolKind.Key, detail: 'output', range, selectionRange: propRange(m, 'ref') };
       case 'Test':
         if (!m.name) return undefined;
-        return { name: `test "${m.name}"`, kind: SymbolKind.Event, detail: m.args.map((a) => a.$cstNode?.text ?? '').join(', '), range, selectionRange: propRange(m, 'name') };
+        return {
+          name: `test "${m.name}"`,
+          kind: SymbolKind.Event,
+          detail: m.args.map((a) => a.$cstNode?.text ?? '').join(', '),
+          range,
+          selectionRange: propRange(m, 'name'),
+        };
     }
     return undefined;
   }

@@ -25,7 +25,7 @@ export interface FifoSizing {
 }
 
 /** Words of slack for the engines' output registers and skid buffers (2 per handshake). */
-export const FIFO_SLACK = 2;
+export const FIFO_SLACK = Number(process.env.QNN_FIFO_SLACK ?? 2);
 /** Frames scheduled; the steady state is reached by the second. */
 const FRAMES = 3;
 
@@ -45,8 +45,8 @@ export function fifoDepths(net: Network, ii: number): FifoSizing[] {
   const links = streamLinks(net);
   if (links.length === 0) return [];
   const engines = net.engines.map(tokenEngine);
-  // Occupancy in ELEMENTS in front of each engine (a width converter may sit between a
-  // FIFO and its consumer); the FIFO itself holds producer words.
+  // Occupancy in ELEMENTS in front of each engine; the FIFO (after any width converter)
+  // holds consumer words.
   const elemsIn = net.engines.map((e) => e.inElemsPerWord);
   const elemsOut = net.engines.map((e) => e.outElemsPerWord);
   const occ = new Array<number>(engines.length).fill(0);
@@ -73,7 +73,7 @@ export function fifoDepths(net: Network, ii: number): FifoSizing[] {
     for (let i = 0; i < engines.length; i++) {
       if (i + 1 < engines.length) {
         occ[i + 1] += produced[i] * elemsOut[i];
-        const words = Math.ceil(occ[i + 1] / elemsOut[i]);
+        const words = Math.ceil(occ[i + 1] / elemsIn[i + 1]);
         if (words > maxOcc[i + 1]) {
           maxOcc[i + 1] = words;
           maxAt[i + 1] = cycle;
@@ -84,16 +84,39 @@ export function fifoDepths(net: Network, ii: number): FifoSizing[] {
   return links.map((l, i) => {
     const producer = engines[i];
     const consumer = engines[i + 1];
-    const depth = Math.max(2, maxOcc[i + 1] + FIFO_SLACK);
+    const fill = windowFillWords(net.engines[i + 1]);
+    const pattern = maxOcc[i + 1] + FIFO_SLACK;
+    const depth = Math.max(2, pattern, fill + FIFO_SLACK);
+    const why =
+      fill > maxOcc[i + 1]
+        ? `${consumer.name} starts each frame once ${fill} word(s) of its first rows are in: they wait here while it finishes the frame before, so the window fill does not add to the II`
+        : `${producer.name} ${producer.pattern}; ${consumer.name} ${consumer.pattern}: up to ${maxOcc[i + 1]} word(s) wait (cycle ${maxAt[i + 1]})`;
     return {
       from: l.from,
       to: l.to,
       depth,
       maxOccupancy: maxOcc[i + 1],
       atCycle: maxAt[i + 1],
-      reason: `${producer.name} ${producer.pattern}; ${consumer.name} ${consumer.pattern}: up to ${maxOcc[i + 1]} word(s) wait (cycle ${maxAt[i + 1]}), +${FIFO_SLACK} for output registers`,
+      reason: `${why}, +${FIFO_SLACK} for output registers`,
     };
   });
+}
+
+/**
+ * Words (of the producer's width) a conv's window generator needs before its first window
+ * of a frame is complete: the first K−1 rows (minus padding) and K pixels of the next. A
+ * FIFO this deep lets them arrive while the engine still works on the frame before.
+ */
+function windowFillWords(e: Engine): number {
+  const l = e.layer;
+  if (!isMvau(l) || l.op === 'dense') return 0;
+  const nd = l.kernel.length;
+  const k = l.kernel[0];
+  const pad = l.pad[0][0];
+  const inW = nd === 2 ? l.inShape[1] : l.inShape[0];
+  const cin = l.inShape[nd];
+  const pixels = nd === 2 ? Math.max(0, k - 1 - pad) * inW + Math.max(1, k - pad) : Math.max(1, k - pad);
+  return Math.ceil((pixels * cin) / e.inElemsPerWord);
 }
 
 function tokenEngine(e: Engine): TokenEngine {

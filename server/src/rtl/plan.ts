@@ -63,15 +63,17 @@ export function buildPlan(net: Network, ii: number): HardwarePlan {
     if (!link) return;
     const next = es[i + 1];
     const nextInst = svName(next.name);
-    const fifoOut: StreamSpec = { name: `fifo_${inst}_${nextInst}_out`, elems: out.elems, elemBits: out.elemBits };
-    const s = sizing[i];
-    blocks.push({ kind: 'fifo', instance: `fifo_${inst}_${nextInst}`, depth: s.depth, sizing: s, in: cur, out: fifoOut });
-    cur = fifoOut;
+    // Converter first, then the FIFO: the FIFO holds consumer-width words, so it can feed
+    // a consumer's burst (an MVAU's nf = 0 pass) at one word per cycle.
     if (link.needsConverter) {
       const dwcOut: StreamSpec = { name: `dwc_${inst}_${nextInst}_out`, elems: link.consumerElems, elemBits: out.elemBits };
       blocks.push({ kind: 'dwc', instance: `dwc_${inst}_${nextInst}`, frameElems: link.elements, in: cur, out: dwcOut });
       cur = dwcOut;
     }
+    const fifoOut: StreamSpec = { name: `fifo_${inst}_${nextInst}_out`, elems: cur.elems, elemBits: cur.elemBits };
+    const s = sizing[i];
+    blocks.push({ kind: 'fifo', instance: `fifo_${inst}_${nextInst}`, depth: s.depth, sizing: s, in: cur, out: fifoOut });
+    cur = fifoOut;
   });
   return { network: net.name, top: `${net.name}_top`, input, output: cur, blocks };
 }

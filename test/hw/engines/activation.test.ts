@@ -1,0 +1,269 @@
+/**
+ * The standalone (unfused) activation engines, hw-templates/qnn_requant.sv and
+ * qnn_threshold.sv (qnn_act_stream.sv + qnn_act_lane.sv, the lane the MVAU fuses too):
+ * random cases over input kind and width, output type, PE (1, a divisor, CH), channels and
+ * frame size; ROMs from server/src/rtl/mem.ts; every output element compared with the
+ * golden model's `activate` under random backpressure; with stalls off, one word per cycle
+ * (frame interval = ELEMS_PER_FRAME / PE exactly). One run per case on Icarus too, and
+ * `verilator --lint-only -Wall` for several parameter sets.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activate } from '../../../server/src/golden/golden.js';
+import { signedBitsFor, typeBits, typeMax, typeMin, typeName, typeValues } from '../../../server/src/model/qtype.js';
+import type { Activation, QType } from '../../../server/src/model/types.js';
+import { findTool } from '../../../server/src/flows/tools.js';
+import { simulate, type Simulator } from '../../../server/src/flows/sim/runner.js';
+import { lintVerilator } from '../../../server/src/flows/sim/lint.js';
+import { packWords, unpackWords } from '../../../server/src/flows/sim/words.js';
+import { activationMem, kindCode, thresholdBits } from '../../../server/src/rtl/mem.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const hw = (f: string): string => path.join(root, 'hw-templates', f);
+const COMMON = [hw('qnn_act_stream.sv'), hw('qnn_act_lane.sv')];
+const haveVerilator = findTool('verilator') !== undefined;
+const haveIcarus = findTool('iverilog') !== undefined && findTool('vvp') !== undefined;
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(path.join(os.tmpdir(), 'qnn-act-test-'));
+});
+afterAll(() => {
+  if (work && !process.env.QNN_KEEP_SIM_WORK) rmSync(work, { recursive: true, force: true });
+});
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+const int = (r: () => number, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+const divisors = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+
+function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(job: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((res) => queue.push(res));
+    active++;
+    try {
+      return await job();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+const limit = limiter(2);
+
+interface ActCfg {
+  kind: 'requant' | 'threshold';
+  inT: QType;
+  outT: QType;
+  pe: number;
+  ch: number;
+  /** Elements per frame (a multiple of ch). */
+  elems: number;
+  mbits: number;
+  shiftBits: number;
+  zero: number;
+  nThresh: number;
+  /** Threshold width in the ROM: the input range with the clipped top (max + 1). */
+  tBits: number;
+}
+
+const top = (c: ActCfg): string => (c.kind === 'requant' ? 'qnn_requant' : 'qnn_threshold');
+const sources = (c: ActCfg): string[] => [hw(`${top(c)}.sv`), ...COMMON];
+const words = (c: ActCfg): number => c.elems / c.pe;
+const label = (c: ActCfg): string =>
+  `${c.kind} ${typeName(c.inT)} → ${typeName(c.outT)} CH${c.ch} PE${c.pe} ELEMS${c.elems}` +
+  (c.kind === 'requant' ? ` mbits${c.mbits} zero${c.zero}` : ` N${c.nThresh} T${c.tBits}`);
+
+function params(c: ActCfg): Record<string, number | string> {
+  const p: Record<string, number | string> = {
+    PE: c.pe,
+    CH: c.ch,
+    ELEMS_PER_FRAME: c.elems,
+    IN_BITS: typeBits(c.inT),
+    IN_KIND: kindCode(c.inT),
+    OUT_BITS: typeBits(c.outT),
+    OUT_KIND: kindCode(c.outT),
+    ACT_FILE: 'act.mem',
+  };
+  if (c.kind === 'requant') Object.assign(p, { MBITS: c.mbits, SHIFT_BITS: c.shiftBits, ZERO: c.zero });
+  else Object.assign(p, { N_THRESH: c.nThresh, T_BITS: c.tBits });
+  return p;
+}
+
+function randomCfg(r: () => number, kind: 'requant' | 'threshold', inT: QType, peMode: 'one' | 'divisor' | 'all'): ActCfg {
+  const ch = pick(r, [1, 2, 3, 4, 6, 8, 12]);
+  const ds = divisors(ch);
+  const pe = peMode === 'one' ? 1 : peMode === 'all' ? ch : pick(r, ds.length > 2 ? ds.slice(1, -1) : ds);
+  let outT: QType;
+  let nThresh = 1;
+  if (kind === 'requant') outT = r() < 0.5 ? { kind: 'uint', bits: int(r, 1, 8) } : { kind: 'int', bits: int(r, 2, 8) };
+  else {
+    outT = r() < 0.25 ? { kind: 'bipolar' } : { kind: 'uint', bits: int(r, 1, 4) };
+    nThresh = outT.kind === 'bipolar' ? 1 : 2 ** outT.bits - 1;
+  }
+  return {
+    kind,
+    inT,
+    outT,
+    pe,
+    ch,
+    elems: ch * int(r, 1, 5),
+    mbits: int(r, 1, 20),
+    shiftBits: pick(r, [5, 6]),
+    zero: int(r, -6, 6),
+    nThresh,
+    tBits: signedBitsFor(typeMin(inT), typeMax(inT) + 1),
+  };
+}
+
+const PE_MODES = ['one', 'divisor', 'all'] as const;
+const CASES: ActCfg[] = [];
+{
+  let i = 0;
+  for (const kind of ['requant', 'threshold'] as const) {
+    for (const inT of [
+      { kind: 'uint', bits: 1 },
+      { kind: 'uint', bits: 8 },
+      { kind: 'int', bits: 2 },
+      { kind: 'int', bits: 5 },
+      { kind: 'int', bits: 8 },
+      { kind: 'int', bits: 16 },
+    ] as QType[]) {
+      CASES.push(randomCfg(rng(500 + i), kind, inT, PE_MODES[i % 3]!));
+      i++;
+    }
+  }
+}
+
+function randomData(c: ActCfg, frames: number, seed: number): { act: Activation; input: number[]; expected: number[] } {
+  const r = rng(seed);
+  const lo = typeMin(c.inT);
+  const hi = typeMax(c.inT);
+  const input = Array.from({ length: frames * c.elems }, () => int(r, lo, hi));
+  let act: Activation;
+  if (c.kind === 'requant') {
+    const outRange = typeMax(c.outT) - typeMin(c.outT) + 1;
+    const mag = Math.max(1, -lo, hi);
+    const multipliers: number[] = [];
+    const shifts: number[] = [];
+    for (let ch = 0; ch < c.ch; ch++) {
+      const m = r() < 0.1 ? 2 ** c.mbits - 1 : int(r, 1, 2 ** c.mbits - 1);
+      const s0 = Math.round(Math.log2((mag * m) / outRange));
+      multipliers.push(m);
+      shifts.push(Math.max(0, Math.min(2 ** c.shiftBits - 1, 40, s0 + int(r, -3, 3))));
+    }
+    act = { kind: 'requant', scales: multipliers.map((m, i) => m / 2 ** shifts[i]!), multipliers, shifts, zero: c.zero, mbits: c.mbits, out: c.outT };
+  } else {
+    const vals = typeValues(c.inT);
+    const thresholds: number[][] = [];
+    for (let ch = 0; ch < c.ch; ch++) {
+      const ts: number[] = [];
+      for (let i = 0; i < c.nThresh; i++) {
+        const u = r();
+        if (u < 0.08) ts.push(lo - int(r, 0, 300));
+        else if (u < 0.16) ts.push(hi + int(r, 0, 300));
+        else ts.push(pick(r, vals) + int(r, -1, 1));
+      }
+      thresholds.push(ts.sort((a, b) => a - b));
+    }
+    act = { kind: 'threshold', thresholds, out: c.outT };
+  }
+  const expected = Array.from(activate(act, Int32Array.from(input), c.ch));
+  return { act, input, expected };
+}
+
+async function runCase(c: ActCfg, simulator: Simulator, opts: { frames: number; seed: number; runName: string; noStall?: boolean; stall?: number }) {
+  const d = randomData(c, opts.frames, opts.seed);
+  const runDir = path.join(work, 'mem', opts.runName);
+  mkdirSync(runDir, { recursive: true });
+  if (d.act.kind === 'threshold') expect(thresholdBits(d.act, typeMin(c.inT), typeMax(c.inT), 2)).toBeLessThanOrEqual(c.tBits);
+  writeFileSync(
+    path.join(runDir, 'act.mem'),
+    activationMem(d.act, c.pe, c.tBits, { min: typeMin(c.inT), max: typeMax(c.inT), shiftBits: c.shiftBits }),
+  );
+  const r = await limit(() =>
+    simulate({
+      simulator,
+      sources: sources(c),
+      top: top(c),
+      params: params(c),
+      inWidth: c.pe * typeBits(c.inT),
+      outWidth: c.pe * typeBits(c.outT),
+      workDir: work,
+      runName: opts.runName,
+      runCwd: runDir,
+      input: packWords(d.input, typeBits(c.inT), c.pe, c.inT),
+      expected: d.expected.length / c.pe,
+      inputWordsPerFrame: words(c),
+      noStall: opts.noStall,
+      stall: { inValid: opts.stall ?? 0.3, outReady: opts.stall ?? 0.3, seed: opts.seed },
+    }),
+  );
+  return { r, expected: d.expected };
+}
+
+function checkData(c: ActCfg, run: Awaited<ReturnType<typeof runCase>>, frames: number): void {
+  const { r, expected } = run;
+  expect(r.stalled, label(c)).toBeNull();
+  expect(r.extraOutputs, label(c)).toBe(0);
+  expect(r.unknownWords, label(c)).toEqual([]);
+  expect(r.inputsAccepted, label(c)).toBe(frames * words(c));
+  const got = unpackWords(r.outputs, typeBits(c.outT), c.pe, c.outT);
+  const bad = got.findIndex((v, i) => v !== expected[i]);
+  if (bad >= 0) throw new Error(`${label(c)} on ${r.simulator}: element ${bad} (channel ${bad % c.ch}) is ${got[bad]}, expected ${expected[bad]}`);
+  expect(got.length, label(c)).toBe(expected.length);
+  const lasts = r.tlast.map((t, i) => (t ? i : -1)).filter((i) => i >= 0);
+  expect(lasts, label(c)).toEqual(Array.from({ length: frames }, (_, f) => (f + 1) * words(c) - 1));
+}
+
+/** Documented latency of qnn_act_stream: an accepted word is taken at the output 4 cycles later. */
+const LATENCY = 4;
+
+describe.skipIf(!haveVerilator)('qnn_requant / qnn_threshold on Verilator', () => {
+  it('pass verilator --lint-only -Wall for several parameter sets', async () => {
+    const results = await Promise.all(CASES.map((c) => lintVerilator({ sources: sources(c), top: top(c), params: params(c) })));
+    results.forEach((res, i) => expect(res.messages.map((m) => m.text).join('\n'), label(CASES[i]!)).toBe(''));
+  });
+
+  it.concurrent.each(CASES.map((c, i) => [i, label(c), c] as const))(
+    'case %i: %s — bit-exact under random stalls, one word per cycle without',
+    async (i, _l, c) => {
+      const [a, b, free] = await Promise.all([
+        runCase(c, 'verilator', { frames: 3, seed: 21 + i, runName: `v-stall-${i}` }),
+        runCase(c, 'verilator', { frames: 3, seed: 221 + i, runName: `v-heavy-${i}`, stall: 0.7 }),
+        runCase(c, 'verilator', { frames: 4, seed: 421 + i, runName: `v-free-${i}`, noStall: true }),
+      ]);
+      checkData(c, a, 3);
+      checkData(c, b, 3);
+      checkData(c, free, 4);
+      expect(free.r.frameIntervals, label(c)).toEqual([words(c), words(c), words(c)]);
+      // First word of the frame accepted → last word out: (words − 1) + LATENCY.
+      expect(free.r.latency!, label(c)).toBe(words(c) - 1 + LATENCY);
+    },
+    180_000,
+  );
+});
+
+describe.skipIf(!haveIcarus)('qnn_requant / qnn_threshold on Icarus', () => {
+  it.concurrent.each(CASES.map((c, i) => [i, label(c), c] as const))(
+    'case %i: %s — bit-exact under random stalls',
+    async (i, _l, c) => {
+      checkData(c, await runCase(c, 'icarus', { frames: 2, seed: 621 + i, runName: `i-stall-${i}` }), 2);
+    },
+    180_000,
+  );
+});
