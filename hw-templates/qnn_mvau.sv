@@ -249,7 +249,7 @@ module qnn_mvau #(
         // Bipolar weight × integer activation: ±a.
         logic signed [AVW-1:0] av;
         assign av     = act_value(a);
-        assign leaf[s*LFW +: LFW] = {~w[0], w[0] ? PRODW'(av) : ~PRODW'(av)};
+        assign leaf[s*LFW +: LFW] = {~w[0], w[0] ? PRODW'(av) : ~(PRODW'(av))};
       end else begin : g_negw
         // Integer weight × bipolar activation: ±w.
         logic signed [WVW-1:0] wv;
@@ -258,7 +258,7 @@ module qnn_mvau #(
         end else begin : g_wsgn
           assign wv = $signed(w);
         end
-        assign leaf[s*LFW +: LFW] = {~a[0], a[0] ? PRODW'(wv) : ~PRODW'(wv)};
+        assign leaf[s*LFW +: LFW] = {~a[0], a[0] ? PRODW'(wv) : ~(PRODW'(wv))};
       end
     end
 

@@ -74,22 +74,52 @@ module qnn_window #(
   localparam int UW = IN_ELEMS * BITS;
   localparam int FRAME_PIX = HI * WI;
 
-  // Rows of the line buffer: enough that the writer can fill the rows of the next window
-  // row (and of the next frame's first window row) while the current one is emitted.
-  // (Written without nested calls: Icarus 11 rejects them in constant functions' loops.)
+  // Rows of the line buffer (pixels in 1-D): enough that the writer can fill the rows the
+  // next window row needs (and the next frame's first window row) while the current one
+  // is emitted, plus, where windows lie wholly in the padding (PAD >= K) or the engine is
+  // input-bound or nearly balanced (output words < 2 × input words), the input it reads
+  // ahead meanwhile. (No nested function calls: Icarus 11 rejects them in loops of
+  // constant functions.)
   function automatic int rows_needed(input int dummy);
-    int r, lo, nx;
+    int r, lo, nx, found, nv, nh, tv, th, extra;
     r = KH + dummy;
     if (r < SH + 1) r = SH + 1;
     for (int oy = 0; oy + 1 < OH; oy++) begin
-      lo = (oy * SH - PH < 0) ? 0 : oy * SH - PH;
-      nx = ((oy + 1) * SH - PH + KH > HI) ? HI : (oy + 1) * SH - PH + KH;
+      lo = oy * SH - PH;
+      lo = (lo < 0) ? 0 : ((lo > HI) ? HI : lo);
+      nx = (oy + 1) * SH - PH + KH;
+      nx = (nx < 0) ? 0 : ((nx > HI) ? HI : nx);
       if (nx - lo > r) r = nx - lo;
     end
-    lo = ((OH - 1) * SH - PH < 0) ? 0 : (OH - 1) * SH - PH;
-    nx = (KH - PH > HI) ? HI : KH - PH;
+    // nx: rows the first window row that needs any input needs.
+    found = 0;
+    nx = 0;
+    for (int oy = 0; oy < OH; oy++) begin
+      if (found == 0) begin
+        nx = oy * SH - PH + KH;
+        nx = (nx < 0) ? 0 : ((nx > HI) ? HI : nx);
+        if (nx > 0) found = 1;
+      end
+    end
+    lo = (OH - 1) * SH - PH;
+    lo = (lo < 0) ? 0 : ((lo > HI) ? HI : lo);
     if (HI - lo + nx > r) r = HI - lo + nx;
-    rows_needed = r;
+    nv = 0;
+    tv = 0;
+    for (int oy = 0; oy < OH; oy++) begin
+      if (oy * SH - PH + KH <= 0 || oy * SH - PH >= HI) nv++;
+      if (oy * SH - PH + KH >= HI) tv++;
+    end
+    nh = 0;
+    th = 0;
+    for (int ox = 0; ox < OW; ox++) begin
+      if (ox * SW - PW + KW <= 0 || ox * SW - PW >= WI) nh++;
+      if (ox * SW - PW + KW >= WI) th++;
+    end
+    extra = 0;
+    if (nv > 0 || nh > 0) extra = extra + (((nv * OW + nh) * SF + CG - 1) / CG + WI - 1) / WI + 1;
+    if (OH * OW * SF < 2 * HI * WI * CG) extra = extra + ((tv * th * SF + CG - 1) / CG + 1 + WI - 1) / WI;
+    rows_needed = r + extra;
   endfunction
   localparam int ROWS = rows_needed(0);
   localparam int NPIX = ROWS * WI;          // buffer capacity in pixels
@@ -265,6 +295,8 @@ module qnn_window #(
     ny = y0 + CW'(SH);
     if (!loy && ny <= CW'(0)) lx = '0;
     old_pix = ((y0w < NW'(0)) ? '0 : y0w) + NW'(lx);
+    // Windows below the frame: nothing of it is needed any more, but the next frame's are.
+    if (old_pix > NW'(FRAME_PIX)) old_pix = NW'(FRAME_PIX);
   end
 
   assign issue = adv && (avail >= need_pix);

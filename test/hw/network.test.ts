@@ -31,7 +31,7 @@ async function analysed(text: string, file?: string): Promise<Analysis> {
 
 async function lintClean(analysis: Analysis, dir: string): Promise<void> {
   const c = compileNetwork(analysis, dir, 'test.qnn');
-  const lint = await lintVerilator({ sources: c.files.filter((f) => f.endsWith('.sv')).map((f) => path.join(c.rtlDir, f)), top: c.top });
+  const lint = await lintVerilator({ sources: c.files.filter((f) => f.endsWith('.sv')).map((f) => path.join(c.rtlDir, f)), top: c.top, timeoutMs: 900_000 });
   expect(lint.messages.map((m) => `${m.severity} ${m.code} ${m.file}:${m.line} ${m.message}`)).toEqual([]);
 }
 

@@ -179,9 +179,15 @@ export function templatesUsed(plan: HardwarePlan): string[] {
   return [...mods].sort();
 }
 
+/** The wrapper modules, one file each (`<network>_<layer>.sv`), by file name. */
+export function emitEngineWrappers(plan: HardwarePlan, header: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const b of plan.blocks) if (b.kind === 'engine') files.set(`${plan.network}_${b.instance}.sv`, `${header}\n\n${engineModule(plan, b)}`);
+  return files;
+}
+
 export function emitTop(plan: HardwarePlan, header: string): string {
   let out = `${header}\n`;
-  for (const b of plan.blocks) if (b.kind === 'engine') out += `\n${engineModule(plan, b)}`;
   out += `\n// Top level: ${plan.blocks.filter((b) => b.kind === 'engine').map((b) => b.instance).join(' -> ')}\n`;
   out += `module ${plan.top} (\n  input  logic clk,\n  input  logic rst_n,\n`;
   out += `  input  logic [${streamWidth(plan.input) - 1}:0] s_axis_tdata,\n  input  logic s_axis_tvalid,\n  output logic s_axis_tready,\n`;
@@ -203,8 +209,9 @@ export function emitTop(plan: HardwarePlan, header: string): string {
       out += instance('qnn_dwc', [['IN_ELEMS', b.in.elems], ['OUT_ELEMS', b.out.elems], ['BITS', b.in.elemBits], ['FRAME_ELEMS', b.frameElems]], b.instance, inS, outS);
     }
   }
-  // tlast of internal streams into the next block is not used (engines count).
-  const unused = plan.blocks.filter((b) => b !== last && b.kind !== 'fifo').map((b) => `${b.out.name}_tlast`);
+  // tlast of an internal stream is only consumed by a FIFO (it carries it along); engines
+  // and converters count their own frames.
+  const unused = plan.blocks.filter((b, i) => b !== last && plan.blocks[i + 1].kind !== 'fifo').map((b) => `${b.out.name}_tlast`);
   if (unused.length) out += `\n  // Engines count their frames; the internal tlast signals are visible in the waveform only.\n  logic unused_tlast;\n  assign unused_tlast = ^{${unused.join(', ')}};\n`;
   out += emitProbes(plan);
   out += 'endmodule\n';

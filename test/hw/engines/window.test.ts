@@ -95,18 +95,19 @@ function layerOf(c: WinCfg): MvauLayer {
 }
 
 /** A random legal configuration (the window fits; SIMD from validSimds). */
-function randomCfg(r: () => number): WinCfg {
+function randomCfg(r: () => number, wide = false): WinCfg {
   const dims = r() < 0.55 ? 2 : 1;
-  const k = dims === 2 ? int(r, 1, 4) : int(r, 1, 5);
-  const stride = int(r, 1, 3);
+  const k = dims === 2 ? int(r, 1, wide ? 5 : 4) : int(r, 1, wide ? 7 : 5);
+  const stride = int(r, 1, wide ? 4 : 3);
   const mode = pick(r, ['valid', 'same', 'explicit'] as const);
   let pad = 0;
   if (mode === 'same' && k % 2 === 1 && stride === 1) pad = (k - 1) / 2;
-  else if (mode === 'explicit') pad = int(r, 0, k - 1);
+  else if (mode === 'explicit') pad = int(r, 0, wide ? k + 1 : k - 1);
   const minDim = Math.max(1, k - 2 * pad);
-  const h = dims === 2 ? int(r, minDim, minDim + 6) : 1;
-  const w = dims === 2 ? int(r, minDim, minDim + 6) : int(r, minDim, minDim + 14);
-  const ch = pick(r, [1, 1, 2, 3, 4, 6, 8]);
+  const grow = wide ? 14 : 6;
+  const h = dims === 2 ? int(r, minDim, minDim + grow) : 1;
+  const w = dims === 2 ? int(r, minDim, minDim + grow) : int(r, minDim, minDim + 2 * grow + 2);
+  const ch = pick(r, wide ? [1, 2, 3, 4, 5, 6, 8, 12, 16] : [1, 1, 2, 3, 4, 6, 8]);
   const kk = dims === 2 ? k * k : k;
   const simd = pick(r, validSimds(kk * ch, ch));
   return { dims, h, w, ch, k, stride, pad, bits: int(r, 1, 8), simd };
@@ -131,6 +132,42 @@ function expectedWindows(c: WinCfg, frames: number[][]): number[] {
   return out;
 }
 
+/** EXTRA_ROWS of qnn_window (rows written ahead while windows wholly in the padding are emitted). */
+function extraRows(c: WinCfg): number {
+  const H = c.dims === 2 ? c.h : c.w;
+  const W = c.dims === 2 ? c.w : 1;
+  const KW = c.dims === 2 ? c.k : 1;
+  const SW = c.dims === 2 ? c.stride : 1;
+  const PW = c.dims === 2 ? c.pad : 0;
+  const OH = Math.floor((H + 2 * c.pad - c.k) / c.stride) + 1;
+  const OW = Math.floor((W + 2 * PW - KW) / SW) + 1;
+  const cg = c.ch / inElems(c);
+  let extra = 0;
+  // Windows wholly in the padding (PAD >= K): the writer runs ahead while they are emitted.
+  const count = (n: number, s: number, p: number, k: number, dim: number, lead: boolean): number => {
+    let m = 0;
+    for (let o = 0; o < n; o++) if (lead ? o * s - p + k <= 0 : o * s - p >= dim) m++;
+    return m;
+  };
+  const nv = count(OH, c.stride, c.pad, c.k, H, true) + count(OH, c.stride, c.pad, c.k, H, false);
+  const nh = count(OW, SW, PW, KW, W, true) + count(OW, SW, PW, KW, W, false);
+  if (nv > 0 || nh > 0) extra += Math.ceil(Math.ceil(((nv * OW + nh) * sf(c)) / cg) / W) + 1;
+  // Input-bound or nearly balanced: the windows that need the frame's last pixel are emitted after
+  // it; the writer goes on into the next frame meanwhile and must not stall.
+  if (outWords(c) < 2 * inWords(c)) {
+    let tail = 0;
+    for (let oy = OH - 1; oy >= 0; oy--) {
+      if (oy * c.stride - c.pad + c.k < H) break;
+      for (let ox = OW - 1; ox >= 0; ox--) {
+        if (ox * SW - PW + KW < W) break;
+        tail++;
+      }
+    }
+    extra += Math.ceil(Math.ceil((tail * sf(c)) / cg + 1) / W);
+  }
+  return extra;
+}
+
 /**
  * The documented schedule of qnn_window (the header comment of the module), cycle by
  * cycle with the input always valid and the output always ready: the cycle on which each
@@ -150,11 +187,15 @@ function windowSchedule(c: WinCfg, frames: number): number[] {
   const OW = Math.floor((W + 2 * PW - KW) / SW) + 1;
   const CG = c.ch / inElems(c);
   const SF = sf(c);
-  const lo = (oy: number): number => Math.max(0, oy * SH - PH);
-  const nx = (oy: number): number => Math.min(H, oy * SH - PH + KH);
+  const clampH = (v: number): number => Math.min(H, Math.max(0, v));
+  const lo = (oy: number): number => clampH(oy * SH - PH);
+  const nx = (oy: number): number => clampH(oy * SH - PH + KH);
   let rows = Math.max(KH, SH + 1);
   for (let oy = 0; oy + 1 < OH; oy++) rows = Math.max(rows, nx(oy + 1) - lo(oy));
-  rows = Math.max(rows, H - lo(OH - 1) + nx(0));
+  let first = 0;
+  while (first + 1 < OH && nx(first) === 0) first++;
+  rows = Math.max(rows, H - lo(OH - 1) + nx(first));
+  rows += extraRows(c);
   const npix = rows * W;
   const needOf = (y: number, x: number): number => {
     const hy = Math.min(H - 1, y + KH - 1);
@@ -165,7 +206,7 @@ function windowSchedule(c: WinCfg, frames: number): number[] {
     const ly = Math.max(0, y);
     let lx = Math.min(W, Math.max(0, x));
     if (!lastRow && y + SH <= 0) lx = 0;
-    return ly * W + lx;
+    return Math.min(H * W, ly * W + lx);
   };
   const totalIn = frames * H * W * CG;
   const totalOut = frames * OH * OW * SF;
@@ -266,7 +307,12 @@ const FIXED: WinCfg[] = [
 ];
 const RANDOM_SEEDS = [101, 202, 303, 404, 505, 606, 707, 808, 909, 1010, 1111, 1212];
 const RANDOM: WinCfg[] = RANDOM_SEEDS.map((s) => randomCfg(rng(s)));
-const CASES = [...FIXED, ...RANDOM];
+// QNN_HW_FUZZ=N adds N random cases from a wider range (larger sizes, padding up to K+1),
+// seeded from QNN_HW_FUZZ_SEED.
+const FUZZ = Number(process.env.QNN_HW_FUZZ ?? 0);
+const FUZZ_SEED = Number(process.env.QNN_HW_FUZZ_SEED ?? 0xf00d);
+const FUZZED: WinCfg[] = Array.from({ length: FUZZ }, (_, i) => randomCfg(rng(FUZZ_SEED + i), true));
+const CASES = [...FIXED, ...RANDOM, ...FUZZED];
 
 describe('qnn_window schedule model', () => {
   it('never runs slower than max(input words, output words) per frame (within 2 %)', () => {
