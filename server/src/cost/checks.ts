@@ -18,6 +18,7 @@ import { typeName } from '../model/qtype.js';
 import type { Engine, Network, QnnDiagnostic } from '../model/types.js';
 import { findDevice } from './devices.js';
 import { engineCost, legalFolds, refold } from './engine-cost.js';
+import { mvauCycles, streamingCycles } from './cycles.js';
 import type { Estimate } from './estimate.js';
 import {
   addResources,
@@ -204,6 +205,13 @@ function converters(net: Network, est: Estimate): QnnDiagnostic[] {
 
 // ---- QNN044: over-provisioned folds -------------------------------------------------------------------
 
+/** The compute's own cycles at a fold (a lower bound of the engine's cycles). */
+function computeCycles(e: Engine, pe: number, simd: number): number {
+  const l = e.layer;
+  if (isMvau(l)) return mvauCycles(l.mh, l.mw, pe, simd, l.pixels);
+  return streamingCycles(e.inShape.reduce((a, b) => a * b, 1), pe);
+}
+
 function overProvisioned(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
   const out: QnnDiagnostic[] = [];
   const ii = est.ii_cycles;
@@ -215,7 +223,8 @@ function overProvisioned(net: Network, est: Estimate, fab: Fabric): QnnDiagnosti
     const cur = evaluateFold(net, i, e.pe, e.simd, fab, depth);
     const lanes = e.pe * e.simd;
     const best = legalFolds(e)
-      .filter((f) => f.pe * f.simd < lanes)
+      // Cheap first: a fold whose compute alone exceeds the II can never keep the frame rate.
+      .filter((f) => f.pe * f.simd < lanes && computeCycles(e, f.pe, f.simd) <= ii)
       .map((f) => evaluateFold(net, i, f.pe, f.simd, fab, depth))
       .filter((o) => o.cycles <= ii && o.lut < cur.lut && o.bram18 <= cur.bram18 && o.dsp <= cur.dsp)
       .sort((a, b) => a.lut - b.lut || a.pe * a.simd - b.pe * b.simd || a.pe - b.pe)[0];

@@ -13,6 +13,7 @@ import {
 } from 'langium';
 import { QnnGeneratedModule, QnnGeneratedSharedModule } from './generated/module.js';
 import { QnnDocumentValidator } from './qnn-validator.js';
+import { QnnScopeComputation, QnnScopeProvider } from './qnn-scope.js';
 import { AnalysisCache } from '../analysis/analysis-cache.js';
 
 export interface QnnAddedServices {
@@ -24,6 +25,10 @@ export type QnnCoreServices = LangiumCoreServices & QnnAddedServices;
 export const QnnCoreModule: Module<QnnCoreServices, PartialLangiumCoreServices & QnnAddedServices> = {
   validation: {
     DocumentValidator: (services) => new QnnDocumentValidator(services),
+  },
+  references: {
+    ScopeComputation: (services) => new QnnScopeComputation(services),
+    ScopeProvider: (services) => new QnnScopeProvider(services),
   },
   analysis: {
     AnalysisCache: () => new AnalysisCache(),

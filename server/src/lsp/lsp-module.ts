@@ -10,13 +10,11 @@ import { QnnFormatter } from './formatter.js';
 import { QnnHoverProvider } from './hover.js';
 import { QnnInlayHintProvider } from './inlay-hints.js';
 import { QnnRenameProvider } from './rename.js';
-import { QnnScopeComputation } from './scope.js';
 import { QnnSemanticTokenProvider } from './semantic-tokens.js';
 import { QnnDocumentSymbolProvider } from './symbols.js';
 
 export const QnnLspModule: Module<QnnServices, PartialLangiumServices> = {
   references: {
-    ScopeComputation: (services) => new QnnScopeComputation(services),
   },
   lsp: {
     CompletionProvider: (services) => new QnnCompletionProvider(services),

@@ -13,7 +13,21 @@ export interface FixedScale {
 /** Largest shift considered; keeps acc·M + 2^(S−1) well inside exact integer range. */
 export const MAX_SHIFT = 40;
 
+const fixedCache = new Map<string, FixedScale>();
+
+/** Memoised: a network repeats the same few scales over many channels and keystrokes. */
 export function fixedPointScale(scale: number, mbits: number): FixedScale {
+  const key = `${scale}/${mbits}`;
+  let hit = fixedCache.get(key);
+  if (!hit) {
+    hit = searchFixedPointScale(scale, mbits);
+    if (fixedCache.size > 4096) fixedCache.clear();
+    fixedCache.set(key, hit);
+  }
+  return hit;
+}
+
+function searchFixedPointScale(scale: number, mbits: number): FixedScale {
   let best: FixedScale | undefined;
   const mmax = 2 ** mbits - 1;
   for (let shift = 0; shift <= MAX_SHIFT; shift++) {

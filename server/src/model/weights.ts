@@ -95,7 +95,9 @@ function typeValuesRange(t: QType): string {
 
 /** Recently drawn tensors: re-analysing on every keystroke must not redraw a large layer. */
 const drawn = new Map<string, Int32Array>();
-const DRAWN_MAX = 64;
+/** Elements kept in the cache (the largest examples hold a few million weights). */
+const DRAWN_MAX_ELEMENTS = 1 << 24;
+let drawnElements = 0;
 
 /**
  * `count` values drawn uniformly over the type's values with the documented generator.
@@ -111,7 +113,12 @@ export function randomTensor(t: QType, count: number, seed: number): Int32Array 
   }
   const out = drawRandom(t, count, seed);
   drawn.set(key, out);
-  if (drawn.size > DRAWN_MAX) drawn.delete(drawn.keys().next().value!);
+  drawnElements += out.length;
+  while (drawnElements > DRAWN_MAX_ELEMENTS && drawn.size > 1) {
+    const [oldKey, old] = drawn.entries().next().value!;
+    drawn.delete(oldKey);
+    drawnElements -= old.length;
+  }
   return out;
 }
 

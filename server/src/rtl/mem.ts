@@ -133,8 +133,10 @@ function requantMem(act: RequantParams, pe: number, opts: ActivationMemOptions):
       const c = g * pe + p;
       const m = act.multipliers[c % act.multipliers.length];
       const s = act.shifts[c % act.shifts.length];
-      if (!Number.isInteger(m) || m < 0 || m >= 2 ** mbits) throw new Error(`requant multiplier ${m} of channel ${c} does not fit ${mbits} unsigned bits`);
-      if (!Number.isInteger(s) || s < 0 || s >= 2 ** sbits) throw new Error(`requant shift ${s} of channel ${c} does not fit ${sbits} bits`);
+      if (!Number.isInteger(m) || m < 0 || m >= 2 ** mbits)
+        throw new Error(`requant multiplier ${m} of channel ${c} does not fit ${mbits} unsigned bits`);
+      if (!Number.isInteger(s) || s < 0 || s >= 2 ** sbits)
+        throw new Error(`requant shift ${s} of channel ${c} does not fit ${sbits} bits`);
       const base = p * (mbits + sbits);
       word.set(base, mbits, BigInt(m));
       word.set(base + mbits, sbits, BigInt(s));

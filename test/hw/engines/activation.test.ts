@@ -166,7 +166,15 @@ function randomData(c: ActCfg, frames: number, seed: number): { act: Activation;
       multipliers.push(m);
       shifts.push(Math.max(0, Math.min(2 ** c.shiftBits - 1, 40, s0 + int(r, -3, 3))));
     }
-    act = { kind: 'requant', scales: multipliers.map((m, i) => m / 2 ** shifts[i]!), multipliers, shifts, zero: c.zero, mbits: c.mbits, out: c.outT };
+    act = {
+      kind: 'requant',
+      scales: multipliers.map((m, i) => m / 2 ** shifts[i]!),
+      multipliers,
+      shifts,
+      zero: c.zero,
+      mbits: c.mbits,
+      out: c.outT,
+    };
   } else {
     const vals = typeValues(c.inT);
     const thresholds: number[][] = [];
@@ -186,7 +194,11 @@ function randomData(c: ActCfg, frames: number, seed: number): { act: Activation;
   return { act, input, expected };
 }
 
-async function runCase(c: ActCfg, simulator: Simulator, opts: { frames: number; seed: number; runName: string; noStall?: boolean; stall?: number }) {
+async function runCase(
+  c: ActCfg,
+  simulator: Simulator,
+  opts: { frames: number; seed: number; runName: string; noStall?: boolean; stall?: number },
+) {
   const d = randomData(c, opts.frames, opts.seed);
   const runDir = path.join(work, 'mem', opts.runName);
   mkdirSync(runDir, { recursive: true });
@@ -224,7 +236,8 @@ function checkData(c: ActCfg, run: Awaited<ReturnType<typeof runCase>>, frames: 
   expect(r.inputsAccepted, label(c)).toBe(frames * words(c));
   const got = unpackWords(r.outputs, typeBits(c.outT), c.pe, c.outT);
   const bad = got.findIndex((v, i) => v !== expected[i]);
-  if (bad >= 0) throw new Error(`${label(c)} on ${r.simulator}: element ${bad} (channel ${bad % c.ch}) is ${got[bad]}, expected ${expected[bad]}`);
+  if (bad >= 0)
+    throw new Error(`${label(c)} on ${r.simulator}: element ${bad} (channel ${bad % c.ch}) is ${got[bad]}, expected ${expected[bad]}`);
   expect(got.length, label(c)).toBe(expected.length);
   const lasts = r.tlast.map((t, i) => (t ? i : -1)).filter((i) => i >= 0);
   expect(lasts, label(c)).toEqual(Array.from({ length: frames }, (_, f) => (f + 1) * words(c) - 1));

@@ -133,7 +133,10 @@ const FIXED: DwcCfg[] = [
   { inE: 16, outE: 1, bits: 1, frame: 16 },
 ];
 const RANDOM = [3, 14, 15, 92, 65, 35, 89, 79].map((s) => randomCfg(rng(s)));
-const CASES = [...FIXED, ...RANDOM];
+// QNN_HW_FUZZ=N adds N more random cases, seeded from QNN_HW_FUZZ_SEED.
+const FUZZ = Number(process.env.QNN_HW_FUZZ ?? 0);
+const FUZZ_SEED = Number(process.env.QNN_HW_FUZZ_SEED ?? 0xf00d);
+const CASES = [...FIXED, ...RANDOM, ...Array.from({ length: FUZZ }, (_, i) => randomCfg(rng(FUZZ_SEED + i)))];
 
 describe('qnn_dwc schedule model', () => {
   it('runs one word per cycle on the busier side', () => {

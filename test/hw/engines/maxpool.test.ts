@@ -168,7 +168,10 @@ const FIXED: PoolCfg[] = [
   { dims: 1, h: 1, w: 10, ch: 2, k: 2, stride: 3, enc: 'uint', bits: 2, pe: 1 },
 ];
 const RANDOM = [11, 22, 33, 44, 55, 66, 77, 88, 99, 111, 122].map((s) => randomCfg(rng(s)));
-const CASES = [...FIXED, ...RANDOM];
+// QNN_HW_FUZZ=N adds N more random cases, seeded from QNN_HW_FUZZ_SEED.
+const FUZZ = Number(process.env.QNN_HW_FUZZ ?? 0);
+const FUZZ_SEED = Number(process.env.QNN_HW_FUZZ_SEED ?? 0xf00d);
+const CASES = [...FIXED, ...RANDOM, ...Array.from({ length: FUZZ }, (_, i) => randomCfg(rng(FUZZ_SEED + i)))];
 
 describe.skipIf(!haveVerilator)('qnn_maxpool on Verilator', () => {
   it('passes verilator --lint-only -Wall for several parameter sets', async () => {

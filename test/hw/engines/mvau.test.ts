@@ -183,7 +183,12 @@ function makeCfg(
   if (act === 1) outT = r() < 0.5 ? { kind: 'uint', bits: int(r, 1, 8) } : { kind: 'int', bits: int(r, 2, 8) };
   if (act === 2) {
     // A BNN (bipolar × bipolar) usually thresholds to bipolar; otherwise pick.
-    outT = kindCode(wT) === 2 && kindCode(iT) === 2 ? { kind: 'bipolar' } : r() < 0.25 ? { kind: 'bipolar' } : { kind: 'uint', bits: int(r, 1, 4) };
+    outT =
+      kindCode(wT) === 2 && kindCode(iT) === 2
+        ? { kind: 'bipolar' }
+        : r() < 0.25
+          ? { kind: 'bipolar' }
+          : { kind: 'uint', bits: int(r, 1, 4) };
     nThresh = outT.kind === 'bipolar' ? 1 : 2 ** outT.bits - 1;
   }
   // Thresholds are clipped to [accMin, accMax + 1]: the accumulator width must hold accMax + 1.
@@ -306,7 +311,15 @@ function randomData(c: MvauCfg, frames: number, seed: number): RunData {
       multipliers.push(m);
       shifts.push(Math.max(0, Math.min(2 ** c.shiftBits - 1, 40, s0 + int(r, -3, 3))));
     }
-    act = { kind: 'requant', scales: multipliers.map((m, i) => m / 2 ** shifts[i]!), multipliers, shifts, zero: c.zero, mbits: c.mbits, out: c.outT };
+    act = {
+      kind: 'requant',
+      scales: multipliers.map((m, i) => m / 2 ** shifts[i]!),
+      multipliers,
+      shifts,
+      zero: c.zero,
+      mbits: c.mbits,
+      out: c.outT,
+    };
   } else if (c.act === 2) {
     // Thresholds near real accumulator values (so outputs spread), plus a few out of range.
     const thresholds: number[][] = [];
@@ -338,7 +351,10 @@ async function runCase(
   writeFileSync(path.join(runDir, 'weights.mem'), weightMem(d.layer, c.pe, c.simd, c.wT));
   if (d.act) {
     if (d.act.kind === 'threshold') expect(thresholdBits(d.act, c.accMin, c.accMax, 2)).toBeLessThanOrEqual(c.accBits);
-    writeFileSync(path.join(runDir, 'act.mem'), activationMem(d.act, c.pe, c.accBits, { min: c.accMin, max: c.accMax, shiftBits: c.shiftBits }));
+    writeFileSync(
+      path.join(runDir, 'act.mem'),
+      activationMem(d.act, c.pe, c.accBits, { min: c.accMin, max: c.accMax, shiftBits: c.shiftBits }),
+    );
   }
   const r = await limit(() =>
     simulate({
@@ -445,7 +461,11 @@ async function synthStats(cfgs: MvauCfg[]): Promise<Record<string, number>[]> {
   cfgs.forEach((c, k) => {
     const d = randomData(c, 1, 9000 + k);
     writeFileSync(path.join(dir, `w${k}.mem`), weightMem(d.layer, c.pe, c.simd, c.wT));
-    if (d.act) writeFileSync(path.join(dir, `a${k}.mem`), activationMem(d.act, c.pe, c.accBits, { min: c.accMin, max: c.accMax, shiftBits: c.shiftBits }));
+    if (d.act)
+      writeFileSync(
+        path.join(dir, `a${k}.mem`),
+        activationMem(d.act, c.pe, c.accBits, { min: c.accMin, max: c.accMax, shiftBits: c.shiftBits }),
+      );
     const ps = Object.entries({ ...params(c), WEIGHT_FILE: `w${k}.mem`, ...(c.act ? { ACT_FILE: `a${k}.mem` } : {}) })
       .map(([n, v]) => `.${n}(${typeof v === 'string' ? JSON.stringify(v) : v})`)
       .join(', ');
@@ -461,11 +481,19 @@ async function synthStats(cfgs: MvauCfg[]): Promise<Record<string, number>[]> {
   const ports = cfgs.map((c, k) => {
     const iw = c.simd * typeBits(c.iT);
     const ow = c.pe * obits(c);
-    return { k, decl: `input logic [${iw - 1}:0] i${k}_d, input logic i${k}_v, output logic i${k}_r, output logic [${ow - 1}:0] o${k}_d, output logic o${k}_v, input logic o${k}_r, output logic o${k}_l` };
+    return {
+      k,
+      decl: `input logic [${iw - 1}:0] i${k}_d, input logic i${k}_v, output logic i${k}_r, output logic [${ow - 1}:0] o${k}_d, output logic o${k}_v, input logic o${k}_r, output logic o${k}_l`,
+    };
   });
   const top =
     `module syn_top (input logic clk, input logic rst_n, ${ports.map((p) => p.decl).join(', ')});\n` +
-    ports.map(({ k }) => `  syn_${k} u${k} (.clk(clk), .rst_n(rst_n), .i_d(i${k}_d), .i_v(i${k}_v), .i_r(i${k}_r), .o_d(o${k}_d), .o_v(o${k}_v), .o_r(o${k}_r), .o_l(o${k}_l));\n`).join('') +
+    ports
+      .map(
+        ({ k }) =>
+          `  syn_${k} u${k} (.clk(clk), .rst_n(rst_n), .i_d(i${k}_d), .i_v(i${k}_v), .i_r(i${k}_r), .o_d(o${k}_d), .o_v(o${k}_v), .o_r(o${k}_r), .o_l(o${k}_l));\n`,
+      )
+      .join('') +
     'endmodule\n';
   writeFileSync(path.join(dir, 'syn_top.sv'), wrappers.join('') + top);
   const script = `read_verilog -defer -sv ${SRCS.join(' ')} syn_top.sv; synth_xilinx -flatten -top syn_top; tee -q -o stat.txt stat`;
@@ -492,10 +520,18 @@ describe.skipIf(!haveYosys)('qnn_mvau in Yosys synth_xilinx', () => {
     ['pow2<4> × i8, no activation', makeCfg({ kind: 'pow2', bits: 4 }, { kind: 'int', bits: 8 }, 0, dims, rng(7), 'general'), 'zero'],
     ['pow2<3> × u4, threshold', makeCfg({ kind: 'pow2', bits: 3 }, { kind: 'uint', bits: 4 }, 2, dims, rng(8), 'general'), 'zero'],
     ['pow2<4> × bipolar', makeCfg({ kind: 'pow2', bits: 4 }, { kind: 'bipolar' }, 0, dims, rng(12), 'general'), 'zero'],
-    ['bipolar × bipolar (XNOR), threshold', makeCfg({ kind: 'bipolar' }, { kind: 'bipolar' }, 2, { mw: 32, mh: 4, pe: 2, simd: 16 }, rng(9), 'general'), 'zero'],
+    [
+      'bipolar × bipolar (XNOR), threshold',
+      makeCfg({ kind: 'bipolar' }, { kind: 'bipolar' }, 2, { mw: 32, mh: 4, pe: 2, simd: 16 }, rng(9), 'general'),
+      'zero',
+    ],
     ['bipolar × u8 (±a)', makeCfg({ kind: 'bipolar' }, { kind: 'uint', bits: 8 }, 0, dims, rng(10), 'general'), 'zero'],
     ['i4 × bipolar (±w)', makeCfg({ kind: 'int', bits: 4 }, { kind: 'bipolar' }, 0, dims, rng(13), 'general'), 'zero'],
-    ['i8 × i8 (multipliers: DSPs expected, so the check can fail)', makeCfg({ kind: 'int', bits: 8 }, { kind: 'int', bits: 8 }, 0, dims, rng(11), 'general'), 'some'],
+    [
+      'i8 × i8 (multipliers: DSPs expected, so the check can fail)',
+      makeCfg({ kind: 'int', bits: 8 }, { kind: 'int', bits: 8 }, 0, dims, rng(11), 'general'),
+      'some',
+    ],
   ];
   it('maps the pow2 and bipolar variants to 0 DSPs (and the i8 × i8 one to some)', async () => {
     const stats = await limit(() => synthStats(SYN.map((s) => s[1])));

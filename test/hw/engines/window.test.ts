@@ -304,6 +304,8 @@ const FIXED: WinCfg[] = [
   { dims: 1, h: 1, w: 11, ch: 2, k: 5, stride: 2, pad: 2, bits: 6, simd: 10 }, // 1-D, whole window per word
   { dims: 1, h: 1, w: 9, ch: 3, k: 2, stride: 3, pad: 1, bits: 7, simd: 3 }, // 1-D stride > K
   { dims: 2, h: 2, w: 3, ch: 1, k: 3, stride: 1, pad: 1, bits: 4, simd: 3 }, // image smaller than the kernel
+  { dims: 2, h: 5, w: 6, ch: 2, k: 1, stride: 1, pad: 1, bits: 3, simd: 2 }, // PAD >= K: windows wholly in the padding
+  { dims: 1, h: 1, w: 10, ch: 3, k: 2, stride: 3, pad: 3, bits: 5, simd: 3 }, // ... in 1-D, stride > K
 ];
 const RANDOM_SEEDS = [101, 202, 303, 404, 505, 606, 707, 808, 909, 1010, 1111, 1212];
 const RANDOM: WinCfg[] = RANDOM_SEEDS.map((s) => randomCfg(rng(s)));
