@@ -8,6 +8,7 @@ import { runCompile } from './compile.js';
 import { runRun } from './run.js';
 import { runSim } from './sim.js';
 import { CliError } from './cli-error.js';
+import { setToolPaths, TOOL_NAMES, type ToolPaths } from '../flows/tools.js';
 
 const USAGE = `usage: qnn <command> [options]
 
@@ -34,7 +35,18 @@ const COMMANDS: Record<string, Command> = {
   sim: runSim,
 };
 
+/** Tool locations from the environment (the extension passes its settings this way). */
+function toolPathsFromEnv(): void {
+  const paths: ToolPaths = {};
+  for (const name of TOOL_NAMES) {
+    const v = process.env[`QNN_TOOL_${name.replace(/[^a-z0-9]/gi, '_').toUpperCase()}`];
+    if (v) paths[name] = v;
+  }
+  setToolPaths(paths);
+}
+
 export async function main(argv: string[]): Promise<number> {
+  toolPathsFromEnv();
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     console.log(USAGE);

@@ -5,7 +5,7 @@
  * measured II and latency against the analysis, the waveform, and — when the design stops
  * making progress — the engine whose stream stopped.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis } from '../../analysis/analyze.js';
 import { product } from '../../cost/cycles.js';
@@ -145,7 +145,7 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
   }
   // Words never received (a stall) count as mismatches too, without a decoded first one.
   const stall = sim.stalled ? engineStall(plan, sim.stalled.cycle, readProbes(sim.runDir, sim.outputFile), sim.stalled.message) : null;
-  return {
+  const result: NetworkSimResult = {
     network: net.name,
     simulator: opts.simulator,
     frames: frames.length,
@@ -162,6 +162,10 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
     cycles: sim.cycles,
     rtl: compiled.rtlDir,
   };
+  // The editor reads this after the task ends (the summary with the waveform link).
+  mkdirSync(path.join(opts.outDir, 'sim'), { recursive: true });
+  writeFileSync(path.join(opts.outDir, 'sim', 'result.json'), JSON.stringify(result, null, 2) + '\n');
+  return result;
 }
 
 /** One stream's state when the simulation ended (printed by the top's QNN_SIM probes). */

@@ -1,0 +1,137 @@
+/**
+ * "QNN: Compile to Verilog" and "QNN: Simulate": each runs the `qnn` CLI bundled with the
+ * extension as a VS Code task (output in the terminal, problems through the `$qnn`
+ * problem matcher), then shows a summary. They execute tools, so they require a trusted
+ * workspace (checked here, not only in `when` clauses).
+ */
+import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+
+const TOOL_SETTINGS: Record<string, string> = {
+  verilatorPath: 'QNN_TOOL_VERILATOR',
+  iverilogPath: 'QNN_TOOL_IVERILOG',
+  yosysPath: 'QNN_TOOL_YOSYS',
+  nextpnrPath: 'QNN_TOOL_NEXTPNR_ICE40',
+  icepackPath: 'QNN_TOOL_ICEPACK',
+  vivadoPath: 'QNN_TOOL_VIVADO',
+};
+
+/** The .qnn document the command applies to (the active editor), saved. */
+async function activeQnnFile(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+  const doc = target && vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
+  if (!target || !target.fsPath.endsWith('.qnn')) {
+    void vscode.window.showErrorMessage('Open a .qnn file first: the command works on the active network.');
+    return undefined;
+  }
+  if (target.scheme !== 'file') {
+    void vscode.window.showErrorMessage('Save the network to a file first: weights and outputs are resolved next to it.');
+    return undefined;
+  }
+  if (doc?.isDirty && !(await doc.save())) return undefined;
+  return target;
+}
+
+function requireTrust(action: string): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage(`${action} runs external tools, which Restricted Mode does not allow. Trust this folder to use it; the language features and estimates work without.`, 'Manage Workspace Trust').then((pick) => {
+    if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+  return false;
+}
+
+/** The network name (for the default build folder) from the file's `network NAME {`. */
+function networkName(file: string): string {
+  try {
+    return /\bnetwork\s+([A-Za-z_]\w*)/.exec(readFileSync(file, 'utf8'))?.[1] ?? path.basename(file, '.qnn');
+  } catch {
+    return path.basename(file, '.qnn');
+  }
+}
+
+function buildDir(file: string): string {
+  return path.join(path.dirname(file), 'build', networkName(file));
+}
+
+function toolEnv(): Record<string, string> {
+  const cfg = vscode.workspace.getConfiguration('qnn.tools');
+  const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1' };
+  for (const [key, name] of Object.entries(TOOL_SETTINGS)) {
+    const v = cfg.get<string>(key);
+    if (v) env[name] = v;
+  }
+  return env;
+}
+
+/** Runs `qnn ARGS` as a task and resolves with its exit code. */
+async function runCliTask(context: vscode.ExtensionContext, name: string, args: string[], cwd: string): Promise<number | undefined> {
+  const cli = context.asAbsolutePath(path.join('out', 'cli', 'qnn.cjs'));
+  const task = new vscode.Task(
+    { type: 'qnn', command: args[0], file: args[1] },
+    vscode.TaskScope.Workspace,
+    name,
+    'qnn',
+    new vscode.ProcessExecution(process.execPath, [cli, ...args], { cwd, env: toolEnv() }),
+    '$qnn',
+  );
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
+  const execution = await vscode.tasks.executeTask(task);
+  return new Promise((resolve) => {
+    const done = vscode.tasks.onDidEndTaskProcess((e) => {
+      if (e.execution === execution) {
+        done.dispose();
+        resolve(e.exitCode);
+      }
+    });
+  });
+}
+
+export function registerFlowCommands(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('qnn.compile', async (uri?: vscode.Uri) => {
+      if (!requireTrust('Compile to Verilog')) return;
+      const file = await activeQnnFile(uri);
+      if (!file) return;
+      const out = buildDir(file.fsPath);
+      const code = await runCliTask(context, `compile ${path.basename(file.fsPath)}`, ['compile', file.fsPath, '-o', out], path.dirname(file.fsPath));
+      if (code !== 0) {
+        void vscode.window.showErrorMessage(`Compile to Verilog failed (exit ${code ?? '?'}): see the terminal and the Problems panel.`);
+        return;
+      }
+      const pick = await vscode.window.showInformationMessage(`Compiled ${networkName(file.fsPath)} to ${path.relative(path.dirname(file.fsPath), out)}/rtl`, 'Open Top Level', 'Open Report');
+      const top = path.join(out, 'rtl', `${networkName(file.fsPath)}_top.sv`);
+      if (pick === 'Open Top Level') await vscode.window.showTextDocument(vscode.Uri.file(top));
+      if (pick === 'Open Report') await vscode.window.showTextDocument(vscode.Uri.file(path.join(out, 'report.json')));
+    }),
+    vscode.commands.registerCommand('qnn.simulate', async (uri?: vscode.Uri) => {
+      if (!requireTrust('Simulate')) return;
+      const file = await activeQnnFile(uri);
+      if (!file) return;
+      const out = buildDir(file.fsPath);
+      const sim = vscode.workspace.getConfiguration('qnn.simulation');
+      const args = ['sim', file.fsPath, '-o', out, '--vcd', '--simulator', sim.get<string>('simulator', 'verilator')];
+      if (!sim.get<boolean>('backpressure', true)) args.push('--no-stall');
+      const code = await runCliTask(context, `simulate ${path.basename(file.fsPath)}`, args, path.dirname(file.fsPath));
+      let result: { mismatches: number; frames: number; waveform: string | null; stall: { engine: string; reason: string } | null; ii: { measured: number | null; expected: number } } | undefined;
+      try {
+        result = JSON.parse(readFileSync(path.join(out, 'sim', 'result.json'), 'utf8'));
+      } catch {
+        result = undefined;
+      }
+      if (!result) {
+        void vscode.window.showErrorMessage(`Simulate failed (exit ${code ?? '?'}) before a result: see the terminal.`);
+        return;
+      }
+      const ok = result.mismatches === 0 && !result.stall;
+      const summary = ok
+        ? `Simulation passed: ${result.frames} frame(s) bit-exact with the golden model (II ${result.ii.measured ?? 'n/a'} / ${result.ii.expected} cycles).`
+        : result.stall
+          ? `Simulation stalled in '${result.stall.engine}': ${result.stall.reason}`
+          : `Simulation FAILED: ${result.mismatches} mismatch(es) against the golden model.`;
+      const actions = result.waveform ? ['Open Waveform'] : [];
+      const pick = await (ok ? vscode.window.showInformationMessage(summary, ...actions) : vscode.window.showErrorMessage(summary, ...actions));
+      if (pick === 'Open Waveform' && result.waveform) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(result.waveform)).then(undefined, () => vscode.window.showTextDocument(vscode.Uri.file(result!.waveform!)));
+    }),
+  );
+}
