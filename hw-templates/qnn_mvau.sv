@@ -366,6 +366,9 @@ module qnn_mvau #(
       end
     end
     for (genvar p = 0; p < PE; p++) begin : g_lane
+      // A named signed wire: Yosys 0.23 asserts on $signed() of a whole-wire slice (PE = 1).
+      logic signed [ACC_BITS-1:0] lane_x;
+      assign lane_x = acc[p*ACC_BITS +: ACC_BITS];
       qnn_act_lane #(
         .ACT(ACT), .ACC_BITS(ACC_BITS), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
         .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .ZERO(ZERO), .N_THRESH(N_THRESH),
@@ -373,7 +376,7 @@ module qnn_mvau #(
       ) u_lane (
         .clk(clk),
         .en(en),
-        .x($signed(acc[p*ACC_BITS +: ACC_BITS])),
+        .x(lane_x),
         .prm(prm3[p*PRMW +: PRMW]),
         .y(pdata[p*OUT_BITS +: OUT_BITS])
       );

@@ -313,6 +313,17 @@ module qnn_window #(
   end
   assign m_axis_tvalid = out_valid;
 
+  // Lanes whose unit keeps a fixed offset from lane 0's in every word ("aligned": a word
+  // never splits a kernel row or a pixel differently from one word to the next) derive
+  // their address and padding flag from lane 0; the others track their own unit.
+  localparam int RU = KW * CG;  // units per kernel row
+  localparam bit ALIGNED = ((RU % LANES == 0) || (LANES % RU == 0)) && ((CG % LANES == 0) || (LANES % CG == 0));
+  // Lane 0's buffer address and input pixel (read only by derived lanes, if any).
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [AW-1:0] addr0;
+  logic signed [CW-1:0] y_0, x_0;
+  /* verilator lint_on UNUSEDSIGNAL */
+
   for (genvar l = 0; l < LANES; l++) begin : g_lane
     // The lane's unit at the first word of a window, as (ky, kx, cg), and its address offset.
     localparam int L_CG = l % CG;
@@ -323,42 +334,60 @@ module qnn_window #(
     logic [UW-1:0] mem [DEPTH];
     logic [UW-1:0] q;
     logic pad_q;
-    logic [CGW-1:0] cg;              // the lane's unit in the current word
-    logic [KXW-1:0] kx;
-    logic signed [CW-1:0] y, x;      // its input pixel (may lie in the padding)
-    logic [AW-1:0] rd_addr;          // its buffer address (mod DEPTH, also in the padding)
-    logic [CGW:0] cg_s;
-    logic [KXW:0] kx_s;
-    logic c1, c2, in_frame;
+    logic [AW-1:0] rd_addr;          // the lane's buffer address (mod DEPTH, also in the padding)
+    logic in_frame;                  // its input pixel is inside the frame (not padding)
 
-    assign cg_s = {1'b0, cg} + (CGW + 1)'(M_CG);
-    assign c1 = (cg_s >= (CGW + 1)'(CG));
-    assign kx_s = {1'b0, kx} + (KXW + 1)'(M_KX) + (KXW + 1)'(c1);
-    assign c2 = (kx_s >= (KXW + 1)'(KW));
-    assign in_frame = (y >= CW'(0)) && (y < CW'(HI)) && (x >= CW'(0)) && (x < CW'(WI));
+    if (l == 0 || !ALIGNED) begin : g_track
+      logic [CGW-1:0] cg;            // the lane's unit in the current word
+      logic [KXW-1:0] kx;
+      logic signed [CW-1:0] y, x;    // its input pixel (may lie in the padding)
+      logic [AW-1:0] addr;
+      logic [CGW:0] cg_s;
+      logic [KXW:0] kx_s;
+      logic c1, c2;
 
-    always_ff @(posedge clk) begin
-      if (!rst_n) begin
-        cg <= CGW'(L_CG);
-        kx <= KXW'(L_KX);
-        y <= CW'(L_KY - PH);
-        x <= CW'(L_KX - PW);
-        rd_addr <= wrap_add(wrap_add(AW'(PSTEP), (AW + 1)'(PWSTEP)), (AW + 1)'(LOFF));
-      end else if (issue) begin
-        if (lsf) begin
+      assign cg_s = {1'b0, cg} + (CGW + 1)'(M_CG);
+      assign c1 = (cg_s >= (CGW + 1)'(CG));
+      assign kx_s = {1'b0, kx} + (KXW + 1)'(M_KX) + (KXW + 1)'(c1);
+      assign c2 = (kx_s >= (KXW + 1)'(KW));
+      assign in_frame = (y >= CW'(0)) && (y < CW'(HI)) && (x >= CW'(0)) && (x < CW'(WI));
+      assign rd_addr = addr;
+
+      always_ff @(posedge clk) begin
+        if (!rst_n) begin
           cg <= CGW'(L_CG);
           kx <= KXW'(L_KX);
-          y <= y0_n + CW'(L_KY);
-          x <= x0_n + CW'(L_KX);
-          rd_addr <= wrap_add(pbase_n, (AW + 1)'(LOFF));
-        end else begin
-          cg <= c1 ? CGW'(cg_s - (CGW + 1)'(CG)) : CGW'(cg_s);
-          kx <= c2 ? KXW'(kx_s - (KXW + 1)'(KW)) : KXW'(kx_s);
-          y <= y + CW'(M_KY) + CW'($signed({1'b0, c2}));
-          x <= x + CW'(M_KX) + CW'($signed({1'b0, c1})) - (c2 ? CW'(KW) : CW'(0));
-          rd_addr <= wrap_add(rd_addr, c2 ? (AW + 1)'(D01) : (AW + 1)'(D0));
+          y <= CW'(L_KY - PH);
+          x <= CW'(L_KX - PW);
+          addr <= wrap_add(wrap_add(AW'(PSTEP), (AW + 1)'(PWSTEP)), (AW + 1)'(LOFF));
+        end else if (issue) begin
+          if (lsf) begin
+            cg <= CGW'(L_CG);
+            kx <= KXW'(L_KX);
+            y <= y0_n + CW'(L_KY);
+            x <= x0_n + CW'(L_KX);
+            addr <= wrap_add(pbase_n, (AW + 1)'(LOFF));
+          end else begin
+            cg <= c1 ? CGW'(cg_s - (CGW + 1)'(CG)) : CGW'(cg_s);
+            kx <= c2 ? KXW'(kx_s - (KXW + 1)'(KW)) : KXW'(kx_s);
+            y <= y + CW'(M_KY) + CW'($signed({1'b0, c2}));
+            x <= x + CW'(M_KX) + CW'($signed({1'b0, c1})) - (c2 ? CW'(KW) : CW'(0));
+            addr <= wrap_add(addr, c2 ? (AW + 1)'(D01) : (AW + 1)'(D0));
+          end
         end
       end
+      if (l == 0) begin : g_lane0
+        assign addr0 = addr;
+        assign y_0 = y;
+        assign x_0 = x;
+      end
+    end else begin : g_derived
+      // Unit l of the word = lane 0's unit + l, in the same relative place every word.
+      localparam int DY = l / RU;
+      localparam int DX = (l % RU) / CG;
+      localparam int DOFF = (DY * WCG + l % RU) % DEPTH;
+      assign rd_addr = wrap_add(addr0, (AW + 1)'(DOFF));
+      assign in_frame = (y_0 >= CW'(-DY)) && (y_0 < CW'(HI - DY)) && (x_0 >= CW'(-DX)) && (x_0 < CW'(WI - DX));
     end
 
     always_ff @(posedge clk) begin

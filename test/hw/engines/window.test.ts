@@ -57,9 +57,11 @@ interface WinCfg {
   pad: number;
   bits: number;
   simd: number;
+  /** IN_ELEMS other than the compiler's windowInElems (a divisor of CH and of SIMD). */
+  ie?: number;
 }
 
-const inElems = (c: WinCfg): number => windowInElems(c.simd, c.ch);
+const inElems = (c: WinCfg): number => c.ie ?? windowInElems(c.simd, c.ch);
 const outDim = (n: number, c: WinCfg): number => Math.floor((n + 2 * c.pad - c.k) / c.stride) + 1;
 const outH = (c: WinCfg): number => (c.dims === 2 ? outDim(c.h, c) : 1);
 const outW = (c: WinCfg): number => outDim(c.w, c);
@@ -306,6 +308,8 @@ const FIXED: WinCfg[] = [
   { dims: 2, h: 2, w: 3, ch: 1, k: 3, stride: 1, pad: 1, bits: 4, simd: 3 }, // image smaller than the kernel
   { dims: 2, h: 5, w: 6, ch: 2, k: 1, stride: 1, pad: 1, bits: 3, simd: 2 }, // PAD >= K: windows wholly in the padding
   { dims: 1, h: 1, w: 10, ch: 3, k: 2, stride: 3, pad: 3, bits: 5, simd: 3 }, // ... in 1-D, stride > K
+  { dims: 2, h: 8, w: 7, ch: 1, k: 6, stride: 1, pad: 2, bits: 3, simd: 4 }, // 4 positions per word straddle kernel rows
+  { dims: 2, h: 5, w: 6, ch: 4, k: 3, stride: 2, pad: 1, bits: 6, simd: 2, ie: 1 }, // IN_ELEMS < SIMD <= CH
 ];
 const RANDOM_SEEDS = [101, 202, 303, 404, 505, 606, 707, 808, 909, 1010, 1111, 1212];
 const RANDOM: WinCfg[] = RANDOM_SEEDS.map((s) => randomCfg(rng(s)));
