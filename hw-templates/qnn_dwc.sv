@@ -6,7 +6,7 @@
 //
 // A gearbox over L = lcm(IN_ELEMS, OUT_ELEMS) elements: L/IN_ELEMS − 1 input words are
 // collected in a shift register; the word that completes the group moves all L elements
-// into the output register, which is emitted as L/OUT_ELEMS words (shifting right).
+// into the group register, which is sent as L/OUT_ELEMS words (a multiplexer picks each).
 // Registers: (L − IN_ELEMS + L)·BITS + counters. Pure downsizing (IN multiple of OUT) has
 // no collector; pure upsizing (OUT multiple of IN) emits the register as one word.
 //
@@ -61,7 +61,7 @@ module qnn_dwc #(
     qnn_dwc_invalid_parameters u_invalid ();
   end
 
-  logic [LW-1:0] hold;      // the group being sent, next output word in the low bits
+  logic [LW-1:0] hold;      // the group being sent
   logic hold_valid;
   logic [KOW-1:0] oi;       // output word of the group on m_axis
   logic [KIW-1:0] ci;       // input words collected
@@ -75,7 +75,12 @@ module qnn_dwc #(
   assign s_axis_tready = !group_in || hold_free;
   assign s_fire = s_axis_tvalid && s_axis_tready;
 
-  assign m_axis_tdata = hold[OW-1:0];
+  // The output word: slice oi of the group (a KO:1 multiplexer; no shifting of the group).
+  function automatic logic [OW-1:0] slice_of(input logic [KOW-1:0] k, input logic [LW-1:0] h);
+    slice_of = '0;
+    for (int i = 0; i < KO; i++) if (k == KOW'(i)) slice_of = slice_of | h[i*OW +: OW];
+  endfunction
+  assign m_axis_tdata = slice_of(oi, hold);
   assign m_axis_tvalid = hold_valid;
   assign m_axis_tlast = (oc == FOW'(FRAME_OUT - 1));
 
@@ -95,7 +100,6 @@ module qnn_dwc #(
 
   always_ff @(posedge clk) begin
     if (s_fire && group_in) hold <= group;
-    else if (m_fire && !last_out) hold <= LW'(hold >> OW);
   end
 
   always_ff @(posedge clk) begin

@@ -213,9 +213,7 @@ module qnn_maxpool #(
       logic [PVW:0] ph;
       logic [DW-1:0] prow [ROWW];  // partial maxima of one output row
       logic [DW-1:0] q;            // registered read
-      logic fwd;                   // the word read was being written on the same edge
-      logic [DW-1:0] fwd_d;
-      logic [DW-1:0] cur;
+      logic [DW-1:0] cur;          // the partial maximum for the word in stage 1
       if (OFF == 0) begin : g_ph0
         assign ph = {1'b0, cy};
       end else begin : g_ph
@@ -224,17 +222,28 @@ module qnn_maxpool #(
       assign v_act[b] = (ph < (PVW + 1)'(KV));
       assign v_init[b] = (ph == '0);
       assign v_last[b] = (ph == (PVW + 1)'(KV - 1));
-      assign cur = fwd ? fwd_d : q;
       assign v_new[b*DW +: DW] = v_init1[b] ? hm1 : wmax(cur, hm1);
       always_ff @(posedge clk) begin
         if (adv && v1 && v_act1[b]) prow[raddr1] <= v_new[b*DW +: DW];
       end
       always_ff @(posedge clk) begin
-        if (adv) begin
-          q <= prow[raddr];
-          fwd <= v1 && v_act1[b] && (raddr1 == raddr);
-          fwd_d <= v_new[b*DW +: DW];
+        if (adv) q <= prow[raddr];
+      end
+      if (ROWW == 1) begin : g_bypass
+        // One word per partial row: consecutive row maxima update the same word, so the
+        // word read on the edge it is written comes from the bypass.
+        logic fwd;
+        logic [DW-1:0] fwd_d;
+        always_ff @(posedge clk) begin
+          if (adv) begin
+            fwd <= v1 && v_act1[b];
+            fwd_d <= v_new[b*DW +: DW];
+          end
         end
+        assign cur = fwd ? fwd_d : q;
+      end else begin : g_direct
+        // Consecutive row maxima go to different words: a read never meets a write.
+        assign cur = q;
       end
     end
     function automatic logic [DW-1:0] pick_v(input logic [NAV-1:0] sel, input logic [NAV*DW-1:0] v);

@@ -1,0 +1,109 @@
+// @qnn-e2e needs-vsix
+// The qnn-fpga extension in real VS Code (code-server 4.100.3 + Chromium): the peak
+// detector example opened from a folder, syntax colouring, an error with its code in the
+// Problems panel after an edit, its quick fix, a hover with the layer's estimate,
+// completion of operators, the status bar estimate, and the commands Compile to Verilog
+// and Simulate run from the command palette.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { REPO_ROOT, vsixPath, waitUntil, withVSCode } from './harness.mjs';
+
+const TEST_TIMEOUT = 420_000;
+const EXAMPLE = path.join(REPO_ROOT, 'examples', 'peak_detector');
+
+/** The example folder's files (the .qnn and its .npy weights). */
+function exampleFiles() {
+  const files = {};
+  const walk = (dir, rel) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.name === 'build') continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p, path.join(rel, e.name));
+      else files[path.join(rel, e.name)] = fs.readFileSync(p);
+    }
+  };
+  walk(EXAMPLE, '');
+  return files;
+}
+
+test('editing a network: colouring, Problems with codes, quick fix, hover, completion, status bar', { timeout: TEST_TIMEOUT }, (t) =>
+  withVSCode(t, { files: exampleFiles(), vsix: vsixPath() }, async ({ wb, server }) => {
+    await wb.openFile('peak_detector.qnn');
+    await server.waitForExtensionActivated?.('qnn-fpga.qnn-fpga').catch(() => {});
+
+    // Syntax colouring from the TextMate grammar: keyword and layer name differ.
+    await wb.waitForColouring('layer c1 = conv1d(scan');
+    const kw = await wb.tokenStyle('layer', { lineText: 'layer c1 = conv1d' });
+    const op = await wb.tokenStyle('conv1d', { lineText: 'layer c1 = conv1d' });
+    const name = await wb.tokenStyle('c1', { lineText: 'layer c1 = conv1d' });
+    t.diagnostic(`layer ${kw.color}, conv1d ${op.color}, c1 ${name.color}`);
+    assert.notEqual(kw.color, name.color, 'the keyword and the layer name are coloured differently');
+    assert.notEqual(op.color, name.color, 'the operator and the layer name are coloured differently');
+    await wb.screenshot('peak-detector-open');
+
+    // The status bar shows frames/s and the largest device usage.
+    const status = await waitUntil(async () => (await wb.statusBarItems()).find((i) => /fps/i.test(i.text)), { what: 'the qnn status bar item', timeout: 60_000 });
+    t.diagnostic(`status bar: ${status.text}`);
+    assert.match(status.text, /fps/);
+
+    // Hover on a layer shows its estimate.
+    const hover = await wb.hover('c2 = conv1d', { charOffset: 0, until: /cycles/i });
+    t.diagnostic(`hover: ${hover.slice(0, 200).replace(/\n/g, ' | ')}`);
+    assert.match(hover, /cycles/i);
+    assert.match(hover, /LUT/);
+    await wb.screenshot('hover-c2');
+    await wb.closeHover();
+
+    // An edit that breaks the fold: SIMD 7 does not divide MW = 80 → QNN040 in Problems.
+    await wb.clickText('simd=16)', { charOffset: 5 });
+    await wb.press('Shift+End');
+    await wb.typeText('7)');
+    const problems = await wb.waitForProblems((ps) => ps.some((p) => p.code === 'QNN040'), { what: 'QNN040 in the Problems panel' });
+    const p040 = problems.find((p) => p.code === 'QNN040');
+    t.diagnostic(`problem: ${JSON.stringify({ code: p040.code, severity: p040.severity, line: p040.line, message: p040.message })}`);
+    assert.equal(p040.severity, 'error');
+    assert.equal(p040.line, 12);
+    await wb.screenshot('problems-qnn040');
+
+    // Its quick fix: change SIMD to a valid value; the error goes away.
+    const offered = await wb.quickFix({ at: { text: 'simd=7', charOffset: 5 }, pick: /to 8\b/i });
+    t.diagnostic(`quick fixes: ${offered.join(' / ')}`);
+    await wb.waitForEditorText('simd=8)');
+    await wb.waitForProblems((ps) => !ps.some((p) => p.code === 'QNN040'), { what: 'QNN040 to go away after the quick fix' });
+
+    // Completion of operators after `layer x =`.
+    await wb.clickText('output t3', { charOffset: 0 });
+    await wb.press('Home');
+    await wb.typeText('layer extra = ');
+    const labels = await wb.triggerCompletion({ until: (ls) => ls.includes('dense') && ls.includes('conv2d') });
+    t.diagnostic(`operators offered: ${labels.join(', ')}`);
+    for (const opName of ['conv1d', 'conv2d', 'dense', 'maxpool', 'requant', 'threshold']) assert.ok(labels.includes(opName), `${opName} is offered`);
+    await wb.screenshot('completion-operators');
+    await wb.closeSuggestions();
+  }));
+
+test('Compile to Verilog and Simulate from the command palette', { timeout: TEST_TIMEOUT }, (t) =>
+  withVSCode(t, { files: exampleFiles(), vsix: vsixPath() }, async ({ wb, workspaceDir }) => {
+    await wb.openFile('peak_detector.qnn');
+    await waitUntil(async () => (await wb.statusBarItems()).some((i) => /fps/i.test(i.text)), { what: 'the extension to be active', timeout: 60_000 });
+
+    await wb.runCommand('QNN: Compile to Verilog');
+    const top = path.join(workspaceDir, 'build', 'peak_detector', 'rtl', 'peak_detector_top.sv');
+    await waitUntil(() => fs.existsSync(top), { what: `${top} to be written`, timeout: 120_000 });
+    const compiled = await waitUntil(async () => (await wb.notifications()).find((n) => /Compiled peak_detector/.test(n)), { what: 'the compile summary', timeout: 120_000 });
+    t.diagnostic(`compile: ${compiled}`);
+    assert.match(fs.readFileSync(top, 'utf8'), /module peak_detector_top/);
+    await wb.screenshot('compiled');
+    await wb.clearNotifications();
+
+    await wb.runCommand('QNN: Simulate');
+    const summary = await waitUntil(async () => (await wb.notifications()).find((n) => /Simulation (passed|FAILED|stalled)/.test(n)), { what: 'the simulation summary', timeout: 300_000 });
+    t.diagnostic(`simulate: ${summary}`);
+    assert.match(summary, /Simulation passed/);
+    const result = JSON.parse(fs.readFileSync(path.join(workspaceDir, 'build', 'peak_detector', 'sim', 'result.json'), 'utf8'));
+    assert.equal(result.mismatches, 0);
+    assert.ok(result.waveform && fs.existsSync(result.waveform), 'the waveform file exists');
+    await wb.screenshot('simulated');
+  }));
