@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two suites: `unit` (npm test: unit, LSP, CLI and hardware tests) and `fixtures`
-// (npm run test:fixtures: the parsers against real files in ../shared/fixtures).
+// Suites: `unit` (npm test: unit, LSP, CLI and hardware tests), `synth` (npm run test:synth:
+// Yosys synthesis of every example) and `fixtures` (npm run test:fixtures: the parsers
+// against real files in ../shared/fixtures).
 export default defineConfig({
   test: {
     projects: [
@@ -11,6 +12,13 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts', 'test/lsp/**/*.test.ts', 'test/hw/**/*.test.ts', 'test/cli/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'synth',
+          include: ['test/synth/**/*.test.ts'],
+          testTimeout: 1_800_000,
         },
       },
       {

@@ -10,26 +10,37 @@
 // < SIMD each output word holds SIMD/CH whole kernel positions (server/src/model/
 // engines.ts windowInElems, folding.ts validSimds). tlast on the last word of a frame.
 //
-// Line buffer: a circular buffer of ROWS input rows (2-D) or ROWS input positions
-// (1-D), ROWS = rows_needed() below, at most 2·K + STRIDE − 1, usually K + STRIDE
-// (the window's rows, the rows the next window row needs, and, for valid padding, the
-// first rows of the next frame so that frames follow each other without a bubble).
-// Storage: LANES = SIMD/IN_ELEMS copies (one read port each) of ROWS·W·CH·BITS bits,
-// inferred as LUTRAM/BRAM (simple dual port, registered read).
+// Geometry: 2-D works on H = IN_H rows of W = IN_W pixels; 1-D as a column (H = IN_W,
+// W = 1, a K×1 kernel), so "row" below means one position in 1-D and the output
+// position is oy. A pixel is CG = CH/IN_ELEMS input words. OH = (H + 2·PAD − K)/STRIDE + 1,
+// OW likewise (1-D: OW = 1).
 //
-// Timing (stalls off). Let a "pixel" be CH/IN_ELEMS input words. The writer accepts one
-// word per cycle while the buffer has room: input pixel g (counted in raster order
-// within the frame of the pixel being emitted) is accepted while g < oldest + ROWS·W,
-// where oldest is the raster index of the oldest pixel the current and every later
-// window of that frame still needs. The reader emits output pixel (oy, ox) once the
-// last input pixel of its window in raster order, (min(H−1, oy·S−P+K−1),
-// min(W−1, ox·S−P+K−1)), has been accepted: its first word is handed over (read from
-// the buffer) on the cycle after that pixel's last word is accepted and appears on
-// m_axis 1 cycle later (so, counting handshake cycles, a window whose last input word
-// is accepted on cycle c has its first output word accepted on cycle c + 2 at the
-// earliest); then one word per cycle for its SF words and the following windows while
-// their inputs are there. Steady-state frame interval: max(input words, output words)
-// per frame = max(IN_H·IN_W·CH/IN_ELEMS, OUT_H·OUT_W·SF).
+// Line buffer: a circular buffer of ROWS·W pixels (ROWS from rows_needed() below: the
+// rows one window row spans plus those the next one adds, usually K + STRIDE; for the
+// frame change H − lo(OH−1) + rows of the first window row; more when windows lie wholly
+// in the padding (PAD ≥ K) or the engine is input-bound or nearly so, so that the input
+// never waits on the reader). Storage: LANES = SIMD/IN_ELEMS copies (one read port each)
+// of ROWS·W·CG words of IN_ELEMS·BITS bits, inferred as LUTRAM/BRAM (simple dual port,
+// registered read); LANES = 1 whenever SIMD ≤ CH.
+//
+// Schedule (exact; test/hw/engines/window.test.ts windowSchedule models it cycle by
+// cycle). Pixels are counted in raster order relative to the frame being emitted
+// ("avail": complete input pixels; a pixel of the next frame counts from H·W on). For
+// the window being emitted, with y0 = oy·S − P, x0 = ox·S − P (1-D: x0 = 0, K → 1 in x):
+//   need = hy·W + clamp(x0 + K, 0, W), hy = min(H − 1, y0 + K − 1); need = 1 if hy < 0
+//   old  = min(H·W, max(0, y0)·W + lx), lx = clamp(x0, 0, W), or 0 if the next window
+//          row starts on the same clamped row (oy < OH − 1 and y0 + S ≤ 0)
+// On every cycle, from the registers at its start:
+//   - an input word is accepted iff s_axis_tvalid and avail < old + ROWS·W
+//     (s_axis_tready depends on registers only); avail counts a pixel from the cycle
+//     after its last word is accepted;
+//   - the next output word is read from the buffer iff avail ≥ need and the output
+//     register is free (empty, or taken on this cycle); it is on m_axis from the next
+//     cycle. A window's SF words go out on consecutive cycles while m_axis_tready is high.
+// So with the output always ready: window whose last needed input word is accepted on
+// cycle c → first word accepted downstream on cycle c + 2 (the first window of the first
+// frame: cycle need·CG + 1 after the first input word). Steady-state frame interval
+// max(H·W·CG, OH·OW·SF) cycles (input-bound or output-bound, no per-frame bubble).
 module qnn_window #(
   parameter int DIMS     = 2,  // 1: conv1d over [IN_W, CH]; 2: conv2d over [IN_H, IN_W, CH]
   parameter int IN_H     = 8,  // rows (1 for DIMS = 1)

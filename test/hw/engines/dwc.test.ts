@@ -131,6 +131,7 @@ const FIXED: DwcCfg[] = [
   { inE: 9, outE: 3, bits: 2, frame: 9 }, // one group per frame
   { inE: 3, outE: 5, bits: 7, frame: 30 },
   { inE: 16, outE: 1, bits: 1, frame: 16 },
+  { inE: 1, outE: 1, bits: 1, frame: 1 }, // one-word frames
 ];
 const RANDOM = [3, 14, 15, 92, 65, 35, 89, 79].map((s) => randomCfg(rng(s)));
 // QNN_HW_FUZZ=N adds N more random cases, seeded from QNN_HW_FUZZ_SEED.
@@ -158,17 +159,23 @@ describe.skipIf(!haveVerilator)('qnn_dwc on Verilator', () => {
     results.forEach((res, i) => expect(res.messages.map((m) => m.text).join('\n'), label(FIXED[i]!)).toBe(''));
   });
 
-  it.each(CASES.map((c, i) => [i, label(c), c] as const))('case %i: %s — bit-exact under stalls, exact schedule without', async (i, _l, c) => {
-    await runCase(c, 'verilator', { frames: 4, seed: 3 + i, runName: `v-stall-${i}` });
-    const frames = 4;
-    const free = await runCase(c, 'verilator', { frames, seed: 40 + i, noStall: true, runName: `v-free-${i}` });
-    expect(free.outCycles.slice(0, (frames * c.frame) / c.outE), label(c)).toEqual(dwcSchedule(c, frames));
-    expect(free.ii, label(c)).toBe(Math.max(c.frame / c.inE, c.frame / c.outE));
-  });
+  it.each(CASES.map((c, i) => [i, label(c), c] as const))(
+    'case %i: %s — bit-exact under stalls, exact schedule without',
+    async (i, _l, c) => {
+      await runCase(c, 'verilator', { frames: 4, seed: 3 + i, runName: `v-stall-${i}` });
+      const frames = 4;
+      const free = await runCase(c, 'verilator', { frames, seed: 40 + i, noStall: true, runName: `v-free-${i}` });
+      expect(free.outCycles.slice(0, (frames * c.frame) / c.outE), label(c)).toEqual(dwcSchedule(c, frames));
+      expect(free.ii, label(c)).toBe(Math.max(c.frame / c.inE, c.frame / c.outE));
+    },
+  );
 });
 
 describe.skipIf(!haveIcarus)('qnn_dwc on Icarus', () => {
-  it.each([1, 2, 3, 4, 6].map((i) => [i, label(CASES[i]!), CASES[i]!] as const))('case %i: %s — bit-exact under stalls', async (i, _l, c) => {
-    await runCase(c, 'icarus', { frames: 3, seed: 60 + i, runName: `i-stall-${i}` });
-  });
+  it.each([1, 2, 3, 4, 6].map((i) => [i, label(CASES[i]!), CASES[i]!] as const))(
+    'case %i: %s — bit-exact under stalls',
+    async (i, _l, c) => {
+      await runCase(c, 'icarus', { frames: 3, seed: 60 + i, runName: `i-stall-${i}` });
+    },
+  );
 });

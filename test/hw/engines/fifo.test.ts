@@ -83,7 +83,11 @@ function base(c: FifoCfg, simulator: Simulator, runName: string) {
   };
 }
 
-async function passThrough(c: FifoCfg, simulator: Simulator, opts: { n: number; seed: number; noStall?: boolean; inValid?: number; outReady?: number; runName: string }) {
+async function passThrough(
+  c: FifoCfg,
+  simulator: Simulator,
+  opts: { n: number; seed: number; noStall?: boolean; inValid?: number; outReady?: number; runName: string },
+) {
   const input = randomWords(opts.n, c.width + 1, opts.seed);
   const r = await simulate({
     ...base(c, simulator, opts.runName),
@@ -96,7 +100,7 @@ async function passThrough(c: FifoCfg, simulator: Simulator, opts: { n: number; 
   expect(r.extraOutputs, label(c)).toBe(0);
   expect(r.unknownWords, label(c)).toEqual([]);
   expect(r.outputs, label(c)).toEqual(input);
-  expect(r.tlast, label(c)).toEqual(input.map((w) => (w >> BigInt(c.width)) === 1n));
+  expect(r.tlast, label(c)).toEqual(input.map((w) => w >> BigInt(c.width) === 1n));
   return r;
 }
 
@@ -114,38 +118,46 @@ const CASES: FifoCfg[] = [
 describe.skipIf(!haveVerilator)('qnn_fifo on Verilator', () => {
   it('passes verilator --lint-only -Wall for several parameter sets', async () => {
     const results = await Promise.all(
-      [...CASES, { width: 16, depth: 1024 }].map((c) => lintVerilator({ sources: [SRC], top: 'qnn_fifo', params: { WIDTH: c.width, DEPTH: c.depth } })),
+      [...CASES, { width: 16, depth: 1024 }].map((c) =>
+        lintVerilator({ sources: [SRC], top: 'qnn_fifo', params: { WIDTH: c.width, DEPTH: c.depth } }),
+      ),
     );
     results.forEach((res) => expect(res.messages.map((m) => m.text).join('\n')).toBe(''));
   });
 
-  it.each(CASES.map((c) => [label(c), c] as const))('%s: data and tlast under stalls, one word per cycle without, holds DEPTH words', async (_l, c) => {
-    // Several stall mixes: producer slower, consumer slower, both bursty.
-    await passThrough(c, 'verilator', { n: 400, seed: c.depth, inValid: 0.1, outReady: 0.5, runName: `v-a-${c.depth}` });
-    await passThrough(c, 'verilator', { n: 400, seed: c.depth + 1, inValid: 0.5, outReady: 0.1, runName: `v-b-${c.depth}` });
-    await passThrough(c, 'verilator', { n: 400, seed: c.depth + 2, inValid: 0.3, outReady: 0.3, runName: `v-c-${c.depth}` });
-    const free = await passThrough(c, 'verilator', { n: 200, seed: c.depth + 3, noStall: true, runName: `v-free-${c.depth}` });
-    expect(free.outCycles, label(c)).toEqual(Array.from({ length: 200 }, (_, i) => i + latency(c)));
-    // Output never ready: it takes DEPTH words and then holds s_axis_tready low.
-    const input = randomWords(c.depth + 10, c.width + 1, 5);
-    const full = await simulate({
-      ...base(c, 'verilator', `v-full-${c.depth}`),
-      input,
-      expected: 1,
-      stall: { inValid: 0, outReady: 1, seed: 1 },
-      stallCycles: 50,
-    });
-    expect(full.stalled, label(c)).not.toBeNull();
-    expect(full.inputsAccepted, label(c)).toBe(c.depth);
-  });
+  it.each(CASES.map((c) => [label(c), c] as const))(
+    '%s: data and tlast under stalls, one word per cycle without, holds DEPTH words',
+    async (_l, c) => {
+      // Several stall mixes: producer slower, consumer slower, both bursty.
+      await passThrough(c, 'verilator', { n: 400, seed: c.depth, inValid: 0.1, outReady: 0.5, runName: `v-a-${c.depth}` });
+      await passThrough(c, 'verilator', { n: 400, seed: c.depth + 1, inValid: 0.5, outReady: 0.1, runName: `v-b-${c.depth}` });
+      await passThrough(c, 'verilator', { n: 400, seed: c.depth + 2, inValid: 0.3, outReady: 0.3, runName: `v-c-${c.depth}` });
+      const free = await passThrough(c, 'verilator', { n: 200, seed: c.depth + 3, noStall: true, runName: `v-free-${c.depth}` });
+      expect(free.outCycles, label(c)).toEqual(Array.from({ length: 200 }, (_, i) => i + latency(c)));
+      // Output never ready: it takes DEPTH words and then holds s_axis_tready low.
+      const input = randomWords(c.depth + 10, c.width + 1, 5);
+      const full = await simulate({
+        ...base(c, 'verilator', `v-full-${c.depth}`),
+        input,
+        expected: 1,
+        stall: { inValid: 0, outReady: 1, seed: 1 },
+        stallCycles: 50,
+      });
+      expect(full.stalled, label(c)).not.toBeNull();
+      expect(full.inputsAccepted, label(c)).toBe(c.depth);
+    },
+  );
 });
 
 describe.skipIf(!haveIcarus)('qnn_fifo on Icarus', () => {
-  it.each([CASES[0]!, CASES[1]!, CASES[2]!, CASES[6]!].map((c) => [label(c), c] as const))('%s: data and tlast under stalls', async (_l, c) => {
-    await passThrough(c, 'icarus', { n: 300, seed: 11 + c.depth, runName: `i-${c.depth}` });
-    const free = await passThrough(c, 'icarus', { n: 100, seed: 12 + c.depth, noStall: true, runName: `i-free-${c.depth}` });
-    expect(free.outCycles, label(c)).toEqual(Array.from({ length: 100 }, (_, i) => i + latency(c)));
-  });
+  it.each([CASES[0]!, CASES[1]!, CASES[2]!, CASES[6]!].map((c) => [label(c), c] as const))(
+    '%s: data and tlast under stalls',
+    async (_l, c) => {
+      await passThrough(c, 'icarus', { n: 300, seed: 11 + c.depth, runName: `i-${c.depth}` });
+      const free = await passThrough(c, 'icarus', { n: 100, seed: 12 + c.depth, noStall: true, runName: `i-free-${c.depth}` });
+      expect(free.outCycles, label(c)).toEqual(Array.from({ length: 100 }, (_, i) => i + latency(c)));
+    },
+  );
 });
 
 describe.skipIf(!haveYosys)('qnn_fifo in Yosys', () => {
@@ -154,7 +166,11 @@ describe.skipIf(!haveYosys)('qnn_fifo in Yosys', () => {
       const out = path.join(work, `yosys-${width}-${depth}.txt`);
       const r = await runProcess(
         findTool('yosys')!,
-        ['-q', '-p', `read_verilog -sv ${SRC}; chparam -set WIDTH ${width} -set DEPTH ${depth} qnn_fifo; synth_xilinx -top qnn_fifo; tee -q -o ${out} stat`],
+        [
+          '-q',
+          '-p',
+          `read_verilog -sv ${SRC}; chparam -set WIDTH ${width} -set DEPTH ${depth} qnn_fifo; synth_xilinx -top qnn_fifo; tee -q -o ${out} stat`,
+        ],
         { timeoutMs: 120_000 },
       );
       expect(r.code, r.stdout + r.stderr).toBe(0);

@@ -311,6 +311,8 @@ const FIXED: WinCfg[] = [
   { dims: 2, h: 8, w: 7, ch: 1, k: 6, stride: 1, pad: 2, bits: 3, simd: 4 }, // 4 positions per word straddle kernel rows
   { dims: 2, h: 5, w: 6, ch: 4, k: 3, stride: 2, pad: 1, bits: 6, simd: 2, ie: 1 }, // IN_ELEMS < SIMD <= CH
   { dims: 2, h: 5, w: 5, ch: 6, k: 2, stride: 1, pad: 0, bits: 4, simd: 4, ie: 2 }, // words straddle pixels unevenly
+  { dims: 2, h: 2, w: 2, ch: 2, k: 2, stride: 1, pad: 0, bits: 8, simd: 8 }, // one window, one word per frame
+  { dims: 1, h: 1, w: 1, ch: 1, k: 1, stride: 1, pad: 0, bits: 2, simd: 1 }, // one input and one output word per frame
 ];
 const RANDOM_SEEDS = [101, 202, 303, 404, 505, 606, 707, 808, 909, 1010, 1111, 1212];
 const RANDOM: WinCfg[] = RANDOM_SEEDS.map((s) => randomCfg(rng(s)));
