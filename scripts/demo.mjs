@@ -4,7 +4,7 @@
 // against the golden model, under random backpressure, with a waveform), and write a
 // report to build/peak_detector/report.md.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -25,7 +25,7 @@
 // carry a message saying what was awaited, and withVSCode saves a screenshot
 // (test/e2e/screenshots/) and prints its path plus the code-server log tail.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -1468,7 +1468,7 @@ export async function withVSCode(t, opts, fn) {
     if (typeof t?.diagnostic === 'function') t.diagnostic(`screenshot of the failure: ${shot}`);
     console.error(`\n[e2e] ${name} failed: ${e.message}\n${msg}\n`);
     if (e instanceof Error) e.message += `\n(screenshot: ${shot})`;
-    process.env.QNN_E2E_KEEP_TMP_ON_FAILURE !== '0' && (session.server.stop = wrapKeepLog(session.server));
+    if (process.env.QNN_E2E_KEEP_TMP_ON_FAILURE !== '0') session.server.stop = wrapKeepLog(session.server);
     throw e;
   } finally {
     await session.close();
