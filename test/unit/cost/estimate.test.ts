@@ -106,12 +106,14 @@ describe('estimate JSON', () => {
     ]);
   });
 
-  it('FIFO depths from the compiler’s analysis replace the default, at the producer’s width', () => {
+  it('FIFO depths from the compiler’s analysis replace the default, at the consumer’s width (after the converter)', () => {
     const d = estimateNetwork(peakDetector());
-    expect(d.fifos[0]).toMatchObject({ from: 'c1', to: 'c2', depth: 2, depth_source: 'default', width_bits: 16, impl: 'registers' });
+    // c1 writes 4 × u4, c2 reads 16 × u4: the FIFO sits after the width converter, 64 bits wide.
+    expect(d.fifos[0]).toMatchObject({ from: 'c1', to: 'c2', depth: 2, depth_source: 'default', width_bits: 64, impl: 'registers' });
     const e = estimateNetwork(peakDetector(), { fifoDepths: { c2: 1024 } });
-    expect(e.fifos[0]).toMatchObject({ depth: 1024, depth_source: 'analysis', impl: 'bram', bram18: 1 });
-    expect(e.totals.bram18).toBe(d.totals.bram18 + 1);
+    // 1024 × 64 bits: ⌈1024/1024⌉·⌈64/18⌉ = 4 RAMB18.
+    expect(e.fifos[0]).toMatchObject({ depth: 1024, depth_source: 'analysis', impl: 'bram', bram18: 4 });
+    expect(e.totals.bram18).toBe(d.totals.bram18 + 4);
   });
 
   it('the bottleneck, frames/s, the fps target and device percentages', () => {
