@@ -82,6 +82,7 @@ export const DEFAULT_SETTINGS = {
   'update.showReleaseNotes': false,
   'window.restoreWindows': 'none',
   'files.hotExit': 'off',
+  'files.autoSave': 'off', // code-server's web default saves after a delay: tests save explicitly
   'editor.accessibilitySupport': 'off',
   'editor.minimap.enabled': false,
   'git.enabled': false,

@@ -26,8 +26,8 @@ export interface FifoSizing {
 
 /** Words of slack for the engines' output registers and skid buffers (2 per handshake). */
 export const FIFO_SLACK = Number(process.env.QNN_FIFO_SLACK ?? 2);
-/** Frames scheduled; the steady state is reached by the second. */
-const FRAMES = 3;
+/** Frames scheduled: the second one starts while the first drains, which is the steady state. */
+const FRAMES = 2;
 
 /** A token-level engine: one step per cycle, consuming from `inQ` and producing words. */
 interface TokenEngine {
@@ -57,6 +57,7 @@ export function fifoDepths(net: Network, ii: number): FifoSizing[] {
   const totalOut = engines[engines.length - 1].outWords * FRAMES;
   let done = 0;
   const limit = ii * (FRAMES + 4) + 10_000 + product(net.input?.shape ?? [1]) * 4;
+  const produced = new Int32Array(engines.length);
   for (let cycle = 0; cycle < limit && done < totalOut; cycle++) {
     // The source offers word j no earlier than cycle j·II/W: the bottleneck's rate, evenly.
     if (fed < inWords0 * FRAMES && cycle >= Math.floor((fed * ii) / inWords0) && occ[0] === 0) {
@@ -64,7 +65,6 @@ export function fifoDepths(net: Network, ii: number): FifoSizing[] {
       fed++;
     }
     // Downstream first, so a word produced this cycle is consumed next cycle (registered).
-    const produced: number[] = new Array(engines.length).fill(0);
     for (let i = engines.length - 1; i >= 0; i--) {
       const r = engines[i].step(cycle, Math.floor(occ[i] / elemsIn[i]));
       if (r.took) occ[i] -= elemsIn[i];
@@ -117,6 +117,14 @@ function windowFillWords(e: Engine): number {
   const cin = l.inShape[nd];
   const pixels = nd === 2 ? Math.max(0, k - 1 - pad) * inW + Math.max(1, k - pad) : Math.max(1, k - pad);
   return Math.ceil((pixels * cin) / e.inElemsPerWord);
+}
+
+/** One shared step result: the schedule runs millions of steps, so it allocates none. */
+const stepResult = { took: false, produced: 0 };
+function result(took: boolean, produced: number): { took: boolean; produced: number } {
+  stepResult.took = took;
+  stepResult.produced = produced;
+  return stepResult;
 }
 
 function tokenEngine(e: Engine): TokenEngine {
@@ -181,7 +189,7 @@ function mvauEngine(e: Engine, l: MvauLayer): TokenEngine {
       took = false;
       avail = available;
       const produced = sched.step();
-      return { took, produced };
+      return result(took, produced);
     },
   };
 }
@@ -211,7 +219,12 @@ function convEngine(e: Engine, l: MvauLayer): TokenEngine {
   let took = false;
   let avail = 0;
   /** Index (within all frames) of the last input pixel output pixel v needs, inclusive. */
-  const lastNeeded = (v: number): number => {
+  const memo = (f: (v: number) => number): ((v: number) => number) => {
+    let lastV = -1;
+    let lastR = 0;
+    return (v) => (v === lastV ? lastR : ((lastV = v), (lastR = f(v))));
+  };
+  const lastNeeded = memo((v: number): number => {
     const f = Math.floor(v / l.pixels);
     const p = v % l.pixels;
     const oy = Math.floor(p / outW);
@@ -220,8 +233,8 @@ function convEngine(e: Engine, l: MvauLayer): TokenEngine {
     const x = Math.min(inW - 1, Math.max(0, ox * s + k - 1 - padL));
     const lastOfFrame = p === l.pixels - 1 ? framePixels - 1 : y * inW + x;
     return f * framePixels + lastOfFrame;
-  };
-  const firstNeeded = (v: number): number => {
+  });
+  const firstNeeded = memo((v: number): number => {
     const f = Math.floor(v / l.pixels);
     const p = v % l.pixels;
     const oy = Math.floor(p / outW);
@@ -229,7 +242,7 @@ function convEngine(e: Engine, l: MvauLayer): TokenEngine {
     const y = Math.max(0, oy * s - padT);
     const x = Math.max(0, ox * s - padL);
     return f * framePixels + (nd === 2 ? y * inW : y * inW + x);
-  };
+  });
   let current = 0;
   const sched = mvauSchedule(
     l,
@@ -256,7 +269,7 @@ function convEngine(e: Engine, l: MvauLayer): TokenEngine {
         wordsIn++;
         took = true;
       }
-      return { took, produced };
+      return result(took, produced);
     },
   };
 }
@@ -288,10 +301,10 @@ function poolEngine(e: Engine, l: PoolLayer): TokenEngine {
     outWords: outH * outW * groups,
     pattern: `takes a word per cycle and emits when a ${k}-wide window closes`,
     step(_c, available) {
-      if (available <= 0 || n >= inWords * FRAMES) return { took: false, produced: 0 };
+      if (available <= 0 || n >= inWords * FRAMES) return result(false, 0);
       const produced = completes[n % inWords];
       n++;
-      return { took: true, produced };
+      return result(true, produced);
     },
   };
 }
@@ -305,7 +318,7 @@ function streamEngine(e: Engine): TokenEngine {
     outWords: words,
     pattern: 'one word in, one out per cycle',
     step(_c, available) {
-      return available > 0 ? { took: true, produced: 1 } : { took: false, produced: 0 };
+      return available > 0 ? result(true, 1) : result(false, 0);
     },
   };
 }
