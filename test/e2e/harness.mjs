@@ -654,6 +654,14 @@ export class Workbench {
     );
   }
 
+  /** Click the quick-input row whose label is exactly `label` (and aria-label, if given). */
+  async _clickQuickInputRow(label, ariaLabel) {
+    const esc = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    let rows = this.page.locator(SEL.quickInputRows).filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${esc(label)}\\s*$`) }) });
+    if (ariaLabel) rows = rows.and(this.page.locator(`[aria-label="${ariaLabel.replace(/["\\]/g, '\\$&')}"]`));
+    await rows.first().click({ timeout: TIMEOUTS.ui });
+  }
+
   async _waitQuickInputClosed(what) {
     await this.waitFor(SEL.quickInputBox, { state: 'hidden', what: `the quick input to close after ${what}` });
   }
@@ -681,9 +689,10 @@ export class Workbench {
       await this.page.keyboard.press('Escape').catch(() => {});
       throw new E2EError(e.message, `palette showed: ${its.map((i) => JSON.stringify(i.label)).join(', ') || '(nothing)'}`);
     });
-    await this.page.locator(SEL.quickInputRows).nth(items.hit).click();
-    await this._waitQuickInputClosed(`running "${items.its[items.hit].label}"`);
-    return items.its[items.hit].label;
+    const chosen = items.its[items.hit].label;
+    await this._clickQuickInputRow(chosen);
+    await this._waitQuickInputClosed(`running "${chosen}"`);
+    return chosen;
   }
 
   /** Open a workspace file through Quick Open (Ctrl+P) and wait until its editor is active. */
@@ -703,7 +712,8 @@ export class Workbench {
       await this.page.keyboard.press('Escape').catch(() => {});
       throw new E2EError(e.message, `Quick Open showed: ${its.map((i) => JSON.stringify(`${i.label} ${i.description}`)).join(', ') || '(nothing)'}`);
     });
-    await this.page.locator(SEL.quickInputRows).nth(hit - 1).click();
+    const row = (await this.quickInputItems())[hit - 1];
+    await this._clickQuickInputRow(row.label, row.ariaLabel);
     await this._waitQuickInputClosed(`opening ${relPath}`);
     await this.waitForActiveEditor(base, { timeout });
   }

@@ -126,6 +126,9 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
     stall: { inValid: 0.25, outReady: 0.25, seed: 1 },
     stallCycles: Math.max(10_000, 4 * est.ii_cycles),
     vcd: opts.vcd ? path.join(opts.outDir, 'sim', `${net.name}.vcd`) : false,
+    // The testbench, the top, one scope per engine (named after its layer) and the engines in it.
+    // Icarus honours the levels; Verilator 5.006 dumps every level whatever they say.
+    vcdDepth: 4,
     defines: { QNN_SIM: true },
     signal: opts.signal,
     onLine: opts.onLine ? (l) => opts.onLine!(l) : undefined,

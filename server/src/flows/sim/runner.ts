@@ -94,6 +94,8 @@ export interface SimulateOptions {
   stallCycles?: number;
   /** Cycles run after the expected words to catch extra ones (default 16). */
   drainCycles?: number;
+  /** Hierarchy levels in the VCD below the testbench (0 or absent: everything). */
+  vcdDepth?: number;
   /** Dump a VCD: true → `<runDir>/wave.vcd`, or a path. Verilator builds a traced variant (cached separately). */
   vcd?: boolean | string;
 
@@ -460,6 +462,7 @@ async function buildDesign(opts: SimulateOptions, workDir: string, vcd: boolean)
     tlast: opts.tlast,
     // Icarus: dumping is decided at run time for free; Verilator needs a traced build.
     vcd: sim === 'icarus' ? true : vcd,
+    vcdDepth: opts.vcdDepth,
   });
   const version = await toolVersion(exe);
   const opt: VerilatorOpt = opts.opt ?? '-O1';

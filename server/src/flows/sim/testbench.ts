@@ -50,6 +50,8 @@ export interface TestbenchConfig {
   tlast?: boolean;
   /** Include $dumpfile/$dumpvars (driven by +qnn_vcd=FILE at runtime). */
   vcd?: boolean;
+  /** Hierarchy levels dumped below the testbench (0: all). A network's engines sit 3 levels down. */
+  vcdDepth?: number;
 }
 
 /** Runtime settings, passed as plusargs. */
@@ -216,7 +218,7 @@ ${
   c.vcd
     ? `    if ($value$plusargs("qnn_vcd=%s", vcd_file)) begin
       $dumpfile(vcd_file);
-      $dumpvars(0, ${TB_MODULE});
+      $dumpvars(${c.vcdDepth ?? 0}, ${TB_MODULE});
     end
 `
     : ''
