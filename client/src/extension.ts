@@ -3,114 +3,70 @@
  * (diagnostics, hovers, inlay hints come through the language client; the status bar
  * item and the estimate report read the server's `qnn/analysis` request). The commands
  * that run tools live in flow-commands.ts.
+ *
+ * Activated by VS Code when a `qnn` document opens (implied by `contributes.languages`)
+ * or one of its commands runs (implied by `contributes.commands`), so
+ * `activationEvents` stays empty.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
-import { asEstimate, estimateReport, statusText, type Estimate } from './estimate.js';
+import { State, type LanguageClient } from 'vscode-languageclient/node.js';
+import { EstimateOutput } from './estimate-output.js';
 import { registerFlowCommands } from './flow-commands.js';
+import { ANALYSIS_REQUEST, affectsInlayHints, createLanguageClient, refreshInlayHints } from './language-client.js';
+import { EstimateStatusBar, type AnalysisFetcher } from './status-bar.js';
+
+export const COMMANDS = {
+  showEstimate: 'qnn.showEstimate',
+  restartServer: 'qnn.restartServer',
+} as const;
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const serverModule = context.asAbsolutePath('out/server/main.cjs');
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
-  };
-  const output = vscode.window.createOutputChannel('qnn-fpga');
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'qnn' },
-      { scheme: 'untitled', language: 'qnn' },
-    ],
-    synchronize: { configurationSection: 'qnn' },
-    outputChannel: output,
-  };
-  client = new LanguageClient('qnn', 'qnn language server', serverOptions, clientOptions);
-  await client.start();
+  const serverOutput = vscode.window.createOutputChannel('qnn Language Server');
+  context.subscriptions.push(serverOutput);
 
-  const status = new EstimateStatus(client);
-  context.subscriptions.push(output, status, { dispose: () => void client?.stop() });
+  const lc = createLanguageClient(context, serverOutput);
+  client = lc;
+  // Not awaited: the status bar and commands wait for it themselves, and a server that
+  // fails to start must not make activation fail (the flow commands still work).
+  const started = lc.start();
+  started.catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    serverOutput.appendLine(`The qnn language server did not start: ${message}`);
+    void vscode.window.showErrorMessage(`qnn: the language server did not start (${message}). See the "qnn Language Server" output.`);
+  });
+
+  const fetchAnalysis: AnalysisFetcher = async (document) => {
+    await started;
+    if (!lc.isRunning()) throw new Error('the qnn language server is not running');
+    return lc.sendRequest(ANALYSIS_REQUEST, { uri: document.uri.toString() });
+  };
+
+  const statusBar = new EstimateStatusBar(fetchAnalysis, COMMANDS.showEstimate);
+  const estimateOutput = new EstimateOutput(fetchAnalysis);
+
   context.subscriptions.push(
-    vscode.commands.registerCommand('qnn.showEstimate', async () => {
-      const doc = vscode.window.activeTextEditor?.document;
-      if (!doc || doc.languageId !== 'qnn') {
-        void vscode.window.showInformationMessage('Open a .qnn file to see its estimate.');
-        return;
-      }
-      const est = await status.fetch(doc.uri);
-      if (!est) {
-        void vscode.window.showWarningMessage('No estimate yet: the network needs a target, an input and a layer, without errors that stop elaboration.');
-        return;
-      }
-      output.clear();
-      output.appendLine(estimateReport(est, doc.uri.fsPath));
-      output.show(true);
+    statusBar,
+    estimateOutput,
+    lc.onDidChangeState((e) => {
+      if (e.newState === State.Running) statusBar.refresh();
+    }),
+    vscode.commands.registerCommand(COMMANDS.showEstimate, (target?: vscode.Uri) => estimateOutput.show(target, statusBar.document)),
+    vscode.commands.registerCommand(COMMANDS.restartServer, async () => {
+      serverOutput.appendLine('Restarting the qnn language server…');
+      await lc.restart();
+      statusBar.refresh();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsInlayHints(e)) refreshInlayHints(lc);
     }),
   );
   registerFlowCommands(context);
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  const c = client;
   client = undefined;
-}
-
-/** The status bar item: frames/s and the largest device usage of the active network. */
-class EstimateStatus implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('qnn.estimate', vscode.StatusBarAlignment.Left, 100);
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(private readonly lc: LanguageClient) {
-    this.item.name = 'qnn estimate';
-    this.item.command = 'qnn.showEstimate';
-    this.subscriptions.push(
-      vscode.window.onDidChangeActiveTextEditor(() => this.schedule(0)),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document === vscode.window.activeTextEditor?.document) this.schedule(300);
-      }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('qnn.statusBar')) this.schedule(0);
-      }),
-    );
-    this.schedule(0);
-  }
-
-  async fetch(uri: vscode.Uri): Promise<Estimate | undefined> {
-    try {
-      return asEstimate(await this.lc.sendRequest('qnn/analysis', { uri: uri.toString() }));
-    } catch {
-      return undefined;
-    }
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), ms);
-  }
-
-  private async refresh(): Promise<void> {
-    const doc = vscode.window.activeTextEditor?.document;
-    if (!doc || doc.languageId !== 'qnn' || !vscode.workspace.getConfiguration('qnn').get<boolean>('statusBar.enabled', true)) {
-      this.item.hide();
-      return;
-    }
-    const est = await this.fetch(doc.uri);
-    if (doc !== vscode.window.activeTextEditor?.document) return;
-    if (!est) {
-      this.item.text = '$(pulse) qnn: no estimate';
-      this.item.tooltip = 'Fix the errors in the Problems panel to get an estimate';
-    } else {
-      this.item.text = `$(pulse) ${statusText(est)}`;
-      this.item.tooltip = 'qnn-fpga estimate: click for the per-layer table';
-    }
-    this.item.show();
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.item.dispose();
-    this.subscriptions.forEach((d) => d.dispose());
-  }
+  if (c && c.state !== State.Stopped) await c.stop();
 }

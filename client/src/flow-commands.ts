@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { requireTrust } from './trust.js';
 
 const TOOL_SETTINGS: Record<string, string> = {
   verilatorPath: 'QNN_TOOL_VERILATOR',
@@ -31,14 +32,6 @@ async function activeQnnFile(uri?: vscode.Uri): Promise<vscode.Uri | undefined> 
   }
   if (doc?.isDirty && !(await doc.save())) return undefined;
   return target;
-}
-
-function requireTrust(action: string): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(`${action} runs external tools, which Restricted Mode does not allow. Trust this folder to use it; the language features and estimates work without.`, 'Manage Workspace Trust').then((pick) => {
-    if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
-  });
-  return false;
 }
 
 /** The network name (for the default build folder) from the file's `network NAME {`. */

@@ -40,13 +40,15 @@ function paramList(ps: Params, indent: string): string {
   return ps.map(([k, v]) => `${indent}.${k}(${typeof v === 'string' ? JSON.stringify(v) : v})`).join(',\n');
 }
 
-function streamPorts(inS: string, outS: string, indent: string): string {
+/** Port connections of a stream block; only the FIFO takes an input tlast (it carries it along). */
+function streamPorts(inS: string, outS: string, indent: string, tlastIn = false): string {
   return [
     `.clk(clk)`,
     `.rst_n(rst_n)`,
     `.s_axis_tdata(${inS}_tdata)`,
     `.s_axis_tvalid(${inS}_tvalid)`,
     `.s_axis_tready(${inS}_tready)`,
+    ...(tlastIn ? [`.s_axis_tlast(${inS}_tlast)`] : []),
     `.m_axis_tdata(${outS}_tdata)`,
     `.m_axis_tvalid(${outS}_tvalid)`,
     `.m_axis_tready(${outS}_tready)`,
@@ -204,7 +206,7 @@ export function emitTop(plan: HardwarePlan, header: string): string {
       out += `  ${plan.network}_${b.instance} ${b.instance} (\n${streamPorts(inS, outS, '    ')}\n  );\n`;
     } else if (b.kind === 'fifo') {
       out += `  // ${b.sizing.reason}\n`;
-      out += `  qnn_fifo #(\n    .WIDTH(${streamWidth(b.in)}),\n    .DEPTH(${b.depth})\n  ) ${b.instance} (\n${fifoPorts(inS, outS, '    ')}\n  );\n`;
+      out += `  qnn_fifo #(\n    .WIDTH(${streamWidth(b.in)}),\n    .DEPTH(${b.depth})\n  ) ${b.instance} (\n${streamPorts(inS, outS, '    ', true)}\n  );\n`;
     } else {
       out += instance('qnn_dwc', [['IN_ELEMS', b.in.elems], ['OUT_ELEMS', b.out.elems], ['BITS', b.in.elemBits], ['FRAME_ELEMS', b.frameElems]], b.instance, inS, outS);
     }
@@ -241,20 +243,3 @@ function emitProbes(plan: HardwarePlan): string {
   return out;
 }
 
-/** The FIFO carries tlast alongside the data so the waveform shows frame ends per stream. */
-function fifoPorts(inS: string, outS: string, indent: string): string {
-  return [
-    `.clk(clk)`,
-    `.rst_n(rst_n)`,
-    `.s_axis_tdata(${inS}_tdata)`,
-    `.s_axis_tvalid(${inS}_tvalid)`,
-    `.s_axis_tready(${inS}_tready)`,
-    `.s_axis_tlast(${inS}_tlast)`,
-    `.m_axis_tdata(${outS}_tdata)`,
-    `.m_axis_tvalid(${outS}_tvalid)`,
-    `.m_axis_tready(${outS}_tready)`,
-    `.m_axis_tlast(${outS}_tlast)`,
-  ]
-    .map((p) => indent + p)
-    .join(',\n');
-}

@@ -20,6 +20,7 @@ import { simulate, type Simulator } from '../../../server/src/flows/sim/runner.j
 import { lintVerilator } from '../../../server/src/flows/sim/lint.js';
 import { packWords, unpackWords } from '../../../server/src/flows/sim/words.js';
 import { activationMem, kindCode, thresholdBits } from '../../../server/src/rtl/mem.js';
+import { rng, pick, int, divisors, limiter } from './random-kit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const hw = (f: string): string => path.join(root, 'hw-templates', f);
@@ -35,34 +36,7 @@ afterAll(() => {
   if (work && !process.env.QNN_KEEP_SIM_WORK) rmSync(work, { recursive: true, force: true });
 });
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-const int = (r: () => number, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-const divisors = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
 
-function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(job: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>((res) => queue.push(res));
-    active++;
-    try {
-      return await job();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
-}
 const limit = limiter(2);
 
 interface ActCfg {

@@ -20,6 +20,7 @@ import { findTool } from '../../../server/src/flows/tools.js';
 import { simulate, type Simulator } from '../../../server/src/flows/sim/runner.js';
 import { lintVerilator } from '../../../server/src/flows/sim/lint.js';
 import { packWords, unpackWords } from '../../../server/src/flows/sim/words.js';
+import { rng, pick, int } from './random-kit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SRC = path.join(root, 'hw-templates', 'qnn_window.sv');
@@ -34,18 +35,6 @@ afterAll(() => {
   if (work && !process.env.QNN_KEEP_SIM_WORK) rmSync(work, { recursive: true, force: true });
 });
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-const int = (r: () => number, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 
 interface WinCfg {
   dims: 1 | 2;
