@@ -41,7 +41,7 @@ const examples = readdirSync(path.join(root, 'examples'), { withFileTypes: true 
 step('Check every example', ['check', ...examples]);
 step('Estimate the peak detector', ['estimate', path.relative(root, example)]);
 step('Compile to Verilog', ['compile', path.relative(root, example), '-o', path.relative(root, out)]);
-const sim = step('Simulate on Verilator against the golden model (random backpressure, waveform)', ['sim', path.relative(root, example), '-o', path.relative(root, out), '--frames', '2', '--vcd', '--json']);
+const sim = step('Simulate on Verilator against the golden model (random backpressure, waveform)', ['sim', path.relative(root, example), '-o', path.relative(root, out), '--frames', '4', '--vcd', '--json']);
 const r = JSON.parse(sim.stdout);
 report.push('## Summary', '', `- ${r.frames} frames, ${r.mismatches} mismatches, II measured ${r.ii.measured} vs ${r.ii.expected} expected (with backpressure), latency ${r.latency.measured} vs ${r.latency.expected}`, `- waveform: ${r.waveform}`, `- RTL: ${r.rtl}`, '');
 writeFileSync(path.join(out, 'report.md'), report.join('\n'));
