@@ -7,7 +7,7 @@
  * arrive after a newer request was sent are dropped. Clicking runs `qnn.showEstimate`.
  */
 import * as vscode from 'vscode';
-import { asEstimate, formatCount, formatPercent, formatRate, bottleneckName, statusText, usages, type Estimate } from './estimate.js';
+import { asEstimate, bottleneckName, formatCount, formatPercent, formatRate, fpsTargetText, statusText, usages, type Estimate } from './estimate.js';
 import { LANGUAGE_ID, SETTINGS, statusBarEnabled } from './settings.js';
 
 /** Asks the server for a document's estimate (the raw answer; null when there is none). */
@@ -154,7 +154,7 @@ export class EstimateStatusBar implements vscode.Disposable {
         const codes = this.diagnosticCodes();
         if (codes.has('QNN050') || usages(e).some((u) => u.fraction > 1)) {
           this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
-        } else if (codes.has('QNN051')) {
+        } else if (codes.has('QNN051') || e.fps_met === false) {
           this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
         }
         break;
@@ -177,7 +177,8 @@ export class EstimateStatusBar implements vscode.Disposable {
     md.appendMarkdown(`**qnn estimate**\n\n`);
     const fps = `${formatCount(Math.round(e.fps))} frames/s`;
     const ii = Number.isFinite(e.ii_cycles) ? ` · II ${formatCount(e.ii_cycles)} cycles` : '';
-    md.appendMarkdown(`${fps} (${formatRate(e.fps)})${ii}\n\n`);
+    const target = fpsTargetText(e);
+    md.appendMarkdown(`${fps} (${formatRate(e.fps)})${target ? `, ${target}` : ''}${ii}\n\n`);
     const b = bottleneckName(e);
     if (b) md.appendMarkdown(`Bottleneck: \`${b}\`\n\n`);
     const us = usages(e);
