@@ -142,7 +142,12 @@ function safeJson(v) {
 }
 
 function slug(s) {
-  return String(s).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'shot';
+  return (
+    String(s)
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'shot'
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -394,15 +399,7 @@ export async function installExtension(vsix, { userDataDir, extensionsDir, timeo
 export async function startCodeServer(opts = {}) {
   checkPrerequisites();
   hookExit();
-  const {
-    folder,
-    trusted = true,
-    settings = {},
-    vsix,
-    timeout = TIMEOUTS.serverStart,
-    env = {},
-    extraArgs = [],
-  } = opts;
+  const { folder, trusted = true, settings = {}, vsix, timeout = TIMEOUTS.serverStart, env = {}, extraArgs = [] } = opts;
   const tmpDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'qnn-e2e-cs-'));
   const userDataDir = opts.userDataDir || path.join(tmpDir, 'user-data');
   const extensionsDir = opts.extensionsDir || path.join(tmpDir, 'extensions');
@@ -487,7 +484,10 @@ export async function startCodeServer(opts = {}) {
       const bad = new RegExp(`Activating extension '?${esc}'? failed.*`, 'i');
       return waitUntil(
         () => {
-          const text = server.readLogs(/remoteexthost\.log$/).map((l) => l.text).join('\n');
+          const text = server
+            .readLogs(/remoteexthost\.log$/)
+            .map((l) => l.text)
+            .join('\n');
           const b = bad.exec(text);
           if (b) throw Object.assign(new E2EError(`extension ${id} failed to activate: ${b[0]}`), { fatal: true });
           return ok.test(text);
@@ -544,7 +544,11 @@ export async function startCodeServer(opts = {}) {
 // (c) Chromium
 
 /** Launch Debian's Chromium via playwright-core. Returns { browser, context, page, consoleErrors }. */
-export async function launchBrowser({ headless = process.env.QNN_E2E_HEADED ? false : true, viewport = DEFAULT_VIEWPORT, timeout = 60_000 } = {}) {
+export async function launchBrowser({
+  headless = process.env.QNN_E2E_HEADED ? false : true,
+  viewport = DEFAULT_VIEWPORT,
+  timeout = 60_000,
+} = {}) {
   if (!fs.existsSync(CHROMIUM_PATH))
     throw new E2EError(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium (or set QNN_E2E_CHROMIUM)`);
   hookExit();
@@ -561,13 +565,25 @@ export async function launchBrowser({ headless = process.env.QNN_E2E_HEADED ? fa
   return { browser, context, page, consoleErrors };
 }
 
-/** Go to the workbench URL and wait for .monaco-workbench and the status bar. Returns ms taken. */
+/**
+ * Go to the workbench URL and wait for .monaco-workbench, the status bar and the configured
+ * colour theme (the workbench first paints with the built-in light theme for ~2 s, then loads
+ * the theme from settings: colours and screenshots before that are wrong). Returns ms taken.
+ */
 export async function openWorkbench(page, url, { timeout = TIMEOUTS.workbench } = {}) {
   const t0 = Date.now();
-  await page.goto(url, { waitUntil: 'domcontentloaded', timeout });
   const left = () => Math.max(1000, timeout - (Date.now() - t0));
-  await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: left() });
-  await page.locator('.part.statusbar').first().waitFor({ state: 'visible', timeout: left() });
+  const step = async (selector, what) => {
+    try {
+      await page.locator(selector).first().waitFor({ state: 'visible', timeout: left() });
+    } catch (e) {
+      throw new E2EError(`the workbench at ${url} did not show ${what} within ${timeout} ms`, e.message.split('\n')[0]);
+    }
+  };
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout });
+  await step('.monaco-workbench', '.monaco-workbench');
+  await step('.part.statusbar', 'its status bar');
+  await step('.monaco-workbench[class*="vscode-theme-"]', 'its colour theme (class vscode-theme-*)');
   return Date.now() - t0;
 }
 
@@ -605,6 +621,18 @@ export class Workbench {
     this.shotCount = 0;
   }
 
+  /** Delete this test's screenshots from earlier runs (<name>-NN-*.png), leaving others' alone. */
+  clearOldScreenshots() {
+    const re = new RegExp(`^${this.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d{2}-.*\\.png$`);
+    let files = [];
+    try {
+      files = fs.readdirSync(this.screenshotDir);
+    } catch {
+      return;
+    }
+    for (const f of files) if (re.test(f)) fs.rmSync(path.join(this.screenshotDir, f), { force: true });
+  }
+
   // -- generic ---------------------------------------------------------------
 
   /** Save a full-window screenshot as <screenshotDir>/<name>-NN-<label>.png; returns the path. */
@@ -636,9 +664,14 @@ export class Workbench {
     if (await this.page.locator(SEL.quickInput).first().isVisible()) await this.page.keyboard.press('Escape');
     await this.page.keyboard.press(key);
     await this.waitFor(SEL.quickInputBox, { what: `the quick input to open after ${key}` });
-    await waitUntil(async () => (await input.evaluate((el) => el === document.activeElement)) && (prefix === undefined || (await input.inputValue()).startsWith(prefix)), {
-      what: `the quick input box to have focus${prefix !== undefined ? ` with prefix "${prefix}"` : ''}`,
-    });
+    await waitUntil(
+      async () =>
+        (await input.evaluate((el) => el === document.activeElement)) &&
+        (prefix === undefined || (await input.inputValue()).startsWith(prefix)),
+      {
+        what: `the quick input box to have focus${prefix !== undefined ? ` with prefix "${prefix}"` : ''}`,
+      },
+    );
     return input;
   }
 
@@ -657,7 +690,9 @@ export class Workbench {
   /** Click the quick-input row whose label is exactly `label` (and aria-label, if given). */
   async _clickQuickInputRow(label, ariaLabel) {
     const esc = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    let rows = this.page.locator(SEL.quickInputRows).filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${esc(label)}\\s*$`) }) });
+    let rows = this.page
+      .locator(SEL.quickInputRows)
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${esc(label)}\\s*$`) }) });
     if (ariaLabel) rows = rows.and(this.page.locator(`[aria-label="${ariaLabel.replace(/["\\]/g, '\\$&')}"]`));
     await rows.first().click({ timeout: TIMEOUTS.ui });
   }
@@ -680,7 +715,8 @@ export class Workbench {
         if (!its.length) return null;
         const hit = its.findIndex((i) => i.label.toLowerCase() === want);
         if (hit >= 0) return { its, hit };
-        if (!exact && its.some((i) => i.label.toLowerCase().includes(want))) return { its, hit: its.findIndex((i) => i.label.toLowerCase().includes(want)) };
+        if (!exact && its.some((i) => i.label.toLowerCase().includes(want)))
+          return { its, hit: its.findIndex((i) => i.label.toLowerCase().includes(want)) };
         return null;
       },
       { timeout, what: `a command-palette entry ${exact ? 'equal to' : 'containing'} "${label}"` },
@@ -703,14 +739,21 @@ export class Workbench {
     const hit = await waitUntil(
       async () => {
         const its = await this.quickInputItems();
-        const i = its.findIndex((it) => it.label === base && (relPath === base || it.ariaLabel.includes(path.dirname(relPath)) || it.description.includes(path.dirname(relPath))));
+        const i = its.findIndex(
+          (it) =>
+            it.label === base &&
+            (relPath === base || it.ariaLabel.includes(path.dirname(relPath)) || it.description.includes(path.dirname(relPath))),
+        );
         return i >= 0 ? i + 1 : null; // +1 so index 0 is truthy
       },
       { timeout, what: `Quick Open to list "${relPath}"` },
     ).catch(async (e) => {
       const its = await this.quickInputItems().catch(() => []);
       await this.page.keyboard.press('Escape').catch(() => {});
-      throw new E2EError(e.message, `Quick Open showed: ${its.map((i) => JSON.stringify(`${i.label} ${i.description}`)).join(', ') || '(nothing)'}`);
+      throw new E2EError(
+        e.message,
+        `Quick Open showed: ${its.map((i) => JSON.stringify(`${i.label} ${i.description}`)).join(', ') || '(nothing)'}`,
+      );
     });
     const row = (await this.quickInputItems())[hit - 1];
     await this._clickQuickInputRow(row.label, row.ariaLabel);
@@ -805,7 +848,10 @@ export class Workbench {
 
   /** Is the active editor's tab marked dirty (unsaved changes)? */
   async isDirty() {
-    return this.page.locator(SEL.activeTab).first().evaluate((t) => t.classList.contains('dirty'));
+    return this.page
+      .locator(SEL.activeTab)
+      .first()
+      .evaluate((t) => t.classList.contains('dirty'));
   }
 
   /**
@@ -833,10 +879,13 @@ export class Workbench {
 
   /** Wait until the visible editor text contains `text` (string or RegExp). */
   async waitForEditorText(text, { timeout = TIMEOUTS.ui } = {}) {
-    return waitUntil(async () => {
-      const t = await this.visibleText();
-      return (typeof text === 'string' ? t.includes(text) : text.test(t)) && t;
-    }, { timeout, what: `the editor to show ${text}` });
+    return waitUntil(
+      async () => {
+        const t = await this.visibleText();
+        return (typeof text === 'string' ? t.includes(text) : text.test(t)) && t;
+      },
+      { timeout, what: `the editor to show ${text}` },
+    );
   }
 
   /**
@@ -926,7 +975,9 @@ export class Workbench {
   async lineTokens(lineText, { occurrence = 0 } = {}) {
     const r = await this.activeEditor().evaluate(
       (ed, { lineText, occurrence }) => {
-        const lines = [...ed.querySelectorAll('.view-lines .view-line')].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+        const lines = [...ed.querySelectorAll('.view-lines .view-line')].sort(
+          (a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top,
+        );
         const hits = lines.filter((el) => el.textContent.replace(/\u00a0/g, ' ').includes(lineText));
         const el = hits[occurrence];
         if (!el) return null;
@@ -954,7 +1005,9 @@ export class Workbench {
   async tokenStyle(word, { lineText, occurrence = 0 } = {}) {
     const r = await this.activeEditor().evaluate(
       (ed, { word, lineText, occurrence }) => {
-        const lines = [...ed.querySelectorAll('.view-lines .view-line')].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+        const lines = [...ed.querySelectorAll('.view-lines .view-line')].sort(
+          (a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top,
+        );
         const esc = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
         const re = new RegExp(`(^|[^A-Za-z0-9_])${esc}($|[^A-Za-z0-9_])`);
         let count = 0;
@@ -1018,12 +1071,14 @@ export class Workbench {
         if (r.querySelector('.marker-message-details, .marker-icon, .marker-message-line')) {
           const icon = r.querySelector('.marker-icon');
           const cls = icon ? icon.className : '';
-          const severity = /codicon-error|\berror\b/.test(cls) ? 'error' : /codicon-warning|\bwarning\b/.test(cls) ? 'warning' : /codicon-info|\binfo\b/.test(cls) ? 'info' : undefined;
+          const sev = /\berror\b/.test(cls) ? 'error' : /\bwarning\b/.test(cls) ? 'warning' : /\binfo\b/.test(cls) ? 'info' : undefined;
+          // (the icon's class keeps the severity when a quick-fix bulb replaces it; aria-label as a fallback)
+          const severity = sev || (/^(Error|Warning|Info)\b/.exec(aria)?.[1] || '').toLowerCase() || undefined;
           const msgEl = r.querySelector('.marker-message-line .marker-message, .marker-message');
           const codeEl = r.querySelector('.marker-code');
           const srcEl = r.querySelector('.marker-source');
           const lineEl = r.querySelector('.marker-line');
-          const m = /\[Ln (\d+), Col (\d+)\]/.exec(lineEl?.textContent || '') || /line (\d+) column (\d+)/i.exec(aria);
+          const m = /\[Ln (\d+), Col (\d+)\]/.exec(lineEl?.textContent || '') || /line (\d+) and character (\d+)/i.exec(aria);
           out.push({
             severity,
             message: (msgEl?.textContent || '').trim(),
@@ -1043,7 +1098,10 @@ export class Workbench {
   }
 
   /** Poll the Problems panel until predicate(problems) is truthy; returns the problems. */
-  async waitForProblems(predicate = (ps) => ps.length > 0, { timeout = TIMEOUTS.languageServer, what = 'the expected Problems entries' } = {}) {
+  async waitForProblems(
+    predicate = (ps) => ps.length > 0,
+    { timeout = TIMEOUTS.languageServer, what = 'the expected Problems entries' } = {},
+  ) {
     await this.showProblems();
     let last = [];
     try {
@@ -1118,7 +1176,13 @@ export class Workbench {
   }
 
   async closeHover() {
-    if (await this.page.locator(SEL.hover).first().isVisible().catch(() => false)) {
+    if (
+      await this.page
+        .locator(SEL.hover)
+        .first()
+        .isVisible()
+        .catch(() => false)
+    ) {
       await this.page.mouse.move(5, 5);
       await this.page.keyboard.press('Escape');
       await this.waitFor(SEL.hover, { state: 'hidden', what: 'the hover to close' }).catch(() => {});
@@ -1153,7 +1217,11 @@ export class Workbench {
     try {
       await waitUntil(
         async () => {
-          const visible = await this.page.locator(SEL.suggestWidget).first().isVisible().catch(() => false);
+          const visible = await this.page
+            .locator(SEL.suggestWidget)
+            .first()
+            .isVisible()
+            .catch(() => false);
           if (!visible || (Date.now() - lastTrigger > 5000 && !labels.length)) {
             if (!visible || Date.now() - lastTrigger > 5000) {
               lastTrigger = Date.now();
@@ -1169,7 +1237,11 @@ export class Workbench {
         { timeout, interval: 200, what: `completion suggestions${until ? ' matching the predicate' : ''}` },
       );
     } catch (e) {
-      const msg = await this.page.locator('.monaco-editor .suggest-widget .message').first().textContent().catch(() => null);
+      const msg = await this.page
+        .locator('.monaco-editor .suggest-widget .message')
+        .first()
+        .textContent()
+        .catch(() => null);
       throw new E2EError(e.message, `suggestions: ${safeJson(labels)}${msg ? `; widget message: ${msg}` : ''}`);
     }
     return labels;
@@ -1231,7 +1303,13 @@ export class Workbench {
   }
 
   async closeSuggestions() {
-    if (await this.page.locator(SEL.suggestWidget).first().isVisible().catch(() => false)) {
+    if (
+      await this.page
+        .locator(SEL.suggestWidget)
+        .first()
+        .isVisible()
+        .catch(() => false)
+    ) {
       await this.page.keyboard.press('Escape');
       await this.waitFor(SEL.suggestWidget, { state: 'hidden', what: 'the suggest widget to close' });
     }
@@ -1265,7 +1343,11 @@ export class Workbench {
     try {
       await waitUntil(
         async () => {
-          const visible = await this.page.locator(SEL.actionWidget).first().isVisible().catch(() => false);
+          const visible = await this.page
+            .locator(SEL.actionWidget)
+            .first()
+            .isVisible()
+            .catch(() => false);
           if (!visible) {
             if (Date.now() - lastTrigger > 3000) {
               lastTrigger = Date.now();
@@ -1281,7 +1363,11 @@ export class Workbench {
         { timeout, interval: 200, what: `the Quick Fix menu${pick ? ` to offer ${pick}` : ''}` },
       );
     } catch (e) {
-      const msg = await this.page.locator('.monaco-editor .monaco-editor-overlaymessage').first().textContent().catch(() => null);
+      const msg = await this.page
+        .locator('.monaco-editor .monaco-editor-overlaymessage')
+        .first()
+        .textContent()
+        .catch(() => null);
       await this.page.keyboard.press('Escape').catch(() => {});
       throw new E2EError(e.message, `offered: ${safeJson(items.map((i) => i.label))}${msg ? `; editor says: ${msg}` : ''}`);
     }
@@ -1309,7 +1395,9 @@ export class Workbench {
 
   /** Texts of the visible notification toasts. */
   async notifications() {
-    return this.page.locator(SEL.notificationToast).evaluateAll((ts) => ts.map((t) => (t.querySelector('.notification-list-item-message')?.textContent || t.textContent || '').trim()));
+    return this.page
+      .locator(SEL.notificationToast)
+      .evaluateAll((ts) => ts.map((t) => (t.querySelector('.notification-list-item-message')?.textContent || t.textContent || '').trim()));
   }
 
   /** Close all notifications (Notifications: Clear All Notifications). */
@@ -1322,7 +1410,11 @@ export class Workbench {
   /** Text of the status bar items: [{ id, text, tooltip }]. */
   async statusBarItems() {
     return this.page.locator('.part.statusbar .statusbar-item').evaluateAll((items) =>
-      items.map((i) => ({ id: i.id, text: (i.textContent || '').trim(), ariaLabel: i.querySelector('[aria-label]')?.getAttribute('aria-label') || i.getAttribute('aria-label') || '' })),
+      items.map((i) => ({
+        id: i.id,
+        text: (i.textContent || '').trim(),
+        ariaLabel: i.querySelector('[aria-label]')?.getAttribute('aria-label') || i.getAttribute('aria-label') || '',
+      })),
     );
   }
 
@@ -1341,7 +1433,11 @@ export class Workbench {
    * else through "Workspaces: Manage Workspace Trust" → Trust. Waits until Restricted Mode ends.
    */
   async trustWorkspace({ timeout = TIMEOUTS.ui } = {}) {
-    if (await this.trustDialog().isVisible().catch(() => false)) {
+    if (
+      await this.trustDialog()
+        .isVisible()
+        .catch(() => false)
+    ) {
       await this.trustDialog().getByRole('button', { name: 'Yes, I trust the authors' }).click({ timeout });
       await this.trustDialog().waitFor({ state: 'hidden', timeout });
     } else {
@@ -1368,8 +1464,13 @@ export class Workbench {
    */
   async inlayHints() {
     return this.activeEditor().evaluate((ed) => {
-      const nums = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].map((n) => ({ top: n.getBoundingClientRect().top, n: Number(n.textContent) }));
-      const lines = [...ed.querySelectorAll('.view-lines .view-line')].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+      const nums = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].map((n) => ({
+        top: n.getBoundingClientRect().top,
+        n: Number(n.textContent),
+      }));
+      const lines = [...ed.querySelectorAll('.view-lines .view-line')].sort(
+        (a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top,
+      );
       const out = [];
       for (const el of lines) {
         const top = el.getBoundingClientRect().top;
@@ -1393,7 +1494,11 @@ export class Workbench {
   /** Wait until inlay hints satisfy predicate(hints) (default: any); returns them. */
   async waitForInlayHints(predicate = (hs) => hs.length > 0, { timeout = TIMEOUTS.languageServer } = {}) {
     let last = [];
-    return waitUntil(async () => predicate((last = await this.inlayHints())) && last, { timeout, interval: 250, what: 'inlay hints' }).catch((e) => {
+    return waitUntil(async () => predicate((last = await this.inlayHints())) && last, {
+      timeout,
+      interval: 250,
+      what: 'inlay hints',
+    }).catch((e) => {
       throw new E2EError(e.message, `inlay hints shown: ${safeJson(last)}`);
     });
   }
@@ -1402,7 +1507,9 @@ export class Workbench {
   async codeLenses() {
     return this.activeEditor()
       .locator('.codelens-decoration')
-      .evaluateAll((ls) => ls.map((l) => ({ text: (l.textContent || '').trim(), top: l.getBoundingClientRect().top })).sort((a, b) => a.top - b.top));
+      .evaluateAll((ls) =>
+        ls.map((l) => ({ text: (l.textContent || '').trim(), top: l.getBoundingClientRect().top })).sort((a, b) => a.top - b.top),
+      );
   }
 
   /** The content frame of the active webview (for panels a custom editor or extension opens). */
@@ -1443,6 +1550,7 @@ export async function launchVSCode(opts = {}) {
     const b = await launchBrowser({ viewport });
     Object.assign(session, b);
     session.wb = new Workbench(b.page, { name });
+    session.wb.clearOldScreenshots();
     session.loadMs = await openWorkbench(b.page, session.server.url);
     await session.wb.waitFor('.part.sidebar, .part.editor', { what: 'the workbench parts' });
     if (trusted === 'prompt') await session.wb.trustDialog().waitFor({ timeout: TIMEOUTS.ui });
@@ -1471,7 +1579,12 @@ export async function withVSCode(t, opts, fn) {
     return await fn(session);
   } catch (e) {
     const shot = await session.wb.screenshot('FAILURE').catch((err) => `(screenshot failed: ${err.message})`);
-    const details = [`screenshot of the failure: ${shot}`, `code-server log: ${session.server.logPath} (kept)`, `--- code-server log tail ---`, session.server.logTail(25)];
+    const details = [
+      `screenshot of the failure: ${shot}`,
+      `code-server log: ${session.server.logPath} (kept)`,
+      `--- code-server log tail ---`,
+      session.server.logTail(25),
+    ];
     const more = session.server.diagnostics(opts?.logFilter ?? /qnn/i);
     if (more) details.push(more);
     if (session.consoleErrors?.length) details.push('--- browser console errors (last 10) ---', ...session.consoleErrors.slice(-10));

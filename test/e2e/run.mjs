@@ -35,7 +35,9 @@ const info = (m) => console.log(`[e2e] ${m}`);
 
 // 1. Chromium
 if (!fs.existsSync(CHROMIUM_PATH)) {
-  fail(`Chromium is missing at ${CHROMIUM_PATH}. Install it with: apt-get install -y chromium (Debian package "chromium"), or point QNN_E2E_CHROMIUM at a Chromium binary.`);
+  fail(
+    `Chromium is missing at ${CHROMIUM_PATH}. Install it with: apt-get install -y chromium (Debian package "chromium"), or point QNN_E2E_CHROMIUM at a Chromium binary.`,
+  );
 }
 
 // 2. code-server
@@ -88,7 +90,8 @@ if (needsVsix && !noPackage) {
     info(`${vsixTime ? 'qnn-fpga.vsix is older than its inputs' : 'qnn-fpga.vsix is missing'}: npm run package`);
     const t0 = Date.now();
     const r = spawnSync('npm', ['run', 'package'], { stdio: 'inherit', cwd: REPO_ROOT });
-    if (r.status !== 0 || !fs.existsSync(VSIX)) fail(`\`npm run package\` failed (exit ${r.status ?? r.signal}); no qnn-fpga.vsix to install. See the messages above.`);
+    if (r.status !== 0 || !fs.existsSync(VSIX))
+      fail(`\`npm run package\` failed (exit ${r.status ?? r.signal}); no qnn-fpga.vsix to install. See the messages above.`);
     info(`packaged qnn-fpga.vsix in ${Math.round((Date.now() - t0) / 1000)} s`);
   } else {
     info('qnn-fpga.vsix is up to date');
@@ -100,9 +103,7 @@ if (needsVsix && !noPackage) {
 }
 
 // 5. node:test, one file at a time (the CI machine has 2 cores).
-// Screenshots of earlier runs would be confused with this run's: remove them.
 fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-for (const f of fs.readdirSync(SCREENSHOT_DIR)) if (f.endsWith('.png')) fs.rmSync(path.join(SCREENSHOT_DIR, f), { force: true });
 const testTimeout = Number(process.env.QNN_E2E_TEST_TIMEOUT_MS || 300_000);
 const runTimeout = Number(process.env.QNN_E2E_TIMEOUT_MS || 1_800_000);
 info(`running ${suites.map((f) => path.relative(REPO_ROOT, f)).join(' ')} (screenshots: ${path.relative(REPO_ROOT, SCREENSHOT_DIR)}/)`);

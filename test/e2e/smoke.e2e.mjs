@@ -45,7 +45,8 @@ test('workbench: open, type, save, toggle Problems (plain text)', { timeout: TES
     await wb.runCommand('View: Toggle Problems');
     await wb.waitFor(SELECTORS.problemsPanel, { state: 'hidden', what: 'the Problems panel to close' });
     assert.ok(await page.locator('.monaco-workbench').isVisible());
-  }));
+  }),
+);
 
 const CSS = `.box {
   colr: red;
@@ -69,9 +70,12 @@ test('harness helpers against a built-in language server (CSS)', { timeout: TEST
     assert.notEqual(prop.className, value.className);
 
     // Problems: the CSS server reports the unknown property and the empty ruleset, with codes.
-    const problems = await wb.waitForProblems((ps) => ps.some((p) => p.code === 'unknownProperties') && ps.some((p) => p.code === 'emptyRules'), {
-      what: 'CSS warnings unknownProperties and emptyRules',
-    });
+    const problems = await wb.waitForProblems(
+      (ps) => ps.some((p) => p.code === 'unknownProperties') && ps.some((p) => p.code === 'emptyRules'),
+      {
+        what: 'CSS warnings unknownProperties and emptyRules',
+      },
+    );
     t.diagnostic(`problems: ${JSON.stringify(problems.map(({ ariaLabel, ...p }) => p))}`);
     const unknown = problems.find((p) => p.code === 'unknownProperties');
     assert.equal(unknown.severity, 'warning');
@@ -110,7 +114,8 @@ test('harness helpers against a built-in language server (CSS)', { timeout: TEST
     assert.doesNotMatch(await wb.visibleText(), /colr/);
     await wb.waitForProblems((ps) => !ps.some((p) => p.code === 'unknownProperties'), { what: 'the unknownProperties warning to go away' });
     await wb.screenshot('css-after-quickfix');
-  }));
+  }),
+);
 
 const TS = `function scale(value: number, factor: number): number {
   return value * factor;
@@ -139,10 +144,13 @@ test('inlay hints and code lenses (built-in TypeScript)', { timeout: TEST_TIMEOU
       );
       // Injected text is part of the rendered line (inlay-hint padding is U+200A, a hair space).
       assert.match(await wb.visibleText(), /scale\(value:\s3, factor:\s4\)/);
-      const lenses = await waitUntil(async () => {
-        const ls = await wb.codeLenses();
-        return ls.some((l) => /reference/.test(l.text)) && ls;
-      }, { timeout: 60_000, what: 'a references code lens' });
+      const lenses = await waitUntil(
+        async () => {
+          const ls = await wb.codeLenses();
+          return ls.some((l) => /reference/.test(l.text)) && ls;
+        },
+        { timeout: 60_000, what: 'a references code lens' },
+      );
       t.diagnostic(`code lenses: ${lenses.map((l) => l.text).join(' / ')}`);
       // The insertText path (no auto-closing) edits the document like a paste.
       await wb.gotoLine(5, 1);
@@ -150,7 +158,8 @@ test('inlay hints and code lenses (built-in TypeScript)', { timeout: TEST_TIMEOU
       await wb.waitForInlayHints((hs) => hs.filter((h) => h.text === 'factor:').length === 2);
       await wb.screenshot('ts-inlay-hints');
     },
-  ));
+  ),
+);
 
 test('workspace trust: an untrusted folder is in Restricted Mode until trusted', { timeout: TEST_TIMEOUT }, (t) =>
   withVSCode(t, { files: { 'a.txt': 'untrusted\n' }, trusted: 'prompt' }, async ({ wb }) => {
@@ -159,4 +168,5 @@ test('workspace trust: an untrusted folder is in Restricted Mode until trusted',
     await wb.screenshot('trust-dialog');
     await wb.trustWorkspace();
     assert.equal(await wb.isRestricted(), false);
-  }));
+  }),
+);
