@@ -7,16 +7,9 @@
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { toolEnvironment } from './settings.js';
 import { requireTrust } from './trust.js';
 
-const TOOL_SETTINGS: Record<string, string> = {
-  verilatorPath: 'QNN_TOOL_VERILATOR',
-  iverilogPath: 'QNN_TOOL_IVERILOG',
-  yosysPath: 'QNN_TOOL_YOSYS',
-  nextpnrPath: 'QNN_TOOL_NEXTPNR_ICE40',
-  icepackPath: 'QNN_TOOL_ICEPACK',
-  vivadoPath: 'QNN_TOOL_VIVADO',
-};
 
 /** The .qnn document the command applies to (the active editor), saved. */
 async function activeQnnFile(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {
@@ -48,13 +41,8 @@ function buildDir(file: string): string {
 }
 
 function toolEnv(): Record<string, string> {
-  const cfg = vscode.workspace.getConfiguration('qnn.tools');
-  const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1' };
-  for (const [key, name] of Object.entries(TOOL_SETTINGS)) {
-    const v = cfg.get<string>(key);
-    if (v) env[name] = v;
-  }
-  return env;
+  // ELECTRON_RUN_AS_NODE: in desktop VS Code, process.execPath is Electron.
+  return { ELECTRON_RUN_AS_NODE: '1', ...toolEnvironment() };
 }
 
 /** Runs `qnn ARGS` as a task and resolves with its exit code. */

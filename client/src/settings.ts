@@ -31,17 +31,17 @@ const DEFAULT_EXECUTABLES: Record<Tool, string> = {
   vivado: 'vivado',
 };
 
-export function toolSetting(tool: Tool): string {
-  return `${SECTION}.tools.${tool}Path`;
-}
-
 /**
- * The command to run for a tool: its path setting when set, otherwise the
- * executable name (resolved on PATH by the spawner).
+ * The tool paths that are set, as the environment the `qnn` CLI reads
+ * (`QNN_TOOL_<EXECUTABLE>`, e.g. QNN_TOOL_NEXTPNR_ICE40); an unset tool is found on PATH.
  */
-export function toolCommand(tool: Tool, scope?: vscode.ConfigurationScope): string {
-  const configured = vscode.workspace.getConfiguration(SECTION, scope).get<string>(`tools.${tool}Path`, '').trim();
-  return configured || DEFAULT_EXECUTABLES[tool];
+export function toolEnvironment(scope?: vscode.ConfigurationScope): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const tool of TOOLS) {
+    const configured = vscode.workspace.getConfiguration(SECTION, scope).get<string>(`tools.${tool}Path`, '').trim();
+    if (configured) env[`QNN_TOOL_${DEFAULT_EXECUTABLES[tool].replace(/[^a-z0-9]/gi, '_').toUpperCase()}`] = configured;
+  }
+  return env;
 }
 
 export function inlayHintsEnabled(scope?: vscode.ConfigurationScope): boolean {
