@@ -201,7 +201,7 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
 }
 
 /** One stream's state when the simulation ended (printed by the top's QNN_SIM probes). */
-interface StreamProbe {
+export interface StreamProbe {
   stream: string;
   producer: string;
   consumer: string;
@@ -210,7 +210,7 @@ interface StreamProbe {
   ready: boolean;
 }
 
-function readProbes(runDir: string, outputFile: string): StreamProbe[] {
+export function readProbes(runDir: string, outputFile: string): StreamProbe[] {
   const probes: StreamProbe[] = [];
   for (const file of [path.join(runDir, 'sim.log'), outputFile]) {
     let text = '';
@@ -228,16 +228,16 @@ function readProbes(runDir: string, outputFile: string): StreamProbe[] {
 }
 
 /**
- * The engine whose stream stopped: going downstream from the input, the first block that
- * holds a word on its input (valid, not ready) and has produced nothing since — or, when
- * every stream is idle, the one after the last stream that moved.
+ * The engine whose stream stopped: the most downstream block that holds a word on its
+ * input (valid, not ready) — every block upstream of it is only held by its backpressure —
+ * or, when every stream is idle, the one after the last stream that moved.
  */
 export function engineStall(plan: HardwarePlan, cycle: number, probes: StreamProbe[], fallback: string): EngineStall {
   const engineOf = (inst: string): string => {
     const b = plan.blocks.find((x) => x.instance === inst);
     return b?.kind === 'engine' ? b.engine.name : inst;
   };
-  for (const p of probes) {
+  for (const p of [...probes].reverse()) {
     if (p.valid && !p.ready && p.consumer !== 'output') {
       return { engine: engineOf(p.consumer), cycle, reason: `'${engineOf(p.consumer)}' holds its input stream (${p.stream}: valid, not ready) and has produced nothing since cycle ${Math.max(0, ...probes.filter((q) => q.producer === p.consumer).map((q) => q.last))}` };
     }
