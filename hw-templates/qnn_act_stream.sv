@@ -113,32 +113,10 @@ module qnn_act_stream #(
   end
 
   // ---------------------------------------------------------------- output register + skid buffer
-  logic                 out_valid, skid_valid;
-  logic [PE*OUT_BITS:0] out_word, skid_word;
-  logic                 take_out, take_skid, drain_skid;
-
-  assign en            = !skid_valid;
-  assign m_axis_tvalid = out_valid;
-  assign m_axis_tdata  = out_word[PE*OUT_BITS-1:0];
-  assign m_axis_tlast  = out_word[PE*OUT_BITS];
-  assign drain_skid    = skid_valid && m_axis_tready;
-  assign take_out      = !skid_valid && v3 && (!out_valid || m_axis_tready);
-  assign take_skid     = !skid_valid && v3 && out_valid && !m_axis_tready;
-
-  always_ff @(posedge clk) begin
-    if (!rst_n) begin
-      out_valid  <= 1'b0;
-      skid_valid <= 1'b0;
-    end else begin
-      if (take_out || drain_skid) out_valid <= 1'b1;
-      else if (m_axis_tready)     out_valid <= 1'b0;
-      if (take_skid)       skid_valid <= 1'b1;
-      else if (drain_skid) skid_valid <= 1'b0;
-    end
-  end
-  always_ff @(posedge clk) begin
-    if (drain_skid)    out_word <= skid_word;
-    else if (take_out) out_word <= {tlast3, pdata};
-    if (take_skid) skid_word <= {tlast3, pdata};
-  end
+  qnn_skid #(.W(PE*OUT_BITS)) u_out (
+    .clk(clk), .rst_n(rst_n), .en(en),
+    .in_valid(v3), .in_data(pdata), .in_last(tlast3),
+    .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid),
+    .m_axis_tready(m_axis_tready), .m_axis_tlast(m_axis_tlast)
+  );
 endmodule

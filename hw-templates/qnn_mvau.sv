@@ -386,35 +386,10 @@ module qnn_mvau #(
   end
 
   // ---------------------------------------------------------------- output register + skid buffer
-  logic                out_valid, skid_valid;
-  logic [PE*OBITS:0]   out_word, skid_word;
-
-  assign en            = !skid_valid;
-  assign m_axis_tvalid = out_valid;
-  assign m_axis_tdata  = out_word[PE*OBITS-1:0];
-  assign m_axis_tlast  = out_word[PE*OBITS];
-
-  // The skid register catches the one word the pipeline delivers in the cycle the
-  // output stalls; `en` (its emptiness) then holds the pipeline.
-  logic take_out, take_skid, drain_skid;
-  assign drain_skid = skid_valid && m_axis_tready;
-  assign take_out   = !skid_valid && pv && (!out_valid || m_axis_tready);
-  assign take_skid  = !skid_valid && pv && out_valid && !m_axis_tready;
-
-  always_ff @(posedge clk) begin
-    if (!rst_n) begin
-      out_valid  <= 1'b0;
-      skid_valid <= 1'b0;
-    end else begin
-      if (take_out || drain_skid) out_valid <= 1'b1;
-      else if (m_axis_tready)     out_valid <= 1'b0;
-      if (take_skid)       skid_valid <= 1'b1;
-      else if (drain_skid) skid_valid <= 1'b0;
-    end
-  end
-  always_ff @(posedge clk) begin
-    if (drain_skid)    out_word <= skid_word;
-    else if (take_out) out_word <= {ptlast, pdata};
-    if (take_skid) skid_word <= {ptlast, pdata};
-  end
+  qnn_skid #(.W(PE*OBITS)) u_out (
+    .clk(clk), .rst_n(rst_n), .en(en),
+    .in_valid(pv), .in_data(pdata), .in_last(ptlast),
+    .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid),
+    .m_axis_tready(m_axis_tready), .m_axis_tlast(m_axis_tlast)
+  );
 endmodule

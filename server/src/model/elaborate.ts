@@ -473,7 +473,6 @@ class Elaborator {
 
   private mvau(l: ast.Layer, op: 'conv1d' | 'conv2d' | 'dense', args: Map<string, ast.Arg>, inShape: number[], inType: QType, input: string): MvauLayer {
     const nd = this.spatialDims(op);
-    const layerRange = nodeRange(l);
     let outShape: number[];
     let kernel: number[] = [];
     let stride: number[] = [];
@@ -520,7 +519,7 @@ class Elaborator {
     }
     const weights = this.weights(args.get('weights')!, wshape);
     const matrix = toMvauMatrix(weights.values, op, mh, cin, kernel);
-    const acc = this.accumulator(args.get('acc'), weights, matrix, mh, mw, inType, layerRange);
+    const acc = this.accumulator(args.get('acc'), weights, matrix, mh, mw, inType);
     return {
       name: l.name,
       op,
@@ -635,7 +634,6 @@ class Elaborator {
     mh: number,
     mw: number,
     inType: QType,
-    _range: SrcRange,
   ): AccumulatorInfo {
     const amin = typeMin(inType);
     const amax = typeMax(inType);

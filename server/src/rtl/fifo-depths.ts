@@ -25,7 +25,7 @@ export interface FifoSizing {
 }
 
 /** Words of slack for the engines' output registers and skid buffers (2 per handshake). */
-export const FIFO_SLACK = Number(process.env.QNN_FIFO_SLACK ?? 2);
+export const FIFO_SLACK = 2;
 /** Frames scheduled: the second one starts while the first drains, which is the steady state. */
 const FRAMES = 2;
 

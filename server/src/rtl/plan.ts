@@ -3,10 +3,9 @@
  * (engines, FIFOs between them, width converters where widths differ) with every stream's
  * width. Both the emitted RTL and report.json are written from this one plan.
  */
-import { streamLinks, windowInElems, isMvau } from '../model/engines.js';
+import { streamLinks } from '../model/engines.js';
 import { typeBits } from '../model/qtype.js';
 import type { Engine, Network } from '../model/types.js';
-import { product } from '../cost/cycles.js';
 import { fifoDepths, type FifoSizing } from './fifo-depths.js';
 
 export interface StreamSpec {
@@ -76,16 +75,4 @@ export function buildPlan(net: Network, ii: number): HardwarePlan {
     cur = fifoOut;
   });
   return { network: net.name, top: `${net.name}_top`, input, output: cur, blocks };
-}
-
-/** Elements per frame entering an engine. */
-export function engineInElems(e: Engine): number {
-  return product(e.inShape);
-}
-
-/** Elements per word the window generator of a conv engine receives. */
-export function engineWindowInElems(e: Engine): number | undefined {
-  const l = e.layer;
-  if (!isMvau(l) || l.op === 'dense') return undefined;
-  return windowInElems(l.simd, l.inShape[l.inShape.length - 1]);
 }

@@ -24,7 +24,7 @@ import { rng, pick, int, divisors, limiter } from './random-kit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const hw = (f: string): string => path.join(root, 'hw-templates', f);
-const COMMON = [hw('qnn_act_stream.sv'), hw('qnn_act_lane.sv')];
+const COMMON = [hw('qnn_act_stream.sv'), hw('qnn_act_lane.sv'), hw('qnn_skid.sv')];
 const haveVerilator = findTool('verilator') !== undefined;
 const haveIcarus = findTool('iverilog') !== undefined && findTool('vvp') !== undefined;
 

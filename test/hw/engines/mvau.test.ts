@@ -27,7 +27,7 @@ import { activationMem, kindCode, thresholdBits, weightMem } from '../../../serv
 import { rng, pick, int, divisors, limiter } from './random-kit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const SRCS = ['qnn_mvau.sv', 'qnn_act_lane.sv'].map((f) => path.join(root, 'hw-templates', f));
+const SRCS = ['qnn_mvau.sv', 'qnn_act_lane.sv', 'qnn_skid.sv'].map((f) => path.join(root, 'hw-templates', f));
 const haveVerilator = findTool('verilator') !== undefined;
 const haveIcarus = findTool('iverilog') !== undefined && findTool('vvp') !== undefined;
 const haveYosys = findTool('yosys') !== undefined;
