@@ -7,6 +7,7 @@ import { runEstimate } from './estimate.js';
 import { runCompile } from './compile.js';
 import { runRun } from './run.js';
 import { runSim } from './sim.js';
+import { runFifoCheck } from './fifo-check.js';
 import { CliError } from './cli-error.js';
 import { setToolPaths, TOOL_NAMES, type ToolPaths } from '../flows/tools.js';
 
@@ -21,6 +22,9 @@ commands:
   sim FILE [-o DIR] [--frames N] [--seed S] [--input x.npy] [--simulator verilator|icarus]
            [--no-stall] [--vcd] [--json]
                                 simulate the generated RTL against the golden model
+  fifo-check FILE [-o DIR] [--frames N] [--simulator verilator|icarus] [--json]
+                                halve each FIFO deeper than 2 and show that the
+                                analysed depth is needed (exit 1 if one is over-sized)
   help                          this text
 
 Run 'qnn <command> --help' for a command's options.`;
@@ -33,6 +37,7 @@ const COMMANDS: Record<string, Command> = {
   compile: runCompile,
   run: runRun,
   sim: runSim,
+  'fifo-check': runFifoCheck,
 };
 
 /** Tool locations from the environment (the extension passes its settings this way). */

@@ -14,7 +14,7 @@ import { SimulationError } from '../flows/sim/runner.js';
 
 const USAGE = 'usage: qnn sim FILE [-o DIR] [--frames N] [--seed S] [--input x.npy] [--simulator verilator|icarus] [--no-stall] [--vcd] [--json]';
 
-function intOption(v: string | undefined, name: string, min: number): number | undefined {
+export function intOption(v: string | undefined, name: string, min: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new CliError(`--${name} takes an integer ≥ ${min}, not '${v}'`, 2);

@@ -9,7 +9,7 @@ import type { Analysis } from '../analysis/analyze.js';
 import { isMvau } from '../model/engines.js';
 import { activationMem, weightMem } from './mem.js';
 import { activationInputRange, emitEngineWrappers, emitTop, engineThresholdBits, memFileNames, templatesUsed } from './emit-top.js';
-import { buildPlan, streamWidth, type HardwarePlan } from './plan.js';
+import { buildPlan, fifoReason, streamWidth, type HardwarePlan } from './plan.js';
 import { templateClosure } from './templates.js';
 import { estimateNetwork } from '../cost/estimate.js';
 
@@ -38,10 +38,18 @@ export interface CompileReport {
   files: string[];
 }
 
-export function compileNetwork(analysis: Analysis, outDir: string, sourceName: string): CompileResult {
+export interface CompileOptions {
+  /** FIFO depths that replace the analysed ones, by FIFO instance name (the FIFO check). */
+  fifoDepths?: Readonly<Record<string, number>>;
+}
+
+export function compileNetwork(analysis: Analysis, outDir: string, sourceName: string, opts: CompileOptions = {}): CompileResult {
   const net = analysis.network;
   if (!analysis.estimate) throw new Error(`network ${net.name} has no estimate: it needs a target, an input and layers`);
-  const plan = buildPlan(net, analysis.estimate.ii_cycles);
+  const overrides = opts.fifoDepths ?? {};
+  const plan = buildPlan(net, analysis.estimate.ii_cycles, overrides);
+  const unknown = Object.keys(overrides).filter((n) => !plan.blocks.some((b) => b.kind === 'fifo' && b.instance === n));
+  if (unknown.length > 0) throw new Error(`no FIFO named ${unknown.join(', ')} in ${net.name}`);
   // The estimate again, now with the FIFO depths of the analysis (one model, real depths).
   const fifoDepthsByConsumer: Record<string, number> = {};
   for (const b of plan.blocks) if (b.kind === 'fifo') fifoDepthsByConsumer[b.sizing.to] = b.depth;
@@ -87,7 +95,7 @@ export function compileNetwork(analysis: Analysis, outDir: string, sourceName: s
       output: { elems: plan.output.elems, elem_bits: plan.output.elemBits, width: streamWidth(plan.output) },
     },
     fifos: plan.blocks.flatMap((b) =>
-      b.kind === 'fifo' ? [{ name: b.instance, from: b.sizing.from, to: b.sizing.to, depth: b.depth, width: streamWidth(b.in), max_occupancy: b.sizing.maxOccupancy, reason: b.sizing.reason }] : [],
+      b.kind === 'fifo' ? [{ name: b.instance, from: b.sizing.from, to: b.sizing.to, depth: b.depth, width: streamWidth(b.in), max_occupancy: b.sizing.maxOccupancy, reason: fifoReason(b) }] : [],
     ),
     width_converters: plan.blocks.flatMap((b) => (b.kind === 'dwc' ? [{ name: b.instance, in_elems: b.in.elems, out_elems: b.out.elems, elem_bits: b.in.elemBits }] : [])),
     engines,

@@ -8,7 +8,7 @@ import { isMvau } from '../model/engines.js';
 import { typeBits, typeMax, typeMin, signedBitsFor } from '../model/qtype.js';
 import type { Engine, MvauLayer, PoolLayer, ThresholdParams } from '../model/types.js';
 import { kindCode, requantShiftBits, thresholdBits, thresholdCount } from './mem.js';
-import { streamWidth, type HardwarePlan, type PlanBlock, type StreamSpec } from './plan.js';
+import { fifoReason, streamWidth, type HardwarePlan, type PlanBlock, type StreamSpec } from './plan.js';
 import { product } from '../cost/cycles.js';
 
 /** Files of one engine's ROMs, relative to the rtl folder (simulators and synthesis run there). */
@@ -205,7 +205,7 @@ export function emitTop(plan: HardwarePlan, header: string): string {
     if (b.kind === 'engine') {
       out += `  ${plan.network}_${b.instance} ${b.instance} (\n${streamPorts(inS, outS, '    ')}\n  );\n`;
     } else if (b.kind === 'fifo') {
-      out += `  // ${b.sizing.reason}\n`;
+      out += `  // ${fifoReason(b)}\n`;
       out += `  qnn_fifo #(\n    .WIDTH(${streamWidth(b.in)}),\n    .DEPTH(${b.depth})\n  ) ${b.instance} (\n${streamPorts(inS, outS, '    ', true)}\n  );\n`;
     } else {
       out += instance('qnn_dwc', [['IN_ELEMS', b.in.elems], ['OUT_ELEMS', b.out.elems], ['BITS', b.in.elemBits], ['FRAME_ELEMS', b.frameElems]], b.instance, inS, outS);

@@ -6,7 +6,7 @@
 import { streamLinks } from '../model/engines.js';
 import { typeBits } from '../model/qtype.js';
 import type { Engine, Network } from '../model/types.js';
-import { fifoDepths, type FifoSizing } from './fifo-depths.js';
+import { fifoDepths as analyseFifoDepths, type FifoSizing } from './fifo-depths.js';
 
 export interface StreamSpec {
   /** Signal prefix in the top level. */
@@ -39,16 +39,25 @@ const SV_RESERVED = new Set(
   ),
 );
 
+/** Why a FIFO has its depth: the analysis's reason, or that the depth was set over it. */
+export function fifoReason(b: { depth: number; sizing: FifoSizing }): string {
+  return b.depth === b.sizing.depth ? b.sizing.reason : `depth set to ${b.depth} (the analysis gives ${b.sizing.depth}: ${b.sizing.reason})`;
+}
+
 /** An SV identifier for a .qnn name (the layer names are already identifiers). */
 export function svName(name: string): string {
   return SV_RESERVED.has(name) ? `${name}_l` : name;
 }
 
-export function buildPlan(net: Network, ii: number): HardwarePlan {
+/**
+ * `fifoDepths` replaces analysed depths by FIFO instance name (the FIFO check halves one
+ * FIFO at a time to show that the analysis gave no more than the pipeline needs).
+ */
+export function buildPlan(net: Network, ii: number, fifoDepths: Readonly<Record<string, number>> = {}): HardwarePlan {
   if (!net.complete || net.engines.length === 0 || !net.input) throw new Error(`network ${net.name} has errors: fix them before compiling`);
   const es = net.engines;
   const links = streamLinks(net);
-  const sizing = fifoDepths(net, ii);
+  const sizing = analyseFifoDepths(net, ii);
   const blocks: PlanBlock[] = [];
   const first = es[0];
   const input: StreamSpec = { name: 's_axis', elems: first.inElemsPerWord, elemBits: typeBits(first.inType) };
@@ -71,7 +80,9 @@ export function buildPlan(net: Network, ii: number): HardwarePlan {
     }
     const fifoOut: StreamSpec = { name: `fifo_${inst}_${nextInst}_out`, elems: cur.elems, elemBits: cur.elemBits };
     const s = sizing[i];
-    blocks.push({ kind: 'fifo', instance: `fifo_${inst}_${nextInst}`, depth: s.depth, sizing: s, in: cur, out: fifoOut });
+    const instance = `fifo_${inst}_${nextInst}`;
+    const depth = fifoDepths[instance] ?? s.depth;
+    blocks.push({ kind: 'fifo', instance, depth, sizing: s, in: cur, out: fifoOut });
     cur = fifoOut;
   });
   return { network: net.name, top: `${net.name}_top`, input, output: cur, blocks };

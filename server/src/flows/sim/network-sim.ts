@@ -30,6 +30,8 @@ export interface NetworkSimOptions {
   inputFile?: string;
   noStall?: boolean;
   vcd?: boolean;
+  /** FIFO depths that replace the analysed ones, by instance name (see fifo-check.ts). */
+  fifoDepths?: Readonly<Record<string, number>>;
   signal?: AbortSignal;
   onLine?: (line: string) => void;
 }
@@ -99,7 +101,7 @@ function decodeIndex(shape: number[], index: number): { channel: number; positio
 export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkSimResult> {
   const net = opts.analysis.network;
   const est = opts.analysis.estimate!;
-  const compiled: CompileResult = compileNetwork(opts.analysis, opts.outDir, opts.sourceName);
+  const compiled: CompileResult = compileNetwork(opts.analysis, opts.outDir, opts.sourceName, { fifoDepths: opts.fifoDepths });
   const plan = compiled.plan;
   const { frames, from } = inputFrames(opts);
   const outLayer = net.layers.find((l) => l.name === net.output)!;
