@@ -197,7 +197,7 @@ export class LspClient {
   inlayHintRefreshes = 0;
 
   private constructor() {
-    this.child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: 'pipe' });
+    this.child = spawn(process.execPath, [...(process.env.QNN_SERVER_NODE_ARGS ? process.env.QNN_SERVER_NODE_ARGS.split(' ') : []), SERVER, '--stdio'], { cwd: ROOT, stdio: 'pipe' });
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {

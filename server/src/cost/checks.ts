@@ -219,12 +219,14 @@ function overProvisioned(net: Network, est: Estimate, fab: Fabric): QnnDiagnosti
   net.engines.forEach((e, i) => {
     const l = e.layer;
     if (l.foldSource !== 'explicit' || !l.ranges.fold) return;
+    const lanes = e.pe * e.simd;
+    // Cheap first: a fold whose compute alone exceeds the II can never keep the frame rate
+    // (most layers of a balanced network have no candidate, and cost nothing more here).
+    const candidates = legalFolds(e).filter((f) => f.pe * f.simd < lanes && computeCycles(e, f.pe, f.simd) <= ii);
+    if (candidates.length === 0) return;
     const depth = fifoDepthOf(est, e.name);
     const cur = evaluateFold(net, i, e.pe, e.simd, fab, depth);
-    const lanes = e.pe * e.simd;
-    const best = legalFolds(e)
-      // Cheap first: a fold whose compute alone exceeds the II can never keep the frame rate.
-      .filter((f) => f.pe * f.simd < lanes && computeCycles(e, f.pe, f.simd) <= ii)
+    const best = candidates
       .map((f) => evaluateFold(net, i, f.pe, f.simd, fab, depth))
       .filter((o) => o.cycles <= ii && o.lut < cur.lut && o.bram18 <= cur.bram18 && o.dsp <= cur.dsp)
       .sort((a, b) => a.lut - b.lut || a.pe * a.simd - b.pe * b.simd || a.pe - b.pe)[0];

@@ -14,6 +14,7 @@ import {
 import { QnnGeneratedModule, QnnGeneratedSharedModule } from './generated/module.js';
 import { QnnDocumentValidator } from './qnn-validator.js';
 import { QnnScopeComputation, QnnScopeProvider } from './qnn-scope.js';
+import { QnnLinker, QnnReferenceDescriptionProvider } from './qnn-references.js';
 import { AnalysisCache } from '../analysis/analysis-cache.js';
 
 export interface QnnAddedServices {
@@ -29,6 +30,10 @@ export const QnnCoreModule: Module<QnnCoreServices, PartialLangiumCoreServices &
   references: {
     ScopeComputation: (services) => new QnnScopeComputation(services),
     ScopeProvider: (services) => new QnnScopeProvider(services),
+    Linker: (services) => new QnnLinker(services),
+  },
+  workspace: {
+    ReferenceDescriptionProvider: (services) => new QnnReferenceDescriptionProvider(services),
   },
   analysis: {
     AnalysisCache: () => new AnalysisCache(),

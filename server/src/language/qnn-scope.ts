@@ -10,16 +10,69 @@ import {
   DefaultScopeComputation,
   DefaultScopeProvider,
   EMPTY_SCOPE,
+  CstUtils,
   MapScope,
+  MultiMap,
+  type AstNode,
   type AstNodeDescription,
   type LangiumCoreServices,
+  type LangiumDocument,
+  type LocalSymbols,
   type ReferenceInfo,
   type Scope,
 } from 'langium';
+import type { Network } from './generated/ast.js';
 
 export class QnnScopeComputation extends DefaultScopeComputation {
+  private readonly locator: LangiumCoreServices['workspace']['AstNodeLocator'];
+
+  constructor(services: LangiumCoreServices) {
+    super(services);
+    this.locator = services.workspace.AstNodeLocator;
+  }
+
   override async collectExportedSymbols(): Promise<AstNodeDescription[]> {
     return [];
+  }
+
+  /**
+   * Every name a reference can reach is a member of the network (const, input, layer), so
+   * only the members are visited — the default walks every AST node with an await each —
+   * and each description computes its ranges and path only when a feature asks for them
+   * (rename, references); linking needs the name, the type and the node.
+   */
+  override async collectLocalSymbols(document: LangiumDocument): Promise<LocalSymbols> {
+    const root = document.parseResult.value as Network;
+    const symbols = new MultiMap<AstNode, AstNodeDescription>();
+    for (const member of root.members ?? []) {
+      const name = this.nameProvider.getName(member);
+      if (name) symbols.add(root, this.lazyDescription(member, name, document));
+    }
+    return symbols;
+  }
+
+  private lazyDescription(node: AstNode, name: string, document: LangiumDocument): AstNodeDescription {
+    const nameProvider = this.nameProvider;
+    const locator = this.locator;
+    let nameSegment: AstNodeDescription['nameSegment'];
+    let selectionSegment: AstNodeDescription['selectionSegment'];
+    let path: string | undefined;
+    return {
+      node,
+      name,
+      type: node.$type,
+      documentUri: document.uri,
+      get nameSegment() {
+        const cst = nameProvider.getNameNode(node) ?? node.$cstNode;
+        return (nameSegment ??= cst ? CstUtils.toDocumentSegment(cst) : undefined);
+      },
+      get selectionSegment() {
+        return (selectionSegment ??= node.$cstNode ? CstUtils.toDocumentSegment(node.$cstNode) : undefined);
+      },
+      get path() {
+        return (path ??= locator.getAstNodePath(node));
+      },
+    };
   }
 }
 

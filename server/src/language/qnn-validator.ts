@@ -4,7 +4,7 @@
  * unknown names as QNN010 with what is declared (type names and `same`/`valid` are
  * identifiers too, so a failed link is not an error by itself).
  */
-import { DefaultDocumentValidator, DocumentValidator, type LangiumDocument, type ValidationOptions } from 'langium';
+import { DefaultDocumentValidator, DocumentValidator, type AstNode, type LangiumDocument, type ValidationOptions } from 'langium';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { CancellationToken } from 'vscode-jsonrpc';
 import type { QnnCoreServices } from './qnn-module.js';
@@ -34,6 +34,14 @@ export class QnnDocumentValidator extends DefaultDocumentValidator {
     const analysis = this.qnn.analysis.AnalysisCache.get(document as LangiumDocument<NetworkAst>);
     for (const q of analysis.diagnostics) out.push(toLspDiagnostic(q));
     return out;
+  }
+
+  /** Unresolved names are the analysis's QNN010 (see above): no walk over the references. */
+  protected override processLinkingErrors(): void {}
+
+  /** No per-node checks are registered (the analysis checks the network): skip the AST walk. */
+  protected override async validateAst(_root: AstNode, _options: ValidationOptions): Promise<[]> {
+    return [];
   }
 }
 

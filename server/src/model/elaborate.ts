@@ -852,7 +852,15 @@ class Elaborator {
   }
 
   private layerRanges(l: ast.Layer): LayerModel['ranges'] {
-    const r: LayerModel['ranges'] = { name: propRange(l, 'name'), layer: nodeRange(l) };
+    // The name's range is a CST search, needed only by the few layers with a message
+    // or a hover: computed on first use (500-layer files re-elaborate on every keystroke).
+    let name: SrcRange | undefined;
+    const r: LayerModel['ranges'] = {
+      get name(): SrcRange {
+        return (name ??= propRange(l, 'name'));
+      },
+      layer: nodeRange(l),
+    };
     if (l.fold) {
       r.fold = nodeRange(l.fold);
       for (const f of l.fold.args) {
