@@ -197,7 +197,10 @@ export class LspClient {
   inlayHintRefreshes = 0;
 
   private constructor() {
-    this.child = spawn(process.execPath, [...(process.env.QNN_SERVER_NODE_ARGS ? process.env.QNN_SERVER_NODE_ARGS.split(' ') : []), SERVER, '--stdio'], { cwd: ROOT, stdio: 'pipe' });
+    // QNN_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
+    // to profile it under `npm run bench:lsp` (NODE_OPTIONS does not allow --cpu-prof).
+    const nodeArgs = process.env.QNN_SERVER_NODE_ARGS ? process.env.QNN_SERVER_NODE_ARGS.split(' ') : [];
+    this.child = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], { cwd: ROOT, stdio: 'pipe' });
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
