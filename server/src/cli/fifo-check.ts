@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { CliError } from './cli-error.js';
 import { loadQnn, requireNoErrors } from './load.js';
 import { intOption } from './sim.js';
-import { checkFifoDepths, type FifoCheckResult } from '../flows/sim/fifo-check.js';
+import { checkFifoDepths, FifoCheckError, type FifoCheckResult } from '../flows/sim/fifo-check.js';
 import { ToolMissingError } from '../flows/tools.js';
 import { SimulationError } from '../flows/sim/runner.js';
 
@@ -53,8 +53,7 @@ export async function runFifoCheck(argv: string[]): Promise<number> {
       onLine: values.json ? undefined : (l) => console.error(l),
     });
   } catch (e) {
-    if (e instanceof ToolMissingError || e instanceof SimulationError) throw new CliError(e.message);
-    if (e instanceof Error && e.message.startsWith('the design with the analysed FIFO depths')) throw new CliError(e.message);
+    if (e instanceof ToolMissingError || e instanceof SimulationError || e instanceof FifoCheckError) throw new CliError(e.message);
     throw e;
   } finally {
     process.off('SIGINT', onSignal);

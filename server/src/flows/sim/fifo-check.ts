@@ -55,6 +55,9 @@ export interface FifoCheckResult {
   oversized: number;
 }
 
+/** The design does not run cleanly with the analysed depths: nothing to compare against. */
+export class FifoCheckError extends Error {}
+
 /** The frames a run needs so that at least two frame-to-frame intervals are measured. */
 export const FIFO_CHECK_FRAMES = 4;
 
@@ -95,7 +98,7 @@ export async function checkFifoDepths(opts: FifoCheckOptions): Promise<FifoCheck
   const base = await run('baseline');
   opts.onLine?.(`  II ${fmt(base.ii.measured)} cycles (analysis ${est.ii_cycles}), ${base.mismatches} mismatches${base.stall ? ', stalled' : ''}`);
   if (base.stall || base.mismatches > 0 || base.ii.measured === null) {
-    throw new Error(`the design with the analysed FIFO depths does not run cleanly (${base.stall ? `stall in ${base.stall.engine}` : `${base.mismatches} mismatches`}): run qnn sim on it first`);
+    throw new FifoCheckError(`the design with the analysed FIFO depths does not run cleanly (${base.stall ? `stall in ${base.stall.engine}` : `${base.mismatches} mismatches`}): run qnn sim on it first`);
   }
   const rows: FifoCheckRow[] = [];
   for (const f of fifos.filter((x) => x.depth >= FIFO_CHECK_MIN_DEPTH)) {
