@@ -26,7 +26,15 @@ function step(title, args, { allowFail = false } = {}) {
   const r = spawnSync(process.execPath, [qnn, ...args], { cwd: root, encoding: 'utf8' });
   const text = (r.stdout + r.stderr).trimEnd();
   console.log(text);
-  report.push(`## ${title}`, '', '```', `$ qnn ${args.join(' ')}   # ${((Date.now() - t0) / 1000).toFixed(1)} s, exit ${r.status}`, text, '```', '');
+  report.push(
+    `## ${title}`,
+    '',
+    '```',
+    `$ qnn ${args.join(' ')}   # ${((Date.now() - t0) / 1000).toFixed(1)} s, exit ${r.status}`,
+    text,
+    '```',
+    '',
+  );
   if (r.status !== 0 && !allowFail) {
     writeFileSync(path.join(out, 'report.md'), report.join('\n'));
     console.error(`\n${title} failed (exit ${r.status}); the report so far is in ${path.relative(root, path.join(out, 'report.md'))}`);
@@ -37,12 +45,32 @@ function step(title, args, { allowFail = false } = {}) {
 
 const examples = readdirSync(path.join(root, 'examples'), { withFileTypes: true })
   .filter((d) => d.isDirectory())
-  .flatMap((d) => readdirSync(path.join(root, 'examples', d.name)).filter((f) => f.endsWith('.qnn')).map((f) => path.join('examples', d.name, f)));
+  .flatMap((d) =>
+    readdirSync(path.join(root, 'examples', d.name))
+      .filter((f) => f.endsWith('.qnn'))
+      .map((f) => path.join('examples', d.name, f)),
+  );
 step('Check every example', ['check', ...examples]);
 step('Estimate the peak detector', ['estimate', path.relative(root, example)]);
 step('Compile to Verilog', ['compile', path.relative(root, example), '-o', path.relative(root, out)]);
-const sim = step('Simulate on Verilator against the golden model (random backpressure, waveform)', ['sim', path.relative(root, example), '-o', path.relative(root, out), '--frames', '4', '--vcd', '--json']);
+const sim = step('Simulate on Verilator against the golden model (random backpressure, waveform)', [
+  'sim',
+  path.relative(root, example),
+  '-o',
+  path.relative(root, out),
+  '--frames',
+  '4',
+  '--vcd',
+  '--json',
+]);
 const r = JSON.parse(sim.stdout);
-report.push('## Summary', '', `- ${r.frames} frames, ${r.mismatches} mismatches, II measured ${r.ii.measured} vs ${r.ii.expected} expected (with backpressure), latency ${r.latency.measured} vs ${r.latency.expected}`, `- waveform: ${r.waveform}`, `- RTL: ${r.rtl}`, '');
+report.push(
+  '## Summary',
+  '',
+  `- ${r.frames} frames, ${r.mismatches} mismatches, II measured ${r.ii.measured} vs ${r.ii.expected} expected (with backpressure), latency ${r.latency.measured} vs ${r.latency.expected}`,
+  `- waveform: ${r.waveform}`,
+  `- RTL: ${r.rtl}`,
+  '',
+);
 writeFileSync(path.join(out, 'report.md'), report.join('\n'));
 console.log(`\nreport: ${path.relative(root, path.join(out, 'report.md'))}\nwaveform: ${path.relative(root, r.waveform)}`);

@@ -44,7 +44,10 @@ export class EstimateOutput implements vscode.Disposable {
     this.channel.show(true);
   }
 
-  private async resolve(target: vscode.Uri | vscode.TextDocument | undefined, fallback?: vscode.TextDocument): Promise<vscode.TextDocument | undefined> {
+  private async resolve(
+    target: vscode.Uri | vscode.TextDocument | undefined,
+    fallback?: vscode.TextDocument,
+  ): Promise<vscode.TextDocument | undefined> {
     if (target instanceof vscode.Uri) {
       try {
         const doc = await vscode.workspace.openTextDocument(target);

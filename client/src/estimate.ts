@@ -187,7 +187,24 @@ const str = (x: unknown): string => (x === undefined || x === null ? '' : typeof
 
 /** One row per layer: the columns of `qnn estimate`, plus where the weights live. */
 export function layerTable(e: Estimate): string {
-  const header = ['layer', 'op', 'engine', 'fold', 'PE', 'SIMD', 'NF', 'SF', 'cycles', 'acc', 'out', 'LUT', 'FF', 'BRAM18', 'DSP', 'weights'];
+  const header = [
+    'layer',
+    'op',
+    'engine',
+    'fold',
+    'PE',
+    'SIMD',
+    'NF',
+    'SF',
+    'cycles',
+    'acc',
+    'out',
+    'LUT',
+    'FF',
+    'BRAM18',
+    'DSP',
+    'weights',
+  ];
   const rows = e.layers.map((l) => [
     `${str(l.name)}${l.bottleneck ? ' *' : ''}`,
     str(l.op),
@@ -214,16 +231,23 @@ export function estimateReport(e: Estimate, title: string): string {
   const lines: string[] = [title, ''];
   const t = e.target;
   if (e.network || t?.device) {
-    const where = t?.device ? ` on ${t.device}${num(t.clock_mhz) !== undefined ? ` @ ${t.clock_mhz} MHz` : ''}${t.board ? ` (${t.board})` : ''}` : '';
+    const where = t?.device
+      ? ` on ${t.device}${num(t.clock_mhz) !== undefined ? ` @ ${t.clock_mhz} MHz` : ''}${t.board ? ` (${t.board})` : ''}`
+      : '';
     lines.push(`${e.network ?? 'network'}${where}`);
   }
   const summary: [string, string][] = [];
   const target = fpsTargetText(e);
   summary.push(['frames/s', `${formatCount(Math.round(e.fps * 100) / 100)} (${formatRate(e.fps)})${target ? `; ${target}` : ''}`]);
   if (Number.isFinite(e.ii_cycles)) summary.push(['II', `${formatCount(e.ii_cycles)} cycles per frame`]);
-  if (num(e.latency_cycles) !== undefined) summary.push(['latency', `${formatCount(e.latency_cycles)} cycles${num(e.latency_us) !== undefined ? ` (${formatCount(e.latency_us)} µs)` : ''}`]);
+  if (num(e.latency_cycles) !== undefined)
+    summary.push([
+      'latency',
+      `${formatCount(e.latency_cycles)} cycles${num(e.latency_us) !== undefined ? ` (${formatCount(e.latency_us)} µs)` : ''}`,
+    ]);
   const b = bottleneckName(e);
-  if (b) summary.push(['bottleneck', `${b}${num(e.bottleneck?.cycles) !== undefined ? ` (${formatCount(e.bottleneck?.cycles)} cycles)` : ''}`]);
+  if (b)
+    summary.push(['bottleneck', `${b}${num(e.bottleneck?.cycles) !== undefined ? ` (${formatCount(e.bottleneck?.cycles)} cycles)` : ''}`]);
   if (num(e.macs_per_frame) !== undefined) summary.push(['MACs/frame', formatCount(e.macs_per_frame)]);
   const w = Math.max(...summary.map(([k]) => k.length));
   for (const [k, v] of summary) lines.push(`  ${k.padEnd(w)}  ${v}`);
@@ -231,9 +255,18 @@ export function estimateReport(e: Estimate, title: string): string {
   const used = usages(e);
   lines.push('', 'Resources');
   if (used.length > 0) {
-    lines.push(textTable(['resource', 'estimate', 'device', 'used'], used.map((u) => [u.label, formatCount(u.used), formatCount(u.capacity), formatPercent(u.fraction)])));
+    lines.push(
+      textTable(
+        ['resource', 'estimate', 'device', 'used'],
+        used.map((u) => [u.label, formatCount(u.used), formatCount(u.capacity), formatPercent(u.fraction)]),
+      ),
+    );
   } else {
-    lines.push(Object.entries(e.totals).map(([k, v]) => `${resourceLabel(k)} ${formatCount(v)}`).join('  ') + '  (device capacity unknown)');
+    lines.push(
+      Object.entries(e.totals)
+        .map(([k, v]) => `${resourceLabel(k)} ${formatCount(v)}`)
+        .join('  ') + '  (device capacity unknown)',
+    );
   }
   if (e.layers.length > 0) lines.push('', 'Layers (* bottleneck)', layerTable(e));
   return lines.join('\n');

@@ -10,7 +10,6 @@ import * as vscode from 'vscode';
 import { toolEnvironment } from './settings.js';
 import { requireTrust } from './trust.js';
 
-
 /** The .qnn document the command applies to (the active editor), saved. */
 async function activeQnnFile(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const target = uri ?? vscode.window.activeTextEditor?.document.uri;
@@ -75,12 +74,21 @@ export function registerFlowCommands(context: vscode.ExtensionContext): void {
       const file = await activeQnnFile(uri);
       if (!file) return;
       const out = buildDir(file.fsPath);
-      const code = await runCliTask(context, `compile ${path.basename(file.fsPath)}`, ['compile', file.fsPath, '-o', out], path.dirname(file.fsPath));
+      const code = await runCliTask(
+        context,
+        `compile ${path.basename(file.fsPath)}`,
+        ['compile', file.fsPath, '-o', out],
+        path.dirname(file.fsPath),
+      );
       if (code !== 0) {
         void vscode.window.showErrorMessage(`Compile to Verilog failed (exit ${code ?? '?'}): see the terminal and the Problems panel.`);
         return;
       }
-      const pick = await vscode.window.showInformationMessage(`Compiled ${networkName(file.fsPath)} to ${path.relative(path.dirname(file.fsPath), out)}/rtl`, 'Open Top Level', 'Open Report');
+      const pick = await vscode.window.showInformationMessage(
+        `Compiled ${networkName(file.fsPath)} to ${path.relative(path.dirname(file.fsPath), out)}/rtl`,
+        'Open Top Level',
+        'Open Report',
+      );
       const top = path.join(out, 'rtl', `${networkName(file.fsPath)}_top.sv`);
       if (pick === 'Open Top Level') await vscode.window.showTextDocument(vscode.Uri.file(top));
       if (pick === 'Open Report') await vscode.window.showTextDocument(vscode.Uri.file(path.join(out, 'report.json')));
@@ -94,7 +102,15 @@ export function registerFlowCommands(context: vscode.ExtensionContext): void {
       const args = ['sim', file.fsPath, '-o', out, '--vcd', '--simulator', sim.get<string>('simulator', 'verilator')];
       if (!sim.get<boolean>('backpressure', true)) args.push('--no-stall');
       const code = await runCliTask(context, `simulate ${path.basename(file.fsPath)}`, args, path.dirname(file.fsPath));
-      let result: { mismatches: number; frames: number; waveform: string | null; stall: { engine: string; reason: string } | null; ii: { measured: number | null; expected: number } } | undefined;
+      let result:
+        | {
+            mismatches: number;
+            frames: number;
+            waveform: string | null;
+            stall: { engine: string; reason: string } | null;
+            ii: { measured: number | null; expected: number };
+          }
+        | undefined;
       try {
         result = JSON.parse(readFileSync(path.join(out, 'sim', 'result.json'), 'utf8'));
       } catch {
@@ -111,8 +127,13 @@ export function registerFlowCommands(context: vscode.ExtensionContext): void {
           ? `Simulation stalled in '${result.stall.engine}': ${result.stall.reason}`
           : `Simulation FAILED: ${result.mismatches} mismatch(es) against the golden model.`;
       const actions = result.waveform ? ['Open Waveform'] : [];
-      const pick = await (ok ? vscode.window.showInformationMessage(summary, ...actions) : vscode.window.showErrorMessage(summary, ...actions));
-      if (pick === 'Open Waveform' && result.waveform) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(result.waveform)).then(undefined, () => vscode.window.showTextDocument(vscode.Uri.file(result!.waveform!)));
+      const pick = await (ok
+        ? vscode.window.showInformationMessage(summary, ...actions)
+        : vscode.window.showErrorMessage(summary, ...actions));
+      if (pick === 'Open Waveform' && result.waveform)
+        await vscode.commands
+          .executeCommand('revealInExplorer', vscode.Uri.file(result.waveform))
+          .then(undefined, () => vscode.window.showTextDocument(vscode.Uri.file(result!.waveform!)));
     }),
   );
 }

@@ -9,7 +9,13 @@
  *   server is not asked for hints; flipping it refreshes the hints at once.
  */
 import * as vscode from 'vscode';
-import { InlayHintRequest, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
+import {
+  InlayHintRequest,
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node.js';
 import { LANGUAGE_ID, SETTINGS, inlayHintsEnabled } from './settings.js';
 
 export const SERVER_MODULE = 'out/server/main.cjs';

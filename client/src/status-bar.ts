@@ -7,17 +7,23 @@
  * arrive after a newer request was sent are dropped. Clicking runs `qnn.showEstimate`.
  */
 import * as vscode from 'vscode';
-import { asEstimate, bottleneckName, formatCount, formatPercent, formatRate, fpsTargetText, statusText, usages, type Estimate } from './estimate.js';
+import {
+  asEstimate,
+  bottleneckName,
+  formatCount,
+  formatPercent,
+  formatRate,
+  fpsTargetText,
+  statusText,
+  usages,
+  type Estimate,
+} from './estimate.js';
 import { LANGUAGE_ID, SETTINGS, statusBarEnabled } from './settings.js';
 
 /** Asks the server for a document's estimate (the raw answer; null when there is none). */
 export type AnalysisFetcher = (document: vscode.TextDocument) => Promise<unknown>;
 
-type State =
-  | { kind: 'loading' }
-  | { kind: 'estimate'; estimate: Estimate }
-  | { kind: 'none' }
-  | { kind: 'error'; message: string };
+type State = { kind: 'loading' } | { kind: 'estimate'; estimate: Estimate } | { kind: 'none' } | { kind: 'error'; message: string };
 
 export const STATUS_BAR_ID = 'qnn.estimate';
 
@@ -184,7 +190,8 @@ export class EstimateStatusBar implements vscode.Disposable {
     const us = usages(e);
     if (us.length > 0) {
       md.appendMarkdown('| resource | estimate | device | used |\n|---|---:|---:|---:|\n');
-      for (const u of us) md.appendMarkdown(`| ${u.label} | ${formatCount(u.used)} | ${formatCount(u.capacity)} | ${formatPercent(u.fraction)} |\n`);
+      for (const u of us)
+        md.appendMarkdown(`| ${u.label} | ${formatCount(u.used)} | ${formatCount(u.capacity)} | ${formatPercent(u.fraction)} |\n`);
       md.appendMarkdown('\n');
     }
     md.appendMarkdown('Click to show the estimate per layer.');

@@ -12,7 +12,10 @@ if (process.argv.includes('--version')) {
   console.log('qnn-language-server 0.1.0');
   process.exit(0);
 }
-if (process.argv.includes('--help') || !process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {
+if (
+  process.argv.includes('--help') ||
+  !process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))
+) {
   console.error('usage: qnn-language-server --stdio   (or --node-ipc, --socket=PORT, --pipe=NAME)');
   process.exit(process.argv.includes('--help') ? 0 : 2);
 }

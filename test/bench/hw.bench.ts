@@ -37,7 +37,8 @@ const compileMs: number[] = [];
 for (let i = 0; i < RUNS; i++) compileMs.push(qnn(['compile', cnv, '-o', path.join(work, 'cnv')]).ms);
 
 const simMs: number[] = [];
-for (let i = 0; i < Math.min(RUNS, 3); i++) simMs.push(qnn(['sim', pd, '-o', path.join(work, `pd-fresh-${i}`), '--frames', '2', '--json']).ms);
+for (let i = 0; i < Math.min(RUNS, 3); i++)
+  simMs.push(qnn(['sim', pd, '-o', path.join(work, `pd-fresh-${i}`), '--frames', '2', '--json']).ms);
 
 const FRAMES = Number(process.env.QNN_BENCH_FRAMES ?? 4);
 const rate = (simulator: string): { fps: number; runMs: number; buildMs: number } => {
@@ -52,7 +53,9 @@ const ic = rate('icarus');
 
 console.log('bench:hw (medians, one run)');
 console.log(`  qnn compile ${cnv}: ${median(compileMs).toFixed(0)} ms (median of ${RUNS}; target ≤ 1000 ms)`);
-console.log(`  qnn sim ${pd} end to end, fresh design (Verilator build + 2 frames + compare): ${(median(simMs) / 1000).toFixed(2)} s (median of ${simMs.length})`);
+console.log(
+  `  qnn sim ${pd} end to end, fresh design (Verilator build + 2 frames + compare): ${(median(simMs) / 1000).toFixed(2)} s (median of ${simMs.length})`,
+);
 console.log(`  simulated frames/s, peak detector (20,480-cycle frames), ${FRAMES} frames, no backpressure:`);
 console.log(`    Verilator ${v.fps.toFixed(1)} frames/s (run ${v.runMs} ms)`);
 console.log(`    Icarus    ${ic.fps.toFixed(2)} frames/s (run ${ic.runMs} ms)`);

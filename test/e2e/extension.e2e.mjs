@@ -46,7 +46,10 @@ test('editing a network: colouring, Problems with codes, quick fix, hover, compl
     await wb.screenshot('peak-detector-open');
 
     // The status bar shows frames/s and the largest device usage.
-    const status = await waitUntil(async () => (await wb.statusBarItems()).find((i) => /fps/i.test(i.text)), { what: 'the qnn status bar item', timeout: 60_000 });
+    const status = await waitUntil(async () => (await wb.statusBarItems()).find((i) => /fps/i.test(i.text)), {
+      what: 'the qnn status bar item',
+      timeout: 60_000,
+    });
     t.diagnostic(`status bar: ${status.text}`);
     assert.match(status.text, /fps/);
 
@@ -81,31 +84,43 @@ test('editing a network: colouring, Problems with codes, quick fix, hover, compl
     await wb.typeText('  layer extra = ');
     const labels = await wb.triggerCompletion({ until: (ls) => ls.includes('dense') && ls.includes('conv2d') });
     t.diagnostic(`operators offered: ${labels.join(', ')}`);
-    for (const opName of ['conv1d', 'conv2d', 'dense', 'maxpool', 'requant', 'threshold']) assert.ok(labels.includes(opName), `${opName} is offered`);
+    for (const opName of ['conv1d', 'conv2d', 'dense', 'maxpool', 'requant', 'threshold'])
+      assert.ok(labels.includes(opName), `${opName} is offered`);
     await wb.screenshot('completion-operators');
     await wb.closeSuggestions();
-  }));
+  }),
+);
 
 test('Compile to Verilog and Simulate from the command palette', { timeout: TEST_TIMEOUT }, (t) =>
   withVSCode(t, { files: exampleFiles(), vsix: vsixPath() }, async ({ wb, workspaceDir }) => {
     await wb.openFile('peak_detector.qnn');
-    await waitUntil(async () => (await wb.statusBarItems()).some((i) => /fps/i.test(i.text)), { what: 'the extension to be active', timeout: 60_000 });
+    await waitUntil(async () => (await wb.statusBarItems()).some((i) => /fps/i.test(i.text)), {
+      what: 'the extension to be active',
+      timeout: 60_000,
+    });
 
     await wb.runCommand('QNN: Compile to Verilog');
     const top = path.join(workspaceDir, 'build', 'peak_detector', 'rtl', 'peak_detector_top.sv');
     await waitUntil(() => fs.existsSync(top), { what: `${top} to be written`, timeout: 120_000 });
-    const compiled = await waitUntil(async () => (await wb.notifications()).find((n) => /Compiled peak_detector/.test(n)), { what: 'the compile summary', timeout: 120_000 });
+    const compiled = await waitUntil(async () => (await wb.notifications()).find((n) => /Compiled peak_detector/.test(n)), {
+      what: 'the compile summary',
+      timeout: 120_000,
+    });
     t.diagnostic(`compile: ${compiled}`);
     assert.match(fs.readFileSync(top, 'utf8'), /module peak_detector_top/);
     await wb.screenshot('compiled');
     await wb.clearNotifications();
 
     await wb.runCommand('QNN: Simulate');
-    const summary = await waitUntil(async () => (await wb.notifications()).find((n) => /Simulation (passed|FAILED|stalled)/.test(n)), { what: 'the simulation summary', timeout: 300_000 });
+    const summary = await waitUntil(async () => (await wb.notifications()).find((n) => /Simulation (passed|FAILED|stalled)/.test(n)), {
+      what: 'the simulation summary',
+      timeout: 300_000,
+    });
     t.diagnostic(`simulate: ${summary}`);
     assert.match(summary, /Simulation passed/);
     const result = JSON.parse(fs.readFileSync(path.join(workspaceDir, 'build', 'peak_detector', 'sim', 'result.json'), 'utf8'));
     assert.equal(result.mismatches, 0);
     assert.ok(result.waveform && fs.existsSync(result.waveform), 'the waveform file exists');
     await wb.screenshot('simulated');
-  }));
+  }),
+);

@@ -41,10 +41,13 @@ describe('FIFO depth overrides in the compiler', () => {
     expect(f.depth).toBe(2);
     expect(f.reason).toContain(`depth set to 2 (the analysis gives ${target.depth}`);
     // Every other FIFO keeps its analysed depth.
-    for (const o of c.report.fifos.filter((x) => x.name !== target.name)) expect(o.depth).toBe(analysed.find((a) => a.name === o.name)!.depth);
+    for (const o of c.report.fifos.filter((x) => x.name !== target.name))
+      expect(o.depth).toBe(analysed.find((a) => a.name === o.name)!.depth);
     const top = readFileSync(path.join(c.rtlDir, `${c.top}.sv`), 'utf8');
     expect(top).toMatch(new RegExp(`\\.DEPTH\\(2\\)\\s*\\) ${target.name} `));
-    expect(() => compileNetwork(analysis, path.join(dir, 'c'), 'chain4.qnn', { fifoDepths: { fifo_nope: 4 } })).toThrow(/no FIFO named fifo_nope/);
+    expect(() => compileNetwork(analysis, path.join(dir, 'c'), 'chain4.qnn', { fifoDepths: { fifo_nope: 4 } })).toThrow(
+      /no FIFO named fifo_nope/,
+    );
   });
 });
 
@@ -74,7 +77,10 @@ describe('qnn fifo-check on Verilator', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'qnn-fifo-cli-'));
     const file = path.join(dir, 'chain4.qnn');
     writeFileSync(file, CHAIN);
-    const run = spawnSync(process.execPath, [CLI, 'fifo-check', file, '-o', path.join(dir, 'out'), '--json'], { encoding: 'utf8', timeout: 170_000 });
+    const run = spawnSync(process.execPath, [CLI, 'fifo-check', file, '-o', path.join(dir, 'out'), '--json'], {
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
     expect(run.status).toBe(1);
     const json = JSON.parse(run.stdout) as { network: string; oversized: number; fifos: { name: string; verdict: string }[] };
     expect(json.network).toBe('chain4');

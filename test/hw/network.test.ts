@@ -25,13 +25,20 @@ const ROOT = path.resolve(__dirname, '../..');
 async function analysed(text: string, file?: string): Promise<Analysis> {
   const { analysis, diagnostics } = await check(text, file);
   const errors = diagnostics.filter((d) => d.severity === 1);
-  expect(errors.map((d) => `${d.code} ${d.message}`), text).toEqual([]);
+  expect(
+    errors.map((d) => `${d.code} ${d.message}`),
+    text,
+  ).toEqual([]);
   return analysis;
 }
 
 async function lintClean(analysis: Analysis, dir: string): Promise<void> {
   const c = compileNetwork(analysis, dir, 'test.qnn');
-  const lint = await lintVerilator({ sources: c.files.filter((f) => f.endsWith('.sv')).map((f) => path.join(c.rtlDir, f)), top: c.top, timeoutMs: 900_000 });
+  const lint = await lintVerilator({
+    sources: c.files.filter((f) => f.endsWith('.sv')).map((f) => path.join(c.rtlDir, f)),
+    top: c.top,
+    timeoutMs: 900_000,
+  });
   expect(lint.messages.map((m) => `${m.severity} ${m.code} ${m.file}:${m.line} ${m.message}`)).toEqual([]);
 }
 
@@ -51,10 +58,19 @@ describe('random networks against the golden model', () => {
         expect(ic.stall, text).toBeNull();
         expect(ic.mismatches, text).toBe(0);
       }
-      const free = await simulateNetwork({ analysis, sourceName: 'rnd.qnn', outDir: dir, simulator: 'verilator', noStall: true, frames: 4 });
+      const free = await simulateNetwork({
+        analysis,
+        sourceName: 'rnd.qnn',
+        outDir: dir,
+        simulator: 'verilator',
+        noStall: true,
+        frames: 4,
+      });
       expect(free.mismatches).toBe(0);
       expect(free.ii.measured, text).not.toBeNull();
-      expect(free.ii.measured! / free.ii.expected, `II measured ${free.ii.measured} vs ${free.ii.expected}\n${text}`).toBeLessThanOrEqual(1.02);
+      expect(free.ii.measured! / free.ii.expected, `II measured ${free.ii.measured} vs ${free.ii.expected}\n${text}`).toBeLessThanOrEqual(
+        1.02,
+      );
     }, 300_000);
   }
 });
@@ -63,7 +79,11 @@ describe('every example on the generated RTL', () => {
   const dir = path.join(ROOT, 'examples');
   const examples = readdirSync(dir)
     .filter((d) => statSync(path.join(dir, d)).isDirectory())
-    .flatMap((d) => readdirSync(path.join(dir, d)).filter((f) => f.endsWith('.qnn')).map((f) => path.join(dir, d, f)));
+    .flatMap((d) =>
+      readdirSync(path.join(dir, d))
+        .filter((f) => f.endsWith('.qnn'))
+        .map((f) => path.join(dir, d, f)),
+    );
   for (const file of examples) {
     const name = path.basename(file, '.qnn');
     it(`${name}: lint-clean, bit-exact under backpressure, II within 2 %`, async () => {
@@ -75,7 +95,15 @@ describe('every example on the generated RTL', () => {
       const r = await simulateNetwork({ analysis, sourceName: path.basename(file), outDir: out, simulator: 'verilator', frames, seed: 5 });
       expect(r.stall).toBeNull();
       expect(r.mismatches).toBe(0);
-      const free = await simulateNetwork({ analysis, sourceName: path.basename(file), outDir: out, simulator: 'verilator', noStall: true, frames: 3, seed: 6 });
+      const free = await simulateNetwork({
+        analysis,
+        sourceName: path.basename(file),
+        outDir: out,
+        simulator: 'verilator',
+        noStall: true,
+        frames: 3,
+        seed: 6,
+      });
       expect(free.mismatches).toBe(0);
       expect(free.ii.measured! / free.ii.expected, `II measured ${free.ii.measured} vs ${free.ii.expected}`).toBeLessThanOrEqual(1.02);
     }, 600_000);

@@ -33,7 +33,8 @@ export function randomNetwork(seed: number): RandomNetwork {
   const shape = dims === 0 ? [pick([4, 6, 8, 12])] : dims === 1 ? [pick([6, 8, 12, 16]), c] : [pick([4, 5, 6]), pick([4, 5, 6]), c];
   const inKind = pick(['u', 'u', 'i', 'bipolar'] as const);
   const inBits = inKind === 'bipolar' ? 1 : inKind === 'u' ? r.intInRange(1, 8) : r.intInRange(2, 8);
-  const lim = (k: 'u' | 'i' | 'bipolar', b: number): [number, number] => (k === 'bipolar' ? [-1, 1] : k === 'u' ? [0, 2 ** b - 1] : [-(2 ** (b - 1)), 2 ** (b - 1) - 1]);
+  const lim = (k: 'u' | 'i' | 'bipolar', b: number): [number, number] =>
+    k === 'bipolar' ? [-1, 1] : k === 'u' ? [0, 2 ** b - 1] : [-(2 ** (b - 1)), 2 ** (b - 1) - 1];
   let cur: Tensor = { shape, kind: inKind, bits: inBits, min: lim(inKind, inBits)[0], max: lim(inKind, inBits)[1] };
   const lines: string[] = [];
   const desc: string[] = [`in ${typeText(cur)}[${shape.join(',')}]`];
@@ -112,7 +113,9 @@ export function randomNetwork(seed: number): RandomNetwork {
       const ob = outKind === 'u' ? r.intInRange(1, 8) : r.intInRange(2, 8);
       const scale = pick(['0.5', '0.25', '0.0117', '0.1', '1', '0.03']);
       const zero = outKind === 'u' && chance(0.3) ? `, zero=${r.intInRange(0, 2)}` : '';
-      lines.push(`layer ${name} = requant(${prev}, out=${outKind}${ob}, scale=${scale}${zero})${fold(validPes(cur.shape[cur.shape.length - 1]))}`);
+      lines.push(
+        `layer ${name} = requant(${prev}, out=${outKind}${ob}, scale=${scale}${zero})${fold(validPes(cur.shape[cur.shape.length - 1]))}`,
+      );
       desc.push(`requant→${outKind}${ob}`);
       const [lo, hi] = lim(outKind, ob);
       cur = { ...cur, kind: outKind, bits: ob, min: lo, max: hi };
@@ -124,7 +127,9 @@ export function randomNetwork(seed: number): RandomNetwork {
       const ts: number[] = [];
       for (let t = 0; t < n; t++) ts.push(Math.round(cur.min + (span * (t + 1)) / (n + 1)) + r.intInRange(-1, 1));
       ts.sort((a, b) => a - b);
-      lines.push(`layer ${name} = threshold(${prev}, out=${bipolarOut ? 'bipolar' : `u${ob}`}, thresholds=[${ts.join(', ')}])${fold(validPes(cur.shape[cur.shape.length - 1]))}`);
+      lines.push(
+        `layer ${name} = threshold(${prev}, out=${bipolarOut ? 'bipolar' : `u${ob}`}, thresholds=[${ts.join(', ')}])${fold(validPes(cur.shape[cur.shape.length - 1]))}`,
+      );
       desc.push(`threshold→${bipolarOut ? 'bipolar' : `u${ob}`}`);
       cur = bipolarOut ? { ...cur, kind: 'bipolar', bits: 1, min: -1, max: 1 } : { ...cur, kind: 'u', bits: ob, min: 0, max: n };
     }

@@ -18,7 +18,11 @@ const dir = path.join(ROOT, 'examples');
 const only = process.env.QNN_SYNTH_EXAMPLES?.split(',').filter(Boolean);
 const examples = readdirSync(dir)
   .filter((d) => statSync(path.join(dir, d)).isDirectory() && (!only || only.includes(d)))
-  .flatMap((d) => readdirSync(path.join(dir, d)).filter((f) => f.endsWith('.qnn')).map((f) => path.join(dir, d, f)));
+  .flatMap((d) =>
+    readdirSync(path.join(dir, d))
+      .filter((f) => f.endsWith('.qnn'))
+      .map((f) => path.join(dir, d, f)),
+  );
 
 describe('Yosys synthesises every example', () => {
   for (const file of examples) {
@@ -29,7 +33,9 @@ describe('Yosys synthesises every example', () => {
         const c = compileNetwork(analysis, path.join(WORK, `${name}-${family}`), path.basename(file));
         const r = await yosysSynth(c.rtlDir, c.top, family);
         expect(r.ok, r.log.slice(-3000)).toBe(true);
-        const luts = Object.entries(r.cells).filter(([k]) => /LUT/.test(k)).reduce((a, [, v]) => a + v, 0);
+        const luts = Object.entries(r.cells)
+          .filter(([k]) => /LUT/.test(k))
+          .reduce((a, [, v]) => a + v, 0);
         expect(luts).toBeGreaterThan(0);
       }, 1_800_000);
     }

@@ -159,7 +159,13 @@ describe('uniformity (deterministic samples, so these never flake)', () => {
     expect(Math.max(...v)).toBeGreaterThan(n * 0.999);
     expect(Math.min(...v)).toBeLessThan(n * 0.001);
     const thirds = [0, 1, 2].map((t) => v.filter((x) => Math.floor(x / 2 ** 40) === t));
-    expect(chiSquare(v.map((x) => Math.floor(x / 2 ** 40)), 0, 2)).toBeLessThan(13.82); // df 2
+    expect(
+      chiSquare(
+        v.map((x) => Math.floor(x / 2 ** 40)),
+        0,
+        2,
+      ),
+    ).toBeLessThan(13.82); // df 2
     expect(thirds.every((t) => t.length > 9000)).toBe(true);
   });
 

@@ -15,7 +15,8 @@ export class AnalysisCache {
   get(doc: LangiumDocument<NetworkAst>): Analysis {
     const text = doc.textDocument.getText();
     const hit = this.cache.get(doc);
-    if (hit && hit.version === doc.textDocument.version && hit.text === text && this.files.unchangedSince(hit.analysis)) return hit.analysis;
+    if (hit && hit.version === doc.textDocument.version && hit.text === text && this.files.unchangedSince(hit.analysis))
+      return hit.analysis;
     const file = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
     this.files.begin();
     const analysis = analyze(doc.parseResult.value, { file, files: this.files });

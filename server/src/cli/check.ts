@@ -4,7 +4,11 @@ import { CliError } from './cli-error.js';
 import { formatDiagnostic, hasErrors, loadQnn, severityName } from './load.js';
 
 export async function runCheck(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
   if (values.help) {
     console.log('usage: qnn check FILE... [--json]');
     return 0;
@@ -14,11 +18,22 @@ export async function runCheck(argv: string[]): Promise<number> {
   const json: unknown[] = [];
   for (const file of positionals) {
     const f = await loadQnn(file);
-    const ds = [...f.diagnostics].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    const ds = [...f.diagnostics].sort(
+      (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+    );
     if (hasErrors(ds)) failed = true;
     for (const d of ds) {
       if (values.json) {
-        json.push({ file, line: d.range.start.line + 1, column: d.range.start.character + 1, end_line: d.range.end.line + 1, end_column: d.range.end.character + 1, severity: severityName(d), code: d.code, message: d.message });
+        json.push({
+          file,
+          line: d.range.start.line + 1,
+          column: d.range.start.character + 1,
+          end_line: d.range.end.line + 1,
+          end_column: d.range.end.character + 1,
+          severity: severityName(d),
+          code: d.code,
+          message: d.message,
+        });
       } else console.log(formatDiagnostic(file, d));
     }
   }

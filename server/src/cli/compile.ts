@@ -23,11 +23,16 @@ export async function runCompile(argv: string[]): Promise<number> {
   const r = compileNetwork(f.analysis, outDir, path.basename(f.file));
   const ms = performance.now() - t0;
   if (values.json) {
-    console.log(JSON.stringify({ top: r.top, rtl: r.rtlDir, report: path.join(outDir, 'report.json'), files: r.files, ms: Math.round(ms) }, null, 2));
+    console.log(
+      JSON.stringify({ top: r.top, rtl: r.rtlDir, report: path.join(outDir, 'report.json'), files: r.files, ms: Math.round(ms) }, null, 2),
+    );
   } else {
-    console.log(`compiled ${f.analysis.network.name} -> ${path.relative(process.cwd(), r.rtlDir) || '.'} (${r.files.length} files, top ${r.top}) in ${ms.toFixed(0)} ms`);
+    console.log(
+      `compiled ${f.analysis.network.name} -> ${path.relative(process.cwd(), r.rtlDir) || '.'} (${r.files.length} files, top ${r.top}) in ${ms.toFixed(0)} ms`,
+    );
     for (const fifo of r.report.fifos) console.log(`  fifo ${fifo.from} -> ${fifo.to}: depth ${fifo.depth} (${fifo.reason})`);
-    for (const d of r.report.width_converters) console.log(`  width converter ${d.name}: ${d.in_elems} -> ${d.out_elems} elements of ${d.elem_bits} bits`);
+    for (const d of r.report.width_converters)
+      console.log(`  width converter ${d.name}: ${d.in_elems} -> ${d.out_elems} elements of ${d.elem_bits} bits`);
     console.log(`  report: ${path.relative(process.cwd(), path.join(outDir, 'report.json'))}`);
   }
   return 0;

@@ -6,7 +6,11 @@ import type { Estimate } from '../cost/estimate.js';
 import { formatSI } from '../model/numbers.js';
 
 export async function runEstimate(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
   if (values.help) {
     console.log('usage: qnn estimate FILE [--json]');
     return 0;
@@ -22,7 +26,14 @@ export async function runEstimate(argv: string[]): Promise<number> {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 const pct = (v: number | null): string => (v === null ? '' : ` (${v.toFixed(1)}%)`);

@@ -33,7 +33,8 @@ export async function runFifoCheck(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new CliError(USAGE, 2);
   const simulator = values.simulator;
-  if (simulator !== 'verilator' && simulator !== 'icarus') throw new CliError(`--simulator takes verilator or icarus, not '${simulator}'`, 2);
+  if (simulator !== 'verilator' && simulator !== 'icarus')
+    throw new CliError(`--simulator takes verilator or icarus, not '${simulator}'`, 2);
   const f = await loadQnn(positionals[0]);
   requireNoErrors(f);
   const outDir = path.resolve(values.out ?? path.join(path.dirname(f.file), 'build', f.analysis.network.name, 'fifo-check'));
@@ -65,10 +66,17 @@ export async function runFifoCheck(argv: string[]): Promise<number> {
 }
 
 export function formatFifoCheck(r: FifoCheckResult): string {
-  const lines = [`${r.network}: FIFO depths checked on ${r.simulator}, ${r.frames} frames without backpressure; II ${r.baseline.ii} cycles with the analysed depths (analysis ${r.baseline.expected_ii})`];
+  const lines = [
+    `${r.network}: FIFO depths checked on ${r.simulator}, ${r.frames} frames without backpressure; II ${r.baseline.ii} cycles with the analysed depths (analysis ${r.baseline.expected_ii})`,
+  ];
   const w = Math.max(4, ...r.fifos.map((f) => f.name.length));
-  for (const f of r.fifos) lines.push(`  ${f.name.padEnd(w)}  ${String(f.depth).padStart(5)} → ${String(f.halved).padEnd(5)}  ${f.verdict.padEnd(10)}  ${f.effect}`);
+  for (const f of r.fifos)
+    lines.push(
+      `  ${f.name.padEnd(w)}  ${String(f.depth).padStart(5)} → ${String(f.halved).padEnd(5)}  ${f.verdict.padEnd(10)}  ${f.effect}`,
+    );
   if (r.skipped.length > 0) lines.push(`  not halved (depth ≤ 2): ${r.skipped.join(', ')}`);
-  lines.push(r.oversized === 0 ? `  every analysed depth is needed` : `  ${r.oversized} FIFO(s) over-sized: halving them does not lower throughput`);
+  lines.push(
+    r.oversized === 0 ? `  every analysed depth is needed` : `  ${r.oversized} FIFO(s) over-sized: halving them does not lower throughput`,
+  );
   return lines.join('\n');
 }

@@ -44,6 +44,8 @@ export function hasErrors(ds: Diagnostic[]): boolean {
 export function requireNoErrors(f: LoadedFile): void {
   const errors = f.diagnostics.filter((d) => (d.severity ?? 1) === 1);
   if (errors.length) {
-    throw new CliError(`${f.file} has ${errors.length} error${errors.length > 1 ? 's' : ''}:\n${errors.map((d) => '  ' + formatDiagnostic(f.file, d)).join('\n')}`);
+    throw new CliError(
+      `${f.file} has ${errors.length} error${errors.length > 1 ? 's' : ''}:\n${errors.map((d) => '  ' + formatDiagnostic(f.file, d)).join('\n')}`,
+    );
   }
 }

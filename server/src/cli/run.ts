@@ -13,13 +13,21 @@ export async function runRun(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { input: { type: 'string', short: 'i' }, output: { type: 'string', short: 'o' }, trace: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      input: { type: 'string', short: 'i' },
+      output: { type: 'string', short: 'o' },
+      trace: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) {
-    console.log('usage: qnn run FILE --input x.npy --output y.npy [--trace DIR]\n  x.npy: one frame shaped like the input, or [N, ...] for N frames\n  --trace DIR writes every layer\'s values (DIR/<layer>.npy)');
+    console.log(
+      "usage: qnn run FILE --input x.npy --output y.npy [--trace DIR]\n  x.npy: one frame shaped like the input, or [N, ...] for N frames\n  --trace DIR writes every layer's values (DIR/<layer>.npy)",
+    );
     return 0;
   }
-  if (positionals.length !== 1 || !values.input || !values.output) throw new CliError('usage: qnn run FILE --input x.npy --output y.npy', 2);
+  if (positionals.length !== 1 || !values.input || !values.output)
+    throw new CliError('usage: qnn run FILE --input x.npy --output y.npy', 2);
   const f = await loadQnn(positionals[0]);
   requireNoErrors(f);
   const net = f.analysis.network;
@@ -42,9 +50,15 @@ export async function runRun(argv: string[]): Promise<number> {
   writeFileSync(path.resolve(values.output), writeNpy({ shape: [...lead, ...outShape], dtype: dtypeFor(out), data: out }));
   if (values.trace) {
     mkdirSync(values.trace, { recursive: true });
-    for (const [name, t] of traces) writeFileSync(path.join(values.trace, `${name}.npy`), writeNpy({ shape: [...lead, ...t.shape], dtype: dtypeFor(t.data), data: t.data }));
+    for (const [name, t] of traces)
+      writeFileSync(
+        path.join(values.trace, `${name}.npy`),
+        writeNpy({ shape: [...lead, ...t.shape], dtype: dtypeFor(t.data), data: t.data }),
+      );
   }
-  console.log(`ran ${frames.frames.length} frame(s) through ${net.name}: ${values.output} [${[...lead, ...outShape].join(', ')}] (${per} values per frame)`);
+  console.log(
+    `ran ${frames.frames.length} frame(s) through ${net.name}: ${values.output} [${[...lead, ...outShape].join(', ')}] (${per} values per frame)`,
+  );
   return 0;
 }
 

@@ -12,7 +12,8 @@ import { ToolMissingError } from '../flows/tools.js';
 import { FramesError } from '../golden/frames.js';
 import { SimulationError } from '../flows/sim/runner.js';
 
-const USAGE = 'usage: qnn sim FILE [-o DIR] [--frames N] [--seed S] [--input x.npy] [--simulator verilator|icarus] [--no-stall] [--vcd] [--json]';
+const USAGE =
+  'usage: qnn sim FILE [-o DIR] [--frames N] [--seed S] [--input x.npy] [--simulator verilator|icarus] [--no-stall] [--vcd] [--json]';
 
 export function intOption(v: string | undefined, name: string, min: number): number | undefined {
   if (v === undefined) return undefined;
@@ -43,7 +44,8 @@ export async function runSim(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new CliError(USAGE, 2);
   const simulator = values.simulator;
-  if (simulator !== 'verilator' && simulator !== 'icarus') throw new CliError(`--simulator takes verilator or icarus, not '${simulator}'`, 2);
+  if (simulator !== 'verilator' && simulator !== 'icarus')
+    throw new CliError(`--simulator takes verilator or icarus, not '${simulator}'`, 2);
   const f = await loadQnn(positionals[0]);
   requireNoErrors(f);
   const outDir = path.resolve(values.out ?? path.join(path.dirname(f.file), 'build', f.analysis.network.name));
@@ -85,10 +87,14 @@ export function formatSim(r: NetworkSimResult): string {
   ];
   if (r.first_mismatch) {
     const m = r.first_mismatch;
-    lines.push(`  first mismatch: layer ${m.layer}, frame ${m.frame}, position [${m.position.join(', ')}], channel ${m.channel}: expected ${m.expected}, got ${m.got}`);
+    lines.push(
+      `  first mismatch: layer ${m.layer}, frame ${m.frame}, position [${m.position.join(', ')}], channel ${m.channel}: expected ${m.expected}, got ${m.got}`,
+    );
   }
   if (r.stall) lines.push(`  STALL in engine '${r.stall.engine}' at cycle ${r.stall.cycle}: ${r.stall.reason}`);
-  lines.push(`  II: ${r.ii.measured ?? 'n/a'} cycles measured, ${r.ii.expected} expected${r.stalls_enabled ? ' (backpressure on: run with --no-stall to measure the rate)' : ''}`);
+  lines.push(
+    `  II: ${r.ii.measured ?? 'n/a'} cycles measured, ${r.ii.expected} expected${r.stalls_enabled ? ' (backpressure on: run with --no-stall to measure the rate)' : ''}`,
+  );
   lines.push(`  latency: ${r.latency.measured ?? 'n/a'} cycles measured, ${r.latency.expected} expected`);
   lines.push(`  build ${(r.build_ms / 1000).toFixed(1)} s, run ${(r.run_ms / 1000).toFixed(1)} s, ${r.cycles} cycles`);
   if (r.waveform) lines.push(`  waveform: ${r.waveform}`);

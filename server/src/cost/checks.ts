@@ -209,7 +209,10 @@ function converters(net: Network, est: Estimate): QnnDiagnostic[] {
 function computeCycles(e: Engine, pe: number, simd: number): number {
   const l = e.layer;
   if (isMvau(l)) return mvauCycles(l.mh, l.mw, pe, simd, l.pixels);
-  return streamingCycles(e.inShape.reduce((a, b) => a * b, 1), pe);
+  return streamingCycles(
+    e.inShape.reduce((a, b) => a * b, 1),
+    pe,
+  );
 }
 
 function overProvisioned(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {

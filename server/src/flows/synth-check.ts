@@ -17,16 +17,27 @@ export interface SynthResult {
   ms: number;
 }
 
-export async function yosysSynth(rtlDir: string, top: string, family: SynthFamily, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<SynthResult> {
+export async function yosysSynth(
+  rtlDir: string,
+  top: string,
+  family: SynthFamily,
+  opts: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<SynthResult> {
   const yosys = requireTool('yosys');
-  const sources = readdirSync(rtlDir).filter((f) => f.endsWith('.sv')).sort();
+  const sources = readdirSync(rtlDir)
+    .filter((f) => f.endsWith('.sv'))
+    .sort();
   // -defer: elaborate each template only with the parameters it is instantiated with.
   const synth = family === 'xilinx' ? `synth_xilinx -family xc7 -top ${top} -flatten` : `synth_ice40 -top ${top} -dsp`;
   const statFile = `yosys-${family}-stat.txt`;
   rmSync(path.join(rtlDir, statFile), { force: true });
   const script = `read_verilog -defer -sv ${sources.join(' ')}; ${synth}; tee -o ${statFile} stat`;
   const t0 = performance.now();
-  const r = await runProcess(yosys, ['-q', '-p', script], { cwd: path.resolve(rtlDir), timeoutMs: opts.timeoutMs ?? 1_800_000, signal: opts.signal });
+  const r = await runProcess(yosys, ['-q', '-p', script], {
+    cwd: path.resolve(rtlDir),
+    timeoutMs: opts.timeoutMs ?? 1_800_000,
+    signal: opts.signal,
+  });
   const log = r.stdout + r.stderr;
   let stat = '';
   try {

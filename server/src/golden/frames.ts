@@ -27,7 +27,10 @@ export function loadInputFrames(net: Network, file: string): Frames {
   let batched: boolean;
   if (same(arr.shape, input.shape)) batched = false;
   else if (arr.shape.length === input.shape.length + 1 && same(arr.shape.slice(1), input.shape)) batched = true;
-  else throw new FramesError(`${file} has shape [${arr.shape.join(', ')}]; ${input.name} frames are [${input.shape.join(', ')}] (or [N, ${input.shape.join(', ')}] for N frames)`);
+  else
+    throw new FramesError(
+      `${file} has shape [${arr.shape.join(', ')}]; ${input.name} frames are [${input.shape.join(', ')}] (or [N, ${input.shape.join(', ')}] for N frames)`,
+    );
   const bad = arr.data.findIndex((v) => !fitsType(v, input.type));
   if (bad >= 0) throw new FramesError(`${file} holds ${arr.data[bad]} at flat index ${bad}, which is not a ${typeName(input.type)} value`);
   const n = batched ? arr.shape[0] : 1;

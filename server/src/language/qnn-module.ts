@@ -41,12 +41,18 @@ export const QnnCoreModule: Module<QnnCoreServices, PartialLangiumCoreServices &
 };
 
 /** Core services without LSP (CLI, tests, benchmarks). */
-export function createQnnCoreServices(fileSystem: { fileSystemProvider: (s: LangiumSharedCoreServices) => FileSystemProvider } = EmptyFileSystem): {
+export function createQnnCoreServices(
+  fileSystem: { fileSystemProvider: (s: LangiumSharedCoreServices) => FileSystemProvider } = EmptyFileSystem,
+): {
   shared: LangiumSharedCoreServices;
   qnn: QnnCoreServices;
 } {
   const shared = inject(createDefaultSharedCoreModule(fileSystem), QnnGeneratedSharedModule);
-  const qnn = inject(createDefaultCoreModule({ shared }), QnnGeneratedModule, QnnCoreModule as DeepPartial<QnnCoreServices> as Module<QnnCoreServices, QnnAddedServices>);
+  const qnn = inject(
+    createDefaultCoreModule({ shared }),
+    QnnGeneratedModule,
+    QnnCoreModule as DeepPartial<QnnCoreServices> as Module<QnnCoreServices, QnnAddedServices>,
+  );
   shared.ServiceRegistry.register(qnn);
   return { shared, qnn };
 }

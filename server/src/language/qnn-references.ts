@@ -56,7 +56,10 @@ export class QnnReferenceDescriptionProvider extends DefaultReferenceDescription
     this.locator = services.workspace.AstNodeLocator;
   }
 
-  override async createDescriptions(document: LangiumDocument, cancelToken = Cancellation.CancellationToken.None): Promise<ReferenceDescription[]> {
+  override async createDescriptions(
+    document: LangiumDocument,
+    cancelToken = Cancellation.CancellationToken.None,
+  ): Promise<ReferenceDescription[]> {
     await interruptAndCheck(cancelToken);
     const out: ReferenceDescription[] = [];
     const locator = this.locator;
@@ -84,5 +87,3 @@ export class QnnReferenceDescriptionProvider extends DefaultReferenceDescription
     return out;
   }
 }
-
-

@@ -94,7 +94,12 @@ export class QnnScopeProvider extends DefaultScopeProvider {
     let scope = byType.get(referenceType);
     if (!scope) {
       const root = doc.parseResult.value;
-      const elements = local.has(root) ? local.getStream(root).filter((d) => this.reflection.isSubtype(d.type, referenceType)).toArray() : [];
+      const elements = local.has(root)
+        ? local
+            .getStream(root)
+            .filter((d) => this.reflection.isSubtype(d.type, referenceType))
+            .toArray()
+        : [];
       scope = new MapScope(elements, EMPTY_SCOPE);
       byType.set(referenceType, scope);
     }

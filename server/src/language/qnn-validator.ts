@@ -21,7 +21,11 @@ export class QnnDocumentValidator extends DefaultDocumentValidator {
     this.qnn = services;
   }
 
-  override async validateDocument(document: LangiumDocument, options: ValidationOptions = {}, cancelToken?: CancellationToken): Promise<Diagnostic[]> {
+  override async validateDocument(
+    document: LangiumDocument,
+    options: ValidationOptions = {},
+    cancelToken?: CancellationToken,
+  ): Promise<Diagnostic[]> {
     const base = await super.validateDocument(document, { ...options, categories: ['built-in'] }, cancelToken);
     const out: Diagnostic[] = [];
     for (const d of base) {
@@ -59,5 +63,8 @@ export function toLspDiagnostic(q: QnnDiagnostic): Diagnostic {
 
 /** Chevrotain's messages name token types; say it as a user would. */
 function syntaxMessage(m: string): string {
-  return `syntax error: ${m.replace(/--> (.*?) <--/g, '$1').replace(/\s+/g, ' ').trim()}`;
+  return `syntax error: ${m
+    .replace(/--> (.*?) <--/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim()}`;
 }

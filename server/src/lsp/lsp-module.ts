@@ -14,8 +14,7 @@ import { QnnSemanticTokenProvider } from './semantic-tokens.js';
 import { QnnDocumentSymbolProvider } from './symbols.js';
 
 export const QnnLspModule: Module<QnnServices, PartialLangiumServices> = {
-  references: {
-  },
+  references: {},
   lsp: {
     CompletionProvider: (services) => new QnnCompletionProvider(services),
     HoverProvider: (services) => new QnnHoverProvider(services),

@@ -231,7 +231,12 @@ class Elaborator {
     if (t.board !== undefined) {
       target.board = t.board;
       if (device && !device.boards.includes(t.board.toLowerCase())) {
-        this.report('QNN010', 'warning', `board '${t.board}' is not known for ${device.name} (known: ${device.boards.join(', ')})`, propRange(t, 'board'));
+        this.report(
+          'QNN010',
+          'warning',
+          `board '${t.board}' is not known for ${device.name} (known: ${device.boards.join(', ')})`,
+          propRange(t, 'board'),
+        );
       }
     }
     if (t.bandwidth !== undefined) target.bandwidthGBs = parseNumberLiteral(t.bandwidth);
@@ -245,7 +250,11 @@ class Elaborator {
     else if (spec.$type === 'Pow2Type') t = { kind: 'pow2', bits: Number(spec.bits) };
     else t = parseTypeName(spec.name);
     if (!t) {
-      this.error('QNN010', `unknown type '${(spec as ast.NamedType).name}' for ${what}: use uN (N = 1…16), iN (N = 2…16), bipolar${allowPow2 ? ' or pow2<N>' : ''}`, nodeRange(spec));
+      this.error(
+        'QNN010',
+        `unknown type '${(spec as ast.NamedType).name}' for ${what}: use uN (N = 1…16), iN (N = 2…16), bipolar${allowPow2 ? ' or pow2<N>' : ''}`,
+        nodeRange(spec),
+      );
       throw new LayerAbort();
     }
     const bad = typeRangeError(t);
@@ -266,11 +275,19 @@ class Elaborator {
       const type = this.typeOf(i.type, false, `input ${i.name}`);
       const shape = i.dims.map((d, k) => this.evalInt(d, `dimension ${k + 1} of ${i.name}`, 1));
       if (shape.length < 1 || shape.length > 3) {
-        this.error('QNN020', `input ${i.name} has ${shape.length} dimensions: use [N] (flat), [L, C] (1-D) or [H, W, C] (2-D)`, nodeRange(i));
+        this.error(
+          'QNN020',
+          `input ${i.name} has ${shape.length} dimensions: use [N] (flat), [L, C] (1-D) or [H, W, C] (2-D)`,
+          nodeRange(i),
+        );
         return;
       }
       if (product(shape) > MAX_ELEMENTS) {
-        this.error('QNN020', `input ${i.name} has ${product(shape)} elements, above the largest supported frame (${MAX_ELEMENTS})`, nodeRange(i));
+        this.error(
+          'QNN020',
+          `input ${i.name} has ${product(shape)} elements, above the largest supported frame (${MAX_ELEMENTS})`,
+          nodeRange(i),
+        );
         return;
       }
       if (this.net.input) {
@@ -323,8 +340,10 @@ class Elaborator {
 
   private checkRequiredMembers(members: ast.Member[]): void {
     const at = propRange(this.root, 'name');
-    if (!members.some((m) => m.$type === 'Target')) this.error('QNN013', `network ${this.root.name} needs a target: add 'target xc7z020 @ 100 MHz'`, at);
-    if (!members.some((m) => m.$type === 'Input')) this.error('QNN013', `network ${this.root.name} needs an input: add e.g. 'input x: u8[784]'`, at);
+    if (!members.some((m) => m.$type === 'Target'))
+      this.error('QNN013', `network ${this.root.name} needs a target: add 'target xc7z020 @ 100 MHz'`, at);
+    if (!members.some((m) => m.$type === 'Input'))
+      this.error('QNN013', `network ${this.root.name} needs an input: add e.g. 'input x: u8[784]'`, at);
     if (!members.some((m) => m.$type === 'Output') && this.net.layers.length > 0) {
       const last = this.net.layers[this.net.layers.length - 1].name;
       this.error('QNN013', `network ${this.root.name} needs an output: add 'output ${last}'`, at);
@@ -336,7 +355,13 @@ class Elaborator {
     for (const l of this.net.layers) {
       if ((l.op === 'requant' || l.op === 'threshold') && l.fusedInto && explicitPe.has(l.name) && l.ranges.fold) {
         const mvau = this.net.layers.find((m) => m.name === l.fusedInto)!;
-        this.report('QNN045', 'warning', `'${l.name}' is fused into '${mvau.name}' and runs in its ${mvau.pe} PE lane(s): this fold has no effect; fold '${mvau.name}' instead`, l.ranges.fold, { fusedInto: mvau.name });
+        this.report(
+          'QNN045',
+          'warning',
+          `'${l.name}' is fused into '${mvau.name}' and runs in its ${mvau.pe} PE lane(s): this fold has no effect; fold '${mvau.name}' instead`,
+          l.ranges.fold,
+          { fusedInto: mvau.name },
+        );
       }
     }
   }
@@ -347,7 +372,11 @@ class Elaborator {
     for (const l of this.net.layers) {
       const prev = consumer.get(l.input);
       if (prev) {
-        this.error('QNN014', `'${l.input}' already feeds '${prev}': a network is a chain (branching is not supported yet); feed '${l.name}' from '${prev}' or a later layer`, l.ranges.layer);
+        this.error(
+          'QNN014',
+          `'${l.input}' already feeds '${prev}': a network is a chain (branching is not supported yet); feed '${l.name}' from '${prev}' or a later layer`,
+          l.ranges.layer,
+        );
       } else consumer.set(l.input, l.name);
     }
   }
@@ -363,7 +392,12 @@ class Elaborator {
     }
     for (const l of this.net.layers) {
       if (!live.has(l.name)) {
-        this.report('QNN012', 'warning', `layer '${l.name}' never reaches the output '${this.net.output}': remove it or feed it to the output`, l.ranges.name);
+        this.report(
+          'QNN012',
+          'warning',
+          `layer '${l.name}' never reaches the output '${this.net.output}': remove it or feed it to the output`,
+          l.ranges.name,
+        );
       }
     }
   }
@@ -430,7 +464,12 @@ class Elaborator {
     }
     const missing = spec.required.filter((r) => !args.has(r));
     if (missing.length) {
-      this.error('QNN013', `${l.op} needs ${missing.map((m) => `'${m}'`).join(', ')} (required: ${spec.required.join(', ')}; optional: ${spec.optional.join(', ') || 'none'})`, propRange(l, 'op'), { missing });
+      this.error(
+        'QNN013',
+        `${l.op} needs ${missing.map((m) => `'${m}'`).join(', ')} (required: ${spec.required.join(', ')}; optional: ${spec.optional.join(', ') || 'none'})`,
+        propRange(l, 'op'),
+        { missing },
+      );
       throw new LayerAbort();
     }
     return args;
@@ -456,10 +495,19 @@ class Elaborator {
     const name = bareName(v);
     const t = name !== undefined ? parseTypeName(name) : undefined;
     if (!t) {
-      this.error('QNN030', `'${a.name}' takes a type (uN, iN${a.name === 'out' ? ', bipolar' : ''}), not '${textOf(v)}'`, nodeRange(v ?? a));
+      this.error(
+        'QNN030',
+        `'${a.name}' takes a type (uN, iN${a.name === 'out' ? ', bipolar' : ''}), not '${textOf(v)}'`,
+        nodeRange(v ?? a),
+      );
       throw new LayerAbort();
     }
-    const bad = a.name === 'acc' && t.kind === 'int' ? (t.bits >= 2 && t.bits <= MAX_ACC_BITS ? undefined : `acc=i${t.bits} is out of range: acc takes i2 … i${MAX_ACC_BITS}`) : typeRangeError(t);
+    const bad =
+      a.name === 'acc' && t.kind === 'int'
+        ? t.bits >= 2 && t.bits <= MAX_ACC_BITS
+          ? undefined
+          : `acc=i${t.bits} is out of range: acc takes i2 … i${MAX_ACC_BITS}`
+        : typeRangeError(t);
     if (bad) {
       this.error('QNN030', bad, nodeRange(v));
       throw new LayerAbort();
@@ -471,7 +519,14 @@ class Elaborator {
     return op === 'conv2d' ? 2 : op === 'conv1d' ? 1 : 0;
   }
 
-  private mvau(l: ast.Layer, op: 'conv1d' | 'conv2d' | 'dense', args: Map<string, ast.Arg>, inShape: number[], inType: QType, input: string): MvauLayer {
+  private mvau(
+    l: ast.Layer,
+    op: 'conv1d' | 'conv2d' | 'dense',
+    args: Map<string, ast.Arg>,
+    inShape: number[],
+    inType: QType,
+    input: string,
+  ): MvauLayer {
     const nd = this.spatialDims(op);
     let outShape: number[];
     let kernel: number[] = [];
@@ -484,7 +539,11 @@ class Elaborator {
     let wshape: number[];
     if (nd > 0) {
       if (inShape.length !== nd + 1) {
-        this.error('QNN020', `${op} takes a [${nd === 1 ? 'L, C' : 'H, W, C'}] input; '${input}' is ${shapeText(inShape)}`, propRange(l, 'input'));
+        this.error(
+          'QNN020',
+          `${op} takes a [${nd === 1 ? 'L, C' : 'H, W, C'}] input; '${input}' is ${shapeText(inShape)}`,
+          propRange(l, 'input'),
+        );
         throw new LayerAbort();
       }
       mh = this.argInt(args.get('filters')!, 1);
@@ -514,7 +573,11 @@ class Elaborator {
       wshape = [mh, mw];
     }
     if (product(wshape) > MAX_ELEMENTS || product(outShape) > MAX_ELEMENTS) {
-      this.error('QNN020', `${l.name} is too large: ${product(wshape)} weights and ${product(outShape)} outputs per frame (at most ${MAX_ELEMENTS} each)`, nodeRange(l));
+      this.error(
+        'QNN020',
+        `${l.name} is too large: ${product(wshape)} weights and ${product(outShape)} outputs per frame (at most ${MAX_ELEMENTS} each)`,
+        nodeRange(l),
+      );
       throw new LayerAbort();
     }
     const weights = this.weights(args.get('weights')!, wshape);
@@ -552,7 +615,11 @@ class Elaborator {
     if (name === 'valid') p = 0;
     else if (name === 'same') {
       if (k % 2 === 0 || s !== 1) {
-        this.error('QNN020', `pad=same needs an odd kernel and stride 1 (kernel=${k}, stride=${s}); give the padding as a number`, nodeRange(a.value));
+        this.error(
+          'QNN020',
+          `pad=same needs an odd kernel and stride 1 (kernel=${k}, stride=${s}); give the padding as a number`,
+          nodeRange(a.value),
+        );
         throw new LayerAbort();
       }
       p = (k - 1) / 2;
@@ -581,7 +648,12 @@ class Elaborator {
         const abs = resolveSourcePath(this.opts.file, rel);
         const arr = loadNpy(this.files, abs, rel, true);
         if (!sameShape(arr.shape, shape)) {
-          this.error('QNN020', `'${rel}' has shape ${shapeText(arr.shape)}; this layer needs ${shapeText(shape)} (PyTorch layout)`, propRange(v, 'path'), { expected: shape, got: arr.shape });
+          this.error(
+            'QNN020',
+            `'${rel}' has shape ${shapeText(arr.shape)}; this layer needs ${shapeText(shape)} (PyTorch layout)`,
+            propRange(v, 'path'),
+            { expected: shape, got: arr.shape },
+          );
           throw new LayerAbort();
         }
         checkValues(arr.data, type, `'${rel}'`);
@@ -590,7 +662,11 @@ class Elaborator {
       if (v.list) {
         const flat = this.flatList(v.list);
         if (flat.length !== count) {
-          this.error('QNN020', `the inline weights hold ${flat.length} values; this layer needs ${shapeText(shape)} = ${count}`, nodeRange(v.list));
+          this.error(
+            'QNN020',
+            `the inline weights hold ${flat.length} values; this layer needs ${shapeText(shape)} = ${count}`,
+            nodeRange(v.list),
+          );
           throw new LayerAbort();
         }
         checkValues(flat, type, 'the inline weights');
@@ -627,14 +703,7 @@ class Elaborator {
     return [this.flatList(list)];
   }
 
-  private accumulator(
-    accArg: ast.Arg | undefined,
-    w: Weights,
-    matrix: Int32Array,
-    mh: number,
-    mw: number,
-    inType: QType,
-  ): AccumulatorInfo {
+  private accumulator(accArg: ast.Arg | undefined, w: Weights, matrix: Int32Array, mh: number, mw: number, inType: QType): AccumulatorInfo {
     const amin = typeMin(inType);
     const amax = typeMax(inType);
     let min = Infinity;
@@ -675,7 +744,12 @@ class Elaborator {
       if (!fitsType(max, t) || !fitsType(min, t)) {
         const v = !fitsType(max, t) ? max : min;
         const where = w.source.kind === 'random' ? 'a row of random weights' : `row ${extremeRow}`;
-        this.error('QNN031', `acc=${typeName(t)} is too narrow: ${where} reaches ${v} (range ${typeMin(t)} … ${typeMax(t)}); it needs i${needed}`, nodeRange(accArg.value), { needed });
+        this.error(
+          'QNN031',
+          `acc=${typeName(t)} is too narrow: ${where} reaches ${v} (range ${typeMin(t)} … ${typeMax(t)}); it needs i${needed}`,
+          nodeRange(accArg.value),
+          { needed },
+        );
         throw new LayerAbort();
       }
       return { min, max, bits: t.bits, declared: true, extremeRow };
@@ -716,7 +790,14 @@ class Elaborator {
     };
   }
 
-  private activation(l: ast.Layer, op: 'requant' | 'threshold', args: Map<string, ast.Arg>, inShape: number[], inType: QType, input: string): ActivationLayer {
+  private activation(
+    l: ast.Layer,
+    op: 'requant' | 'threshold',
+    args: Map<string, ast.Arg>,
+    inShape: number[],
+    inType: QType,
+    input: string,
+  ): ActivationLayer {
     const channels = inShape[inShape.length - 1];
     const outArg = args.get('out')!;
     const out = this.argType(outArg, false);
@@ -727,7 +808,11 @@ class Elaborator {
     let activation: Activation;
     if (op === 'requant') {
       if (out.kind === 'bipolar') {
-        this.error('QNN030', `requant's out must be uN or iN; for a bipolar output use threshold(…, out=bipolar, thresholds=[T])`, nodeRange(outArg.value));
+        this.error(
+          'QNN030',
+          `requant's out must be uN or iN; for a bipolar output use threshold(…, out=bipolar, thresholds=[T])`,
+          nodeRange(outArg.value),
+        );
         throw new LayerAbort();
       }
       const mbits = args.has('mbits') ? this.argInt(args.get('mbits')!, 1) : 16;
@@ -742,7 +827,15 @@ class Elaborator {
       }
       const scales = this.scales(args.get('scale')!, channels);
       const fixed = scales.map((s) => fixedPointScale(s, mbits));
-      activation = { kind: 'requant', scales, multipliers: fixed.map((f) => f.multiplier), shifts: fixed.map((f) => f.shift), zero, mbits, out };
+      activation = {
+        kind: 'requant',
+        scales,
+        multipliers: fixed.map((f) => f.multiplier),
+        shifts: fixed.map((f) => f.shift),
+        zero,
+        mbits,
+        out,
+      };
     } else {
       activation = { kind: 'threshold', thresholds: this.thresholds(args.get('thresholds')!, out, channels), out };
     }
@@ -771,7 +864,11 @@ class Elaborator {
       try {
         const arr = loadNpy(this.files, resolveSourcePath(this.opts.file, rel), rel, false);
         if (!(arr.shape.length === 1 && (arr.shape[0] === channels || arr.shape[0] === 1))) {
-          this.error('QNN020', `'${rel}' has shape ${shapeText(arr.shape)}; scales need [${channels}] (one per channel) or [1]`, propRange(v, 'path'));
+          this.error(
+            'QNN020',
+            `'${rel}' has shape ${shapeText(arr.shape)}; scales need [${channels}] (one per channel) or [1]`,
+            propRange(v, 'path'),
+          );
           throw new LayerAbort();
         }
         scales = arr.data;
@@ -834,7 +931,12 @@ class Elaborator {
     }
     rows.forEach((row, c) => {
       if (row.length !== need) {
-        this.error('QNN032', `out=${typeName(out)} needs ${need} threshold${need > 1 ? 's' : ''} per channel (2^B − 1), ${rows.length > 1 ? `channel ${c} has` : 'got'} ${row.length}`, at, { need });
+        this.error(
+          'QNN032',
+          `out=${typeName(out)} needs ${need} threshold${need > 1 ? 's' : ''} per channel (2^B − 1), ${rows.length > 1 ? `channel ${c} has` : 'got'} ${row.length}`,
+          at,
+          { need },
+        );
         throw new LayerAbort();
       }
       const nonInt = row.findIndex((t) => !Number.isInteger(t));
@@ -844,7 +946,11 @@ class Elaborator {
       }
       const bad = row.findIndex((t, i) => i > 0 && t < row[i - 1]);
       if (bad >= 0) {
-        this.error('QNN033', `thresholds must be ascending: ${row[bad - 1]} comes before ${row[bad]}${rows.length > 1 ? ` in channel ${c}` : ''}`, at);
+        this.error(
+          'QNN033',
+          `thresholds must be ascending: ${row[bad - 1]} comes before ${row[bad]}${rows.length > 1 ? ` in channel ${c}` : ''}`,
+          at,
+        );
         throw new LayerAbort();
       }
     });
@@ -880,7 +986,11 @@ class Elaborator {
     for (const f of l.fold?.args ?? []) {
       const valid = isMvau ? ['pe', 'simd'] : ['pe'];
       if (!valid.includes(f.name)) {
-        this.error('QNN010', `unknown fold argument '${f.name}' for ${m.op}: it takes ${valid.join(', ')}${f.name === 'simd' ? ` (${m.op} streams PE channels per cycle)` : ''}`, propRange(f, 'name'));
+        this.error(
+          'QNN010',
+          `unknown fold argument '${f.name}' for ${m.op}: it takes ${valid.join(', ')}${f.name === 'simd' ? ` (${m.op} streams PE channels per cycle)` : ''}`,
+          propRange(f, 'name'),
+        );
         continue;
       }
       const v = this.evalInt(f.value, f.name, 1);
@@ -903,15 +1013,30 @@ class Elaborator {
       if (simd !== undefined) {
         const legal = validSimds(mv.mw, cin);
         if (mv.mw % simd !== 0) {
-          this.error('QNN040', `SIMD ${simd} does not divide the input width MW = ${mv.mw}${cin ? ` (K·Cin)` : ''}: valid SIMD values are ${legal.join(', ')}`, m.ranges.simd!, { property: 'simd', valid: legal, nearest: nearest(legal, simd), mw: mv.mw });
+          this.error(
+            'QNN040',
+            `SIMD ${simd} does not divide the input width MW = ${mv.mw}${cin ? ` (K·Cin)` : ''}: valid SIMD values are ${legal.join(', ')}`,
+            m.ranges.simd!,
+            { property: 'simd', valid: legal, nearest: nearest(legal, simd), mw: mv.mw },
+          );
         } else if (cin !== undefined && !legal.includes(simd)) {
-          this.error('QNN042', `SIMD ${simd} is neither a divisor of the ${cin} input channels nor a multiple of them that divides K·Cin = ${mv.mw}: the window generator emits whole channels or whole kernel positions per word; valid SIMD values are ${legal.join(', ')}`, m.ranges.simd!, { property: 'simd', valid: legal, nearest: nearest(legal, simd) });
+          this.error(
+            'QNN042',
+            `SIMD ${simd} is neither a divisor of the ${cin} input channels nor a multiple of them that divides K·Cin = ${mv.mw}: the window generator emits whole channels or whole kernel positions per word; valid SIMD values are ${legal.join(', ')}`,
+            m.ranges.simd!,
+            { property: 'simd', valid: legal, nearest: nearest(legal, simd) },
+          );
         } else mv.simd = simd;
       }
       if (pe !== undefined) {
         const legal = validPes(mv.mh);
         if (mv.mh % pe !== 0) {
-          this.error('QNN041', `PE ${pe} does not divide the output width MH = ${mv.mh}: valid PE values are ${legal.join(', ')}`, m.ranges.pe!, { property: 'pe', valid: legal, nearest: nearest(legal, pe), mh: mv.mh });
+          this.error(
+            'QNN041',
+            `PE ${pe} does not divide the output width MH = ${mv.mh}: valid PE values are ${legal.join(', ')}`,
+            m.ranges.pe!,
+            { property: 'pe', valid: legal, nearest: nearest(legal, pe), mh: mv.mh },
+          );
         } else mv.pe = pe;
       }
       return;
@@ -928,7 +1053,12 @@ class Elaborator {
     if (pe !== undefined) {
       const legal = validPes(channels);
       if (channels % pe !== 0) {
-        this.error('QNN041', `PE ${pe} does not divide the ${channels} channels (MH) of '${m.name}': valid PE values are ${legal.join(', ')}`, m.ranges.pe!, { property: 'pe', valid: legal, nearest: nearest(legal, pe), mh: channels });
+        this.error(
+          'QNN041',
+          `PE ${pe} does not divide the ${channels} channels (MH) of '${m.name}': valid PE values are ${legal.join(', ')}`,
+          m.ranges.pe!,
+          { property: 'pe', valid: legal, nearest: nearest(legal, pe), mh: channels },
+        );
       } else m.pe = pe;
     }
   }

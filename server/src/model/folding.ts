@@ -41,13 +41,7 @@ export interface AutoFold {
  * with — and on a tie the larger SIMD (FINN's SetFolding raises SIMD before PE). When no
  * fold meets the target, the fastest one (PE = MH, SIMD = the largest legal).
  */
-export function autoFoldMvau(
-  mh: number,
-  mw: number,
-  pixels: number,
-  targetCycles: number,
-  cin?: number,
-): AutoFold {
+export function autoFoldMvau(mh: number, mw: number, pixels: number, targetCycles: number, cin?: number): AutoFold {
   const simds = validSimds(mw, cin);
   let best: AutoFold | undefined;
   for (const pe of validPes(mh)) {

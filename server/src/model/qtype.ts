@@ -23,7 +23,9 @@ export function typeRangeError(t: QType): string | undefined {
       return t.bits >= 2 && t.bits <= 16 ? undefined : `i${t.bits} is out of range: iN takes N from 2 to 16`;
     case 'pow2':
       // pow2<6> would already reach 2^30: exponents that large are no longer a shift-add.
-      return t.bits >= 2 && t.bits <= MAX_POW2_BITS ? undefined : `pow2<${t.bits}> is out of range: pow2<N> takes N from 2 to ${MAX_POW2_BITS} (magnitudes up to 2^${2 ** (MAX_POW2_BITS - 1) - 2})`;
+      return t.bits >= 2 && t.bits <= MAX_POW2_BITS
+        ? undefined
+        : `pow2<${t.bits}> is out of range: pow2<N> takes N from 2 to ${MAX_POW2_BITS} (magnitudes up to 2^${2 ** (MAX_POW2_BITS - 1) - 2})`;
     case 'bipolar':
       return undefined;
   }

@@ -25,11 +25,7 @@ export interface SrcRange {
 }
 
 /** Integer types of the language (§3). `pow2` is for weights only. */
-export type QType =
-  | { kind: 'uint'; bits: number }
-  | { kind: 'int'; bits: number }
-  | { kind: 'bipolar' }
-  | { kind: 'pow2'; bits: number };
+export type QType = { kind: 'uint'; bits: number } | { kind: 'int'; bits: number } | { kind: 'bipolar' } | { kind: 'pow2'; bits: number };
 
 export type OpKind = 'conv1d' | 'conv2d' | 'dense' | 'maxpool' | 'requant' | 'threshold';
 

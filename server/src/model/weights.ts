@@ -33,14 +33,12 @@ export function resolveSourcePath(file: string | undefined, rel: string): string
 }
 
 /** Loads a .npy file as numbers in C order. Floats must hold integral values when `integral`. */
-export function loadNpy(
-  files: FileAccess,
-  absPath: string,
-  shown: string,
-  integral: boolean,
-): NpyArray {
+export function loadNpy(files: FileAccess, absPath: string, shown: string, integral: boolean): NpyArray {
   if (!absPath.toLowerCase().endsWith('.npy')) {
-    throw new SourceError('QNN060', `'${shown}' is not a .npy file: save the array with numpy.save('${path.basename(shown, path.extname(shown))}.npy', a)`);
+    throw new SourceError(
+      'QNN060',
+      `'${shown}' is not a .npy file: save the array with numpy.save('${path.basename(shown, path.extname(shown))}.npy', a)`,
+    );
   }
   let bytes: Uint8Array;
   try {
@@ -60,7 +58,10 @@ export function loadNpy(
   if (integral) {
     const bad = arr.data.findIndex((v) => !Number.isInteger(v));
     if (bad >= 0) {
-      throw new SourceError('QNN030', `'${shown}' holds ${arr.data[bad]} at flat index ${bad}: weights must be integral values (quantize before saving)`);
+      throw new SourceError(
+        'QNN030',
+        `'${shown}' holds ${arr.data[bad]} at flat index ${bad}: weights must be integral values (quantize before saving)`,
+      );
     }
   }
   return arr;
@@ -80,7 +81,10 @@ export function checkValues(values: ArrayLike<number>, t: QType, what: string): 
     const v = values[i];
     if (!fitsType(v, t)) {
       if (t.kind === 'pow2') {
-        throw new SourceError('QNN034', `${what} holds ${v} at flat index ${i}: a ${typeName(t)} weight is 0 or ±2^e with 0 ≤ e ≤ ${2 ** (t.bits - 1) - 2} (one of ${typeValues(t).join(', ')})`);
+        throw new SourceError(
+          'QNN034',
+          `${what} holds ${v} at flat index ${i}: a ${typeName(t)} weight is 0 or ±2^e with 0 ≤ e ≤ ${2 ** (t.bits - 1) - 2} (one of ${typeValues(t).join(', ')})`,
+        );
       }
       const range = t.kind === 'bipolar' ? '−1 or +1' : `${typeValuesRange(t)}`;
       throw new SourceError('QNN030', `${what} holds ${v} at flat index ${i}, which does not fit ${typeName(t)} (${range})`);

@@ -6,18 +6,7 @@ import { NpyError } from './errors.js';
 
 /** Normalized names of the supported dtypes. */
 export type NpyDtype =
-  | 'bool'
-  | 'int8'
-  | 'uint8'
-  | 'int16'
-  | 'uint16'
-  | 'int32'
-  | 'uint32'
-  | 'int64'
-  | 'uint64'
-  | 'float16'
-  | 'float32'
-  | 'float64';
+  'bool' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float16' | 'float32' | 'float64';
 
 export type DtypeKind = 'b' | 'i' | 'u' | 'f';
 

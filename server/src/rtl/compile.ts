@@ -81,7 +81,14 @@ export function compileNetwork(analysis: Analysis, outDir: string, sourceName: s
       const bits = e.activation.kind === 'threshold' ? engineThresholdBits(e) : 0;
       write(files.act, activationMem(e.activation, e.pe, bits, { ...range }));
     }
-    engines.push({ name: b.instance, layers: e.layers, kind: e.kind, in_width: streamWidth(b.in), out_width: streamWidth(b.out), files: Object.values(files) as string[] });
+    engines.push({
+      name: b.instance,
+      layers: e.layers,
+      kind: e.kind,
+      in_width: streamWidth(b.in),
+      out_width: streamWidth(b.out),
+      files: Object.values(files) as string[],
+    });
   }
   written.sort();
   const report: CompileReport = {
@@ -95,9 +102,23 @@ export function compileNetwork(analysis: Analysis, outDir: string, sourceName: s
       output: { elems: plan.output.elems, elem_bits: plan.output.elemBits, width: streamWidth(plan.output) },
     },
     fifos: plan.blocks.flatMap((b) =>
-      b.kind === 'fifo' ? [{ name: b.instance, from: b.sizing.from, to: b.sizing.to, depth: b.depth, width: streamWidth(b.in), max_occupancy: b.sizing.maxOccupancy, reason: fifoReason(b) }] : [],
+      b.kind === 'fifo'
+        ? [
+            {
+              name: b.instance,
+              from: b.sizing.from,
+              to: b.sizing.to,
+              depth: b.depth,
+              width: streamWidth(b.in),
+              max_occupancy: b.sizing.maxOccupancy,
+              reason: fifoReason(b),
+            },
+          ]
+        : [],
     ),
-    width_converters: plan.blocks.flatMap((b) => (b.kind === 'dwc' ? [{ name: b.instance, in_elems: b.in.elems, out_elems: b.out.elems, elem_bits: b.in.elemBits }] : [])),
+    width_converters: plan.blocks.flatMap((b) =>
+      b.kind === 'dwc' ? [{ name: b.instance, in_elems: b.in.elems, out_elems: b.out.elems, elem_bits: b.in.elemBits }] : [],
+    ),
     engines,
     files: written,
   };

@@ -184,13 +184,17 @@ export function templatesUsed(plan: HardwarePlan): string[] {
 /** The wrapper modules, one file each (`<network>_<layer>.sv`), by file name. */
 export function emitEngineWrappers(plan: HardwarePlan, header: string): Map<string, string> {
   const files = new Map<string, string>();
-  for (const b of plan.blocks) if (b.kind === 'engine') files.set(`${plan.network}_${b.instance}.sv`, `${header}\n\n${engineModule(plan, b)}`);
+  for (const b of plan.blocks)
+    if (b.kind === 'engine') files.set(`${plan.network}_${b.instance}.sv`, `${header}\n\n${engineModule(plan, b)}`);
   return files;
 }
 
 export function emitTop(plan: HardwarePlan, header: string): string {
   let out = `${header}\n`;
-  out += `\n// Top level: ${plan.blocks.filter((b) => b.kind === 'engine').map((b) => b.instance).join(' -> ')}\n`;
+  out += `\n// Top level: ${plan.blocks
+    .filter((b) => b.kind === 'engine')
+    .map((b) => b.instance)
+    .join(' -> ')}\n`;
   out += `module ${plan.top} (\n  input  logic clk,\n  input  logic rst_n,\n`;
   out += `  input  logic [${streamWidth(plan.input) - 1}:0] s_axis_tdata,\n  input  logic s_axis_tvalid,\n  output logic s_axis_tready,\n`;
   out += `  output logic [${streamWidth(plan.output) - 1}:0] m_axis_tdata,\n  output logic m_axis_tvalid,\n  input  logic m_axis_tready,\n  output logic m_axis_tlast\n);\n`;
@@ -208,13 +212,25 @@ export function emitTop(plan: HardwarePlan, header: string): string {
       out += `  // ${fifoReason(b)}\n`;
       out += `  qnn_fifo #(\n    .WIDTH(${streamWidth(b.in)}),\n    .DEPTH(${b.depth})\n  ) ${b.instance} (\n${streamPorts(inS, outS, '    ', true)}\n  );\n`;
     } else {
-      out += instance('qnn_dwc', [['IN_ELEMS', b.in.elems], ['OUT_ELEMS', b.out.elems], ['BITS', b.in.elemBits], ['FRAME_ELEMS', b.frameElems]], b.instance, inS, outS);
+      out += instance(
+        'qnn_dwc',
+        [
+          ['IN_ELEMS', b.in.elems],
+          ['OUT_ELEMS', b.out.elems],
+          ['BITS', b.in.elemBits],
+          ['FRAME_ELEMS', b.frameElems],
+        ],
+        b.instance,
+        inS,
+        outS,
+      );
     }
   }
   // tlast of an internal stream is only consumed by a FIFO (it carries it along); engines
   // and converters count their own frames.
   const unused = plan.blocks.filter((b, i) => b !== last && plan.blocks[i + 1].kind !== 'fifo').map((b) => `${b.out.name}_tlast`);
-  if (unused.length) out += `\n  // Engines count their frames; the internal tlast signals are visible in the waveform only.\n  logic unused_tlast;\n  assign unused_tlast = ^{${unused.join(', ')}};\n`;
+  if (unused.length)
+    out += `\n  // Engines count their frames; the internal tlast signals are visible in the waveform only.\n  logic unused_tlast;\n  assign unused_tlast = ^{${unused.join(', ')}};\n`;
   out += emitProbes(plan);
   out += 'endmodule\n';
   return out;
@@ -226,7 +242,9 @@ export function emitTop(plan: HardwarePlan, header: string): string {
  */
 function emitProbes(plan: HardwarePlan): string {
   const last = plan.blocks[plan.blocks.length - 1];
-  const streams: { sig: string; producer: string; consumer: string }[] = [{ sig: 's_axis', producer: 'input', consumer: plan.blocks[0].instance }];
+  const streams: { sig: string; producer: string; consumer: string }[] = [
+    { sig: 's_axis', producer: 'input', consumer: plan.blocks[0].instance },
+  ];
   plan.blocks.forEach((b, i) => {
     streams.push({ sig: b === last ? 'm_axis' : b.out.name, producer: b.instance, consumer: plan.blocks[i + 1]?.instance ?? 'output' });
   });
@@ -242,4 +260,3 @@ function emitProbes(plan: HardwarePlan): string {
   out += '  end\n`endif\n';
   return out;
 }
-

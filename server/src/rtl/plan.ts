@@ -41,7 +41,9 @@ const SV_RESERVED = new Set(
 
 /** Why a FIFO has its depth: the analysis's reason, or that the depth was set over it. */
 export function fifoReason(b: { depth: number; sizing: FifoSizing }): string {
-  return b.depth === b.sizing.depth ? b.sizing.reason : `depth set to ${b.depth} (the analysis gives ${b.sizing.depth}: ${b.sizing.reason})`;
+  return b.depth === b.sizing.depth
+    ? b.sizing.reason
+    : `depth set to ${b.depth} (the analysis gives ${b.sizing.depth}: ${b.sizing.reason})`;
 }
 
 /** An SV identifier for a .qnn name (the layer names are already identifiers). */

@@ -20,7 +20,11 @@ export function templatesDir(): string {
 /** The template files that `modules` need, with the submodules they instantiate, sorted. */
 export function templateClosure(modules: string[]): string[] {
   const dir = templatesDir();
-  const available = new Set(readdirSync(dir).filter((f) => f.endsWith('.sv')).map((f) => f.slice(0, -3)));
+  const available = new Set(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.sv'))
+      .map((f) => f.slice(0, -3)),
+  );
   const need = new Set<string>();
   const visit = (m: string): void => {
     if (need.has(m) || !available.has(m)) return;

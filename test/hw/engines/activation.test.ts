@@ -36,7 +36,6 @@ afterAll(() => {
   if (work && !process.env.QNN_KEEP_SIM_WORK) rmSync(work, { recursive: true, force: true });
 });
 
-
 const limit = limiter(2);
 
 interface ActCfg {

@@ -33,7 +33,6 @@ afterAll(() => {
   if (work && !process.env.QNN_KEEP_SIM_WORK) rmSync(work, { recursive: true, force: true });
 });
 
-
 interface PoolCfg {
   dims: 1 | 2;
   h: number; // 1 for 1-D

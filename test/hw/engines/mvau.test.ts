@@ -42,7 +42,6 @@ afterAll(() => {
 
 // ---------------------------------------------------------------- helpers
 
-
 /** At most `n` async jobs at a time (the machine has 2 cores; builds already use make -j). */
 const limit = limiter(2);
 

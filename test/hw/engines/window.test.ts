@@ -35,7 +35,6 @@ afterAll(() => {
   if (work && !process.env.QNN_KEEP_SIM_WORK) rmSync(work, { recursive: true, force: true });
 });
 
-
 interface WinCfg {
   dims: 1 | 2;
   h: number; // 1 for 1-D

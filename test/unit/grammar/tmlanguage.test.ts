@@ -102,8 +102,7 @@ function allScopeNames(): Set<string> {
 // A small TextMate tokenizer (enough for this grammar: match, begin/end, captures, include).
 
 type Compiled =
-  | { kind: 'match'; re: RegExp; rule: RawRule }
-  | { kind: 'begin'; re: RegExp; rule: RawRule; end: string; patterns: Compiled[] };
+  { kind: 'match'; re: RegExp; rule: RawRule } | { kind: 'begin'; re: RegExp; rule: RawRule; end: string; patterns: Compiled[] };
 
 const compileCache = new Map<RawRule, Compiled[]>();
 
@@ -127,7 +126,8 @@ function compilePatterns(patterns: RawRule[] | undefined): Compiled[] {
   for (const p of patterns ?? []) {
     for (const r of resolve(p)) {
       if (r.match !== undefined) out.push({ kind: 'match', re: jsRegex(r.match), rule: r });
-      else if (r.begin !== undefined && r.end !== undefined) out.push({ kind: 'begin', re: jsRegex(r.begin), rule: r, end: r.end, patterns: compiledOf(r) });
+      else if (r.begin !== undefined && r.end !== undefined)
+        out.push({ kind: 'begin', re: jsRegex(r.begin), rule: r, end: r.end, patterns: compiledOf(r) });
       else if (r.patterns) out.push(...compilePatterns(r.patterns));
     }
   }

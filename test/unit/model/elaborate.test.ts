@@ -70,7 +70,9 @@ describe('elaboration', () => {
   });
 
   it('auto-folds to meet fps and marks the fold as auto', async () => {
-    const { analysis } = await check(net(`layer d = dense(x, units=64, weights=i2(random))`, { input: 'u2[64]', target: 'xc7z020 @ 100 MHz, fps >= 1M' }));
+    const { analysis } = await check(
+      net(`layer d = dense(x, units=64, weights=i2(random))`, { input: 'u2[64]', target: 'xc7z020 @ 100 MHz, fps >= 1M' }),
+    );
     const d = analysis.network.layers[0] as MvauLayer;
     expect(d.foldSource).toBe('auto');
     expect((d.mh / d.pe) * (d.mw / d.simd)).toBeLessThanOrEqual(100);

@@ -18,18 +18,97 @@ function examples(): { file: string; text: string }[] {
   for (const d of readdirSync(dir)) {
     const sub = path.join(dir, d);
     if (!statSync(sub).isDirectory()) continue;
-    for (const f of readdirSync(sub)) if (f.endsWith('.qnn')) out.push({ file: path.join(sub, f), text: readFileSync(path.join(sub, f), 'utf8') });
+    for (const f of readdirSync(sub))
+      if (f.endsWith('.qnn')) out.push({ file: path.join(sub, f), text: readFileSync(path.join(sub, f), 'utf8') });
   }
   return out;
 }
 
 const TOKENS = [
-  'network', 'target', 'const', 'input', 'layer', 'output', 'test', 'fold', 'pe', 'simd', 'random', 'seed', 'bipolar', 'pow2',
-  'conv1d', 'conv2d', 'dense', 'maxpool', 'requant', 'threshold', 'filters', 'kernel', 'weights', 'units', 'stride', 'pad',
-  'same', 'valid', 'acc', 'out', 'scale', 'zero', 'mbits', 'thresholds', 'scales', 'u1', 'u4', 'u8', 'i2', 'i4', 'i17', 'u0',
-  'xc7z020', 'ice40up5k', 'xc7z999', '@', 'MHz', 'GHz', 'fps', '>=', 'GB/s', '{', '}', '(', ')', '[', ']', '<', '>', ',', '=',
-  ':', '+', '-', '*', '/', '0', '1', '3', '16', '5k', '2.5M', '0.0117', '1e-3', '"w.npy"', '"weights/c1.npy"', 'x', 'c1', 'F',
-  '//c\n', '/* c */', '\n', ' ', '"unterminated',
+  'network',
+  'target',
+  'const',
+  'input',
+  'layer',
+  'output',
+  'test',
+  'fold',
+  'pe',
+  'simd',
+  'random',
+  'seed',
+  'bipolar',
+  'pow2',
+  'conv1d',
+  'conv2d',
+  'dense',
+  'maxpool',
+  'requant',
+  'threshold',
+  'filters',
+  'kernel',
+  'weights',
+  'units',
+  'stride',
+  'pad',
+  'same',
+  'valid',
+  'acc',
+  'out',
+  'scale',
+  'zero',
+  'mbits',
+  'thresholds',
+  'scales',
+  'u1',
+  'u4',
+  'u8',
+  'i2',
+  'i4',
+  'i17',
+  'u0',
+  'xc7z020',
+  'ice40up5k',
+  'xc7z999',
+  '@',
+  'MHz',
+  'GHz',
+  'fps',
+  '>=',
+  'GB/s',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  '<',
+  '>',
+  ',',
+  '=',
+  ':',
+  '+',
+  '-',
+  '*',
+  '/',
+  '0',
+  '1',
+  '3',
+  '16',
+  '5k',
+  '2.5M',
+  '0.0117',
+  '1e-3',
+  '"w.npy"',
+  '"weights/c1.npy"',
+  'x',
+  'c1',
+  'F',
+  '//c\n',
+  '/* c */',
+  '\n',
+  ' ',
+  '"unterminated',
 ];
 
 const tokenSoup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 80 }).map((ts) => ts.join(' '));
@@ -92,7 +171,8 @@ describe('the analysis never throws or hangs', () => {
   }, 600_000);
 
   it('reports a syntax error with recovery: later errors are still found', async () => {
-    const text = 'network n {\n  target xc7z020 @ 100 MHz\n  input x: u8[4]\n  layer a = dense(x, units=2 weights=i4(random))\n  layer b = dense(x, units=2, weights=i4(random), bogus=1)\n  output b\n}\n';
+    const text =
+      'network n {\n  target xc7z020 @ 100 MHz\n  input x: u8[4]\n  layer a = dense(x, units=2 weights=i4(random))\n  layer b = dense(x, units=2, weights=i4(random), bogus=1)\n  output b\n}\n';
     const doc = await parseDocument(text);
     const codes = doc.diagnostics!.map((d) => d.code);
     expect(codes).toContain('QNN001');

@@ -122,20 +122,52 @@ describe('readNpy refuses what it cannot represent, saying why', () => {
     ['empty', new Uint8Array(0), /^not a \.npy file \(bad magic\): a \.npy file starts with the bytes \\x93NUMPY/],
     ['a PNG', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]), /bad magic/],
     ['text', new TextEncoder().encode('1,2,3\n4,5,6\n'), /bad magic/],
-    ['cut in the header', header("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }").subarray(0, 40), /^truncated: the header should be 118 bytes, the file holds 30$/],
-    ['no data', header("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }"), /^truncated: header says 2 elements \(8 bytes of int32\), file holds 0;/],
-    ['stray bytes', new Uint8Array([...header("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }"), 1, 2, 3, 4, 5]), /file holds 1 and 1 stray bytes/],
+    [
+      'cut in the header',
+      header("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }").subarray(0, 40),
+      /^truncated: the header should be 118 bytes, the file holds 30$/,
+    ],
+    [
+      'no data',
+      header("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }"),
+      /^truncated: header says 2 elements \(8 bytes of int32\), file holds 0;/,
+    ],
+    [
+      'stray bytes',
+      new Uint8Array([...header("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }"), 1, 2, 3, 4, 5]),
+      /file holds 1 and 1 stray bytes/,
+    ],
     ['not a dict', header('[1, 2]'), /^malformed header: it is not a dict/],
-    ['garbage', header("{'descr': '<i4', 'fortran_order': Fals"), /^malformed header: unexpected character at offset 34 \(near 'Fals'\); expected a Python dict like \{'descr': '<i4', /],
+    [
+      'garbage',
+      header("{'descr': '<i4', 'fortran_order': Fals"),
+      /^malformed header: unexpected character at offset 34 \(near 'Fals'\); expected a Python dict like \{'descr': '<i4', /,
+    ],
     ['unclosed', header("{'descr': '<i4', 'fortran_order': False, 'shape': (2,"), /^malformed header: unexpected end/],
     ['float in shape', header("{'descr': '<i4', 'fortran_order': False, 'shape': (2.0,)}"), /^malformed header: bad number/],
-    ['negative dim', header("{'descr': '<i4', 'fortran_order': False, 'shape': (-2,)}"), /'shape' should be a tuple of non-negative integers/],
+    [
+      'negative dim',
+      header("{'descr': '<i4', 'fortran_order': False, 'shape': (-2,)}"),
+      /'shape' should be a tuple of non-negative integers/,
+    ],
     ['shape a list', header("{'descr': '<i4', 'fortran_order': False, 'shape': [2]}"), /'shape' should be a tuple/],
     ['order not bool', header("{'descr': '<i4', 'fortran_order': 0, 'shape': (2,)}"), /'fortran_order' should be True or False/],
     ['descr not str', header("{'descr': 4, 'fortran_order': False, 'shape': (2,)}"), /'descr' is not a dtype string/],
-    ['int of 3 bytes', header("{'descr': '<i3', 'fortran_order': False, 'shape': (2,)}"), /^unsupported dtype '<i3': integers of 3 bytes are not supported; use 1, 2, 4 or 8 bytes$/],
+    [
+      'int of 3 bytes',
+      header("{'descr': '<i3', 'fortran_order': False, 'shape': (2,)}"),
+      /^unsupported dtype '<i3': integers of 3 bytes are not supported; use 1, 2, 4 or 8 bytes$/,
+    ],
     ['complex code', header("{'descr': 'D', 'fortran_order': False, 'shape': (2,)}"), /^unsupported dtype 'D' \(complex128\)/],
-    ['version 1.1', (() => { const b = header("{'descr': '<i4', 'fortran_order': False, 'shape': ()}"); b[7] = 1; return b; })(), /version 1\.1/],
+    [
+      'version 1.1',
+      (() => {
+        const b = header("{'descr': '<i4', 'fortran_order': False, 'shape': ()}");
+        b[7] = 1;
+        return b;
+      })(),
+      /version 1\.1/,
+    ],
   ])('%s', (_name, bytes, want) => {
     expect(() => readNpy(bytes)).toThrow(NpyError);
     expect(() => readNpy(bytes)).toThrow(want);
@@ -238,8 +270,25 @@ const EXTREMES: Record<NpyDtype, number[]> = {
 
 /** Values the writer must round exactly as NumPy rounds a Python float. */
 const F16_ROUNDING = [
-  0.1, 1 / 3, 65519, 65520, 1e6, -1e6, 2 ** -25, 3 * 2 ** -25, 2 ** -26, 1 + 2 ** -11, 1 + 3 * 2 ** -11,
-  2 ** -14 - 2 ** -25, 2 ** -14 - 2 ** -26, 2047.5, 2049, 1e-8, -1e-8, 0.99951171875, 0.999755859375,
+  0.1,
+  1 / 3,
+  65519,
+  65520,
+  1e6,
+  -1e6,
+  2 ** -25,
+  3 * 2 ** -25,
+  2 ** -26,
+  1 + 2 ** -11,
+  1 + 3 * 2 ** -11,
+  2 ** -14 - 2 ** -25,
+  2 ** -14 - 2 ** -26,
+  2047.5,
+  2049,
+  1e-8,
+  -1e-8,
+  0.99951171875,
+  0.999755859375,
 ];
 
 function sampleArrays(): (NpyWritable & { name: string })[] {
@@ -248,7 +297,7 @@ function sampleArrays(): (NpyWritable & { name: string })[] {
     const [lo, hi] = dtype.startsWith('float') ? [-1000, 1000] : (EXTREMES[dtype] as [number, number]);
     const ext = EXTREMES[dtype];
     const body = Array.from({ length: 24 - ext.length }, (_, i) =>
-      dtype.startsWith('float') ? (i * 37.3) % 200 - 100 : lo + Math.floor(((hi - lo) * ((i * 7919) % 101)) / 100),
+      dtype.startsWith('float') ? ((i * 37.3) % 200) - 100 : lo + Math.floor(((hi - lo) * ((i * 7919) % 101)) / 100),
     );
     out.push({ name: `${dtype}_2x3x4`, dtype, shape: [2, 3, 4], data: [...ext, ...body] });
     out.push({ name: `${dtype}_0d`, dtype, shape: [], data: [ext[1] ?? 0] });
@@ -285,7 +334,8 @@ describe('writeNpy', () => {
       .chain(({ dtype, shape }) => {
         const [lo, hi] = EXTREMES[dtype] as [number, number];
         const n = shape.reduce((p, d) => p * d, 1);
-        return fc.array(fc.integer({ min: Math.max(lo, -(2 ** 31)), max: Math.min(hi, 2 ** 31 - 1) }), { minLength: n, maxLength: n })
+        return fc
+          .array(fc.integer({ min: Math.max(lo, -(2 ** 31)), max: Math.min(hi, 2 ** 31 - 1) }), { minLength: n, maxLength: n })
           .map((data) => ({ dtype, shape, data }));
       });
     fc.assert(
@@ -337,7 +387,10 @@ describe('writeNpy', () => {
         return { file, dtype: a.dtype, shape: a.shape, data };
       });
       // JSON.stringify writes -0 as 0; NumPy then compares bytes, so keep -0 explicit.
-      writeFileSync(join(out, 'written.json'), JSON.stringify(listing, (_k, v: unknown) => (Object.is(v, -0) ? '-0' : v)).replaceAll('"-0"', '-0.0'));
+      writeFileSync(
+        join(out, 'written.json'),
+        JSON.stringify(listing, (_k, v: unknown) => (Object.is(v, -0) ? '-0' : v)).replaceAll('"-0"', '-0.0'),
+      );
       const report = JSON.parse(runNumpyScript(['--check', out])) as { results: { file: string; problems: string[] }[] };
       expect(report.results).toHaveLength(arrays.length);
       expect(report.results.filter((r) => r.problems.length > 0)).toEqual([]);

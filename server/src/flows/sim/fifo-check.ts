@@ -66,7 +66,8 @@ function effectOf(base: NetworkSimResult, r: NetworkSimResult): { verdict: FifoV
   if (r.mismatches > 0) return { verdict: 'needed', effect: `${r.mismatches} output element(s) differ from the golden model` };
   const b = base.ii.measured;
   const h = r.ii.measured;
-  if (b !== null && h !== null && h > b) return { verdict: 'needed', effect: `II ${fmt(b)} → ${fmt(h)} cycles (throughput −${(100 * (1 - b / h)).toFixed(1)} %)` };
+  if (b !== null && h !== null && h > b)
+    return { verdict: 'needed', effect: `II ${fmt(b)} → ${fmt(h)} cycles (throughput −${(100 * (1 - b / h)).toFixed(1)} %)` };
   // Over-sized for throughput; what the depth still buys is latency (every engine at its own rate).
   const lb = base.latency.measured;
   const lh = r.latency.measured;
@@ -96,23 +97,43 @@ export async function checkFifoDepths(opts: FifoCheckOptions): Promise<FifoCheck
     });
   opts.onLine?.(`baseline: the analysed depths (${fifos.map((f) => `${f.name}=${f.depth}`).join(', ')})`);
   const base = await run('baseline');
-  opts.onLine?.(`  II ${fmt(base.ii.measured)} cycles (analysis ${est.ii_cycles}), ${base.mismatches} mismatches${base.stall ? ', stalled' : ''}`);
+  opts.onLine?.(
+    `  II ${fmt(base.ii.measured)} cycles (analysis ${est.ii_cycles}), ${base.mismatches} mismatches${base.stall ? ', stalled' : ''}`,
+  );
   if (base.stall || base.mismatches > 0 || base.ii.measured === null) {
-    throw new FifoCheckError(`the design with the analysed FIFO depths does not run cleanly (${base.stall ? `stall in ${base.stall.engine}` : `${base.mismatches} mismatches`}): run qnn sim on it first`);
+    throw new FifoCheckError(
+      `the design with the analysed FIFO depths does not run cleanly (${base.stall ? `stall in ${base.stall.engine}` : `${base.mismatches} mismatches`}): run qnn sim on it first`,
+    );
   }
   const rows: FifoCheckRow[] = [];
   for (const f of fifos.filter((x) => x.depth >= FIFO_CHECK_MIN_DEPTH)) {
     const halved = Math.max(2, Math.floor(f.depth / 2));
     const r = await run(f.name, { [f.name]: halved });
     const { verdict, effect } = effectOf(base, r);
-    rows.push({ name: f.name, depth: f.depth, halved, ii: r.ii.measured, latency: r.latency.measured, mismatches: r.mismatches, stalled: r.stall !== null, verdict, effect });
+    rows.push({
+      name: f.name,
+      depth: f.depth,
+      halved,
+      ii: r.ii.measured,
+      latency: r.latency.measured,
+      mismatches: r.mismatches,
+      stalled: r.stall !== null,
+      verdict,
+      effect,
+    });
     opts.onLine?.(`${f.name}: ${f.depth} → ${halved}: ${effect}: ${verdict}`);
   }
   return {
     network: opts.analysis.network.name,
     simulator: opts.simulator,
     frames,
-    baseline: { ii: base.ii.measured, latency: base.latency.measured, expected_ii: est.ii_cycles, mismatches: base.mismatches, stalled: base.stall !== null },
+    baseline: {
+      ii: base.ii.measured,
+      latency: base.latency.measured,
+      expected_ii: est.ii_cycles,
+      mismatches: base.mismatches,
+      stalled: base.stall !== null,
+    },
     fifos: rows,
     skipped: fifos.filter((x) => x.depth < FIFO_CHECK_MIN_DEPTH).map((x) => x.name),
     oversized: rows.filter((r) => r.verdict === 'over-sized').length,

@@ -164,7 +164,12 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
     });
     waveform = w.waveform;
   }
-  const got = unpackWords(sim.outputs.slice(0, frames.length * outWordsPerFrame), plan.output.elemBits, plan.output.elems, outLayer.outType);
+  const got = unpackWords(
+    sim.outputs.slice(0, frames.length * outWordsPerFrame),
+    plan.output.elemBits,
+    plan.output.elems,
+    outLayer.outType,
+  );
   let mismatches = 0;
   let first: Mismatch | null = null;
   for (let fr = 0; fr < frames.length; fr++) {
@@ -173,7 +178,8 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
       const e = expected[fr][i];
       if (g !== e) {
         mismatches++;
-        if (!first && g !== undefined) first = { layer: outLayer.name, frame: fr, index: i, ...decodeIndex(outLayer.outShape, i), expected: e, got: g };
+        if (!first && g !== undefined)
+          first = { layer: outLayer.name, frame: fr, index: i, ...decodeIndex(outLayer.outShape, i), expected: e, got: g };
       }
     }
   }
@@ -241,12 +247,20 @@ export function engineStall(plan: HardwarePlan, cycle: number, probes: StreamPro
   };
   for (const p of [...probes].reverse()) {
     if (p.valid && !p.ready && p.consumer !== 'output') {
-      return { engine: engineOf(p.consumer), cycle, reason: `'${engineOf(p.consumer)}' holds its input stream (${p.stream}: valid, not ready) and has produced nothing since cycle ${Math.max(0, ...probes.filter((q) => q.producer === p.consumer).map((q) => q.last))}` };
+      return {
+        engine: engineOf(p.consumer),
+        cycle,
+        reason: `'${engineOf(p.consumer)}' holds its input stream (${p.stream}: valid, not ready) and has produced nothing since cycle ${Math.max(0, ...probes.filter((q) => q.producer === p.consumer).map((q) => q.last))}`,
+      };
     }
   }
   const moved = [...probes].sort((a, b) => b.last - a.last)[0];
   if (moved) {
-    return { engine: engineOf(moved.consumer === 'output' ? moved.producer : moved.consumer), cycle, reason: `no stream moved after cycle ${moved.last} (last: ${moved.stream}); ${fallback}` };
+    return {
+      engine: engineOf(moved.consumer === 'output' ? moved.producer : moved.consumer),
+      cycle,
+      reason: `no stream moved after cycle ${moved.last} (last: ${moved.stream}); ${fallback}`,
+    };
   }
   return { engine: plan.blocks[0]?.instance ?? 'input', cycle, reason: fallback };
 }
