@@ -5,7 +5,7 @@
  * workspace (checked here, not only in `when` clauses).
  */
 import * as path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { toolEnvironment } from './settings.js';
 import { requireTrust } from './trust.js';
@@ -134,6 +134,38 @@ export function registerFlowCommands(context: vscode.ExtensionContext): void {
         await vscode.commands
           .executeCommand('revealInExplorer', vscode.Uri.file(result.waveform))
           .then(undefined, () => vscode.window.showTextDocument(vscode.Uri.file(result!.waveform!)));
+    }),
+    vscode.commands.registerCommand('qnn.checkFifos', async (uri?: vscode.Uri) => {
+      if (!requireTrust('Check FIFO Depths')) return;
+      const file = await activeQnnFile(uri);
+      if (!file) return;
+      const out = path.join(buildDir(file.fsPath), 'fifo-check');
+      const resultFile = path.join(out, 'fifo-check.json');
+      rmSync(resultFile, { force: true });
+      const simulator = vscode.workspace.getConfiguration('qnn.simulation').get<string>('simulator', 'verilator');
+      const code = await runCliTask(
+        context,
+        `check FIFO depths ${path.basename(file.fsPath)}`,
+        ['fifo-check', file.fsPath, '-o', out, '--simulator', simulator],
+        path.dirname(file.fsPath),
+      );
+      let result: { fifos: { name: string; verdict: string }[]; oversized: number } | undefined;
+      try {
+        result = JSON.parse(readFileSync(resultFile, 'utf8'));
+      } catch {
+        result = undefined;
+      }
+      if (!result) {
+        void vscode.window.showErrorMessage(`Check FIFO Depths failed (exit ${code ?? '?'}) before a result: see the terminal.`);
+        return;
+      }
+      const needed = result.fifos.filter((f) => f.verdict === 'needed').map((f) => f.name);
+      const over = result.fifos.filter((f) => f.verdict === 'over-sized').map((f) => f.name);
+      const summary =
+        `FIFO check: ${result.fifos.length} FIFO(s) deeper than 2 halved one at a time; ` +
+        `needed for throughput: ${needed.length > 0 ? needed.join(', ') : 'none'}; over-sized: ${over.length > 0 ? over.join(', ') : 'none'}.`;
+      const pick = await vscode.window.showInformationMessage(summary, 'Open Result');
+      if (pick === 'Open Result') await vscode.window.showTextDocument(vscode.Uri.file(resultFile));
     }),
   );
 }

@@ -2,8 +2,8 @@
 // The qnn-fpga extension in real VS Code (code-server 4.100.3 + Chromium): the peak
 // detector example opened from a folder, syntax colouring, an error with its code in the
 // Problems panel after an edit, its quick fix, a hover with the layer's estimate,
-// completion of operators, the status bar estimate, and the commands Compile to Verilog
-// and Simulate run from the command palette.
+// completion of operators, the status bar estimate, and the commands Compile to Verilog,
+// Simulate and Check FIFO Depths run from the command palette.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -91,7 +91,7 @@ test('editing a network: colouring, Problems with codes, quick fix, hover, compl
   }),
 );
 
-test('Compile to Verilog and Simulate from the command palette', { timeout: TEST_TIMEOUT }, (t) =>
+test('Compile to Verilog, Simulate and Check FIFO Depths from the command palette', { timeout: TEST_TIMEOUT }, (t) =>
   withVSCode(t, { files: exampleFiles(), vsix: vsixPath() }, async ({ wb, workspaceDir }) => {
     await wb.openFile('peak_detector.qnn');
     await waitUntil(async () => (await wb.statusBarItems()).some((i) => /fps/i.test(i.text)), {
@@ -122,5 +122,21 @@ test('Compile to Verilog and Simulate from the command palette', { timeout: TEST
     assert.equal(result.mismatches, 0);
     assert.ok(result.waveform && fs.existsSync(result.waveform), 'the waveform file exists');
     await wb.screenshot('simulated');
+    await wb.clearNotifications();
+
+    // The peak detector has one FIFO deeper than 2; halving it leaves the II unchanged.
+    await wb.runCommand('QNN: Check FIFO Depths');
+    const fifos = await waitUntil(async () => (await wb.notifications()).find((n) => /FIFO check:/.test(n)), {
+      what: 'the FIFO check summary',
+      timeout: 300_000,
+    });
+    t.diagnostic(`fifo check: ${fifos}`);
+    assert.match(fifos, /over-sized: fifo_c2_p1/);
+    const check = JSON.parse(fs.readFileSync(path.join(workspaceDir, 'build', 'peak_detector', 'fifo-check', 'fifo-check.json'), 'utf8'));
+    assert.equal(check.baseline.ii, check.baseline.expected_ii);
+    assert.deepEqual(
+      check.fifos.map((f) => [f.name, f.verdict]),
+      [['fifo_c2_p1', 'over-sized']],
+    );
   }),
 );

@@ -85,6 +85,8 @@ describe('qnn fifo-check on Verilator', () => {
     const json = JSON.parse(run.stdout) as { network: string; oversized: number; fifos: { name: string; verdict: string }[] };
     expect(json.network).toBe('chain4');
     expect(json.fifos.map((f) => f.verdict)).toEqual(['over-sized', 'needed', 'over-sized']);
+    // The same result as a file, for the editor's command.
+    expect(JSON.parse(readFileSync(path.join(dir, 'out', 'fifo-check.json'), 'utf8'))).toEqual(json);
     const bad = spawnSync(process.execPath, [CLI, 'fifo-check', file, '--simulator', 'modelsim'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--simulator takes verilator or icarus');

@@ -6,6 +6,7 @@
  * breaks bit-exactness; otherwise the analysis gave it more than the pipeline needs and
  * it is reported *over-sized*.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis } from '../../analysis/analyze.js';
 import { buildPlan } from '../../rtl/plan.js';
@@ -57,6 +58,9 @@ export interface FifoCheckResult {
 
 /** The design does not run cleanly with the analysed depths: nothing to compare against. */
 export class FifoCheckError extends Error {}
+
+/** The result's file name in the output folder. */
+export const FIFO_CHECK_RESULT = 'fifo-check.json';
 
 /** The frames a run needs so that at least two frame-to-frame intervals are measured. */
 export const FIFO_CHECK_FRAMES = 4;
@@ -123,7 +127,7 @@ export async function checkFifoDepths(opts: FifoCheckOptions): Promise<FifoCheck
     });
     opts.onLine?.(`${f.name}: ${f.depth} → ${halved}: ${effect}: ${verdict}`);
   }
-  return {
+  const result: FifoCheckResult = {
     network: opts.analysis.network.name,
     simulator: opts.simulator,
     frames,
@@ -138,4 +142,8 @@ export async function checkFifoDepths(opts: FifoCheckOptions): Promise<FifoCheck
     skipped: fifos.filter((x) => x.depth < FIFO_CHECK_MIN_DEPTH).map((x) => x.name),
     oversized: rows.filter((r) => r.verdict === 'over-sized').length,
   };
+  // The editor reads this after the task ends (like sim/result.json).
+  mkdirSync(opts.outDir, { recursive: true });
+  writeFileSync(path.join(opts.outDir, FIFO_CHECK_RESULT), JSON.stringify(result, null, 2) + '\n');
+  return result;
 }
