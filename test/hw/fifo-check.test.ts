@@ -91,5 +91,11 @@ describe('qnn fifo-check on Verilator', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--simulator takes verilator or icarus');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+    // A missing simulator: what to install, exit 1, no stack trace.
+    const env = { ...process.env, QNN_TOOL_VERILATOR: path.join(dir, 'no-verilator') };
+    const missing = spawnSync(process.execPath, [CLI, 'fifo-check', file, '-o', path.join(dir, 'out2')], { encoding: 'utf8', env });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('apt-get install verilator');
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
   }, 180_000);
 });

@@ -8,10 +8,8 @@ import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { CliError } from './cli-error.js';
 import { loadQnn, requireNoErrors } from './load.js';
-import { intOption } from './sim.js';
+import { interruptible, intOption, simulatorOption } from './sim-options.js';
 import { checkFifoDepths, FifoCheckError, type FifoCheckResult } from '../flows/sim/fifo-check.js';
-import { ToolMissingError } from '../flows/tools.js';
-import { SimulationError } from '../flows/sim/runner.js';
 
 const USAGE = 'usage: qnn fifo-check FILE [-o DIR] [--frames N] [--simulator verilator|icarus] [--json]';
 
@@ -32,34 +30,23 @@ export async function runFifoCheck(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new CliError(USAGE, 2);
-  const simulator = values.simulator;
-  if (simulator !== 'verilator' && simulator !== 'icarus')
-    throw new CliError(`--simulator takes verilator or icarus, not '${simulator}'`, 2);
+  const simulator = simulatorOption(values.simulator);
   const f = await loadQnn(positionals[0]);
   requireNoErrors(f);
   const outDir = path.resolve(values.out ?? path.join(path.dirname(f.file), 'build', f.analysis.network.name, 'fifo-check'));
-  const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let r: FifoCheckResult;
-  try {
-    r = await checkFifoDepths({
-      analysis: f.analysis,
-      sourceName: path.basename(f.file),
-      outDir,
-      simulator,
-      frames: intOption(values.frames, 'frames', 3),
-      signal: controller.signal,
-      onLine: values.json ? undefined : (l) => console.error(l),
-    });
-  } catch (e) {
-    if (e instanceof ToolMissingError || e instanceof SimulationError || e instanceof FifoCheckError) throw new CliError(e.message);
-    throw e;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const r: FifoCheckResult = await interruptible(
+    (signal) =>
+      checkFifoDepths({
+        analysis: f.analysis,
+        sourceName: path.basename(f.file),
+        outDir,
+        simulator,
+        frames: intOption(values.frames, 'frames', 3),
+        signal,
+        onLine: values.json ? undefined : (l) => console.error(l),
+      }),
+    [FifoCheckError],
+  );
   if (values.json) console.log(JSON.stringify(r, null, 2));
   else console.log(formatFifoCheck(r));
   return r.oversized > 0 ? 1 : 0;

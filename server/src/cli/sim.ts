@@ -8,19 +8,11 @@ import * as path from 'node:path';
 import { CliError } from './cli-error.js';
 import { loadQnn, requireNoErrors } from './load.js';
 import { simulateNetwork, type NetworkSimResult } from '../flows/sim/network-sim.js';
-import { ToolMissingError } from '../flows/tools.js';
 import { FramesError } from '../golden/frames.js';
-import { SimulationError } from '../flows/sim/runner.js';
+import { interruptible, intOption, simulatorOption } from './sim-options.js';
 
 const USAGE =
   'usage: qnn sim FILE [-o DIR] [--frames N] [--seed S] [--input x.npy] [--simulator verilator|icarus] [--no-stall] [--vcd] [--json]';
-
-export function intOption(v: string | undefined, name: string, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`--${name} takes an integer ≥ ${min}, not '${v}'`, 2);
-  return n;
-}
 
 export async function runSim(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -43,37 +35,26 @@ export async function runSim(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new CliError(USAGE, 2);
-  const simulator = values.simulator;
-  if (simulator !== 'verilator' && simulator !== 'icarus')
-    throw new CliError(`--simulator takes verilator or icarus, not '${simulator}'`, 2);
+  const simulator = simulatorOption(values.simulator);
   const f = await loadQnn(positionals[0]);
   requireNoErrors(f);
   const outDir = path.resolve(values.out ?? path.join(path.dirname(f.file), 'build', f.analysis.network.name));
-  const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let r: NetworkSimResult;
-  try {
-    r = await simulateNetwork({
-      analysis: f.analysis,
-      sourceName: path.basename(f.file),
-      outDir,
-      simulator,
-      frames: intOption(values.frames, 'frames', 1),
-      seed: intOption(values.seed, 'seed', 0),
-      inputFile: values.input ? path.resolve(values.input) : undefined,
-      noStall: values['no-stall'],
-      vcd: values.vcd,
-      signal: controller.signal,
-    });
-  } catch (e) {
-    if (e instanceof ToolMissingError || e instanceof FramesError || e instanceof SimulationError) throw new CliError(e.message);
-    throw e;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const r: NetworkSimResult = await interruptible(
+    (signal) =>
+      simulateNetwork({
+        analysis: f.analysis,
+        sourceName: path.basename(f.file),
+        outDir,
+        simulator,
+        frames: intOption(values.frames, 'frames', 1),
+        seed: intOption(values.seed, 'seed', 0),
+        inputFile: values.input ? path.resolve(values.input) : undefined,
+        noStall: values['no-stall'],
+        vcd: values.vcd,
+        signal,
+      }),
+    [FramesError],
+  );
   const failed = r.mismatches > 0 || r.stall !== null;
   if (values.json) console.log(JSON.stringify(r, null, 2));
   else console.log(formatSim(r));
