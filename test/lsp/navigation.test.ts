@@ -124,7 +124,10 @@ describe('rename', () => {
     };
     expect(rangeText(ex.text, r as never)).toBe('c2');
     expect(await client.prepareRename(ex.uri, posOf(ex.text, 'conv1d(r1', 2))).toBeNull();
-    await expect(client.rename(ex.uri, posOf(ex.text, 'layer c2', 7), 'layer')).rejects.toThrow(/not a valid name/);
+    // Every identifier-like keyword of the grammar is reserved (a member keyword, a unit, an argument keyword).
+    for (const kw of ['layer', 'MHz', 'seed', 'maxpool']) {
+      await expect(client.rename(ex.uri, posOf(ex.text, 'layer c2', 7), kw)).rejects.toThrow(/not a valid name/);
+    }
     await expect(client.rename(ex.uri, posOf(ex.text, 'layer c2', 7), '2x')).rejects.toThrow(/not a valid name/);
     await expect(client.rename(ex.uri, posOf(ex.text, 'layer c2', 7), 'u4')).rejects.toThrow(/read as a type/);
     await expect(client.rename(ex.uri, posOf(ex.text, 'layer c2', 7), 'r1')).rejects.toThrow(/already declared on line 11/);

@@ -3,43 +3,21 @@
  * reference (Layer.input, Output.ref, NameRef.ref) through Langium's index. A new name
  * must be an identifier that is not a keyword and not already declared in the network.
  */
-import { AstUtils, CstUtils, type LangiumDocument } from 'langium';
+import { AstUtils, CstUtils, GrammarAST, type LangiumDocument } from 'langium';
+import { QnnGrammar } from '../language/generated/grammar.js';
 import { DefaultRenameProvider } from 'langium/lsp';
 import { ResponseError, type Range, type RenameParams, type TextDocumentPositionParams, type WorkspaceEdit } from 'vscode-languageserver';
 import { isConst, isInput, isLayer, isNetwork, type Network } from '../language/generated/ast.js';
 
-/** Reserved words of the grammar (an ID cannot be one of them). */
-export const KEYWORDS = new Set([
-  'network',
-  'target',
-  'fps',
-  'board',
-  'bandwidth',
-  'const',
-  'input',
-  'layer',
-  'output',
-  'test',
-  'fold',
-  'random',
-  'seed',
-  'pe',
-  'simd',
-  'conv1d',
-  'conv2d',
-  'dense',
-  'maxpool',
-  'requant',
-  'threshold',
-  'bipolar',
-  'pow2',
-  'Hz',
-  'kHz',
-  'MHz',
-  'GHz',
-]);
-
 const ID = /^[_a-zA-Z]\w*$/;
+
+/** Reserved words: every keyword of the grammar that reads as an identifier (an ID cannot be one). */
+export const KEYWORDS: ReadonlySet<string> = new Set(
+  AstUtils.streamAllContents(QnnGrammar())
+    .filter(GrammarAST.isKeyword)
+    .map((k) => k.value)
+    .filter((v) => ID.test(v)),
+);
 
 export class QnnRenameProvider extends DefaultRenameProvider {
   override async rename(document: LangiumDocument, params: RenameParams): Promise<WorkspaceEdit | undefined> {

@@ -8,25 +8,18 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Analysis } from '../../analysis/analyze.js';
 import { buildPlan } from '../../rtl/plan.js';
-import { simulateNetwork, type NetworkSimResult } from './network-sim.js';
+import { simulateNetwork, type NetworkSimOptions, type NetworkSimResult } from './network-sim.js';
 import type { Simulator } from './runner.js';
 
 /** FIFOs this shallow are the output-register slack of every link: never halved. */
 export const FIFO_CHECK_MIN_DEPTH = 3;
 
-export interface FifoCheckOptions {
-  analysis: Analysis;
-  sourceName: string;
+export interface FifoCheckOptions extends Pick<NetworkSimOptions, 'analysis' | 'sourceName' | 'simulator' | 'seed' | 'signal' | 'onLine'> {
   /** Each run goes to its own folder under this one. */
   outDir: string;
-  simulator: Simulator;
   /** Frames per run: enough for the steady state (the II is measured between frames). */
   frames?: number;
-  seed?: number;
-  signal?: AbortSignal;
-  onLine?: (line: string) => void;
 }
 
 export type FifoVerdict = 'needed' | 'over-sized';

@@ -13,7 +13,7 @@ import { runNetwork } from '../../golden/golden.js';
 import { loadInputFrames, randomFrames } from '../../golden/frames.js';
 import { compileNetwork, type CompileResult } from '../../rtl/compile.js';
 import { streamWidth, type HardwarePlan } from '../../rtl/plan.js';
-import { simulate, type Simulator } from './runner.js';
+import { simulate, type SimulateOptions, type Simulator } from './runner.js';
 import { packWords, unpackWords } from './words.js';
 
 /** Frames in the waveform (the check itself runs every frame). */
@@ -115,7 +115,8 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
     expected.push([...runNetwork(net, f).output]);
   }
   const sources = compiled.files.filter((f) => f.endsWith('.sv')).map((f) => path.join(compiled.rtlDir, f));
-  const sim = await simulate({
+  // What both runs (the check and the waveform) share: the design, its streams, the stalls.
+  const design: Omit<SimulateOptions, 'input' | 'expected' | 'vcd'> = {
     simulator: opts.simulator,
     sources,
     top: plan.top,
@@ -123,16 +124,19 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
     outWidth: streamWidth(plan.output),
     workDir: path.join(opts.outDir, 'sim'),
     runCwd: compiled.rtlDir,
-    input,
-    expected: frames.length * outWordsPerFrame,
     inputWordsPerFrame: inWordsPerFrame,
-    outputWordsPerFrame: outWordsPerFrame,
     noStall: opts.noStall,
     stall: { inValid: 0.25, outReady: 0.25, seed: 1 },
     stallCycles: Math.max(10_000, 4 * est.ii_cycles),
-    vcd: false,
     defines: { QNN_SIM: true },
     signal: opts.signal,
+  };
+  const sim = await simulate({
+    ...design,
+    input,
+    expected: frames.length * outWordsPerFrame,
+    outputWordsPerFrame: outWordsPerFrame,
+    vcd: false,
     onLine: opts.onLine ? (l) => opts.onLine!(l) : undefined,
   });
   // The waveform: a second, short run of the first frames (a full-depth VCD grows by
@@ -141,26 +145,14 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
   if (opts.vcd) {
     const n = Math.min(frames.length, VCD_FRAMES);
     const w = await simulate({
-      simulator: opts.simulator,
-      sources,
-      top: plan.top,
-      inWidth: streamWidth(plan.input),
-      outWidth: streamWidth(plan.output),
-      workDir: path.join(opts.outDir, 'sim'),
-      runCwd: compiled.rtlDir,
+      ...design,
       runName: 'waveform',
       input: input.slice(0, n * inWordsPerFrame),
       expected: n * outWordsPerFrame,
-      inputWordsPerFrame: inWordsPerFrame,
-      noStall: opts.noStall,
-      stall: { inValid: 0.25, outReady: 0.25, seed: 1 },
-      stallCycles: Math.max(10_000, 4 * est.ii_cycles),
       vcd: path.join(opts.outDir, 'sim', `${net.name}.vcd`),
       // The testbench, the top, one scope per engine (named after its layer) and the
       // engines in it; Icarus honours the levels, Verilator 5.006 dumps them all.
       vcdDepth: 4,
-      defines: { QNN_SIM: true },
-      signal: opts.signal,
     });
     waveform = w.waveform;
   }
