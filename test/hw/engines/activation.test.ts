@@ -20,7 +20,7 @@ import { simulate, type Simulator } from '../../../server/src/flows/sim/runner.j
 import { lintVerilator } from '../../../server/src/flows/sim/lint.js';
 import { packWords, unpackWords } from '../../../server/src/flows/sim/words.js';
 import { activationMem, kindCode, thresholdBits } from '../../../server/src/rtl/mem.js';
-import { rng, pick, int, divisors, limiter } from './random-kit.js';
+import { rng, pick, int, divisors, limiter, randomRequant, randomThresholds } from './random-kit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const hw = (f: string): string => path.join(root, 'hw-templates', f);
@@ -127,42 +127,10 @@ function randomData(c: ActCfg, frames: number, seed: number): { act: Activation;
   const lo = typeMin(c.inT);
   const hi = typeMax(c.inT);
   const input = Array.from({ length: frames * c.elems }, () => int(r, lo, hi));
-  let act: Activation;
-  if (c.kind === 'requant') {
-    const outRange = typeMax(c.outT) - typeMin(c.outT) + 1;
-    const mag = Math.max(1, -lo, hi);
-    const multipliers: number[] = [];
-    const shifts: number[] = [];
-    for (let ch = 0; ch < c.ch; ch++) {
-      const m = r() < 0.1 ? 2 ** c.mbits - 1 : int(r, 1, 2 ** c.mbits - 1);
-      const s0 = Math.round(Math.log2((mag * m) / outRange));
-      multipliers.push(m);
-      shifts.push(Math.max(0, Math.min(2 ** c.shiftBits - 1, 40, s0 + int(r, -3, 3))));
-    }
-    act = {
-      kind: 'requant',
-      scales: multipliers.map((m, i) => m / 2 ** shifts[i]!),
-      multipliers,
-      shifts,
-      zero: c.zero,
-      mbits: c.mbits,
-      out: c.outT,
-    };
-  } else {
-    const vals = typeValues(c.inT);
-    const thresholds: number[][] = [];
-    for (let ch = 0; ch < c.ch; ch++) {
-      const ts: number[] = [];
-      for (let i = 0; i < c.nThresh; i++) {
-        const u = r();
-        if (u < 0.08) ts.push(lo - int(r, 0, 300));
-        else if (u < 0.16) ts.push(hi + int(r, 0, 300));
-        else ts.push(pick(r, vals) + int(r, -1, 1));
-      }
-      thresholds.push(ts.sort((a, b) => a - b));
-    }
-    act = { kind: 'threshold', thresholds, out: c.outT };
-  }
+  const act: Activation =
+    c.kind === 'requant'
+      ? randomRequant(r, { channels: c.ch, lo, hi, out: c.outT, mbits: c.mbits, shiftBits: c.shiftBits, zero: c.zero })
+      : randomThresholds(r, { channels: c.ch, count: c.nThresh, lo, hi, near: typeValues(c.inT), outside: 300, out: c.outT });
   const expected = Array.from(activate(act, Int32Array.from(input), c.ch));
   return { act, input, expected };
 }

@@ -24,7 +24,7 @@ import { simulate, type Simulator } from '../../../server/src/flows/sim/runner.j
 import { lintVerilator } from '../../../server/src/flows/sim/lint.js';
 import { packWords, unpackWords } from '../../../server/src/flows/sim/words.js';
 import { activationMem, kindCode, thresholdBits, weightMem } from '../../../server/src/rtl/mem.js';
-import { rng, pick, int, divisors, limiter } from './random-kit.js';
+import { rng, pick, int, divisors, limiter, randomRequant, randomThresholds } from './random-kit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SRCS = ['qnn_mvau.sv', 'qnn_act_lane.sv', 'qnn_skid.sv'].map((f) => path.join(root, 'hw-templates', f));
@@ -271,43 +271,14 @@ function randomData(c: MvauCfg, frames: number, seed: number): RunData {
     accs.push(...mvau(layer, x));
   }
   for (const a of accs) if (a < c.accMin || a > c.accMax) throw new Error(`test bug: accumulator ${a} outside the bounds`);
-  let act: Activation | undefined;
-  if (c.act === 1) {
-    const outRange = typeMax(c.outT) - typeMin(c.outT) + 1;
-    const accMag = Math.max(1, -c.accMin, c.accMax);
-    const multipliers: number[] = [];
-    const shifts: number[] = [];
-    for (let ch = 0; ch < c.mh; ch++) {
-      const m = r() < 0.1 ? 2 ** c.mbits - 1 : int(r, 1, 2 ** c.mbits - 1);
-      // Around the shift that maps the accumulator range onto the output range, ± a few.
-      const s0 = Math.round(Math.log2((accMag * m) / outRange));
-      multipliers.push(m);
-      shifts.push(Math.max(0, Math.min(2 ** c.shiftBits - 1, 40, s0 + int(r, -3, 3))));
-    }
-    act = {
-      kind: 'requant',
-      scales: multipliers.map((m, i) => m / 2 ** shifts[i]!),
-      multipliers,
-      shifts,
-      zero: c.zero,
-      mbits: c.mbits,
-      out: c.outT,
-    };
-  } else if (c.act === 2) {
-    // Thresholds near real accumulator values (so outputs spread), plus a few out of range.
-    const thresholds: number[][] = [];
-    for (let ch = 0; ch < c.mh; ch++) {
-      const ts: number[] = [];
-      for (let i = 0; i < c.nThresh; i++) {
-        const u = r();
-        if (u < 0.08) ts.push(c.accMin - int(r, 0, 5));
-        else if (u < 0.16) ts.push(c.accMax + int(r, 0, 5));
-        else ts.push(pick(r, accs) + int(r, -1, 1));
-      }
-      thresholds.push(ts.sort((a, b) => a - b));
-    }
-    act = { kind: 'threshold', thresholds, out: c.outT };
-  }
+  // Requant around the shift that maps the accumulator range onto the output range;
+  // thresholds near real accumulator values (so outputs spread), plus a few out of range.
+  const act: Activation | undefined =
+    c.act === 1
+      ? randomRequant(r, { channels: c.mh, lo: c.accMin, hi: c.accMax, out: c.outT, mbits: c.mbits, shiftBits: c.shiftBits, zero: c.zero })
+      : c.act === 2
+        ? randomThresholds(r, { channels: c.mh, count: c.nThresh, lo: c.accMin, hi: c.accMax, near: accs, outside: 5, out: c.outT })
+        : undefined;
   const expected = act ? Array.from(activate(act, Int32Array.from(accs), c.mh)) : accs;
   return { layer, act, input, expected };
 }
