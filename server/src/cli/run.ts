@@ -7,7 +7,7 @@ import { loadQnn, requireNoErrors } from './load.js';
 import { runNetwork } from '../golden/golden.js';
 import { loadInputFrames } from '../golden/frames.js';
 import { writeNpy, type NpyDtype } from '../npy/npy.js';
-import { product } from '../cost/cycles.js';
+import { product } from '../model/shape.js';
 
 export async function runRun(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

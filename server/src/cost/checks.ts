@@ -16,7 +16,7 @@
 import { isMvau, streamLinks } from '../model/engines.js';
 import { typeName } from '../model/qtype.js';
 import type { Engine, Network, QnnDiagnostic } from '../model/types.js';
-import { findDevice } from './devices.js';
+import { findDevice } from '../device/devices.js';
 import { engineCost, legalFolds, refold } from './engine-cost.js';
 import { mvauCycles, streamingCycles } from './cycles.js';
 import type { Estimate } from './estimate.js';

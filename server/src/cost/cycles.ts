@@ -14,10 +14,6 @@ export function streamingCycles(elements: number, pe: number): number {
   return Math.ceil(elements / pe);
 }
 
-export function product(dims: readonly number[]): number {
-  return dims.reduce((a, b) => a * b, 1);
-}
-
 /**
  * A conv's window generator reads every input word once and writes SF words per output
  * pixel, one word per cycle on each side, concurrently: it takes whichever is longer. It

@@ -7,7 +7,8 @@ import { isMvau, windowInElems } from '../model/engines.js';
 import { validPes, validSimds } from '../model/folding.js';
 import { typeBits } from '../model/qtype.js';
 import type { Activation, Engine, MvauLayer, PoolLayer } from '../model/types.js';
-import { mvauCycles, product, streamingCycles, windowCycles } from './cycles.js';
+import { product } from '../model/shape.js';
+import { mvauCycles, streamingCycles, windowCycles } from './cycles.js';
 import { addResources, roundResources, type Fabric, type Resources } from './fabric.js';
 import type { MemKind } from './memory.js';
 import {

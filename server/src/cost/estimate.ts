@@ -14,7 +14,7 @@
 import { streamLinks } from '../model/engines.js';
 import { typeName } from '../model/qtype.js';
 import type { LayerModel, Network, OpKind } from '../model/types.js';
-import { findDevice } from './devices.js';
+import { findDevice } from '../device/devices.js';
 import { engineCost, type EngineCost } from './engine-cost.js';
 import { addResources, fabricOf, RESOURCE_KEYS, zeroResources, type Resources } from './fabric.js';
 import { converterStage, engineStage, fifoStage, pipelineLatency, type LatencyStage, type StageTiming } from './latency.js';

@@ -2,7 +2,7 @@
  * The target fabric as the resource model sees it (Xilinx LUT6 + RAMB18 + DSP48, or iCE40
  * LUT4 + 4-kbit EBR + SB_MAC16), and the resource-count record every estimate returns.
  */
-import type { Device } from './devices.js';
+import type { Device } from '../device/devices.js';
 
 /** Resource families: every Xilinx part in the database (7-series, UltraScale+) counts as 'xilinx'. */
 export type Family = 'xilinx' | 'ice40';

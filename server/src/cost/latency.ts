@@ -22,7 +22,7 @@
  * through a zero-delay wire spans N cycles).
  */
 import { isMvau } from '../model/engines.js';
-import { product } from './cycles.js';
+import { product } from '../model/shape.js';
 import type { StreamLink } from '../model/engines.js';
 import type { Engine, PoolLayer } from '../model/types.js';
 import { COST_CONSTANTS as C } from './constants.js';

@@ -8,7 +8,8 @@ import type { StreamLink } from '../model/engines.js';
 import { typeBits } from '../model/qtype.js';
 import type { Engine } from '../model/types.js';
 import { COST_CONSTANTS as C } from './constants.js';
-import { converterCycles, product } from './cycles.js';
+import { product } from '../model/shape.js';
+import { converterCycles } from './cycles.js';
 import { roundResources, type Fabric } from './fabric.js';
 import { converterResources, fifoResources, type FifoImpl } from './resources.js';
 

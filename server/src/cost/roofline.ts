@@ -23,8 +23,8 @@
 import { isMvau } from '../model/engines.js';
 import { typeBits, typeName } from '../model/qtype.js';
 import type { Engine, Network } from '../model/types.js';
-import { product } from './cycles.js';
-import type { Device } from './devices.js';
+import { product } from '../model/shape.js';
+import type { Device } from '../device/devices.js';
 import { macOperands } from './engine-cost.js';
 import type { Fabric } from './fabric.js';
 import { peakMacLanes } from './resources.js';

@@ -1,6 +1,6 @@
 /** Input frames for the golden model and simulation: from a .npy file, or seeded random. */
 import { loadNpyFile, NpyError } from '../npy/npy.js';
-import { product } from '../cost/cycles.js';
+import { product } from '../model/shape.js';
 import { fitsType, typeName } from '../model/qtype.js';
 import { randomTensor } from '../model/weights.js';
 import type { Network } from '../model/types.js';

@@ -3,7 +3,7 @@
  * decoded integer values (bipolar as −1/+1, pow2 weights as 0/±2^e) in channels-last,
  * row-major order, exactly the order the hardware streams them.
  */
-import { product } from '../cost/cycles.js';
+import { product } from '../model/shape.js';
 import { isActivation, isMvau, liveChain } from '../model/engines.js';
 import { typeMax, typeMin } from '../model/qtype.js';
 import { requantValue } from '../model/requant.js';

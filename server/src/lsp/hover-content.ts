@@ -3,7 +3,7 @@
  * one cached analysis: nothing here computes a number the estimate has.
  */
 import type { Estimate, LayerEstimate, ResourceMaybe } from '../cost/estimate.js';
-import { findDevice } from '../cost/devices.js';
+import { findDevice } from '../device/devices.js';
 import { isMvau } from '../model/engines.js';
 import { formatSI } from '../model/numbers.js';
 import { typeMax, typeMin, typeName, typeValues } from '../model/qtype.js';

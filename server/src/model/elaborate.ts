@@ -6,8 +6,8 @@
  */
 import type { AstNode } from 'langium';
 import * as ast from '../language/generated/ast.js';
-import { product } from '../cost/cycles.js';
-import { closeDeviceNames, findDevice } from '../cost/devices.js';
+import { product } from './shape.js';
+import { closeDeviceNames, findDevice } from '../device/devices.js';
 import { bareName, evalExpr, ExprError, IncompleteExpr } from './expr.js';
 import { autoFoldMvau, autoFoldStreaming, nearest, validPes, validSimds } from './folding.js';
 import { FREQ_UNITS, parseNumberLiteral } from './numbers.js';

@@ -1,5 +1,6 @@
 /** Legal folds (PE, SIMD) and FINN-style automatic folding. */
-import { mvauCycles, product, streamingCycles } from '../cost/cycles.js';
+import { mvauCycles, streamingCycles } from '../cost/cycles.js';
+import { product } from './shape.js';
 
 export function divisors(n: number): number[] {
   const out: number[] = [];

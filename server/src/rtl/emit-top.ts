@@ -9,7 +9,7 @@ import { typeBits, typeMax, typeMin, signedBitsFor } from '../model/qtype.js';
 import type { Engine, MvauLayer, PoolLayer, ThresholdParams } from '../model/types.js';
 import { kindCode, requantShiftBits, thresholdBits, thresholdCount } from './mem.js';
 import { fifoReason, streamWidth, type HardwarePlan, type PlanBlock, type StreamSpec } from './plan.js';
-import { product } from '../cost/cycles.js';
+import { product } from '../model/shape.js';
 
 /** Files of one engine's ROMs, relative to the rtl folder (simulators and synthesis run there). */
 export function memFileNames(e: Engine): { weights?: string; act?: string } {

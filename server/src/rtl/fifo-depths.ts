@@ -10,7 +10,7 @@
  * runs at its own rate and the pipeline at the bottleneck's. `qnn fifo-check` verifies the
  * result on the RTL (flows/sim/fifo-check.ts).
  */
-import { product } from '../cost/cycles.js';
+import { product } from '../model/shape.js';
 import { isMvau, streamLinks, windowInElems } from '../model/engines.js';
 import type { Engine, MvauLayer, Network, PoolLayer } from '../model/types.js';
 

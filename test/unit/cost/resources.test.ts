@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fabricOf } from '../../../server/src/cost/fabric.js';
-import { findDevice } from '../../../server/src/cost/devices.js';
+import { findDevice } from '../../../server/src/device/devices.js';
 import { ebrBlocks, ramb18Blocks, ramCost, romCost } from '../../../server/src/cost/memory.js';
 import {
   adderTreeLuts,

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis } from '../../analysis/analyze.js';
-import { product } from '../../cost/cycles.js';
+import { product } from '../../model/shape.js';
 import { runNetwork } from '../../golden/golden.js';
 import { loadInputFrames, randomFrames } from '../../golden/frames.js';
 import { compileNetwork, type CompileResult } from '../../rtl/compile.js';
