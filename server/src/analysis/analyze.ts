@@ -5,6 +5,7 @@
  */
 import type { Network as NetworkAst } from '../language/generated/ast.js';
 import { elaborate, type ElaborateOptions } from '../model/elaborate.js';
+import { autoFoldNetwork } from '../model/folding.js';
 import type { Network, QnnDiagnostic } from '../model/types.js';
 import { estimateNetwork, type Estimate } from '../cost/estimate.js';
 import { costDiagnostics } from '../cost/checks.js';
@@ -35,6 +36,7 @@ export function analyze(root: NetworkAst, opts: ElaborateOptions = {}): Analysis
 
 function analyzeOrThrow(root: NetworkAst, opts: ElaborateOptions): Analysis {
   const { network, diagnostics } = elaborate(root, opts);
+  autoFoldNetwork(network);
   let estimate: Estimate | undefined;
   if (network.target && network.engines.length > 0) {
     estimate = estimateNetwork(network);

@@ -9,7 +9,7 @@ import * as ast from '../language/generated/ast.js';
 import { product } from './shape.js';
 import { closeDeviceNames, findDevice } from '../device/devices.js';
 import { bareName, evalExpr, ExprError, IncompleteExpr } from './expr.js';
-import { autoFoldMvau, autoFoldStreaming, nearest, validPes, validSimds } from './folding.js';
+import { nearest, validPes, validSimds } from './folding.js';
 import { FREQ_UNITS, parseNumberLiteral } from './numbers.js';
 import { fitsType, MAX_ACC_BITS, parseTypeName, signedBitsFor, typeMax, typeMin, typeName, typeRangeError } from './qtype.js';
 import { MAX_SEED } from '../weights/random.js';
@@ -1003,9 +1003,7 @@ class Elaborator {
       const mv = m as MvauLayer;
       const cin = mv.op === 'dense' ? undefined : mv.inShape[mv.inShape.length - 1];
       if (pe === undefined && simd === undefined && !l.fold && targetCycles !== undefined) {
-        const af = autoFoldMvau(mv.mh, mv.mw, mv.pixels, targetCycles, cin);
-        mv.pe = af.pe;
-        mv.simd = af.simd;
+        // Chosen after elaboration, from the engine descriptors' cycles (analysis/auto-fold).
         mv.foldSource = 'auto';
         return;
       }
@@ -1043,9 +1041,6 @@ class Elaborator {
     }
     const channels = m.outShape[m.outShape.length - 1];
     if (pe === undefined && !l.fold && targetCycles !== undefined) {
-      // maxpool streams its input; requant/threshold their (equal) input.
-      const af = autoFoldStreaming(m.inShape, targetCycles);
-      m.pe = af.pe;
       m.foldSource = 'auto';
       return;
     }

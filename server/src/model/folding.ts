@@ -1,5 +1,7 @@
 /** Legal folds (PE, SIMD) and FINN-style automatic folding. */
 import { mvauCycles, streamingCycles } from '../cost/cycles.js';
+import { buildEngines } from './engines.js';
+import type { MvauLayer, Network } from './types.js';
 import { product } from './shape.js';
 
 export function divisors(n: number): number[] {
@@ -70,4 +72,28 @@ export function autoFoldStreaming(shape: number[], targetCycles: number): AutoFo
     if (c <= targetCycles) return { pe: p, simd: 1, cycles: c, met: true };
   }
   return { pe, simd: 1, cycles: streamingCycles(elements, pe), met: false };
+}
+
+/** Target cycles per frame from `fps >=` (undefined without one). */
+export function targetCyclesOf(net: Network): number | undefined {
+  const t = net.target;
+  return t?.fps && t.clockHz ? Math.floor(t.clockHz / t.fps) : undefined;
+}
+
+/** Chooses the folds of layers marked 'auto' by elaboration, then rebuilds the engines. */
+export function autoFoldNetwork(net: Network): void {
+  const target = targetCyclesOf(net);
+  if (target === undefined) return;
+  let changed = false;
+  for (const l of net.layers) {
+    if (l.foldSource !== 'auto' || ('fusedInto' in l && l.fusedInto)) continue;
+    if (l.op === 'conv1d' || l.op === 'conv2d' || l.op === 'dense') {
+      const mv = l as MvauLayer;
+      const af = autoFoldMvau(mv.mh, mv.mw, mv.pixels, target, mv.op === 'dense' ? undefined : mv.inShape[mv.inShape.length - 1]);
+      mv.pe = af.pe;
+      mv.simd = af.simd;
+    } else l.pe = autoFoldStreaming(l.inShape, target).pe;
+    changed = true;
+  }
+  if (changed) net.engines = buildEngines(net);
 }
