@@ -13,107 +13,27 @@
  */
 import { streamLinks } from '../model/engines.js';
 import { typeName } from '../model/qtype.js';
-import type { LayerModel, Network, OpKind } from '../model/types.js';
+import type { Network } from '../model/types.js';
 import { findDevice } from '../device/devices.js';
 import { engineCost, type EngineCost } from './engine-cost.js';
 import { addResources, fabricOf, RESOURCE_KEYS, zeroResources, type Resources } from './fabric.js';
-import { converterStage, engineStage, fifoStage, pipelineLatency, type LatencyStage, type StageTiming } from './latency.js';
+import { converterStage, engineStage, fifoStage, pipelineLatency, type LatencyStage } from './latency.js';
 import { converterOf, fifoOf, type ConverterEstimate, type FifoEstimate } from './links.js';
-import type { MemKind } from './memory.js';
-import { computeRoofline, type Roofline } from './roofline.js';
+import { computeRoofline } from './roofline.js';
+import type { Estimate, LayerEstimate, ResourceCounts, ResourceMaybe } from '../protocol/estimate.js';
 
-export type { ConverterEstimate, FifoEstimate } from './links.js';
-export type { Roofline, RooflineLayer } from './roofline.js';
-
-export interface ResourceCounts {
-  lut: number;
-  ff: number;
-  bram18: number;
-  dsp: number;
-}
-
-/** Capacities or percentages; null when the device is unknown. */
-export interface ResourceMaybe {
-  lut: number | null;
-  ff: number | null;
-  bram18: number | null;
-  dsp: number | null;
-}
-
-export interface LayerEstimate {
-  name: string;
-  op: OpKind;
-  /** The engine computing this layer (the name of its first layer). */
-  engine: string;
-  /** Layers fused into this one's engine (an MVAU's requant/threshold). */
-  fused: string[];
-  /** Set on a fused activation: the MVAU it is computed in. */
-  fused_into: string | null;
-  fold_source: LayerModel['foldSource'];
-  pe: number;
-  simd: number;
-  /** MVAU: NF = MH/PE, SF = MW/SIMD; streaming layers: NF = channels/PE, SF = 1. */
-  nf: number;
-  sf: number;
-  /** Cycles per frame of the engine (a conv: the slower of MVAU and window generator). */
-  cycles: number;
-  /** The compute's own cycles (NF·SF·pixels or elements/PE) and the window generator's. */
-  compute_cycles: number;
-  window_cycles: number | null;
-  bottleneck: boolean;
-  macs: number;
-  ops: number;
-  acc_bits: number | null;
-  acc_min: number | null;
-  acc_max: number | null;
-  out_type: string;
-  out_shape: number[];
-  lut: number;
-  ff: number;
-  bram18: number;
-  dsp: number;
-  /** Percent of the device per resource (2 decimals), null for an unknown device. */
-  device_pct: ResourceMaybe;
-  /** The entry's resources split by sub-engine ('mvau', 'window', 'maxpool', …). */
-  breakdown: Record<string, ResourceCounts>;
-  /** Weight memory: MH·MW·wbits bits, and where it lives ('logic': hard-wired or LUT4 ROM). */
-  weight_bits: number;
-  weight_mem: MemKind;
-  /** Stream word widths in and out of the engine. */
-  stream_in_bits: number;
-  stream_out_bits: number;
-}
-
-export interface Estimate {
-  network: string;
-  target: {
-    device: string;
-    clock_mhz: number;
-    board: string | null;
-    /** `fps >=` of the target, or null. */
-    fps_target: number | null;
-    device_known: boolean;
-    family: 'xilinx' | 'ice40';
-  };
-  /** Frame interval: the slowest engine's cycles per frame. */
-  ii_cycles: number;
-  fps: number;
-  /** null without an `fps >=` target. */
-  fps_met: boolean | null;
-  latency_cycles: number;
-  latency_us: number;
-  bottleneck: { layer: string; engine: string; cycles: number } | null;
-  macs_per_frame: number;
-  totals: ResourceCounts;
-  device_capacity: ResourceMaybe;
-  device_pct: ResourceMaybe;
-  roofline: Roofline;
-  layers: LayerEstimate[];
-  converters: ConverterEstimate[];
-  fifos: FifoEstimate[];
-  /** The latency schedule, stage by stage (latency.ts). */
-  latency_schedule: StageTiming[];
-}
+// The shapes live in the wire contract (protocol/estimate.ts); re-exported for the server's readers.
+export type {
+  ConverterEstimate,
+  Estimate,
+  FifoEstimate,
+  LayerEstimate,
+  ResourceCounts,
+  ResourceMaybe,
+  Roofline,
+  RooflineLayer,
+  StageTiming,
+} from '../protocol/estimate.js';
 
 export interface EstimateOptions {
   /** FIFO depths by consumer engine name (the FIFO on the stream into it), e.g. from rtl/fifo-depths.ts; default depth otherwise. */

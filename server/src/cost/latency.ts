@@ -28,6 +28,9 @@ import type { Engine, PoolLayer } from '../model/types.js';
 import { COST_CONSTANTS as C } from './constants.js';
 import type { EngineCost } from './engine-cost.js';
 import { clog2 } from './fabric.js';
+import type { StageTiming } from '../protocol/estimate.js';
+
+export type { StageTiming } from '../protocol/estimate.js';
 
 export interface LatencyStage {
   name: string;
@@ -37,15 +40,6 @@ export interface LatencyStage {
   fill: number;
   drain: number;
   span: number;
-}
-
-export interface StageTiming {
-  stage: string;
-  kind: LatencyStage['kind'];
-  first_in: number;
-  first_out: number;
-  last_in: number;
-  last_out: number;
 }
 
 /** The latency terms of one engine (see the module comment). */

@@ -11,35 +11,10 @@ import { COST_CONSTANTS as C } from './constants.js';
 import { product } from '../model/shape.js';
 import { converterCycles } from './cycles.js';
 import { roundResources, type Fabric } from './fabric.js';
-import { converterResources, fifoResources, type FifoImpl } from './resources.js';
+import { converterResources, fifoResources } from './resources.js';
+import type { ConverterEstimate, FifoEstimate } from '../protocol/estimate.js';
 
-export interface ConverterEstimate {
-  from: string;
-  to: string;
-  in_bits: number;
-  out_bits: number;
-  buffer_bits: number;
-  cycles: number;
-  lut: number;
-  ff: number;
-  bram18: number;
-  dsp: number;
-}
-
-export interface FifoEstimate {
-  /** The FIFO on the stream from `from` to `to`, after the width converter: at the consumer's input width (so it can feed the consumer's bursts at full rate). */
-  from: string;
-  to: string;
-  depth: number;
-  /** 'default' until the compiler's FIFO analysis (hardware.md §3) passes depths in. */
-  depth_source: 'default' | 'analysis';
-  width_bits: number;
-  impl: FifoImpl;
-  lut: number;
-  ff: number;
-  bram18: number;
-  dsp: number;
-}
+export type { ConverterEstimate, FifoEstimate } from '../protocol/estimate.js';
 
 /** The stream from engine a to engine b (the same fields as model/engines.ts `streamLinks`). */
 export function linkBetween(a: Engine, b: Engine): StreamLink {

@@ -28,44 +28,9 @@ import type { Device } from '../device/devices.js';
 import { macOperands } from './engine-cost.js';
 import type { Fabric } from './fabric.js';
 import { peakMacLanes } from './resources.js';
+import type { Roofline, RooflineLayer } from '../protocol/estimate.js';
 
-export interface RooflineLayer {
-  name: string;
-  engine: string;
-  ops: number;
-  input_bytes: number;
-  output_bytes: number;
-  weight_bytes: number;
-  /** ops ÷ (input + output + weight bytes): the layer-by-layer intensity. */
-  intensity: number;
-  attainable_ops_s: number | null;
-  achieved_ops_s: number;
-  peak_ops_s: number;
-}
-
-export interface Roofline {
-  macs_per_frame: number;
-  ops_per_frame: number;
-  input_bytes: number;
-  output_bytes: number;
-  offchip_bytes_per_frame: number;
-  /** Operational intensity of the pipelined design, ops per off-chip byte. */
-  intensity: number;
-  bandwidth_gbs: number | null;
-  bandwidth_source: 'target' | 'board' | 'none';
-  ceilings: {
-    bandwidth_bytes_s: number | null;
-    device_peak_ops_s: number | null;
-    device_peak_lanes: number | null;
-    /** The precision the device peak is computed at, e.g. "i4 × u8". */
-    precision: string | null;
-    design_peak_ops_s: number;
-    design_lanes: number;
-  };
-  design: { intensity: number; ops_s: number; attainable_ops_s: number | null };
-  layers: RooflineLayer[];
-  notes: string[];
-}
+export type { Roofline, RooflineLayer } from '../protocol/estimate.js';
 
 export interface RooflineInputs {
   clockHz: number;
