@@ -1,6 +1,10 @@
-/** File reads for the language server: cached by path, re-read when the file's mtime changes. */
-import { readFileSync, statSync } from 'node:fs';
+/**
+ * File reads for the language server: cached by path, re-read when the file's mtime
+ * changes. Only regular files are read (a named pipe or a device would block the server).
+ */
+import { statSync } from 'node:fs';
 import type { FileAccess } from '../model/weights.js';
+import { readRegularFile, requireRegularFile, statSource } from '../npy/read-file.js';
 
 export class CachedFileAccess implements FileAccess {
   private readonly entries = new Map<string, { mtimeMs: number; size: number; bytes: Uint8Array }>();
@@ -9,10 +13,11 @@ export class CachedFileAccess implements FileAccess {
 
   readFile(absPath: string): Uint8Array {
     this.lastRead.push(absPath);
-    const st = statSync(absPath);
+    const st = statSource(absPath);
+    requireRegularFile(st);
     const hit = this.entries.get(absPath);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.bytes;
-    const bytes = readFileSync(absPath);
+    const bytes = readRegularFile(absPath);
     this.entries.set(absPath, { mtimeMs: st.mtimeMs, size: st.size, bytes });
     return bytes;
   }

@@ -3,19 +3,23 @@
  * Used for weights, thresholds, scales and test inputs. Reports QNN020 (shape), QNN030
  * (a value that does not fit its type), QNN034 (a bad pow2 value) and QNN060 (file problems).
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readNpy, NpyError, type NpyArray } from '../npy/npy.js';
+import { readRegularFile, SourceFileError } from '../npy/read-file.js';
 import { SeededRandom } from '../weights/random.js';
 import { fitsType, typeName, typeValues } from './qtype.js';
 import type { QType } from './types.js';
 
-/** Reads files for the elaborator; the language server caches, the CLI reads directly. */
+/**
+ * Reads files for the elaborator; the language server caches, the CLI reads directly.
+ * Only regular files within the size limit are read (npy/read-file.ts): anything else
+ * throws a SourceFileError at once, never blocks.
+ */
 export interface FileAccess {
   readFile(absPath: string): Uint8Array;
 }
 
-export const nodeFileAccess: FileAccess = { readFile: (p) => readFileSync(p) };
+export const nodeFileAccess: FileAccess = { readFile: (p) => readRegularFile(p) };
 
 export class SourceError extends Error {
   constructor(
@@ -44,9 +48,9 @@ export function loadNpy(files: FileAccess, absPath: string, shown: string, integ
   try {
     bytes = files.readFile(absPath);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new SourceError('QNN060', `cannot read '${shown}' (${why}); the path is relative to the .qnn file`);
+    const missing = e instanceof SourceFileError && e.code === 'ENOENT';
+    const hint = missing ? '; the path is relative to the .qnn file' : '';
+    throw new SourceError('QNN060', `cannot read '${shown}' (${(e as Error).message})${hint}`);
   }
   let arr: NpyArray;
   try {

@@ -7,11 +7,11 @@
  * Values come back as plain JS numbers, so a 64-bit integer outside
  * ±(2^53 − 1) is an error rather than a silently rounded weight.
  */
-import { readFileSync } from 'node:fs';
 import { NpyError } from './errors.js';
 import { descrOf, dtypeInfo, type Descr, type NpyDtype } from './dtype.js';
 import { float16ToNumber, numberToFloat16 } from './float16.js';
 import { formatHeader, readHeader, type NpyHeader } from './header.js';
+import { readRegularFile } from './read-file.js';
 
 export { NpyError } from './errors.js';
 export { SUPPORTED_DTYPES, type NpyDtype } from './dtype.js';
@@ -67,18 +67,10 @@ export function readNpy(bytes: Uint8Array): NpyArray {
 export function loadNpyFile(path: string): NpyArray {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    // Regular files only: a named pipe or a device would block or never end.
+    bytes = readRegularFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory, not a file'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : String((e as Error).message);
-    throw new NpyError(`cannot read '${path}': ${why}`, path);
+    throw new NpyError(`cannot read '${path}': ${(e as Error).message}`, path);
   }
   try {
     return readNpy(bytes);
