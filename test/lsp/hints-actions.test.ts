@@ -223,7 +223,7 @@ describe('code lens on target', () => {
     const [key, value] = (Object.entries(pct) as Array<[string, number]>).sort((a, b) => b[1] - a[1])[0];
     const label = { lut: 'LUT', ff: 'FF', bram18: 'BRAM18', dsp: 'DSP' }[key];
     expect(lenses[0].command!.title).toBe(
-      `${formatSI(est.fps)} frames/s ✓ fps >= 5000 · bottleneck ${est.bottleneck!.layer} · ${label} ${value} % of xc7z020 (largest use)`,
+      `${formatSI(est.fps)} frames/s ✓ fps >= 5000 · bottleneck ${est.bottleneck!.layer} · ${label} ${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} % of xc7z020 (largest use)`,
     );
   });
 });

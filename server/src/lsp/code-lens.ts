@@ -1,13 +1,15 @@
 /**
  * A code lens on `target`: the network's frames/s (and whether `fps >=` is met) and its
- * largest device usage, from the cached estimate.
+ * largest device usage, from the cached estimate (worded by cost/utilisation.ts and
+ * report/estimate-text.ts, as everywhere else).
  */
 import type { LangiumDocument } from 'langium';
 import type { CodeLensProvider } from 'langium/lsp';
 import type { CodeLens } from 'vscode-languageserver';
 import type { QnnServices } from '../language/qnn-lsp-module.js';
-import type { Estimate } from '../cost/estimate.js';
-import { formatSI } from '../model/numbers.js';
+import type { Estimate } from '../protocol/estimate.js';
+import { utilisation } from '../cost/utilisation.js';
+import { fpsTargetText, fpsText } from '../report/estimate-text.js';
 import { analysisOf } from './analysis-access.js';
 
 /** The lens shows; it runs nothing (clients without the command show it as a label). */
@@ -26,22 +28,11 @@ export class QnnCodeLensProvider implements CodeLensProvider {
   }
 }
 
-const RESOURCE_LABEL = { lut: 'LUT', ff: 'FF', bram18: 'BRAM18', dsp: 'DSP' } as const;
-
-/** "19.5k frames/s (meets fps >= 5k) · BRAM18 12.1 % of xc7z020". */
+/** "19.5k frames/s ✓ fps >= 5k · bottleneck c2 · BRAM18 12.1 % of xc7z020 (largest use)". */
 export function lensTitle(est: Estimate): string {
-  let s = `${formatSI(est.fps)} frames/s`;
-  if (est.target.fps_target !== null)
-    s += est.fps_met ? ` ✓ fps >= ${formatSI(est.target.fps_target)}` : ` ✗ fps >= ${formatSI(est.target.fps_target)}`;
+  const target = fpsTargetText(est);
+  let s = `${fpsText(est)} frames/s${target ? ` ${target}` : ''}`;
   if (est.bottleneck) s += ` · bottleneck ${est.bottleneck.layer}`;
-  let key: keyof typeof RESOURCE_LABEL | undefined;
-  for (const k of Object.keys(RESOURCE_LABEL) as Array<keyof typeof RESOURCE_LABEL>) {
-    const v = est.device_pct[k];
-    if (v !== null && (key === undefined || v > (est.device_pct[key] ?? -1))) key = k;
-  }
-  if (key) {
-    const label = est.target.family === 'ice40' && key === 'bram18' ? 'EBR' : RESOURCE_LABEL[key];
-    s += ` · ${label} ${est.device_pct[key]} % of ${est.target.device} (largest use)`;
-  } else s += ` · ${est.totals.lut.toLocaleString('en-US')} LUT (unknown device)`;
-  return s;
+  const u = utilisation(est);
+  return u.largest ? `${s} · ${u.largest_text} of ${est.target.device} (largest use)` : `${s} · ${u.largest_text}`;
 }

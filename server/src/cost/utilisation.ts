@@ -1,0 +1,60 @@
+/**
+ * Device utilisation of an estimate, and the largest use: the one place that names the
+ * resources and words their percentages. QNN050, the code lens, the hover, the estimate
+ * table and (through `qnn/estimateView`) the client's status bar all read it. The
+ * percentages themselves are the estimate's `device_pct` (cost/estimate.ts), not
+ * recomputed.
+ */
+import type { DeviceFamily, Estimate } from '../protocol/estimate.js';
+import type { ResourceKey, ResourceUse, Utilisation } from '../protocol/utilisation.js';
+import { RESOURCE_KEYS } from './fabric.js';
+
+/** The name of each resource field on each family (the fields keep Xilinx names; fabric.ts). */
+export const RESOURCE_LABELS: Readonly<Record<DeviceFamily, Readonly<Record<ResourceKey, string>>>> = {
+  xilinx: { lut: 'LUT', ff: 'FF', bram18: 'BRAM18', dsp: 'DSP' },
+  ice40: { lut: 'logic cells', ff: 'flip-flops', bram18: 'EBRs', dsp: 'SB_MAC16' },
+};
+
+export function resourceLabel(family: DeviceFamily, key: ResourceKey): string {
+  return RESOURCE_LABELS[family][key];
+}
+
+/** A percentage as every view shows it: 2 decimals below 10, 1 below 100, none above ("0.37 %", "12.3 %", "160 %"). */
+export function percentText(pct: number): string {
+  const digits = pct < 10 ? 2 : pct < 100 ? 1 : 0;
+  return `${pct.toFixed(digits)} %`;
+}
+
+/** 12345 → "12,345" (no locale dependence). */
+const count = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
+export function utilisation(est: Estimate): Utilisation {
+  const family = est.target.family;
+  const known = est.target.device_known;
+  const resources: ResourceUse[] = RESOURCE_KEYS.map((k) => {
+    const capacity = known ? est.device_capacity[k] : null;
+    const pct = known ? est.device_pct[k] : null;
+    return {
+      resource: k,
+      label: RESOURCE_LABELS[family][k],
+      used: est.totals[k],
+      capacity,
+      pct,
+      pct_text: pct === null ? null : percentText(pct),
+      over: capacity !== null && est.totals[k] > capacity,
+    };
+  });
+  let largest: ResourceUse | null = null;
+  for (const r of resources) if (r.pct !== null && (largest === null || r.pct > (largest.pct ?? -1))) largest = r;
+  const largest_text = largest
+    ? `${largest.label} ${largest.pct_text}`
+    : `${count(est.totals.lut)} ${RESOURCE_LABELS[family].lut} (unknown device)`;
+  return {
+    family,
+    device_known: known,
+    resources,
+    largest,
+    largest_text,
+    fits: known ? resources.every((r) => !r.over) : null,
+  };
+}

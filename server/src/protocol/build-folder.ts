@@ -1,0 +1,45 @@
+/**
+ * Where `qnn compile`, `qnn sim` and `qnn fifo-check` write when no `-o` is given, and
+ * the files the editor reads there. One convention for the CLI and the editor: a pure
+ * function of the .qnn file's path (the folder `build/<file name without .qnn>` next to
+ * it), so neither has to parse the network to find it.
+ *
+ *   build/<name>/rtl/<top>.sv, …            qnn compile
+ *   build/<name>/report.json                qnn compile (results.ts CompileReport)
+ *   build/<name>/sim/result.json            qnn sim (results.ts SimResult)
+ *   build/<name>/fifo-check/fifo-check.json qnn fifo-check (results.ts FifoCheckResult)
+ */
+import * as path from 'node:path';
+
+export const RTL_FOLDER = 'rtl';
+export const REPORT_FILE = 'report.json';
+export const SIM_FOLDER = 'sim';
+export const SIM_RESULT_FILE = 'result.json';
+export const FIFO_CHECK_FOLDER = 'fifo-check';
+export const FIFO_CHECK_RESULT_FILE = 'fifo-check.json';
+
+/** The default build folder of a .qnn file: `<its folder>/build/<its name without .qnn>`. */
+export function buildFolder(qnnFile: string): string {
+  return path.join(path.dirname(qnnFile), 'build', path.basename(qnnFile, '.qnn'));
+}
+
+/** The files of a build folder (the default one or a `-o DIR`). */
+export function buildFiles(outDir: string): {
+  rtl: string;
+  report: string;
+  simFolder: string;
+  simResult: string;
+  fifoCheckFolder: string;
+  fifoCheckResult: string;
+} {
+  const simFolder = path.join(outDir, SIM_FOLDER);
+  const fifoCheckFolder = path.join(outDir, FIFO_CHECK_FOLDER);
+  return {
+    rtl: path.join(outDir, RTL_FOLDER),
+    report: path.join(outDir, REPORT_FILE),
+    simFolder,
+    simResult: path.join(simFolder, SIM_RESULT_FILE),
+    fifoCheckFolder,
+    fifoCheckResult: path.join(fifoCheckFolder, FIFO_CHECK_RESULT_FILE),
+  };
+}
