@@ -1,17 +1,18 @@
 /**
  * `qnn.showEstimate`: the estimate of a qnn document as a text table in the
- * "qnn Estimate" output channel (a later issue replaces this with webviews).
+ * "qnn Estimate" output channel: the same text as `qnn estimate FILE`, rendered by the
+ * server (`qnn/estimateView`). A later issue replaces this with webviews.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { asEstimate, estimateReport } from './estimate.js';
+import { asEstimateView, estimateReport } from './estimate.js';
 import { LANGUAGE_ID } from './settings.js';
-import type { AnalysisFetcher } from './status-bar.js';
+import type { EstimateViewFetcher } from './status-bar.js';
 
 export class EstimateOutput implements vscode.Disposable {
   readonly channel: vscode.OutputChannel;
 
-  constructor(private readonly fetch: AnalysisFetcher) {
+  constructor(private readonly fetch: EstimateViewFetcher) {
     this.channel = vscode.window.createOutputChannel('qnn Estimate');
   }
 
@@ -30,9 +31,9 @@ export class EstimateOutput implements vscode.Disposable {
     let text: string;
     try {
       const raw = await this.fetch(doc);
-      const estimate = asEstimate(raw);
-      text = estimate
-        ? estimateReport(estimate, `qnn estimate: ${name}`)
+      const view = asEstimateView(raw);
+      text = view
+        ? estimateReport(view, `qnn estimate: ${name}`)
         : `qnn estimate: ${name}\n\nNo estimate yet: the network needs a \`target DEVICE @ CLOCK\` line and at least one layer that maps to an engine (see the Problems panel).`;
     } catch (err) {
       text = `qnn estimate: ${name}\n\nThe language server did not answer: ${err instanceof Error ? err.message : String(err)}`;

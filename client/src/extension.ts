@@ -1,7 +1,7 @@
 /**
  * The qnn-fpga extension: starts the language server over IPC and shows what it computes
  * (diagnostics, hovers, inlay hints come through the language client; the status bar
- * item and the estimate report read the server's `qnn/analysis` request). The commands
+ * item and the estimate report read the server's `qnn/estimateView` request). The commands
  * that run tools live in flow-commands.ts.
  *
  * Activated by VS Code when a `qnn` document opens (implied by `contributes.languages`)
@@ -12,8 +12,9 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node.js';
 import { EstimateOutput } from './estimate-output.js';
 import { registerFlowCommands } from './flow-commands.js';
-import { ANALYSIS_REQUEST, affectsInlayHints, createLanguageClient, refreshInlayHints } from './language-client.js';
-import { EstimateStatusBar, type AnalysisFetcher } from './status-bar.js';
+import { ESTIMATE_VIEW_REQUEST, type DocumentParams } from '../../server/src/protocol/requests.js';
+import { affectsInlayHints, createLanguageClient, refreshInlayHints } from './language-client.js';
+import { EstimateStatusBar, type EstimateViewFetcher } from './status-bar.js';
 
 export const COMMANDS = {
   showEstimate: 'qnn.showEstimate',
@@ -37,14 +38,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     void vscode.window.showErrorMessage(`qnn: the language server did not start (${message}). See the "qnn Language Server" output.`);
   });
 
-  const fetchAnalysis: AnalysisFetcher = async (document) => {
+  const fetchView: EstimateViewFetcher = async (document) => {
     await started;
     if (!lc.isRunning()) throw new Error('the qnn language server is not running');
-    return lc.sendRequest(ANALYSIS_REQUEST, { uri: document.uri.toString() });
+    const params: DocumentParams = { uri: document.uri.toString() };
+    return lc.sendRequest(ESTIMATE_VIEW_REQUEST, params);
   };
 
-  const statusBar = new EstimateStatusBar(fetchAnalysis, COMMANDS.showEstimate);
-  const estimateOutput = new EstimateOutput(fetchAnalysis);
+  const statusBar = new EstimateStatusBar(fetchView, COMMANDS.showEstimate);
+  const estimateOutput = new EstimateOutput(fetchView);
 
   context.subscriptions.push(
     statusBar,

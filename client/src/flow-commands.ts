@@ -2,11 +2,15 @@
  * "QNN: Compile to Verilog" and "QNN: Simulate": each runs the `qnn` CLI bundled with the
  * extension as a VS Code task (output in the terminal, problems through the `$qnn`
  * problem matcher), then shows a summary. They execute tools, so they require a trusted
- * workspace (checked here, not only in `when` clauses).
+ * workspace (checked here, not only in `when` clauses). The CLI writes to the default
+ * build folder and the summary is read from the files it leaves there; the folder, the
+ * files and their shapes are the server's (protocol/build-folder.ts, protocol/results.ts).
  */
 import * as path from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { buildFiles, buildFolder } from '../../server/src/protocol/build-folder.js';
+import type { CompileReport, FifoCheckResult, SimResult } from '../../server/src/protocol/results.js';
 import { toolEnvironment } from './settings.js';
 import { requireTrust } from './trust.js';
 
@@ -26,17 +30,13 @@ async function activeQnnFile(uri?: vscode.Uri): Promise<vscode.Uri | undefined> 
   return target;
 }
 
-/** The network name (for the default build folder) from the file's `network NAME {`. */
-function networkName(file: string): string {
+/** A result file the CLI wrote (protocol/results.ts), or undefined when it is missing or unreadable. */
+function readResult<T>(file: string): T | undefined {
   try {
-    return /\bnetwork\s+([A-Za-z_]\w*)/.exec(readFileSync(file, 'utf8'))?.[1] ?? path.basename(file, '.qnn');
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch {
-    return path.basename(file, '.qnn');
+    return undefined;
   }
-}
-
-function buildDir(file: string): string {
-  return path.join(path.dirname(file), 'build', networkName(file));
 }
 
 function toolEnv(): Record<string, string> {
@@ -73,49 +73,40 @@ export function registerFlowCommands(context: vscode.ExtensionContext): void {
       if (!requireTrust('Compile to Verilog')) return;
       const file = await activeQnnFile(uri);
       if (!file) return;
-      const out = buildDir(file.fsPath);
+      const folder = buildFolder(file.fsPath);
+      const out = buildFiles(folder);
+      rmSync(out.report, { force: true });
       const code = await runCliTask(
         context,
         `compile ${path.basename(file.fsPath)}`,
-        ['compile', file.fsPath, '-o', out],
+        ['compile', file.fsPath, '-o', folder],
         path.dirname(file.fsPath),
       );
-      if (code !== 0) {
+      const report = code === 0 ? readResult<CompileReport>(out.report) : undefined;
+      if (!report) {
         void vscode.window.showErrorMessage(`Compile to Verilog failed (exit ${code ?? '?'}): see the terminal and the Problems panel.`);
         return;
       }
       const pick = await vscode.window.showInformationMessage(
-        `Compiled ${networkName(file.fsPath)} to ${path.relative(path.dirname(file.fsPath), out)}/rtl`,
+        `Compiled ${report.network} to ${path.relative(path.dirname(file.fsPath), out.rtl)}`,
         'Open Top Level',
         'Open Report',
       );
-      const top = path.join(out, 'rtl', `${networkName(file.fsPath)}_top.sv`);
-      if (pick === 'Open Top Level') await vscode.window.showTextDocument(vscode.Uri.file(top));
-      if (pick === 'Open Report') await vscode.window.showTextDocument(vscode.Uri.file(path.join(out, 'report.json')));
+      if (pick === 'Open Top Level') await vscode.window.showTextDocument(vscode.Uri.file(path.join(out.rtl, `${report.top}.sv`)));
+      if (pick === 'Open Report') await vscode.window.showTextDocument(vscode.Uri.file(out.report));
     }),
     vscode.commands.registerCommand('qnn.simulate', async (uri?: vscode.Uri) => {
       if (!requireTrust('Simulate')) return;
       const file = await activeQnnFile(uri);
       if (!file) return;
-      const out = buildDir(file.fsPath);
+      const folder = buildFolder(file.fsPath);
+      const out = buildFiles(folder);
       const sim = vscode.workspace.getConfiguration('qnn.simulation');
-      const args = ['sim', file.fsPath, '-o', out, '--vcd', '--simulator', sim.get<string>('simulator', 'verilator')];
+      const args = ['sim', file.fsPath, '-o', folder, '--vcd', '--simulator', sim.get<string>('simulator', 'verilator')];
       if (!sim.get<boolean>('backpressure', true)) args.push('--no-stall');
+      rmSync(out.simResult, { force: true });
       const code = await runCliTask(context, `simulate ${path.basename(file.fsPath)}`, args, path.dirname(file.fsPath));
-      let result:
-        | {
-            mismatches: number;
-            frames: number;
-            waveform: string | null;
-            stall: { engine: string; reason: string } | null;
-            ii: { measured: number | null; expected: number };
-          }
-        | undefined;
-      try {
-        result = JSON.parse(readFileSync(path.join(out, 'sim', 'result.json'), 'utf8'));
-      } catch {
-        result = undefined;
-      }
+      const result = readResult<SimResult>(out.simResult);
       if (!result) {
         void vscode.window.showErrorMessage(`Simulate failed (exit ${code ?? '?'}) before a result: see the terminal.`);
         return;
@@ -139,22 +130,16 @@ export function registerFlowCommands(context: vscode.ExtensionContext): void {
       if (!requireTrust('Check FIFO Depths')) return;
       const file = await activeQnnFile(uri);
       if (!file) return;
-      const out = path.join(buildDir(file.fsPath), 'fifo-check');
-      const resultFile = path.join(out, 'fifo-check.json');
+      const { fifoCheckFolder, fifoCheckResult: resultFile } = buildFiles(buildFolder(file.fsPath));
       rmSync(resultFile, { force: true });
       const simulator = vscode.workspace.getConfiguration('qnn.simulation').get<string>('simulator', 'verilator');
       const code = await runCliTask(
         context,
         `check FIFO depths ${path.basename(file.fsPath)}`,
-        ['fifo-check', file.fsPath, '-o', out, '--simulator', simulator],
+        ['fifo-check', file.fsPath, '-o', fifoCheckFolder, '--simulator', simulator],
         path.dirname(file.fsPath),
       );
-      let result: { fifos: { name: string; verdict: string }[]; oversized: number } | undefined;
-      try {
-        result = JSON.parse(readFileSync(resultFile, 'utf8'));
-      } catch {
-        result = undefined;
-      }
+      const result = readResult<FifoCheckResult>(resultFile);
       if (!result) {
         void vscode.window.showErrorMessage(`Check FIFO Depths failed (exit ${code ?? '?'}) before a result: see the terminal.`);
         return;

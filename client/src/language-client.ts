@@ -20,9 +20,6 @@ import { LANGUAGE_ID, SETTINGS, inlayHintsEnabled } from './settings.js';
 
 export const SERVER_MODULE = 'out/server/main.cjs';
 
-/** `qnn/analysis` { uri } → the estimate of that document, or null (server/src/lsp/custom-requests.ts). */
-export const ANALYSIS_REQUEST = 'qnn/analysis';
-
 export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: LANGUAGE_ID },
   { scheme: 'untitled', language: LANGUAGE_ID },

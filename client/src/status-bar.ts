@@ -1,29 +1,21 @@
 /**
  * The status bar item for qnn editors: frames/s and the largest device usage,
- * e.g. `$(pulse) 9.8k fps · LUT 12%`, from the server's `qnn/analysis` request.
+ * e.g. `$(pulse) 9.8k fps · LUT 12.3 %`, from the server's `qnn/estimateView` request
+ * (worded there, as in the code lens).
  *
  * Refreshed when a qnn editor becomes active (at once), when its text changes or its
  * diagnostics change (debounced, ~300 ms), and when the server (re)starts. Answers that
  * arrive after a newer request was sent are dropped. Clicking runs `qnn.showEstimate`.
  */
 import * as vscode from 'vscode';
-import {
-  asEstimate,
-  bottleneckName,
-  formatCount,
-  formatPercent,
-  formatRate,
-  fpsTargetText,
-  statusText,
-  usages,
-  type Estimate,
-} from './estimate.js';
+import type { EstimateView } from '../../server/src/protocol/requests.js';
+import { asEstimateView, overCapacity, statusText, tooltipMarkdown } from './estimate.js';
 import { LANGUAGE_ID, SETTINGS, statusBarEnabled } from './settings.js';
 
-/** Asks the server for a document's estimate (the raw answer; null when there is none). */
-export type AnalysisFetcher = (document: vscode.TextDocument) => Promise<unknown>;
+/** Asks the server for a document's `qnn/estimateView` (the raw answer; null when there is none). */
+export type EstimateViewFetcher = (document: vscode.TextDocument) => Promise<unknown>;
 
-type State = { kind: 'loading' } | { kind: 'estimate'; estimate: Estimate } | { kind: 'none' } | { kind: 'error'; message: string };
+type State = { kind: 'loading' } | { kind: 'estimate'; view: EstimateView } | { kind: 'none' } | { kind: 'error'; message: string };
 
 export const STATUS_BAR_ID = 'qnn.estimate';
 
@@ -36,7 +28,7 @@ export class EstimateStatusBar implements vscode.Disposable {
   private seq = 0;
 
   constructor(
-    private readonly fetch: AnalysisFetcher,
+    private readonly fetch: EstimateViewFetcher,
     command: string,
     private readonly debounceMs = 300,
   ) {
@@ -125,8 +117,12 @@ export class EstimateStatusBar implements vscode.Disposable {
     let state: State;
     try {
       const raw = await this.fetch(doc);
-      const estimate = asEstimate(raw);
-      state = estimate ? { kind: 'estimate', estimate } : { kind: 'none' };
+      const view = asEstimateView(raw);
+      state = view
+        ? { kind: 'estimate', view }
+        : raw === null
+          ? { kind: 'none' }
+          : { kind: 'error', message: 'the server answered in an unknown form' };
     } catch (err) {
       state = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
     }
@@ -154,13 +150,13 @@ export class EstimateStatusBar implements vscode.Disposable {
         this.item.tooltip = `qnn: no estimate (${s.message})`;
         break;
       case 'estimate': {
-        const e = s.estimate;
-        this.item.text = statusText(e);
-        this.item.tooltip = this.tooltip(e);
+        const v = s.view;
+        this.item.text = statusText(v);
+        this.item.tooltip = new vscode.MarkdownString(tooltipMarkdown(v), true);
         const codes = this.diagnosticCodes();
-        if (codes.has('QNN050') || usages(e).some((u) => u.fraction > 1)) {
+        if (codes.has('QNN050') || overCapacity(v)) {
           this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
-        } else if (codes.has('QNN051') || e.fps_met === false) {
+        } else if (codes.has('QNN051') || v.estimate.fps_met === false) {
           this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
         }
         break;
@@ -176,25 +172,5 @@ export class EstimateStatusBar implements vscode.Disposable {
       if (c !== undefined) codes.add(String(c));
     }
     return codes;
-  }
-
-  private tooltip(e: Estimate): vscode.MarkdownString {
-    const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**qnn estimate**\n\n`);
-    const fps = `${formatCount(Math.round(e.fps))} frames/s`;
-    const ii = Number.isFinite(e.ii_cycles) ? ` · II ${formatCount(e.ii_cycles)} cycles` : '';
-    const target = fpsTargetText(e);
-    md.appendMarkdown(`${fps} (${formatRate(e.fps)})${target ? `, ${target}` : ''}${ii}\n\n`);
-    const b = bottleneckName(e);
-    if (b) md.appendMarkdown(`Bottleneck: \`${b}\`\n\n`);
-    const us = usages(e);
-    if (us.length > 0) {
-      md.appendMarkdown('| resource | estimate | device | used |\n|---|---:|---:|---:|\n');
-      for (const u of us)
-        md.appendMarkdown(`| ${u.label} | ${formatCount(u.used)} | ${formatCount(u.capacity)} | ${formatPercent(u.fraction)} |\n`);
-      md.appendMarkdown('\n');
-    }
-    md.appendMarkdown('Click to show the estimate per layer.');
-    return md;
   }
 }
