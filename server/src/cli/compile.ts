@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { CliError } from './cli-error.js';
 import { loadQnn, requireNoErrors } from './load.js';
 import { compileNetwork } from '../rtl/compile.js';
+import { buildFolder } from '../protocol/build-folder.js';
 
 export async function runCompile(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -18,7 +19,7 @@ export async function runCompile(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new CliError('give one .qnn file: qnn compile FILE -o DIR', 2);
   const f = await loadQnn(positionals[0]);
   requireNoErrors(f);
-  const outDir = path.resolve(values.out ?? path.join(path.dirname(f.file), 'build', f.analysis.network.name));
+  const outDir = path.resolve(values.out ?? buildFolder(f.file));
   const t0 = performance.now();
   const r = compileNetwork(f.analysis, outDir, path.basename(f.file));
   const ms = performance.now() - t0;

@@ -10,6 +10,7 @@ import { CliError } from './cli-error.js';
 import { loadQnn, requireNoErrors } from './load.js';
 import { interruptible, intOption, simulatorOption } from './sim-options.js';
 import { checkFifoDepths, FifoCheckError, type FifoCheckResult } from '../flows/sim/fifo-check.js';
+import { buildFiles, buildFolder } from '../protocol/build-folder.js';
 
 const USAGE = 'usage: qnn fifo-check FILE [-o DIR] [--frames N] [--simulator verilator|icarus] [--json]';
 
@@ -33,7 +34,7 @@ export async function runFifoCheck(argv: string[]): Promise<number> {
   const simulator = simulatorOption(values.simulator);
   const f = await loadQnn(positionals[0]);
   requireNoErrors(f);
-  const outDir = path.resolve(values.out ?? path.join(path.dirname(f.file), 'build', f.analysis.network.name, 'fifo-check'));
+  const outDir = path.resolve(values.out ?? buildFiles(buildFolder(f.file)).fifoCheckFolder);
   const r: FifoCheckResult = await interruptible(
     (signal) =>
       checkFifoDepths({

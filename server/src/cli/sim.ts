@@ -10,6 +10,7 @@ import { loadQnn, requireNoErrors } from './load.js';
 import { simulateNetwork, type NetworkSimResult } from '../flows/sim/network-sim.js';
 import { FramesError } from '../golden/frames.js';
 import { interruptible, intOption, simulatorOption } from './sim-options.js';
+import { buildFolder } from '../protocol/build-folder.js';
 
 const USAGE =
   'usage: qnn sim FILE [-o DIR] [--frames N] [--seed S] [--input x.npy] [--simulator verilator|icarus] [--no-stall] [--vcd] [--json]';
@@ -38,7 +39,7 @@ export async function runSim(argv: string[]): Promise<number> {
   const simulator = simulatorOption(values.simulator);
   const f = await loadQnn(positionals[0]);
   requireNoErrors(f);
-  const outDir = path.resolve(values.out ?? path.join(path.dirname(f.file), 'build', f.analysis.network.name));
+  const outDir = path.resolve(values.out ?? buildFolder(f.file));
   const r: NetworkSimResult = await interruptible(
     (signal) =>
       simulateNetwork({
