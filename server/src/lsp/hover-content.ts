@@ -2,7 +2,8 @@
  * Hover texts (language.md §7) as Markdown, built from the model and the estimate of the
  * one cached analysis: nothing here computes a number the estimate has.
  */
-import type { Estimate, LayerEstimate, ResourceMaybe } from '../cost/estimate.js';
+import type { DeviceFamily, Estimate, LayerEstimate, ResourceMaybe } from '../protocol/estimate.js';
+import { percentText, RESOURCE_LABELS } from '../cost/utilisation.js';
 import { findDevice } from '../device/devices.js';
 import { isMvau } from '../model/engines.js';
 import { formatSI } from '../model/numbers.js';
@@ -41,7 +42,7 @@ export function si(v: number, unit: string): string {
 }
 
 function pct(v: number | null): string {
-  return v === null ? '—' : `${v.toFixed(v < 10 ? 2 : 1)} %`;
+  return v === null ? '—' : percentText(v);
 }
 
 function tensor(t: QType, shape: readonly number[]): string {
@@ -54,16 +55,18 @@ function table(rows: Array<[string, string]>): string {
 
 function resourceTable(
   rows: Array<[string, { lut: number | null; ff: number | null; bram18: number | null; dsp: number | null }, (v: number | null) => string]>,
-  bramName: string,
+  family: DeviceFamily,
 ): string {
-  const head = `| | LUT | FF | ${bramName} | DSP |\n|---|---:|---:|---:|---:|`;
+  const l = RESOURCE_LABELS[family];
+  const head = `| | ${l.lut} | ${l.ff} | ${l.bram18} | ${l.dsp} |\n|---|---:|---:|---:|---:|`;
   return [head, ...rows.map(([k, r, f]) => `| ${k} | ${f(r.lut)} | ${f(r.ff)} | ${f(r.bram18)} | ${f(r.dsp)} |`)].join('\n');
 }
 
 const count = (v: number | null): string => (v === null ? '—' : num(v));
 
-function bramLabel(est: Estimate | undefined): string {
-  return est?.target.family === 'ice40' ? 'EBR' : 'BRAM18';
+/** The resource names of the estimate's device family (cost/utilisation.ts). */
+function familyOf(est: Estimate | undefined): DeviceFamily {
+  return est?.target.family ?? 'xilinx';
 }
 
 /** The value set of a type, compactly. */
@@ -211,7 +214,7 @@ export function layerHover(net: Network, layer: LayerModel, est: Estimate | unde
     if (device) resRows.push([`% of ${device}`, le.device_pct, pct]);
     const breakdown = Object.keys(le.breakdown);
     if (breakdown.length > 1) for (const k of breakdown) resRows.push([`· ${k}`, le.breakdown[k], count]);
-    parts.push(resourceTable(resRows, bramLabel(est)));
+    parts.push(resourceTable(resRows, familyOf(est)));
   } else if (le && fusedInto) {
     parts.push(`resources: counted in \`${fusedInto}\``);
   }
@@ -234,7 +237,7 @@ export function targetHover(net: Network, est: Estimate | undefined): string {
   const parts = [title];
   const resRows: Array<[string, ResourceMaybe, (v: number | null) => string]> = [['used', est.totals, count]];
   if (est.target.device_known) resRows.push(['capacity', est.device_capacity, count], ['% used', est.device_pct, pct]);
-  parts.push(resourceTable(resRows, bramLabel(est)));
+  parts.push(resourceTable(resRows, familyOf(est)));
   const rows: Array<[string, string]> = [];
   let fps = `**${formatSI(est.fps)} frames/s** (II = ${num(est.ii_cycles)} cycles)`;
   if (est.target.fps_target !== null)
