@@ -20,17 +20,9 @@ import { findDevice } from '../device/devices.js';
 import { engineCost, legalFolds, refold } from './engine-cost.js';
 import { mvauCycles, streamingCycles } from './cycles.js';
 import type { Estimate } from './estimate.js';
-import {
-  addResources,
-  fabricOf,
-  RESOURCE_KEYS,
-  zeroResources,
-  type Fabric,
-  type Family,
-  type ResourceKey,
-  type Resources,
-} from './fabric.js';
+import { addResources, fabricOf, zeroResources, type Fabric, type Family, type ResourceKey, type Resources } from './fabric.js';
 import { converterOf, fifoOf, linkBetween } from './links.js';
+import { utilisation } from './utilisation.js';
 
 export function costDiagnostics(net: Network, est: Estimate): QnnDiagnostic[] {
   const fab = fabricOf(net.target ? findDevice(net.target.device) : undefined);
@@ -71,10 +63,9 @@ function foldText(e: Engine, pe: number, simd: number): string {
 function deviceFit(net: Network, est: Estimate): QnnDiagnostic[] {
   if (!net.target || !est.target.device_known) return [];
   const out: QnnDiagnostic[] = [];
-  for (const k of RESOURCE_KEYS) {
-    const cap = est.device_capacity[k];
-    const used = est.totals[k];
-    if (cap === null || used <= cap) continue;
+  // Names and percentages as every view words them (utilisation.ts).
+  for (const { resource: k, label, used, capacity: cap, over, pct_text } of utilisation(est).resources) {
+    if (cap === null || !over) continue;
     const consumers = [
       ...est.layers.filter((l) => l.fused_into === null).map((l) => ({ name: `'${l.name}'`, value: l[k] })),
       { name: 'width converters', value: est.converters.reduce((s, c) => s + c[k], 0) },
@@ -83,13 +74,12 @@ function deviceFit(net: Network, est: Estimate): QnnDiagnostic[] {
       .filter((c) => c.value > 0)
       .sort((a, b) => b.value - a.value)
       .slice(0, 3);
-    const label = LABELS[est.target.family][k];
-    const pct = cap > 0 ? `${fmt(Math.round((100 * used) / cap))} %` : 'the device has none';
+    const pct = cap > 0 ? pct_text : 'the device has none';
     out.push({
       code: 'QNN050',
       severity: 'error',
       message:
-        `estimated ${label} ${fmt(used)} exceed ${est.target.device}'s ${fmt(cap)} (${pct})` +
+        `estimated ${fmt(used)} ${label} exceed ${est.target.device}'s ${fmt(cap)} (${pct})` +
         (consumers.length ? `: largest ${consumers.map((c) => `${c.name} ${fmt(c.value)}`).join(', ')}` : ''),
       range: net.target.range,
       data: { resource: k, estimate: used, capacity: cap, largest: consumers },

@@ -18,7 +18,7 @@ describe('QNN050 device capacity', () => {
     expect(d).toHaveLength(1);
     expect(d[0].severity).toBe('error');
     expect(d[0].range).toEqual(TARGET_RANGE);
-    expect(d[0].message).toMatch(/DSPs 128 exceed xc7z010's 80 \(160 %\): largest 'fc' 128/);
+    expect(d[0].message).toMatch(/estimated 128 DSP exceed xc7z010's 80 \(160 %\): largest 'fc' 128/);
     expect(d[0].data).toMatchObject({ resource: 'dsp', estimate: 128, capacity: 80 });
   });
 
@@ -39,7 +39,7 @@ describe('QNN050 device capacity', () => {
       .build();
     const d = diags(net, 'QNN050');
     expect(d.map((x) => x.data?.resource)).toContain('dsp');
-    expect(d.find((x) => x.data?.resource === 'dsp')!.message).toMatch(/SB_MAC16 DSPs 32 exceed ice40up5k's 8/);
+    expect(d.find((x) => x.data?.resource === 'dsp')!.message).toMatch(/estimated 32 SB_MAC16 exceed ice40up5k's 8 \(400 %\)/);
   });
 });
 
