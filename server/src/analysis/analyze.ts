@@ -5,7 +5,7 @@
  */
 import type { Network as NetworkAst } from '../language/generated/ast.js';
 import { elaborate, type ElaborateOptions } from '../model/elaborate.js';
-import { autoFoldNetwork } from '../model/folding.js';
+import { autoFoldNetwork } from '../engines/auto-fold.js';
 import type { Network, QnnDiagnostic } from '../model/types.js';
 import { estimateNetwork, type Estimate } from '../cost/estimate.js';
 import { costDiagnostics } from '../cost/checks.js';
@@ -20,7 +20,12 @@ export interface Analysis {
 /** Code of the diagnostic that reports a bug in the analysis itself (never a user error). */
 export const INTERNAL_ERROR = 'QNN999';
 
-export function analyze(root: NetworkAst, opts: ElaborateOptions = {}): Analysis {
+export interface AnalyzeOptions extends ElaborateOptions {
+  /** Engine-steps the FIFO schedule may take now (cost/estimate.ts); default: no limit. */
+  fifoBudgetSteps?: number;
+}
+
+export function analyze(root: NetworkAst, opts: AnalyzeOptions = {}): Analysis {
   try {
     return analyzeOrThrow(root, opts);
   } catch (e) {
@@ -34,13 +39,23 @@ export function analyze(root: NetworkAst, opts: ElaborateOptions = {}): Analysis
   }
 }
 
-function analyzeOrThrow(root: NetworkAst, opts: ElaborateOptions): Analysis {
+function analyzeOrThrow(root: NetworkAst, opts: AnalyzeOptions): Analysis {
   const { network, diagnostics } = elaborate(root, opts);
   autoFoldNetwork(network);
   let estimate: Estimate | undefined;
   if (network.target && network.engines.length > 0) {
-    estimate = estimateNetwork(network);
+    estimate = estimateNetwork(network, { fifoBudgetSteps: opts.fifoBudgetSteps });
     diagnostics.push(...costDiagnostics(network, estimate));
   }
   return { network, diagnostics, estimate };
+}
+
+/**
+ * The analysis' estimate with final FIFO depths: itself, or (when the editor left the
+ * FIFO schedule pending) the estimate again with the whole schedule. What the compiler
+ * and the FIFO check build from.
+ */
+export function finalEstimate(a: Analysis): Estimate | undefined {
+  if (!a.estimate || a.estimate.fifo_depths === 'analysed') return a.estimate;
+  return (a.estimate = estimateNetwork(a.network));
 }

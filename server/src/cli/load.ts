@@ -21,7 +21,8 @@ export async function loadQnn(file: string): Promise<LoadedFile> {
   if (statSync(abs).isDirectory()) throw new CliError(`'${file}' is a folder: give a .qnn file`);
   if (path.extname(abs) !== '.qnn') throw new CliError(`'${file}' is not a .qnn file`);
   const doc = await parseFile(abs);
-  const analysis = coreServices().qnn.analysis.AnalysisCache.get(doc);
+  // The whole FIFO schedule: the CLI's figures are final (the editor may defer it).
+  const analysis = coreServices().qnn.analysis.AnalysisCache.get(doc, { fifoBudgetSteps: Infinity });
   return { file, doc, diagnostics: doc.diagnostics ?? [], analysis };
 }
 

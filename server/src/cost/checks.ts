@@ -13,12 +13,14 @@
  *   The cheapest such fold (fewest LUTs) is offered; on `fold(…)`, data = { pe, simd,
  *   lutSaved, … } (simd is null for maxpool/requant/threshold, whose fold takes only pe).
  */
-import { isMvau, streamLinks } from '../model/engines.js';
+import { streamLinks } from '../model/engines.js';
+import type { Fold } from '../engines/descriptor.js';
+import { atFold, descriptorOf, foldText } from '../engines/registry.js';
+import { fifoDescriptor } from '../engines/fifo.js';
 import { typeName } from '../model/qtype.js';
-import type { Engine, Network, QnnDiagnostic } from '../model/types.js';
+import type { Network, QnnDiagnostic } from '../model/types.js';
 import { findDevice } from '../device/devices.js';
-import { engineCost, legalFolds, refold } from './engine-cost.js';
-import { mvauCycles, streamingCycles } from './cycles.js';
+import { engineCost } from './engine-cost.js';
 import type { Estimate } from './estimate.js';
 import { addResources, fabricOf, zeroResources, type Fabric, type Family, type ResourceKey, type Resources } from './fabric.js';
 import { converterOf, fifoOf, linkBetween } from './links.js';
@@ -53,10 +55,6 @@ const LABELS: Record<Family, Record<ResourceKey, string>> = {
   xilinx: { lut: 'LUTs', ff: 'FFs', bram18: 'BRAM18s', dsp: 'DSPs' },
   ice40: { lut: 'logic cells (LUT4)', ff: 'flip-flops', bram18: 'EBRs (4 kbit)', dsp: 'SB_MAC16 DSPs' },
 };
-
-function foldText(e: Engine, pe: number, simd: number): string {
-  return isMvau(e.layer) ? `fold(pe=${pe}, simd=${simd})` : `fold(pe=${pe})`;
-}
 
 // ---- QNN050: device fit --------------------------------------------------------------------
 
@@ -96,26 +94,25 @@ interface FoldOption extends Resources {
   cycles: number;
 }
 
-/** The engine at (pe, simd) with what changes with it: its converters and its output FIFO (which holds its words). */
-function evaluateFold(net: Network, i: number, pe: number, simd: number, fab: Fabric, fifoDepth?: number): FoldOption {
-  const e = refold(net.engines[i], pe, simd);
+/**
+ * The engine at a fold with what changes with it: its own resources, the width converters
+ * on both of its streams, and the FIFO in front of it (which holds its input words, at
+ * the depth the schedule gave it).
+ */
+function evaluateFold(net: Network, est: Estimate, i: number, f: Fold, fab: Fabric): FoldOption {
+  const e = atFold(net.engines[i], f);
   const c = engineCost(e, fab);
   const parts: Resources[] = [c.total];
   const prev = net.engines[i - 1];
   const next = net.engines[i + 1];
-  if (prev) parts.push(converterOf(linkBetween(prev, e), fab) ?? zeroResources());
-  if (next) {
-    const link = linkBetween(e, next);
-    parts.push(converterOf(link, fab) ?? zeroResources(), fifoOf(link, fab, fifoDepth));
+  if (prev) {
+    const link = linkBetween(prev, e);
+    const depth = est.fifos[i - 1]?.depth ?? fifoDescriptor.minDepth();
+    parts.push(converterOf(link, fab) ?? zeroResources(), fifoOf(link, fab, depth));
   }
+  if (next) parts.push(converterOf(linkBetween(e, next), fab) ?? zeroResources());
   const r = addResources(...parts);
-  return { pe, simd, cycles: c.cycles, lut: r.lut, ff: r.ff, bram18: r.bram18, dsp: r.dsp };
-}
-
-/** The analysed depth of the FIFO after `engine`, if one was given. */
-function fifoDepthOf(est: Estimate, engine: string): number | undefined {
-  const f = est.fifos.find((x) => x.from === engine);
-  return f && f.depth_source === 'analysis' ? f.depth : undefined;
+  return { pe: f.pe, simd: f.simd, cycles: c.cycles, lut: r.lut, ff: r.ff, bram18: r.bram18, dsp: r.dsp };
 }
 
 // ---- QNN051: frame rate -------------------------------------------------------------------------
@@ -127,8 +124,9 @@ function frameRate(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
   if (idx < 0) return [];
   const e = net.engines[idx];
   const targetCycles = Math.floor(t.clockHz / t.fps);
-  const depth = fifoDepthOf(est, e.name);
-  const options = legalFolds(e).map((f) => evaluateFold(net, idx, f.pe, f.simd, fab, depth));
+  const options = descriptorOf(e)
+    .legalFolds(e)
+    .map((f) => evaluateFold(net, est, idx, f, fab));
   const meeting = options
     .filter((o) => o.cycles <= targetCycles)
     .sort((a, b) => a.lut - b.lut || a.pe * a.simd - b.pe * b.simd || a.pe - b.pe);
@@ -139,9 +137,9 @@ function frameRate(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
   let advice: string;
   if (!pick) advice = '';
   else if (met)
-    advice = ` ${foldText(e, pick.pe, pick.simd)} would take ${cycles(pick.cycles)} (about ${fmt(pick.lut)} ${LABELS[est.target.family].lut} with its streams).`;
+    advice = ` ${foldText(e, pick)} would take ${cycles(pick.cycles)} (about ${fmt(pick.lut)} ${LABELS[est.target.family].lut} with its streams).`;
   else
-    advice = ` No legal fold of '${name}' reaches it (the fastest, ${foldText(e, pick.pe, pick.simd)}, takes ${cycles(pick.cycles)}): raise the clock or lower the target.`;
+    advice = ` No legal fold of '${name}' reaches it (the fastest, ${foldText(e, pick)}, takes ${cycles(pick.cycles)}): raise the clock or lower the target.`;
   const others = est.layers
     .filter((l) => l.fused_into === null && l.engine !== e.name && l.cycles > targetCycles)
     .map((l) => `'${l.name}' (${fmt(l.cycles)})`);
@@ -160,7 +158,9 @@ function frameRate(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
         bottleneck: name,
         cycles: est.bottleneck.cycles,
         targetCycles,
-        suggestion: pick ? { pe: pick.pe, simd: isMvau(e.layer) ? pick.simd : null, cycles: pick.cycles, met } : null,
+        suggestion: pick
+          ? { pe: pick.pe, simd: descriptorOf(e).foldArgs.includes('simd') ? pick.simd : null, cycles: pick.cycles, met }
+          : null,
       },
     },
   ];
@@ -195,16 +195,6 @@ function converters(net: Network, est: Estimate): QnnDiagnostic[] {
 
 // ---- QNN044: over-provisioned folds -------------------------------------------------------------------
 
-/** The compute's own cycles at a fold (a lower bound of the engine's cycles). */
-function computeCycles(e: Engine, pe: number, simd: number): number {
-  const l = e.layer;
-  if (isMvau(l)) return mvauCycles(l.mh, l.mw, pe, simd, l.pixels);
-  return streamingCycles(
-    e.inShape.reduce((a, b) => a * b, 1),
-    pe,
-  );
-}
-
 function overProvisioned(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
   const out: QnnDiagnostic[] = [];
   const ii = est.ii_cycles;
@@ -215,17 +205,17 @@ function overProvisioned(net: Network, est: Estimate, fab: Fabric): QnnDiagnosti
     const lanes = e.pe * e.simd;
     // Cheap first: a fold whose compute alone exceeds the II can never keep the frame rate
     // (most layers of a balanced network have no candidate, and cost nothing more here).
-    const candidates = legalFolds(e).filter((f) => f.pe * f.simd < lanes && computeCycles(e, f.pe, f.simd) <= ii);
+    const d = descriptorOf(e);
+    const candidates = d.legalFolds(e).filter((f) => f.pe * f.simd < lanes && d.computeCycles(e, f) <= ii);
     if (candidates.length === 0) return;
-    const depth = fifoDepthOf(est, e.name);
-    const cur = evaluateFold(net, i, e.pe, e.simd, fab, depth);
+    const cur = evaluateFold(net, est, i, e, fab);
     const best = candidates
-      .map((f) => evaluateFold(net, i, f.pe, f.simd, fab, depth))
+      .map((f) => evaluateFold(net, est, i, f, fab))
       .filter((o) => o.cycles <= ii && o.lut < cur.lut && o.bram18 <= cur.bram18 && o.dsp <= cur.dsp)
       .sort((a, b) => a.lut - b.lut || a.pe * a.simd - b.pe * b.simd || a.pe - b.pe)[0];
     if (!best) return;
     const lutSaved = cur.lut - best.lut;
-    const text = foldText(e, best.pe, best.simd);
+    const text = foldText(e, best);
     const bn = est.bottleneck?.layer ?? '';
     out.push({
       code: 'QNN044',
@@ -236,7 +226,7 @@ function overProvisioned(net: Network, est: Estimate, fab: Fabric): QnnDiagnosti
       range: l.ranges.fold,
       data: {
         pe: best.pe,
-        simd: isMvau(l) ? best.simd : null,
+        simd: d.foldArgs.includes('simd') ? best.simd : null,
         lutSaved,
         fold: text,
         cycles: best.cycles,

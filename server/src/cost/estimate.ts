@@ -17,7 +17,10 @@ import type { Network } from '../model/types.js';
 import { findDevice } from '../device/devices.js';
 import { engineCost, type EngineCost } from './engine-cost.js';
 import { addResources, fabricOf, RESOURCE_KEYS, zeroResources, type Resources } from './fabric.js';
-import { converterStage, engineStage, fifoStage, pipelineLatency, type LatencyStage } from './latency.js';
+import { pipelineLatency, pipelineStages } from './latency.js';
+import { fifoSchedule, scheduleCycles } from './fifo-sizing.js';
+import { fifoDescriptor } from '../engines/fifo.js';
+import { fifoName } from '../engines/names.js';
 import { converterOf, fifoOf, type ConverterEstimate, type FifoEstimate } from './links.js';
 import { computeRoofline } from './roofline.js';
 import type { Estimate, LayerEstimate, ResourceCounts, ResourceMaybe } from '../protocol/estimate.js';
@@ -36,8 +39,17 @@ export type {
 } from '../protocol/estimate.js';
 
 export interface EstimateOptions {
-  /** FIFO depths by consumer engine name (the FIFO on the stream into it), e.g. from rtl/fifo-depths.ts; default depth otherwise. */
-  fifoDepths?: Readonly<Record<string, number>>;
+  /**
+   * FIFO depths that replace the schedule's, by FIFO instance name (`fifo_<from>_<to>`,
+   * rtl/plan.ts): `qnn fifo-check` halves one FIFO at a time.
+   */
+  fifoOverrides?: Readonly<Record<string, number>>;
+  /**
+   * Engine-steps the FIFO schedule may take (default: no limit). Over it, and not cached,
+   * the FIFOs are reported pending at the least depth (the editor's analysis runs the
+   * schedule when idle and analyses again).
+   */
+  fifoBudgetSteps?: number;
 }
 
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -62,11 +74,9 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
   const costs: EngineCost[] = net.engines.map((e) => engineCost(e, fab));
   const links = streamLinks(net);
   const converters: ConverterEstimate[] = [];
-  const fifos: FifoEstimate[] = [];
   for (const link of links) {
     const c = converterOf(link, fab);
     if (c) converters.push(c);
-    fifos.push(fifoOf(link, fab, opts.fifoDepths?.[link.to]));
   }
 
   // Frame interval: the slowest engine (converters are never slower than both neighbours,
@@ -82,17 +92,28 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
   for (const c of converters) ii = Math.max(ii, c.cycles);
   const fps = ii > 0 ? clockHz / ii : 0;
 
-  // Latency: engine → FIFO → converter (where widths differ) → engine, as rtl/plan.ts builds it.
-  const stages: LatencyStage[] = [];
-  net.engines.forEach((e, i) => {
-    if (i > 0) {
-      const link = links[i - 1];
-      stages.push(fifoStage(link));
-      if (link.needsConverter) stages.push(converterStage(link));
+  const latency = pipelineLatency(pipelineStages(net, links, costs));
+
+  // FIFO depths from the token schedule at this II (cost/fifo-sizing.ts): the same depths
+  // the compiler builds, so the editor, `qnn estimate` and report.json show one total.
+  const schedule = fifoSchedule(net, ii, scheduleCycles(latency.cycles, ii), opts.fifoBudgetSteps);
+  const fifos: FifoEstimate[] = links.map((link, i) => {
+    const name = fifoName(link.from, link.to);
+    const override = opts.fifoOverrides?.[name];
+    if (schedule.status === 'pending') {
+      const depth = override ?? fifoDescriptor.minDepth();
+      const reason = `pending: the FIFO schedule (about ${schedule.steps.toExponential(1)} engine-steps) runs when the editor is idle`;
+      return { ...fifoOf(link, fab, depth), name, depth_source: override === undefined ? 'pending' : 'override', max_occupancy: 0, reason };
     }
-    stages.push(engineStage(e, costs[i]));
+    const s = schedule.sizing[i];
+    return {
+      ...fifoOf(link, fab, override ?? s.depth),
+      name,
+      depth_source: override === undefined ? 'analysis' : 'override',
+      max_occupancy: s.maxOccupancy,
+      reason: override === undefined ? s.reason : `depth set to ${override} (the analysis gives ${s.depth}: ${s.reason})`,
+    };
   });
-  const latency = pipelineLatency(stages);
 
   const byName = new Map(net.layers.map((l) => [l.name, l]));
   const layers: LayerEstimate[] = [];
@@ -172,5 +193,6 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
     converters,
     fifos,
     latency_schedule: latency.timeline,
+    fifo_depths: schedule.status,
   };
 }

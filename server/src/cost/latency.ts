@@ -21,99 +21,35 @@
  * per cycle from cycle 0. Latency = last_out of the final stage + 1 (a frame of N words
  * through a zero-delay wire spans N cycles).
  */
-import { isMvau } from '../model/engines.js';
-import { product } from '../model/shape.js';
+import { converterDescriptor } from '../engines/converter.js';
+import type { LatencyStage } from '../engines/descriptor.js';
+import { fifoDescriptor } from '../engines/fifo.js';
+import { descriptorOf } from '../engines/registry.js';
+import { linkParts } from '../engines/stream.js';
 import type { StreamLink } from '../model/engines.js';
-import type { Engine, PoolLayer } from '../model/types.js';
-import { COST_CONSTANTS as C } from './constants.js';
-import type { EngineCost } from './engine-cost.js';
-import { clog2 } from './fabric.js';
+import type { Network } from '../model/types.js';
 import type { StageTiming } from '../protocol/estimate.js';
+import type { EngineCost } from './engine-cost.js';
 
+export type { LatencyStage } from '../engines/descriptor.js';
 export type { StageTiming } from '../protocol/estimate.js';
 
-export interface LatencyStage {
-  name: string;
-  kind: 'engine' | 'converter' | 'fifo';
-  words: number;
-  need: number;
-  fill: number;
-  drain: number;
-  span: number;
-}
-
-/** The latency terms of one engine (see the module comment). */
-export function engineStage(e: Engine, cost: EngineCost): LatencyStage {
-  const L = C.latency;
-  const l = e.layer;
-  const words = Math.ceil(product(e.inShape) / e.inElemsPerWord);
-  if (isMvau(l)) {
-    const pipe = L.mvauPipe + Math.floor(clog2(l.simd) / L.treeLevelsPerStage) + (e.activation ? L.activationPipe : 0);
-    const fold = cost.nf * cost.sf;
-    if (l.op === 'dense') {
-      return { name: e.name, kind: 'engine', words, need: words, fill: pipe, drain: (cost.nf - 1) * cost.sf + pipe, span: fold + pipe };
+/**
+ * The stages of the pipeline in stream order, as rtl/plan.ts builds it: engine, then on
+ * each link the parts engines/stream.ts lists (converter, FIFO), then the next engine.
+ * Each stage's terms are its descriptor's.
+ */
+export function pipelineStages(net: Network, links: readonly StreamLink[], costs: readonly EngineCost[]): LatencyStage[] {
+  const stages: LatencyStage[] = [];
+  net.engines.forEach((e, i) => {
+    if (i > 0) {
+      const link = links[i - 1];
+      for (const part of linkParts(link))
+        stages.push(part === 'converter' ? converterDescriptor.latency(link) : fifoDescriptor.latency(link));
     }
-    const cin = l.inShape[l.inShape.length - 1];
-    const k = l.kernel[0];
-    const [padBefore, padAfter] = l.pad[0] ?? [0, 0];
-    // Pixels in before the first window is complete, and output pixels left after the last input pixel.
-    let needPixels = Math.max(1, k - padBefore);
-    let afterPixels = 1 + padAfter;
-    if (l.kernel.length === 2) {
-      const w = l.inShape[1];
-      needPixels += Math.max(0, k - 1 - padBefore) * w;
-      afterPixels += padAfter * l.outShape[1];
-    }
-    const need = Math.min(words, Math.ceil((needPixels * cin) / e.inElemsPerWord));
-    return {
-      name: e.name,
-      kind: 'engine',
-      words,
-      need,
-      fill: L.windowPipe + cost.sf + pipe,
-      drain: L.windowPipe + afterPixels * fold + pipe,
-      span: need + L.windowPipe + cost.cycles + pipe,
-    };
-  }
-  const perPixel = Math.ceil(l.inShape[l.inShape.length - 1] / e.pe);
-  if (l.op === 'maxpool') {
-    const p = l as PoolLayer;
-    const k = p.kernel[0];
-    const needPixels = p.kernel.length === 2 ? (k - 1) * p.inShape[1] + k : k;
-    return {
-      name: e.name,
-      kind: 'engine',
-      words,
-      need: Math.min(words, needPixels * perPixel),
-      fill: L.poolPipe,
-      drain: L.poolPipe + perPixel,
-      span: words + L.poolPipe,
-    };
-  }
-  return { name: e.name, kind: 'engine', words, need: 1, fill: L.activationPipe, drain: L.activationPipe, span: words + L.activationPipe };
-}
-
-export function converterStage(link: StreamLink): LatencyStage {
-  const words = Math.ceil(link.elements / link.producerElems);
-  const up = link.consumerElems > link.producerElems;
-  const pipe = C.latency.converterPipe;
-  const outWords = Math.ceil(link.elements / link.consumerElems);
-  return {
-    name: `${link.from}->${link.to}:converter`,
-    kind: 'converter',
-    words,
-    need: up ? Math.min(words, Math.ceil(link.consumerElems / link.producerElems)) : 1,
-    fill: pipe,
-    drain: pipe + (up ? 0 : Math.ceil(link.producerElems / link.consumerElems) - 1),
-    span: Math.max(words, outWords) + pipe,
-  };
-}
-
-/** The FIFO right after a producer: it holds the producer's words. */
-export function fifoStage(link: StreamLink): LatencyStage {
-  const words = Math.ceil(link.elements / link.producerElems);
-  const pipe = C.latency.fifoPipe;
-  return { name: `${link.from}->${link.to}:fifo`, kind: 'fifo', words, need: 1, fill: pipe, drain: pipe, span: words + pipe };
+    stages.push(descriptorOf(e).latency(e, costs[i]));
+  });
+  return stages;
 }
 
 /** Runs the schedule over the chain of stages; `cycles` is the frame's latency. */

@@ -1,63 +1,52 @@
 /**
  * What sits on each stream between two engines: a FIFO always (hardware.md §1), and a
  * width converter when the producer's PE·bits differs from the consumer's SIMD·bits.
- * As in the compiler's plan (rtl/plan.ts): engine → FIFO → converter → engine, so the FIFO
- * holds producer words (PE elements each).
+ * Their costs are their descriptors' (engines/converter.ts, engines/fifo.ts), in the order
+ * engines/stream.ts gives: engine → converter → FIFO → engine, so the FIFO holds consumer words.
  */
+import { converterDescriptor } from '../engines/converter.js';
+import { fifoDescriptor } from '../engines/fifo.js';
 import type { StreamLink } from '../model/engines.js';
-import { typeBits } from '../model/qtype.js';
-import type { Engine } from '../model/types.js';
-import { COST_CONSTANTS as C } from './constants.js';
-import { product } from '../model/shape.js';
-import { converterCycles } from './cycles.js';
-import { roundResources, type Fabric } from './fabric.js';
-import { converterResources, fifoResources } from './resources.js';
+import type { Fabric } from './fabric.js';
 import type { ConverterEstimate, FifoEstimate } from '../protocol/estimate.js';
 
 export type { ConverterEstimate, FifoEstimate } from '../protocol/estimate.js';
 
-/** The stream from engine a to engine b (the same fields as model/engines.ts `streamLinks`). */
-export function linkBetween(a: Engine, b: Engine): StreamLink {
-  return {
-    from: a.name,
-    to: b.name,
-    elemBits: typeBits(a.outType),
-    producerElems: a.outElemsPerWord,
-    consumerElems: b.inElemsPerWord,
-    elements: product(a.outShape),
-    needsConverter: a.outElemsPerWord !== b.inElemsPerWord,
-  };
-}
+export { linkBetween } from '../model/engines.js';
 
 export function converterOf(link: StreamLink, fab: Fabric): ConverterEstimate | null {
   if (!link.needsConverter) return null;
-  const inBits = link.producerElems * link.elemBits;
-  const outBits = link.consumerElems * link.elemBits;
-  const r = converterResources(inBits, outBits, fab);
-  const whole = roundResources(r);
+  const r = converterDescriptor.resources(link, fab);
   return {
     from: link.from,
     to: link.to,
-    in_bits: inBits,
-    out_bits: outBits,
+    in_bits: r.inBits,
+    out_bits: r.outBits,
     buffer_bits: r.bufferBits,
-    cycles: converterCycles(link.elements, link.producerElems, link.consumerElems),
-    ...whole,
+    cycles: converterDescriptor.cycles(link),
+    lut: r.lut,
+    ff: r.ff,
+    bram18: r.bram18,
+    dsp: r.dsp,
   };
 }
 
-export function fifoOf(link: StreamLink, fab: Fabric, depth?: number): FifoEstimate {
-  const d = depth ?? C.fifo.defaultDepth;
-  const width = link.consumerElems * link.elemBits;
-  const r = fifoResources(d, width, fab);
-  const whole = roundResources(r);
+/** The FIFO on a link at `depth` (the schedule's, or an override). */
+export function fifoOf(
+  link: StreamLink,
+  fab: Fabric,
+  depth: number,
+): Omit<FifoEstimate, 'name' | 'depth_source' | 'max_occupancy' | 'reason'> {
+  const r = fifoDescriptor.resources(link, depth, fab);
   return {
     from: link.from,
     to: link.to,
-    depth: d,
-    depth_source: depth === undefined ? 'default' : 'analysis',
-    width_bits: width,
+    depth,
+    width_bits: fifoDescriptor.widthBits(link),
     impl: r.impl,
-    ...whole,
+    lut: r.lut,
+    ff: r.ff,
+    bram18: r.bram18,
+    dsp: r.dsp,
   };
 }

@@ -20,12 +20,11 @@
  *   intensity, its attainable (min of the device peak and bandwidth × intensity), what it
  *   achieves inside the pipeline (its ops × frames/s) and its engine's peak (2·PE·SIMD·f_clk).
  */
-import { isMvau } from '../model/engines.js';
-import { typeBits, typeName } from '../model/qtype.js';
+import { typeBits } from '../model/qtype.js';
 import type { Engine, Network } from '../model/types.js';
 import { product } from '../model/shape.js';
 import type { Device } from '../device/devices.js';
-import { macOperands } from './engine-cost.js';
+import { descriptorOf } from '../engines/registry.js';
 import type { Fabric } from './fabric.js';
 import { peakMacLanes } from './resources.js';
 import type { Roofline, RooflineLayer } from '../protocol/estimate.js';
@@ -54,11 +53,10 @@ export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
   const f = inp.clockHz;
   const fps = safeDiv(f, inp.iiCycles);
   const notes: string[] = [];
-  const mvaus = es.filter((e) => isMvau(e.layer));
-  const macsOf = (e: Engine): number => {
-    const l = e.layer;
-    return isMvau(l) ? l.mh * l.mw * l.pixels : 0;
-  };
+  // The engines with weights, and their MAC work (their descriptors').
+  const work = new Map(es.flatMap((e) => (descriptorOf(e).macs ? [[e, descriptorOf(e).macs!(e)] as const] : [])));
+  const mvaus = [...work.keys()];
+  const macsOf = (e: Engine): number => work.get(e)?.macs ?? 0;
   const macs = mvaus.reduce((s, e) => s + macsOf(e), 0);
   const ops = 2 * macs;
   const first = es[0];
@@ -89,11 +87,12 @@ export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
   let lanes: number | null = null;
   let precision: string | null = null;
   const heaviest = mvaus.reduce<Engine | undefined>((best, e) => (!best || macsOf(e) > macsOf(best) ? e : best), undefined);
-  if (heaviest && isMvau(heaviest.layer)) {
-    precision = `${typeName(heaviest.layer.weights.type)} × ${typeName(heaviest.layer.inType)}`;
+  const heavy = heaviest && work.get(heaviest);
+  if (heavy) {
+    precision = heavy.precision;
     if (inp.device) {
       // A device full of this layer's lanes would not be hard-wired: the general multiplier.
-      lanes = peakMacLanes({ ...macOperands(heaviest.layer), hardWired: undefined }, inp.fabric, {
+      lanes = peakMacLanes({ ...heavy.operands, hardWired: undefined }, inp.fabric, {
         lut: inp.device.lut,
         dsp: inp.device.dsp,
       });
@@ -104,7 +103,7 @@ export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
 
   const layers: RooflineLayer[] = mvaus.map((e) => {
     const l = e.layer;
-    const w = isMvau(l) ? bytes(l.mh * l.mw, typeBits(l.weights.type)) : 0;
+    const w = (work.get(e)?.weightBits ?? 0) / 8;
     const i = bytes(product(e.inShape), typeBits(e.inType));
     const o = bytes(product(e.outShape), typeBits(e.outType));
     const lops = 2 * macsOf(e);

@@ -7,6 +7,7 @@ import type { Network as NetworkAst } from '../language/generated/ast.js';
 import type { QnnServices } from '../language/qnn-lsp-module.js';
 import type { Analysis } from '../analysis/analyze.js';
 import type { Engine, LayerModel, Network } from '../model/types.js';
+import { engineOfLayer } from '../engines/registry.js';
 
 /** The analysis of `doc`, or undefined when it cannot be computed (never throws into a request). */
 export function analysisOf(services: QnnServices, doc: LangiumDocument): Analysis | undefined {
@@ -22,11 +23,6 @@ export function layerNamed(net: Network | undefined, name: string | undefined): 
   return name === undefined ? undefined : net?.layers.find((l) => l.name === name);
 }
 
-/** The engine that computes a layer (its own, or the MVAU an activation is fused into). */
-export function engineOf(net: Network, layer: string): Engine | undefined {
-  return net.engines.find((e) => e.layers.includes(layer));
-}
-
 /**
  * The layers of each document's analyses, by name, as last elaborated. While a layer is
  * being typed it often does not parse (`fold(pe=` …), and the current model lacks it;
@@ -34,6 +30,8 @@ export function engineOf(net: Network, layer: string): Engine | undefined {
  */
 export class LayerMemory {
   private readonly byDoc = new Map<string, Map<string, LayerModel>>();
+  /** The engine computing each layer, as last elaborated. */
+  private readonly enginesByDoc = new Map<string, Map<string, Engine>>();
 
   constructor(private readonly services: QnnServices) {
     services.shared.workspace.DocumentBuilder.onDocumentPhase(DocumentState.Validated, (doc) => {
@@ -48,11 +46,21 @@ export class LayerMemory {
     const layers = this.byDoc.get(key) ?? new Map<string, LayerModel>();
     for (const l of net.layers) layers.set(l.name, l);
     this.byDoc.set(key, layers);
+    const engines = this.enginesByDoc.get(key) ?? new Map<string, Engine>();
+    for (const e of net.engines) for (const name of e.layers) engines.set(name, e);
+    this.enginesByDoc.set(key, engines);
   }
 
   /** The layer in the current model, else as it was last elaborated. */
   layer(doc: LangiumDocument, name: string | undefined): LayerModel | undefined {
     if (name === undefined) return undefined;
     return layerNamed(analysisOf(this.services, doc)?.network, name) ?? this.byDoc.get(doc.uri.toString())?.get(name);
+  }
+
+  /** The engine computing the layer in the current model, else as it was last elaborated. */
+  engine(doc: LangiumDocument, name: string | undefined): Engine | undefined {
+    if (name === undefined) return undefined;
+    const net = analysisOf(this.services, doc)?.network;
+    return (net && engineOfLayer(net, name)) ?? this.enginesByDoc.get(doc.uri.toString())?.get(name);
   }
 }

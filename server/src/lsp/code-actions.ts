@@ -16,7 +16,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Command, t
 import type { QnnServices } from '../language/qnn-lsp-module.js';
 import type { QnnDiagnostic } from '../model/types.js';
 import { analysisOf, layerNamed } from './analysis-access.js';
-import { isMvau } from '../model/engines.js';
+import { engineOfLayer, foldText } from '../engines/registry.js';
 
 const FIXABLE = new Set(['QNN040', 'QNN041', 'QNN042', 'QNN044', 'QNN045', 'QNN051']);
 
@@ -81,8 +81,9 @@ export class QnnCodeActionProvider implements CodeActionProvider {
         case 'QNN051': {
           const s = data.suggestion as { pe: number; simd: number | null; cycles: number; met: boolean } | null | undefined;
           const layer = layerNamed(analysis?.network, data.bottleneck as string | undefined);
-          if (!s?.met || !layer) break;
-          const fold = isMvau(layer) && s.simd !== null ? `fold(pe=${s.pe}, simd=${s.simd})` : `fold(pe=${s.pe})`;
+          const engine = analysis && layer ? engineOfLayer(analysis.network, layer) : undefined;
+          if (!s?.met || !layer || !engine) break;
+          const fold = foldText(engine, { pe: s.pe, simd: s.simd ?? s.pe });
           const at = layer.ranges.fold ?? { start: layer.ranges.layer.end, end: layer.ranges.layer.end };
           actions.push({
             title: `Apply ${fold} to '${layer.name}' (${s.cycles.toLocaleString('en-US')} cycles per frame meets the target)`,

@@ -15,11 +15,9 @@ import {
   type MarkupContent,
 } from 'vscode-languageserver';
 import type { QnnServices } from '../language/qnn-lsp-module.js';
-import { OP_ARGS, TEST_ARGS } from '../model/elaborate.js';
-import type { LayerModel, Network, OpKind } from '../model/types.js';
-import { validPes, validSimds } from '../model/folding.js';
-import { mvauCycles, streamingCycles } from '../cost/cycles.js';
-import { product } from '../model/shape.js';
+import { FOLD_ARGS, OP_NAMES, OPERATORS, operatorSpec, TEST_ARGS } from '../model/operators.js';
+import type { Engine, Network, OpKind } from '../model/types.js';
+import { atFold, descriptorOf } from '../engines/registry.js';
 import { DEVICES, findDevice } from '../device/devices.js';
 import { shapeText } from '../model/weights.js';
 import { typeName } from '../model/qtype.js';
@@ -29,15 +27,6 @@ import { analysisOf, LayerMemory, layerNamed } from './analysis-access.js';
 import { completionContext, MEMBER_KEYWORDS, type CompletionContextInfo } from './completion-context.js';
 
 const TRIGGER_SUGGEST = { title: 'suggest', command: 'editor.action.triggerSuggest' };
-
-export const OPERATORS: Array<{ op: OpKind; doc: string }> = [
-  { op: 'conv1d', doc: '1-D convolution over [L, C] (window generator + MVAU)' },
-  { op: 'conv2d', doc: '2-D convolution over [H, W, C] (window generator + MVAU)' },
-  { op: 'dense', doc: 'fully connected layer (MVAU); flattens its input' },
-  { op: 'maxpool', doc: 'max over each window; type preserved' },
-  { op: 'requant', doc: 'requantizer: y = clamp(((acc·M + 2^(S−1)) >> S) + zero)' },
-  { op: 'threshold', doc: 'multi-threshold activation: y = Σ [acc ≥ T]' },
-];
 
 const UNSIGNED = Array.from({ length: 16 }, (_, i) => `u${i + 1}`);
 const SIGNED = Array.from({ length: 15 }, (_, i) => `i${i + 2}`);
@@ -106,11 +95,11 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
       case 'fold':
         return this.foldItems(document, site.layer);
       case 'op':
-        return OPERATORS.map(({ op, doc }) => ({
+        return OP_NAMES.map((op) => ({
           label: op,
           kind: CompletionItemKind.Function,
-          detail: `${op}(x, ${OP_ARGS[op].required.join(', ')})`,
-          documentation: `${doc}. Required: ${OP_ARGS[op].required.join(', ')}; optional: ${OP_ARGS[op].optional.join(', ') || 'none'}.`,
+          detail: `${op}(x, ${argNames(op, true).join(', ')})`,
+          documentation: `${OPERATORS[op].doc}. Required: ${argNames(op, true).join(', ')}; optional: ${argNames(op, false).join(', ') || 'none'}.`,
           insertText: `${op}($1)`,
           insertTextFormat: InsertTextFormat.Snippet,
           command: TRIGGER_SUGGEST,
@@ -131,17 +120,17 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
           });
       }
       case 'argName': {
-        const spec = OP_ARGS[site.op as OpKind];
+        const spec = operatorSpec(site.op);
         if (!spec) return [];
-        const names = [...spec.required.map((n) => [n, true] as const), ...spec.optional.map((n) => [n, false] as const)];
-        return names
-          .filter(([n]) => !site.given.includes(n))
-          .map(([n, required], i) => ({
-            label: n,
+        return spec.args
+          .filter((a) => !site.given.includes(a.name))
+          .map((a, i) => ({
+            label: a.name,
             kind: CompletionItemKind.Property,
-            detail: required ? `required by ${site.op}` : `optional (${argDefault(site.op, n)})`,
-            insertText: `${n}=`,
-            sortText: `${required ? 0 : 1}${i}`,
+            detail: a.required ? `required by ${site.op}` : `optional (default: ${a.default})`,
+            documentation: a.doc,
+            insertText: `${a.name}=`,
+            sortText: `${a.required ? 0 : 1}${i}`,
             command: TRIGGER_SUGGEST,
           }));
       }
@@ -194,13 +183,12 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
       case 'expr':
         return this.constItems(ctx, site.exclude);
       case 'testArg':
-        return TEST_ARGS.filter((a) => !site.given.includes(a)).map((a) => ({
-          label: a,
+        return TEST_ARGS.filter((a) => !site.given.includes(a.name)).map((a) => ({
+          label: a.name,
           kind: CompletionItemKind.Property,
-          insertText: a === 'input' ? 'input=${1:u8}("${2:frames.npy}")' : `${a}=`,
-          insertTextFormat: a === 'input' ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-          detail:
-            a === 'frames' ? 'frames to simulate' : a === 'seed' ? 'seed of the random input frames' : 'input frames from a .npy file',
+          insertText: a.name === 'input' ? 'input=${1:u8}("${2:frames.npy}")' : `${a.name}=`,
+          insertTextFormat: a.name === 'input' ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+          detail: a.doc,
         }));
     }
   }
@@ -219,13 +207,14 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
     arg: string,
   ): CompletionItem[] {
     const consts = this.constItems(ctx);
-    switch (arg) {
-      case 'out':
-        return op === 'threshold' ? typeItems({ unsigned: true, bipolar: true }) : typeItems({ unsigned: true, signed: true });
-      case 'acc': {
+    // What the operator's catalogue entry says the argument takes.
+    const value = operatorSpec(op)?.args.find((a) => a.name === arg)?.value;
+    switch (value?.kind) {
+      case 'type': {
+        if (arg !== 'acc') return typeItems(value);
         const layer = this.layers.layer(document, layerName);
         const needed = layer && isMvau(layer) ? layer.acc : undefined;
-        return typeItems({ signed: true }).map((item) => {
+        return typeItems(value).map((item) => {
           if (needed && item.label === `i${needed.bits}`) {
             return { ...item, preselect: true, sortText: '0', detail: `the inferred width: holds ${needed.min} … ${needed.max}` };
           }
@@ -249,18 +238,14 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
             command: TRIGGER_SUGGEST,
           },
         ];
-      case 'pad':
-        return [
-          { label: 'same', kind: CompletionItemKind.EnumMember, detail: 'output as long as the input (odd kernel, stride 1)' },
-          { label: 'valid', kind: CompletionItemKind.EnumMember, detail: 'no padding (the default)' },
-          ...consts,
-        ];
+      case 'padding':
+        return [...value.names.map((n) => ({ label: n.name, kind: CompletionItemKind.EnumMember, detail: n.doc })), ...consts];
       case 'scale':
         return [
           ...consts,
           snippet(
-            'scales("…")',
-            'scales("${1:scales.npy}")',
+            `${value.reader}("…")`,
+            `${value.reader}("\${1:scales.npy}")`,
             CompletionItemKind.Function,
             'one scale per output channel from a .npy file [C]',
           ),
@@ -274,8 +259,8 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
             'one ascending list shared by all channels (2^B − 1 values), or one list per channel',
           ),
           snippet(
-            'thresholds("…")',
-            'thresholds("${1:thresholds.npy}")',
+            `${value.reader}("…")`,
+            `${value.reader}("\${1:thresholds.npy}")`,
             CompletionItemKind.Function,
             'thresholds from a .npy file [C, 2^B − 1] or [1, 2^B − 1]',
           ),
@@ -283,6 +268,14 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
       default:
         return consts;
     }
+  }
+
+  /** The fold values a layer's `fold(…)` can take: its engine's (a fused activation's `pe` is its MVAU's). */
+  private foldChoicesOf(document: LangiumDocument, layerName: string): { pes: number[]; simds?: number[] } | undefined {
+    const engine = this.layers.engine(document, layerName);
+    if (!engine) return undefined;
+    const choices = foldChoices(engine);
+    return engine.layer.name === layerName ? choices : { pes: choices.pes };
   }
 
   /** `fold(pe=…, simd=…)` after a layer, with the valid values as choices. */
@@ -297,7 +290,7 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
           'folding: PE output channels and SIMD inputs per cycle',
         ),
       ];
-    const { pes, simds } = foldChoices(layer);
+    const { pes, simds } = this.foldChoicesOf(document, layer.name) ?? { pes: [layer.pe] };
     const choice = (vs: number[], n: number, cur: number): string => `\${${n}|${[cur, ...vs.filter((v) => v !== cur)].join(',')}|}`;
     const text = simds
       ? `fold(pe=${choice(pes, 1, layer.pe)}, simd=${choice(simds, 2, layer.simd)})`
@@ -319,10 +312,8 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
 
   private foldNameItems(document: LangiumDocument, layerName: string, op: string, given: string[]): CompletionItem[] {
     const layer = this.layers.layer(document, layerName);
-    const mvau = op === 'conv1d' || op === 'conv2d' || op === 'dense';
-    const choices = layer ? foldChoices(layer) : undefined;
-    const names: Array<['pe' | 'simd', string]> = [['pe', 'output channels computed in parallel']];
-    if (mvau) names.push(['simd', 'input elements each PE consumes per cycle']);
+    const choices = layer ? this.foldChoicesOf(document, layer.name) : undefined;
+    const names = (operatorSpec(op)?.fold ?? ['pe']).map((n) => [n, FOLD_ARGS[n].doc] as const);
     return names
       .filter(([n]) => !given.includes(n))
       .map(([n, doc]) => {
@@ -344,43 +335,40 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
     which: 'pe' | 'simd',
     other: Record<string, string>,
   ): CompletionItem[] {
-    const layer = this.layers.layer(document, layerName);
-    if (!layer) return [];
-    const { pes, simds } = foldChoices(layer);
+    const engine = this.layers.engine(document, layerName);
+    if (!engine) return [];
+    const d = descriptorOf(engine);
+    const legal = d.legalFolds(engine);
+    const { pes, simds } = foldChoices(engine);
     const values = which === 'pe' ? pes : simds;
     if (!values) return [];
-    const otherPe = other.pe !== undefined ? Number(other.pe) : layer.pe;
-    const otherSimd = other.simd !== undefined ? Number(other.simd) : layer.simd;
+    const otherPe = other.pe !== undefined ? Number(other.pe) : engine.pe;
+    const otherSimd = other.simd !== undefined ? Number(other.simd) : engine.simd;
+    const hasSimd = d.foldArgs.includes('simd');
     return values.map((v, i) => {
       const pe = which === 'pe' ? v : otherPe;
-      const simd = which === 'simd' ? v : otherSimd;
-      const cycles = isMvau(layer)
-        ? layer.mh % pe === 0 && layer.mw % simd === 0
-          ? mvauCycles(layer.mh, layer.mw, pe, simd, layer.pixels)
-          : undefined
-        : streamingCycles(product(layer.inShape), pe);
-      const fold = isMvau(layer)
-        ? which === 'pe'
-          ? `NF = ${layer.mh / v}`
-          : `SF = ${layer.mw / v}`
-        : `${layer.outShape[layer.outShape.length - 1] / v} cycles per pixel`;
+      const simd = hasSimd ? (which === 'simd' ? v : otherSimd) : pe;
+      // Cycles per frame at that fold, window generator included: the descriptor's, as the estimate shows them.
+      const fold = legal.find((f) => f.pe === pe && f.simd === simd);
+      const cycles = fold ? d.timing(atFold(engine, fold)).cycles : undefined;
+      const t = d.timing(atFold(engine, legal.find((f) => (which === 'pe' ? f.pe === v : f.simd === v)) ?? engine));
+      const what = hasSimd ? (which === 'pe' ? `NF = ${t.nf}` : `SF = ${t.sf}`) : `${t.nf} cycles per pixel`;
       return {
         label: String(v),
         kind: CompletionItemKind.Value,
-        detail: `${fold}${cycles !== undefined ? ` · ${formatSI(cycles)} cycles/frame` : ''}${v === (which === 'pe' ? layer.pe : layer.simd) ? ' (current)' : ''}`,
+        detail: `${what}${cycles !== undefined ? ` · ${formatSI(cycles)} cycles/frame` : ''}${v === (which === 'pe' ? engine.pe : engine.simd) ? ' (current)' : ''}`,
         sortText: String(i).padStart(4, '0'),
       };
     });
   }
 }
 
-/** Valid PE (and, for an MVAU, SIMD) values of a layer, from the model's MH / MW. */
-export function foldChoices(layer: LayerModel): { pes: number[]; simds?: number[] } {
-  if (isMvau(layer)) {
-    const cin = layer.op === 'dense' ? undefined : layer.inShape[layer.inShape.length - 1];
-    return { pes: validPes(layer.mh), simds: validSimds(layer.mw, cin) };
-  }
-  return { pes: validPes(layer.outShape[layer.outShape.length - 1]) };
+/** Legal PE (and, where the fold takes it, SIMD) values of an engine, from its descriptor. */
+export function foldChoices(e: Engine): { pes: number[]; simds?: number[] } {
+  const d = descriptorOf(e);
+  const legal = d.legalFolds(e);
+  const uniq = (xs: number[]): number[] => [...new Set(xs)].sort((a, b) => a - b);
+  return { pes: uniq(legal.map((f) => f.pe)), ...(d.foldArgs.includes('simd') ? { simds: uniq(legal.map((f) => f.simd)) } : {}) };
 }
 
 /** `u8[1024, 1]`: a producer's output type and shape from the model. */
@@ -390,15 +378,9 @@ function producerShape(net: Network | undefined, name: string): string | undefin
   return l ? `${typeName(l.outType)}${shapeText(l.outShape)}` : undefined;
 }
 
-function argDefault(op: string, arg: string): string {
-  const defaults: Record<string, string> = {
-    stride: op === 'maxpool' ? 'default: kernel' : 'default: 1',
-    pad: 'default: valid',
-    acc: 'default: inferred',
-    zero: 'default: 0',
-    mbits: 'default: 16',
-  };
-  return defaults[arg] ?? 'optional';
+/** An operator's required (or optional) argument names, from the catalogue. */
+function argNames(op: OpKind, required: boolean): string[] {
+  return OPERATORS[op].args.filter((a) => a.required === required).map((a) => a.name);
 }
 
 function typeItems(which: { unsigned?: boolean; signed?: boolean; bipolar?: boolean }): CompletionItem[] {

@@ -7,7 +7,7 @@ import type { LangiumDocument } from 'langium';
 import type { InlayHintProvider } from 'langium/lsp';
 import { InlayHintKind, type InlayHint, type InlayHintParams } from 'vscode-languageserver';
 import type { QnnServices } from '../language/qnn-lsp-module.js';
-import { isMvau } from '../model/engines.js';
+import { engineOfLayer, foldText } from '../engines/registry.js';
 import { formatSI } from '../model/numbers.js';
 import { typeName } from '../model/qtype.js';
 import { shapeText } from '../model/weights.js';
@@ -33,8 +33,9 @@ export class QnnInlayHintProvider implements InlayHintProvider {
       const at = layer.ranges.layer.end;
       if (at.line < start.line || at.line > end.line) continue;
       const le = est?.layers.find((l) => l.name === layer.name);
-      if (layer.foldSource === 'auto' && !le?.fused_into) {
-        const fold = isMvau(layer) ? `fold(pe=${le?.pe ?? layer.pe}, simd=${le?.simd ?? layer.simd})` : `fold(pe=${le?.pe ?? layer.pe})`;
+      const engine = engineOfLayer(net, layer);
+      if (layer.foldSource === 'auto' && !le?.fused_into && engine) {
+        const fold = foldText(engine);
         hints.push({
           position: at,
           label: fold,

@@ -2,6 +2,8 @@
 import type { Module } from 'langium';
 import type { PartialLangiumServices } from 'langium/lsp';
 import type { QnnServices } from '../language/qnn-lsp-module.js';
+import type { QnnAddedServices } from '../language/qnn-module.js';
+import { IdleScheduledAnalysisCache } from './idle-fifo-schedule.js';
 import { QnnCodeActionProvider } from './code-actions.js';
 import { QnnCodeLensProvider } from './code-lens.js';
 import { QnnCompletionProvider } from './completion.js';
@@ -13,8 +15,15 @@ import { QnnRenameProvider } from './rename.js';
 import { QnnSemanticTokenProvider } from './semantic-tokens.js';
 import { QnnDocumentSymbolProvider } from './symbols.js';
 
-export const QnnLspModule: Module<QnnServices, PartialLangiumServices> = {
+export const QnnLspModule: Module<QnnServices, PartialLangiumServices & Partial<QnnAddedServices>> = {
   references: {},
+  analysis: {
+    AnalysisCache: (services) => {
+      const cache = new IdleScheduledAnalysisCache();
+      cache.attach(services.shared);
+      return cache;
+    },
+  },
   lsp: {
     CompletionProvider: (services) => new QnnCompletionProvider(services),
     HoverProvider: (services) => new QnnHoverProvider(services),

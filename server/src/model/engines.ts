@@ -60,6 +60,15 @@ export function liveChain(net: Network): LayerModel[] {
   return rev.reverse();
 }
 
+/**
+ * The same engine at another fold: its layer refolded and its stream words recomputed
+ * exactly as buildEngines does (so a "what if" fold never drifts from the real one).
+ */
+export function engineWithFold(e: Engine, pe: number, simd: number): Engine {
+  const layer = { ...e.layer, pe, ...(isMvau(e.layer) ? { simd } : {}) } as LayerModel;
+  return { ...makeEngine(layer), layers: e.layers, activation: e.activation, outShape: e.outShape, outType: e.outType };
+}
+
 function makeEngine(l: LayerModel, act?: ActivationLayer): Engine {
   const last = act ?? l;
   const kind = isMvau(l) ? 'mvau' : l.op === 'maxpool' ? 'maxpool' : l.op;
@@ -94,21 +103,21 @@ export interface StreamLink {
   needsConverter: boolean;
 }
 
+/** The stream from engine a to engine b. */
+export function linkBetween(a: Engine, b: Engine): StreamLink {
+  return {
+    from: a.name,
+    to: b.name,
+    elemBits: typeBits(a.outType),
+    producerElems: a.outElemsPerWord,
+    consumerElems: b.inElemsPerWord,
+    elements: a.outShape.reduce((x, y) => x * y, 1),
+    needsConverter: a.outElemsPerWord !== b.inElemsPerWord,
+  };
+}
+
 export function streamLinks(net: Network): StreamLink[] {
   const links: StreamLink[] = [];
-  const es = net.engines;
-  for (let i = 0; i + 1 < es.length; i++) {
-    const a = es[i];
-    const b = es[i + 1];
-    links.push({
-      from: a.name,
-      to: b.name,
-      elemBits: typeBits(a.outType),
-      producerElems: a.outElemsPerWord,
-      consumerElems: b.inElemsPerWord,
-      elements: a.outShape.reduce((x, y) => x * y, 1),
-      needsConverter: a.outElemsPerWord !== b.inElemsPerWord,
-    });
-  }
+  for (let i = 0; i + 1 < net.engines.length; i++) links.push(linkBetween(net.engines[i], net.engines[i + 1]));
   return links;
 }

@@ -90,12 +90,21 @@ export interface ConverterEstimate {
 }
 
 export interface FifoEstimate {
+  /** Instance name in the generated top level (`fifo_<from>_<to>`): what `qnn fifo-check` and report.json name it. */
+  name: string;
   /** The FIFO on the stream from `from` to `to`, after the width converter: at the consumer's input width (so it can feed the consumer's bursts at full rate). */
   from: string;
   to: string;
   depth: number;
-  /** 'default' until the compiler's FIFO analysis (hardware.md §3) passes depths in. */
-  depth_source: 'default' | 'analysis';
+  /**
+   * 'analysis': the FIFO schedule's depth (hardware.md §3); 'override': set over it (qnn
+   * fifo-check); 'pending': the editor has not run the schedule yet (the least depth is
+   * counted until it has; `Estimate.fifo_depths` says so for the whole estimate).
+   */
+  depth_source: 'analysis' | 'override' | 'pending';
+  /** The schedule's largest occupancy in words, and why words wait there. */
+  max_occupancy: number;
+  reason: string;
   width_bits: number;
   impl: FifoImpl;
   lut: number;
@@ -181,4 +190,10 @@ export interface Estimate {
   fifos: FifoEstimate[];
   /** The latency schedule, stage by stage (latency.ts). */
   latency_schedule: StageTiming[];
+  /**
+   * 'analysed': every FIFO depth and the totals are final (what `qnn compile` builds);
+   * 'pending': the editor runs the FIFO schedule when idle, FIFOs are counted at the least
+   * depth until then.
+   */
+  fifo_depths: 'analysed' | 'pending';
 }

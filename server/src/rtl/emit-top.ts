@@ -4,39 +4,13 @@
  * FIFOs and width converters (hardware.md §1). The engines themselves are the
  * parameterised templates in hw-templates/; this file only instantiates them.
  */
-import { isMvau } from '../model/engines.js';
-import { typeBits, typeMax, typeMin, signedBitsFor } from '../model/qtype.js';
-import type { Engine, MvauLayer, PoolLayer, ThresholdParams } from '../model/types.js';
-import { kindCode, requantShiftBits, thresholdBits, thresholdCount } from './mem.js';
-import { fifoReason, streamWidth, type HardwarePlan, type PlanBlock, type StreamSpec } from './plan.js';
-import { product } from '../model/shape.js';
+import { converterDescriptor } from '../engines/converter.js';
+import type { TemplateParams } from '../engines/descriptor.js';
+import { fifoDescriptor } from '../engines/fifo.js';
+import { descriptorOf } from '../engines/registry.js';
+import { streamWidth, type HardwarePlan, type PlanBlock, type StreamSpec } from './plan.js';
 
-/** Files of one engine's ROMs, relative to the rtl folder (simulators and synthesis run there). */
-export function memFileNames(e: Engine): { weights?: string; act?: string } {
-  const hasWeights = isMvau(e.layer);
-  return {
-    ...(hasWeights ? { weights: `${e.name}_weights.mem` } : {}),
-    ...(e.activation ? { act: `${e.name}_act.mem` } : {}),
-  };
-}
-
-/** Bits of one threshold for an engine's activation ROM (the compared value's range). */
-export function engineThresholdBits(e: Engine): number {
-  const act = e.activation as ThresholdParams;
-  if (isMvau(e.layer)) return thresholdBits(act, e.layer.acc.min, e.layer.acc.max, e.layer.acc.bits);
-  const t = e.inType;
-  return thresholdBits(act, typeMin(t), typeMax(t), signedBitsFor(typeMin(t), typeMax(t)));
-}
-
-/** Range of the value an engine's activation compares (for clipping thresholds). */
-export function activationInputRange(e: Engine): { min: number; max: number } {
-  if (isMvau(e.layer)) return { min: e.layer.acc.min, max: e.layer.acc.max };
-  return { min: typeMin(e.inType), max: typeMax(e.inType) };
-}
-
-type Params = [string, number | string][];
-
-function paramList(ps: Params, indent: string): string {
+function paramList(ps: TemplateParams, indent: string): string {
   return ps.map(([k, v]) => `${indent}.${k}(${typeof v === 'string' ? JSON.stringify(v) : v})`).join(',\n');
 }
 
@@ -58,82 +32,8 @@ function streamPorts(inS: string, outS: string, indent: string, tlastIn = false)
     .join(',\n');
 }
 
-function instance(module: string, params: Params, name: string, inS: string, outS: string, indent = '  '): string {
+function instance(module: string, params: TemplateParams, name: string, inS: string, outS: string, indent = '  '): string {
   return `${indent}${module} #(\n${paramList(params, indent + '  ')}\n${indent}) ${name} (\n${streamPorts(inS, outS, indent + '  ')}\n${indent});\n`;
-}
-
-function mvauParams(e: Engine, l: MvauLayer): Params {
-  const files = memFileNames(e);
-  const act = e.activation;
-  const ps: Params = [
-    ['MW', l.mw],
-    ['MH', l.mh],
-    ['PE', l.pe],
-    ['SIMD', l.simd],
-    ['IN_BITS', typeBits(l.inType)],
-    ['IN_KIND', kindCode(l.inType)],
-    ['W_BITS', typeBits(l.weights.type)],
-    ['W_KIND', kindCode(l.weights.type)],
-    ['ACC_BITS', act?.kind === 'threshold' ? engineThresholdBits(e) : l.acc.bits],
-    ['PIXELS', l.pixels],
-    ['ACT', act ? (act.kind === 'requant' ? 1 : 2) : 0],
-    ['OUT_BITS', typeBits(e.outType)],
-    ['OUT_KIND', kindCode(e.outType)],
-  ];
-  if (act?.kind === 'requant') ps.push(['MBITS', act.mbits], ['SHIFT_BITS', requantShiftBits(act)], ['ZERO', act.zero]);
-  if (act?.kind === 'threshold') ps.push(['N_THRESH', thresholdCount(act)]);
-  ps.push(['WEIGHT_FILE', files.weights!]);
-  if (files.act) ps.push(['ACT_FILE', files.act]);
-  return ps;
-}
-
-function windowParams(l: MvauLayer, inElems: number): Params {
-  const nd = l.kernel.length;
-  return [
-    ['DIMS', nd],
-    ['IN_H', nd === 2 ? l.inShape[0] : 1],
-    ['IN_W', nd === 2 ? l.inShape[1] : l.inShape[0]],
-    ['CH', l.inShape[nd]],
-    ['K', l.kernel[0]],
-    ['STRIDE', l.stride[0]],
-    ['PAD', l.pad[0][0]],
-    ['BITS', typeBits(l.inType)],
-    ['IN_ELEMS', inElems],
-    ['SIMD', l.simd],
-  ];
-}
-
-function poolParams(e: Engine, l: PoolLayer): Params {
-  const nd = l.kernel.length;
-  return [
-    ['DIMS', nd],
-    ['IN_H', nd === 2 ? l.inShape[0] : 1],
-    ['IN_W', nd === 2 ? l.inShape[1] : l.inShape[0]],
-    ['CH', l.inShape[nd]],
-    ['K', l.kernel[0]],
-    ['STRIDE', l.stride[0]],
-    ['BITS', typeBits(l.inType)],
-    ['KIND', kindCode(l.inType)],
-    ['PE', e.pe],
-  ];
-}
-
-function activationParams(e: Engine): Params {
-  const act = e.activation!;
-  const ch = e.inShape[e.inShape.length - 1];
-  const ps: Params = [
-    ['PE', e.pe],
-    ['CH', ch],
-    ['ELEMS_PER_FRAME', product(e.inShape)],
-    ['IN_BITS', typeBits(e.inType)],
-    ['IN_KIND', kindCode(e.inType)],
-    ['OUT_BITS', typeBits(e.outType)],
-    ['OUT_KIND', kindCode(e.outType)],
-  ];
-  if (act.kind === 'requant') ps.push(['MBITS', act.mbits], ['SHIFT_BITS', requantShiftBits(act)], ['ZERO', act.zero]);
-  else ps.push(['N_THRESH', thresholdCount(act)], ['T_BITS', engineThresholdBits(e)]);
-  ps.push(['ACT_FILE', memFileNames(e).act!]);
-  return ps;
 }
 
 function wires(s: StreamSpec, indent = '  '): string {
@@ -143,40 +43,25 @@ function wires(s: StreamSpec, indent = '  '): string {
 /** The wrapper module of one engine: its scope in the VCD is the layer's name. */
 function engineModule(plan: HardwarePlan, b: Extract<PlanBlock, { kind: 'engine' }>): string {
   const e = b.engine;
-  const l = e.layer;
   const mod = `${plan.network}_${b.instance}`;
   const header = `// Engine '${e.name}': ${e.layers.join(' + ')} (${e.kind}${e.layers.length > 1 ? ', activation fused' : ''})\nmodule ${mod} (\n  input  logic clk,\n  input  logic rst_n,\n  input  logic [${streamWidth(b.in) - 1}:0] s_axis_tdata,\n  input  logic s_axis_tvalid,\n  output logic s_axis_tready,\n  output logic [${streamWidth(b.out) - 1}:0] m_axis_tdata,\n  output logic m_axis_tvalid,\n  input  logic m_axis_tready,\n  output logic m_axis_tlast\n);\n`;
   let body = '';
-  if (isMvau(l) && l.op !== 'dense') {
-    const win: StreamSpec = { name: 'window', elems: l.simd, elemBits: typeBits(l.inType) };
-    body += wires(win);
-    body += `  // Unused: the window generator counts its own frames.\n  logic window_tlast_unused;\n  assign window_tlast_unused = window_tlast;\n`;
-    body += instance('qnn_window', windowParams(l, b.in.elems), 'window', 's_axis', 'window');
-    body += instance('qnn_mvau', mvauParams(e, l), 'mvau', 'window', 'm_axis');
-  } else if (isMvau(l)) {
-    body += instance('qnn_mvau', mvauParams(e, l), 'mvau', 's_axis', 'm_axis');
-  } else if (l.op === 'maxpool') {
-    body += instance('qnn_maxpool', poolParams(e, l as PoolLayer), 'pool', 's_axis', 'm_axis');
-  } else {
-    body += instance(e.kind === 'requant' ? 'qnn_requant' : 'qnn_threshold', activationParams(e), e.kind, 's_axis', 'm_axis');
+  for (const t of descriptorOf(e).instances(e)) {
+    if (t.outWire) body += wires({ name: t.output, ...t.outWire });
+    body += instance(t.module, t.params, t.name, t.input, t.output);
+    if (t.outWire)
+      body += `  // Unused: the next block counts its own frames.\n  logic ${t.output}_tlast_unused;\n  assign ${t.output}_tlast_unused = ${t.output}_tlast;\n`;
   }
   return `${header}${body}endmodule\n`;
 }
 
-/** The engines a plan uses (template files to copy). */
+/** The template modules a plan instantiates (files to copy; templates.ts adds their submodules). */
 export function templatesUsed(plan: HardwarePlan): string[] {
   const mods = new Set<string>();
   for (const b of plan.blocks) {
-    if (b.kind === 'fifo') mods.add('qnn_fifo');
-    else if (b.kind === 'dwc') mods.add('qnn_dwc');
-    else {
-      const l = b.engine.layer;
-      if (isMvau(l)) {
-        mods.add('qnn_mvau');
-        if (l.op !== 'dense') mods.add('qnn_window');
-      } else if (l.op === 'maxpool') mods.add('qnn_maxpool');
-      else mods.add(b.engine.kind === 'requant' ? 'qnn_requant' : 'qnn_threshold');
-    }
+    if (b.kind === 'fifo') mods.add(fifoDescriptor.module);
+    else if (b.kind === 'dwc') mods.add(converterDescriptor.module);
+    else for (const t of descriptorOf(b.engine).instances(b.engine)) mods.add(t.module);
   }
   return [...mods].sort();
 }
@@ -209,21 +94,10 @@ export function emitTop(plan: HardwarePlan, header: string): string {
     if (b.kind === 'engine') {
       out += `  ${plan.network}_${b.instance} ${b.instance} (\n${streamPorts(inS, outS, '    ')}\n  );\n`;
     } else if (b.kind === 'fifo') {
-      out += `  // ${fifoReason(b)}\n`;
-      out += `  qnn_fifo #(\n    .WIDTH(${streamWidth(b.in)}),\n    .DEPTH(${b.depth})\n  ) ${b.instance} (\n${streamPorts(inS, outS, '    ', true)}\n  );\n`;
+      out += `  // ${b.fifo.reason}\n`;
+      out += `  ${fifoDescriptor.module} #(\n${paramList(fifoDescriptor.params(streamWidth(b.in), b.depth), '    ')}\n  ) ${b.instance} (\n${streamPorts(inS, outS, '    ', true)}\n  );\n`;
     } else {
-      out += instance(
-        'qnn_dwc',
-        [
-          ['IN_ELEMS', b.in.elems],
-          ['OUT_ELEMS', b.out.elems],
-          ['BITS', b.in.elemBits],
-          ['FRAME_ELEMS', b.frameElems],
-        ],
-        b.instance,
-        inS,
-        outS,
-      );
+      out += instance(converterDescriptor.module, converterDescriptor.params(b.link), b.instance, inS, outS);
     }
   }
   // tlast of an internal stream is only consumed by a FIFO (it carries it along); engines

@@ -19,7 +19,7 @@ import { findTool } from '../../../server/src/flows/tools.js';
 import { simulate, type Simulator } from '../../../server/src/flows/sim/runner.js';
 import { lintVerilator } from '../../../server/src/flows/sim/lint.js';
 import { packWords, unpackWords } from '../../../server/src/flows/sim/words.js';
-import { activationMem, kindCode, thresholdBits } from '../../../server/src/rtl/mem.js';
+import { activationMem, kindCode, thresholdBits } from '../../../server/src/engines/rom-layout.js';
 import { rng, pick, int, divisors, limiter, randomRequant, randomThresholds } from './random-kit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -106,13 +106,23 @@ describe('estimate JSON', () => {
     ]);
   });
 
-  it('FIFO depths from the compiler’s analysis replace the default, at the consumer’s width (after the converter)', () => {
+  it('FIFO depths come from the schedule, at the consumer’s width (after the converter); an override replaces one', () => {
     const d = estimateNetwork(peakDetector());
     // c1 writes 4 × u4, c2 reads 16 × u4: the FIFO sits after the width converter, 64 bits wide.
-    expect(d.fifos[0]).toMatchObject({ from: 'c1', to: 'c2', depth: 2, depth_source: 'default', width_bits: 64, impl: 'registers' });
-    const e = estimateNetwork(peakDetector(), { fifoDepths: { c2: 1024 } });
+    expect(d.fifos[0]).toMatchObject({
+      name: 'fifo_c1_c2',
+      from: 'c1',
+      to: 'c2',
+      depth: 2,
+      depth_source: 'analysis',
+      width_bits: 64,
+      impl: 'registers',
+    });
+    expect(d.fifos[0].reason).toMatch(/word\(s\) wait/);
+    const e = estimateNetwork(peakDetector(), { fifoOverrides: { fifo_c1_c2: 1024 } });
     // 1024 × 64 bits: ⌈1024/1024⌉·⌈64/18⌉ = 4 RAMB18.
-    expect(e.fifos[0]).toMatchObject({ depth: 1024, depth_source: 'analysis', impl: 'bram', bram18: 4 });
+    expect(e.fifos[0]).toMatchObject({ depth: 1024, depth_source: 'override', impl: 'bram', bram18: 4 });
+    expect(e.fifos[0].reason).toMatch(/^depth set to 1024 \(the analysis gives 2:/);
     expect(e.totals.bram18).toBe(d.totals.bram18 + 4);
   });
 

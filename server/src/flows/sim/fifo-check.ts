@@ -8,9 +8,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildPlan } from '../../rtl/plan.js';
 import { simulateNetwork, type NetworkSimOptions, type NetworkSimResult } from './network-sim.js';
 import type { Simulator } from './runner.js';
+import { finalEstimate } from '../../analysis/analyze.js';
 
 /** FIFOs this shallow are the output-register slack of every link: never halved. */
 export const FIFO_CHECK_MIN_DEPTH = 3;
@@ -75,10 +75,9 @@ function effectOf(base: NetworkSimResult, r: NetworkSimResult): { verdict: FifoV
 const fmt = (x: number | null): string => (x === null ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(1));
 
 export async function checkFifoDepths(opts: FifoCheckOptions): Promise<FifoCheckResult> {
-  const est = opts.analysis.estimate;
+  const est = finalEstimate(opts.analysis);
   if (!est) throw new Error(`network ${opts.analysis.network.name} has no estimate: it needs a target, an input and layers`);
-  const plan = buildPlan(opts.analysis.network, est.ii_cycles);
-  const fifos = plan.blocks.flatMap((b) => (b.kind === 'fifo' ? [{ name: b.instance, depth: b.depth }] : []));
+  const fifos = est.fifos.map((f) => ({ name: f.name, depth: f.depth }));
   const frames = Math.max(opts.frames ?? FIFO_CHECK_FRAMES, 3);
   const run = (dir: string, fifoDepths?: Record<string, number>): Promise<NetworkSimResult> =>
     simulateNetwork({

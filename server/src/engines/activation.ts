@@ -1,0 +1,166 @@
+/**
+ * Stand-alone requant and threshold engines (hw-templates/qnn_requant.sv,
+ * qnn_threshold.sv): PE lanes, one element per lane per cycle, channels/PE words per
+ * pixel. Also the activation helpers the MVAU's fused activation shares (cost parameters,
+ * the threshold width, the activation ROM).
+ */
+import { roundResources, type Fabric } from '../cost/fabric.js';
+import { COST_CONSTANTS as C } from '../cost/constants.js';
+import { activationResources, type ActivationCostParams } from '../cost/resources.js';
+import { validPes } from '../model/folding.js';
+import { signedBitsFor, typeBits, typeMax, typeMin } from '../model/qtype.js';
+import { channelsOf, product } from '../model/shape.js';
+import type { Activation, Engine, ThresholdParams } from '../model/types.js';
+import type { EngineDescriptor, EngineTiming, Fold, RomFile, TemplateParams, TokenEngine } from './descriptor.js';
+import { activationMem, kindCode, requantShiftBits, thresholdBits, thresholdCount } from './rom-layout.js';
+import { stepResult } from './tokens.js';
+
+function allEqual<T>(xs: readonly T[], eq: (a: T, b: T) => boolean = (a, b) => a === b): boolean {
+  return xs.every((x) => eq(x, xs[0]));
+}
+
+function bitLength(n: number): number {
+  return n <= 0 ? 1 : Math.floor(Math.log2(n)) + 1;
+}
+
+function popcount(n: number): number {
+  let c = 0;
+  for (let v = Math.max(0, Math.floor(n)); v > 0; v = Math.floor(v / 2)) c += v % 2;
+  return c;
+}
+
+/** The parameters the activation resource formulas take (cost/resources.ts). */
+export function activationCostParams(a: Activation): ActivationCostParams {
+  if (a.kind === 'threshold') {
+    const count = a.thresholds[0]?.length ?? 1;
+    const same = allEqual(a.thresholds, (x, y) => x.length === y.length && x.every((t, i) => t === y[i]));
+    return { kind: 'threshold', count, perChannel: !same };
+  }
+  const ms = a.multipliers.length ? a.multipliers : [1];
+  const ss = a.shifts.length ? a.shifts : [0];
+  const variableShift = !allEqual(ss);
+  return {
+    kind: 'requant',
+    multiplierBits: Math.max(...ms.map(bitLength)),
+    multiplierOnes: popcount(ms[0]),
+    perChannel: variableShift || !allEqual(ms),
+    variableShift,
+    maxShift: Math.max(...ss),
+    hasZero: a.zero !== 0,
+  };
+}
+
+/** The range of the value an activation compares: the accumulator's (fused) or the input type's (stand-alone). */
+export interface ActivationInput {
+  min: number;
+  max: number;
+  /** Signed bits of that value (the accumulator's ACC_BITS, or the input type's signed width). */
+  bits: number;
+}
+
+export function standaloneInput(e: Engine): ActivationInput {
+  const t = e.inType;
+  return { min: typeMin(t), max: typeMax(t), bits: signedBitsFor(typeMin(t), typeMax(t)) };
+}
+
+/** Bits of one threshold in the ROM and of the comparison (rom-layout.ts `thresholdBits`). */
+export function thresholdWidth(act: ThresholdParams, input: ActivationInput): number {
+  return thresholdBits(act, input.min, input.max, input.bits);
+}
+
+/** The activation's template parameters shared by the MVAU (fused) and the stand-alone engines. */
+export function activationParams(act: Activation): TemplateParams {
+  if (act.kind === 'requant') {
+    return [
+      ['MBITS', act.mbits],
+      ['SHIFT_BITS', requantShiftBits(act)],
+      ['ZERO', act.zero],
+    ];
+  }
+  return [['N_THRESH', thresholdCount(act)]];
+}
+
+/** The activation ROM of an engine (layout in rom-layout.ts). */
+export function activationRom(file: string, act: Activation, pe: number, input: ActivationInput): RomFile {
+  const bits = act.kind === 'threshold' ? thresholdWidth(act, input) : 0;
+  return { role: 'act', file, text: activationMem(act, pe, bits, { min: input.min, max: input.max }) };
+}
+
+/** A stream of one word in and one out per cycle (requant, threshold). */
+function streamTokens(name: string, words: number): TokenEngine {
+  return {
+    name,
+    inWords: words,
+    outWords: words,
+    pattern: 'one word in, one out per cycle',
+    step(available) {
+      return available > 0 ? stepResult(true, 1) : stepResult(false, 0);
+    },
+  };
+}
+
+function activationDescriptor(kind: 'requant' | 'threshold'): EngineDescriptor {
+  const d: EngineDescriptor = {
+    kind,
+    foldArgs: ['pe'],
+    legalFolds(e: Engine): Fold[] {
+      return validPes(channelsOf(e.inShape)).map((pe) => ({ pe, simd: pe }));
+    },
+    computeCycles(e: Engine, f: Fold): number {
+      return Math.ceil(product(e.inShape) / f.pe);
+    },
+    timing(e: Engine): EngineTiming {
+      const cycles = d.computeCycles(e, { pe: e.pe, simd: e.pe });
+      return {
+        cycles,
+        computeCycles: cycles,
+        windowCycles: null,
+        nf: channelsOf(e.inShape) / e.pe,
+        sf: 1,
+        pixels: product(e.inShape.slice(0, -1)),
+      };
+    },
+    latency(e: Engine) {
+      const words = Math.ceil(product(e.inShape) / e.inElemsPerWord);
+      const pipe = C.latency.activationPipe;
+      return { name: e.name, kind: 'engine', words, need: 1, fill: pipe, drain: pipe, span: words + pipe };
+    },
+    tokens(e: Engine): TokenEngine {
+      return streamTokens(e.name, product(e.inShape) / e.pe);
+    },
+    resources(e: Engine, fab: Fabric) {
+      const a = e.activation!;
+      const total = roundResources(
+        activationResources(activationCostParams(a), typeBits(e.inType), typeBits(e.outType), channelsOf(e.inShape), e.pe, fab).total,
+      );
+      return { total, parts: { [kind]: total }, weightMem: 'none', weightBits: 0, macs: 0 };
+    },
+    instances(e: Engine) {
+      const act = e.activation!;
+      const input = standaloneInput(e);
+      const params: TemplateParams = [
+        ['PE', e.pe],
+        ['CH', channelsOf(e.inShape)],
+        ['ELEMS_PER_FRAME', product(e.inShape)],
+        ['IN_BITS', typeBits(e.inType)],
+        ['IN_KIND', kindCode(e.inType)],
+        ['OUT_BITS', typeBits(e.outType)],
+        ['OUT_KIND', kindCode(e.outType)],
+        ...activationParams(act),
+      ];
+      if (act.kind === 'threshold') params.push(['T_BITS', thresholdWidth(act, input)]);
+      params.push(['ACT_FILE', d.romFiles(e).act!]);
+      return [{ module: act.kind === 'requant' ? 'qnn_requant' : 'qnn_threshold', name: kind, params, input: 's_axis', output: 'm_axis' }];
+    },
+    romFiles(e: Engine) {
+      return { act: `${e.name}_act.mem` };
+    },
+    roms(e: Engine): RomFile[] {
+      return [activationRom(d.romFiles(e).act!, e.activation!, e.pe, standaloneInput(e))];
+    },
+  };
+  return d;
+}
+
+export const requantDescriptor = activationDescriptor('requant');
+export const thresholdDescriptor = activationDescriptor('threshold');

@@ -1,0 +1,51 @@
+/**
+ * The width converter (hw-templates/qnn_dwc.sv, FINN's StreamingDataWidthConverter) on a
+ * stream whose producer writes a different number of elements per word than its consumer
+ * reads. It sits right after the producer, before the FIFO (stream.ts).
+ */
+import { COST_CONSTANTS as C } from '../cost/constants.js';
+import { roundResources, type Fabric, type Resources } from '../cost/fabric.js';
+import { converterResources } from '../cost/resources.js';
+import type { StreamLink } from '../model/engines.js';
+import type { LatencyStage, TemplateParams } from './descriptor.js';
+
+export const converterDescriptor = {
+  /** Cycles per frame: it reads and writes one word per cycle, concurrently. */
+  cycles(link: StreamLink): number {
+    return Math.max(Math.ceil(link.elements / link.producerElems), Math.ceil(link.elements / link.consumerElems));
+  },
+
+  latency(link: StreamLink): LatencyStage {
+    const words = Math.ceil(link.elements / link.producerElems);
+    const up = link.consumerElems > link.producerElems;
+    const pipe = C.latency.converterPipe;
+    return {
+      name: `${link.from}->${link.to}:converter`,
+      kind: 'converter',
+      words,
+      need: up ? Math.min(words, Math.ceil(link.consumerElems / link.producerElems)) : 1,
+      fill: pipe,
+      drain: pipe + (up ? 0 : Math.ceil(link.producerElems / link.consumerElems) - 1),
+      span: converterDescriptor.cycles(link) + pipe,
+    };
+  },
+
+  resources(link: StreamLink, fab: Fabric): Resources & { bufferBits: number; inBits: number; outBits: number } {
+    const inBits = link.producerElems * link.elemBits;
+    const outBits = link.consumerElems * link.elemBits;
+    const r = converterResources(inBits, outBits, fab);
+    return { ...roundResources(r), bufferBits: r.bufferBits, inBits, outBits };
+  },
+
+  /** Every parameter of qnn_dwc. */
+  params(link: StreamLink): TemplateParams {
+    return [
+      ['IN_ELEMS', link.producerElems],
+      ['OUT_ELEMS', link.consumerElems],
+      ['BITS', link.elemBits],
+      ['FRAME_ELEMS', link.elements],
+    ];
+  },
+
+  module: 'qnn_dwc',
+};

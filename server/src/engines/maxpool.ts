@@ -1,0 +1,159 @@
+/**
+ * Max-pool (hw-templates/qnn_maxpool.sv): takes one word of PE channels per cycle and
+ * emits an output word when its K-wide window closes; a line buffer keeps the partial
+ * maxima of K−1 rows (2-D) or pixels (1-D).
+ */
+import { COST_CONSTANTS as C } from '../cost/constants.js';
+import { roundResources, type Fabric } from '../cost/fabric.js';
+import { poolResources } from '../cost/resources.js';
+import { validPes } from '../model/folding.js';
+import { typeBits } from '../model/qtype.js';
+import { channelsOf, product } from '../model/shape.js';
+import type { Engine, PoolLayer } from '../model/types.js';
+import type { EngineDescriptor, EngineTiming, Fold, LatencyStage, TemplateInstance, TokenEngine } from './descriptor.js';
+import { kindCode } from './rom-layout.js';
+import { stepResult } from './tokens.js';
+
+function layerOf(e: Engine): PoolLayer {
+  return e.layer as PoolLayer;
+}
+
+function geometry(l: PoolLayer) {
+  const dims = l.kernel.length === 2 ? 2 : 1;
+  return {
+    dims: dims as 1 | 2,
+    inH: dims === 2 ? l.inShape[0] : 1,
+    inW: dims === 2 ? l.inShape[1] : l.inShape[0],
+    outH: dims === 2 ? l.outShape[0] : 1,
+    outW: dims === 2 ? l.outShape[1] : l.outShape[0],
+    ch: channelsOf(l.inShape),
+    k: l.kernel[0],
+    stride: l.stride[0],
+  };
+}
+
+export const maxpoolDescriptor: EngineDescriptor = {
+  kind: 'maxpool',
+  foldArgs: ['pe'],
+
+  legalFolds(e: Engine): Fold[] {
+    return validPes(channelsOf(e.inShape)).map((pe) => ({ pe, simd: pe }));
+  },
+
+  computeCycles(e: Engine, f: Fold): number {
+    return Math.ceil(product(e.inShape) / f.pe);
+  },
+
+  timing(e: Engine): EngineTiming {
+    const cycles = maxpoolDescriptor.computeCycles(e, { pe: e.pe, simd: e.pe });
+    return {
+      cycles,
+      computeCycles: cycles,
+      windowCycles: null,
+      nf: channelsOf(e.inShape) / e.pe,
+      sf: 1,
+      pixels: product(e.inShape.slice(0, -1)),
+    };
+  },
+
+  latency(e: Engine): LatencyStage {
+    const l = layerOf(e);
+    const g = geometry(l);
+    const words = Math.ceil(product(e.inShape) / e.inElemsPerWord);
+    const perPixel = Math.ceil(g.ch / e.pe);
+    const needPixels = g.dims === 2 ? (g.k - 1) * g.inW + g.k : g.k;
+    const pipe = C.latency.poolPipe;
+    return {
+      name: e.name,
+      kind: 'engine',
+      words,
+      need: Math.min(words, needPixels * perPixel),
+      fill: pipe,
+      drain: pipe + perPixel,
+      span: words + pipe,
+    };
+  },
+
+  tokens(e: Engine, frames: number): TokenEngine {
+    const l = layerOf(e);
+    const g = geometry(l);
+    const groups = g.ch / e.pe;
+    const inWords = product(l.inShape) / e.pe;
+    // For each input word of a frame: how many output words complete with it.
+    const completes = new Int32Array(inWords);
+    for (let oy = 0; oy < g.outH; oy++) {
+      for (let ox = 0; ox < g.outW; ox++) {
+        const y = oy * g.stride + (g.dims === 2 ? g.k - 1 : 0);
+        const x = ox * g.stride + g.k - 1;
+        for (let c = 0; c < groups; c++) completes[(y * g.inW + x) * groups + c]++;
+      }
+    }
+    let n = 0;
+    return {
+      name: e.name,
+      inWords,
+      outWords: g.outH * g.outW * groups,
+      pattern: `takes a word per cycle and emits when a ${g.k}-wide window closes`,
+      step(available) {
+        if (available <= 0 || n >= inWords * frames) return stepResult(false, 0);
+        const produced = completes[n % inWords];
+        n++;
+        return stepResult(true, produced);
+      },
+    };
+  },
+
+  resources(e: Engine, fab: Fabric) {
+    const l = layerOf(e);
+    const g = geometry(l);
+    const total = roundResources(
+      poolResources(
+        {
+          dims: g.dims,
+          kernel: g.k,
+          stride: g.stride,
+          rowWidth: g.inW,
+          outRowWidth: g.outW,
+          channels: g.ch,
+          pe: e.pe,
+          bits: typeBits(e.inType),
+          bipolar: e.inType.kind === 'bipolar',
+        },
+        fab,
+      ).total,
+    );
+    return { total, parts: { maxpool: total }, weightMem: 'none', weightBits: 0, macs: 0 };
+  },
+
+  instances(e: Engine): TemplateInstance[] {
+    const l = layerOf(e);
+    const g = geometry(l);
+    return [
+      {
+        module: 'qnn_maxpool',
+        name: 'pool',
+        params: [
+          ['DIMS', g.dims],
+          ['IN_H', g.inH],
+          ['IN_W', g.inW],
+          ['CH', g.ch],
+          ['K', g.k],
+          ['STRIDE', g.stride],
+          ['BITS', typeBits(l.inType)],
+          ['KIND', kindCode(l.inType)],
+          ['PE', e.pe],
+        ],
+        input: 's_axis',
+        output: 'm_axis',
+      },
+    ];
+  },
+
+  romFiles() {
+    return {};
+  },
+
+  roms() {
+    return [];
+  },
+};

@@ -1,0 +1,311 @@
+/**
+ * The MVAU (hw-templates/qnn_mvau.sv): the engine of a dense layer or a convolution, with
+ * int, pow2 or bipolar weights, and the requant or threshold that follows it fused into its
+ * PE lanes. A convolution has the sliding-window generator (window.ts) in front of it, in
+ * the same engine.
+ *
+ * Schedule (the template's contract): per input vector, NF passes of SF steps; the nf = 0
+ * pass takes one input word per step, later passes replay the buffered vector; output word
+ * nf leaves at the end of pass nf. So NF·SF cycles per vector, NF·SF·pixels per frame.
+ * Latency: the output word of fold nf is valid `mvauPipe` + 1 cycles after its last step
+ * issues (ACT = 0), `activationPipe` more with an activation; there is no registered adder
+ * tree.
+ */
+import { COST_CONSTANTS as C } from '../cost/constants.js';
+import { addResources, roundResources, type Fabric, type Resources } from '../cost/fabric.js';
+import { constantMultiplierLuts, mvauResources, type MacOperands } from '../cost/resources.js';
+import { validPes, validSimds } from '../model/folding.js';
+import { typeBits, typeName } from '../model/qtype.js';
+import { channelsOf, product } from '../model/shape.js';
+import type { Engine, MvauLayer } from '../model/types.js';
+import { activationCostParams, activationParams, activationRom, thresholdWidth, type ActivationInput } from './activation.js';
+import type {
+  EngineDescriptor,
+  EngineResources,
+  EngineTiming,
+  Fold,
+  LatencyStage,
+  RomFile,
+  TemplateInstance,
+  TokenEngine,
+} from './descriptor.js';
+import { kindCode, weightMem } from './rom-layout.js';
+import { stepResult } from './tokens.js';
+import { windowCost, windowCycles, windowLatencyPixels, windowParams, windowTokens } from './window.js';
+
+function layerOf(e: Engine): MvauLayer {
+  return e.layer as MvauLayer;
+}
+
+/** Input channels of a conv (the window generator's SIMD rule), undefined for dense. */
+function convChannels(l: MvauLayer): number | undefined {
+  return l.op === 'dense' ? undefined : channelsOf(l.inShape);
+}
+
+/** Mean constant-multiplier LUTs per weight of a layer (cached per weight matrix). */
+const hardWiredCache = new WeakMap<Int32Array, Map<number, number>>();
+function meanConstantLuts(l: MvauLayer): number {
+  const aBits = typeBits(l.inType);
+  let byBits = hardWiredCache.get(l.matrix);
+  if (!byBits) hardWiredCache.set(l.matrix, (byBits = new Map()));
+  let v = byBits.get(aBits);
+  if (v === undefined) {
+    let sum = 0;
+    for (const w of l.matrix) sum += constantMultiplierLuts(w, aBits);
+    v = l.matrix.length ? sum / l.matrix.length : 0;
+    byBits.set(aBits, v);
+  }
+  return v;
+}
+
+/** The MAC operands of an MVAU; hard-wired weights when NF·SF = 1 (one weight per lane). */
+export function macOperands(l: MvauLayer): MacOperands {
+  const hardWired = l.mh === l.pe && l.mw === l.simd;
+  return {
+    ...(hardWired ? { hardWired: { meanLaneLuts: l.weights.type.kind === 'int' ? meanConstantLuts(l) : 0 } } : {}),
+    weightKind: l.weights.type.kind === 'pow2' ? 'pow2' : l.weights.type.kind === 'bipolar' ? 'bipolar' : 'int',
+    weightBits: typeBits(l.weights.type),
+    inputBits: typeBits(l.inType),
+    inputBipolar: l.inType.kind === 'bipolar',
+  };
+}
+
+/** What a fused activation compares: the accumulator, with its exact bounds. */
+function accumulatorInput(l: MvauLayer): ActivationInput {
+  return { min: l.acc.min, max: l.acc.max, bits: l.acc.bits };
+}
+
+/** Pipeline cycles from a step's issue to its output word (the template's contract). */
+function pipeCycles(e: Engine): number {
+  return C.latency.mvauPipe + (e.activation ? C.latency.activationPipe : 0);
+}
+
+/**
+ * The MVAU's token schedule: per vector, NF passes of SF steps; the nf = 0 pass takes one
+ * input word per step (stalling when none is there), later passes replay the buffer.
+ */
+function mvauSchedule(l: MvauLayer, frames: number, vectorReady: (v: number) => boolean, takeInput: () => boolean) {
+  const nf = l.mh / l.pe;
+  const sf = l.mw / l.simd;
+  let v = 0;
+  let pass = 0;
+  let s = 0;
+  return {
+    step(): number {
+      if (v >= l.pixels * frames) return 0;
+      if (pass === 0 && (!vectorReady(v) || !takeInput())) return 0;
+      s++;
+      if (s < sf) return 0;
+      s = 0;
+      pass++;
+      if (pass === nf) {
+        pass = 0;
+        v++;
+      }
+      return 1;
+    },
+  };
+}
+
+function denseTokens(e: Engine, l: MvauLayer, frames: number): TokenEngine {
+  let avail = 0;
+  let took = false;
+  const sched = mvauSchedule(
+    l,
+    frames,
+    () => true,
+    () => (avail > 0 ? (took = true) : false),
+  );
+  const nf = l.mh / l.pe;
+  const sf = l.mw / l.simd;
+  return {
+    name: e.name,
+    inWords: sf,
+    outWords: nf,
+    pattern: `takes ${sf} word(s) then replays ${nf - 1} pass(es) (NF=${nf}, SF=${sf})`,
+    step(available) {
+      took = false;
+      avail = available;
+      const produced = sched.step();
+      return stepResult(took, produced);
+    },
+  };
+}
+
+function convTokens(e: Engine, l: MvauLayer, frames: number): TokenEngine {
+  const w = windowTokens(l, e.inElemsPerWord);
+  let wordsIn = 0;
+  /** The vector the MVAU last asked for: the oldest pixel the line buffer must keep is its window's first. */
+  let current = 0;
+  const sched = mvauSchedule(
+    l,
+    frames,
+    (v) => {
+      current = v;
+      return Math.floor(wordsIn / w.wordsPerPixel) > w.lastNeeded(v);
+    },
+    () => true,
+  );
+  const nf = l.mh / l.pe;
+  const sf = l.mw / l.simd;
+  return {
+    name: e.name,
+    inWords: w.framePixels * w.wordsPerPixel,
+    outWords: l.pixels * nf,
+    pattern: `emits a window once its last input pixel is in (K=${w.k}, stride ${w.stride}); ${sf} word(s) then ${nf - 1} replay pass(es) per pixel`,
+    step(available) {
+      const produced = sched.step();
+      // The line buffer takes input while it has room ahead of the oldest pixel in use.
+      const pixelsIn = Math.floor(wordsIn / w.wordsPerPixel);
+      let took = false;
+      if (available > 0 && pixelsIn - w.firstNeeded(Math.min(current, l.pixels * frames - 1)) < w.capacity) {
+        wordsIn++;
+        took = true;
+      }
+      return stepResult(took, produced);
+    },
+  };
+}
+
+export const mvauDescriptor: EngineDescriptor = {
+  kind: 'mvau',
+  foldArgs: ['pe', 'simd'],
+
+  legalFolds(e: Engine): Fold[] {
+    const l = layerOf(e);
+    const simds = validSimds(l.mw, convChannels(l));
+    const out: Fold[] = [];
+    for (const pe of validPes(l.mh)) for (const simd of simds) out.push({ pe, simd });
+    return out.sort((a, b) => a.pe * a.simd - b.pe * b.simd || a.pe - b.pe);
+  },
+
+  computeCycles(e: Engine, f: Fold): number {
+    const l = layerOf(e);
+    return (l.mh / f.pe) * (l.mw / f.simd) * l.pixels;
+  },
+
+  timing(e: Engine): EngineTiming {
+    const l = layerOf(e);
+    const compute = mvauDescriptor.computeCycles(e, { pe: l.pe, simd: l.simd });
+    const window = l.op === 'dense' ? null : windowCycles(l, e.inElemsPerWord);
+    return {
+      cycles: Math.max(compute, window ?? 0),
+      computeCycles: compute,
+      windowCycles: window,
+      nf: l.mh / l.pe,
+      sf: l.mw / l.simd,
+      pixels: l.pixels,
+    };
+  },
+
+  latency(e: Engine, t: EngineTiming): LatencyStage {
+    const l = layerOf(e);
+    const words = Math.ceil(product(e.inShape) / e.inElemsPerWord);
+    const pipe = pipeCycles(e);
+    const fold = t.nf * t.sf;
+    if (l.op === 'dense') {
+      return { name: e.name, kind: 'engine', words, need: words, fill: pipe, drain: (t.nf - 1) * t.sf + pipe, span: fold + pipe };
+    }
+    const { needPixels, afterPixels } = windowLatencyPixels(l);
+    const need = Math.min(words, Math.ceil((needPixels * channelsOf(l.inShape)) / e.inElemsPerWord));
+    const wp = C.latency.windowPipe;
+    return {
+      name: e.name,
+      kind: 'engine',
+      words,
+      need,
+      fill: wp + t.sf + pipe,
+      drain: wp + afterPixels * fold + pipe,
+      span: need + wp + t.cycles + pipe,
+    };
+  },
+
+  tokens(e: Engine, frames: number): TokenEngine {
+    const l = layerOf(e);
+    return l.op === 'dense' ? denseTokens(e, l, frames) : convTokens(e, l, frames);
+  },
+
+  resources(e: Engine, fab: Fabric): EngineResources {
+    const l = layerOf(e);
+    const mv = mvauResources(
+      {
+        pe: l.pe,
+        simd: l.simd,
+        mh: l.mh,
+        mw: l.mw,
+        operands: macOperands(l),
+        accBits: l.acc.bits,
+        outBits: typeBits(e.outType),
+        activation: e.activation ? activationCostParams(e.activation) : undefined,
+      },
+      fab,
+    );
+    const parts: Record<string, Resources> = { mvau: roundResources(mv.total) };
+    if (l.op !== 'dense') parts.window = roundResources(windowCost(l, e.inElemsPerWord, fab).total);
+    return {
+      total: addResources(...Object.values(parts)),
+      parts,
+      weightMem: mv.weightMem.kind,
+      weightBits: l.mh * l.mw * typeBits(l.weights.type),
+      macs: l.mh * l.mw * l.pixels,
+    };
+  },
+
+  instances(e: Engine): TemplateInstance[] {
+    const l = layerOf(e);
+    const act = e.activation;
+    const files = mvauDescriptor.romFiles(e);
+    const params: TemplateInstance['params'] = [
+      ['MW', l.mw],
+      ['MH', l.mh],
+      ['PE', l.pe],
+      ['SIMD', l.simd],
+      ['IN_BITS', typeBits(l.inType)],
+      ['IN_KIND', kindCode(l.inType)],
+      ['W_BITS', typeBits(l.weights.type)],
+      ['W_KIND', kindCode(l.weights.type)],
+      ['ACC_BITS', act?.kind === 'threshold' ? thresholdWidth(act, accumulatorInput(l)) : l.acc.bits],
+      ['PIXELS', l.pixels],
+      ['ACT', act ? (act.kind === 'requant' ? 1 : 2) : 0],
+      ['OUT_BITS', typeBits(e.outType)],
+      ['OUT_KIND', kindCode(e.outType)],
+      ...(act ? activationParams(act) : []),
+      ['WEIGHT_FILE', files.weights!],
+      ...(files.act ? ([['ACT_FILE', files.act]] as TemplateInstance['params']) : []),
+    ];
+    if (l.op === 'dense') return [{ module: 'qnn_mvau', name: 'mvau', params, input: 's_axis', output: 'm_axis' }];
+    return [
+      {
+        module: 'qnn_window',
+        name: 'window',
+        params: windowParams(l, e.inElemsPerWord),
+        input: 's_axis',
+        output: 'window',
+        outWire: { elems: l.simd, elemBits: typeBits(l.inType) },
+      },
+      { module: 'qnn_mvau', name: 'mvau', params, input: 'window', output: 'm_axis' },
+    ];
+  },
+
+  macs(e: Engine) {
+    const l = layerOf(e);
+    return {
+      macs: l.mh * l.mw * l.pixels,
+      weightBits: l.mh * l.mw * typeBits(l.weights.type),
+      operands: macOperands(l),
+      precision: `${typeName(l.weights.type)} × ${typeName(l.inType)}`,
+    };
+  },
+
+  romFiles(e: Engine) {
+    return { weights: `${e.name}_weights.mem`, ...(e.activation ? { act: `${e.name}_act.mem` } : {}) };
+  },
+
+  roms(e: Engine): RomFile[] {
+    const l = layerOf(e);
+    const files = mvauDescriptor.romFiles(e);
+    const out: RomFile[] = [{ role: 'weights', file: files.weights!, text: weightMem(l, l.pe, l.simd, l.weights.type) }];
+    if (e.activation && files.act) out.push(activationRom(files.act, e.activation, l.pe, accumulatorInput(l)));
+    return out;
+  },
+};
