@@ -3,14 +3,23 @@
  * the stream testbench on Verilator and Icarus, stall detection, II/latency
  * measurement, build caching, tool lookup and process handling.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, ToolMissingError, findTool, requireTool, runProcess, type ToolName } from '../../server/src/flows/tools.js';
-import { SimulationError, simulate, type SimulateOptions, type Simulator } from '../../server/src/flows/sim/runner.js';
+import {
+  SimulationError,
+  buildSimulation,
+  runSimulation,
+  simulate,
+  type SimBuildOptions,
+  type SimRunOptions,
+  type SimulateOptions,
+  type Simulator,
+} from '../../server/src/flows/sim/runner.js';
 import { generateTestbench, paramLiteral, parseTestbenchOutput } from '../../server/src/flows/sim/testbench.js';
 import { packWords, unpackWords, wordToHex, type ElemEncoding } from '../../server/src/flows/sim/words.js';
 import { lintVerilator } from '../../server/src/flows/sim/lint.js';
@@ -356,14 +365,28 @@ describe.skipIf(!have.verilator || !have.icarus)('Verilator and Icarus agree', (
   });
 });
 
-describe.skipIf(!have.verilator)('build cache', () => {
+/** The build options of a simulate() call, with a build folder of its own. */
+function buildOptions(o: SimulateOptions, buildRoot: string): SimBuildOptions {
+  return {
+    simulator: o.simulator,
+    sources: o.sources,
+    top: o.top,
+    params: o.params,
+    inWidth: o.inWidth,
+    outWidth: o.outWidth,
+    tlast: o.tlast,
+    buildRoot,
+  };
+}
+
+describe.skipIf(!have.icarus)('build cache', () => {
   it('reuses a build for the same design, rebuilds when sources or parameters change', async () => {
     const dir = mkdtempSync(path.join(work, 'cache-'));
     const src = path.join(dir, 'reg_slice.sv');
     writeFileSync(src, readFileSync(dut('reg_slice'), 'utf8'));
     const input = randomWords(16, 8, 1);
     const run = (over: Partial<SimulateOptions> = {}) =>
-      simulate({ ...slice('verilator'), sources: [src], workDir: dir, input, expected: 16, ...over });
+      simulate({ ...slice('icarus'), sources: [src], workDir: dir, buildRoot: path.join(dir, 'builds'), input, expected: 16, ...over });
     const a = await run();
     expect(a.cached).toBe(false);
     expect(a.buildMs).toBeGreaterThan(0);
@@ -387,6 +410,170 @@ describe.skipIf(!have.verilator)('build cache', () => {
     expect([e.cached, f.cached].sort()).toEqual([false, true]);
     expect(e.outputs).toEqual(input);
     expect(f.outputs).toEqual(input);
+  });
+
+  it.skipIf(!have.verilator)(
+    'never rebuilds for a run option, and rebuilds for every build option that changes what is built',
+    async () => {
+      const root = mkdtempSync(path.join(work, 'options-'));
+      const src = path.join(root, 'reg_slice.sv');
+      writeFileSync(src, readFileSync(dut('reg_slice'), 'utf8'));
+      const design = { ...slice('icarus'), sources: [src], workDir: root };
+      const first = await buildSimulation(buildOptions(design, path.join(root, 'builds')));
+      expect(first.cached).toBe(false);
+      const stamp = statSync(first.artifact).mtimeMs;
+      const input = randomWords(16, 8, 4);
+      writeFileSync(path.join(root, 'words.hex'), input.map((w) => w.toString(16)).join('\n') + '\n');
+      // One change of every run option (the Record makes the type checker ask for a new one).
+      const runChanges: Record<keyof SimRunOptions, Partial<SimRunOptions>> = {
+        runDir: { runDir: path.join(root, 'elsewhere') },
+        input: { input: input.slice(0, 8), expected: 8 },
+        inputFile: { input: undefined, inputFile: path.join(root, 'words.hex') },
+        expected: { expected: 12 },
+        inputWordsPerFrame: { inputWordsPerFrame: 4 },
+        outputWordsPerFrame: { outputWordsPerFrame: 2 },
+        stall: { stall: { inValid: 0.6, outReady: 0.1, seed: 99 } },
+        noStall: { noStall: true },
+        stallCycles: { stallCycles: 500 },
+        drainCycles: { drainCycles: 3 },
+        vcd: { vcd: true },
+        vcdDepth: { vcd: path.join(root, 'shallow.vcd'), vcdDepth: 1 },
+        runCwd: { runCwd: root },
+        signal: { signal: new AbortController().signal },
+        timeoutMs: { timeoutMs: 30_000 },
+        onLine: { onLine: () => undefined },
+      };
+      for (const [name, change] of Object.entries(runChanges)) {
+        const b = await buildSimulation(buildOptions(design, path.join(root, 'builds')));
+        const r = await runSimulation(b, { runDir: path.join(root, 'run'), input, expected: 16, ...change });
+        expect(r.cached, name).toBe(true);
+        expect(r.buildDir, name).toBe(first.dir);
+        expect(r.stalled, name).toBeNull();
+        // And through simulate(), which takes both kinds at once.
+        const s = await simulate({ ...design, buildRoot: path.join(root, 'builds'), input, expected: 16, ...change });
+        expect(s.cached, name).toBe(true);
+        expect(s.buildDir, name).toBe(first.dir);
+      }
+      expect(statSync(first.artifact).mtimeMs).toBe(stamp);
+      // The waveform depth is a run setting too: level 1 keeps the DUT's scope out.
+      const shallow = readFileSync(path.join(root, 'shallow.vcd'), 'utf8');
+      expect(shallow).toMatch(/\$scope module tb \$end/);
+      expect(shallow).not.toMatch(/\$scope module dut \$end/);
+
+      // Every build option: a different build (or, for process controls, the same one).
+      const alt = path.join(root, 'alt');
+      mkdirSync(alt);
+      writeFileSync(path.join(alt, 'reg_slice.sv'), readFileSync(src, 'utf8') + '\n// another file\n');
+      writeFileSync(path.join(alt, 'defs.svh'), '`define QNN_UNUSED 1\n');
+      const buildChanges: Record<keyof SimBuildOptions, Partial<SimBuildOptions> | 'same build'> = {
+        simulator: { simulator: 'verilator' },
+        sources: { sources: [path.join(alt, 'reg_slice.sv')] },
+        top: { sources: [dut('stopper')], top: 'stopper', params: { W: 8, LIMIT: 5, MODE: 0 } },
+        params: { params: { W: 8, FRAME: 5 } },
+        inWidth: { inWidth: 9 },
+        outWidth: { outWidth: 9 },
+        tlast: { tlast: false },
+        includeDirs: { includeDirs: [alt] },
+        defines: { defines: { QNN_SIM: true } },
+        extraFlags: { extraFlags: ['-Wall'] },
+        opt: 'same build', // Verilator only
+        trace: 'same build', // Verilator only (Icarus dumps without it)
+        buildRoot: 'same build',
+        cache: { cache: false },
+        runtimeCacheDir: 'same build',
+        toolPaths: 'same build',
+        signal: 'same build',
+        timeoutMs: 'same build',
+        onLine: 'same build',
+      };
+      const seen = new Set([first.dir]);
+      for (const [name, change] of Object.entries(buildChanges)) {
+        const same: Partial<SimBuildOptions> = {
+          buildRoot: path.join(root, 'builds'),
+          opt: '-O0',
+          trace: true,
+          runtimeCacheDir: false,
+          toolPaths: {},
+          signal: new AbortController().signal,
+          timeoutMs: 60_000,
+          onLine: () => undefined,
+        };
+        if (change === 'same build') {
+          const b = await buildSimulation({ ...buildOptions(design, path.join(root, 'builds')), ...same });
+          expect(b.cached, name).toBe(true);
+          continue;
+        }
+        const b = await buildSimulation({ ...buildOptions(design, path.join(root, 'builds')), ...change });
+        expect(b.cached, name).toBe(false);
+        if (name !== 'cache') {
+          expect(seen.has(b.dir), name).toBe(false);
+          seen.add(b.dir);
+        } else expect(b.dir).toBe(first.dir);
+        const r = await runSimulation(b, { runDir: path.join(root, `run-${name}`), input: [1n, 2n], expected: 2 });
+        expect(r.outputs, name).toEqual([1n, 2n]);
+      }
+    },
+  );
+});
+
+describe.skipIf(!have.verilator)('Verilator build options', () => {
+  it('reuses one build for every run, including a waveform run of a traced build; opt and trace are separate builds', async () => {
+    const design = slice('verilator');
+    const root = path.join(work, 'verilator-options');
+    const traced = await buildSimulation({ ...buildOptions(design, root), trace: true });
+    const input = randomWords(8, 8, 13);
+    const free = await runSimulation(traced, { runDir: path.join(root, 'free'), input, expected: 8, noStall: true });
+    const wave = await runSimulation(traced, { runDir: path.join(root, 'wave'), input, expected: 8, vcd: true, stall: { seed: 5 } });
+    expect(free.outputs).toEqual(input);
+    expect(wave.outputs).toEqual(input);
+    expect(readFileSync(wave.waveform!, 'utf8')).toMatch(/m_axis_tdata/);
+    const again = await simulate({
+      ...design,
+      buildRoot: root,
+      trace: true,
+      input,
+      expected: 8,
+      vcd: true,
+      vcdDepth: 2,
+      runName: 'v-again',
+    });
+    expect(again.buildDir).toBe(traced.dir);
+    expect(again.cached).toBe(true);
+    // An untraced build cannot dump: a clear message, not a silent rebuild.
+    const plain = await buildSimulation({ ...buildOptions(design, root), trace: false });
+    expect(plain.dir).not.toBe(traced.dir);
+    await expect(runSimulation(plain, { runDir: path.join(root, 'x'), input, expected: 8, vcd: true })).rejects.toThrow(
+      /no waveform support: build it with trace: true/,
+    );
+    const o0 = await buildSimulation({ ...buildOptions(design, root), trace: false, opt: '-O0' });
+    expect(new Set([traced.dir, plain.dir, o0.dir]).size).toBe(3);
+    expect((await runSimulation(o0, { runDir: path.join(root, 'o0'), input, expected: 8 })).outputs).toEqual(input);
+  });
+});
+
+describe('folders with $, spaces and quotes in their path', () => {
+  // GNU make expands `$b` in the paths Verilator writes into its makefiles (issue 6, item 9);
+  // `a$b'c` has no space, so it was built in place and failed.
+  it.each(SIMS.flatMap((sim) => ["a $b 'c", "a$b'c"].map((name) => [sim, name] as const)))('%s in "%s"', async (simulator, name) => {
+    if (!have[simulator]) return;
+    const dir = path.join(work, 'odd', simulator, name);
+    mkdirSync(dir, { recursive: true });
+    const src = path.join(dir, 'reg_slice.sv');
+    writeFileSync(src, readFileSync(dut('reg_slice'), 'utf8'));
+    const input = randomWords(12, 8, 3);
+    const r = await simulate({
+      ...slice(simulator),
+      sources: [src],
+      workDir: dir,
+      buildRoot: path.join(dir, 'build $(x) #1'),
+      runCwd: dir,
+      input,
+      expected: 12,
+      vcd: path.join(dir, 'wave $w.vcd'),
+    });
+    expect(r.outputs).toEqual(input);
+    expect(r.buildDir.startsWith(dir)).toBe(true);
+    expect(readFileSync(r.waveform!, 'utf8')).toMatch(/m_axis_tdata/);
   });
 });
 
