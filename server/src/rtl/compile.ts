@@ -5,12 +5,18 @@
  */
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { finalEstimate, type Analysis } from '../analysis/analyze.js';
-import { descriptorOf } from '../engines/registry.js';
-import { emitEngineWrappers, emitTop, templatesUsed } from './emit-top.js';
-import { buildPlan, streamWidth, type HardwarePlan } from './plan.js';
+import type { Analysis } from '../analysis/analyze.js';
+import { isMvau } from '../model/engines.js';
+import { activationMem, weightMem } from './mem.js';
+import { activationInputRange, emitEngineWrappers, emitTop, engineThresholdBits, memFileNames, templatesUsed } from './emit-top.js';
+import { buildPlan, fifoReason, streamWidth, type HardwarePlan } from './plan.js';
 import { templateClosure } from './templates.js';
 import { estimateNetwork } from '../cost/estimate.js';
+import { buildFiles } from '../protocol/build-folder.js';
+import type { CompileReport } from '../protocol/results.js';
+
+// report.json's shape is the wire contract's (the editor reads it).
+export type { CompileReport } from '../protocol/results.js';
 
 export const GENERATOR = 'qnn-fpga 0.1.0';
 
@@ -24,19 +30,6 @@ export interface CompileResult {
   report: CompileReport;
 }
 
-export interface CompileReport {
-  generator: string;
-  network: string;
-  source: string;
-  top: string;
-  estimate: ReturnType<typeof estimateNetwork>;
-  streams: { input: { elems: number; elem_bits: number; width: number }; output: { elems: number; elem_bits: number; width: number } };
-  fifos: { name: string; from: string; to: string; depth: number; width: number; max_occupancy: number; reason: string }[];
-  width_converters: { name: string; in_elems: number; out_elems: number; elem_bits: number }[];
-  engines: { name: string; layers: string[]; kind: string; in_width: number; out_width: number; files: string[] }[];
-  files: string[];
-}
-
 export interface CompileOptions {
   /** FIFO depths that replace the analysed ones, by FIFO instance name (the FIFO check). */
   fifoDepths?: Readonly<Record<string, number>>;
@@ -44,15 +37,16 @@ export interface CompileOptions {
 
 export function compileNetwork(analysis: Analysis, outDir: string, sourceName: string, opts: CompileOptions = {}): CompileResult {
   const net = analysis.network;
-  const analysed = finalEstimate(analysis);
-  if (!analysed) throw new Error(`network ${net.name} has no estimate: it needs a target, an input and layers`);
+  if (!analysis.estimate) throw new Error(`network ${net.name} has no estimate: it needs a target, an input and layers`);
   const overrides = opts.fifoDepths ?? {};
-  const unknown = Object.keys(overrides).filter((n) => !analysed.fifos.some((f) => f.name === n));
+  const plan = buildPlan(net, analysis.estimate.ii_cycles, overrides);
+  const unknown = Object.keys(overrides).filter((n) => !plan.blocks.some((b) => b.kind === 'fifo' && b.instance === n));
   if (unknown.length > 0) throw new Error(`no FIFO named ${unknown.join(', ')} in ${net.name}`);
-  // The analysis' estimate (FIFO depths included), unless the FIFO check overrides depths.
-  const estimate = Object.keys(overrides).length > 0 ? estimateNetwork(net, { fifoOverrides: overrides }) : analysed;
-  const plan = buildPlan(net, estimate);
-  const rtlDir = path.join(outDir, 'rtl');
+  // The estimate again, now with the FIFO depths of the analysis (one model, real depths).
+  const fifoDepthsByConsumer: Record<string, number> = {};
+  for (const b of plan.blocks) if (b.kind === 'fifo') fifoDepthsByConsumer[b.sizing.to] = b.depth;
+  const estimate = estimateNetwork(net, { fifoDepths: fifoDepthsByConsumer });
+  const rtlDir = buildFiles(outDir).rtl;
   // Only rtl/ is ours to replace; anything else in DIR (sim/, build/) stays.
   rmSync(rtlDir, { recursive: true, force: true });
   mkdirSync(rtlDir, { recursive: true });
@@ -72,15 +66,20 @@ export function compileNetwork(analysis: Analysis, outDir: string, sourceName: s
   for (const b of plan.blocks) {
     if (b.kind !== 'engine') continue;
     const e = b.engine;
-    const roms = descriptorOf(e).roms(e);
-    for (const rom of roms) write(rom.file, rom.text);
+    const files = memFileNames(e);
+    if (files.weights && isMvau(e.layer)) write(files.weights, weightMem(e.layer, e.layer.pe, e.layer.simd, e.layer.weights.type));
+    if (files.act && e.activation) {
+      const range = activationInputRange(e);
+      const bits = e.activation.kind === 'threshold' ? engineThresholdBits(e) : 0;
+      write(files.act, activationMem(e.activation, e.pe, bits, { ...range }));
+    }
     engines.push({
       name: b.instance,
       layers: e.layers,
       kind: e.kind,
       in_width: streamWidth(b.in),
       out_width: streamWidth(b.out),
-      files: roms.map((r) => r.file),
+      files: Object.values(files) as string[],
     });
   }
   written.sort();
@@ -99,12 +98,12 @@ export function compileNetwork(analysis: Analysis, outDir: string, sourceName: s
         ? [
             {
               name: b.instance,
-              from: b.fifo.from,
-              to: b.fifo.to,
+              from: b.sizing.from,
+              to: b.sizing.to,
               depth: b.depth,
               width: streamWidth(b.in),
-              max_occupancy: b.fifo.max_occupancy,
-              reason: b.fifo.reason,
+              max_occupancy: b.sizing.maxOccupancy,
+              reason: fifoReason(b),
             },
           ]
         : [],
@@ -115,6 +114,6 @@ export function compileNetwork(analysis: Analysis, outDir: string, sourceName: s
     engines,
     files: written,
   };
-  writeFileSync(path.join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(buildFiles(outDir).report, JSON.stringify(report, null, 2) + '\n');
   return { outDir, rtlDir, top: plan.top, files: readdirSync(rtlDir).sort(), plan, report };
 }

@@ -8,9 +8,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { buildPlan } from '../../rtl/plan.js';
 import { simulateNetwork, type NetworkSimOptions, type NetworkSimResult } from './network-sim.js';
-import type { Simulator } from './runner.js';
-import { finalEstimate } from '../../analysis/analyze.js';
+import { FIFO_CHECK_RESULT_FILE } from '../../protocol/build-folder.js';
+import type { FifoCheckResult, FifoCheckRow, FifoVerdict } from '../../protocol/results.js';
+
+// fifo-check.json's shape is the wire contract's (the editor reads it).
+export type { FifoCheckResult, FifoCheckRow, FifoVerdict } from '../../protocol/results.js';
 
 /** FIFOs this shallow are the output-register slack of every link: never halved. */
 export const FIFO_CHECK_MIN_DEPTH = 3;
@@ -22,38 +26,11 @@ export interface FifoCheckOptions extends Pick<NetworkSimOptions, 'analysis' | '
   frames?: number;
 }
 
-export type FifoVerdict = 'needed' | 'over-sized';
-
-export interface FifoCheckRow {
-  name: string;
-  depth: number;
-  halved: number;
-  /** Measured II with this FIFO halved (null when the design stalled). */
-  ii: number | null;
-  latency: number | null;
-  mismatches: number;
-  stalled: boolean;
-  verdict: FifoVerdict;
-  /** What halving did, in words. */
-  effect: string;
-}
-
-export interface FifoCheckResult {
-  network: string;
-  simulator: Simulator;
-  frames: number;
-  baseline: { ii: number | null; latency: number | null; expected_ii: number; mismatches: number; stalled: boolean };
-  fifos: FifoCheckRow[];
-  /** FIFOs of depth ≤ 2 (not halved). */
-  skipped: string[];
-  oversized: number;
-}
-
 /** The design does not run cleanly with the analysed depths: nothing to compare against. */
 export class FifoCheckError extends Error {}
 
 /** The result's file name in the output folder. */
-export const FIFO_CHECK_RESULT = 'fifo-check.json';
+export const FIFO_CHECK_RESULT = FIFO_CHECK_RESULT_FILE;
 
 /** The frames a run needs so that at least two frame-to-frame intervals are measured. */
 export const FIFO_CHECK_FRAMES = 4;
@@ -75,9 +52,10 @@ function effectOf(base: NetworkSimResult, r: NetworkSimResult): { verdict: FifoV
 const fmt = (x: number | null): string => (x === null ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(1));
 
 export async function checkFifoDepths(opts: FifoCheckOptions): Promise<FifoCheckResult> {
-  const est = finalEstimate(opts.analysis);
+  const est = opts.analysis.estimate;
   if (!est) throw new Error(`network ${opts.analysis.network.name} has no estimate: it needs a target, an input and layers`);
-  const fifos = est.fifos.map((f) => ({ name: f.name, depth: f.depth }));
+  const plan = buildPlan(opts.analysis.network, est.ii_cycles);
+  const fifos = plan.blocks.flatMap((b) => (b.kind === 'fifo' ? [{ name: b.instance, depth: b.depth }] : []));
   const frames = Math.max(opts.frames ?? FIFO_CHECK_FRAMES, 3);
   const run = (dir: string, fifoDepths?: Record<string, number>): Promise<NetworkSimResult> =>
     simulateNetwork({
