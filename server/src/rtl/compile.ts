@@ -5,11 +5,10 @@
  */
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Analysis } from '../analysis/analyze.js';
-import { isMvau } from '../model/engines.js';
-import { activationMem, weightMem } from './mem.js';
-import { activationInputRange, emitEngineWrappers, emitTop, engineThresholdBits, memFileNames, templatesUsed } from './emit-top.js';
-import { buildPlan, fifoReason, streamWidth, type HardwarePlan } from './plan.js';
+import { finalEstimate, type Analysis } from '../analysis/analyze.js';
+import { descriptorOf } from '../engines/registry.js';
+import { emitEngineWrappers, emitTop, templatesUsed } from './emit-top.js';
+import { buildPlan, streamWidth, type HardwarePlan } from './plan.js';
 import { templateClosure } from './templates.js';
 import { estimateNetwork } from '../cost/estimate.js';
 import { buildFiles } from '../protocol/build-folder.js';
@@ -37,15 +36,14 @@ export interface CompileOptions {
 
 export function compileNetwork(analysis: Analysis, outDir: string, sourceName: string, opts: CompileOptions = {}): CompileResult {
   const net = analysis.network;
-  if (!analysis.estimate) throw new Error(`network ${net.name} has no estimate: it needs a target, an input and layers`);
+  const analysed = finalEstimate(analysis);
+  if (!analysed) throw new Error(`network ${net.name} has no estimate: it needs a target, an input and layers`);
   const overrides = opts.fifoDepths ?? {};
-  const plan = buildPlan(net, analysis.estimate.ii_cycles, overrides);
-  const unknown = Object.keys(overrides).filter((n) => !plan.blocks.some((b) => b.kind === 'fifo' && b.instance === n));
+  const unknown = Object.keys(overrides).filter((n) => !analysed.fifos.some((f) => f.name === n));
   if (unknown.length > 0) throw new Error(`no FIFO named ${unknown.join(', ')} in ${net.name}`);
-  // The estimate again, now with the FIFO depths of the analysis (one model, real depths).
-  const fifoDepthsByConsumer: Record<string, number> = {};
-  for (const b of plan.blocks) if (b.kind === 'fifo') fifoDepthsByConsumer[b.sizing.to] = b.depth;
-  const estimate = estimateNetwork(net, { fifoDepths: fifoDepthsByConsumer });
+  // The analysis' estimate (FIFO depths included), unless the FIFO check overrides depths.
+  const estimate = Object.keys(overrides).length > 0 ? estimateNetwork(net, { fifoOverrides: overrides }) : analysed;
+  const plan = buildPlan(net, estimate);
   const rtlDir = buildFiles(outDir).rtl;
   // Only rtl/ is ours to replace; anything else in DIR (sim/, build/) stays.
   rmSync(rtlDir, { recursive: true, force: true });
@@ -66,20 +64,15 @@ export function compileNetwork(analysis: Analysis, outDir: string, sourceName: s
   for (const b of plan.blocks) {
     if (b.kind !== 'engine') continue;
     const e = b.engine;
-    const files = memFileNames(e);
-    if (files.weights && isMvau(e.layer)) write(files.weights, weightMem(e.layer, e.layer.pe, e.layer.simd, e.layer.weights.type));
-    if (files.act && e.activation) {
-      const range = activationInputRange(e);
-      const bits = e.activation.kind === 'threshold' ? engineThresholdBits(e) : 0;
-      write(files.act, activationMem(e.activation, e.pe, bits, { ...range }));
-    }
+    const roms = descriptorOf(e).roms(e);
+    for (const rom of roms) write(rom.file, rom.text);
     engines.push({
       name: b.instance,
       layers: e.layers,
       kind: e.kind,
       in_width: streamWidth(b.in),
       out_width: streamWidth(b.out),
-      files: Object.values(files) as string[],
+      files: roms.map((r) => r.file),
     });
   }
   written.sort();
@@ -98,12 +91,12 @@ export function compileNetwork(analysis: Analysis, outDir: string, sourceName: s
         ? [
             {
               name: b.instance,
-              from: b.sizing.from,
-              to: b.sizing.to,
+              from: b.fifo.from,
+              to: b.fifo.to,
               depth: b.depth,
               width: streamWidth(b.in),
-              max_occupancy: b.sizing.maxOccupancy,
-              reason: fifoReason(b),
+              max_occupancy: b.fifo.max_occupancy,
+              reason: b.fifo.reason,
             },
           ]
         : [],

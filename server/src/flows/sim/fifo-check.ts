@@ -8,13 +8,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildPlan } from '../../rtl/plan.js';
 import { simulateNetwork, type NetworkSimOptions, type NetworkSimResult } from './network-sim.js';
 import { FIFO_CHECK_RESULT_FILE } from '../../protocol/build-folder.js';
 import type { FifoCheckResult, FifoCheckRow, FifoVerdict } from '../../protocol/results.js';
 
 // fifo-check.json's shape is the wire contract's (the editor reads it).
 export type { FifoCheckResult, FifoCheckRow, FifoVerdict } from '../../protocol/results.js';
+import { finalEstimate } from '../../analysis/analyze.js';
 
 /** FIFOs this shallow are the output-register slack of every link: never halved. */
 export const FIFO_CHECK_MIN_DEPTH = 3;
@@ -52,10 +52,9 @@ function effectOf(base: NetworkSimResult, r: NetworkSimResult): { verdict: FifoV
 const fmt = (x: number | null): string => (x === null ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(1));
 
 export async function checkFifoDepths(opts: FifoCheckOptions): Promise<FifoCheckResult> {
-  const est = opts.analysis.estimate;
+  const est = finalEstimate(opts.analysis);
   if (!est) throw new Error(`network ${opts.analysis.network.name} has no estimate: it needs a target, an input and layers`);
-  const plan = buildPlan(opts.analysis.network, est.ii_cycles);
-  const fifos = plan.blocks.flatMap((b) => (b.kind === 'fifo' ? [{ name: b.instance, depth: b.depth }] : []));
+  const fifos = est.fifos.map((f) => ({ name: f.name, depth: f.depth }));
   const frames = Math.max(opts.frames ?? FIFO_CHECK_FRAMES, 3);
   const run = (dir: string, fifoDepths?: Record<string, number>): Promise<NetworkSimResult> =>
     simulateNetwork({

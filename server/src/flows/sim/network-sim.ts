@@ -13,7 +13,9 @@ import { runNetwork } from '../../golden/golden.js';
 import { loadInputFrames, randomFrames } from '../../golden/frames.js';
 import { compileNetwork, type CompileResult } from '../../rtl/compile.js';
 import { streamWidth, type HardwarePlan } from '../../rtl/plan.js';
-import { simulate, type SimulateOptions, type Simulator } from './runner.js';
+import type { Simulator } from './backend.js';
+import { buildSimulation, defaultBuildRoot } from './build.js';
+import { runSimulation, type SimRunOptions } from './run.js';
 import { packWords, unpackWords } from './words.js';
 import { buildFiles } from '../../protocol/build-folder.js';
 import type { EngineStall, Mismatch, SimResult } from '../../protocol/results.js';
@@ -87,28 +89,35 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
     expected.push([...runNetwork(net, f).output]);
   }
   const sources = compiled.files.filter((f) => f.endsWith('.sv')).map((f) => path.join(compiled.rtlDir, f));
-  // What both runs (the check and the waveform) share: the design, its streams, the stalls.
-  const design: Omit<SimulateOptions, 'input' | 'expected' | 'vcd'> = {
+  const simDir = path.join(opts.outDir, 'sim');
+  // One build serves the check and the waveform run (traced when a waveform is wanted).
+  const build = await buildSimulation({
     simulator: opts.simulator,
     sources,
     top: plan.top,
     inWidth: streamWidth(plan.input),
     outWidth: streamWidth(plan.output),
-    workDir: path.join(opts.outDir, 'sim'),
+    defines: { QNN_SIM: true },
+    trace: opts.vcd === true,
+    buildRoot: defaultBuildRoot(simDir),
+    signal: opts.signal,
+    onLine: opts.onLine ? (l) => opts.onLine!(l) : undefined,
+  });
+  // What both runs share: where the ROM files are, the streams, the stalls.
+  const run: Omit<SimRunOptions, 'runDir' | 'input' | 'expected'> = {
     runCwd: compiled.rtlDir,
     inputWordsPerFrame: inWordsPerFrame,
     noStall: opts.noStall,
     stall: { inValid: 0.25, outReady: 0.25, seed: 1 },
     stallCycles: Math.max(10_000, 4 * est.ii_cycles),
-    defines: { QNN_SIM: true },
     signal: opts.signal,
   };
-  const sim = await simulate({
-    ...design,
+  const sim = await runSimulation(build, {
+    ...run,
+    runDir: path.join(simDir, opts.simulator),
     input,
     expected: frames.length * outWordsPerFrame,
     outputWordsPerFrame: outWordsPerFrame,
-    vcd: false,
     onLine: opts.onLine ? (l) => opts.onLine!(l) : undefined,
   });
   // The waveform: a second, short run of the first frames (a full-depth VCD grows by
@@ -116,12 +125,12 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
   let waveform: string | undefined;
   if (opts.vcd) {
     const n = Math.min(frames.length, VCD_FRAMES);
-    const w = await simulate({
-      ...design,
-      runName: 'waveform',
+    const w = await runSimulation(build, {
+      ...run,
+      runDir: path.join(simDir, 'waveform'),
       input: input.slice(0, n * inWordsPerFrame),
       expected: n * outWordsPerFrame,
-      vcd: path.join(opts.outDir, 'sim', `${net.name}.vcd`),
+      vcd: path.join(simDir, `${net.name}.vcd`),
       // The testbench, the top, one scope per engine (named after its layer) and the
       // engines in it; Icarus honours the levels, Verilator 5.006 dumps them all.
       vcdDepth: 4,
