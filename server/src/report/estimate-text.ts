@@ -4,7 +4,7 @@
  * "qnn Estimate" output). Written once here so that the terminal and the editor cannot
  * drift; it formats the estimate and computes nothing of its own.
  */
-import type { Estimate, ResourceCounts } from '../protocol/estimate.js';
+import type { Estimate, FifoEstimate, ResourceCounts } from '../protocol/estimate.js';
 import type { EstimateView } from '../protocol/requests.js';
 import { resourceLabel, utilisation } from '../cost/utilisation.js';
 import { RESOURCE_KEYS } from '../cost/fabric.js';
@@ -106,13 +106,18 @@ function layers(est: Estimate): string {
   return textTable(header, rows, 4);
 }
 
+/** A FIFO's depth; one the schedule has not settled yet, or the FIFO check's override, says so. */
+function depthText(f: FifoEstimate): string {
+  return f.depth_source === 'analysis' ? String(f.depth) : `${f.depth} (${f.depth_source})`;
+}
+
 /** The width converters and FIFOs between engines (counted in the totals, not in any layer's row). */
 function streams(est: Estimate): string {
   const family = est.target.family;
   const header = ['from', 'to', 'block', 'bits', 'depth', ...RESOURCE_KEYS.map((k) => resourceLabel(family, k))];
   const rows = [
     ...est.converters.map((c) => [c.from, c.to, 'converter', `${c.in_bits} → ${c.out_bits}`, '', ...resourceCells(c)]),
-    ...est.fifos.map((f) => [f.from, f.to, `FIFO (${f.impl})`, String(f.width_bits), String(f.depth), ...resourceCells(f)]),
+    ...est.fifos.map((f) => [f.from, f.to, `FIFO (${f.impl})`, String(f.width_bits), depthText(f), ...resourceCells(f)]),
   ];
   return textTable(header, rows, 3);
 }
