@@ -45,6 +45,7 @@ export function tooltipMarkdown(v: EstimateView): string {
   const target = v.fps_target_text ? `, ${v.fps_target_text}` : '';
   parts.push(`${formatCount(Math.round(e.fps))} frames/s (${v.fps_text})${target} · II ${formatCount(e.ii_cycles)} cycles`, '');
   if (e.bottleneck) parts.push(`Bottleneck: \`${e.bottleneck.layer}\``, '');
+  if (e.fifo_depths === 'pending') parts.push('FIFO depths pending (scheduled when the editor is idle).', '');
   const known = v.utilisation.resources.filter((r) => r.capacity !== null);
   if (known.length > 0) {
     parts.push('| resource | estimate | device | used |', '|---|---:|---:|---:|');

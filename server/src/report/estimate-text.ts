@@ -49,6 +49,8 @@ function summary(est: Estimate): string[] {
   rows.push(['latency', `${formatCount(est.latency_cycles)} cycles (${formatCount(est.latency_us)} µs)`]);
   if (est.bottleneck) rows.push(['bottleneck', `${est.bottleneck.layer} (${formatCount(est.bottleneck.cycles)} cycles)`]);
   rows.push(['MACs/frame', formatCount(est.macs_per_frame)]);
+  if (est.fifo_depths === 'pending')
+    rows.push(['FIFO depths', 'pending: the schedule runs when the editor is idle; FIFOs are counted at their least depth until then']);
   const w = Math.max(...rows.map(([k]) => k.length));
   return [
     `${est.network} on ${t.device} @ ${t.clock_mhz} MHz${t.board ? ` (${t.board})` : ''}`,

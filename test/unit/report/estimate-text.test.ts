@@ -87,6 +87,11 @@ describe('estimateTable', () => {
     expect(text).toContain(`bottleneck  ${est.bottleneck!.layer}`);
   });
 
+  it('says when the FIFO depths are still pending (the editor schedules them when idle)', () => {
+    expect(text).not.toContain('FIFO depths');
+    expect(estimateTable({ ...est, fifo_depths: 'pending' })).toMatch(/\n {2}FIFO depths {2}pending: /);
+  });
+
   it('resources: the utilisation, worded as everywhere', () => {
     const rows = section('Resources');
     const use = utilisation(est);
