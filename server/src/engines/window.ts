@@ -4,7 +4,6 @@
  * of K·Cin elements, SIMD per word, kernel position major and channel minor. The MVAU
  * descriptor (mvau.ts) composes it for conv1d / conv2d.
  */
-import { COST_CONSTANTS as C } from '../cost/constants.js';
 import type { Fabric } from '../cost/fabric.js';
 import { windowResources } from '../cost/resources.js';
 import { typeBits } from '../model/qtype.js';
@@ -76,8 +75,6 @@ export function windowLatencyPixels(l: MvauLayer): { needPixels: number; afterPi
   return { needPixels, afterPixels };
 }
 
-/** Pipeline registers of the generator (buffer read + output register). */
-export const WINDOW_PIPE = (): number => C.latency.windowPipe;
 
 export function windowCost(l: MvauLayer, inElemsPerWord: number, fab: Fabric) {
   const g = windowGeometry(l);
