@@ -8,6 +8,18 @@
  * a tuned number, so a recalibration is a change to this file only.
  */
 
+/** One family's `mul2dsp` parameters (DSP_A_MAXWIDTH, …). */
+export interface DspMapping {
+  aMaxBits: number;
+  bMaxBits: number;
+  /** Width of the slices a wider A operand is cut into (DSP_A_MAXWIDTH_PARTIAL; B: bMaxBits). */
+  aPartialBits: number;
+  minOperandBits: number;
+  minProductBits: number;
+  /** The DSP multiplies signed numbers only (DSP48): every slice gives up one bit to the sign. */
+  signedOnly: boolean;
+}
+
 export interface CostConstants {
   /** Memory placement (hardware.md §4). */
   memory: {
@@ -24,18 +36,14 @@ export interface CostConstants {
     /** iCE40 has no LUTRAM: a writable memory of at most this many bits becomes registers. */
     ice40RegisterMemMaxBits: number;
   };
-  /** Multipliers → DSP blocks (see resources.ts `multiplierUsesDsp`). */
-  dsp: {
-    /** Xilinx: an int × int multiply goes to a DSP48 when both operands have at least this many bits. */
-    xilinxMinOperandBits: number;
-    /** DSP48E1/E2 port widths (one DSP per multiply up to A × B). */
-    xilinxA: number;
-    xilinxB: number;
-    /** iCE40 SB_MAC16: Yosys `synth_ice40 -dsp` maps a multiply when both operands have ≥ 2 bits and the product ≥ 11 bits. */
-    ice40MinOperandBits: number;
-    ice40MinProductBits: number;
-    ice40Width: number;
-  };
+  /**
+   * Multipliers → DSP blocks: the parameters Yosys gives its `mul2dsp` techmap (Yosys 0.23
+   * `synth_xilinx -family xc7` and `synth_ice40 -dsp`; see resources.ts `multiplierDsps`).
+   * A product maps when both operands have at least `minOperandBits` and the product at
+   * least `minProductBits` bits (widths as Yosys sees them after `wreduce`); a wider one
+   * is split into `aPartialBits` × B slices (one DSP each, the same test again per slice).
+   */
+  dsp: Record<'xilinx' | 'ice40', DspMapping>;
   /** MVAU: LUT ≈ c0 + c1·PE·(mult + addertree + acc + activation) + memories (FINN-R's form). */
   mvau: {
     c0: number;
@@ -50,6 +58,8 @@ export interface CostConstants {
     standaloneFfC0: number;
     /** Bits of a stored per-channel shift amount. */
     shiftBits: number;
+    /** The requant multiplier's width in the RTL (template MBITS) when the caller does not say: the language's default `mbits`. */
+    defaultMbits: number;
   };
   window: { c0: number; ffC0: number };
   pool: { c0: number; ffC0: number };
@@ -57,11 +67,11 @@ export interface CostConstants {
   fifo: {
     /** Depth used for every inter-engine FIFO until the compiler's FIFO analysis supplies depths. */
     defaultDepth: number;
-    /** At most this deep: SRL shift registers (SRLC32E, 32 deep per LUT). */
-    srlMaxDepth: number;
     c0: number;
     ffC0: number;
   };
+  /** qnn_skid's control LUTs (take / drain / ready) beside its per-bit mux. */
+  skid: { lutC0: number };
   /** iCE40 logic cells (LUT4) per Xilinx LUT6 of logic (memories are counted natively). */
   ice40LutFactor: number;
   /** Pipeline depths used by the latency model (latency.ts), in cycles. */
@@ -92,20 +102,20 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
     ice40RegisterMemMaxBits: 256,
   },
   dsp: {
-    xilinxMinOperandBits: 5,
-    xilinxA: 25,
-    xilinxB: 18,
-    ice40MinOperandBits: 2,
-    ice40MinProductBits: 11,
-    ice40Width: 16,
+    // DSP48E1: 25 × 18 signed, partial products 18 × 18; UG901: products of 4 × 4 bits and less stay in LUTs.
+    xilinx: { aMaxBits: 25, bMaxBits: 18, aPartialBits: 18, minOperandBits: 2, minProductBits: 9, signedOnly: true },
+    // SB_MAC16: 16 × 16.
+    ice40: { aMaxBits: 16, bMaxBits: 16, aPartialBits: 16, minOperandBits: 2, minProductBits: 11, signedOnly: false },
   },
   // FINN-R uses c0 = 300 (HLS control); our RTL control is counters and handshakes.
-  mvau: { c0: 40, c1: 1.1, ffC0: 32 },
-  activation: { compareLutsPerBit: 0.5, standaloneC0: 20, standaloneFfC0: 16, shiftBits: 5 },
-  window: { c0: 40, ffC0: 32 },
-  pool: { c0: 24, ffC0: 16 },
-  converter: { c0: 8, ffC0: 8 },
-  fifo: { defaultDepth: 2, srlMaxDepth: 32, c0: 8, ffC0: 8 },
+  // ffC0: the valid / first / last / tlast flags along the pipeline (the wide registers are counted per structure).
+  mvau: { c0: 40, c1: 1.1, ffC0: 12 },
+  activation: { compareLutsPerBit: 0.5, standaloneC0: 20, standaloneFfC0: 6, shiftBits: 5, defaultMbits: 16 },
+  window: { c0: 40, ffC0: 2 },
+  pool: { c0: 24, ffC0: 4 },
+  converter: { c0: 8, ffC0: 1 },
+  fifo: { defaultDepth: 2, c0: 8, ffC0: 1 },
+  skid: { lutC0: 3 },
   ice40LutFactor: 1.5,
   latency: {
     mvauPipe: 3,

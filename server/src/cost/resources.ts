@@ -1,19 +1,24 @@
 /**
  * Analytical LUT / FF / BRAM18 / DSP estimates of every engine, as functions of plain
- * parameters (hardware.md §4). Nothing here reads the network model: engine-cost.ts maps an
- * engine to these parameters, so a calibration script can sweep them directly.
+ * parameters (hardware.md §4). Nothing here reads the network model: the engine
+ * descriptors (engines/) map an engine to these parameters, so a calibration script can
+ * sweep them directly.
  *
  * Form (FINN-R, Blott et al. 2018): LUT ≈ c0 + c1·PE·(mult + addertree + acc + thr + comp)
- * + memories. Logic LUTs are computed in Xilinx LUT6 units and multiplied by
- * `ice40LutFactor` on iCE40 (LUT4 cells: about 1.5 per LUT6 for the mux- and
+ * + memories, with one term per structure the template instantiates (hw-templates/*.sv:
+ * counters, multipliers, adder trees, accumulators, requant and threshold lanes, ROMs,
+ * buffers, pipeline and skid registers). Logic LUTs are computed in Xilinx LUT6 units and
+ * multiplied by `ice40LutFactor` on iCE40 (LUT4 cells: about 1.5 per LUT6 for the mux- and
  * multiplier-heavy logic here; adders are one cell per bit on both, which the factor
  * overstates a little — the calibration refines it). Memories are counted natively per
  * family (memory.ts).
  *
- * DSP rule (see `multiplierUsesDsp`): only int × int products use DSPs — pow2 weights are
- * shifts and bipolar weights XNORs or negations, never multipliers.
+ * DSP rule (`multiplierDsps`): what Yosys does with the template's multipliers — its
+ * `mul2dsp` width test on the operand widths the RTL declares. Only int × int products and
+ * the requant multiplier are multipliers; pow2 weights are shifts and bipolar weights XNORs
+ * or negations.
  */
-import { COST_CONSTANTS as C } from './constants.js';
+import { COST_CONSTANTS as C, type DspMapping } from './constants.js';
 import { addResources, clog2, type Fabric, type Resources } from './fabric.js';
 import { ramCost, romCost, type MemCost } from './memory.js';
 
@@ -29,12 +34,17 @@ export interface MacOperands {
   /** Bits of an input activation (bipolar: 1). */
   inputBits: number;
   inputBipolar: boolean;
+  /** Input type is iN (default: uN). Only decides the DSP test for 1-bit operands. */
+  inputSigned?: boolean;
+  /** Int weights are iN (default) or uN. */
+  weightSigned?: boolean;
   /**
    * Set when the weights are hard-wired (NF·SF = 1: one weight per lane, a ROM of depth 1):
-   * synthesis folds each constant into its lane, so an int lane costs a constant
-   * multiplier (`meanLaneLuts`: the mean of `constantMultiplierLuts` over the actual
-   * weights), a pow2 lane is wiring and a bipolar weight a sign for the adder tree.
-   * Constant multiplies never use DSPs.
+   * synthesis folds each constant into its lane, so an int lane that stays in LUTs costs a
+   * constant multiplier (`meanLaneLuts`: the mean of `constantMultiplierLuts` over the
+   * actual weights), a pow2 lane is wiring and a bipolar weight a sign for the adder tree.
+   * Yosys maps multipliers to DSPs before it folds the ROM's constants, so an int lane
+   * wide enough for a DSP still takes one (`multiplierDsps`).
    */
   hardWired?: { meanLaneLuts: number };
 }
@@ -50,27 +60,70 @@ export function muxLuts(n: number): number {
 
 // ---- multipliers and MAC lanes --------------------------------------------------------
 
-/**
- * Whether an a × b int multiply goes to a DSP block:
- * - Xilinx: both operands ≥ `xilinxMinOperandBits` (5) bits, i.e. both wider than 4 bits;
- *   smaller products are cheaper in LUTs (the RTL pins this with `use_dsp`).
- * - iCE40 (only parts with SB_MAC16, e.g. UP5K): Yosys `synth_ice40 -dsp`'s own thresholds,
- *   both operands ≥ 2 bits and a product of ≥ 11 bits. HX8K has none: LUTs.
- */
-export function multiplierUsesDsp(aBits: number, bBits: number, fab: Fabric): boolean {
-  if (!fab.dspAvailable) return false;
-  if (fab.family === 'ice40') {
-    return Math.min(aBits, bBits) >= C.dsp.ice40MinOperandBits && aBits + bBits >= C.dsp.ice40MinProductBits;
-  }
-  return Math.min(aBits, bBits) >= C.dsp.xilinxMinOperandBits;
+/** One operand of a multiplier as the RTL declares it. */
+export interface MulOperand {
+  bits: number;
+  /** A signed value (iN, the accumulator); an unsigned one enters the product zero-extended, one bit wider. */
+  signed: boolean;
 }
 
-/** DSP blocks for one a × b multiply (DSP48: 25 × 18 in the better orientation; SB_MAC16: 16 × 16). */
+/**
+ * DSP blocks Yosys gives one A × B multiplier whose result has `productBits` bits; 0 when
+ * it stays in LUTs (no DSPs on the part, or too narrow). Mirrors Yosys 0.23: `wreduce`
+ * first (a zero-extended unsigned operand is one bit wider than its type, unless both
+ * are unsigned, when the product becomes an unsigned one; the product has at most
+ * A + B bits), then `mul2dsp` (constants.ts `dsp`): too narrow an operand or product
+ * stays in LUTs; a DSP48's signed-only ports take back the bit of an unsigned product;
+ * a wider product is cut into slices, each tested again (a 1-bit leftover slice stays
+ * in LUTs). Constant operands count as variable: Yosys maps multipliers before it knows
+ * a ROM's contents.
+ */
+export function multiplierDsps(a: MulOperand, b: MulOperand, productBits: number, fab: Fabric): number {
+  if (!fab.dspAvailable) return 0;
+  const p = C.dsp[fab.family];
+  const unsignedProduct = !a.signed && !b.signed;
+  let aw = a.bits + (a.signed || unsignedProduct ? 0 : 1);
+  let bw = b.bits + (b.signed || unsignedProduct ? 0 : 1);
+  const y = Math.min(productBits, aw + bw);
+  if (!mapsToDsp(aw, bw, y, p)) return 0;
+  if (unsignedProduct && p.signedOnly) {
+    aw++;
+    bw++;
+  }
+  return mul2dsp(Math.max(aw, bw), Math.min(aw, bw), y, p);
+}
+
+function mapsToDsp(a: number, b: number, y: number, p: DspMapping): boolean {
+  return a >= p.minOperandBits && b >= p.minOperandBits && y >= p.minProductBits;
+}
+
+/** Yosys mul2dsp.v on a (sub-)product: slices of A first, then of B. */
+function mul2dsp(a: number, b: number, y: number, p: DspMapping): number {
+  if (!mapsToDsp(a, b, y, p)) return 0;
+  const h = p.signedOnly ? 1 : 0;
+  if (a > p.aMaxBits) {
+    const step = p.aPartialBits - h;
+    const n = Math.floor((a - p.aMaxBits + step - 1) / step);
+    const last = a - n * step;
+    return n * mul2dsp(p.aPartialBits, b, Math.min(y, b + p.aPartialBits), p) + mul2dsp(last, b, b + last, p);
+  }
+  if (b > p.bMaxBits) {
+    const step = p.bMaxBits - h;
+    const n = Math.floor((b - p.bMaxBits + step - 1) / step);
+    const last = b - n * step;
+    return n * mul2dsp(a, p.bMaxBits, Math.min(y, a + p.bMaxBits), p) + mul2dsp(a, last, a + last, p);
+  }
+  return 1;
+}
+
+/** Whether an a × b multiply of two signed values goes to DSP blocks (`multiplierDsps`). */
+export function multiplierUsesDsp(aBits: number, bBits: number, fab: Fabric): boolean {
+  return dspsPerMultiplier(aBits, bBits, fab) > 0;
+}
+
+/** DSP blocks for one a × b multiply of two signed values, full product (0: it stays in LUTs). */
 export function dspsPerMultiplier(aBits: number, bBits: number, fab: Fabric): number {
-  if (fab.family === 'ice40') return Math.ceil(aBits / C.dsp.ice40Width) * Math.ceil(bBits / C.dsp.ice40Width);
-  const o1 = Math.ceil(aBits / C.dsp.xilinxA) * Math.ceil(bBits / C.dsp.xilinxB);
-  const o2 = Math.ceil(bBits / C.dsp.xilinxA) * Math.ceil(aBits / C.dsp.xilinxB);
-  return Math.min(o1, o2);
+  return multiplierDsps({ bits: aBits, signed: true }, { bits: bBits, signed: true }, aBits + bBits, fab);
 }
 
 /** FINN-R's LUT multiplier: (2⌈(a+b)/6⌉ − 1)·(a+b) LUT6. */
@@ -83,7 +136,10 @@ export function lutMultiplierLuts(aBits: number, bBits: number): number {
  * One multiply lane: its LUT6 logic (before c1), FFs and DSPs, and what it feeds the adder
  * tree: `group` lanes are merged into one `productBits`-wide value before the tree (3 for
  * XNOR-popcount: one LUT6 takes 3 weight/input pairs and yields their 2-bit count, in 2
- * LUTs via its two outputs; 1 otherwise). `lut` and `ff` are per lane.
+ * LUTs via its two outputs; 1 otherwise). `lut` and `ff` are per lane; the MVAU template
+ * registers the tree's root, not the products, so `ff` is 0. `negates`: the lane feeds the
+ * tree a one's complement and the MVAU adds the count of negated lanes at the root
+ * (pow2 weights, and one bipolar operand).
  */
 export interface LaneCost {
   lut: number;
@@ -91,6 +147,7 @@ export interface LaneCost {
   dsp: number;
   productBits: number;
   group: number;
+  negates?: boolean;
 }
 
 /** Values entering the adder tree of a PE with `simd` lanes. */
@@ -122,35 +179,49 @@ export function constantMultiplierLuts(w: number, aBits: number): number {
   return digits <= 1 ? 0 : (digits - 1) * (aBits + bits);
 }
 
-export function macLane(op: MacOperands, fab: Fabric): LaneCost {
+/**
+ * DSPs of one int × int MVAU lane: qnn_mvau's `PRODW'(av) * PRODW'(wv)`, whose product is
+ * IN + W bits (u × u: one more, which `wreduce` drops again) capped at the accumulator's.
+ */
+function intLaneDsps(op: MacOperands, fab: Fabric, accBits: number): number {
+  const y = Math.min(op.inputBits + op.weightBits, accBits);
+  return multiplierDsps(
+    { bits: op.inputBits, signed: op.inputSigned ?? false },
+    { bits: op.weightBits, signed: op.weightSigned ?? true },
+    y,
+    fab,
+  );
+}
+
+/** One lane; `accBits` caps the product (the template's PRODW), default uncapped. */
+export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneCost {
   const a = op.inputBits;
   // Binarized (FINN's BNN case): XNOR, then a popcount; 2·popcount − MW is folded into the thresholds.
-  if (op.weightKind === 'bipolar' && op.inputBipolar) return { lut: 2 / 3, ff: 2 / 3, dsp: 0, productBits: 2, group: 3 };
-  if (op.hardWired && !op.inputBipolar) {
-    const pbits = op.weightKind === 'bipolar' ? a + 1 : op.weightKind === 'pow2' ? a + weightMagnitudeBits(op) : op.weightBits + a;
-    const lut = op.weightKind === 'int' ? op.hardWired.meanLaneLuts : 0;
-    return { lut, ff: pbits, dsp: 0, productBits: pbits, group: 1 };
+  if (op.weightKind === 'bipolar' && op.inputBipolar) return { lut: 2 / 3, ff: 0, dsp: 0, productBits: 2, group: 3 };
+  if (op.weightKind === 'int' && !op.inputBipolar) {
+    const pbits = Math.min(op.weightBits + a, accBits);
+    const dsp = intLaneDsps(op, fab, accBits);
+    if (dsp > 0) return { lut: 0, ff: 0, dsp, productBits: pbits, group: 1 };
+    const lut = op.hardWired ? op.hardWired.meanLaneLuts : lutMultiplierLuts(op.weightBits, a);
+    return { lut, ff: 0, dsp: 0, productBits: pbits, group: 1 };
   }
-  // ±a: a conditional negation (XOR + carry-in of the adder tree).
-  if (op.weightKind === 'bipolar') return { lut: a, ff: a + 1, dsp: 0, productBits: a + 1, group: 1 };
-  // ±w for a bipolar input: the decoded weight, conditionally negated.
+  if (op.hardWired && !op.inputBipolar) {
+    // A constant ±1 or ±2^e: wiring, the sign goes to the adder tree.
+    const pbits = op.weightKind === 'bipolar' ? a + 1 : a + weightMagnitudeBits(op);
+    return { lut: 0, ff: 0, dsp: 0, productBits: pbits, group: 1, negates: true };
+  }
+  // ±a: a conditional one's complement (XOR per bit), the +1 counted at the root.
+  if (op.weightKind === 'bipolar') return { lut: a, ff: 0, dsp: 0, productBits: a + 1, group: 1, negates: true };
+  // ±w for a bipolar input: the decoded weight, conditionally complemented.
   if (op.inputBipolar) {
     const m = weightMagnitudeBits(op);
-    return { lut: m, ff: m + 1, dsp: 0, productBits: m + 1, group: 1 };
+    return { lut: m, ff: 0, dsp: 0, productBits: m + 1, group: 1, negates: true };
   }
-  if (op.weightKind === 'pow2') {
-    // pow2<N>: a << (k−1) for k in 0…r (0 = zero weight), then the sign: an (r+1):1 mux per
-    // output bit plus a conditional negation.
-    const r = 2 ** (op.weightBits - 1) - 1;
-    const pbits = a + r; // a shifted by up to r−1, plus a sign bit
-    return { lut: pbits * (muxLuts(r + 1) + 1), ff: pbits, dsp: 0, productBits: pbits, group: 1 };
-  }
-  const pbits = op.weightBits + a;
-  if (multiplierUsesDsp(op.weightBits, a, fab)) {
-    // The DSP registers its own operands and product.
-    return { lut: 0, ff: 0, dsp: dspsPerMultiplier(op.weightBits, a, fab), productBits: pbits, group: 1 };
-  }
-  return { lut: lutMultiplierLuts(op.weightBits, a), ff: pbits, dsp: 0, productBits: pbits, group: 1 };
+  // pow2<N>: a << (k−1) for k in 0…r (0 = zero weight), then the sign: an (r+1):1 mux per
+  // output bit plus a conditional complement.
+  const r = 2 ** (op.weightBits - 1) - 1;
+  const pbits = a + r; // a shifted by up to r−1, plus a sign bit
+  return { lut: pbits * (muxLuts(r + 1) + 1), ff: 0, dsp: 0, productBits: pbits, group: 1, negates: true };
 }
 
 /** LUT6 of a binary adder tree summing n values of `bits` bits (one LUT per result bit, carry chain). */
@@ -165,6 +236,17 @@ export function adderTreeLuts(n: number, bits: number): number {
     w++;
   }
   return luts;
+}
+
+// ---- skid buffer ------------------------------------------------------------------------
+
+/**
+ * qnn_skid, the output stage of the MVAU and the standalone activations: the output
+ * register and the skid register, each `width` data bits + tlast, two valid flags, and a
+ * 2:1 mux in front of the output register (one LUT per bit on both families).
+ */
+export function skidResources(width: number): Resources {
+  return { lut: width + 1 + C.skid.lutC0, ff: 2 * (width + 1) + 2, bram18: 0, dsp: 0 };
 }
 
 // ---- activations (thresholds and requantizers) --------------------------------------------
@@ -193,6 +275,14 @@ export type ActivationCostParams =
       variableShift: boolean;
       maxShift: number;
       hasZero: boolean;
+      /**
+       * The multiplier's width in the RTL (the layer's `mbits`, template MBITS; default
+       * `defaultMbits`): Yosys decides DSP or LUTs on it, before the ROM's constants
+       * narrow it to `multiplierBits`.
+       */
+      mbits?: number;
+      /** A standalone requant's input type is iN (default) or uN; fused, the accumulator is signed. */
+      inputSigned?: boolean;
     };
 
 export interface ActivationLane {
@@ -200,8 +290,10 @@ export interface ActivationLane {
   lut: number;
   ff: number;
   dsp: number;
-  /** The lane's constant memory (per PE lane). */
+  /** The lane's constant memory, as if it had its own ROM (per PE lane). */
   mem: MemCost;
+  /** Bits of the lane's entry in the activation ROM, whose words hold PE entries (0: no ROM). */
+  memWidth: number;
 }
 
 /** One PE lane of a threshold or requant stage on an `inBits` value, producing `outBits`. */
@@ -214,25 +306,33 @@ export function activationLane(
 ): ActivationLane {
   const cmp = Math.ceil(inBits * C.activation.compareLutsPerBit);
   if (a.kind === 'threshold') {
-    // Comparators against the thresholds, and the count of those passed (thermometer → binary).
+    // Comparators against the thresholds (registered), and the count of those passed (thermometer → binary).
     const lut = a.count * cmp + adderTreeLuts(a.count, 1);
-    const mem = a.perChannel ? romCost(channelsPerLane, a.count * inBits, fab) : romCost(0, 0, fab);
-    return { lut, ff: outBits, dsp: 0, mem };
+    const memWidth = a.perChannel ? a.count * inBits : 0;
+    return { lut, ff: a.count + outBits, dsp: 0, mem: romCost(memWidth ? channelsPerLane : 0, memWidth, fab), memWidth };
   }
   const m = a.multiplierBits;
   const prod = inBits + m;
+  const mbits = a.mbits ?? C.activation.defaultMbits;
+  // qnn_act_lane: x·{0, M}, an (inBits + MBITS + 1)-bit signed product.
+  const dsp = multiplierDsps({ bits: inBits, signed: a.inputSigned ?? true }, { bits: mbits, signed: false }, inBits + mbits + 1, fab);
   let lut = 0;
-  let dsp = 0;
-  if (!a.perChannel) lut += Math.max(0, a.multiplierOnes - 1) * prod;
-  else if (multiplierUsesDsp(inBits, m, fab)) dsp += dspsPerMultiplier(inBits, m, fab);
-  else lut += lutMultiplierLuts(inBits, m);
+  let ff = outBits; // y
+  if (dsp === 0) {
+    // In LUTs after the ROM's constant bits are gone: shift-adds for one shared M, a multiplier otherwise;
+    // the product register (a DSP keeps it in its P register).
+    lut += a.perChannel ? lutMultiplierLuts(inBits, m) : Math.max(0, a.multiplierOnes - 1) * prod;
+    ff += prod;
+  }
   lut += prod; // + 2^(S−1) rounding
-  if (a.variableShift) lut += prod * muxLuts(a.maxShift + 1);
+  if (a.variableShift) {
+    lut += prod * muxLuts(a.maxShift + 1);
+    ff += C.activation.shiftBits; // shift_q
+  }
   if (a.hasZero) lut += outBits + 1;
   lut += 2 * Math.ceil(prod * C.activation.compareLutsPerBit) + outBits; // clamp to [min(T), max(T)]
-  const width = m + (a.variableShift ? C.activation.shiftBits : 0);
-  const mem = a.perChannel ? romCost(channelsPerLane, width, fab) : romCost(0, 0, fab);
-  return { lut, ff: prod + outBits, dsp, mem };
+  const memWidth = a.perChannel ? m + (a.variableShift ? C.activation.shiftBits : 0) : 0;
+  return { lut, ff, dsp, mem: romCost(memWidth ? channelsPerLane : 0, memWidth, fab), memWidth };
 }
 
 // ---- the MVAU ---------------------------------------------------------------------------
@@ -248,14 +348,17 @@ export interface MvauCostParams {
   /** Bits of one output element (the activation's, or the accumulator's when none is fused). */
   outBits: number;
   activation?: ActivationCostParams;
+  /** Input vectors per frame (a conv's output pixels; default 1): the template's pixel counter. */
+  pixels?: number;
 }
 
 export interface MvauCost {
   total: Resources;
-  /** Per-PE weight ROM (depth NF·SF, width SIMD·wbits); `total` counts it PE times. */
+  /** The weight ROM: depth NF·SF, one word of PE·SIMD weights (qnn_mvau's `wmem`). */
   weightMem: MemCost;
   /** The input buffer that replays each input vector NF times (none when NF = 1). */
   inputBuffer: MemCost;
+  /** The activation ROM: depth NF, one word of PE entries (none for shared constants). */
   activationMem: MemCost;
   lane: LaneCost;
 }
@@ -263,26 +366,40 @@ export interface MvauCost {
 export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const nf = p.mh / p.pe;
   const sf = p.mw / p.simd;
-  const lane = macLane(p.operands, fab);
-  const act = p.activation ? activationLane(p.activation, p.accBits, p.outBits, nf, fab) : undefined;
-  const perPe = p.simd * lane.lut + adderTreeLuts(treeInputs(lane, p.simd), lane.productBits) + p.accBits + (act?.lut ?? 0);
-  const counters = clog2(nf) + clog2(sf);
-  const logic = C.mvau.c0 + counters + C.mvau.c1 * p.pe * perPe;
-  const weightMem = romCost(nf * sf, p.simd * p.operands.weightBits, fab);
-  const inputBuffer = nf > 1 ? ramCost(sf, p.simd * p.operands.inputBits, fab) : ramCost(0, 0, fab);
-  const activationMem = act?.mem ?? romCost(0, 0, fab);
+  const lane = macLane(p.operands, fab, p.accBits);
+  const activation = p.activation?.kind === 'requant' ? { ...p.activation, inputSigned: true } : p.activation;
+  const act = activation ? activationLane(activation, p.accBits, p.outBits, nf, fab) : undefined;
+  const leaves = treeInputs(lane, p.simd);
+  // The tree's root (registered per PE), one bit wider per level, capped at the accumulator.
+  const negc = lane.negates ? 1 : 0;
+  const sumBits = Math.min(lane.productBits + clog2(leaves) + negc, p.accBits);
+  // The count of negated leaves, added at the root (constant for hard-wired weights: only the add).
+  const negcLuts = lane.negates ? (p.operands.hardWired ? 0 : adderTreeLuts(p.simd, 1)) + sumBits : 0;
+  const perPe = p.simd * lane.lut + adderTreeLuts(leaves, lane.productBits) + negcLuts + p.accBits + (act?.lut ?? 0);
+  // Issue counters nf, sf, the ROM address, the pixel counter; with an activation the nf index rides along two stages.
+  const counters = clog2(nf) + clog2(sf) + clog2(nf * sf) + clog2(p.pixels ?? 1);
+  const inWord = p.simd * p.operands.inputBits;
+  const inMux = nf > 1 ? inWord : 0; // stream or buffer
+  const logic = C.mvau.c0 + counters + inMux + C.mvau.c1 * p.pe * perPe;
+  const weightMem = romCost(nf * sf, p.pe * p.simd * p.operands.weightBits, fab);
+  const inputBuffer = nf > 1 ? ramCost(sf, inWord, fab) : ramCost(0, 0, fab);
+  const activationMem = act?.memWidth ? romCost(nf, p.pe * act.memWidth, fab) : romCost(0, 0, fab);
+  const skid = skidResources(p.pe * p.outBits);
   const ff =
     C.mvau.ffC0 +
     counters +
-    p.simd * p.operands.inputBits + // input register
-    p.pe * (p.simd * lane.ff + p.accBits + p.outBits + (act?.ff ?? 0));
-  const core: Resources = { lut: logic * familyFactor(fab), ff, bram18: 0, dsp: p.pe * (p.simd * lane.dsp + (act?.dsp ?? 0)) };
-  const mems = addResources(scale(weightMem, p.pe), inputBuffer, scale(activationMem, p.pe));
+    (act ? 2 * clog2(nf) : 0) +
+    inWord + // the stream's input register (x1, or in_q beside the buffer's read register)
+    p.pe * (sumBits + p.accBits + (act?.ff ?? 0)) +
+    skid.ff;
+  const core: Resources = {
+    lut: logic * familyFactor(fab) + skid.lut,
+    ff,
+    bram18: 0,
+    dsp: p.pe * (p.simd * lane.dsp + (act?.dsp ?? 0)),
+  };
+  const mems = addResources(weightMem, inputBuffer, activationMem);
   return { total: addResources(core, mems), weightMem, inputBuffer, activationMem, lane };
-}
-
-function scale(m: MemCost, n: number): Resources {
-  return { lut: m.lut * n, ff: m.ff * n, bram18: m.bram18 * n, dsp: 0 };
 }
 
 // ---- streaming engines ------------------------------------------------------------------
@@ -290,33 +407,148 @@ function scale(m: MemCost, n: number): Resources {
 export interface WindowCostParams {
   dims: 1 | 2;
   kernel: number;
-  /** Input row width W (2-D; ignored for 1-D). */
+  /** Input row width W (2-D); the input length (1-D). */
   rowWidth: number;
   channels: number;
   /** Elements per input word and per output word (the MVAU's SIMD). */
   inElems: number;
   outElems: number;
   bits: number;
+  /** Input rows H (2-D; default: a square input, H = W). */
+  rows?: number;
+  /** Stride (default 1) and zero padding on each side (default 0). */
+  stride?: number;
+  pad?: number;
+}
+
+/** qnn_window's geometry: 1-D is a column of H = length pixels of width 1 with a K×1 kernel. */
+interface WindowGeometry {
+  hi: number;
+  wi: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  ph: number;
+  pw: number;
+  oh: number;
+  ow: number;
+  cg: number;
+  lanes: number;
+  sf: number;
+}
+
+function windowGeometry(p: WindowCostParams): WindowGeometry {
+  const two = p.dims === 2;
+  const hi = two ? (p.rows ?? p.rowWidth) : p.rowWidth;
+  const wi = two ? p.rowWidth : 1;
+  const kh = p.kernel;
+  const kw = two ? p.kernel : 1;
+  const sh = p.stride ?? 1;
+  const sw = two ? sh : 1;
+  const ph = p.pad ?? 0;
+  const pw = two ? ph : 0;
+  const cg = Math.max(1, p.channels / p.inElems);
+  const lanes = Math.max(1, p.outElems / p.inElems);
+  return {
+    hi,
+    wi,
+    kh,
+    kw,
+    sh,
+    sw,
+    ph,
+    pw,
+    oh: Math.floor((hi + 2 * ph - kh) / sh) + 1,
+    ow: Math.floor((wi + 2 * pw - kw) / sw) + 1,
+    cg,
+    lanes,
+    sf: Math.max(1, (kh * kw * cg) / lanes),
+  };
+}
+
+const clampTo = (v: number, hi: number): number => Math.min(Math.max(v, 0), hi);
+
+/** Rows of qnn_window's line buffer (its `rows_needed`, pixels in 1-D). */
+export function windowRows(p: WindowCostParams): number {
+  const g = windowGeometry(p);
+  let r = Math.max(g.kh, g.sh + 1);
+  for (let oy = 0; oy + 1 < g.oh; oy++) {
+    const lo = clampTo(oy * g.sh - g.ph, g.hi);
+    const nx = clampTo((oy + 1) * g.sh - g.ph + g.kh, g.hi);
+    r = Math.max(r, nx - lo);
+  }
+  let first = 0; // rows the first window row that needs any input needs
+  for (let oy = 0; oy < g.oh && first === 0; oy++) first = clampTo(oy * g.sh - g.ph + g.kh, g.hi);
+  r = Math.max(r, g.hi - clampTo((g.oh - 1) * g.sh - g.ph, g.hi) + first);
+  const outside = (o: number, s: number, pad: number, k: number, n: number) => o * s - pad + k <= 0 || o * s - pad >= n;
+  let nv = 0;
+  let tv = 0;
+  for (let oy = 0; oy < g.oh; oy++) {
+    if (outside(oy, g.sh, g.ph, g.kh, g.hi)) nv++;
+    if (oy * g.sh - g.ph + g.kh >= g.hi) tv++;
+  }
+  let nh = 0;
+  let th = 0;
+  for (let ox = 0; ox < g.ow; ox++) {
+    if (outside(ox, g.sw, g.pw, g.kw, g.wi)) nh++;
+    if (ox * g.sw - g.pw + g.kw >= g.wi) th++;
+  }
+  let extra = 0;
+  if (nv > 0 || nh > 0) extra += Math.floor((Math.ceil(((nv * g.ow + nh) * g.sf) / g.cg) + g.wi - 1) / g.wi) + 1;
+  if (g.oh * g.ow * g.sf < 2 * g.hi * g.wi * g.cg) extra += Math.floor((Math.ceil((tv * th * g.sf) / g.cg) + g.wi) / g.wi);
+  return r + extra;
 }
 
 /**
- * The window generator (FINN's ConvolutionInputGenerator / sliding window): a line buffer
- * of (K−1) input rows (2-D: (K−1)·W·C elements; 1-D: (K−1)·C) plus the current window
- * (K^d·C), in words of the input stream, placed by the memory rule.
+ * The window generator (FINN's ConvolutionInputGenerator, hw-templates/qnn_window.sv): a
+ * circular line buffer of `windowRows` rows of W pixels in input words, one copy per lane
+ * (LANES = SIMD/IN_ELEMS input words per output word, one read port each); the writer's
+ * and reader's counters and coordinates, the pixel accounting that paces them, an address
+ * tracker per lane (one when the lanes keep fixed offsets), and per lane the padding mask.
  */
 export function windowResources(p: WindowCostParams, fab: Fabric): { total: Resources; buffer: MemCost } {
-  const k = p.kernel;
-  const elements = p.dims === 2 ? (k - 1) * p.rowWidth * p.channels + k * k * p.channels : (k - 1) * p.channels + k * p.channels;
-  const buffer = ramCost(Math.ceil(elements / p.inElems), p.inElems * p.bits, fab);
-  const counters = 3 * clog2(buffer.depth + 1);
-  const outBits = p.outElems * p.bits; // output word: mux, zero padding and register
+  const g = windowGeometry(p);
+  const depth = windowRows(p) * g.wi * g.cg;
+  const laneWidth = p.inElems * p.bits;
+  const lane = ramCost(depth, laneWidth, fab);
+  const buffer = copies(lane, g.lanes);
+  const ru = g.kw * g.cg;
+  const fits = (a: number, b: number) => a % b === 0 || b % a === 0;
+  const tracked = fits(ru, g.lanes) && fits(g.cg, g.lanes) ? 1 : g.lanes;
+  const aw = clog2(depth);
+  const cw = clog2(Math.max(g.hi, g.wi) + p.kernel + g.sh + 2 * g.ph + 2) + 1;
+  const nw = Math.max(clog2(2 * g.hi * g.wi + 2 * (depth / g.cg) + 4) + 1, cw + 1);
+  const small = clog2(g.cg) + clog2(g.kw);
+  // Writer (address, channel group); reader (oy, ox, sf, origin y0/x0, y0·W, three base addresses); avail.
+  const control = aw + clog2(g.cg) + clog2(g.oh) + clog2(g.ow) + clog2(g.sf) + 2 * cw + 2 * nw + 3 * aw;
+  const perTracked = small + 2 * cw + aw;
+  const ff = C.window.ffC0 + control + tracked * perTracked + g.lanes;
+  // Every register bit's next value (an adder or a mux), the modular address adds (two
+  // adders each), the need / oldest-pixel arithmetic and compares, the padding masks.
+  const wrapAdd = 2 * (aw + 2);
+  const arithmetic = 4 * wrapAdd + 6 * nw + 4 * cw;
+  const lanesLogic = tracked * (perTracked + wrapAdd + 4 * cw) + (g.lanes - tracked) * (wrapAdd + 4 * cw) + g.lanes * laneWidth;
   const core: Resources = {
-    lut: (C.window.c0 + counters + outBits) * familyFactor(fab),
-    ff: C.window.ffC0 + counters + outBits,
+    lut: (C.window.c0 + control + arithmetic + lanesLogic) * familyFactor(fab),
+    ff,
     bram18: 0,
     dsp: 0,
   };
   return { total: addResources(core, buffer), buffer };
+}
+
+/** `n` copies of memory `m` (plus `extra` copies of a second one), described as the first. */
+function copies(m: MemCost, n: number, other?: MemCost, otherN = 0): MemCost {
+  const o = other ?? m;
+  const k = other ? otherN : 0;
+  return {
+    ...m,
+    bits: m.bits * n + o.bits * k,
+    lut: m.lut * n + o.lut * k,
+    ff: m.ff * n + o.ff * k,
+    bram18: m.bram18 * n + o.bram18 * k,
+  };
 }
 
 export interface PoolCostParams {
@@ -329,36 +561,52 @@ export interface PoolCostParams {
   pe: number;
   bits: number;
   bipolar: boolean;
+  /** Input rows (2-D; default: a square input). */
+  rows?: number;
 }
 
 /**
- * Max pooling, PE channels per cycle. Non-overlapping windows (stride ≥ K) keep running
- * maxima: one output row (2-D: Wout·C) or one pixel (1-D: C). Overlapping windows keep
- * K−1 input rows (2-D) or pixels (1-D), like the window generator.
+ * Max pooling (hw-templates/qnn_maxpool.sv), PE channels per cycle. A horizontal stage of
+ * ⌈K/S⌉ slots, each a running maximum per channel group of the current pixel (C/PE words);
+ * in 2-D a vertical stage of ⌈K/S⌉ banks of partial output rows (Wout·C/PE words each,
+ * registered read); a max unit (compare + select per element) per slot and bank; the
+ * position counters, the stage registers and the output register.
  */
 export function poolResources(p: PoolCostParams, fab: Fabric): { total: Resources; buffer: MemCost } {
   const k = p.kernel;
-  const elements =
-    p.stride >= k
-      ? p.dims === 2
-        ? p.outRowWidth * p.channels
-        : p.channels
-      : p.dims === 2
-        ? (k - 1) * p.rowWidth * p.channels
-        : (k - 1) * p.channels;
-  const buffer = ramCost(Math.ceil(elements / p.pe), p.pe * p.bits, fab);
-  const cmp = p.bipolar ? 1 : Math.ceil(p.bits * C.activation.compareLutsPerBit) + p.bits; // compare + select (bipolar: OR)
-  const counters = 3 * clog2(buffer.depth + 1);
+  const cg = p.channels / p.pe;
+  const dw = p.pe * p.bits;
+  const slots = Math.ceil(k / p.stride);
+  const h = ramCost(cg, dw, fab);
+  const two = p.dims === 2;
+  const rowWords = p.outRowWidth * cg;
+  const v = two ? ramCost(rowWords, dw, fab) : ramCost(0, 0, fab);
+  const banks = two ? slots : 0;
+  const buffer: MemCost = two ? copies(v, banks, h, slots) : copies(h, slots);
+  const rows = p.rows ?? p.rowWidth;
+  const outRows = two ? Math.floor((rows - k) / p.stride) + 1 : 1;
+  const period = clog2(slots * p.stride);
+  const counters =
+    clog2(cg) + clog2(p.rowWidth) + clog2(two ? rows : 1) + period + (two ? period : 0) + clog2(rowWords) + clog2(outRows * rowWords);
+  const max = p.bipolar ? 1 : Math.ceil(p.bits * C.activation.compareLutsPerBit) + p.bits; // compare + select (bipolar: OR)
+  const units = slots + banks;
+  const selects = dw * (muxLuts(slots) + muxLuts(banks)); // the closing slot's / bank's maximum
+  const stages = two ? dw + clog2(rowWords) + 3 * slots : 0; // hm1, raddr1, the bank flags
   const core: Resources = {
-    lut: (C.pool.c0 + counters + C.mvau.c1 * p.pe * cmp) * familyFactor(fab),
-    ff: C.pool.ffC0 + counters + 2 * p.pe * p.bits,
+    lut: (C.pool.c0 + counters + C.mvau.c1 * units * p.pe * max + selects) * familyFactor(fab),
+    ff: C.pool.ffC0 + counters + stages + dw,
     bram18: 0,
     dsp: 0,
   };
   return { total: addResources(core, buffer), buffer };
 }
 
-/** A standalone requant or threshold engine: PE lanes, each serving channels/PE channels. */
+/**
+ * A standalone requant or threshold engine (hw-templates/qnn_act_stream.sv): PE lanes,
+ * each serving channels/PE channels; the channel-group and frame counters, the input and
+ * ROM registers, one activation ROM of PE entries per word, the skid buffer.
+ * `elementsPerFrame` (default: one pixel, `channels`) sizes the frame counter.
+ */
 export function activationResources(
   a: ActivationCostParams,
   inBits: number,
@@ -366,15 +614,21 @@ export function activationResources(
   channels: number,
   pe: number,
   fab: Fabric,
+  elementsPerFrame = channels,
 ): { total: Resources; mem: MemCost } {
-  const lane = activationLane(a, inBits, outBits, channels / pe, fab);
+  const groups = channels / pe;
+  // The lane sees the input widened by one bit (signed); `inBits` is what the comparators and multiplier see.
+  const lane = activationLane(a, inBits, outBits, groups, fab);
+  const mem = lane.memWidth ? romCost(groups, pe * lane.memWidth, fab) : romCost(0, 0, fab);
+  const counters = clog2(groups) + clog2(elementsPerFrame / pe);
+  const skid = skidResources(pe * outBits);
   const core: Resources = {
-    lut: (C.activation.standaloneC0 + clog2(channels / pe) + C.mvau.c1 * pe * lane.lut) * familyFactor(fab),
-    ff: C.activation.standaloneFfC0 + pe * (lane.ff + inBits),
+    lut: (C.activation.standaloneC0 + counters + C.mvau.c1 * pe * lane.lut) * familyFactor(fab) + skid.lut,
+    ff: C.activation.standaloneFfC0 + counters + pe * (lane.ff + inBits) + skid.ff,
     bram18: 0,
     dsp: pe * lane.dsp,
   };
-  return { total: addResources(core, scale(lane.mem, pe)), mem: lane.mem };
+  return { total: addResources(core, mem), mem };
 }
 
 function gcd(a: number, b: number): number {
@@ -382,33 +636,40 @@ function gcd(a: number, b: number): number {
 }
 
 /**
- * A stream width converter (FINN's StreamingDataWidthConverter) from `inBits`- to
- * `outBits`-wide words: a buffer of max(in, out) bits for an integer ratio, else of
- * lcm(in, out) bits (FINN's route through an lcm-wide word); a mux picks each output slice.
+ * A stream width converter (hw-templates/qnn_dwc.sv, FINN's StreamingDataWidthConverter)
+ * from `inBits`- to `outBits`-wide words: it collects lcm(in, out) bits (for an integer
+ * ratio, the wider word) — the input words before the last in a shift register, the whole
+ * group in the hold register — and a mux picks each output slice. `frameOutWords`
+ * (default 1) sizes its frame counter.
  */
-export function converterResources(inBits: number, outBits: number, fab: Fabric): Resources & { bufferBits: number } {
-  const integer = inBits % outBits === 0 || outBits % inBits === 0;
-  const bufferBits = integer ? Math.max(inBits, outBits) : (inBits * outBits) / gcd(inBits, outBits);
+export function converterResources(inBits: number, outBits: number, fab: Fabric, frameOutWords = 1): Resources & { bufferBits: number } {
+  const bufferBits = (inBits * outBits) / gcd(inBits, outBits);
   const slicesOut = bufferBits / outBits;
   const slicesIn = bufferBits / inBits;
-  const counters = clog2(slicesOut) + clog2(slicesIn);
-  const lut = (C.converter.c0 + counters + outBits * muxLuts(slicesOut) + (slicesIn > 1 ? slicesIn : 0)) * familyFactor(fab);
-  return { lut, ff: C.converter.ffC0 + counters + bufferBits, bram18: 0, dsp: 0, bufferBits };
+  const counters = clog2(slicesOut) + clog2(slicesIn) + clog2(frameOutWords);
+  const collect = slicesIn > 1 ? bufferBits - inBits : 0;
+  const lut = (C.converter.c0 + counters) * familyFactor(fab) + outBits * muxLuts(slicesOut);
+  return { lut, ff: C.converter.ffC0 + counters + collect + bufferBits, bram18: 0, dsp: 0, bufferBits };
 }
 
 export type FifoImpl = 'registers' | 'srl' | 'lutram' | 'bram';
 
-/** A FIFO of `depth` words of `width` bits: registers, SRL shift registers (Xilinx), LUTRAM or block RAM. */
+/**
+ * A FIFO (hw-templates/qnn_fifo.sv) of `depth` words of `width` data bits (+ tlast): depth
+ * 1 a register slice, 2 a skid buffer, deeper a memory of depth − 1 words (LUTRAM or block
+ * RAM by the memory rule; on iCE40 registers or EBRs) whose registered read port is the
+ * output register, with its write and read pointers and word count.
+ */
 export function fifoResources(depth: number, width: number, fab: Fabric): Resources & { impl: FifoImpl } {
-  const ptr = 2 * clog2(depth + 1);
-  const ctl = C.fifo.c0 + ptr;
-  if (depth <= 2)
-    return { lut: ctl * familyFactor(fab) + width, ff: C.fifo.ffC0 + ptr + depth * width, bram18: 0, dsp: 0, impl: 'registers' };
-  if (fab.family === 'xilinx' && depth <= C.fifo.srlMaxDepth) {
-    return { lut: ctl + width * Math.ceil(depth / C.fifo.srlMaxDepth), ff: C.fifo.ffC0 + ptr + width, bram18: 0, dsp: 0, impl: 'srl' };
-  }
-  const m = ramCost(depth, width, fab);
+  const dw = width + 1;
+  if (depth <= 1) return { lut: C.fifo.c0, ff: dw + 1, bram18: 0, dsp: 0, impl: 'registers' };
+  if (depth === 2) return { lut: C.fifo.c0 + dw, ff: 2 * dw + 2, bram18: 0, dsp: 0, impl: 'registers' };
+  const words = depth - 1;
+  const ptr = 2 * clog2(words) + clog2(words + 1);
+  const m = ramCost(words, dw, fab);
   const impl: FifoImpl = m.kind === 'bram' ? 'bram' : m.kind === 'lutram' ? 'lutram' : 'registers';
+  // Pointer increments and wrap, the count's add/subtract, full and empty compares.
+  const ctl = C.fifo.c0 + 2 * ptr;
   return { lut: ctl * familyFactor(fab) + m.lut, ff: C.fifo.ffC0 + ptr + m.ff, bram18: m.bram18, dsp: 0, impl };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fabricOf } from '../../../server/src/cost/fabric.js';
+import { fabricOf, type Fabric } from '../../../server/src/cost/fabric.js';
 import { findDevice } from '../../../server/src/device/devices.js';
 import { ebrBlocks, ramb18Blocks, ramCost, romCost } from '../../../server/src/cost/memory.js';
 import {
@@ -9,10 +9,19 @@ import {
   converterResources,
   dspsPerMultiplier,
   fifoResources,
+  activationLane,
+  activationResources,
+  type ActivationCostParams,
+  type MulOperand,
+  multiplierDsps,
   multiplierUsesDsp,
   mvauResources,
+  poolResources,
+  skidResources,
   windowResources,
+  windowRows,
   type MacOperands,
+  type WindowCostParams,
   type MvauCostParams,
 } from '../../../server/src/cost/resources.js';
 import { estimateNetwork } from '../../../server/src/cost/estimate.js';
@@ -70,29 +79,62 @@ describe('memory placement', () => {
   });
 });
 
-describe('DSP rule', () => {
-  it('Xilinx: int × int with both operands wider than 4 bits', () => {
-    expect(multiplierUsesDsp(8, 8, xilinx)).toBe(true);
-    expect(multiplierUsesDsp(5, 5, xilinx)).toBe(true);
-    expect(multiplierUsesDsp(4, 8, xilinx)).toBe(false);
+describe('DSP rule: what Yosys mul2dsp maps (synth_xilinx -family xc7, synth_ice40 -dsp)', () => {
+  const sgn = (bits: number): MulOperand => ({ bits, signed: true });
+  const uns = (bits: number): MulOperand => ({ bits, signed: false });
+
+  it('Xilinx DSP48E1: both operands ≥ 2 bits and a product ≥ 9 bits; 25 × 18 per DSP, wider ones in 18 × 18 slices', () => {
+    // Measured with Yosys 0.23 on a registered a*b (signed operands, full product).
+    expect(multiplierDsps(sgn(4), sgn(4), 8, xilinx)).toBe(0); // UG901: 4 × 4 stays in LUTs
+    expect(multiplierDsps(sgn(4), sgn(4), 9, xilinx)).toBe(0); // the product has at most 8 bits
+    expect(multiplierDsps(sgn(4), sgn(5), 9, xilinx)).toBe(1);
+    expect(multiplierDsps(sgn(8), sgn(2), 10, xilinx)).toBe(1);
+    expect(multiplierDsps(sgn(1), sgn(16), 17, xilinx)).toBe(0);
+    expect(multiplierDsps(sgn(14), sgn(17), 31, xilinx)).toBe(1);
+    expect(multiplierDsps(sgn(26), sgn(18), 44, xilinx)).toBe(2);
+    expect(multiplierDsps(sgn(25), sgn(19), 44, xilinx)).toBe(2);
+    expect(multiplierDsps(sgn(26), sgn(26), 52, xilinx)).toBe(4);
+    // An unsigned operand is zero-extended (one bit wider) unless both are unsigned.
+    expect(multiplierDsps(uns(4), sgn(4), 8, xilinx)).toBe(0); // u4 × i4: an 8-bit product
+    expect(multiplierDsps(uns(4), uns(4), 9, xilinx)).toBe(0); // u4 × u4: 8 bits after wreduce
+    expect(multiplierDsps(uns(5), uns(5), 10, xilinx)).toBe(1);
+    expect(multiplierDsps(uns(1), sgn(8), 9, xilinx)).toBe(1); // u1 → 2 signed bits
+    expect(multiplierDsps(uns(1), uns(8), 9, xilinx)).toBe(0); // a 1-bit operand
+    expect(multiplierUsesDsp(8, 2, xilinx)).toBe(true);
+    expect(multiplierUsesDsp(4, 4, xilinx)).toBe(false);
     expect(dspsPerMultiplier(16, 16, xilinx)).toBe(1);
   });
 
-  it('iCE40: Yosys synth_ice40 -dsp thresholds on UP5K (product ≥ 11 bits); none on HX8K', () => {
+  it('iCE40 SB_MAC16 (UP5K): operands ≥ 2 bits, product ≥ 11 bits, 16 × 16 slices; none on HX8K', () => {
+    expect(multiplierDsps(sgn(5), sgn(5), 10, up5k)).toBe(0);
+    expect(multiplierDsps(sgn(5), sgn(6), 11, up5k)).toBe(1);
+    expect(multiplierDsps(sgn(2), sgn(9), 11, up5k)).toBe(1);
+    expect(multiplierDsps(sgn(17), sgn(17), 34, up5k)).toBe(1); // the 1-bit leftover slices stay in LUTs
+    expect(multiplierDsps(sgn(33), sgn(16), 49, up5k)).toBe(2);
+    expect(multiplierDsps(uns(8), uns(4), 12, up5k)).toBe(1);
+    expect(multiplierDsps(sgn(8), sgn(8), 16, hx8k)).toBe(0);
     expect(multiplierUsesDsp(4, 8, up5k)).toBe(true);
     expect(multiplierUsesDsp(4, 6, up5k)).toBe(false);
-    expect(multiplierUsesDsp(8, 8, hx8k)).toBe(false);
   });
 
   const mv = (op: MacOperands, pe = 4, simd = 8): MvauCostParams => ({ pe, simd, mh: 16, mw: 32, operands: op, accBits: 20, outBits: 20 });
   it.each([
-    ['i8 × u8', { weightKind: 'int', weightBits: 8, inputBits: 8, inputBipolar: false }, 32],
-    ['i4 × u8', { weightKind: 'int', weightBits: 4, inputBits: 8, inputBipolar: false }, 0],
-    ['pow2<4> × u8', { weightKind: 'pow2', weightBits: 4, inputBits: 8, inputBipolar: false }, 0],
-    ['bipolar × u8', { weightKind: 'bipolar', weightBits: 1, inputBits: 8, inputBipolar: false }, 0],
-    ['bipolar × bipolar', { weightKind: 'bipolar', weightBits: 1, inputBits: 1, inputBipolar: true }, 0],
-  ] as [string, MacOperands, number][])('MVAU %s, PE 4 × SIMD 8 → %i DSPs on Xilinx', (_n, op, dsp) => {
+    ['i8 × u8', 32, { weightKind: 'int', weightBits: 8, inputBits: 8, inputBipolar: false }],
+    ['i4 × u8', 32, { weightKind: 'int', weightBits: 4, inputBits: 8, inputBipolar: false }],
+    ['i2 × u8', 32, { weightKind: 'int', weightBits: 2, inputBits: 8, inputBipolar: false }],
+    ['i4 × u4', 0, { weightKind: 'int', weightBits: 4, inputBits: 4, inputBipolar: false }],
+    ['u4 × u4', 0, { weightKind: 'int', weightBits: 4, inputBits: 4, inputBipolar: false, weightSigned: false }],
+    ['i5 × i4', 32, { weightKind: 'int', weightBits: 5, inputBits: 4, inputBipolar: false, inputSigned: true }],
+    ['pow2<4> × u8', 0, { weightKind: 'pow2', weightBits: 4, inputBits: 8, inputBipolar: false }],
+    ['bipolar × u8', 0, { weightKind: 'bipolar', weightBits: 1, inputBits: 8, inputBipolar: false }],
+    ['bipolar × bipolar', 0, { weightKind: 'bipolar', weightBits: 1, inputBits: 1, inputBipolar: true }],
+  ] as [string, number, MacOperands][])('MVAU %s, PE 4 × SIMD 8 → %i DSPs on Xilinx', (_n, dsp, op) => {
     expect(mvauResources(mv(op), xilinx).total.dsp).toBe(dsp);
+  });
+
+  it('the product is capped at the accumulator: i8 × u8 into an 8-bit accumulator is an 8-bit product, in LUTs', () => {
+    const op: MacOperands = { weightKind: 'int', weightBits: 8, inputBits: 8, inputBipolar: false };
+    expect(mvauResources({ ...mv(op), accBits: 8, outBits: 8 }, xilinx).total.dsp).toBe(0);
   });
 
   it('the same i8 × u8 MVAU on iCE40: SB_MAC16s on UP5K, LUTs on HX8K', () => {
@@ -101,6 +143,58 @@ describe('DSP rule', () => {
     const h = mvauResources(mv(op), hx8k).total;
     expect(h.dsp).toBe(0);
     expect(h.lut).toBeGreaterThan(mvauResources(mv(op), xilinx).total.lut);
+  });
+
+  // qnn_act_lane multiplies x (the accumulator, or a standalone engine's input) by {0, M}, M of MBITS bits.
+  const requant = (mbits: number): ActivationCostParams => ({
+    kind: 'requant',
+    multiplierBits: mbits,
+    multiplierOnes: 2,
+    perChannel: false,
+    variableShift: false,
+    maxShift: 8,
+    hasZero: false,
+    mbits,
+  });
+
+  it('requant: x × M is a multiplier too — an i4 × 8-bit M is a DSP on Xilinx (13-bit product), an i2 × 4-bit M is not (7 bits)', () => {
+    expect(activationLane(requant(8), 4, 4, 1, xilinx).dsp).toBe(1);
+    expect(activationLane(requant(4), 2, 2, 1, xilinx).dsp).toBe(0);
+    // iCE40 UP5K: 13 bits ≥ 11 maps; i2 × 6-bit M (9 bits) does not.
+    expect(activationLane(requant(8), 4, 4, 1, up5k).dsp).toBe(1);
+    expect(activationLane(requant(6), 2, 2, 1, up5k).dsp).toBe(0);
+    expect(activationLane(requant(8), 4, 4, 1, hx8k).dsp).toBe(0);
+  });
+
+  it('requant: one DSP per PE lane even when M and S are shared (Yosys maps it before the ROM turns constant)', () => {
+    // A 14-bit accumulator × the default 16-bit M: 14 × 17 signed → one DSP48 (two slices on iCE40, one a 1-bit leftover).
+    const shared: ActivationCostParams = {
+      kind: 'requant',
+      multiplierBits: 15,
+      multiplierOnes: 7,
+      perChannel: false,
+      variableShift: false,
+      maxShift: 20,
+      hasZero: false,
+    };
+    const withAct = (fab: Fabric) =>
+      mvauResources(
+        {
+          pe: 2,
+          simd: 4,
+          mh: 32,
+          mw: 64,
+          operands: { weightKind: 'int', weightBits: 4, inputBits: 4, inputBipolar: false },
+          accBits: 14,
+          outBits: 4,
+          activation: shared,
+        },
+        fab,
+      ).total.dsp;
+    expect(withAct(xilinx)).toBe(2);
+    expect(withAct(up5k)).toBe(2);
+    expect(withAct(hx8k)).toBe(0);
+    expect(activationResources(requant(16), 15, 4, 16, 1, xilinx).total.dsp).toBe(1);
   });
 });
 
@@ -124,7 +218,7 @@ describe('logic estimates', () => {
     expect(lut(int4, { ...base, simd: 16 })).toBeGreaterThan(lut(int4));
   });
 
-  it('iCE40 logic is ice40LutFactor × the Xilinx LUT6 logic (no memories, no DSPs)', () => {
+  it('iCE40 logic is ice40LutFactor × the Xilinx LUT6 logic, the skid buffer’s per-bit mux aside (no memories, no DSPs)', () => {
     // NF = SF = 1: hard-wired weights, no input buffer.
     const p: MvauCostParams = {
       pe: 4,
@@ -135,17 +229,34 @@ describe('logic estimates', () => {
       accBits: 10,
       outBits: 10,
     };
-    expect(mvauResources(p, hx8k).total.lut).toBeCloseTo(mvauResources(p, xilinx).total.lut * COST_CONSTANTS.ice40LutFactor, 6);
+    const skid = skidResources(4 * 10).lut;
+    expect(mvauResources(p, hx8k).total.lut - skid).toBeCloseTo(
+      (mvauResources(p, xilinx).total.lut - skid) * COST_CONSTANTS.ice40LutFactor,
+      6,
+    );
   });
 
-  it('window generator: (K−1) rows + the window, in input words', () => {
-    const w2 = windowResources({ dims: 2, kernel: 3, rowWidth: 32, channels: 16, inElems: 16, outElems: 16, bits: 4 }, xilinx);
-    expect(w2.buffer).toMatchObject({ depth: (2 * 32 * 16 + 9 * 16) / 16, width: 64, kind: 'lutram' });
-    const w1 = windowResources({ dims: 1, kernel: 5, rowWidth: 1024, channels: 1, inElems: 1, outElems: 5, bits: 8 }, xilinx);
-    expect(w1.buffer).toMatchObject({ depth: 4 + 5, width: 8 });
-    const big = windowResources({ dims: 2, kernel: 3, rowWidth: 224, channels: 64, inElems: 8, outElems: 8, bits: 8 }, xilinx);
+  it('window generator: the template’s line buffer (rows_needed rows of W pixels), one copy per lane', () => {
+    // Rows as qnn_window.sv computes them (ROWS printed by Icarus for these parameters).
+    const rows: [WindowCostParams, number][] = [
+      [{ dims: 2, rows: 8, rowWidth: 8, channels: 1, kernel: 3, stride: 1, pad: 1, bits: 8, inElems: 1, outElems: 9 }, 5],
+      [{ dims: 2, rows: 4, rowWidth: 4, channels: 8, kernel: 3, stride: 1, pad: 0, bits: 8, inElems: 8, outElems: 8 }, 6],
+      [{ dims: 2, rows: 32, rowWidth: 32, channels: 16, kernel: 3, stride: 1, pad: 1, bits: 8, inElems: 16, outElems: 16 }, 4],
+      [{ dims: 1, rowWidth: 1024, channels: 1, kernel: 5, stride: 1, pad: 2, bits: 8, inElems: 1, outElems: 5 }, 10],
+      [{ dims: 1, rowWidth: 512, channels: 16, kernel: 5, stride: 1, pad: 2, bits: 8, inElems: 4, outElems: 16 }, 11],
+      [{ dims: 2, rows: 16, rowWidth: 16, channels: 4, kernel: 3, stride: 2, pad: 1, bits: 8, inElems: 4, outElems: 4 }, 5],
+      [{ dims: 2, rows: 10, rowWidth: 10, channels: 3, kernel: 5, stride: 1, pad: 5, bits: 8, inElems: 3, outElems: 15 }, 24],
+      [{ dims: 1, rowWidth: 64, channels: 8, kernel: 3, stride: 2, pad: 0, bits: 8, inElems: 8, outElems: 24 }, 8],
+    ];
+    for (const [p, r] of rows) expect(windowRows(p)).toBe(r);
+    // 8×8×1, K = 3, SIMD 9 from 1-element words: 9 lanes, each 5 rows × 8 pixels of 8 bits.
+    const w = windowResources(rows[0][0], xilinx);
+    expect(w.buffer).toMatchObject({ depth: 40, width: 8, bits: 9 * 40 * 8, lut: 9 * ramCost(40, 8, xilinx).lut });
+    // A large one goes to block RAM, per lane.
+    const big = windowResources({ dims: 2, kernel: 3, rowWidth: 224, channels: 64, inElems: 8, outElems: 8, bits: 8, pad: 1 }, xilinx);
     expect(big.buffer.kind).toBe('bram');
-    expect(big.total.bram18).toBe(ramb18Blocks(Math.ceil((2 * 224 * 64 + 9 * 64) / 8), 64));
+    const rowsBig = windowRows({ dims: 2, kernel: 3, rowWidth: 224, channels: 64, inElems: 8, outElems: 8, bits: 8, pad: 1 });
+    expect(big.total.bram18).toBe(ramb18Blocks(rowsBig * 224 * 8, 64));
   });
 
   it('width converters: max(in, out) bits for integer ratios, lcm otherwise', () => {
@@ -154,11 +265,74 @@ describe('logic estimates', () => {
     expect(converterResources(12, 16, xilinx).bufferBits).toBe(48);
   });
 
-  it('FIFOs: registers, SRL, LUTRAM, BRAM by depth', () => {
-    expect(fifoResources(2, 32, xilinx).impl).toBe('registers');
-    expect(fifoResources(32, 32, xilinx).impl).toBe('srl');
+  it('width converters keep the input words before the last and the whole lcm-wide group (qnn_dwc)', () => {
+    // 8 → 16 bits, 8 output words per frame: hold 16 + collect 8 + counters 1 + 3 + hold_valid (Yosys: 29 FFs).
+    expect(converterResources(8, 16, xilinx, 8).ff).toBe(29);
+  });
+
+  it('FIFOs (qnn_fifo): a register slice, a skid buffer, else a (depth − 1)-word memory of width + tlast', () => {
+    // Depth 2, 16 bits: output and skid registers of 17 bits and two valid flags (Yosys: 36 FFs).
+    expect(fifoResources(2, 16, xilinx)).toMatchObject({ impl: 'registers', ff: 36 });
+    expect(fifoResources(1, 16, xilinx)).toMatchObject({ impl: 'registers', ff: 18 });
+    expect(fifoResources(32, 32, xilinx)).toMatchObject({ impl: 'lutram', lut: expect.any(Number) });
+    expect(fifoResources(32, 32, xilinx).lut).toBeGreaterThanOrEqual(ramCost(31, 33, xilinx).lut);
     expect(fifoResources(100, 32, xilinx).impl).toBe('lutram');
+    // 1023 words of 33 bits: ⌈1023/1024⌉·⌈33/18⌉ = 2 RAMB18.
     expect(fifoResources(1024, 32, xilinx)).toMatchObject({ impl: 'bram', bram18: 2 });
+  });
+});
+
+describe('every template structure has its term', () => {
+  const op: MacOperands = { weightKind: 'int', weightBits: 4, inputBits: 4, inputBipolar: false };
+  const base: MvauCostParams = { pe: 2, simd: 4, mh: 32, mw: 64, operands: op, accBits: 14, outBits: 14 };
+
+  it('MVAU: one weight ROM of PE·SIMD weights per word, the skid buffer, the pixel counter', () => {
+    const r = mvauResources(base, xilinx);
+    expect(r.weightMem).toMatchObject({ depth: 16 * 16, width: 2 * 4 * 4 });
+    const noSkid = r.total.ff - skidResources(2 * 14).ff;
+    expect(noSkid).toBeGreaterThan(0);
+    expect(mvauResources({ ...base, pixels: 1024 }, xilinx).total.ff - r.total.ff).toBe(10);
+  });
+
+  it('threshold lanes register their comparisons (one FF per threshold)', () => {
+    const t = (count: number) => activationLane({ kind: 'threshold', count, perChannel: true }, 10, 2, 8, xilinx);
+    expect(t(3).ff - t(1).ff).toBe(2);
+    expect(t(3).memWidth).toBe(30);
+  });
+
+  it('a requant multiplier in LUTs registers its product; in a DSP it does not', () => {
+    const q: ActivationCostParams = {
+      kind: 'requant',
+      multiplierBits: 6,
+      multiplierOnes: 3,
+      perChannel: true,
+      variableShift: false,
+      maxShift: 8,
+      hasZero: false,
+      mbits: 6,
+    };
+    expect(activationLane(q, 10, 4, 8, xilinx)).toMatchObject({ dsp: 1, ff: 4 });
+    expect(activationLane(q, 10, 4, 8, hx8k)).toMatchObject({ dsp: 0, ff: 4 + 16 });
+  });
+
+  it('standalone activation: one ROM of PE entries per word, the frame counter', () => {
+    const q: ActivationCostParams = { kind: 'threshold', count: 3, perChannel: true };
+    const a = activationResources(q, 8, 2, 16, 4, xilinx);
+    expect(a.mem).toMatchObject({ depth: 4, width: 4 * 3 * 8 });
+    expect(activationResources(q, 8, 2, 16, 4, xilinx, 16 * 64).total.ff - a.total.ff).toBe(6);
+  });
+
+  it('max pooling: a running maximum per open window and, in 2-D, the partial output rows', () => {
+    const p = poolResources(
+      { dims: 2, kernel: 2, stride: 2, rowWidth: 8, outRowWidth: 4, channels: 8, pe: 1, bits: 4, bipolar: false },
+      xilinx,
+    );
+    expect(p.buffer.bits).toBe(8 * 4 + 4 * 8 * 4);
+    const one = poolResources(
+      { dims: 1, kernel: 2, stride: 2, rowWidth: 8, outRowWidth: 4, channels: 8, pe: 1, bits: 4, bipolar: false },
+      xilinx,
+    );
+    expect(one.buffer.bits).toBe(8 * 4);
   });
 });
 
@@ -171,14 +345,18 @@ describe('hard-wired weights (NF·SF = 1)', () => {
     expect(constantMultiplierLuts(11, 8)).toBe(2 * (8 + 4)); // 16 − 4 − 1
   });
 
-  it('a fully unfolded layer folds its weights into the lanes: no DSPs, far fewer LUTs than general multipliers', () => {
-    const build = (pe: number, simd: number) =>
-      new NetBuilder({ device: 'xc7z045', input: { shape: [32], type: u(8) } }).dense('fc', 16, i(8), { pe, simd }).build();
-    const wired = estimateNetwork(build(16, 32)).layers[0];
-    const folded = estimateNetwork(build(16, 16)).layers[0];
-    expect(wired.dsp).toBe(0);
+  it('a fully unfolded layer: constant multipliers in LUTs, but a DSP per lane where Yosys maps the product (before it folds the ROM)', () => {
+    const build = (w: ReturnType<typeof i>, inBits: number, pe: number, simd: number) =>
+      new NetBuilder({ device: 'xc7z045', input: { shape: [32], type: u(inBits) } }).dense('fc', 16, w, { pe, simd }).build();
+    // u8 × i8: a 16-bit product, a DSP48 each, hard-wired or not.
+    const wired = estimateNetwork(build(i(8), 8, 16, 32)).layers[0];
     expect(wired.weight_mem).toBe('logic');
-    expect(folded.dsp).toBe(16 * 16);
+    expect(wired.dsp).toBe(16 * 32);
+    // u4 × i4: an 8-bit product stays in LUTs; constants are cheaper than general multipliers.
+    const wired4 = estimateNetwork(build(i(4), 4, 16, 32)).layers[0];
+    const folded4 = estimateNetwork(build(i(4), 4, 16, 16)).layers[0];
+    expect(wired4.dsp).toBe(0);
+    expect(wired4.lut).toBeLessThan(folded4.lut);
   });
 });
 

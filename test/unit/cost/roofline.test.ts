@@ -28,11 +28,12 @@ describe('roofline', () => {
     // PYNQ board default 4.2 GB/s.
     expect(r.bandwidth_source).toBe('board');
     expect(r.ceilings.bandwidth_bytes_s).toBe(4.2e9);
-    // Device peak at i4 × u8 (LUT multipliers, 4 bits < the DSP threshold): one lane =
-    // (FINN multiplier (2⌈12/6⌉−1)·12 = 36 + a 13-bit adder) × c1 1.1 = 53.9 LUTs; 53,200 / 53.9 → 987 lanes.
+    // Device peak at i4 × u8 (a 12-bit product: Yosys maps it to a DSP48): 220 DSP lanes, each
+    // with a 13-bit adder × c1 1.1 = 14.3 LUTs; the other 53,200 − 220·14.3 LUTs hold LUT lanes of
+    // (FINN multiplier (2⌈12/6⌉−1)·12 = 36 + the adder) × 1.1 = 53.9 LUTs → 928; 1148 lanes.
     expect(r.ceilings.precision).toBe('i4 × u8');
-    expect(r.ceilings.device_peak_lanes).toBe(987);
-    expect(r.ceilings.device_peak_ops_s).toBe(987 * 2 * 100e6);
+    expect(r.ceilings.device_peak_lanes).toBe(1148);
+    expect(r.ceilings.device_peak_ops_s).toBe(1148 * 2 * 100e6);
     // Attainable: bandwidth-bound, 4.2e9 × 256/18.
     expect(r.design.attainable_ops_s).toBe(Math.round((4.2e9 * 256) / 18));
     // Layer by layer: 16 B in + 2 B out + 128·4 bits = 64 B of weights.
