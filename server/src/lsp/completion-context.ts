@@ -3,6 +3,7 @@
  * (the text being typed rarely parses, so this does not rely on the AST). Pure: the
  * unit tests call it on plain strings.
  */
+import { FOLD_ARGS } from '../model/operators.js';
 
 export interface Token {
   kind: 'id' | 'number' | 'string' | 'punct';
@@ -298,7 +299,7 @@ function layerSite(
     if (depth !== 1) return undefined;
     const given = argNamesAfter(member, foldOpen);
     if (pt.length === 0) return result({ kind: 'foldName', op, layer: name, given });
-    if (pt.length >= 2 && pt[1] === '=' && (pt[0] === 'pe' || pt[0] === 'simd') && expectsOperand(pt[pt.length - 1])) {
+    if (pt.length >= 2 && pt[1] === '=' && Object.hasOwn(FOLD_ARGS, pt[0]) && expectsOperand(pt[pt.length - 1])) {
       const other: Record<string, string> = {};
       const foldTokens = member.slice(foldOpen + 1);
       for (let i = 0; i + 2 < foldTokens.length; i++) {

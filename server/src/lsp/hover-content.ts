@@ -7,19 +7,11 @@ import { percentText, RESOURCE_LABELS } from '../cost/utilisation.js';
 import { findDevice } from '../device/devices.js';
 import { isMvau } from '../model/engines.js';
 import { formatSI } from '../model/numbers.js';
+import { ENGINE_LABELS, OPERATORS } from '../model/operators.js';
 import { typeMax, typeMin, typeName, typeValues } from '../model/qtype.js';
 import { fixedPointScale } from '../model/requant.js';
 import { shapeText } from '../model/weights.js';
 import type { InputModel, LayerModel, Network, QType, RequantParams, ThresholdParams, Weights } from '../model/types.js';
-
-const ENGINE_NAME: Record<string, string> = {
-  conv1d: 'window generator + MVAU',
-  conv2d: 'window generator + MVAU',
-  dense: 'MVAU',
-  maxpool: 'maxpool engine',
-  requant: 'requant engine',
-  threshold: 'threshold engine',
-};
 
 const MEM_WHERE: Record<string, string> = {
   lutram: 'LUTRAM',
@@ -169,7 +161,7 @@ export function layerHover(net: Network, layer: LayerModel, est: Estimate | unde
   let title = `**layer \`${layer.name}\`** · \`${layer.op}\``;
   if (fusedInto) title += ` fused into the MVAU of \`${fusedInto}\``;
   else {
-    title += ` → ${ENGINE_NAME[layer.op]}`;
+    title += ` → ${ENGINE_LABELS[OPERATORS[layer.op].engine]}`;
     const fused = le?.fused ?? engine?.layers.slice(1) ?? [];
     if (fused.length) title += ` with ${fused.map((f) => `\`${f}\` (${net.layers.find((l) => l.name === f)?.op ?? ''})`).join(', ')} fused`;
   }

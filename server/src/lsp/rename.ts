@@ -8,6 +8,7 @@ import { QnnGrammar } from '../language/generated/grammar.js';
 import { DefaultRenameProvider } from 'langium/lsp';
 import { ResponseError, type Range, type RenameParams, type TextDocumentPositionParams, type WorkspaceEdit } from 'vscode-languageserver';
 import { isConst, isInput, isLayer, isNetwork, type Network } from '../language/generated/ast.js';
+import { BUILTIN_VALUE_NAMES } from '../model/operators.js';
 
 const ID = /^[_a-zA-Z]\w*$/;
 
@@ -30,7 +31,7 @@ export class QnnRenameProvider extends DefaultRenameProvider {
         `'${newName}' is not a valid name: use letters, digits and _, not starting with a digit, and not a keyword`,
       );
     }
-    if (/^[ui][0-9]+$/.test(newName) || ['same', 'valid', 'scales', 'thresholds'].includes(newName)) {
+    if (/^[ui][0-9]+$/.test(newName) || BUILTIN_VALUE_NAMES.has(newName)) {
       throw new ResponseError(-32602, `'${newName}' would read as a type or a built-in value: choose another name`);
     }
     const root = document.parseResult.value as Network;
