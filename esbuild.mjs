@@ -19,7 +19,8 @@ const common = {
 
 const builds = [
   { entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'out/client', external: ['vscode'] },
-  { entryPoints: { main: 'server/src/main.ts' }, outdir: 'out/server' },
+  // The server and the CLI are also installed commands (package.json `bin`: qnn-language-server, qnn).
+  { entryPoints: { main: 'server/src/main.ts' }, outdir: 'out/server', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } },
   { entryPoints: { qnn: 'server/src/cli/main.ts' }, outdir: 'out/cli', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } },
 ];
 

@@ -182,6 +182,14 @@ interface DocState {
   version: number;
 }
 
+/** A server to start instead of the built bundle (e.g. an installed `qnn-language-server`). */
+export interface ServerCommand {
+  command: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
 export class LspClient {
   readonly connection: ProtocolConnection;
   private readonly child: ChildProcessWithoutNullStreams;
@@ -196,11 +204,12 @@ export class LspClient {
   /** How often the server asked the client to refresh its inlay hints. */
   inlayHintRefreshes = 0;
 
-  private constructor() {
+  private constructor(server?: ServerCommand) {
     // QNN_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
     // to profile it under `npm run bench:lsp` (NODE_OPTIONS does not allow --cpu-prof).
     const nodeArgs = process.env.QNN_SERVER_NODE_ARGS ? process.env.QNN_SERVER_NODE_ARGS.split(' ') : [];
-    this.child = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], { cwd: ROOT, stdio: 'pipe' });
+    const cmd = server ?? { command: process.execPath, args: [...nodeArgs, SERVER, '--stdio'], cwd: ROOT };
+    this.child = spawn(cmd.command, cmd.args, { cwd: cmd.cwd, env: cmd.env ?? process.env, stdio: 'pipe' });
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
@@ -223,9 +232,9 @@ export class LspClient {
   }
 
   /** Starts the built server and completes the initialize handshake. */
-  static async start(opts: { settings?: Record<string, unknown>; clientName?: string } = {}): Promise<LspClient> {
-    ensureBuilt();
-    const c = new LspClient();
+  static async start(opts: { settings?: Record<string, unknown>; clientName?: string; server?: ServerCommand } = {}): Promise<LspClient> {
+    if (!opts.server) ensureBuilt();
+    const c = new LspClient(opts.server);
     c.settings = opts.settings ?? {};
     c.initializeResult = await c.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
