@@ -9,16 +9,27 @@
 //
 // x is a signed ACC_BITS value. Two register stages, both advancing when `en` is high:
 // y is valid two enabled cycles after x/prm are presented.
+// Parameter checks (docs/engines-contract.md): QNN_PARAM_ERROR stops the elaboration of an
+// instance whose parameters are impossible, with a message. It is an elaboration-time
+// $error in Yosys, Vivado and Verilator; Icarus 11 has no elaboration-time $error, there it
+// is a $fatal at time 0. (Every template has this definition; the first one read wins.)
+`ifndef QNN_PARAM_ERROR
+`ifdef __ICARUS__
+`define QNN_PARAM_ERROR(args) initial $fatal(1, $sformatf args);
+`else
+`define QNN_PARAM_ERROR(args) $error args;
+`endif
+`endif
 module qnn_act_lane #(
-  parameter int ACT        = 1,
-  parameter int ACC_BITS   = 16,
-  parameter int OUT_BITS   = 4,
-  parameter int OUT_KIND   = 0,
-  parameter int MBITS      = 16,
-  parameter int SHIFT_BITS = 6,
-  parameter int ZERO       = 0,
-  parameter int N_THRESH   = 15,
-  parameter int T_BITS     = ACC_BITS
+  parameter int ACT        = 0,   // 1 requant, 2 threshold
+  parameter int ACC_BITS   = 0,
+  parameter int OUT_BITS   = 0,
+  parameter int OUT_KIND   = -1,  // requant: 0 unsigned, 1 signed; threshold: 0 unsigned, 2 bipolar
+  parameter int MBITS      = 0,   // requant
+  parameter int SHIFT_BITS = 0,   // requant
+  parameter int ZERO       = 32'sh8000_0000,  // requant; the default means "not given"
+  parameter int N_THRESH   = 0,   // threshold
+  parameter int T_BITS     = 0    // threshold
 ) (
   input  logic                       clk,
   input  logic                       en,
@@ -26,6 +37,41 @@ module qnn_act_lane #(
   input  logic [((ACT == 1) ? (MBITS + SHIFT_BITS) : (N_THRESH * T_BITS))-1:0] prm,
   output logic [OUT_BITS-1:0]        y
 );
+  // ---- Parameter checks (Yosys reads every module with its defaults: the template itself,
+  // every parameter at its default, is not checked there).
+`ifdef SYNTHESIS
+  localparam bit CHECK = !(ACT == 0 && ACC_BITS == 0 && OUT_BITS == 0 && OUT_KIND == -1);
+`else
+  localparam bit CHECK = 1'b1;
+`endif
+  localparam int ZERO_UNSET = 32'sh8000_0000;
+  if (CHECK && ACT != 1 && ACT != 2) begin : g_bad_act
+    `QNN_PARAM_ERROR(("qnn_act_lane: ACT (%0d) must be 1 (requant) or 2 (threshold)", ACT))
+  end
+  if (CHECK && (ACC_BITS < 1 || OUT_BITS < 1)) begin : g_bad_bits
+    `QNN_PARAM_ERROR(("qnn_act_lane: ACC_BITS (%0d) and OUT_BITS (%0d) must be at least 1", ACC_BITS, OUT_BITS))
+  end
+  if (CHECK && ACT == 1 && (MBITS < 1 || SHIFT_BITS < 1)) begin : g_bad_requant
+    `QNN_PARAM_ERROR(("qnn_act_lane: requant needs MBITS (%0d) and SHIFT_BITS (%0d) of at least 1", MBITS, SHIFT_BITS))
+  end
+  if (CHECK && ACT == 1 && ZERO == ZERO_UNSET) begin : g_bad_zero
+    `QNN_PARAM_ERROR(("qnn_act_lane: requant needs ZERO (the zero point; -2^31 means not given)"))
+  end
+  if (CHECK && ACT == 1 && OUT_KIND != 0 && OUT_KIND != 1) begin : g_bad_requant_kind
+    `QNN_PARAM_ERROR(("qnn_act_lane: requant OUT_KIND (%0d) must be 0 (unsigned) or 1 (signed)", OUT_KIND))
+  end
+  if (CHECK && ACT == 2 && (T_BITS < 1 || N_THRESH < 1)) begin : g_bad_thresh
+    `QNN_PARAM_ERROR(("qnn_act_lane: threshold needs N_THRESH (%0d) and T_BITS (%0d) of at least 1", N_THRESH, T_BITS))
+  end
+  if (CHECK && ACT == 2 && OUT_KIND == 0 && OUT_BITS < 31 && N_THRESH > (1 << OUT_BITS) - 1) begin : g_bad_thresh_count
+    `QNN_PARAM_ERROR(("qnn_act_lane: N_THRESH (%0d) thresholds count past what OUT_BITS (%0d) hold (at most 2^OUT_BITS - 1)",
+                      N_THRESH, OUT_BITS))
+  end
+  if (CHECK && ACT == 2 && OUT_KIND != 0 && !(OUT_KIND == 2 && OUT_BITS == 1)) begin : g_bad_thresh_kind
+    `QNN_PARAM_ERROR(("qnn_act_lane: threshold OUT_KIND (%0d) must be 0 (unsigned) or 2 (bipolar, OUT_BITS = 1; OUT_BITS is %0d)",
+                      OUT_KIND, OUT_BITS))
+  end
+
   if (ACT == 1) begin : g_requant
     // |x·M| < 2^(ACC_BITS−1+MBITS): the product, and the product plus 2^(S−1) for
     // S ≤ ACC_BITS+MBITS, fit PW signed bits. For larger S the result is exactly 0.
@@ -70,7 +116,7 @@ module qnn_act_lane #(
         else                  y <= biased[OUT_BITS-1:0];
       end
     end
-  end else begin : g_threshold
+  end else if (ACT == 2) begin : g_threshold
     localparam int CW = (ACC_BITS > T_BITS) ? ACC_BITS : T_BITS;
     localparam int NW = $clog2(N_THRESH + 1);
 

@@ -4,21 +4,32 @@
 // depth CH/PE, word cg holds the PE entries of channels cg·PE + p, laid out as in the
 // MVAU (requant: {S, M}; threshold: N_THRESH thresholds of T_BITS bits).
 // Latency: an accepted input word is valid at the output 4 cycles later.
+// Parameter checks (docs/engines-contract.md): QNN_PARAM_ERROR stops the elaboration of an
+// instance whose parameters are impossible, with a message. It is an elaboration-time
+// $error in Yosys, Vivado and Verilator; Icarus 11 has no elaboration-time $error, there it
+// is a $fatal at time 0. (Every template has this definition; the first one read wins.)
+`ifndef QNN_PARAM_ERROR
+`ifdef __ICARUS__
+`define QNN_PARAM_ERROR(args) initial $fatal(1, $sformatf args);
+`else
+`define QNN_PARAM_ERROR(args) $error args;
+`endif
+`endif
 module qnn_act_stream #(
-  parameter int ACT             = 1,   // 1 requant, 2 threshold
-  parameter int PE              = 1,
-  parameter int CH              = 1,
-  parameter int ELEMS_PER_FRAME = 1,
-  parameter int IN_BITS         = 8,
-  parameter int IN_KIND         = 1,   // 0 unsigned, 1 signed
-  parameter int OUT_BITS        = 4,
-  parameter int OUT_KIND        = 0,
-  parameter int MBITS           = 16,
-  parameter int SHIFT_BITS      = 6,
-  parameter int ZERO            = 0,
-  parameter int N_THRESH        = 15,
-  parameter int T_BITS          = 16,
-  parameter     ACT_FILE        = "act.mem"
+  parameter int ACT             = 0,   // 1 requant, 2 threshold
+  parameter int PE              = 0,
+  parameter int CH              = 0,   // channels; PE divides CH
+  parameter int ELEMS_PER_FRAME = 0,   // elements per frame; CH divides it
+  parameter int IN_BITS         = 0,
+  parameter int IN_KIND         = -1,  // 0 unsigned, 1 signed
+  parameter int OUT_BITS        = 0,
+  parameter int OUT_KIND        = -1,
+  parameter int MBITS           = 0,   // requant (the lane checks the activation's parameters)
+  parameter int SHIFT_BITS      = 0,
+  parameter int ZERO            = 32'sh8000_0000,
+  parameter int N_THRESH        = 0,   // threshold
+  parameter int T_BITS          = 0,
+  parameter     ACT_FILE        = ""
 ) (
   input  logic                   clk,
   input  logic                   rst_n,
@@ -30,6 +41,26 @@ module qnn_act_stream #(
   input  logic                   m_axis_tready,
   output logic                   m_axis_tlast
 );
+  // ---- Parameter checks (Yosys reads every module with its defaults: the template itself,
+  // every parameter at its default, is not checked there). The lane checks the activation.
+`ifdef SYNTHESIS
+  localparam bit CHECK = !(ACT == 0 && PE == 0 && CH == 0 && ELEMS_PER_FRAME == 0 && IN_BITS == 0 && ACT_FILE == "");
+`else
+  localparam bit CHECK = 1'b1;
+`endif
+  if (CHECK && (PE < 1 || CH < 1 || CH % PE != 0)) begin : g_bad_pe
+    `QNN_PARAM_ERROR(("qnn_act_stream: PE (%0d) must divide CH (%0d)", PE, CH))
+  end else if (CHECK && (ELEMS_PER_FRAME < 1 || ELEMS_PER_FRAME % CH != 0)) begin : g_bad_frame
+    `QNN_PARAM_ERROR(("qnn_act_stream: ELEMS_PER_FRAME (%0d) must be a positive multiple of CH (%0d)", ELEMS_PER_FRAME, CH))
+  end
+  if (CHECK && (IN_BITS < 1 || (IN_KIND != 0 && IN_KIND != 1))) begin : g_bad_in
+    `QNN_PARAM_ERROR(("qnn_act_stream: IN_BITS (%0d) must be at least 1 and IN_KIND (%0d) 0 (unsigned) or 1 (signed)",
+                      IN_BITS, IN_KIND))
+  end
+  if (CHECK && ACT_FILE == "") begin : g_bad_file
+    `QNN_PARAM_ERROR(("qnn_act_stream: ACT_FILE (the activation ROM's .mem file) is required"))
+  end
+
   localparam int CF    = CH / PE;                 // channel groups
   localparam int WORDS = ELEMS_PER_FRAME / PE;    // words per frame
   localparam int CFW   = (CF > 1) ? $clog2(CF) : 1;
@@ -57,7 +88,9 @@ module qnn_act_stream #(
 
   // ---------------------------------------------------------------- stage 1: input, ROM
   (* rom_style = "auto" *) logic [PE*PRMW-1:0] amem [CF];
-  initial $readmemh(ACT_FILE, amem);
+  if (ACT_FILE != "") begin : g_rom
+    initial $readmemh(ACT_FILE, amem);
+  end
   logic [PE*PRMW-1:0]    prm1;
   logic [PE*IN_BITS-1:0] x1;
   logic                  v1, tlast1;

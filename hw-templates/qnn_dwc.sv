@@ -17,11 +17,22 @@
 // first output word is accepted on the next cycle at the earliest (latency 1: input
 // handshake on cycle c → output handshake on cycle c + 1). Frame interval
 // max(FRAME_ELEMS/IN_ELEMS, FRAME_ELEMS/OUT_ELEMS) cycles.
+// Parameter checks (docs/engines-contract.md): QNN_PARAM_ERROR stops the elaboration of an
+// instance whose parameters are impossible, with a message. It is an elaboration-time
+// $error in Yosys, Vivado and Verilator; Icarus 11 has no elaboration-time $error, there it
+// is a $fatal at time 0. (Every template has this definition; the first one read wins.)
+`ifndef QNN_PARAM_ERROR
+`ifdef __ICARUS__
+`define QNN_PARAM_ERROR(args) initial $fatal(1, $sformatf args);
+`else
+`define QNN_PARAM_ERROR(args) $error args;
+`endif
+`endif
 module qnn_dwc #(
-  parameter int IN_ELEMS    = 4,
-  parameter int OUT_ELEMS   = 2,
-  parameter int BITS        = 8,
-  parameter int FRAME_ELEMS = 4   // elements per frame: a multiple of IN_ELEMS and OUT_ELEMS
+  parameter int IN_ELEMS    = 0,  // ≥ 1
+  parameter int OUT_ELEMS   = 0,  // ≥ 1
+  parameter int BITS        = 0,  // ≥ 1
+  parameter int FRAME_ELEMS = 0   // elements per frame: a multiple of IN_ELEMS and OUT_ELEMS
 ) (
   input  logic                      clk,
   input  logic                      rst_n,
@@ -55,10 +66,19 @@ module qnn_dwc #(
   localparam int KOW = (KO > 1) ? $clog2(KO) : 1;
   localparam int FOW = (FRAME_OUT > 1) ? $clog2(FRAME_OUT) : 1;
 
-  localparam bit BAD = IN_ELEMS < 1 || OUT_ELEMS < 1 || BITS < 1 || FRAME_ELEMS < 1 ||
-                       FRAME_ELEMS % IN_ELEMS != 0 || FRAME_ELEMS % OUT_ELEMS != 0;
-  if (BAD) begin : g_bad_parameters
-    qnn_dwc_invalid_parameters u_invalid ();
+  // ---- Parameter checks (Yosys reads every module with its defaults: the template itself,
+  // every parameter at its default, is not checked there).
+`ifdef SYNTHESIS
+  localparam bit CHECK = !(IN_ELEMS == 0 && OUT_ELEMS == 0 && BITS == 0 && FRAME_ELEMS == 0);
+`else
+  localparam bit CHECK = 1'b1;
+`endif
+  if (CHECK && (IN_ELEMS < 1 || OUT_ELEMS < 1 || BITS < 1)) begin : g_bad_sizes
+    `QNN_PARAM_ERROR(("qnn_dwc: IN_ELEMS (%0d), OUT_ELEMS (%0d) and BITS (%0d) must be at least 1",
+                      IN_ELEMS, OUT_ELEMS, BITS))
+  end else if (CHECK && (FRAME_ELEMS < 1 || FRAME_ELEMS % IN_ELEMS != 0 || FRAME_ELEMS % OUT_ELEMS != 0)) begin : g_bad_frame
+    `QNN_PARAM_ERROR(("qnn_dwc: FRAME_ELEMS (%0d) must be a positive multiple of IN_ELEMS (%0d) and OUT_ELEMS (%0d)",
+                      FRAME_ELEMS, IN_ELEMS, OUT_ELEMS))
   end
 
   logic [LW-1:0] hold;      // the group being sent

@@ -15,9 +15,20 @@
 // than DEPTH words (DEPTH ≥ 3: fewer than DEPTH − 1 in the memory; the word in the
 // output register counts as the last one), so with the output stalled it takes exactly
 // DEPTH words.
+// Parameter checks (docs/engines-contract.md): QNN_PARAM_ERROR stops the elaboration of an
+// instance whose parameters are impossible, with a message. It is an elaboration-time
+// $error in Yosys, Vivado and Verilator; Icarus 11 has no elaboration-time $error, there it
+// is a $fatal at time 0. (Every template has this definition; the first one read wins.)
+`ifndef QNN_PARAM_ERROR
+`ifdef __ICARUS__
+`define QNN_PARAM_ERROR(args) initial $fatal(1, $sformatf args);
+`else
+`define QNN_PARAM_ERROR(args) $error args;
+`endif
+`endif
 module qnn_fifo #(
-  parameter int WIDTH = 8,  // data bits per word (without tlast)
-  parameter int DEPTH = 2   // words held, ≥ 1
+  parameter int WIDTH = 0,  // data bits per word (without tlast), ≥ 1
+  parameter int DEPTH = 0   // words held, ≥ 1
 ) (
   input  logic             clk,
   input  logic             rst_n,
@@ -32,14 +43,23 @@ module qnn_fifo #(
 );
   localparam int DW = WIDTH + 1;  // {tlast, data}
 
-  if (WIDTH < 1 || DEPTH < 1) begin : g_bad_parameters
-    qnn_fifo_invalid_parameters u_invalid ();
+  // ---- Parameter checks. Yosys elaborates every module with its defaults when it reads
+  // it: the template itself (every parameter at its default) is checked only elsewhere.
+`ifdef SYNTHESIS
+  localparam bit CHECK = !(WIDTH == 0 && DEPTH == 0);
+`else
+  localparam bit CHECK = 1'b1;
+`endif
+  if (CHECK && WIDTH < 1) begin : g_bad_width
+    `QNN_PARAM_ERROR(("qnn_fifo: WIDTH (%0d) must be at least 1", WIDTH))
+  end
+  if (CHECK && DEPTH < 1) begin : g_bad_depth
+    `QNN_PARAM_ERROR(("qnn_fifo: DEPTH (%0d) must be at least 1", DEPTH))
   end
 
   logic [DW-1:0] out_q;  // the output register
   logic out_valid;
-  assign m_axis_tdata = out_q[WIDTH-1:0];
-  assign m_axis_tlast = out_q[WIDTH];
+  assign {m_axis_tlast, m_axis_tdata} = out_q;
   assign m_axis_tvalid = out_valid;
 
   if (DEPTH == 1) begin : g_slice
@@ -72,7 +92,7 @@ module qnn_fifo #(
       if (out_free) out_q <= skid_valid ? skid : {s_axis_tlast, s_axis_tdata};
       if (!out_free && s_axis_tvalid && !skid_valid) skid <= {s_axis_tlast, s_axis_tdata};
     end
-  end else begin : g_ram
+  end else if (DEPTH >= 3) begin : g_ram
     localparam int RD = DEPTH - 1;  // memory words
     localparam int PW = $clog2(RD);
     localparam int CW = $clog2(RD + 1);

@@ -20,16 +20,27 @@
 // on m_axis the cycle after that word's handshake (1-D), or 2 cycles after (2-D); with
 // handshake cycles counted, input accepted on cycle c → output accepted on cycle c + 1
 // (1-D) or c + 2 (2-D) when the output is ready. Frame interval = IN_H·IN_W·CH/PE cycles.
+// Parameter checks (docs/engines-contract.md): QNN_PARAM_ERROR stops the elaboration of an
+// instance whose parameters are impossible, with a message. It is an elaboration-time
+// $error in Yosys, Vivado and Verilator; Icarus 11 has no elaboration-time $error, there it
+// is a $fatal at time 0. (Every template has this definition; the first one read wins.)
+`ifndef QNN_PARAM_ERROR
+`ifdef __ICARUS__
+`define QNN_PARAM_ERROR(args) initial $fatal(1, $sformatf args);
+`else
+`define QNN_PARAM_ERROR(args) $error args;
+`endif
+`endif
 module qnn_maxpool #(
-  parameter int DIMS   = 2,  // 1: [IN_W, CH]; 2: [IN_H, IN_W, CH]
-  parameter int IN_H   = 4,  // rows (1 for DIMS = 1)
-  parameter int IN_W   = 4,  // columns (the length for DIMS = 1)
-  parameter int CH     = 1,
-  parameter int K      = 2,
-  parameter int STRIDE = 2,
-  parameter int BITS   = 8,
-  parameter int KIND   = 0,  // 0 unsigned, 1 signed, 2 bipolar
-  parameter int PE     = 1   // elements per word in and out (divides CH)
+  parameter int DIMS   = 0,   // 1: [IN_W, CH]; 2: [IN_H, IN_W, CH]
+  parameter int IN_H   = 0,   // rows (1 for DIMS = 1)
+  parameter int IN_W   = 0,   // columns (the length for DIMS = 1)
+  parameter int CH     = 0,
+  parameter int K      = 0,
+  parameter int STRIDE = 0,
+  parameter int BITS   = 0,
+  parameter int KIND   = -1,  // 0 unsigned, 1 signed, 2 bipolar
+  parameter int PE     = 0    // elements per word in and out (divides CH)
 ) (
   input  logic               clk,
   input  logic               rst_n,
@@ -66,10 +77,27 @@ module qnn_maxpool #(
   localparam int RAW = (ROWW > 1) ? $clog2(ROWW) : 1;
   localparam int OCW = (OUT_WORDS > 1) ? $clog2(OUT_WORDS) : 1;
 
-  localparam bit BAD = (DIMS != 1 && DIMS != 2) || (DIMS == 1 && IN_H != 1) || K < 1 || STRIDE < 1 ||
-                       PE < 1 || CH % PE != 0 || K > WI || KV > HI || (KIND == 2 && BITS != 1);
-  if (BAD) begin : g_bad_parameters
-    qnn_maxpool_invalid_parameters u_invalid ();
+  // ---- Parameter checks (Yosys reads every module with its defaults: the template itself,
+  // every parameter at its default, is not checked there).
+`ifdef SYNTHESIS
+  localparam bit CHECK = !(DIMS == 0 && IN_H == 0 && IN_W == 0 && CH == 0 && K == 0 && STRIDE == 0 &&
+                           BITS == 0 && KIND == -1 && PE == 0);
+`else
+  localparam bit CHECK = 1'b1;
+`endif
+  if (CHECK && ((DIMS != 1 && DIMS != 2) || (DIMS == 1 && IN_H != 1))) begin : g_bad_dims
+    `QNN_PARAM_ERROR(("qnn_maxpool: DIMS (%0d) must be 1 (with IN_H = 1; IN_H is %0d) or 2", DIMS, IN_H))
+  end
+  if (CHECK && (K < 1 || STRIDE < 1 || K > WI || KV > HI)) begin : g_bad_window
+    `QNN_PARAM_ERROR(("qnn_maxpool: need 1 <= K (%0d) <= IN_W (%0d) (and IN_H (%0d) in 2-D) and STRIDE (%0d) >= 1",
+                      K, IN_W, IN_H, STRIDE))
+  end
+  if (CHECK && (PE < 1 || CH < 1 || CH % PE != 0)) begin : g_bad_pe
+    `QNN_PARAM_ERROR(("qnn_maxpool: PE (%0d) must divide CH (%0d)", PE, CH))
+  end
+  if (CHECK && (BITS < 1 || KIND < 0 || KIND > 2 || (KIND == 2 && BITS != 1))) begin : g_bad_kind
+    `QNN_PARAM_ERROR(("qnn_maxpool: KIND (%0d) must be 0 (unsigned), 1 (signed) or 2 (bipolar, BITS = 1) with BITS (%0d) >= 1",
+                      KIND, BITS))
   end
 
   // Element-wise maximum of two words.

@@ -25,27 +25,38 @@
 // Activation ROM (ACT_FILE): depth NF, word nf holds PE entries for channels nf·PE + p:
 // requant entry p = {S[SHIFT_BITS], M[MBITS]} at [p·(MBITS+SHIFT_BITS) +: MBITS+SHIFT_BITS];
 // threshold entry p = N_THRESH ascending ACC_BITS-bit thresholds, threshold i at
-// [(p·N_THRESH + i)·ACC_BITS +: ACC_BITS]. server/src/rtl/mem.ts writes both.
+// [(p·N_THRESH + i)·ACC_BITS +: ACC_BITS]. server/src/engines/rom-layout.ts writes both.
+// Parameter checks (docs/engines-contract.md): QNN_PARAM_ERROR stops the elaboration of an
+// instance whose parameters are impossible, with a message. It is an elaboration-time
+// $error in Yosys, Vivado and Verilator; Icarus 11 has no elaboration-time $error, there it
+// is a $fatal at time 0. (Every template has this definition; the first one read wins.)
+`ifndef QNN_PARAM_ERROR
+`ifdef __ICARUS__
+`define QNN_PARAM_ERROR(args) initial $fatal(1, $sformatf args);
+`else
+`define QNN_PARAM_ERROR(args) $error args;
+`endif
+`endif
 module qnn_mvau #(
-  parameter int MW         = 8,   // input vector length
-  parameter int MH         = 4,   // output channels (rows)
-  parameter int PE         = 2,   // rows in parallel; divides MH
-  parameter int SIMD       = 2,   // columns in parallel; divides MW
-  parameter int IN_BITS    = 4,
-  parameter int IN_KIND    = 0,   // 0 unsigned, 1 signed, 2 bipolar (IN_BITS = 1)
-  parameter int W_BITS     = 4,
-  parameter int W_KIND     = 1,   // 0 unsigned, 1 signed, 2 bipolar (W_BITS = 1), 3 pow2
-  parameter int ACC_BITS   = 16,  // signed accumulator, holds every output exactly
-  parameter int PIXELS     = 1,   // input vectors per frame (tlast)
-  parameter int ACT        = 0,   // 0 none, 1 requant, 2 threshold
-  parameter int OUT_BITS   = 4,   // ACT ≠ 0: output element bits
-  parameter int OUT_KIND   = 0,   // ACT ≠ 0: 0 unsigned, 1 signed, 2 bipolar (threshold)
-  parameter int MBITS      = 16,  // requant multiplier bits (unsigned)
-  parameter int SHIFT_BITS = 6,   // requant shift field bits
-  parameter int ZERO       = 0,   // requant zero point
-  parameter int N_THRESH   = 15,  // thresholds per channel
-  parameter     WEIGHT_FILE = "weights.mem",
-  parameter     ACT_FILE    = "act.mem"
+  parameter int MW         = 0,   // input vector length
+  parameter int MH         = 0,   // output channels (rows)
+  parameter int PE         = 0,   // rows in parallel; divides MH
+  parameter int SIMD       = 0,   // columns in parallel; divides MW
+  parameter int IN_BITS    = 0,
+  parameter int IN_KIND    = -1,  // 0 unsigned, 1 signed, 2 bipolar (IN_BITS = 1)
+  parameter int W_BITS     = 0,
+  parameter int W_KIND     = -1,  // 0 unsigned, 1 signed, 2 bipolar (W_BITS = 1), 3 pow2
+  parameter int ACC_BITS   = 0,   // signed accumulator, holds every output exactly
+  parameter int PIXELS     = 0,   // input vectors per frame (tlast)
+  parameter int ACT        = -1,  // 0 none, 1 requant, 2 threshold
+  parameter int OUT_BITS   = 0,   // ACT ≠ 0: output element bits
+  parameter int OUT_KIND   = -1,  // ACT ≠ 0: 0 unsigned, 1 signed, 2 bipolar (threshold)
+  parameter int MBITS      = 0,   // ACT = 1: requant multiplier bits (unsigned)
+  parameter int SHIFT_BITS = 0,   // ACT = 1: requant shift field bits
+  parameter int ZERO       = 32'sh8000_0000,  // ACT = 1: requant zero point (the default: not given)
+  parameter int N_THRESH   = 0,   // ACT = 2: thresholds per channel
+  parameter     WEIGHT_FILE = "",
+  parameter     ACT_FILE    = ""  // ACT ≠ 0
 ) (
   input  logic                        clk,
   input  logic                        rst_n,
@@ -57,8 +68,46 @@ module qnn_mvau #(
   input  logic                        m_axis_tready,
   output logic                        m_axis_tlast
 );
-  localparam int NF    = MH / PE;
-  localparam int SF    = MW / SIMD;
+  // ---- Parameter checks (Yosys reads every module with its defaults: the template itself,
+  // every parameter at its default, is not checked there). The lane checks the activation.
+`ifdef SYNTHESIS
+  localparam bit CHECK = !(MW == 0 && MH == 0 && PE == 0 && SIMD == 0 && IN_BITS == 0 && IN_KIND == -1 &&
+                           W_BITS == 0 && W_KIND == -1 && ACC_BITS == 0 && PIXELS == 0 && ACT == -1 &&
+                           WEIGHT_FILE == "");
+`else
+  localparam bit CHECK = 1'b1;
+`endif
+  if (CHECK && (PE < 1 || MH < 1 || MH % PE != 0)) begin : g_bad_pe
+    `QNN_PARAM_ERROR(("qnn_mvau: PE (%0d) must divide MH (%0d)", PE, MH))
+  end
+  if (CHECK && (SIMD < 1 || MW < 1 || MW % SIMD != 0)) begin : g_bad_simd
+    `QNN_PARAM_ERROR(("qnn_mvau: SIMD (%0d) must divide MW (%0d)", SIMD, MW))
+  end
+  if (CHECK && (IN_BITS < 1 || IN_KIND < 0 || IN_KIND > 2 || (IN_KIND == 2 && IN_BITS != 1))) begin : g_bad_in
+    `QNN_PARAM_ERROR(("qnn_mvau: IN_KIND (%0d) must be 0 (unsigned), 1 (signed) or 2 (bipolar, IN_BITS = 1), IN_BITS (%0d) at least 1",
+                      IN_KIND, IN_BITS))
+  end
+  if (CHECK && (W_BITS < 1 || W_KIND < 0 || W_KIND > 3 || (W_KIND == 2 && W_BITS != 1) || (W_KIND == 3 && W_BITS < 2)))
+  begin : g_bad_w
+    `QNN_PARAM_ERROR(("qnn_mvau: W_KIND (%0d) must be 0, 1, 2 (bipolar, W_BITS = 1) or 3 (pow2, W_BITS >= 2), W_BITS (%0d) at least 1",
+                      W_KIND, W_BITS))
+  end
+  if (CHECK && (ACC_BITS < 1 || PIXELS < 1)) begin : g_bad_acc
+    `QNN_PARAM_ERROR(("qnn_mvau: ACC_BITS (%0d) and PIXELS (%0d) must be at least 1", ACC_BITS, PIXELS))
+  end
+  if (CHECK && (ACT < 0 || ACT > 2)) begin : g_bad_act
+    `QNN_PARAM_ERROR(("qnn_mvau: ACT (%0d) must be 0 (none), 1 (requant) or 2 (threshold)", ACT))
+  end
+  if (CHECK && WEIGHT_FILE == "") begin : g_bad_weight_file
+    `QNN_PARAM_ERROR(("qnn_mvau: WEIGHT_FILE (the weight ROM's .mem file) is required"))
+  end
+  if (CHECK && ACT > 0 && ACT_FILE == "") begin : g_bad_act_file
+    `QNN_PARAM_ERROR(("qnn_mvau: ACT_FILE (the activation ROM's .mem file) is required with ACT = %0d", ACT))
+  end
+
+  // (Divisors below 1 are raised so that the template read with its defaults elaborates.)
+  localparam int NF    = (PE < 1 || MH < PE) ? 1 : MH / PE;
+  localparam int SF    = (SIMD < 1 || MW < SIMD) ? 1 : MW / SIMD;
   localparam int DEPTH = NF * SF;
   localparam int OBITS = (ACT == 0) ? ACC_BITS : OUT_BITS;
   localparam int NFW   = (NF > 1) ? $clog2(NF) : 1;
@@ -154,7 +203,9 @@ module qnn_mvau #(
   logic [IW-1:0]  x1;
 
   (* rom_style = "auto" *) logic [WW-1:0] wmem [DEPTH];
-  initial $readmemh(WEIGHT_FILE, wmem);
+  if (WEIGHT_FILE != "") begin : g_wrom
+    initial $readmemh(WEIGHT_FILE, wmem);
+  end
 
   always_ff @(posedge clk) begin
     if (!rst_n) v1 <= 1'b0;
@@ -339,7 +390,9 @@ module qnn_mvau #(
   end else begin : g_act
     localparam int PRMW = (ACT == 1) ? (MBITS + SHIFT_BITS) : (N_THRESH * ACC_BITS);
     (* rom_style = "auto" *) logic [PE*PRMW-1:0] amem [NF];
-    initial $readmemh(ACT_FILE, amem);
+    if (ACT_FILE != "") begin : g_arom
+      initial $readmemh(ACT_FILE, amem);
+    end
     logic [PE*PRMW-1:0] prm3;
     logic [NFW-1:0]     nf1, nf2;  // the step's nf, alongside stages 1 and 2
     always_ff @(posedge clk) begin

@@ -4,17 +4,29 @@
 // ACT_FILE: depth CH/PE; word cg holds, for p = 0..PE−1 and i = 0..N_THRESH−1, threshold i
 // of channel cg·PE + p at [(p·N_THRESH + i)·T_BITS +: T_BITS] (two's complement, ascending).
 // tlast on the last word of each frame of ELEMS_PER_FRAME elements. Latency 4 cycles.
+// Every parameter is required: qnn_act_stream and qnn_act_lane check them.
+// Parameter checks (docs/engines-contract.md): QNN_PARAM_ERROR stops the elaboration of an
+// instance whose parameters are impossible, with a message. It is an elaboration-time
+// $error in Yosys, Vivado and Verilator; Icarus 11 has no elaboration-time $error, there it
+// is a $fatal at time 0. (Every template has this definition; the first one read wins.)
+`ifndef QNN_PARAM_ERROR
+`ifdef __ICARUS__
+`define QNN_PARAM_ERROR(args) initial $fatal(1, $sformatf args);
+`else
+`define QNN_PARAM_ERROR(args) $error args;
+`endif
+`endif
 module qnn_threshold #(
-  parameter int PE              = 1,
-  parameter int CH              = 1,    // channels; PE divides CH
-  parameter int ELEMS_PER_FRAME = 1,    // elements per frame; CH divides it
-  parameter int IN_BITS         = 8,
-  parameter int IN_KIND         = 1,    // 0 unsigned, 1 signed
-  parameter int OUT_BITS        = 4,    // 1 for bipolar
-  parameter int OUT_KIND        = 0,    // 0 unsigned, 2 bipolar
-  parameter int N_THRESH        = 15,   // thresholds per channel (≤ 2^OUT_BITS − 1)
-  parameter int T_BITS          = 9,    // bits of one threshold in the ROM
-  parameter     ACT_FILE        = "act.mem"
+  parameter int PE              = 0,
+  parameter int CH              = 0,    // channels; PE divides CH
+  parameter int ELEMS_PER_FRAME = 0,    // elements per frame; CH divides it
+  parameter int IN_BITS         = 0,
+  parameter int IN_KIND         = -1,   // 0 unsigned, 1 signed
+  parameter int OUT_BITS        = 0,    // 1 for bipolar
+  parameter int OUT_KIND        = -1,   // 0 unsigned, 2 bipolar
+  parameter int N_THRESH        = 0,    // thresholds per channel (≤ 2^OUT_BITS − 1)
+  parameter int T_BITS          = 0,    // bits of one threshold in the ROM
+  parameter     ACT_FILE        = ""
 ) (
   input  logic                   clk,
   input  logic                   rst_n,

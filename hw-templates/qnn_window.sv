@@ -41,17 +41,28 @@
 // cycle c → first word accepted downstream on cycle c + 2 (the first window of the first
 // frame: cycle need·CG + 1 after the first input word). Steady-state frame interval
 // max(H·W·CG, OH·OW·SF) cycles (input-bound or output-bound, no per-frame bubble).
+// Parameter checks (docs/engines-contract.md): QNN_PARAM_ERROR stops the elaboration of an
+// instance whose parameters are impossible, with a message. It is an elaboration-time
+// $error in Yosys, Vivado and Verilator; Icarus 11 has no elaboration-time $error, there it
+// is a $fatal at time 0. (Every template has this definition; the first one read wins.)
+`ifndef QNN_PARAM_ERROR
+`ifdef __ICARUS__
+`define QNN_PARAM_ERROR(args) initial $fatal(1, $sformatf args);
+`else
+`define QNN_PARAM_ERROR(args) $error args;
+`endif
+`endif
 module qnn_window #(
-  parameter int DIMS     = 2,  // 1: conv1d over [IN_W, CH]; 2: conv2d over [IN_H, IN_W, CH]
-  parameter int IN_H     = 8,  // rows (1 for DIMS = 1)
-  parameter int IN_W     = 8,  // columns (the length for DIMS = 1)
-  parameter int CH       = 1,  // input channels
-  parameter int K        = 3,  // kernel size (K×K in 2-D)
-  parameter int STRIDE   = 1,
-  parameter int PAD      = 0,  // zero padding on each side (both dims in 2-D)
-  parameter int BITS     = 8,  // bits per element
-  parameter int IN_ELEMS = 1,  // elements per input word (divides CH)
-  parameter int SIMD     = 1   // elements per output word (multiple of IN_ELEMS, divides MW)
+  parameter int DIMS     = 0,   // 1: conv1d over [IN_W, CH]; 2: conv2d over [IN_H, IN_W, CH]
+  parameter int IN_H     = 0,   // rows (1 for DIMS = 1)
+  parameter int IN_W     = 0,   // columns (the length for DIMS = 1)
+  parameter int CH       = 0,   // input channels
+  parameter int K        = 0,   // kernel size (K×K in 2-D)
+  parameter int STRIDE   = 0,
+  parameter int PAD      = -1,  // zero padding on each side (both dims in 2-D), ≥ 0
+  parameter int BITS     = 0,   // bits per element
+  parameter int IN_ELEMS = 0,   // elements per input word (divides CH)
+  parameter int SIMD     = 0    // elements per output word (multiple of IN_ELEMS, divides MW)
 ) (
   input  logic                     clk,
   input  logic                     rst_n,
@@ -63,25 +74,29 @@ module qnn_window #(
   input  logic                     m_axis_tready,
   output logic                     m_axis_tlast
 );
-  // ---- Geometry. 1-D is handled as a column: H = length, W = 1, a K×1 kernel.
-  localparam int HI = (DIMS == 2) ? IN_H : IN_W;
-  localparam int WI = (DIMS == 2) ? IN_W : 1;
-  localparam int KH = K;
-  localparam int KW = (DIMS == 2) ? K : 1;
-  localparam int SH = STRIDE;
-  localparam int SW = (DIMS == 2) ? STRIDE : 1;
-  localparam int PH = PAD;
-  localparam int PW = (DIMS == 2) ? PAD : 0;
+  // ---- Geometry. 1-D is handled as a column: H = length, W = 1, a K×1 kernel. Sizes below
+  // 1 (padding below 0) are raised here, which changes nothing for a valid parameter set:
+  // the template read with its defaults (Yosys reads every module so) still elaborates,
+  // and the checks below, on the parameters themselves, reject such sets.
+  localparam int HI = (DIMS == 2) ? ((IN_H < 1) ? 1 : IN_H) : ((IN_W < 1) ? 1 : IN_W);
+  localparam int WI = (DIMS == 2) ? ((IN_W < 1) ? 1 : IN_W) : 1;
+  localparam int KH = (K < 1) ? 1 : K;
+  localparam int KW = (DIMS == 2) ? KH : 1;
+  localparam int SH = (STRIDE < 1) ? 1 : STRIDE;
+  localparam int SW = (DIMS == 2) ? SH : 1;
+  localparam int PH = (PAD < 0) ? 0 : PAD;
+  localparam int PW = (DIMS == 2) ? PH : 0;
   localparam int OH = (HI + 2 * PH - KH) / SH + 1;
   localparam int OW = (WI + 2 * PW - KW) / SW + 1;
   /** Output size as the layer sees it (OUT_H = 1 for DIMS = 1). */
   localparam int OUT_H = (DIMS == 2) ? OH : 1;
   localparam int OUT_W = (DIMS == 2) ? OW : OH;
 
-  localparam int CG = CH / IN_ELEMS;         // input words per pixel
-  localparam int LANES = SIMD / IN_ELEMS;    // input words per output word
+  localparam int IE = (IN_ELEMS < 1) ? 1 : IN_ELEMS;
+  localparam int CG = (CH < IE) ? 1 : CH / IE;           // input words per pixel
+  localparam int LANES = (SIMD < IE) ? 1 : SIMD / IE;    // input words per output word
   localparam int MW = KH * KW * CH;          // im2col vector length
-  localparam int SF = (KH * KW * CG) / LANES; // output words per output pixel
+  localparam int SF = (KH * KW * CG < LANES) ? 1 : (KH * KW * CG) / LANES; // output words per output pixel
   localparam int UW = IN_ELEMS * BITS;
   localparam int FRAME_PIX = HI * WI;
 
@@ -149,12 +164,27 @@ module qnn_window #(
   localparam int NW0 = $clog2(2 * FRAME_PIX + 2 * NPIX + 4) + 1;
   localparam int NW = (NW0 > CW) ? NW0 : CW + 1;
 
-  // Parameter checks: an unsupported combination fails elaboration in every tool.
-  localparam bit BAD = (DIMS != 1 && DIMS != 2) || (DIMS == 1 && IN_H != 1) || K < 1 || STRIDE < 1 ||
-                       PAD < 0 || IN_ELEMS < 1 || CH % IN_ELEMS != 0 || SIMD % IN_ELEMS != 0 ||
-                       MW % SIMD != 0 || OUT_H < 1 || OUT_W < 1 || HI < 1 || WI < 1;
-  if (BAD) begin : g_bad_parameters
-    qnn_window_invalid_parameters u_invalid ();
+  // ---- Parameter checks (Yosys reads every module with its defaults: the template itself,
+  // every parameter at its default, is not checked there).
+`ifdef SYNTHESIS
+  localparam bit CHECK = !(DIMS == 0 && IN_H == 0 && IN_W == 0 && CH == 0 && K == 0 && STRIDE == 0 &&
+                           PAD == -1 && BITS == 0 && IN_ELEMS == 0 && SIMD == 0);
+`else
+  localparam bit CHECK = 1'b1;
+`endif
+  if (CHECK && ((DIMS != 1 && DIMS != 2) || (DIMS == 1 && IN_H != 1) || IN_W < 1 || (DIMS == 2 && IN_H < 1))) begin : g_bad_dims
+    `QNN_PARAM_ERROR(("qnn_window: DIMS (%0d) must be 1 (with IN_H = 1) or 2, with IN_H (%0d) and IN_W (%0d) at least 1",
+                      DIMS, IN_H, IN_W))
+  end
+  if (CHECK && (K < 1 || STRIDE < 1 || PAD < 0 || OUT_H < 1 || OUT_W < 1)) begin : g_bad_window
+    `QNN_PARAM_ERROR(("qnn_window: K (%0d) and STRIDE (%0d) must be at least 1, PAD (%0d) at least 0, and the padded input at least K",
+                      K, STRIDE, PAD))
+  end
+  if (CHECK && (BITS < 1 || IN_ELEMS < 1 || CH < 1 || CH % IN_ELEMS != 0)) begin : g_bad_in
+    `QNN_PARAM_ERROR(("qnn_window: IN_ELEMS (%0d) must divide CH (%0d), and BITS (%0d) be at least 1", IN_ELEMS, CH, BITS))
+  end else if (CHECK && (SIMD < 1 || SIMD % IN_ELEMS != 0 || MW % SIMD != 0)) begin : g_bad_simd
+    `QNN_PARAM_ERROR(("qnn_window: SIMD (%0d) must be a multiple of IN_ELEMS (%0d) that divides K*K*CH (2-D) or K*CH (1-D) (%0d)",
+                      SIMD, IN_ELEMS, MW))
   end
 
   // ---- Handshake state.

@@ -85,6 +85,8 @@ async function buildIn(work: string, dir: string, job: BuildJob): Promise<string
     '--exe',
     '--no-timing',
     '-Wno-fatal',
+    // A template's parameter check ($error at elaboration, hw-templates/) stops the build.
+    '-Werror-USERERROR',
     '--x-assign',
     'fast',
     '--top-module',
