@@ -6,6 +6,7 @@ import type { DeviceFamily, Estimate, LayerEstimate, ResourceMaybe } from '../pr
 import { percentText, RESOURCE_LABELS } from '../cost/utilisation.js';
 import { findDevice } from '../device/devices.js';
 import { isMvau } from '../model/engines.js';
+import { foldValueText } from '../model/illegal-fold.js';
 import { formatSI } from '../model/numbers.js';
 import { ENGINE_LABELS, OPERATORS } from '../model/operators.js';
 import { typeMax, typeMin, typeName, typeValues } from '../model/qtype.js';
@@ -182,7 +183,10 @@ export function layerHover(net: Network, layer: LayerModel, est: Estimate | unde
   }
   if (le) {
     if (le.macs > 0) rows.push(['MACs / frame', num(le.macs)]);
-    const fold = isMvau(layer) ? `PE ${le.pe} × SIMD ${le.simd}` : `PE ${le.pe}`;
+    // An illegal declared value says so: `SIMD 5 (illegal; estimated as 1)`.
+    const fold = isMvau(layer)
+      ? `${foldValueText(layer, 'pe', le.pe)} × ${foldValueText(layer, 'simd', le.simd)}`
+      : foldValueText(layer, 'pe', le.pe);
     const src = le.fold_source === 'auto' ? ' (auto-chosen for `fps >=`)' : le.fold_source === 'default' ? ' (default)' : '';
     rows.push(['fold', `${fold}${src} → NF ${num(le.nf)} × SF ${num(le.sf)}`]);
     let cyc = num(le.cycles);
@@ -196,7 +200,10 @@ export function layerHover(net: Network, layer: LayerModel, est: Estimate | unde
   } else if (est) {
     rows.push(['hardware', 'none: the layer is not on the path to the output']);
   } else {
-    rows.push(['fold', `PE ${layer.pe}${isMvau(layer) ? ` × SIMD ${layer.simd}` : ''}; no estimate without a target`]);
+    rows.push([
+      'fold',
+      `${foldValueText(layer, 'pe')}${isMvau(layer) ? ` × ${foldValueText(layer, 'simd')}` : ''}; no estimate without a target`,
+    ]);
   }
   parts.push(table(rows));
 

@@ -1,13 +1,15 @@
 /**
  * Inlay hints after each layer: the auto-chosen fold (when `fps >=` chose it; a double
- * click inserts it), the output type and shape, and the engine's cycles per frame — all
- * from the cached analysis. Off when the client's `qnn.inlayHints.enabled` is false.
+ * click inserts it), the output type and shape, the engine's cycles per frame and an
+ * illegal fold's fallback (`SIMD 5 (illegal; estimated as 1)`) — all from the cached
+ * analysis. Off when the client's `qnn.inlayHints.enabled` is false.
  */
 import type { LangiumDocument } from 'langium';
 import type { InlayHintProvider } from 'langium/lsp';
 import { InlayHintKind, type InlayHint, type InlayHintParams } from 'vscode-languageserver';
 import type { QnnServices } from '../language/qnn-lsp-module.js';
 import { engineOfLayer, foldText } from '../engines/registry.js';
+import { illegalFoldTexts } from '../model/illegal-fold.js';
 import { formatSI } from '../model/numbers.js';
 import { typeName } from '../model/qtype.js';
 import { shapeText } from '../model/weights.js';
@@ -46,6 +48,8 @@ export class QnnInlayHintProvider implements InlayHintProvider {
       }
       let label = `${typeName(layer.outType)}${shapeText(layer.outShape)}`;
       if (le) label += le.fused_into ? ` · in ${le.fused_into}` : ` · ${formatSI(le.cycles)} cyc${le.bottleneck ? ' (bottleneck)' : ''}`;
+      // The cycles of an illegal fold are those of its fallback: say so.
+      for (const t of illegalFoldTexts(layer)) label += ` · ${t}`;
       hints.push({ position: at, label: `→ ${label}`, kind: InlayHintKind.Type, paddingLeft: true });
     }
     return hints;

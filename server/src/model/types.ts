@@ -86,6 +86,8 @@ interface LayerBase {
   pe: number;
   simd: number;
   foldSource: 'explicit' | 'default' | 'auto';
+  /** Declared fold values that are illegal (QNN040/041/042): the estimate uses pe/simd (the fallback, 1) instead. */
+  illegalFold?: { pe?: number; simd?: number };
   /** Index in Network.layers. */
   index: number;
   /** Source ranges for messages and editor features. */

@@ -8,6 +8,7 @@
 import type * as ast from '../../language/generated/ast.js';
 import { isActivation, isMvau } from '../engines.js';
 import { nearest, targetCyclesOf, validPes, validSimds } from '../folding.js';
+import { recordIllegalFold } from '../illegal-fold.js';
 import type { FoldArgName, OperatorSpec } from '../operators.js';
 import { propRange } from '../ranges.js';
 import type { LayerModel } from '../types.js';
@@ -83,6 +84,7 @@ export function checkFold(cx: Elab, l: ast.Layer, spec: OperatorSpec, m: LayerMo
         );
       } else m.pe = pe;
     }
+    recordIllegalFold(m, given);
     return valuesOk;
   }
   if (pe !== undefined) {
@@ -97,6 +99,7 @@ export function checkFold(cx: Elab, l: ast.Layer, spec: OperatorSpec, m: LayerMo
       );
     } else m.pe = pe;
   }
+  recordIllegalFold(m, given);
   return valuesOk;
 }
 
