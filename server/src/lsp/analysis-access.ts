@@ -8,6 +8,7 @@ import type { QnnServices } from '../language/qnn-lsp-module.js';
 import type { Analysis } from '../analysis/analyze.js';
 import type { Engine, LayerModel, Network } from '../model/types.js';
 import { engineOfLayer } from '../engines/registry.js';
+import { engineOfLoneLayer } from '../model/engines.js';
 
 /** The analysis of `doc`, or undefined when it cannot be computed (never throws into a request). */
 export function analysisOf(services: QnnServices, doc: LangiumDocument): Analysis | undefined {
@@ -61,6 +62,10 @@ export class LayerMemory {
   engine(doc: LangiumDocument, name: string | undefined): Engine | undefined {
     if (name === undefined) return undefined;
     const net = analysisOf(this.services, doc)?.network;
-    return (net && engineOfLayer(net, name)) ?? this.enginesByDoc.get(doc.uri.toString())?.get(name);
+    const known = (net && engineOfLayer(net, name)) ?? this.enginesByDoc.get(doc.uri.toString())?.get(name);
+    if (known) return known;
+    // A layer off the chain to the output has no engine: the one it would have alone.
+    const layer = this.layer(doc, name);
+    return layer ? engineOfLoneLayer(layer) : undefined;
   }
 }

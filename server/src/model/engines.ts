@@ -69,6 +69,14 @@ export function engineWithFold(e: Engine, pe: number, simd: number): Engine {
   return { ...makeEngine(layer), layers: e.layers, activation: e.activation, outShape: e.outShape, outType: e.outType };
 }
 
+/**
+ * The engine a layer would have on its own (no fused activation): for editor features on
+ * a layer that is not on the chain to the output, so has no engine in the network.
+ */
+export function engineOfLoneLayer(l: LayerModel): Engine {
+  return makeEngine(l);
+}
+
 function makeEngine(l: LayerModel, act?: ActivationLayer): Engine {
   const last = act ?? l;
   const kind = isMvau(l) ? 'mvau' : l.op === 'maxpool' ? 'maxpool' : l.op;
