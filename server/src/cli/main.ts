@@ -8,6 +8,7 @@ import { runCompile } from './compile.js';
 import { runRun } from './run.js';
 import { runSim } from './sim.js';
 import { runFifoCheck } from './fifo-check.js';
+import { runReport } from './report.js';
 import { CliError } from './cli-error.js';
 import { setToolPaths, TOOL_NAMES, type ToolPaths } from '../flows/tools.js';
 
@@ -25,6 +26,8 @@ commands:
   fifo-check FILE [-o DIR] [--frames N] [--simulator verilator|icarus] [--json]
                                 halve each FIFO deeper than 2 and show that the
                                 analysed depth is needed (exit 1 if one is over-sized)
+  report FILE [--json]          read a Vivado utilisation/timing report or log, Yosys
+                                stat or a nextpnr report (recognised by content)
   help                          this text
 
 Run 'qnn <command> --help' for a command's options.`;
@@ -38,6 +41,7 @@ const COMMANDS: Record<string, Command> = {
   run: runRun,
   sim: runSim,
   'fifo-check': runFifoCheck,
+  report: runReport,
 };
 
 /** Tool locations from the environment (the extension passes its settings this way). */

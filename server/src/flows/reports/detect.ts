@@ -35,7 +35,9 @@ export function detectReport(text: string): { kind: ReportKind; json?: unknown }
     if (isYosysStatJson(json)) return { kind: 'yosys-stat', json };
     const o = json as Record<string, unknown>;
     if (typeof o === 'object' && o !== null && typeof o.modules === 'object' && typeof o.creator === 'string' && /yosys/i.test(o.creator))
-      throw new ReportError(`this is a Yosys netlist (write_json), not statistics: run \`tee -o stat.json stat -json\` after synthesis. ${acceptedText()}`);
+      throw new ReportError(
+        `this is a Yosys netlist (write_json), not statistics: run \`tee -o stat.json stat -json\` after synthesis. ${acceptedText()}`,
+      );
     throw new ReportError(`this JSON is neither nextpnr's --report nor Yosys's stat -json. ${acceptedText()}`);
   }
   if (isVivadoUtilization(body)) return { kind: 'vivado-utilization' };

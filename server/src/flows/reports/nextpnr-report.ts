@@ -28,7 +28,8 @@ export function parseNextpnrReport(json: unknown): NextpnrReport {
   const utilization: NextpnrReport['utilization'] = {};
   for (const [bel, v] of Object.entries(o.utilization as Record<string, unknown>)) {
     const u = v as { used?: unknown; available?: unknown };
-    if (!isNum(u.used) || !isNum(u.available)) throw new ReportError(`nextpnr report: utilization.${bel} needs numeric "used" and "available"`);
+    if (!isNum(u.used) || !isNum(u.available))
+      throw new ReportError(`nextpnr report: utilization.${bel} needs numeric "used" and "available"`);
     utilization[bel] = { used: u.used, available: u.available };
   }
   const clocks: NextpnrClock[] = Object.entries((o.fmax ?? {}) as Record<string, unknown>).map(([name, v]) => {
@@ -50,7 +51,15 @@ export function parseNextpnrReport(json: unknown): NextpnrReport {
         net: typeof st.net === 'string' ? st.net : null,
       };
     });
-    return { from: String(cp.from ?? ''), to: String(cp.to ?? ''), delay_ns: round(steps.reduce((a, s) => a + s.delay_ns, 0), 3), steps };
+    return {
+      from: String(cp.from ?? ''),
+      to: String(cp.to ?? ''),
+      delay_ns: round(
+        steps.reduce((a, s) => a + s.delay_ns, 0),
+        3,
+      ),
+      steps,
+    };
   });
   const ice40 = 'ICESTORM_LC' in utilization;
   const u = (bel: string, pick: 'used' | 'available'): number | null => (ice40 ? (utilization[bel]?.[pick] ?? 0) : null);

@@ -22,7 +22,8 @@ const OUT_OF_MEMORY: readonly { re: RegExp; reason: string }[] = [
   {
     // bin/loader: line 312: 12345 Killed  "$RDI_PROG" "$@"
     re: /\bKilled\b.*\bRDI_PROG\b|^\S*loader: line \d+: +\d+ Killed\b|^Killed\s*$/,
-    reason: 'Vivado was killed (SIGKILL); on Linux that is the kernel out-of-memory killer unless someone killed it by hand. Give the machine more memory or swap, or run fewer jobs at once.',
+    reason:
+      'Vivado was killed (SIGKILL); on Linux that is the kernel out-of-memory killer unless someone killed it by hand. Give the machine more memory or swap, or run fewer jobs at once.',
   },
   { re: /std::bad_alloc/, reason: 'Vivado failed to allocate memory (std::bad_alloc).' },
   { re: /Cannot allocate memory|[Oo]ut of memory|Unable to allocate memory|memory allocation failed/, reason: 'Vivado ran out of memory.' },
@@ -40,7 +41,11 @@ export function isVivadoLog(text: string): boolean {
   const head = text.slice(0, 3000);
   if (/^# Vivado v\d{4}\.\d/m.test(head) || /^\*{6} Vivado v\d{4}\.\d/m.test(head)) return true;
   // Without the banner (a copied tail): several messages with Vivado ids such as [Common 17-69].
-  const ids = text.slice(0, 200_000).match(/^(?:ERROR|CRITICAL WARNING|WARNING|INFO): \[(?:Common|Synth|Place|Route|Vivado|Timing|Project|Device|Netlist|DRC|Opt|Physopt|IP_Flow|filemgmt|Constraints|Vivado_Tcl|Designutils|Power|Memdata|Coretcl|Runs) \d+-\d+\]/gm);
+  const ids = text
+    .slice(0, 200_000)
+    .match(
+      /^(?:ERROR|CRITICAL WARNING|WARNING|INFO): \[(?:Common|Synth|Place|Route|Vivado|Timing|Project|Device|Netlist|DRC|Opt|Physopt|IP_Flow|filemgmt|Constraints|Vivado_Tcl|Designutils|Power|Memdata|Coretcl|Runs) \d+-\d+\]/gm,
+    );
   return (ids?.length ?? 0) >= 2;
 }
 

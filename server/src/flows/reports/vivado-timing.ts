@@ -125,7 +125,11 @@ export function parseVivadoTiming(text: string): VivadoTiming {
     lines
       .slice(at, at + 30)
       .map((l) => l.trim())
-      .find((l) => /^(All user specified timing constraints are met\.|Timing constraints are not met\.|There are no user specified timing constraints\.)/.test(l)) ?? null;
+      .find((l) =>
+        /^(All user specified timing constraints are met\.|Timing constraints are not met\.|There are no user specified timing constraints\.)/.test(
+          l,
+        ),
+      ) ?? null;
   const wns = v('WNS(ns)');
   const whs = v('WHS(ns)');
   const wpws = v('WPWS(ns)');
@@ -139,7 +143,9 @@ export function parseVivadoTiming(text: string): VivadoTiming {
     met = status ? status.startsWith('All user specified timing constraints are met') : failures.length === 0;
     // The verdict line and the figures must agree, or the report is not what it seems.
     if (met !== (failures.length === 0))
-      throw new ReportError(`this timing summary says "${status}" but its figures say otherwise (WNS ${wns}, WHS ${whs}, WPWS ${wpws}): the file looks edited or corrupt.`);
+      throw new ReportError(
+        `this timing summary says "${status}" but its figures say otherwise (WNS ${wns}, WHS ${whs}, WPWS ${wpws}): the file looks edited or corrupt.`,
+      );
   }
   return {
     kind: 'vivado-timing',

@@ -15,7 +15,7 @@ interface SiteRow {
 /** Every `| Site Type | Used | … | Available |` row of the report by site name (first occurrence wins). */
 function siteRows(lines: readonly string[]): Map<string, SiteRow> {
   const rows = new Map<string, SiteRow>();
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     const table = boxTableAt(lines, i);
     if (!table) break;
     i = table.end + 1;
@@ -88,7 +88,7 @@ function column(header: readonly string[], names: readonly string[]): number {
 
 function hierarchical(lines: readonly string[]): UtilizationInstance[] {
   let table;
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     const t = boxTableAt(lines, i);
     if (!t) break;
     if (t.header[0] === 'Instance' && t.header[1] === 'Module') {
@@ -98,7 +98,9 @@ function hierarchical(lines: readonly string[]): UtilizationInstance[] {
     i = t.end + 1;
   }
   if (!table || table.rows.length === 0)
-    throw new ReportError('this hierarchical utilisation report has no "| Instance | Module | … |" table with rows: give the whole file written by report_utilization -hierarchical.');
+    throw new ReportError(
+      'this hierarchical utilisation report has no "| Instance | Module | … |" table with rows: give the whole file written by report_utilization -hierarchical.',
+    );
   const h = table.header;
   const col = {
     lut: column(h, ['Total LUTs']),
@@ -112,7 +114,9 @@ function hierarchical(lines: readonly string[]): UtilizationInstance[] {
     .filter(([k, i]) => i < 0 && k !== 'uram')
     .map(([k]) => k);
   if (absent.length > 0)
-    throw new ReportError(`this hierarchical utilisation report's table lacks the column(s) ${absent.join(', ')} (it has: ${h.join(', ')}).`);
+    throw new ReportError(
+      `this hierarchical utilisation report's table lacks the column(s) ${absent.join(', ')} (it has: ${h.join(', ')}).`,
+    );
   const stack: string[] = [];
   return table.rows.map((r) => {
     const raw = r[0];

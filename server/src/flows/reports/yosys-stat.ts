@@ -52,7 +52,16 @@ const XILINX_LUTS: Readonly<Record<string, number>> = {
   RAM64M8: 8,
 };
 const XILINX_FF = /^(FD(RE|SE|CE|PE|RSE|CPE)(_1)?|LD(CE|PE|CPE)(_1)?)$/;
-const XILINX_BRAM18: Readonly<Record<string, number>> = { RAMB18E1: 1, RAMB18E2: 1, FIFO18E1: 1, FIFO18E2: 1, RAMB36E1: 2, RAMB36E2: 2, FIFO36E1: 2, FIFO36E2: 2 };
+const XILINX_BRAM18: Readonly<Record<string, number>> = {
+  RAMB18E1: 1,
+  RAMB18E2: 1,
+  FIFO18E1: 1,
+  FIFO18E2: 1,
+  RAMB36E1: 2,
+  RAMB36E2: 2,
+  FIFO36E1: 2,
+  FIFO36E2: 2,
+};
 const XILINX_DSP = /^DSP48E[12]$/;
 const XILINX_URAM = /^URAM288(_BASE)?$/;
 const XILINX_OTHER = /^(CARRY[48]|MUXF[789]|BUFG\w*|IBUF\w*|OBUF\w*|IOBUF\w*|GND|VCC)$/;
@@ -75,7 +84,8 @@ export function countResources(cells: Readonly<Record<string, number>>): Counts 
   if (xilinx === 0 && ice40 === 0)
     return { family: null, lut: null, ff: null, bram18: null, dsp: null, uram: null, uncounted: types.filter((t) => cells[t] > 0).sort() };
   if (xilinx >= ice40) {
-    const counted = (t: string): boolean => t in XILINX_LUTS || XILINX_FF.test(t) || t in XILINX_BRAM18 || XILINX_DSP.test(t) || XILINX_URAM.test(t);
+    const counted = (t: string): boolean =>
+      t in XILINX_LUTS || XILINX_FF.test(t) || t in XILINX_BRAM18 || XILINX_DSP.test(t) || XILINX_URAM.test(t);
     return {
       family: 'xilinx',
       lut: sum((t) => XILINX_LUTS[t] ?? 0),
@@ -86,7 +96,8 @@ export function countResources(cells: Readonly<Record<string, number>>): Counts 
       uncounted: types.filter((t) => !counted(t) && cells[t] > 0).sort(),
     };
   }
-  const counted = (t: string): boolean => t === 'SB_LUT4' || ICE40_FF.test(t) || ICE40_EBR.test(t) || t === 'SB_MAC16' || t === 'SB_SPRAM256KA';
+  const counted = (t: string): boolean =>
+    t === 'SB_LUT4' || ICE40_FF.test(t) || ICE40_EBR.test(t) || t === 'SB_MAC16' || t === 'SB_SPRAM256KA';
   const ebr = sum((t) => (ICE40_EBR.test(t) ? 1 : 0));
   return {
     family: 'ice40',
@@ -210,7 +221,10 @@ export function isYosysStatJson(json: unknown): boolean {
   const mods = o.modules;
   if (typeof mods !== 'object' || mods === null) return false;
   const first = Object.values(mods)[0] as Record<string, unknown> | undefined;
-  return (first !== undefined && typeof first === 'object' && 'num_cells_by_type' in first) || (typeof o.design === 'object' && o.design !== null && 'num_cells_by_type' in o.design);
+  return (
+    (first !== undefined && typeof first === 'object' && 'num_cells_by_type' in first) ||
+    (typeof o.design === 'object' && o.design !== null && 'num_cells_by_type' in o.design)
+  );
 }
 
 function jsonSection(name: string, v: unknown): Section {
