@@ -10,12 +10,15 @@ import { runSim } from './sim.js';
 import { runFifoCheck } from './fifo-check.js';
 import { runReport } from './report.js';
 import { CliError } from './cli-error.js';
+import { QNN_VERSION } from './version.js';
 import { setToolPaths, TOOL_NAMES, type ToolPaths } from '../flows/tools.js';
 
 const USAGE = `usage: qnn <command> [options]
 
 commands:
-  check FILE... [--json]        report diagnostics; exit 1 when there is an error
+  check FILE... [--format text|json|github|sarif] [--json]
+                                report diagnostics (GitHub annotations, SARIF 2.1.0
+                                for code scanning); exit 1 when there is an error
   estimate FILE [--json]        cycles, frames/s, resources and roofline per layer
   compile FILE -o DIR           Verilog: DIR/rtl/ and DIR/report.json
   run FILE --input x.npy --output y.npy
@@ -62,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     return cmd ? 0 : 2;
   }
   if (cmd === '--version') {
-    console.log('qnn 0.1.0');
+    console.log(`qnn ${QNN_VERSION}`);
     return 0;
   }
   const run = COMMANDS[cmd];

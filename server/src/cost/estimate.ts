@@ -23,6 +23,7 @@ import { fifoDescriptor } from '../engines/fifo.js';
 import { fifoName } from '../engines/names.js';
 import { converterOf, fifoOf, type ConverterEstimate, type FifoEstimate } from './links.js';
 import { computeRoofline } from './roofline.js';
+import { ESTIMATE_SCHEMA_VERSION } from '../protocol/estimate.js';
 import type { Estimate, LayerEstimate, ResourceCounts, ResourceMaybe } from '../protocol/estimate.js';
 
 // The shapes live in the wire contract (protocol/estimate.ts); re-exported for the server's readers.
@@ -169,6 +170,7 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
   const fpsTarget = net.target?.fps ?? null;
   const clockMhz = clockHz / 1e6;
   return {
+    schema_version: ESTIMATE_SCHEMA_VERSION,
     network: net.name,
     target: {
       device: device?.name ?? net.target?.device ?? '',

@@ -161,7 +161,15 @@ export interface StageTiming {
   last_out: number;
 }
 
+/**
+ * The version of this shape in `schema_version` (docs/ci.md). Raised when a field is renamed,
+ * removed or changes meaning; added fields keep it.
+ */
+export const ESTIMATE_SCHEMA_VERSION = 1;
+
 export interface Estimate {
+  /** ESTIMATE_SCHEMA_VERSION of the writer: a CI job comparing two estimates checks it first. */
+  schema_version: number;
   network: string;
   target: {
     device: string;
