@@ -1,13 +1,15 @@
 /**
  * Yosys synthesis of a compiled design, for acceptance checks and resource counts:
  * `synth_xilinx` for Xilinx parts, `synth_ice40` for iCE40 (hardware.md §4, §8).
- * Runs in the rtl folder, where `$readmemh` finds the ROM files.
+ * Runs in the rtl folder, where `$readmemh` finds the ROM files, with the commands of the
+ * compiler's synth.ys (rtl/yosys-script.ts) for the family asked for.
  */
 import * as path from 'node:path';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { requireTool, runProcess } from './tools.js';
+import { FILE_LIST, parseFileList, yosysReadCommands, yosysSynthCommand, type SynthFamily } from '../rtl/yosys-script.js';
 
-export type SynthFamily = 'xilinx' | 'ice40';
+export type { SynthFamily } from '../rtl/yosys-script.js';
 
 export interface SynthResult {
   ok: boolean;
@@ -24,14 +26,16 @@ export async function yosysSynth(
   opts: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<SynthResult> {
   const yosys = requireTool('yosys');
-  const sources = readdirSync(rtlDir)
-    .filter((f) => f.endsWith('.sv'))
-    .sort();
-  // -defer: elaborate each template only with the parameters it is instantiated with.
-  const synth = family === 'xilinx' ? `synth_xilinx -family xc7 -top ${top} -flatten` : `synth_ice40 -top ${top} -dsp`;
+  // The compiler's file list; a folder without one: its .sv files (Yosys needs no order).
+  const list = path.join(rtlDir, FILE_LIST);
+  const sources = existsSync(list)
+    ? parseFileList(readFileSync(list, 'utf8'))
+    : readdirSync(rtlDir)
+        .filter((f) => f.endsWith('.sv'))
+        .sort();
   const statFile = `yosys-${family}-stat.txt`;
   rmSync(path.join(rtlDir, statFile), { force: true });
-  const script = `read_verilog -defer -sv ${sources.join(' ')}; ${synth}; tee -o ${statFile} stat`;
+  const script = [...yosysReadCommands(sources, top), yosysSynthCommand(top, { family }), `tee -o ${statFile} stat`].join('; ');
   const t0 = performance.now();
   const r = await runProcess(yosys, ['-q', '-p', script], {
     cwd: path.resolve(rtlDir),

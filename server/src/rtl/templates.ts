@@ -19,19 +19,32 @@ export function templatesDir(): string {
 
 /** The template files that `modules` need, with the submodules they instantiate, sorted. */
 export function templateClosure(modules: string[]): string[] {
+  return templatesInDependencyOrder(modules)
+    .sort()
+    .map((m) => path.join(templatesDir(), `${m}.sv`));
+}
+
+/**
+ * The template modules that `modules` need, with the submodules they instantiate, each
+ * after every module it instantiates (for file lists; ties in name order).
+ */
+export function templatesInDependencyOrder(modules: readonly string[]): string[] {
   const dir = templatesDir();
   const available = new Set(
     readdirSync(dir)
       .filter((f) => f.endsWith('.sv'))
       .map((f) => f.slice(0, -3)),
   );
-  const need = new Set<string>();
+  const order: string[] = [];
+  const seen = new Set<string>();
   const visit = (m: string): void => {
-    if (need.has(m) || !available.has(m)) return;
-    need.add(m);
+    if (seen.has(m) || !available.has(m)) return;
+    seen.add(m);
     const text = readFileSync(path.join(dir, `${m}.sv`), 'utf8').replace(/\/\/.*$/gm, '');
-    for (const dep of text.matchAll(/\b(qnn_\w+)\s*(?:#|\w+\s*\()/g)) if (dep[1] !== m) visit(dep[1]);
+    const deps = new Set([...text.matchAll(/\b(qnn_\w+)\s*(?:#|\w+\s*\()/g)].map((d) => d[1]).filter((d) => d !== m));
+    [...deps].sort().forEach(visit);
+    order.push(m);
   };
-  modules.forEach(visit);
-  return [...need].sort().map((m) => path.join(dir, `${m}.sv`));
+  [...modules].sort().forEach(visit);
+  return order;
 }

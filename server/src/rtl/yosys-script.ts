@@ -1,0 +1,66 @@
+/**
+ * The file list (`files.f`) and the Yosys script (`synth.ys`) that `qnn compile` writes
+ * next to the RTL, and the Yosys commands flows/synth-check.ts runs: one definition of how
+ * the design is read and synthesised (hardware.md §4, §8).
+ */
+import type { Device } from '../device/devices.js';
+
+export const FILE_LIST = 'files.f';
+export const YOSYS_SCRIPT = 'synth.ys';
+
+export type SynthFamily = 'xilinx' | 'ice40';
+
+/** What Yosys synthesises for: `synth_xilinx -family <xilinx>` or `synth_ice40`. */
+export interface SynthTarget {
+  family: SynthFamily;
+  /** Xilinx architecture for synth_xilinx: 7 series (xc7) or UltraScale+ (xcup). */
+  xilinx?: 'xc7' | 'xcup';
+}
+
+/** The synthesis target of a device in the database. */
+export function synthTargetOf(device: Device): SynthTarget {
+  if (device.family === 'ice40') return { family: 'ice40' };
+  return { family: 'xilinx', xilinx: device.family === 'zynqmp' ? 'xcup' : 'xc7' };
+}
+
+/** Reading the design: every source (file-list order, paths relative to the rtl folder), then the hierarchy under `top`. */
+export function yosysReadCommands(sources: readonly string[], top: string): string[] {
+  return [`read_verilog -sv ${sources.join(' ')}`, `hierarchy -check -top ${top}`];
+}
+
+/** The synthesis command for a target (flattened: resource counts are for the whole design). */
+export function yosysSynthCommand(top: string, target: SynthTarget): string {
+  return target.family === 'ice40' ? `synth_ice40 -top ${top} -dsp` : `synth_xilinx -family ${target.xilinx ?? 'xc7'} -top ${top} -flatten`;
+}
+
+/** `files.f`: the sources, one relative path a line, each after the modules it instantiates. */
+export function fileListText(sources: readonly string[]): string {
+  return sources.map((s) => `${s}\n`).join('');
+}
+
+/** The sources of a file list's text (blank lines and `//` or `#` comments skipped). */
+export function parseFileList(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('//') && !l.startsWith('#'));
+}
+
+/**
+ * `synth.ys`, run in the rtl folder (where `$readmemh` finds the .mem files):
+ * `yosys -s synth.ys`. The label `read:` marks reading and the hierarchy check alone
+ * (`yosys -p 'script synth.ys read'`), `synth:` the synthesis and its statistics.
+ */
+export function yosysScriptText(sources: readonly string[], top: string, target: SynthTarget, what: string): string {
+  return [
+    `# ${what}`,
+    `# Run in this folder (the .mem files are read from here): yosys -s ${YOSYS_SCRIPT}`,
+    `# The sources are those of ${FILE_LIST}, in its order.`,
+    'read:',
+    ...yosysReadCommands(sources, top),
+    'synth:',
+    yosysSynthCommand(top, target),
+    'stat',
+    '',
+  ].join('\n');
+}
