@@ -96,7 +96,8 @@ describe('quick fixes', () => {
 
   it('QNN044: applies the smaller fold, with the LUTs saved in the title', async () => {
     const u = uri();
-    const ds = await client.open(u, NET('fold(pe=8, simd=4)'));
+    // u4 input: LUT multipliers (u8 × i4 products are DSP48s, and fewer lanes would not save LUTs).
+    const ds = await client.open(u, NET('fold(pe=8, simd=4)').replace('u8[32, 4]', 'u4[32, 4]'));
     const d = ds.find((x) => x.code === 'QNN044')!;
     expect(d.severity).toBe(4);
     expect(rangeText(client.text(u), d.range)).toBe('fold(pe=8, simd=4)');

@@ -21,11 +21,21 @@ export interface DspMapping {
 }
 
 export interface CostConstants {
-  /** Memory placement (hardware.md §4). */
+  /**
+   * Memory placement (hardware.md §4): Yosys `memory_libmap` takes the cheapest of logic,
+   * LUTRAM and block RAM by these costs (its library files and the flags `synth_xilinx` /
+   * `synth_ice40` pass), and memory.ts prices them the same way.
+   */
   memory: {
-    /** A memory deeper than this goes to block RAM; shallower to LUTRAM (Xilinx) or logic (iCE40). */
-    lutramMaxDepth: number;
-    /** Entries one Xilinx LUT6 holds as a 1-bit ROM (a ROM64X1). */
+    /** Cost of one bit of a ROM in logic: `synth_xilinx -logic-cost-rom 0.015625` (a LUT6 holds 64), the default 1/16 on iCE40. */
+    romLogicCostPerBit: Record<'xilinx' | 'ice40', number>;
+    /** Cost of one bit of a written memory in registers (the default). */
+    ramLogicCostPerBit: number;
+    /** Cost of one RAM32M / RAM64M (lutrams_xc5v.txt). */
+    lutramCost: number;
+    /** Cost of one RAMB18 (brams_xc4v.txt) or one 4-kbit EBR (ice40/brams.txt). */
+    blockRamCost: Record<'xilinx' | 'ice40', number>;
+    /** Entries one Xilinx LUT6 holds as a 1-bit ROM (a ROM64X1); MUXF7/MUXF8 join four of them for free. */
     romDepthPerLut6: number;
     /** Writable LUTRAM (simple dual port): RAM64M = 4 LUT6 for 64 × 3 bits; RAM32M = 4 LUT6 for 32 × 6 bits. */
     ram64: { depth: number; width: number; luts: number };
@@ -33,8 +43,6 @@ export interface CostConstants {
     /** Entries one iCE40 LUT4 holds as a 1-bit ROM, and the read-mux overhead factor on top. */
     romDepthPerLut4: number;
     lut4RomMuxFactor: number;
-    /** iCE40 has no LUTRAM: a writable memory of at most this many bits becomes registers. */
-    ice40RegisterMemMaxBits: number;
   };
   /**
    * Multipliers → DSP blocks: the parameters Yosys gives its `mul2dsp` techmap (Yosys 0.23
@@ -93,13 +101,15 @@ export interface CostConstants {
 
 export const COST_CONSTANTS: Readonly<CostConstants> = {
   memory: {
-    lutramMaxDepth: 128,
+    romLogicCostPerBit: { xilinx: 1 / 64, ice40: 1 / 16 },
+    ramLogicCostPerBit: 1,
+    lutramCost: 8,
+    blockRamCost: { xilinx: 129, ice40: 64 },
     romDepthPerLut6: 64,
     ram64: { depth: 64, width: 3, luts: 4 },
     ram32: { depth: 32, width: 6, luts: 4 },
     romDepthPerLut4: 16,
     lut4RomMuxFactor: 1.33,
-    ice40RegisterMemMaxBits: 256,
   },
   dsp: {
     // DSP48E1: 25 × 18 signed, partial products 18 × 18; UG901: products of 4 × 4 bits and less stay in LUTs.

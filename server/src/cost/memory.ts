@@ -1,10 +1,15 @@
 /**
  * Where an on-chip memory goes and what it costs (hardware.md §4).
  *
- * Rule (FINN's): a memory at most `lutramMaxDepth` (128) deep lives in LUTs — LUTRAM on
- * Xilinx, logic (ROM) or registers (RAM) on iCE40, which has no LUTRAM — and a deeper one
- * in block RAM: RAMB18 on Xilinx with the aspect-ratio table of the spec, 4-kbit EBRs on
- * iCE40. A ROM of depth 1 is hard-wired constants and costs no memory at all.
+ * Rule (Yosys `memory_libmap`, which places the templates' inferred memories): the
+ * cheapest of logic, LUTRAM and block RAM by the costs in constants.ts `memory`. A ROM
+ * costs 1/64 per bit in logic on Xilinx (LUT6 ROMs joined by MUXF7/MUXF8), so it stays
+ * in LUTs until it would fill more than about half of the RAMB18s it needs; a written
+ * memory costs 1 per bit in registers, so on Xilinx it takes LUTRAM (RAM32M / RAM64M)
+ * until about 16 of them cost more than one RAMB18. iCE40 has no LUTRAM: a ROM stays in
+ * LUT4 logic up to 1 kbit per EBR, a written memory in registers up to 64 bits per EBR.
+ * (FINN's rule, the first anchor, was depth: ≤ 128 in LUTRAM, deeper in BRAM.) A ROM
+ * of depth 1 is hard-wired constants and costs no memory at all.
  *
  * Two flavours: `romCost` for contents fixed at build time (weights, thresholds, requant
  * constants) and `ramCost` for buffers written at run time (line buffers, input buffers,
@@ -59,31 +64,56 @@ function mem(kind: MemKind, depth: number, width: number, r: Partial<Resources>)
   return { kind, depth, width, bits: depth * width, lut: r.lut ?? 0, ff: r.ff ?? 0, bram18: r.bram18 ?? 0, dsp: 0 };
 }
 
+/** Cost of `n` block RAMs for Yosys. */
+function blockRamCost(blocks: number, fab: Fabric): number {
+  return blocks * C.memory.blockRamCost[fab.family];
+}
+
 /** A memory whose contents are fixed at build time (read-only). */
 export function romCost(depth: number, width: number, fab: Fabric): MemCost {
   if (depth <= 0 || width <= 0) return mem('none', 0, 0, {});
   if (depth <= 1) return mem('logic', depth, width, {});
-  if (depth > C.memory.lutramMaxDepth) return mem('bram', depth, width, { bram18: blockRams(depth, width, fab) });
+  const blocks = blockRams(depth, width, fab);
+  if (depth * width * C.memory.romLogicCostPerBit[fab.family] > blockRamCost(blocks, fab))
+    return mem('bram', depth, width, { bram18: blocks });
   if (fab.family === 'ice40') {
     // LUT4 ROM: 16 entries per LUT4 and bit, plus the read mux that joins them.
     const lut = width * Math.ceil(depth / C.memory.romDepthPerLut4) * (depth > C.memory.romDepthPerLut4 ? C.memory.lut4RomMuxFactor : 1);
     return mem('logic', depth, width, { lut, ff: width });
   }
-  return mem('lutram', depth, width, { lut: width * Math.ceil(depth / C.memory.romDepthPerLut6), ff: width });
+  // LUT6 ROMs of 64 entries, four joined by MUXF7/MUXF8 per 256 entries, then LUT muxes.
+  const perLut = C.memory.romDepthPerLut6;
+  const lut = width * (Math.ceil(depth / perLut) + muxLuts(Math.ceil(depth / (4 * perLut))));
+  return mem('lutram', depth, width, { lut, ff: width });
+}
+
+/** LUT6 4:1 muxes selecting one of n (per bit). */
+function muxLuts(n: number): number {
+  return n <= 1 ? 0 : Math.ceil((n - 1) / 3);
+}
+
+/** Xilinx LUTRAM for a written memory: RAM32M (≤ 32 deep) or RAM64M primitives, and the read mux beyond 64 entries. */
+function lutram(depth: number, width: number): { primitives: number; lut: number } {
+  const cfg = depth <= C.memory.ram32.depth ? C.memory.ram32 : C.memory.ram64;
+  const primitives = Math.ceil(width / cfg.width) * Math.ceil(depth / cfg.depth);
+  return { primitives, lut: primitives * cfg.luts + width * muxLuts(Math.ceil(depth / cfg.depth)) };
 }
 
 /** A buffer written at run time (one write port, one read port). */
 export function ramCost(depth: number, width: number, fab: Fabric): MemCost {
   if (depth <= 0 || width <= 0) return mem('none', 0, 0, {});
-  // One or two entries are plain registers (a read mux for two).
-  if (depth <= 2) return mem('logic', depth, width, { ff: depth * width, lut: depth > 1 ? width : 0 });
-  if (depth > C.memory.lutramMaxDepth) return mem('bram', depth, width, { bram18: blockRams(depth, width, fab) });
+  // One entry is a register.
+  if (depth <= 1) return mem('logic', depth, width, { ff: width });
+  const blocks = blockRams(depth, width, fab);
+  const logicCost = depth * width * C.memory.ramLogicCostPerBit;
   if (fab.family === 'ice40') {
-    if (depth * width > C.memory.ice40RegisterMemMaxBits) return mem('bram', depth, width, { bram18: ebrBlocks(depth, width) });
+    if (logicCost > blockRamCost(blocks, fab)) return mem('bram', depth, width, { bram18: blocks });
     // Registers with a depth-to-1 read mux per bit (a LUT4 is a 2:1 mux with a spare input) and a write decoder.
     return mem('logic', depth, width, { ff: depth * width + width, lut: width * (depth - 1) + depth + clog2(depth) });
   }
-  const cfg = depth <= C.memory.ram32.depth ? C.memory.ram32 : C.memory.ram64;
-  const lut = Math.ceil(width / cfg.width) * cfg.luts * Math.ceil(depth / cfg.depth);
-  return mem('lutram', depth, width, { lut, ff: width });
+  const l = lutram(depth, width);
+  const lutramCost = l.primitives * C.memory.lutramCost;
+  if (blockRamCost(blocks, fab) < Math.min(lutramCost, logicCost)) return mem('bram', depth, width, { bram18: blocks });
+  if (logicCost < lutramCost) return mem('logic', depth, width, { ff: depth * width + width, lut: width * muxLuts(depth) });
+  return mem('lutram', depth, width, { lut: l.lut, ff: width });
 }

@@ -320,17 +320,20 @@ export function activationLane(
   let ff = outBits; // y
   if (dsp === 0) {
     // In LUTs after the ROM's constant bits are gone: shift-adds for one shared M, a multiplier otherwise;
-    // the product register (a DSP keeps it in its P register).
-    lut += a.perChannel ? lutMultiplierLuts(inBits, m) : Math.max(0, a.multiplierOnes - 1) * prod;
+    // the product register and the + 2^(S−1) rounding adder (a DSP keeps the product in its
+    // multiplier register and takes the rounding add into its post-adder).
+    lut += (a.perChannel ? lutMultiplierLuts(inBits, m) : Math.max(0, a.multiplierOnes - 1) * prod) + prod;
     ff += prod;
   }
-  lut += prod; // + 2^(S−1) rounding
+  // After >>> S the value has prod − S significant bits: a shared S is wiring; a per-channel
+  // S a log shifter (two 2:1 levels per LUT6) over the whole product.
+  const shifted = a.variableShift ? prod : Math.max(1, prod - a.maxShift);
   if (a.variableShift) {
-    lut += prod * muxLuts(a.maxShift + 1);
+    lut += prod * Math.ceil(clog2(a.maxShift + 1) / 2);
     ff += C.activation.shiftBits; // shift_q
   }
   if (a.hasZero) lut += outBits + 1;
-  lut += 2 * Math.ceil(prod * C.activation.compareLutsPerBit) + outBits; // clamp to [min(T), max(T)]
+  lut += 2 * Math.ceil(shifted * C.activation.compareLutsPerBit) + outBits; // clamp to [min(out), max(out)]
   const memWidth = a.perChannel ? m + (a.variableShift ? C.activation.shiftBits : 0) : 0;
   return { lut, ff, dsp, mem: romCost(memWidth ? channelsPerLane : 0, memWidth, fab), memWidth };
 }
@@ -375,7 +378,10 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const sumBits = Math.min(lane.productBits + clog2(leaves) + negc, p.accBits);
   // The count of negated leaves, added at the root (constant for hard-wired weights: only the add).
   const negcLuts = lane.negates ? (p.operands.hardWired ? 0 : adderTreeLuts(p.simd, 1)) + sumBits : 0;
-  const perPe = p.simd * lane.lut + adderTreeLuts(leaves, lane.productBits) + negcLuts + p.accBits + (act?.lut ?? 0);
+  // A DSP lane takes one adder of the tree's first level into its post-adder (P = A·B + C).
+  const absorbed = lane.dsp > 0 ? Math.floor(leaves / 2) * (lane.productBits + 1) : 0;
+  const tree = adderTreeLuts(leaves, lane.productBits) - absorbed;
+  const perPe = p.simd * lane.lut + tree + negcLuts + p.accBits + (act?.lut ?? 0);
   // Issue counters nf, sf, the ROM address, the pixel counter; with an activation the nf index rides along two stages.
   const counters = clog2(nf) + clog2(sf) + clog2(nf * sf) + clog2(p.pixels ?? 1);
   const inWord = p.simd * p.operands.inputBits;
@@ -524,11 +530,16 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const control = aw + clog2(g.cg) + clog2(g.oh) + clog2(g.ow) + clog2(g.sf) + 2 * cw + 2 * nw + 3 * aw;
   const perTracked = small + 2 * cw + aw;
   const ff = C.window.ffC0 + control + tracked * perTracked + g.lanes;
-  // Every register bit's next value (an adder or a mux), the modular address adds (two
-  // adders each), the need / oldest-pixel arithmetic and compares, the padding masks.
-  const wrapAdd = 2 * (aw + 2);
-  const arithmetic = 4 * wrapAdd + 6 * nw + 4 * cw;
-  const lanesLogic = tracked * (perTracked + wrapAdd + 4 * cw) + (g.lanes - tracked) * (wrapAdd + 4 * cw) + g.lanes * laneWidth;
+  // Every register bit's next value (an adder or a mux); the next window's five address
+  // steps (adds of a constant, modulo the depth); avail's add and the need / oldest-pixel
+  // sums (three adders) and their four compares; per tracked lane its step (D0 or D01)
+  // and the four in-frame compares; per derived lane an add of a constant and its
+  // in-frame compares against constants (a quarter LUT per bit); the padding masks.
+  const cmp = (bits: number) => Math.ceil(bits * C.activation.compareLutsPerBit);
+  const arithmetic = 5 * (aw + 2) + 3 * nw + 4 * cmp(nw);
+  const trackedLogic = perTracked + 2 * (aw + 2) + 4 * cmp(cw);
+  const derivedLogic = aw + 2 + 2 * cmp(cw);
+  const lanesLogic = tracked * trackedLogic + (g.lanes - tracked) * derivedLogic + g.lanes * laneWidth;
   const core: Resources = {
     lut: (C.window.c0 + control + arithmetic + lanesLogic) * familyFactor(fab),
     ff,

@@ -63,18 +63,36 @@ describe('RAMB18 aspect-ratio table (hardware.md §4)', () => {
   });
 });
 
-describe('memory placement', () => {
-  it('≤ 128 deep in LUTRAM (64 entries per LUT6 for a ROM), deeper in BRAM, depth 1 hard-wired', () => {
-    expect(romCost(128, 8, xilinx)).toMatchObject({ kind: 'lutram', lut: 16, bram18: 0 });
-    expect(romCost(129, 8, xilinx)).toMatchObject({ kind: 'bram', lut: 0, bram18: 1 });
+describe('memory placement: the cheapest of logic, LUTRAM and block RAM by Yosys memory_libmap’s costs', () => {
+  // Each case measured with Yosys 0.23 on a registered-read ROM ($readmemh of random words)
+  // or a simple dual-port RAM.
+  it('Xilinx ROMs stay in LUT6 logic (64 entries per LUT6) until they fill about half of their RAMB18s', () => {
+    expect(romCost(256, 32, xilinx)).toMatchObject({ kind: 'lutram', lut: 128, bram18: 0 }); // 8 kbit: 128 LUT6 + MUXF7/F8
+    expect(romCost(512, 16, xilinx)).toMatchObject({ kind: 'lutram', lut: 144 });
+    expect(romCost(256, 36, xilinx)).toMatchObject({ kind: 'bram', lut: 0, bram18: 1 });
+    expect(romCost(512, 18, xilinx)).toMatchObject({ kind: 'bram', bram18: 1 });
+    expect(romCost(1024, 9, xilinx)).toMatchObject({ kind: 'bram', bram18: 1 });
     expect(romCost(1, 64, xilinx)).toMatchObject({ kind: 'logic', lut: 0, ff: 0, bram18: 0 });
+  });
+
+  it('Xilinx RAMs take RAM32M / RAM64M until about 16 of them cost more than a RAMB18', () => {
+    expect(ramCost(16, 16, xilinx)).toMatchObject({ kind: 'lutram', lut: 12 }); // 3 RAM32M
     expect(ramCost(64, 12, xilinx)).toMatchObject({ kind: 'lutram', lut: 16 }); // RAM64M: 4 LUTs per 64×3
+    expect(ramCost(256, 8, xilinx)).toMatchObject({ kind: 'lutram', lut: 12 * 4 + 8 }); // 12 RAM64M + the 4:1 read mux
+    expect(ramCost(64, 64, xilinx)).toMatchObject({ kind: 'lutram', bram18: 0 }); // 22 RAM64M < 2 RAMB18
+    expect(ramCost(512, 8, xilinx)).toMatchObject({ kind: 'bram', bram18: 1 });
+    expect(ramCost(128, 36, xilinx)).toMatchObject({ kind: 'bram', bram18: 1 });
     expect(ramCost(2000, 18, xilinx)).toMatchObject({ kind: 'bram', bram18: 2 });
   });
 
-  it('iCE40 has no LUTRAM: ROMs in LUT4 logic, small RAMs in registers, larger ones in EBRs', () => {
+  it('iCE40 has no LUTRAM: ROMs in LUT4 logic up to 1 kbit per EBR, RAMs in registers up to 64 bits', () => {
     expect(romCost(16, 4, up5k)).toMatchObject({ kind: 'logic', lut: 4 });
+    expect(romCost(128, 8, up5k)).toMatchObject({ kind: 'logic', bram18: 0 });
+    expect(romCost(256, 4, up5k)).toMatchObject({ kind: 'logic', bram18: 0 });
+    expect(romCost(128, 16, up5k)).toMatchObject({ kind: 'bram', bram18: 1 });
     expect(ramCost(8, 8, up5k)).toMatchObject({ kind: 'logic', bram18: 0, ff: 72 });
+    expect(ramCost(16, 4, up5k)).toMatchObject({ kind: 'logic', bram18: 0 });
+    expect(ramCost(16, 8, up5k)).toMatchObject({ kind: 'bram', bram18: 1 });
     expect(ramCost(64, 8, up5k)).toMatchObject({ kind: 'bram', bram18: 1 });
   });
 });
@@ -276,7 +294,9 @@ describe('logic estimates', () => {
     expect(fifoResources(1, 16, xilinx)).toMatchObject({ impl: 'registers', ff: 18 });
     expect(fifoResources(32, 32, xilinx)).toMatchObject({ impl: 'lutram', lut: expect.any(Number) });
     expect(fifoResources(32, 32, xilinx).lut).toBeGreaterThanOrEqual(ramCost(31, 33, xilinx).lut);
-    expect(fifoResources(100, 32, xilinx).impl).toBe('lutram');
+    // 99 × 33 bits: 22 RAM64M cost more than 1 RAMB18 (512 × 36).
+    expect(fifoResources(100, 32, xilinx)).toMatchObject({ impl: 'bram', bram18: 1 });
+    expect(fifoResources(100, 8, xilinx).impl).toBe('lutram');
     // 1023 words of 33 bits: ⌈1023/1024⌉·⌈33/18⌉ = 2 RAMB18.
     expect(fifoResources(1024, 32, xilinx)).toMatchObject({ impl: 'bram', bram18: 2 });
   });
