@@ -46,12 +46,12 @@ export interface CostConstants {
   };
   /**
    * Multipliers → DSP blocks: the parameters Yosys gives its `mul2dsp` techmap (Yosys 0.23
-   * `synth_xilinx -family xc7` and `synth_ice40 -dsp`; see resources.ts `multiplierDsps`).
+   * `synth_xilinx -family xc7` / `xcup` and `synth_ice40 -dsp`; see resources.ts `multiplierDsps`).
    * A product maps when both operands have at least `minOperandBits` and the product at
    * least `minProductBits` bits (widths as Yosys sees them after `wreduce`); a wider one
    * is split into `aPartialBits` × B slices (one DSP each, the same test again per slice).
    */
-  dsp: Record<'xilinx' | 'ice40', DspMapping>;
+  dsp: Record<'xilinx' | 'xcup' | 'ice40', DspMapping>;
   /** MVAU: LUT ≈ c0 + c1·PE·(mult + addertree + acc + activation) + memories (FINN-R's form). */
   mvau: {
     c0: number;
@@ -114,6 +114,8 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
   dsp: {
     // DSP48E1: 25 × 18 signed, partial products 18 × 18; UG901: products of 4 × 4 bits and less stay in LUTs.
     xilinx: { aMaxBits: 25, bMaxBits: 18, aPartialBits: 18, minOperandBits: 2, minProductBits: 9, signedOnly: true },
+    // UltraScale+ DSP48E2 (synth_xilinx -family xcup): 27 × 18.
+    xcup: { aMaxBits: 27, bMaxBits: 18, aPartialBits: 18, minOperandBits: 2, minProductBits: 9, signedOnly: true },
     // SB_MAC16: 16 × 16.
     ice40: { aMaxBits: 16, bMaxBits: 16, aPartialBits: 16, minOperandBits: 2, minProductBits: 11, signedOnly: false },
   },

@@ -11,6 +11,8 @@ export interface Fabric {
   family: Family;
   /** Whether multipliers may go to DSP blocks (false on parts without DSPs, e.g. iCE40 HX8K). */
   dspAvailable: boolean;
+  /** Xilinx architecture (`synth_xilinx -family`): 7-series DSP48E1 (default) or UltraScale+ DSP48E2. */
+  xilinxArch?: 'xc7' | 'xcup';
 }
 
 /**
@@ -19,7 +21,8 @@ export interface Fabric {
  */
 export function fabricOf(device: Device | undefined): Fabric {
   if (!device) return { family: 'xilinx', dspAvailable: true };
-  return { family: device.family === 'ice40' ? 'ice40' : 'xilinx', dspAvailable: device.dsp > 0 };
+  if (device.family === 'ice40') return { family: 'ice40', dspAvailable: device.dsp > 0 };
+  return { family: 'xilinx', dspAvailable: device.dsp > 0, xilinxArch: device.family === 'zynqmp' ? 'xcup' : 'xc7' };
 }
 
 /**

@@ -80,7 +80,7 @@ export interface MulOperand {
  */
 export function multiplierDsps(a: MulOperand, b: MulOperand, productBits: number, fab: Fabric): number {
   if (!fab.dspAvailable) return 0;
-  const p = C.dsp[fab.family];
+  const p = fab.family === 'xilinx' && fab.xilinxArch === 'xcup' ? C.dsp.xcup : C.dsp[fab.family];
   const unsignedProduct = !a.signed && !b.signed;
   let aw = a.bits + (a.signed || unsignedProduct ? 0 : 1);
   let bw = b.bits + (b.signed || unsignedProduct ? 0 : 1);

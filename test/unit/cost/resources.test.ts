@@ -112,6 +112,12 @@ describe('DSP rule: what Yosys mul2dsp maps (synth_xilinx -family xc7, synth_ice
     expect(multiplierDsps(sgn(26), sgn(18), 44, xilinx)).toBe(2);
     expect(multiplierDsps(sgn(25), sgn(19), 44, xilinx)).toBe(2);
     expect(multiplierDsps(sgn(26), sgn(26), 52, xilinx)).toBe(4);
+    // UltraScale+ (xczu*: synth_xilinx -family xcup): DSP48E2, 27 × 18.
+    const zu = fabricOf(findDevice('xczu9eg'));
+    expect(multiplierDsps(sgn(27), sgn(18), 45, zu)).toBe(1);
+    expect(multiplierDsps(sgn(27), sgn(18), 45, xilinx)).toBe(2);
+    expect(multiplierDsps(sgn(28), sgn(18), 46, zu)).toBe(2);
+    expect(multiplierDsps(sgn(30), sgn(30), 60, zu)).toBe(4);
     // An unsigned operand is zero-extended (one bit wider) unless both are unsigned.
     expect(multiplierDsps(uns(4), sgn(4), 8, xilinx)).toBe(0); // u4 × i4: an 8-bit product
     expect(multiplierDsps(uns(4), uns(4), 9, xilinx)).toBe(0); // u4 × u4: 8 bits after wreduce
