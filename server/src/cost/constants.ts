@@ -82,20 +82,26 @@ export interface CostConstants {
   skid: { lutC0: number };
   /** iCE40 logic cells (LUT4) per Xilinx LUT6 of logic (memories are counted natively). */
   ice40LutFactor: number;
-  /** Pipeline depths used by the latency model (latency.ts), in cycles. */
+  /**
+   * Pipeline depths of the latency model (cost/latency.ts), in cycles from an input
+   * handshake to the output handshake it causes: the templates' timing contracts.
+   */
   latency: {
-    /** MVAU: input register + multiply + accumulate + output register. */
+    /** MVAU: the last step of a fold to its output word (ACT = 0). */
     mvauPipe: number;
-    /** Extra cycles per adder-tree level that the RTL registers (one register every `treeLevelsPerStage` levels). */
-    treeLevelsPerStage: number;
-    /** Fused or standalone activation stage. */
+    /** What a fused activation adds in the MVAU. */
     activationPipe: number;
+    /** Stand-alone requant / threshold engine (qnn_requant, qnn_threshold). */
+    activationEnginePipe: number;
     /** Window generator: buffer read + output register. */
     windowPipe: number;
-    poolPipe: number;
+    /** Max-pool: 1-D and 2-D (the vertical stage's registered read). */
+    poolPipe1d: number;
+    poolPipe2d: number;
     converterPipe: number;
-    /** Cycles through an inter-engine FIFO (registered output). */
-    fifoPipe: number;
+    /** An empty FIFO: DEPTH 1–2, and DEPTH ≥ 3 (registered memory read). */
+    fifoPipeShallow: number;
+    fifoPipeDeep: number;
   };
 }
 
@@ -131,11 +137,13 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
   ice40LutFactor: 1.5,
   latency: {
     mvauPipe: 3,
-    treeLevelsPerStage: 2,
     activationPipe: 2,
+    activationEnginePipe: 4,
     windowPipe: 2,
-    poolPipe: 2,
+    poolPipe1d: 1,
+    poolPipe2d: 2,
     converterPipe: 1,
-    fifoPipe: 1,
+    fifoPipeShallow: 1,
+    fifoPipeDeep: 2,
   },
 };

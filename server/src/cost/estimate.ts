@@ -93,11 +93,12 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
   for (const c of converters) ii = Math.max(ii, c.cycles);
   const fps = ii > 0 ? clockHz / ii : 0;
 
-  const latency = pipelineLatency(pipelineStages(net, links, costs));
+  // The schedule's length from the latency at the least FIFO depths (a FIFO deeper than 2 adds a cycle).
+  const shallow = pipelineLatency(pipelineStages(net, links, costs));
 
   // FIFO depths from the token schedule at this II (cost/fifo-sizing.ts): the same depths
   // the compiler builds, so the editor, `qnn estimate` and report.json show one total.
-  const schedule = fifoSchedule(net, ii, scheduleCycles(latency.cycles, ii), opts.fifoBudgetSteps);
+  const schedule = fifoSchedule(net, ii, scheduleCycles(shallow.cycles, ii), opts.fifoBudgetSteps);
   const fifos: FifoEstimate[] = links.map((link, i) => {
     const name = fifoName(link.from, link.to);
     const override = opts.fifoOverrides?.[name];
@@ -115,6 +116,15 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
       reason: override === undefined ? s.reason : `depth set to ${override} (the analysis gives ${s.depth}: ${s.reason})`,
     };
   });
+
+  const latency = pipelineLatency(
+    pipelineStages(
+      net,
+      links,
+      costs,
+      fifos.map((f) => f.depth),
+    ),
+  );
 
   const byName = new Map(net.layers.map((l) => [l.name, l]));
   const layers: LayerEstimate[] = [];

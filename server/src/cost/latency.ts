@@ -18,8 +18,8 @@
  * Input words of a stage are taken to arrive evenly between the previous stage's first
  * and last output word. Then first_out = arrival(need) + fill and
  * last_out = max(last_in + drain, first_in + span); the frame's input enters at one word
- * per cycle from cycle 0. Latency = last_out of the final stage + 1 (a frame of N words
- * through a zero-delay wire spans N cycles).
+ * per cycle from cycle 0. Latency = last_out of the final stage: the cycles between the
+ * first input word's handshake and the last output word's, as `qnn sim` measures them.
  */
 import { converterDescriptor } from '../engines/converter.js';
 import type { LatencyStage } from '../engines/descriptor.js';
@@ -39,13 +39,22 @@ export type { StageTiming } from '../protocol/estimate.js';
  * each link the parts engines/stream.ts lists (converter, FIFO), then the next engine.
  * Each stage's terms are its descriptor's.
  */
-export function pipelineStages(net: Network, links: readonly StreamLink[], costs: readonly EngineCost[]): LatencyStage[] {
+export function pipelineStages(
+  net: Network,
+  links: readonly StreamLink[],
+  costs: readonly EngineCost[],
+  fifoDepths: readonly number[] = [],
+): LatencyStage[] {
   const stages: LatencyStage[] = [];
   net.engines.forEach((e, i) => {
     if (i > 0) {
       const link = links[i - 1];
       for (const part of linkParts(link))
-        stages.push(part === 'converter' ? converterDescriptor.latency(link) : fifoDescriptor.latency(link));
+        stages.push(
+          part === 'converter'
+            ? converterDescriptor.latency(link)
+            : fifoDescriptor.latency(link, fifoDepths[i - 1] ?? fifoDescriptor.minDepth()),
+        );
     }
     stages.push(descriptorOf(e).latency(e, costs[i]));
   });
@@ -66,5 +75,5 @@ export function pipelineLatency(stages: readonly LatencyStage[]): { cycles: numb
     firstIn = firstOut;
     lastIn = lastOut;
   }
-  return { cycles: lastIn + 1, timeline };
+  return { cycles: lastIn, timeline };
 }

@@ -47,6 +47,7 @@ export function activationCostParams(a: Activation): ActivationCostParams {
     variableShift,
     maxShift: Math.max(...ss),
     hasZero: a.zero !== 0,
+    mbits: a.mbits,
   };
 }
 
@@ -122,8 +123,8 @@ function activationDescriptor(kind: 'requant' | 'threshold'): EngineDescriptor {
     },
     latency(e: Engine) {
       const words = Math.ceil(product(e.inShape) / e.inElemsPerWord);
-      const pipe = C.latency.activationPipe;
-      return { name: e.name, kind: 'engine', words, need: 1, fill: pipe, drain: pipe, span: words + pipe };
+      const pipe = C.latency.activationEnginePipe;
+      return { name: e.name, kind: 'engine', words, need: 1, fill: pipe, drain: pipe, span: words - 1 + pipe };
     },
     tokens(e: Engine): TokenEngine {
       return streamTokens(e.name, product(e.inShape) / e.pe);
@@ -131,7 +132,15 @@ function activationDescriptor(kind: 'requant' | 'threshold'): EngineDescriptor {
     resources(e: Engine, fab: Fabric) {
       const a = e.activation!;
       const total = roundResources(
-        activationResources(activationCostParams(a), typeBits(e.inType), typeBits(e.outType), channelsOf(e.inShape), e.pe, fab).total,
+        activationResources(
+          activationCostParams(a),
+          typeBits(e.inType),
+          typeBits(e.outType),
+          channelsOf(e.inShape),
+          e.pe,
+          fab,
+          product(e.inShape),
+        ).total,
       );
       return { total, parts: { [kind]: total }, weightMem: 'none', weightBits: 0, macs: 0 };
     },

@@ -33,7 +33,7 @@ export const converterDescriptor = {
   resources(link: StreamLink, fab: Fabric): Resources & { bufferBits: number; inBits: number; outBits: number } {
     const inBits = link.producerElems * link.elemBits;
     const outBits = link.consumerElems * link.elemBits;
-    const r = converterResources(inBits, outBits, fab);
+    const r = converterResources(inBits, outBits, fab, Math.ceil(link.elements / link.consumerElems));
     return { ...roundResources(r), bufferBits: r.bufferBits, inBits, outBits };
   },
 

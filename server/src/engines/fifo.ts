@@ -18,10 +18,10 @@ export const fifoDescriptor = {
     return link.consumerElems * link.elemBits;
   },
 
-  latency(link: StreamLink): LatencyStage {
+  latency(link: StreamLink, depth: number): LatencyStage {
     const words = Math.ceil(link.elements / link.consumerElems);
-    const pipe = C.latency.fifoPipe;
-    return { name: `${link.from}->${link.to}:fifo`, kind: 'fifo', words, need: 1, fill: pipe, drain: pipe, span: words + pipe };
+    const pipe = depth <= 2 ? C.latency.fifoPipeShallow : C.latency.fifoPipeDeep;
+    return { name: `${link.from}->${link.to}:fifo`, kind: 'fifo', words, need: 1, fill: pipe, drain: pipe, span: words - 1 + pipe };
   },
 
   resources(link: StreamLink, depth: number, fab: Fabric): Resources & { impl: FifoImpl } {

@@ -60,18 +60,16 @@ export const maxpoolDescriptor: EngineDescriptor = {
     const l = layerOf(e);
     const g = geometry(l);
     const words = Math.ceil(product(e.inShape) / e.inElemsPerWord);
-    const perPixel = Math.ceil(g.ch / e.pe);
-    const needPixels = g.dims === 2 ? (g.k - 1) * g.inW + g.k : g.k;
-    const pipe = C.latency.poolPipe;
-    return {
-      name: e.name,
-      kind: 'engine',
-      words,
-      need: Math.min(words, needPixels * perPixel),
-      fill: pipe,
-      drain: pipe + perPixel,
-      span: words + pipe,
-    };
+    const groups = g.ch / e.pe;
+    // The input word that completes a window (its last row and column; channel group c).
+    const completing = (oy: number, ox: number, c: number): number =>
+      ((oy * g.stride + (g.dims === 2 ? g.k - 1 : 0)) * g.inW + ox * g.stride + g.k - 1) * groups + c;
+    const first = completing(0, 0, 0);
+    const last = completing(g.outH - 1, g.outW - 1, groups - 1);
+    const pipe = g.dims === 2 ? C.latency.poolPipe2d : C.latency.poolPipe1d;
+    // Rows and columns after the last window are consumed and ignored: the last output
+    // leaves `pipe` cycles after the word that completes it, not after the frame's last word.
+    return { name: e.name, kind: 'engine', words, need: first + 1, fill: pipe, drain: pipe - (words - 1 - last), span: last + pipe };
   },
 
   tokens(e: Engine, frames: number): TokenEngine {
@@ -118,6 +116,7 @@ export const maxpoolDescriptor: EngineDescriptor = {
           pe: e.pe,
           bits: typeBits(e.inType),
           bipolar: e.inType.kind === 'bipolar',
+          rows: g.inH,
         },
         fab,
       ).total,

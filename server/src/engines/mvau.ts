@@ -67,6 +67,8 @@ export function macOperands(l: MvauLayer): MacOperands {
     weightBits: typeBits(l.weights.type),
     inputBits: typeBits(l.inType),
     inputBipolar: l.inType.kind === 'bipolar',
+    inputSigned: l.inType.kind === 'int',
+    weightSigned: l.weights.type.kind === 'int',
   };
 }
 
@@ -216,7 +218,7 @@ export const mvauDescriptor: EngineDescriptor = {
       need,
       fill: wp + t.sf + pipe,
       drain: wp + afterPixels * fold + pipe,
-      span: need + wp + t.cycles + pipe,
+      span: need - 1 + wp + t.cycles + pipe,
     };
   },
 
@@ -237,6 +239,7 @@ export const mvauDescriptor: EngineDescriptor = {
         accBits: l.acc.bits,
         outBits: typeBits(e.outType),
         activation: e.activation ? activationCostParams(e.activation) : undefined,
+        pixels: l.pixels,
       },
       fab,
     );

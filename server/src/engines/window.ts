@@ -75,11 +75,22 @@ export function windowLatencyPixels(l: MvauLayer): { needPixels: number; afterPi
   return { needPixels, afterPixels };
 }
 
-
 export function windowCost(l: MvauLayer, inElemsPerWord: number, fab: Fabric) {
   const g = windowGeometry(l);
   return windowResources(
-    { dims: g.dims, kernel: g.k, rowWidth: g.inW, channels: g.cin, inElems: inElemsPerWord, outElems: l.simd, bits: typeBits(l.inType) },
+    {
+      dims: g.dims,
+      kernel: g.k,
+      rowWidth: g.inW,
+      channels: g.cin,
+      inElems: inElemsPerWord,
+      outElems: l.simd,
+      bits: typeBits(l.inType),
+      // The line buffer's rows depend on them (qnn_window's rows_needed).
+      rows: g.inH,
+      stride: g.stride,
+      pad: l.pad[0][0],
+    },
     fab,
   );
 }
