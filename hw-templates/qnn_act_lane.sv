@@ -40,7 +40,7 @@ module qnn_act_lane #(
   // ---- Parameter checks (Yosys reads every module with its defaults: the template itself,
   // every parameter at its default, is not checked there).
 `ifdef SYNTHESIS
-  localparam bit CHECK = !(ACT == 0 && ACC_BITS == 0 && OUT_BITS == 0 && OUT_KIND == -1);
+  localparam bit CHECK = !(ACC_BITS == 0 && OUT_BITS == 0 && OUT_KIND == -1);
 `else
   localparam bit CHECK = 1'b1;
 `endif

@@ -44,7 +44,7 @@ module qnn_act_stream #(
   // ---- Parameter checks (Yosys reads every module with its defaults: the template itself,
   // every parameter at its default, is not checked there). The lane checks the activation.
 `ifdef SYNTHESIS
-  localparam bit CHECK = !(ACT == 0 && PE == 0 && CH == 0 && ELEMS_PER_FRAME == 0 && IN_BITS == 0 && ACT_FILE == "");
+  localparam bit CHECK = !(PE == 0 && CH == 0 && ELEMS_PER_FRAME == 0 && IN_BITS == 0 && ACT_FILE == "");
 `else
   localparam bit CHECK = 1'b1;
 `endif
