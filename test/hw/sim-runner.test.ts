@@ -13,6 +13,7 @@ import { CancelledError, ToolMissingError, findTool, requireTool, runProcess, ty
 import {
   SimulationError,
   buildSimulation,
+  defaultBuildRoot,
   runSimulation,
   simulate,
   type SimBuildOptions,
@@ -292,18 +293,19 @@ describe.each(SIMS)('%s', (simulator) => {
   });
 
   it.skipIf(skip)('can be cancelled while running', async () => {
-    // The stopper never finishes with a huge stall bound; abort it once it runs.
+    // The stopper never finishes with a huge stall bound; abort it once it runs. (The
+    // design of the input-side test: a run option change, so no build of its own.)
     const base: SimulateOptions = {
       ...slice(simulator),
       sources: [dut('stopper')],
       top: 'stopper',
-      params: { W: 8, LIMIT: 1, MODE: 0 },
+      params: { W: 8, LIMIT: 5, MODE: 0 },
       runName: `${simulator}-cancel`,
-      input: [1n, 2n, 3n],
-      expected: 3,
+      input: randomWords(8, 8, 14),
+      expected: 8,
       stallCycles: 10,
     };
-    expect((await simulate(base)).stalled?.side).toBe('input'); // builds it
+    expect((await simulate(base)).stalled?.side).toBe('input');
     const ac = new AbortController();
     const started = Date.now();
     const p = simulate({ ...base, stallCycles: 4_000_000_000, signal: ac.signal });
@@ -316,17 +318,17 @@ describe.each(SIMS)('%s', (simulator) => {
 
 describe.skipIf(!have.verilator || !have.icarus)('Verilator and Icarus agree', () => {
   it('gives identical words, tlast and cycle stamps for the same seed', async () => {
-    const input = randomWords(200, 24, 21);
+    // The 13-bit slice of the first test: the same builds, other runs.
+    const input = randomWords(200, 13, 21);
     const results = [];
     for (const simulator of SIMS) {
       results.push(
         await simulate(
           slice(simulator, {
-            W: 24,
-            FRAME: 8,
+            W: 13,
             input,
             expected: 200,
-            inputWordsPerFrame: 8,
+            inputWordsPerFrame: 4,
             stall: { inValid: 0.4, outReady: 0.45, seed: 1234 },
           }),
         ),
@@ -340,9 +342,7 @@ describe.skipIf(!have.verilator || !have.icarus)('Verilator and Icarus agree', (
     expect(i.frameStarts).toEqual(v.frameStarts);
     expect(i.cycles).toBe(v.cycles);
     // A different seed gives a different stall pattern.
-    const other = await simulate(
-      slice('icarus', { W: 24, FRAME: 8, input, expected: 200, stall: { inValid: 0.4, outReady: 0.45, seed: 99 } }),
-    );
+    const other = await simulate(slice('icarus', { W: 13, input, expected: 200, stall: { inValid: 0.4, outReady: 0.45, seed: 99 } }));
     expect(other.outputs).toEqual(input);
     expect(other.outCycles).not.toEqual(v.outCycles);
   });
@@ -518,18 +518,22 @@ describe.skipIf(!have.icarus)('build cache', () => {
 
 describe.skipIf(!have.verilator)('Verilator build options', () => {
   it('reuses one build for every run, including a waveform run of a traced build; opt and trace are separate builds', async () => {
+    // The shared build cache: the traced build is the one the VCD test made, the -O0 one
+    // (the tests' default, vitest.config.ts) the one most tests here run.
     const design = slice('verilator');
-    const root = path.join(work, 'verilator-options');
+    const root = defaultBuildRoot(work);
+    const runs = path.join(work, 'verilator-options');
     const traced = await buildSimulation({ ...buildOptions(design, root), trace: true });
     const input = randomWords(8, 8, 13);
-    const free = await runSimulation(traced, { runDir: path.join(root, 'free'), input, expected: 8, noStall: true });
-    const wave = await runSimulation(traced, { runDir: path.join(root, 'wave'), input, expected: 8, vcd: true, stall: { seed: 5 } });
+    const free = await runSimulation(traced, { runDir: path.join(runs, 'free'), input, expected: 8, noStall: true });
+    const wave = await runSimulation(traced, { runDir: path.join(runs, 'wave'), input, expected: 8, vcd: true, stall: { seed: 5 } });
     expect(free.outputs).toEqual(input);
     expect(wave.outputs).toEqual(input);
     expect(readFileSync(wave.waveform!, 'utf8')).toMatch(/m_axis_tdata/);
     const again = await simulate({
       ...design,
       buildRoot: root,
+      workDir: runs,
       trace: true,
       input,
       expected: 8,
@@ -540,14 +544,14 @@ describe.skipIf(!have.verilator)('Verilator build options', () => {
     expect(again.buildDir).toBe(traced.dir);
     expect(again.cached).toBe(true);
     // An untraced build cannot dump: a clear message, not a silent rebuild.
-    const plain = await buildSimulation({ ...buildOptions(design, root), trace: false });
+    const plain = await buildSimulation({ ...buildOptions(design, root), trace: false, opt: '-O1' });
     expect(plain.dir).not.toBe(traced.dir);
-    await expect(runSimulation(plain, { runDir: path.join(root, 'x'), input, expected: 8, vcd: true })).rejects.toThrow(
+    await expect(runSimulation(plain, { runDir: path.join(runs, 'x'), input, expected: 8, vcd: true })).rejects.toThrow(
       /no waveform support: build it with trace: true/,
     );
     const o0 = await buildSimulation({ ...buildOptions(design, root), trace: false, opt: '-O0' });
     expect(new Set([traced.dir, plain.dir, o0.dir]).size).toBe(3);
-    expect((await runSimulation(o0, { runDir: path.join(root, 'o0'), input, expected: 8 })).outputs).toEqual(input);
+    expect((await runSimulation(o0, { runDir: path.join(runs, 'o0'), input, expected: 8 })).outputs).toEqual(input);
   });
 });
 

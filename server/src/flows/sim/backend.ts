@@ -45,6 +45,8 @@ export interface SimBackend {
   readonly title: string;
   /** Finds the tools a build needs (throws ToolMissingError naming the package); returns the compiler. */
   requireCompiler(paths?: ToolPaths): string;
+  /** The compiler's flag that prints its version (part of the cache key). */
+  readonly versionFlag: string;
   /** Builds into `dir` (an empty folder); returns the warnings the tools printed. */
   build(job: BuildJob, dir: string): Promise<string[]>;
   /** The built artifact in a build folder. */

@@ -21,6 +21,9 @@ const TEN_MINUTES = 600_000;
 
 /** Environment variable naming a build cache shared by every work folder (the tests set it). */
 export const BUILD_CACHE_ENV = 'QNN_SIM_BUILD_CACHE';
+/** Environment variable with the default C++ optimisation of Verilator models (the tests set -O0). */
+export const OPT_ENV = 'QNN_SIM_OPT';
+const OPTS: readonly VerilatorOpt[] = ['-O0', '-O1', '-O2', '-Os'];
 
 export interface SimBuildOptions {
   simulator: Simulator;
@@ -39,7 +42,7 @@ export interface SimBuildOptions {
   defines?: Defines;
   /** Extra flags for `verilator` or `iverilog`. */
   extraFlags?: readonly string[];
-  /** Verilator: C++ optimisation of the model (default -O1). */
+  /** Verilator: C++ optimisation of the model (default $QNN_SIM_OPT, else -O1). */
   opt?: VerilatorOpt;
   /** Verilator: build with waveform support, so that runs can dump a VCD (Icarus always can). Default false. */
   trace?: boolean;
@@ -119,8 +122,8 @@ export async function buildSimulation(opts: SimBuildOptions): Promise<SimBuild> 
     // Icarus dumps on request at run time for free; Verilator needs a traced build.
     vcd: sim === 'icarus' || trace,
   });
-  const version = await toolVersion(exe);
-  const opt: VerilatorOpt = opts.opt ?? '-O1';
+  const version = await toolVersion(exe, backend.versionFlag);
+  const opt = opts.opt ?? defaultOpt();
   const job: BuildJob = {
     top: opts.top,
     sources,
@@ -175,6 +178,19 @@ export async function buildSimulation(opts: SimBuildOptions): Promise<SimBuild> 
     cached: b.cached,
     toolPaths: opts.toolPaths,
   };
+}
+
+/**
+ * -O1 by default: a good balance for `qnn sim`, whose frames can be long. -O0 compiles
+ * large models (the fully unrolled BNN layers of sfc_w1a1) in less than half the time,
+ * which is what short test runs want.
+ */
+function defaultOpt(): VerilatorOpt {
+  const v = process.env[OPT_ENV];
+  if (v === undefined || v === '') return '-O1';
+  if (!(OPTS as readonly string[]).includes(v))
+    throw new Error(`${OPT_ENV}=${v} is not a C++ optimisation level: use one of ${OPTS.join(', ')}`);
+  return v as VerilatorOpt;
 }
 
 /** A clear message for a misspelt top (skipped when sources use `include, where it could hide). */

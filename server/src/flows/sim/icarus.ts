@@ -20,6 +20,7 @@ function errorLines(log: string): string[] {
 export const icarus: SimBackend = {
   simulator: 'icarus',
   title: 'Icarus',
+  versionFlag: '-V',
 
   requireCompiler(paths?: ToolPaths): string {
     const iverilog = requireTool('iverilog', { paths });

@@ -13,7 +13,7 @@ import { runNetwork } from '../../golden/golden.js';
 import { loadInputFrames, randomFrames } from '../../golden/frames.js';
 import { compileNetwork, type CompileResult } from '../../rtl/compile.js';
 import { streamWidth, type HardwarePlan } from '../../rtl/plan.js';
-import type { Simulator } from './backend.js';
+import type { Simulator, VerilatorOpt } from './backend.js';
 import { buildSimulation, defaultBuildRoot } from './build.js';
 import { runSimulation, type SimRunOptions } from './run.js';
 import { packWords, unpackWords } from './words.js';
@@ -36,6 +36,8 @@ export interface NetworkSimOptions {
   vcd?: boolean;
   /** FIFO depths that replace the analysed ones, by instance name (see fifo-check.ts). */
   fifoDepths?: Readonly<Record<string, number>>;
+  /** Verilator: C++ optimisation of the model (a build option: -O0 builds faster, -O1 runs faster; default see build.ts). */
+  opt?: VerilatorOpt;
   signal?: AbortSignal;
   onLine?: (line: string) => void;
 }
@@ -99,6 +101,7 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
     outWidth: streamWidth(plan.output),
     defines: { QNN_SIM: true },
     trace: opts.vcd === true,
+    opt: opts.opt,
     buildRoot: defaultBuildRoot(simDir),
     signal: opts.signal,
     onLine: opts.onLine ? (l) => opts.onLine!(l) : undefined,

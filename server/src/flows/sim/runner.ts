@@ -15,7 +15,7 @@ import { runSimulation, type SimRunOptions, type SimulateResult } from './run.js
 
 export type { Simulator, VerilatorOpt } from './backend.js';
 export { SimulationError } from './sim-error.js';
-export { buildSimulation, defaultBuildRoot, BUILD_CACHE_ENV, type SimBuild, type SimBuildOptions } from './build.js';
+export { buildSimulation, defaultBuildRoot, BUILD_CACHE_ENV, OPT_ENV, type SimBuild, type SimBuildOptions } from './build.js';
 export { runSimulation, type SimRunOptions, type SimulateResult, type StallOptions, type StallReport } from './run.js';
 
 /** Build and run settings of {@link simulate}: every build option, every run option, and where things go. */

@@ -40,6 +40,7 @@ function errorLines(log: string): string[] {
 export const verilator: SimBackend = {
   simulator: 'verilator',
   title: 'Verilator',
+  versionFlag: '--version',
 
   requireCompiler: (paths) => requireTool('verilator', { paths }),
 
