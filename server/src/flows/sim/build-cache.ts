@@ -106,15 +106,20 @@ export async function cachedFolder<M>(req: CachedFolderRequest<M>): Promise<Cach
 
 function readMeta<M>(dir: string): M | undefined {
   const file = path.join(dir, BUILD_META);
+  let meta: M;
   try {
-    const meta = JSON.parse(readFileSync(file, 'utf8')) as M;
-    // Marks it used, for prune().
-    const now = new Date();
-    utimesSync(file, now, now);
-    return meta;
+    meta = JSON.parse(readFileSync(file, 'utf8')) as M;
   } catch {
     return undefined;
   }
+  try {
+    // Marks it used, for prune().
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // A read-only cache still serves.
+  }
+  return meta;
 }
 
 /** Removes leftovers of interrupted builds and builds unused for two weeks (once per root and process). */
