@@ -261,7 +261,12 @@ module qnn_window #(
   assign last_word = lsf && lox && loy;
   assign frame_done = issue && last_word;
 
-  // The next window (used when its last word is issued).
+  // The next window (used when its last word is issued). Each base is one wrap_add from
+  // a register (the steps are summed here, at elaboration), not a chain of them: on an
+  // iCE40 the chained form (fbase → rbase → pbase → lane address) was the critical path.
+  localparam int FPSTEP = (FSTEP + PSTEP) % DEPTH;
+  localparam int RPWSTEP = (RSTEP + PWSTEP) % DEPTH;
+  localparam int FPPWSTEP = (FSTEP + PSTEP + PWSTEP) % DEPTH;
   always_comb begin : next_window
     y0_n = y0;
     x0_n = x0 + CW'(SW);
@@ -273,12 +278,13 @@ module qnn_window #(
       if (!loy) begin
         y0_n = y0 + CW'(SH);
         rbase_n = wrap_add(rbase, (AW + 1)'(RSTEP));
+        pbase_n = wrap_add(rbase, (AW + 1)'(RPWSTEP));
       end else begin
         y0_n = CW'(-PH);
         fbase_n = wrap_add(fbase, (AW + 1)'(FSTEP));
-        rbase_n = wrap_add(fbase_n, (AW + 1)'(PSTEP));
+        rbase_n = wrap_add(fbase, (AW + 1)'(FPSTEP));
+        pbase_n = wrap_add(fbase, (AW + 1)'(FPPWSTEP));
       end
-      pbase_n = wrap_add(rbase_n, (AW + 1)'(PWSTEP));
     end
   end
 
@@ -314,30 +320,48 @@ module qnn_window #(
     end
   end
 
-  // Pixels (raster count) the current window needs: through its last row and column in
-  // the frame; at least the frame's first pixel, so that the reader never runs into the
-  // next frame on windows wholly in the padding (PAD >= K).
-  always_comb begin : window_need
+  // Pixels (raster count) a window at origin (y0w, x0) needs: through its last row and
+  // column in the frame; at least the frame's first pixel, so that the reader never runs
+  // into the next frame on windows wholly in the padding (PAD >= K).
+  function automatic logic signed [NW-1:0] need_of(input logic signed [NW-1:0] wy0w, input logic signed [CW-1:0] wx0);
     logic signed [NW-1:0] hyw, n;
     logic signed [CW-1:0] hx;
-    hyw = y0w + NW'((KH - 1) * WI);
+    hyw = wy0w + NW'((KH - 1) * WI);
     if (hyw > NW'((HI - 1) * WI)) hyw = NW'((HI - 1) * WI);
-    hx = x0 + CW'(KW);
+    hx = wx0 + CW'(KW);
     if (hx < CW'(0)) hx = '0;
     if (hx > CW'(WI)) hx = CW'(WI);
     n = hyw + NW'(hx);
-    need_pix = (hyw < NW'(0) || n < NW'(1)) ? NW'(1) : n;
-  end
+    need_of = (hyw < NW'(0) || n < NW'(1)) ? NW'(1) : n;
+  endfunction
   // The oldest pixel this and the later windows of the frame need: (y0, x0) clamped, or
   // (y0, 0) while the next window row starts on the same (clamped) row.
-  always_comb begin : window_oldest
+  function automatic logic signed [NW-1:0] oldest_of(input logic signed [NW-1:0] wy0w, input logic signed [CW-1:0] wy0,
+                                                     input logic signed [CW-1:0] wx0, input logic wloy);
     logic signed [CW-1:0] lx, ny;
-    lx = (x0 < CW'(0)) ? '0 : ((x0 > CW'(WI)) ? CW'(WI) : x0);
-    ny = y0 + CW'(SH);
-    if (!loy && ny <= CW'(0)) lx = '0;
-    old_pix = ((y0w < NW'(0)) ? '0 : y0w) + NW'(lx);
+    logic signed [NW-1:0] o;
+    lx = (wx0 < CW'(0)) ? '0 : ((wx0 > CW'(WI)) ? CW'(WI) : wx0);
+    ny = wy0 + CW'(SH);
+    if (!wloy && ny <= CW'(0)) lx = '0;
+    o = ((wy0w < NW'(0)) ? '0 : wy0w) + NW'(lx);
     // Windows below the frame: nothing of it is needed any more, but the next frame's are.
-    if (old_pix > NW'(FRAME_PIX)) old_pix = NW'(FRAME_PIX);
+    oldest_of = (o > NW'(FRAME_PIX)) ? NW'(FRAME_PIX) : o;
+  endfunction
+  // Both depend only on the window origin, so they are registers loaded with the next
+  // window's values when it starts (the same cycle as y0, x0): equal to computing them
+  // from y0, x0 every cycle, without that logic in front of `issue` and s_axis_tready.
+  logic signed [NW-1:0] y0w_n;
+  logic loy_n;
+  assign y0w_n = !lox ? y0w : (loy ? NW'(-PH * WI) : y0w + NW'(SH * WI));
+  assign loy_n = !lox ? loy : (loy ? (OH == 1) : (oy == OYW'(OH - 2)));
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      need_pix <= need_of(NW'(-PH * WI), CW'(-PW));
+      old_pix <= oldest_of(NW'(-PH * WI), CW'(-PH), CW'(-PW), OH == 1);
+    end else if (issue && lsf) begin
+      need_pix <= need_of(y0w_n, x0_n);
+      old_pix <= oldest_of(y0w_n, y0_n, x0_n, loy_n);
+    end
   end
 
   assign issue = adv && (avail >= need_pix);
