@@ -1,5 +1,5 @@
 /**
- * The `qnn` command line: check, estimate (and, as they land, compile, run, sim, build).
+ * The `qnn` command line: check, estimate, compile, run, sim, fifo-check, build, report.
  * Errors are one line on stderr and exit code 1 (2 for usage); never a stack trace.
  */
 import { runCheck } from './check.js';
@@ -9,6 +9,7 @@ import { runRun } from './run.js';
 import { runSim } from './sim.js';
 import { runFifoCheck } from './fifo-check.js';
 import { runReport } from './report.js';
+import { runBuild } from './build.js';
 import { CliError } from './cli-error.js';
 import { QNN_VERSION } from './version.js';
 import { setToolPaths, TOOL_NAMES, type ToolPaths } from '../flows/tools.js';
@@ -29,6 +30,10 @@ commands:
   fifo-check FILE [-o DIR] [--frames N] [--simulator verilator|icarus] [--json]
                                 halve each FIFO deeper than 2 and show that the
                                 analysed depth is needed (exit 1 if one is over-sized)
+  build FILE [--flow open|vivado] [-o DIR] [--force] [--json]
+                                synthesise, place and route and write a bitstream
+                                (Yosys + nextpnr-ice40 + icepack for iCE40) with
+                                DIR/bitstream/report.json
   report FILE [--json]          read a Vivado utilisation/timing report or log, Yosys
                                 stat or a nextpnr report (recognised by content)
   help                          this text
@@ -45,6 +50,7 @@ const COMMANDS: Record<string, Command> = {
   sim: runSim,
   'fifo-check': runFifoCheck,
   report: runReport,
+  build: runBuild,
 };
 
 /** Tool locations from the environment (the extension passes its settings this way). */

@@ -8,6 +8,8 @@
  *   build/<name>/report.json                qnn compile (results.ts CompileReport)
  *   build/<name>/sim/result.json            qnn sim (results.ts SimResult)
  *   build/<name>/fifo-check/fifo-check.json qnn fifo-check (results.ts FifoCheckResult)
+ *   build/<name>/bitstream/report.json      qnn build (results.ts BuildReport), beside the
+ *                                           bitstream, the tools' scripts and logs
  */
 import * as path from 'node:path';
 
@@ -17,6 +19,7 @@ export const SIM_FOLDER = 'sim';
 export const SIM_RESULT_FILE = 'result.json';
 export const FIFO_CHECK_FOLDER = 'fifo-check';
 export const FIFO_CHECK_RESULT_FILE = 'fifo-check.json';
+export const BITSTREAM_FOLDER = 'bitstream';
 
 /** The default build folder of a .qnn file: `<its folder>/build/<its name without .qnn>`. */
 export function buildFolder(qnnFile: string): string {
@@ -31,6 +34,8 @@ export function buildFiles(outDir: string): {
   simResult: string;
   fifoCheckFolder: string;
   fifoCheckResult: string;
+  bitstreamFolder: string;
+  buildReport: string;
 } {
   const simFolder = path.join(outDir, SIM_FOLDER);
   const fifoCheckFolder = path.join(outDir, FIFO_CHECK_FOLDER);
@@ -41,5 +46,7 @@ export function buildFiles(outDir: string): {
     simResult: path.join(simFolder, SIM_RESULT_FILE),
     fifoCheckFolder,
     fifoCheckResult: path.join(fifoCheckFolder, FIFO_CHECK_RESULT_FILE),
+    bitstreamFolder: path.join(outDir, BITSTREAM_FOLDER),
+    buildReport: path.join(outDir, BITSTREAM_FOLDER, REPORT_FILE),
   };
 }

@@ -93,3 +93,65 @@ export interface FifoCheckResult {
   skipped: string[];
   oversized: number;
 }
+
+/** The build flows: Yosys + nextpnr-ice40 + icepack for iCE40, Vivado for Xilinx parts (hardware.md §8). */
+export type BuildFlow = 'open' | 'vivado';
+
+/** LUT/FF/BRAM18/DSP counts; null where the source does not count one (nextpnr's logic cells hold the flip-flops). */
+export interface BuildResources {
+  lut: number | null;
+  ff: number | null;
+  bram18: number | null;
+  dsp: number | null;
+}
+
+/** One step of the critical path, as the place-and-route tool reports it. */
+export interface BuildPathStep {
+  type: string;
+  delay_ns: number;
+  from: string;
+  to: string;
+  net: string | null;
+}
+
+/** `bitstream/report.json`: one `qnn build` (or *QNN: Build Bitstream*). */
+export interface BuildReport {
+  network: string;
+  flow: BuildFlow;
+  device: string;
+  /** The board the design was wrapped for (its shell and pins), or null for the bare accelerator. */
+  board: string | null;
+  /** The top-level module built: the accelerator, or the board shell around it. */
+  top: string;
+  ok: boolean;
+  /** The bitstream (absolute path), or null when none was written. */
+  bitstream: string | null;
+  /** Achieved Fmax of the design's clock; null when place and route did not get that far. */
+  fmax_mhz: number | null;
+  clock_mhz: number;
+  /** Fmax ≥ the clock; null when unknown. */
+  clock_met: boolean | null;
+  resources: {
+    used: BuildResources | null;
+    estimated: BuildResources;
+    available: BuildResources;
+  };
+  timing: {
+    /** Worst negative slack: clock period minus the critical path's delay (negative when not met). */
+    wns_ns: number | null;
+    /** Total negative slack, where the tool reports it (Vivado); null for nextpnr, which does not. */
+    tns_ns: number | null;
+    critical_path: BuildPathStep[];
+  };
+  phases: { name: string; seconds: number }[];
+  /** The phase that failed and its first error, in words; null when the build succeeded. */
+  failed_phase: string | null;
+  first_error: string | null;
+  cancelled: boolean;
+  /** The build's whole log (every tool's output in order). */
+  log: string;
+  /** Hash of everything the tools read (RTL, ROMs, constraints, shell, tool versions); an equal hash is not rebuilt. */
+  input_hash: string;
+  /** True when this report was served from an earlier build with the same input_hash. */
+  cached: boolean;
+}

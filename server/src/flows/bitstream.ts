@@ -1,0 +1,207 @@
+/**
+ * `qnn build` and *QNN: Build Bitstream*: compile the analysed network, wrap it for its
+ * board where it has one, and run the flow of its device (the open iCE40 flow, or Vivado
+ * for Xilinx parts), ending with `bitstream/report.json` (protocol/results.ts BuildReport)
+ * beside the bitstream, the tools' scripts and the log. Everything is written inside the
+ * build folder. A design whose inputs (RTL, ROMs, constraints, shell, tool versions) hash
+ * the same as the last successful build's is not rebuilt.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Analysis } from '../analysis/analyze.js';
+import { findDevice, type Device } from '../device/devices.js';
+import { buildFiles } from '../protocol/build-folder.js';
+import type { BuildFlow, BuildReport, BuildResources } from '../protocol/results.js';
+import { compileNetwork } from '../rtl/compile.js';
+import { FILE_LIST, parseFileList } from '../rtl/yosys-script.js';
+import { requireTool, toolVersion } from './tools.js';
+import { OPEN_PHASES, yosysBuildScript, nextpnrArgs, type OpenFlowDesign } from './open/script.js';
+import { runOpenFlow } from './open/run.js';
+import { boardShellFor, type BoardShellFiles } from './board/shell.js';
+
+/** A build that cannot start (wrong flow for the device, unknown device, a clock the board cannot make); the message says what to do. */
+export class BuildError extends Error {
+  override readonly name = 'BuildError';
+  constructor(message: string) {
+    super(message);
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
+export interface BuildOptions {
+  /** Overrides the flow the device implies; it must be one that builds for it. */
+  flow?: BuildFlow;
+  /** Rebuild even when nothing changed. */
+  force?: boolean;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  onPhase?: (phase: string, seconds: number | null) => void;
+}
+
+/** The flow that builds for a device: open for iCE40, Vivado for Xilinx parts. */
+export function flowOf(device: Device): BuildFlow {
+  return device.flow === 'icestorm' ? 'open' : 'vivado';
+}
+
+const PHASES_OF: Record<BuildFlow, readonly string[]> = {
+  open: OPEN_PHASES,
+  vivado: ['synthesis', 'optimisation', 'placement', 'routing', 'reports'],
+};
+
+/** The phases a build of this flow goes through, in order (for progress). */
+export function buildPhases(flow: BuildFlow): readonly string[] {
+  return PHASES_OF[flow];
+}
+
+/** Content hash of every file under a folder (sorted relative paths and their bytes). */
+function hashFolder(h: ReturnType<typeof createHash>, dir: string, rel = ''): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir).sort()) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) hashFolder(h, p, `${rel}${name}/`);
+    else h.update(`${rel}${name}\0`).update(readFileSync(p)).update('\0');
+  }
+}
+
+/** A tool's identity for the hash: its version line, or (icepack has no version) its path, size and time. */
+async function toolIdentity(exe: string, flag: string | null): Promise<string> {
+  if (flag) return `${exe} ${await toolVersion(exe, flag)}`;
+  const st = statSync(exe);
+  return `${exe} ${st.size} ${st.mtimeMs}`;
+}
+
+function readReport(file: string): BuildReport | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as BuildReport;
+  } catch {
+    return null;
+  }
+}
+
+/** Why a bare accelerator may not fit the package's pins, and what to do. */
+function ioHint(plan: { input: { elems: number; elemBits: number }; output: { elems: number; elemBits: number } }, device: Device): string {
+  const pins = plan.input.elems * plan.input.elemBits + plan.output.elems * plan.output.elemBits + 7;
+  return `The bare accelerator has ${pins} I/O pins (its streams' data, valid, ready and last, clock and reset), more than the ${device.name}${
+    device.package ? ` ${device.package}` : ''
+  } package offers: build it for a board (\`board icebreaker\` wraps it in a UART shell with 4 pins), or narrow the input and output streams (SIMD of the first layer, PE of the last)`;
+}
+
+const round = (x: number, d = 3): number => Number(x.toFixed(d));
+
+export async function buildBitstream(analysis: Analysis, qnnFile: string, outDir: string, opts: BuildOptions = {}): Promise<BuildReport> {
+  const net = analysis.network;
+  const target = net.target;
+  if (!target) throw new BuildError(`${net.name} has no target: add \`target DEVICE @ CLOCK\` to say what to build for`);
+  const device = findDevice(target.device);
+  if (!device) throw new BuildError(`unknown device '${target.device}'`);
+  const flow = flowOf(device);
+  if (opts.flow && opts.flow !== flow)
+    throw new BuildError(
+      `${device.name} is built by the ${flow === 'open' ? 'open flow (Yosys + nextpnr-ice40)' : 'Vivado flow'}, not the ${opts.flow} one: ${
+        opts.flow === 'open' ? 'the open flow builds for iCE40 parts (ice40up5k, ice40hx8k)' : 'Vivado builds for Xilinx parts'
+      }; change the target or leave out --flow`,
+    );
+  if (flow === 'vivado')
+    throw new BuildError(
+      `the Vivado build of ${device.name} is not wired into qnn build yet; compile the design (qnn compile) and run the generated build.tcl with Vivado`,
+    );
+  const clockMhz = target.clockHz / 1e6;
+
+  // Tools first: a missing one is reported before anything is written.
+  const yosys = requireTool('yosys');
+  const nextpnr = requireTool('nextpnr-ice40');
+  const icepack = requireTool('icepack');
+
+  const files = buildFiles(outDir);
+  const compiled = compileNetwork(analysis, outDir, path.basename(qnnFile));
+  const bitDir = files.bitstreamFolder;
+  mkdirSync(bitDir, { recursive: true });
+
+  // The board's shell (UART, clock, pins) around the accelerator, or the bare accelerator.
+  let shell: BoardShellFiles | null = null;
+  try {
+    shell = target.board ? boardShellFor(target.board, { plan: compiled.plan, clockMhz, device, outDir: bitDir }) : null;
+  } catch (e) {
+    throw new BuildError(e instanceof Error ? e.message : String(e));
+  }
+  const rtlSources = parseFileList(readFileSync(path.join(compiled.rtlDir, FILE_LIST), 'utf8'));
+  const design: OpenFlowDesign = {
+    rtlDir: compiled.rtlDir,
+    sources: [...rtlSources, ...(shell?.sources.map((s) => path.relative(compiled.rtlDir, s).split(path.sep).join('/')) ?? [])],
+    top: shell?.top ?? compiled.top,
+    device,
+    clockMhz: shell?.clockMhz ?? clockMhz,
+    pcf: shell?.pcf ? path.basename(shell.pcf) : null,
+  };
+
+  const h = createHash('sha256');
+  h.update(`qnn-build 1\0${flow}\0${device.name}\0${target.board ?? ''}\0${design.clockMhz}\0`);
+  h.update(yosysBuildScript(design, bitDir)).update(nextpnrArgs(design).join(' '));
+  hashFolder(h, compiled.rtlDir);
+  if (shell) for (const f of [...shell.sources, ...(shell.pcf ? [shell.pcf] : [])]) h.update(readFileSync(f));
+  for (const id of await Promise.all([toolIdentity(yosys, '-V'), toolIdentity(nextpnr, '--version'), toolIdentity(icepack, null)]))
+    h.update(`${id}\0`);
+  const inputHash = h.digest('hex');
+
+  const previous = readReport(files.buildReport);
+  if (!opts.force && previous?.ok && previous.input_hash === inputHash && previous.bitstream && existsSync(previous.bitstream)) {
+    const cached = { ...previous, cached: true };
+    return cached;
+  }
+
+  const r = await runOpenFlow(design, bitDir, {
+    signal: opts.signal,
+    timeoutMs: opts.timeoutMs,
+    onLine: opts.onLine,
+    onPhase: opts.onPhase,
+  });
+
+  // The accelerator's clock in nextpnr's report: the clock net with a constraint that is
+  // not one of the packer's constant nets (a ROM read port clocked by a constant shows up
+  // as `$PACKER_GND_NET`).
+  const clocks = (r.pnr?.clocks ?? []).filter((c) => !/\$PACKER_(GND|VCC)_NET/.test(c.name));
+  const clock = clocks.length ? clocks.reduce((a, b) => (b.fmax_mhz < a.fmax_mhz ? b : a)) : null;
+  const fmax = clock?.fmax_mhz ?? null;
+  const critical =
+    r.pnr?.critical_paths.find((p) => clock && p.from.includes(clock.name) && p.to.includes(clock.name)) ?? r.pnr?.critical_paths[0];
+  const used: BuildResources | null = r.pnr
+    ? { lut: r.pnr.lut, ff: r.stat?.ff ?? null, bram18: r.pnr.bram18, dsp: r.pnr.dsp }
+    : r.stat
+      ? { lut: r.stat.lut, ff: r.stat.ff, bram18: r.stat.bram18, dsp: r.stat.dsp }
+      : null;
+  const est = analysis.estimate?.totals;
+  const report: BuildReport = {
+    network: net.name,
+    flow,
+    device: device.name,
+    board: target.board ?? null,
+    top: design.top,
+    ok: r.ok,
+    bitstream: r.bitstream,
+    fmax_mhz: fmax,
+    clock_mhz: design.clockMhz,
+    clock_met: fmax === null ? null : fmax >= design.clockMhz,
+    resources: {
+      used,
+      estimated: { lut: est?.lut ?? null, ff: est?.ff ?? null, bram18: est?.bram18 ?? null, dsp: est?.dsp ?? null },
+      available: { lut: device.lut, ff: device.ff, bram18: device.bram18, dsp: device.dsp },
+    },
+    timing: {
+      wns_ns: fmax === null ? null : round(1000 / design.clockMhz - 1000 / fmax),
+      tns_ns: null,
+      critical_path: critical?.steps ?? [],
+    },
+    phases: r.phases.map((p) => ({ name: p.name, seconds: round(p.seconds, 2) })),
+    failed_phase: r.failedPhase,
+    first_error:
+      r.firstError && !design.pcf && /\$sb_io'/.test(r.firstError) ? `${r.firstError}. ${ioHint(compiled.plan, device)}` : r.firstError,
+    cancelled: r.cancelled,
+    log: r.log,
+    input_hash: inputHash,
+    cached: false,
+  };
+  writeFileSync(files.buildReport, `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
