@@ -1,5 +1,6 @@
 /**
- * "QNN: Compile to Verilog" and "QNN: Simulate": each runs the `qnn` CLI bundled with the
+ * "QNN: Compile to Verilog", "QNN: Simulate", "QNN: Check FIFO Depths" and "QNN: Build
+ * Bitstream": each runs the `qnn` CLI bundled with the
  * extension as a VS Code task (output in the terminal, problems through the `$qnn`
  * problem matcher), then shows a summary. They execute tools, so they require a trusted
  * workspace (checked here, not only in `when` clauses). The CLI writes to the default
@@ -10,7 +11,7 @@ import * as path from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { buildFiles, buildFolder } from '../../server/src/protocol/build-folder.js';
-import type { CompileReport, FifoCheckResult, SimResult } from '../../server/src/protocol/results.js';
+import type { BuildProgress, BuildReport, CompileReport, FifoCheckResult, SimResult } from '../../server/src/protocol/results.js';
 import { toolEnvironment } from './settings.js';
 import { requireTrust } from './trust.js';
 
@@ -44,8 +45,14 @@ function toolEnv(): Record<string, string> {
   return { ELECTRON_RUN_AS_NODE: '1', ...toolEnvironment() };
 }
 
-/** Runs `qnn ARGS` as a task and resolves with its exit code. */
-async function runCliTask(context: vscode.ExtensionContext, name: string, args: string[], cwd: string): Promise<number | undefined> {
+/** Runs `qnn ARGS` as a task and resolves with its exit code; `onStart` gets the execution (to end it on Cancel). */
+async function runCliTask(
+  context: vscode.ExtensionContext,
+  name: string,
+  args: string[],
+  cwd: string,
+  extra: { matchers?: string[]; onStart?: (execution: vscode.TaskExecution) => void } = {},
+): Promise<number | undefined> {
   const cli = context.asAbsolutePath(path.join('out', 'cli', 'qnn.cjs'));
   const task = new vscode.Task(
     { type: 'qnn', command: args[0], file: args[1] },
@@ -53,10 +60,11 @@ async function runCliTask(context: vscode.ExtensionContext, name: string, args: 
     name,
     'qnn',
     new vscode.ProcessExecution(process.execPath, [cli, ...args], { cwd, env: toolEnv() }),
-    '$qnn',
+    extra.matchers ?? '$qnn',
   );
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
   const execution = await vscode.tasks.executeTask(task);
+  extra.onStart?.(execution);
   return new Promise((resolve) => {
     const done = vscode.tasks.onDidEndTaskProcess((e) => {
       if (e.execution === execution) {
@@ -67,8 +75,67 @@ async function runCliTask(context: vscode.ExtensionContext, name: string, args: 
   });
 }
 
+/** The progress notification's line for a build's progress.json: the phase, its elapsed time, and the phases done. */
+function progressLine(p: BuildProgress | undefined): string {
+  if (!p?.phase) return 'starting…';
+  const n = p.phases.indexOf(p.phase) + 1;
+  const elapsed = p.phase_started ? ((Date.now() - p.phase_started) / 1000).toFixed(0) : '0';
+  const done = p.done.map((d) => `${d.name} ${d.seconds.toFixed(1)} s`).join(', ');
+  return `${p.phase} (${n}/${p.phases.length}), ${elapsed} s${done ? ` — done: ${done}` : ''}`;
+}
+
+/** *QNN: Build Bitstream*: `qnn build` as a task, its phase live in a cancellable notification, then the report's summary. */
+async function buildBitstreamCommand(context: vscode.ExtensionContext, uri?: vscode.Uri): Promise<void> {
+  if (!requireTrust('Build Bitstream')) return;
+  const file = await activeQnnFile(uri);
+  if (!file) return;
+  const folder = buildFolder(file.fsPath);
+  const out = buildFiles(folder);
+  rmSync(out.buildReport, { force: true });
+  rmSync(out.buildProgress, { force: true });
+  let execution: vscode.TaskExecution | undefined;
+  const code = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Build Bitstream: ${path.basename(file.fsPath)}`, cancellable: true },
+    async (progress, cancel) => {
+      // Cancel ends the task; the CLI then ends every tool's process tree and writes the report.
+      cancel.onCancellationRequested(() => execution?.terminate());
+      const timer = setInterval(() => progress.report({ message: progressLine(readResult<BuildProgress>(out.buildProgress)) }), 500);
+      try {
+        return await runCliTask(
+          context,
+          `build ${path.basename(file.fsPath)}`,
+          ['build', file.fsPath, '-o', folder],
+          path.dirname(file.fsPath),
+          {
+            matchers: ['$qnn', '$qnn-build-log'],
+            onStart: (e) => (execution = e),
+          },
+        );
+      } finally {
+        clearInterval(timer);
+      }
+    },
+  );
+  const report = readResult<BuildReport>(out.buildReport);
+  if (!report) {
+    void vscode.window.showErrorMessage(`Build Bitstream failed (exit ${code ?? '?'}) before a report: see the terminal.`);
+    return;
+  }
+  const actions = ['Open Report', 'Open Log'];
+  const summary = report.cancelled
+    ? 'Build Bitstream was cancelled; no tool is left running.'
+    : !report.ok
+      ? `Build Bitstream failed in ${report.failed_phase ?? '?'}: ${report.first_error ?? 'see the log'}`
+      : `Bitstream ${path.basename(report.bitstream ?? '')}${report.cached ? ' (unchanged, not rebuilt)' : ''}: Fmax ${report.fmax_mhz?.toFixed(1) ?? '?'} MHz for ${report.clock_mhz} MHz (${report.clock_met ? 'met' : 'NOT met'}), ${report.resources.used?.lut ?? '?'} of ${report.resources.available.lut ?? '?'} logic cells.`;
+  const show = report.ok && report.clock_met !== false ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
+  const pick = await show(summary, ...actions);
+  if (pick === 'Open Report') await vscode.window.showTextDocument(vscode.Uri.file(out.buildReport));
+  if (pick === 'Open Log') await vscode.window.showTextDocument(vscode.Uri.file(report.log));
+}
+
 export function registerFlowCommands(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
+    vscode.commands.registerCommand('qnn.build', (uri?: vscode.Uri) => buildBitstreamCommand(context, uri)),
     vscode.commands.registerCommand('qnn.compile', async (uri?: vscode.Uri) => {
       if (!requireTrust('Compile to Verilog')) return;
       const file = await activeQnnFile(uri);

@@ -141,4 +141,24 @@ describe('qnn build, open iCE40 flow', () => {
     // Nothing was written before the tools were found.
     expect(readdirSync(dir)).toEqual(['tiny.qnn']);
   });
+
+  it('the CLI reports a failed build as QNN080 and a missed clock as QNN081 on the target line, and tool errors on their log line', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'wide.qnn'), WIDE);
+    writeFileSync(path.join(dir, 'fast.qnn'), TINY(200));
+    const failed = spawnSync(process.execPath, [CLI, 'build', path.join(dir, 'wide.qnn')], { encoding: 'utf8' });
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toContain(`${path.join(dir, 'wide.qnn')}:2:3: error QNN080 the build failed in placement: nextpnr-ice40: ERROR:`);
+    const logLine = /^(.*build\.log):(\d+):1: error (Unable to find a placement location.*)$/m.exec(failed.stderr);
+    expect(logLine).not.toBeNull();
+    expect(readFileSync(logLine![1], 'utf8').split('\n')[Number(logLine![2]) - 1]).toBe(`ERROR: ${logLine![3]}`);
+    const slow = spawnSync(process.execPath, [CLI, 'build', path.join(dir, 'fast.qnn'), '--json'], { encoding: 'utf8' });
+    expect(slow.status).toBe(1);
+    const report = JSON.parse(slow.stdout) as BuildReport;
+    expect(report.ok).toBe(true);
+    expect(report.clock_met).toBe(false);
+    expect(slow.stderr).toContain(
+      `${path.join(dir, 'fast.qnn')}:2:3: warning QNN081 the built design reaches ${report.fmax_mhz} MHz, short of the 200 MHz clock`,
+    );
+  }, 120_000);
 });

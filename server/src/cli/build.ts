@@ -1,6 +1,7 @@
 /** `qnn build FILE [--flow open|vivado] [-o DIR] [--force] [--json]`: compile, synthesise, place and route, bitstream. */
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { CliError } from './cli-error.js';
 import { loadQnn, requireNoErrors } from './load.js';
 import { buildFolder } from '../protocol/build-folder.js';
@@ -43,6 +44,22 @@ function summary(r: BuildReport): string {
   return lines.join('\n');
 }
 
+/** The tools' errors and missed clocks as `log:line:1: severity text`, at most 20. */
+function logProblems(log: string): string[] {
+  let text = '';
+  try {
+    text = readFileSync(log, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    const m = /^(?:ERROR: (.*)|Warning: (Max frequency .*FAIL.*))$/.exec(line.trim());
+    if (m && out.length < 20) out.push(`${log}:${i + 1}:1: ${m[1] !== undefined ? `error ${m[1]}` : `warning ${m[2]}`}`);
+  });
+  return out;
+}
+
 export async function runBuild(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -71,6 +88,7 @@ export async function runBuild(argv: string[]): Promise<number> {
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
+  process.once('SIGHUP', onSigint);
   const t0 = performance.now();
   const elapsed = (): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
   let report: BuildReport;
@@ -83,7 +101,7 @@ export async function runBuild(argv: string[]): Promise<number> {
       onPhase: (phase, seconds) =>
         console.error(seconds === null ? `[${elapsed()}] ${phase}…` : `[${elapsed()}] ${phase} done in ${seconds.toFixed(1)} s`),
       onLine: (line) => {
-        if (/^(ERROR|Warning: Max frequency|Info: Max frequency)/.test(line)) console.error(`  ${line}`);
+        if (/^(Warning: Max frequency|Info: Max frequency)/.test(line)) console.error(`  ${line}`);
       },
     });
   } catch (e) {
@@ -92,7 +110,21 @@ export async function runBuild(argv: string[]): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSigint);
     process.removeListener('SIGTERM', onSigint);
+    process.removeListener('SIGHUP', onSigint);
   }
+  // Problems in the form the editor's problem matchers read: the build's outcome on the
+  // `target` line (QNN080 failed, QNN081 clock not met), and each tool error on its log line.
+  const t = f.analysis.network.target?.range.start ?? { line: 0, character: 0 };
+  const at = `${path.resolve(f.file)}:${t.line + 1}:${t.character + 1}`;
+  for (const p of logProblems(report.log)) console.error(p);
+  if (!report.ok && !report.cancelled)
+    console.error(
+      `${at}: error QNN080 the build failed in ${report.failed_phase ?? 'its first phase'}: ${report.first_error ?? 'see the log'}`,
+    );
+  if (report.clock_met === false)
+    console.error(
+      `${at}: warning QNN081 the built design reaches ${report.fmax_mhz} MHz, short of the ${report.clock_mhz} MHz clock: lower the clock in \`target … @ f\` (the frame rate scales with it) or shorten the critical path (see the report)`,
+    );
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else console.log(`${summary(report)}\nreport: ${rel(path.join(outDir, 'bitstream', 'report.json'))}`);
   if (report.cancelled) return 130;

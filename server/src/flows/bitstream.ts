@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { Analysis } from '../analysis/analyze.js';
 import { findDevice, type Device } from '../device/devices.js';
 import { buildFiles } from '../protocol/build-folder.js';
-import type { BuildFlow, BuildReport, BuildResources } from '../protocol/results.js';
+import type { BuildFlow, BuildProgress, BuildReport, BuildResources } from '../protocol/results.js';
 import { compileNetwork } from '../rtl/compile.js';
 import { FILE_LIST, parseFileList } from '../rtl/yosys-script.js';
 import { requireTool, toolVersion } from './tools.js';
@@ -151,12 +151,23 @@ export async function buildBitstream(analysis: Analysis, qnnFile: string, outDir
     return cached;
   }
 
+  // progress.json follows the phases, for a caller that only sees the files (the editor).
+  const progress: BuildProgress = { phase: null, phase_started: null, phases: buildPhases(flow), done: [] };
+  const writeProgress = (): void => writeFileSync(files.buildProgress, `${JSON.stringify(progress)}\n`);
+  writeProgress();
   const r = await runOpenFlow(design, bitDir, {
     signal: opts.signal,
     timeoutMs: opts.timeoutMs,
     onLine: opts.onLine,
-    onPhase: opts.onPhase,
+    onPhase: (phase, seconds) => {
+      if (seconds === null) Object.assign(progress, { phase, phase_started: Date.now() });
+      else progress.done.push({ name: phase, seconds: round(seconds, 2) });
+      writeProgress();
+      opts.onPhase?.(phase, seconds);
+    },
   });
+  Object.assign(progress, { phase: null, phase_started: null });
+  writeProgress();
 
   // The accelerator's clock in nextpnr's report: the clock net with a constraint that is
   // not one of the packer's constant nets (a ROM read port clocked by a constant shows up

@@ -8,6 +8,7 @@
  *   build/<name>/report.json                qnn compile (results.ts CompileReport)
  *   build/<name>/sim/result.json            qnn sim (results.ts SimResult)
  *   build/<name>/fifo-check/fifo-check.json qnn fifo-check (results.ts FifoCheckResult)
+ *   build/<name>/bitstream/progress.json    qnn build's current phase (results.ts BuildProgress)
  *   build/<name>/bitstream/report.json      qnn build (results.ts BuildReport), beside the
  *                                           bitstream, the tools' scripts and logs
  */
@@ -20,6 +21,7 @@ export const SIM_RESULT_FILE = 'result.json';
 export const FIFO_CHECK_FOLDER = 'fifo-check';
 export const FIFO_CHECK_RESULT_FILE = 'fifo-check.json';
 export const BITSTREAM_FOLDER = 'bitstream';
+export const BUILD_PROGRESS_FILE = 'progress.json';
 
 /** The default build folder of a .qnn file: `<its folder>/build/<its name without .qnn>`. */
 export function buildFolder(qnnFile: string): string {
@@ -36,6 +38,7 @@ export function buildFiles(outDir: string): {
   fifoCheckResult: string;
   bitstreamFolder: string;
   buildReport: string;
+  buildProgress: string;
 } {
   const simFolder = path.join(outDir, SIM_FOLDER);
   const fifoCheckFolder = path.join(outDir, FIFO_CHECK_FOLDER);
@@ -48,5 +51,6 @@ export function buildFiles(outDir: string): {
     fifoCheckResult: path.join(fifoCheckFolder, FIFO_CHECK_RESULT_FILE),
     bitstreamFolder: path.join(outDir, BITSTREAM_FOLDER),
     buildReport: path.join(outDir, BITSTREAM_FOLDER, REPORT_FILE),
+    buildProgress: path.join(outDir, BITSTREAM_FOLDER, BUILD_PROGRESS_FILE),
   };
 }

@@ -155,3 +155,15 @@ export interface BuildReport {
   /** True when this report was served from an earlier build with the same input_hash. */
   cached: boolean;
 }
+
+/** `bitstream/progress.json`, rewritten as a build moves from phase to phase (the editor's progress notification reads it). */
+export interface BuildProgress {
+  /** The phase running now; null once the build has ended. */
+  phase: string | null;
+  /** When it started (ms since the epoch). */
+  phase_started: number | null;
+  /** The phases the build goes through, in order. */
+  phases: readonly string[];
+  /** The phases done so far, with their seconds. */
+  done: { name: string; seconds: number }[];
+}
