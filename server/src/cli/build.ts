@@ -24,7 +24,9 @@ function summary(r: BuildReport): string {
   const e = r.resources.estimated;
   const a = r.resources.available;
   const fmt = (x: number | null): string => (x === null ? '–' : x.toLocaleString('en-US'));
-  if (r.ok) lines.push(`bitstream: ${r.bitstream ? rel(r.bitstream) : '(none)'}${r.cached ? ' (unchanged design: not rebuilt)' : ''}`);
+  const again = r.cached ? ' (unchanged design: not rebuilt)' : '';
+  if (r.ok && r.bitstream) lines.push(`bitstream: ${rel(r.bitstream)}${again}`);
+  else if (r.ok) lines.push(`built out of context with Vivado: reports and checkpoints in ${rel(path.dirname(r.log))}${again}`);
   else lines.push(`build failed in ${r.failed_phase ?? 'an unknown phase'}: ${r.first_error ?? 'no error message'}`);
   if (r.fmax_mhz !== null)
     lines.push(
@@ -54,8 +56,8 @@ function logProblems(log: string): string[] {
   }
   const out: string[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
-    const m = /^(?:ERROR: (.*)|Warning: (Max frequency .*FAIL.*))$/.exec(line.trim());
-    if (m && out.length < 20) out.push(`${log}:${i + 1}:1: ${m[1] !== undefined ? `error ${m[1]}` : `warning ${m[2]}`}`);
+    const m = /^(?:ERROR: (.*)|Warning: (Max frequency .*FAIL.*)|CRITICAL WARNING: (.*))$/.exec(line.trim());
+    if (m && out.length < 20) out.push(`${log}:${i + 1}:1: ${m[1] !== undefined ? `error ${m[1]}` : `warning ${m[2] ?? m[3]}`}`);
   });
   return out;
 }

@@ -6,18 +6,21 @@
  * build folder. A design whose inputs (RTL, ROMs, constraints, shell, tool versions) hash
  * the same as the last successful build's is not rebuilt.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis } from '../analysis/analyze.js';
 import { findDevice, type Device } from '../device/devices.js';
 import { buildFiles } from '../protocol/build-folder.js';
-import type { BuildFlow, BuildProgress, BuildReport, BuildResources } from '../protocol/results.js';
+import type { BuildFlow, BuildPathStep, BuildProgress, BuildReport, BuildResources } from '../protocol/results.js';
 import { compileNetwork } from '../rtl/compile.js';
 import { FILE_LIST, parseFileList } from '../rtl/yosys-script.js';
 import { requireTool, toolVersion } from './tools.js';
 import { OPEN_PHASES, yosysBuildScript, nextpnrArgs, type OpenFlowDesign } from './open/script.js';
 import { runOpenFlow } from './open/run.js';
+import { vivadoPreflight } from './vivado/preflight.js';
+import { runVivadoBuild } from './vivado/run.js';
+import { VivadoFlowError, writeVivadoScripts } from './vivado/script.js';
 import { boardShellFor, type BoardShellFiles } from './board/shell.js';
 
 /** A build that cannot start (wrong flow for the device, unknown device, a clock the board cannot make); the message says what to do. */
@@ -103,20 +106,111 @@ export async function buildBitstream(analysis: Analysis, qnnFile: string, outDir
         opts.flow === 'open' ? 'the open flow builds for iCE40 parts (ice40up5k, ice40hx8k)' : 'Vivado builds for Xilinx parts'
       }; change the target or leave out --flow`,
     );
-  if (flow === 'vivado')
-    throw new BuildError(
-      `the Vivado build of ${device.name} is not wired into qnn build yet; compile the design (qnn compile) and run the generated build.tcl with Vivado`,
-    );
   const clockMhz = target.clockHz / 1e6;
+  const files = buildFiles(outDir);
+  const prepared =
+    flow === 'open'
+      ? await prepareOpen(analysis, qnnFile, outDir, device, clockMhz)
+      : await prepareVivado(analysis, qnnFile, outDir, device, clockMhz, opts);
+  const inputHash = prepared.hash.digest('hex');
 
+  const previous = readReport(files.buildReport);
+  const reusable = previous?.ok && previous.input_hash === inputHash && (previous.bitstream === null || existsSync(previous.bitstream));
+  if (!opts.force && previous && reusable) return { ...previous, cached: true };
+
+  // progress.json follows the phases, for a caller that only sees the files (the editor).
+  const progress: BuildProgress = { phase: null, phase_started: null, phases: buildPhases(flow), done: [] };
+  const writeProgress = (): void => writeFileSync(files.buildProgress, `${JSON.stringify(progress)}\n`);
+  writeProgress();
+  const r = await prepared.run({
+    signal: opts.signal,
+    timeoutMs: opts.timeoutMs,
+    onLine: opts.onLine,
+    onPhase: (phase, seconds) => {
+      if (seconds === null) Object.assign(progress, { phase, phase_started: Date.now() });
+      else progress.done.push({ name: phase, seconds: round(seconds, 2) });
+      writeProgress();
+      opts.onPhase?.(phase, seconds);
+    },
+  });
+  Object.assign(progress, { phase: null, phase_started: null });
+  writeProgress();
+
+  const est = analysis.estimate?.totals;
+  const report: BuildReport = {
+    network: net.name,
+    flow,
+    device: device.name,
+    board: target.board ?? null,
+    top: prepared.top,
+    ok: r.ok,
+    bitstream: r.bitstream,
+    fmax_mhz: r.fmaxMhz,
+    clock_mhz: prepared.clockMhz,
+    clock_met: r.fmaxMhz === null ? null : r.fmaxMhz >= prepared.clockMhz,
+    resources: {
+      used: r.used,
+      estimated: { lut: est?.lut ?? null, ff: est?.ff ?? null, bram18: est?.bram18 ?? null, dsp: est?.dsp ?? null },
+      available: { lut: device.lut, ff: device.ff, bram18: device.bram18, dsp: device.dsp },
+    },
+    timing: { wns_ns: r.wnsNs, tns_ns: r.tnsNs, critical_path: r.criticalPath },
+    phases: r.phases.map((p) => ({ name: p.name, seconds: round(p.seconds, 2) })),
+    failed_phase: r.failedPhase,
+    first_error: r.firstError,
+    cancelled: r.cancelled,
+    log: r.log,
+    input_hash: inputHash,
+    cached: false,
+  };
+  writeFileSync(files.buildReport, `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+/** What a flow's run gives the report. */
+interface FlowOutcome {
+  ok: boolean;
+  cancelled: boolean;
+  phases: { name: string; seconds: number }[];
+  failedPhase: string | null;
+  firstError: string | null;
+  log: string;
+  bitstream: string | null;
+  fmaxMhz: number | null;
+  wnsNs: number | null;
+  tnsNs: number | null;
+  criticalPath: BuildPathStep[];
+  used: BuildResources | null;
+}
+
+interface FlowRunOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  onPhase: (phase: string, seconds: number | null) => void;
+}
+
+/** A flow ready to run: its top, its clock, the hash of everything it reads, and the run. */
+interface PreparedFlow {
+  top: string;
+  clockMhz: number;
+  hash: Hash;
+  run: (o: FlowRunOptions) => Promise<FlowOutcome>;
+}
+
+function startHash(flow: BuildFlow, device: Device, board: string | undefined, clockMhz: number): Hash {
+  return createHash('sha256').update(`qnn-build 2\0${flow}\0${device.name}\0${board ?? ''}\0${clockMhz}\0`);
+}
+
+/** The open iCE40 flow: the tools found, the design compiled and wrapped for its board. */
+async function prepareOpen(analysis: Analysis, qnnFile: string, outDir: string, device: Device, clockMhz: number): Promise<PreparedFlow> {
+  const target = analysis.network.target!;
   // Tools first: a missing one is reported before anything is written.
   const yosys = requireTool('yosys');
   const nextpnr = requireTool('nextpnr-ice40');
   const icepack = requireTool('icepack');
 
-  const files = buildFiles(outDir);
   const compiled = compileNetwork(analysis, outDir, path.basename(qnnFile));
-  const bitDir = files.bitstreamFolder;
+  const bitDir = buildFiles(outDir).bitstreamFolder;
   mkdirSync(bitDir, { recursive: true });
 
   // The board's shell (UART, clock, pins) around the accelerator, or the bare accelerator.
@@ -136,83 +230,110 @@ export async function buildBitstream(analysis: Analysis, qnnFile: string, outDir
     pcf: shell?.pcf ? path.basename(shell.pcf) : null,
   };
 
-  const h = createHash('sha256');
-  h.update(`qnn-build 1\0${flow}\0${device.name}\0${target.board ?? ''}\0${design.clockMhz}\0`);
+  const h = startHash('open', device, target.board, design.clockMhz);
   h.update(yosysBuildScript(design, bitDir)).update(nextpnrArgs(design).join(' '));
   hashFolder(h, compiled.rtlDir);
   if (shell) for (const f of [...shell.sources, ...(shell.pcf ? [shell.pcf] : [])]) h.update(readFileSync(f));
   for (const id of await Promise.all([toolIdentity(yosys, '-V'), toolIdentity(nextpnr, '--version'), toolIdentity(icepack, null)]))
     h.update(`${id}\0`);
-  const inputHash = h.digest('hex');
 
-  const previous = readReport(files.buildReport);
-  if (!opts.force && previous?.ok && previous.input_hash === inputHash && previous.bitstream && existsSync(previous.bitstream)) {
-    const cached = { ...previous, cached: true };
-    return cached;
-  }
-
-  // progress.json follows the phases, for a caller that only sees the files (the editor).
-  const progress: BuildProgress = { phase: null, phase_started: null, phases: buildPhases(flow), done: [] };
-  const writeProgress = (): void => writeFileSync(files.buildProgress, `${JSON.stringify(progress)}\n`);
-  writeProgress();
-  const r = await runOpenFlow(design, bitDir, {
-    signal: opts.signal,
-    timeoutMs: opts.timeoutMs,
-    onLine: opts.onLine,
-    onPhase: (phase, seconds) => {
-      if (seconds === null) Object.assign(progress, { phase, phase_started: Date.now() });
-      else progress.done.push({ name: phase, seconds: round(seconds, 2) });
-      writeProgress();
-      opts.onPhase?.(phase, seconds);
-    },
-  });
-  Object.assign(progress, { phase: null, phase_started: null });
-  writeProgress();
-
-  // The accelerator's clock in nextpnr's report: the clock net with a constraint that is
-  // not one of the packer's constant nets (a ROM read port clocked by a constant shows up
-  // as `$PACKER_GND_NET`).
-  const clocks = (r.pnr?.clocks ?? []).filter((c) => !/\$PACKER_(GND|VCC)_NET/.test(c.name));
-  const clock = clocks.length ? clocks.reduce((a, b) => (b.fmax_mhz < a.fmax_mhz ? b : a)) : null;
-  const fmax = clock?.fmax_mhz ?? null;
-  const critical =
-    r.pnr?.critical_paths.find((p) => clock && p.from.includes(clock.name) && p.to.includes(clock.name)) ?? r.pnr?.critical_paths[0];
-  const used: BuildResources | null = r.pnr
-    ? { lut: r.pnr.lut, ff: r.stat?.ff ?? null, bram18: r.pnr.bram18, dsp: r.pnr.dsp }
-    : r.stat
-      ? { lut: r.stat.lut, ff: r.stat.ff, bram18: r.stat.bram18, dsp: r.stat.dsp }
-      : null;
-  const est = analysis.estimate?.totals;
-  const report: BuildReport = {
-    network: net.name,
-    flow,
-    device: device.name,
-    board: target.board ?? null,
-    top: design.top,
-    ok: r.ok,
-    bitstream: r.bitstream,
-    fmax_mhz: fmax,
-    clock_mhz: design.clockMhz,
-    clock_met: fmax === null ? null : fmax >= design.clockMhz,
-    resources: {
+  const run = async (o: FlowRunOptions): Promise<FlowOutcome> => {
+    const r = await runOpenFlow(design, bitDir, o);
+    // The accelerator's clock in nextpnr's report: the clock net with a constraint that is
+    // not one of the packer's constant nets (a ROM read port clocked by a constant shows up
+    // as `$PACKER_GND_NET`).
+    const clocks = (r.pnr?.clocks ?? []).filter((c) => !/\$PACKER_(GND|VCC)_NET/.test(c.name));
+    const clock = clocks.length ? clocks.reduce((a, b) => (b.fmax_mhz < a.fmax_mhz ? b : a)) : null;
+    const fmax = clock?.fmax_mhz ?? null;
+    const critical =
+      r.pnr?.critical_paths.find((p) => clock && p.from.includes(clock.name) && p.to.includes(clock.name)) ?? r.pnr?.critical_paths[0];
+    const used: BuildResources | null = r.pnr
+      ? { lut: r.pnr.lut, ff: r.stat?.ff ?? null, bram18: r.pnr.bram18, dsp: r.pnr.dsp }
+      : r.stat
+        ? { lut: r.stat.lut, ff: r.stat.ff, bram18: r.stat.bram18, dsp: r.stat.dsp }
+        : null;
+    return {
+      ok: r.ok,
+      cancelled: r.cancelled,
+      phases: r.phases,
+      failedPhase: r.failedPhase,
+      firstError:
+        r.firstError && !design.pcf && /\$sb_io'/.test(r.firstError) ? `${r.firstError}. ${ioHint(compiled.plan, device)}` : r.firstError,
+      log: r.log,
+      bitstream: r.bitstream,
+      fmaxMhz: fmax,
+      wnsNs: fmax === null ? null : round(1000 / design.clockMhz - 1000 / fmax),
+      // nextpnr reports the worst path per clock, not a total.
+      tnsNs: null,
+      criticalPath: critical?.steps ?? [],
       used,
-      estimated: { lut: est?.lut ?? null, ff: est?.ff ?? null, bram18: est?.bram18 ?? null, dsp: est?.dsp ?? null },
-      available: { lut: device.lut, ff: device.ff, bram18: device.bram18, dsp: device.dsp },
-    },
-    timing: {
-      wns_ns: fmax === null ? null : round(1000 / design.clockMhz - 1000 / fmax),
-      tns_ns: null,
-      critical_path: critical?.steps ?? [],
-    },
-    phases: r.phases.map((p) => ({ name: p.name, seconds: round(p.seconds, 2) })),
-    failed_phase: r.failedPhase,
-    first_error:
-      r.firstError && !design.pcf && /\$sb_io'/.test(r.firstError) ? `${r.firstError}. ${ioHint(compiled.plan, device)}` : r.firstError,
-    cancelled: r.cancelled,
-    log: r.log,
-    input_hash: inputHash,
-    cached: false,
+    };
   };
-  writeFileSync(files.buildReport, `${JSON.stringify(report, null, 2)}\n`);
-  return report;
+  return { top: design.top, clockMhz: design.clockMhz, hash: h, run };
+}
+
+/**
+ * The Vivado flow: the preflight (Vivado found, the part installed) before anything long,
+ * then out-of-context synthesis and implementation with build.tcl. It writes reports and
+ * checkpoints, not a bitstream (that needs a board's block design).
+ */
+async function prepareVivado(
+  analysis: Analysis,
+  qnnFile: string,
+  outDir: string,
+  device: Device,
+  clockMhz: number,
+  opts: BuildOptions,
+): Promise<PreparedFlow> {
+  const target = analysis.network.target!;
+  if (target.board)
+    throw new BuildError(
+      `qnn does not build the ${target.board} block design (processing system, DMA, accelerator) yet: remove \`board ${target.board}\` to build the accelerator out of context with Vivado`,
+    );
+  let pre;
+  try {
+    pre = await vivadoPreflight(device.part, { signal: opts.signal });
+  } catch (e) {
+    if (e instanceof VivadoFlowError) throw new BuildError(e.message);
+    throw e;
+  }
+  const compiled = compileNetwork(analysis, outDir, path.basename(qnnFile));
+  const bitDir = buildFiles(outDir).bitstreamFolder;
+  const scripts = writeVivadoScripts({ rtlDir: compiled.rtlDir, top: compiled.top, device: device.name, clockMhz }, bitDir);
+  const h = startHash('vivado', device, undefined, clockMhz);
+  h.update(readFileSync(scripts.tcl)).update(readFileSync(scripts.xdc)).update(`${pre.vivado} ${pre.version}\0`);
+  hashFolder(h, compiled.rtlDir);
+  const run = async (o: FlowRunOptions): Promise<FlowOutcome> => {
+    const r = await runVivadoBuild(scripts.tcl, { vivado: pre.vivado, outDir: bitDir, ...o });
+    const t = r.timing;
+    const period = 1000 / clockMhz;
+    const fmax = t?.wns_ns === null || t?.wns_ns === undefined ? null : round(1000 / (period - t.wns_ns));
+    const u = r.utilization;
+    const cp = t?.critical_path;
+    return {
+      ok: r.ok,
+      cancelled: r.cancelled,
+      phases: r.phases,
+      failedPhase: r.failedPhase,
+      firstError: r.firstError,
+      log: r.logFile,
+      bitstream: null,
+      fmaxMhz: fmax,
+      wnsNs: t?.wns_ns ?? null,
+      tnsNs: t?.tns_ns ?? null,
+      criticalPath: cp
+        ? [
+            {
+              type: `${cp.logic_levels ?? '?'} logic levels (${cp.logic_cells ?? ''})`,
+              delay_ns: cp.data_path_delay_ns ?? 0,
+              from: cp.source,
+              to: cp.destination,
+              net: null,
+            },
+          ]
+        : [],
+      used: u ? { lut: u.lut, ff: u.ff, bram18: u.bram18, dsp: u.dsp } : null,
+    };
+  };
+  return { top: compiled.top, clockMhz, hash: h, run };
 }
