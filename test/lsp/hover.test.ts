@@ -77,6 +77,18 @@ describe('hover on a layer', () => {
     expect(p1.fold_source).toBe('auto');
     expect(h).toContain(`| fold | PE ${p1.pe} (auto-chosen for \`fps >=\`) → NF ${p1.nf} × SF 1 |`);
   });
+
+  it('before a layer with an error: says where the chain to the output is broken, not that it is off the path', async () => {
+    // c2's weights do not fit i2: c2 leaves the model (r2 after it hands on a stand-in), so c1 and r1 have no engine.
+    const text = ex.text.replace('weights=i4("weights/c2.npy")', 'weights=i2("weights/c2.npy")');
+    const uri = ex.uri.replace('peak_detector.qnn', 'broken_chain.qnn');
+    await client.open(uri, text);
+    const h = await hoverText('layer c1', 6, uri, text);
+    expect(h).toContain(
+      '| hardware | none yet: a layer between this one and the output has an error (see Problems); it is costed once that is fixed |',
+    );
+    expect(h).not.toContain('not on the path to the output');
+  });
 });
 
 describe('hover on a requant', () => {

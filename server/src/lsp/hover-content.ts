@@ -5,7 +5,7 @@
 import type { DeviceFamily, Estimate, LayerEstimate, ResourceMaybe } from '../protocol/estimate.js';
 import { percentText, RESOURCE_LABELS } from '../cost/utilisation.js';
 import { findDevice } from '../device/devices.js';
-import { isMvau } from '../model/engines.js';
+import { chainBreak, isMvau } from '../model/engines.js';
 import { foldValueText } from '../model/illegal-fold.js';
 import { formatSI } from '../model/numbers.js';
 import { ENGINE_LABELS, OPERATORS } from '../model/operators.js';
@@ -198,7 +198,12 @@ export function layerHover(net: Network, layer: LayerModel, est: Estimate | unde
     if (le.weight_bits > 0) rows.push(['weight memory', `${num(le.weight_bits)} bits in ${MEM_WHERE[le.weight_mem] ?? le.weight_mem}`]);
     if (!le.fused_into) rows.push(['streams', `in ${le.stream_in_bits} bits/word, out ${le.stream_out_bits} bits/word`]);
   } else if (est) {
-    rows.push(['hardware', 'none: the layer is not on the path to the output']);
+    rows.push([
+      'hardware',
+      chainBreak(net)
+        ? 'none yet: a layer between this one and the output has an error (see Problems); it is costed once that is fixed'
+        : 'none: the layer is not on the path to the output',
+    ]);
   } else {
     rows.push([
       'fold',

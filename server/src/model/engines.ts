@@ -61,6 +61,17 @@ export function liveChain(net: Network): LayerModel[] {
 }
 
 /**
+ * Where the chain to the output is broken: the name the first live layer reads that is
+ * neither the input nor a layer of the model (a layer left out for an error); undefined
+ * when the chain reaches the input.
+ */
+export function chainBreak(net: Network): string | undefined {
+  const first = liveChain(net)[0];
+  if (!net.output || !first || first.input === net.input?.name) return undefined;
+  return first.input;
+}
+
+/**
  * The same engine at another fold: its layer refolded and its stream words recomputed
  * exactly as buildEngines does (so a "what if" fold never drifts from the real one).
  */
