@@ -10,6 +10,7 @@ import {
   bytesToWords,
   frameToBytes,
   inputFrameToBytes,
+  outputValuesToBytes,
   uartFrameLayout,
 } from '../../../server/src/flows/board/uart-frames.js';
 import { buildPlan } from '../../../server/src/rtl/plan.js';
@@ -95,6 +96,9 @@ describe('a network frame over the UART', async () => {
     // i5: -1 = 0x1f, 5 = 0x05 → word 0x1f | 5 << 5 = 0xbf; -16 = 0x10, 15 = 0x0f → 0x1f0.
     const frame = [0xbf, 0x00, 0xf0, 0x01, 0x00, 0x00];
     expect(bytesToOutputValues(net, plan, frame)).toEqual([-1, 5, -16, 15, 0, 0]);
+    expect([...outputValuesToBytes(net, plan, [-1, 5, -16, 15, 0, 0])]).toEqual(frame);
+    expect(() => outputValuesToBytes(net, plan, [-1, 5, -16])).toThrow(/not whole output frames of 6/);
+    expect(() => outputValuesToBytes(net, plan, [16, 0, 0, 0, 0, 0])).toThrow(/16 is not a int5 value/);
     expect(bytesToOutputValues(net, plan, [...frame, ...frame])).toHaveLength(12);
     expect(() => bytesToOutputValues(net, plan, frame.slice(2))).toThrow(/whole output frames of 6 bytes/);
     // Bit 10 of a 10-bit word: the link is misaligned.

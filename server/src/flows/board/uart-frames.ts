@@ -108,6 +108,14 @@ export function inputFrameToBytes(net: Network, plan: HardwarePlan, values: Arra
   return frameToBytes(words, streamWidth(plan.input));
 }
 
+/** Output values (whole frames, e.g. the golden model's) → the bytes the shell sends for them. */
+export function outputValuesToBytes(net: Network, plan: HardwarePlan, values: ArrayLike<number>): Uint8Array {
+  const per = product(outputType(net).shape);
+  if (values.length % per !== 0) throw new RangeError(`${values.length} values are not whole output frames of ${per}`);
+  const words = packWords(Array.from(values), plan.output.elemBits, plan.output.elems, outputType(net).type);
+  return frameToBytes(words, streamWidth(plan.output));
+}
+
 /** Bytes the host read back (whole output frames) → the output's values, channels-last, frame after frame. */
 export function bytesToOutputValues(net: Network, plan: HardwarePlan, bytes: ArrayLike<number>): number[] {
   const perFrame = uartFrameLayout(net, plan).outBytesPerFrame;
