@@ -92,6 +92,29 @@ describe('qnn build, open iCE40 flow', () => {
     expect(clock.clock_mhz).toBe(18);
   }, 180_000);
 
+  it('board icebreaker: the UART shell and its pins around the accelerator, clocked through the PLL at 24 MHz', async () => {
+    const dir = tmp();
+    const r = await build(TINY(24).replace('@ 24 MHz', '@ 24 MHz, board icebreaker'), dir);
+    expect(r.ok, r.first_error ?? '').toBe(true);
+    expect(r).toMatchObject({ board: 'icebreaker', top: 'qnn_icebreaker_top', clock_mhz: 24 });
+    const nextpnr = readFileSync(r.log, 'utf8');
+    expect(nextpnr).toMatch(/--pcf icebreaker\.pcf/);
+    expect(readFileSync(path.join(dir, 'bitstream', 'icebreaker.pcf'), 'utf8')).toMatch(/set_io -nowarn CLK 35/);
+    expect(readdirSync(path.join(dir, 'bitstream', 'board')).sort()).toEqual([
+      'qnn_icebreaker_top.sv',
+      'qnn_uart_bridge.sv',
+      'qnn_uart_rx.sv',
+      'qnn_uart_tx.sv',
+    ]);
+    // The PLL primitive is read from Yosys's iCE40 library before the sources.
+    expect(readFileSync(path.join(dir, 'bitstream', 'synth_ice40.ys'), 'utf8')).toMatch(
+      /read_verilog -lib \+\/ice40\/cells_sim\.v\nread_verilog -sv/,
+    );
+    expect(nextpnr).toMatch(/SB_PLL40_PAD|PLL/);
+    // The shell costs logic of its own beyond the accelerator's estimate.
+    expect(r.resources.used!.lut!).toBeGreaterThan(r.resources.estimated.lut!);
+  }, 180_000);
+
   it('a design whose pins do not fit the package fails in placement, naming nextpnr’s first error and what to do', async () => {
     const r = await build(WIDE, tmp());
     expect(r.ok).toBe(false);

@@ -216,7 +216,9 @@ async function prepareOpen(analysis: Analysis, qnnFile: string, outDir: string, 
   // The board's shell (UART, clock, pins) around the accelerator, or the bare accelerator.
   let shell: BoardShellFiles | null = null;
   try {
-    shell = target.board ? boardShellFor(target.board, { plan: compiled.plan, clockMhz, device, outDir: bitDir }) : null;
+    shell = target.board
+      ? boardShellFor(target.board, { net: analysis.network, plan: compiled.plan, clockMhz, device, outDir: bitDir })
+      : null;
   } catch (e) {
     throw new BuildError(e instanceof Error ? e.message : String(e));
   }
@@ -228,6 +230,7 @@ async function prepareOpen(analysis: Analysis, qnnFile: string, outDir: string, 
     device,
     clockMhz: shell?.clockMhz ?? clockMhz,
     pcf: shell?.pcf ? path.basename(shell.pcf) : null,
+    preamble: shell?.yosysPreamble ?? [],
   };
 
   const h = startHash('open', device, target.board, design.clockMhz);

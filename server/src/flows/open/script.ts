@@ -36,6 +36,8 @@ export interface OpenFlowDesign {
   clockMhz: number;
   /** The pin constraints file in the build folder, or null: nextpnr places the I/O itself. */
   pcf: string | null;
+  /** Yosys commands before the sources are read (e.g. the iCE40 cell library for a PLL primitive). */
+  preamble?: string[];
 }
 
 /** The bitstream's file name. */
@@ -54,6 +56,7 @@ export function yosysBuildScript(design: OpenFlowDesign, outDir: string): string
     if (/\s|"/.test(s)) throw new Error(`source file name '${s}' has a space or a quote, which a Yosys script cannot read`);
   return [
     `# ${design.top} for ${design.device.name}: run in ${design.rtlDir} (the .mem files are read from there)`,
+    ...(design.preamble ?? []),
     `read_verilog -sv ${design.sources.join(' ')}`,
     `hierarchy -check -top ${design.top}`,
     `synth_ice40 -top ${design.top} -dsp -json ${fromRtl(design, outDir, OPEN_OUTPUTS.netlist)}`,
