@@ -10,6 +10,7 @@ import { runSim } from './sim.js';
 import { runFifoCheck } from './fifo-check.js';
 import { runReport } from './report.js';
 import { runBuild } from './build.js';
+import { runRunBoard } from './run-board.js';
 import { CliError } from './cli-error.js';
 import { QNN_VERSION } from './version.js';
 import { setToolPaths, TOOL_NAMES, type ToolPaths } from '../flows/tools.js';
@@ -34,6 +35,9 @@ commands:
                                 synthesise, place and route and write a bitstream
                                 (Yosys + nextpnr-ice40 + icepack for iCE40) with
                                 DIR/bitstream/report.json
+  run-board FILE --port PORT --input x.npy --output y.npy [--baud B] [--check]
+                                run frames on a board built with \`board icebreaker\`
+                                through its UART
   report FILE [--json]          read a Vivado utilisation/timing report or log, Yosys
                                 stat or a nextpnr report (recognised by content)
   help                          this text
@@ -51,6 +55,7 @@ const COMMANDS: Record<string, Command> = {
   'fifo-check': runFifoCheck,
   report: runReport,
   build: runBuild,
+  'run-board': runRunBoard,
 };
 
 /** Tool locations from the environment (the extension passes its settings this way). */
