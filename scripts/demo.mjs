@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The main job on the bundled example, as the README's first command runs it:
 // check every example, estimate, compile and simulate the peak detector (bit-exact
-// against the golden model, under random backpressure, with a waveform), and write a
-// report to build/peak_detector/report.md.
+// against the golden model, under random backpressure, with a waveform), build an iCE40
+// bitstream of it for the iCEBreaker (Yosys + nextpnr-ice40 + icepack, in its UART shell),
+// and write a report to build/peak_detector/report.md.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readdirSync, existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,13 +65,29 @@ const sim = step('Simulate on Verilator against the golden model (random backpre
   '--json',
 ]);
 const r = JSON.parse(sim.stdout);
+
+// The same network folded for an iCEBreaker (iCE40 UP5K), built to a bitstream in its UART shell.
+const board = path.join(root, 'examples/peak_detector_icebreaker/peak_detector_icebreaker.qnn');
+const boardOut = path.join(out, 'icebreaker');
+step('Build the iCEBreaker bitstream (Yosys synth_ice40, nextpnr-ice40, icepack; UART shell)', [
+  'build',
+  path.relative(root, board),
+  '-o',
+  path.relative(root, boardOut),
+]);
+const b = JSON.parse(readFileSync(path.join(boardOut, 'bitstream', 'report.json'), 'utf8'));
+const u = b.resources.used;
+
 report.push(
   '## Summary',
   '',
   `- ${r.frames} frames, ${r.mismatches} mismatches, II measured ${r.ii.measured} vs ${r.ii.expected} expected (with backpressure), latency ${r.latency.measured} vs ${r.latency.expected}`,
   `- waveform: ${r.waveform}`,
   `- RTL: ${r.rtl}`,
+  `- iCEBreaker bitstream: ${path.relative(root, b.bitstream)}; Fmax ${b.fmax_mhz} MHz for ${b.clock_mhz} MHz (${b.clock_met ? 'met' : 'NOT met'}); ${u.lut} of ${b.resources.available.lut} logic cells, ${u.bram18} of ${b.resources.available.bram18} EBRs, ${u.dsp} of ${b.resources.available.dsp} SB_MAC16; ${b.phases.map((p) => `${p.name} ${p.seconds} s`).join(', ')}`,
   '',
 );
 writeFileSync(path.join(out, 'report.md'), report.join('\n'));
-console.log(`\nreport: ${path.relative(root, path.join(out, 'report.md'))}\nwaveform: ${path.relative(root, r.waveform)}`);
+console.log(
+  `\nreport: ${path.relative(root, path.join(out, 'report.md'))}\nwaveform: ${path.relative(root, r.waveform)}\nbitstream: ${path.relative(root, b.bitstream)} (flash it with: iceprog ${path.relative(root, b.bitstream)})`,
+);
