@@ -15,9 +15,13 @@
  *   compute-bound only); the device's peak compute at the network's precision (the
  *   precision of the MVAU with the most MACs; its LUT and DSP budget as MAC lanes by the
  *   resource model, × 2 × f_clk; null for an unknown device); the configured design's
- *   compute (Σ PE·SIMD × 2 × f_clk).
- * - Points: the design (f_clk / II × ops per frame) and each MVAU layer: at its own
- *   intensity, its attainable (min of the device peak and bandwidth × intensity), what it
+ *   compute (Σ PE·SIMD × 2 × f_clk); the device's compute with DSP multipliers only and with
+ *   LUT multipliers only (the two roofs the resource model gives); and the stream ports'
+ *   bandwidth ((input + output word bits) ÷ 8 × f_clk), what the accelerator can take in
+ *   and give out.
+ * - Points: the design (f_clk / II × ops per frame) and each MVAU layer twice: in the
+ *   pipeline (ops ÷ its input + output bytes, weights on chip) and on its own, layer by
+ *   layer (weights through DRAM too); at its own intensity, its attainable (min of the device peak and bandwidth × intensity), what it
  *   achieves inside the pipeline (its ops × frames/s) and its engine's peak (2·PE·SIMD·f_clk).
  */
 import { typeBits } from '../model/qtype.js';
@@ -64,6 +68,8 @@ export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
   const inB = first ? bytes(product(first.inShape), typeBits(first.inType)) : 0;
   const outB = last ? bytes(product(last.outShape), typeBits(last.outType)) : 0;
   const intensity = safeDiv(ops, inB + outB);
+  const streamBits =
+    (first ? first.inElemsPerWord * typeBits(first.inType) : 0) + (last ? last.outElemsPerWord * typeBits(last.outType) : 0);
 
   let bw: number | null = null;
   let bwSource: Roofline['bandwidth_source'] = 'none';
@@ -84,6 +90,8 @@ export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
 
   // Device peak at the precision of the MVAU with the most MACs (the first on ties).
   let peak: number | null = null;
+  let dspPeak: number | null = null;
+  let lutPeak: number | null = null;
   let lanes: number | null = null;
   let precision: string | null = null;
   const heaviest = mvaus.reduce<Engine | undefined>((best, e) => (!best || macsOf(e) > macsOf(best) ? e : best), undefined);
@@ -97,6 +105,11 @@ export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
         dsp: inp.device.dsp,
       });
       peak = lanes * 2 * f;
+      const general = { ...heavy.operands, hardWired: undefined };
+      const dspLanes = peakMacLanes(general, inp.fabric, { lut: 0, dsp: inp.device.dsp });
+      dspPeak = dspLanes > 0 ? dspLanes * 2 * f : null;
+      if (dspLanes === 0) notes.push(`no DSP roof: ${precision} products are built from LUTs on this device`);
+      lutPeak = peakMacLanes(general, inp.fabric, { lut: inp.device.lut, dsp: 0 }) * 2 * f;
     } else notes.push('unknown device: no device peak compute');
   }
   const designLanes = mvaus.reduce((s, e) => s + e.pe * e.simd, 0);
@@ -108,6 +121,7 @@ export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
     const o = bytes(product(e.outShape), typeBits(e.outType));
     const lops = 2 * macsOf(e);
     const li = safeDiv(lops, i + o + w);
+    const pi = safeDiv(lops, i + o);
     return {
       name: l.name,
       engine: e.name,
@@ -117,6 +131,8 @@ export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
       weight_bytes: round(w, 3),
       intensity: round(li, 4),
       attainable_ops_s: nullableRound(minOf(peak, bwBytes === null ? null : bwBytes * li)),
+      pipelined_intensity: round(pi, 4),
+      pipelined_attainable_ops_s: nullableRound(minOf(peak, bwBytes === null ? null : bwBytes * pi)),
       achieved_ops_s: Math.round(lops * fps),
       peak_ops_s: Math.round(2 * e.pe * e.simd * f),
     };
@@ -138,6 +154,9 @@ export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
       precision,
       design_peak_ops_s: Math.round(designLanes * 2 * f),
       design_lanes: designLanes,
+      dsp_peak_ops_s: nullableRound(dspPeak),
+      lut_peak_ops_s: nullableRound(lutPeak),
+      stream_bytes_s: Math.round((streamBits * f) / 8),
     },
     design: {
       intensity: round(intensity, 4),

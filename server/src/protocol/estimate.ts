@@ -123,6 +123,9 @@ export interface RooflineLayer {
   /** ops ÷ (input + output + weight bytes): the layer-by-layer intensity. */
   intensity: number;
   attainable_ops_s: number | null;
+  /** ops ÷ (input + output bytes): the same layer in the pipeline, weights on chip. */
+  pipelined_intensity: number;
+  pipelined_attainable_ops_s: number | null;
   achieved_ops_s: number;
   peak_ops_s: number;
 }
@@ -145,6 +148,11 @@ export interface Roofline {
     precision: string | null;
     design_peak_ops_s: number;
     design_lanes: number;
+    /** The device's compute at that precision with DSP multipliers only and with LUT multipliers only (null: none of that kind). */
+    dsp_peak_ops_s: number | null;
+    lut_peak_ops_s: number | null;
+    /** The accelerator's stream ports: (input + output word bits) ÷ 8 × f_clk. */
+    stream_bytes_s: number;
   };
   design: { intensity: number; ops_s: number; attainable_ops_s: number | null };
   layers: RooflineLayer[];

@@ -44,6 +44,17 @@ describe('roofline', () => {
     expect(r.layers[0].achieved_ops_s).toBe(1.6e9);
     // Pipelining raises the intensity above the layer-by-layer one.
     expect(r.intensity).toBeGreaterThan(r.layers[0].intensity);
+    // The same layer in the pipeline: weights on chip, 256 ops over 18 B.
+    expect(r.layers[0].pipelined_intensity).toBeCloseTo(256 / 18, 4);
+    expect(r.layers[0].pipelined_attainable_ops_s).toBe(Math.round((4.2e9 * 256) / 18));
+    // Roofs by multiplier kind: 220 DSP48 lanes; LUT-only lanes, fewer than the mixed peak's.
+    expect(r.ceilings.dsp_peak_ops_s).toBe(220 * 2 * 100e6);
+    const lutLanes = r.ceilings.lut_peak_ops_s! / (2 * 100e6);
+    expect(Number.isInteger(lutLanes)).toBe(true);
+    expect(lutLanes).toBeGreaterThan(0);
+    expect(lutLanes).toBeLessThan(r.ceilings.device_peak_lanes!);
+    // Stream ports: 4 × u8 in (32 bits) + 2 × u2 out (4 bits) at 100 MHz = 450 MB/s.
+    expect(r.ceilings.stream_bytes_s).toBe(450e6);
   });
 
   it('the target’s bandwidth overrides the board default', () => {
