@@ -22,6 +22,17 @@ const builds = [
   // The server and the CLI are also installed commands (package.json `bin`: qnn-language-server, qnn).
   { entryPoints: { main: 'server/src/main.ts' }, outdir: 'out/server', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } },
   { entryPoints: { qnn: 'server/src/cli/main.ts' }, outdir: 'out/cli', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } },
+  // Webview scripts run in the browser: no Node, one IIFE each.
+  {
+    entryPoints: { roofline: 'media/src/roofline-view.ts', timing: 'media/src/timing-view.ts' },
+    outdir: 'out/media',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    outExtension: { '.js': '.js' },
+    define: {},
+    banner: {},
+  },
 ];
 
 for (const b of builds) {

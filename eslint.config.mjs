@@ -67,8 +67,8 @@ const layering = [
     },
   },
   {
-    // The extension is bundled on its own (esbuild.mjs): of the server it takes only the wire contract.
-    files: ['client/**/*.ts'],
+    // The extension and the webviews are bundled on their own (esbuild.mjs): of the server they take only the wire contract.
+    files: ['client/**/*.ts', 'media/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

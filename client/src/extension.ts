@@ -12,12 +12,15 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node.js';
 import { EstimateOutput } from './estimate-output.js';
 import { registerFlowCommands } from './flow-commands.js';
-import { ESTIMATE_VIEW_REQUEST, type DocumentParams } from '../../server/src/protocol/requests.js';
+import { ANALYSIS_REQUEST, ESTIMATE_VIEW_REQUEST, type AnalysisResult, type DocumentParams } from '../../server/src/protocol/requests.js';
+import { AnalysisPanel, type AnalysisFetcher } from './views/analysis-panel.js';
 import { affectsInlayHints, createLanguageClient, refreshInlayHints } from './language-client.js';
 import { EstimateStatusBar, type EstimateViewFetcher } from './status-bar.js';
 
 export const COMMANDS = {
   showEstimate: 'qnn.showEstimate',
+  showRoofline: 'qnn.showRoofline',
+  showTiming: 'qnn.showTiming',
   restartServer: 'qnn.restartServer',
 } as const;
 
@@ -45,6 +48,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     return lc.sendRequest(ESTIMATE_VIEW_REQUEST, params);
   };
 
+  const fetchAnalysis: AnalysisFetcher = async (document) => {
+    await started;
+    if (!lc.isRunning()) throw new Error('the qnn language server is not running');
+    const params: DocumentParams = { uri: document.uri.toString() };
+    return lc.sendRequest<AnalysisResult>(ANALYSIS_REQUEST, params);
+  };
+  const roofline = new AnalysisPanel(context, { id: 'roofline', title: 'Roofline' }, fetchAnalysis);
+  const timing = new AnalysisPanel(context, { id: 'timing', title: 'Timing' }, fetchAnalysis);
+  const activeQnn = (uri?: vscode.Uri): Thenable<vscode.TextDocument | undefined> =>
+    uri
+      ? vscode.workspace.openTextDocument(uri)
+      : Promise.resolve(
+          vscode.window.activeTextEditor?.document.languageId === 'qnn' ? vscode.window.activeTextEditor.document : statusBar.document,
+        );
+
   const statusBar = new EstimateStatusBar(fetchView, COMMANDS.showEstimate);
   const estimateOutput = new EstimateOutput(fetchView);
 
@@ -55,6 +73,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (e.newState === State.Running) statusBar.refresh();
     }),
     vscode.commands.registerCommand(COMMANDS.showEstimate, (target?: vscode.Uri) => estimateOutput.show(target, statusBar.document)),
+    roofline,
+    timing,
+    vscode.commands.registerCommand(COMMANDS.showRoofline, async (uri?: vscode.Uri) => roofline.show(await activeQnn(uri))),
+    vscode.commands.registerCommand(COMMANDS.showTiming, async (uri?: vscode.Uri) => timing.show(await activeQnn(uri))),
     vscode.commands.registerCommand(COMMANDS.restartServer, async () => {
       serverOutput.appendLine('Restarting the qnn language server…');
       await lc.restart();
