@@ -3,7 +3,7 @@
 // detector example opened from a folder, syntax colouring, an error with its code in the
 // Problems panel after an edit, its quick fix, a hover with the layer's estimate,
 // completion of operators, the status bar estimate, and the commands Compile to Verilog,
-// Simulate and Check FIFO Depths run from the command palette.
+// Simulate, Check FIFO Depths and Build Bitstream run from the command palette.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -138,5 +138,48 @@ test('Compile to Verilog, Simulate and Check FIFO Depths from the command palett
       check.fifos.map((f) => [f.name, f.verdict]),
       [['fifo_c2_p1', 'over-sized']],
     );
+  }),
+);
+
+/** The iCEBreaker example and the weights it reads from ../peak_detector/weights. */
+function icebreakerFiles() {
+  const files = {};
+  for (const [rel, data] of Object.entries(exampleFiles())) if (rel.startsWith('weights')) files[path.join('peak_detector', rel)] = data;
+  const qnn = path.join(REPO_ROOT, 'examples', 'peak_detector_icebreaker', 'peak_detector_icebreaker.qnn');
+  files[path.join('peak_detector_icebreaker', 'peak_detector_icebreaker.qnn')] = fs.readFileSync(qnn);
+  return files;
+}
+
+test('Build Bitstream from the command palette: live phase, the task, the report', { timeout: TEST_TIMEOUT }, (t) =>
+  withVSCode(t, { files: icebreakerFiles(), vsix: vsixPath() }, async ({ wb, workspaceDir }) => {
+    await wb.openFile('peak_detector_icebreaker/peak_detector_icebreaker.qnn');
+    await waitUntil(async () => (await wb.statusBarItems()).some((i) => /fps/i.test(i.text)), {
+      what: 'the extension to be active',
+      timeout: 60_000,
+    });
+    await wb.runCommand('QNN: Build Bitstream');
+    // The progress notification names the phase while the tools run.
+    const live = await waitUntil(async () => (await wb.notifications()).find((n) => /synthesis \(1\/4\)|placement \(2\/4\)/.test(n)), {
+      what: 'the build progress notification with its phase',
+      timeout: 120_000,
+    });
+    t.diagnostic(`progress: ${live}`);
+    await wb.screenshot('build-progress');
+    const summary = await waitUntil(async () => (await wb.notifications()).find((n) => /^Bitstream |Build Bitstream failed/.test(n)), {
+      what: 'the build summary',
+      timeout: 300_000,
+    });
+    t.diagnostic(`build: ${summary}`);
+    assert.match(summary, /Bitstream qnn_icebreaker_top\.bin: Fmax [\d.]+ MHz for 12 MHz \(met\)/);
+    const folder = path.join(workspaceDir, 'peak_detector_icebreaker', 'build', 'peak_detector_icebreaker', 'bitstream');
+    const report = JSON.parse(fs.readFileSync(path.join(folder, 'report.json'), 'utf8'));
+    assert.equal(report.ok, true);
+    assert.equal(report.board, 'icebreaker');
+    assert.ok(fs.statSync(report.bitstream).size > 100_000, 'the bitstream is written');
+    assert.deepEqual(
+      report.phases.map((p) => p.name),
+      ['synthesis', 'placement', 'routing', 'bitstream'],
+    );
+    await wb.screenshot('build-done');
   }),
 );
