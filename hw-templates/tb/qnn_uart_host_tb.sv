@@ -1,7 +1,8 @@
-// uart_shell_tb: a host on the other end of qnn_icebreaker_top's UART, through the pins only
-// (test/hw/uart-shell.test.ts; Verilator --binary --timing). The clock runs at one cycle
-// per 10 time units; the UART bit is +cpb cycles (the shell's CLKS_PER_BIT). The host
-// drives RX and samples TX on falling edges, away from the design's rising ones.
+// qnn_uart_host_tb: a host on the other end of qnn_icebreaker_top's UART, through the pins
+// only (server/src/flows/board/shell-sim.ts, `qnn sim FILE --board`; Verilator --timing or
+// Icarus). The clock runs at one cycle per 10 time units; the UART bit is +cpb cycles (the
+// shell's CLKS_PER_BIT). The host drives RX and samples TX on falling edges, away from the
+// design's rising ones.
 //
 // Sends +in=FILE (one hex byte a line, +frames frames of +in_frame bytes) onto RX, bit by
 // bit, with random idle gaps of 0..+max_gap cycles between bytes and, in some gaps, a
@@ -10,8 +11,10 @@
 // bytes before sending the next. Decodes TX independently (start bit checked at its
 // middle, data bits at theirs, stop bit must be 1) and writes every byte to +out=FILE.
 // Ends with a `UART_TB_DONE ...` line (or `UART_TB_ERROR ...`); gives up after +max_cycles.
+// `first` is the cycle the first byte's start bit began, `last` the cycle the last answer
+// byte's stop bit was checked: (last - first) / frames is the frame time seen by the host.
 `timescale 1ns / 1ps
-module uart_shell_tb;
+module qnn_uart_host_tb;
   logic CLK = 1'b0;
   logic RX = 1'b1;
   logic TX, LEDR_N, LEDG_N;
@@ -34,6 +37,7 @@ module uart_shell_tb;
   int unsigned green_toggles = 0;
   int unsigned red_cycles = 0;
   int unsigned glitches = 0;
+  int unsigned first_cycle = 0, last_cycle = 0;
   logic green_q = 1'b1;
   logic stop_rx = 1'b0;  // never set: the receiver listens until $finish
   integer fo;
@@ -105,6 +109,7 @@ module uart_shell_tb;
         end
         $fwrite(fo, "%02x\n", b);
         n_out++;
+        last_cycle = cycle;
       end
     end
   end
@@ -142,6 +147,7 @@ module uart_shell_tb;
     for (int unsigned f = 0; f < frames; f++) begin
       for (int unsigned i = 0; i < in_frame; i++) begin
         idle($urandom % (max_gap + 1));
+        if (f == 0 && i == 0) first_cycle = cycle;
         send_byte(in_bytes[f*in_frame+i]);
       end
       // The host rule: the whole answer before the next frame.
@@ -150,8 +156,8 @@ module uart_shell_tb;
     // Anything more on TX would be a surplus byte: listen a few byte times.
     wait_cycles(40 * cpb);
     $fclose(fo);
-    $display("UART_TB_DONE cycles=%0d bytes_out=%0d green_toggles=%0d red_cycles=%0d red_end=%0d glitches=%0d", cycle, n_out,
-             green_toggles, red_cycles, !LEDR_N, glitches);
+    $display("UART_TB_DONE cycles=%0d bytes_out=%0d green_toggles=%0d red_cycles=%0d red_end=%0d glitches=%0d first=%0d last=%0d",
+             cycle, n_out, green_toggles, red_cycles, !LEDR_N, glitches, first_cycle, last_cycle);
     $finish;
   end
 endmodule

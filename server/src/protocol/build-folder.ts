@@ -11,6 +11,8 @@
  *   build/<name>/bitstream/progress.json    qnn build's current phase (results.ts BuildProgress)
  *   build/<name>/bitstream/report.json      qnn build (results.ts BuildReport), beside the
  *                                           bitstream, the tools' scripts and logs
+ *   build/<name>/board-sim/result.json      qnn sim --board (results.ts BoardSimResult), beside
+ *                                           the board's shell and the host testbench's files
  */
 import * as path from 'node:path';
 
@@ -22,6 +24,7 @@ export const FIFO_CHECK_FOLDER = 'fifo-check';
 export const FIFO_CHECK_RESULT_FILE = 'fifo-check.json';
 export const BITSTREAM_FOLDER = 'bitstream';
 export const BUILD_PROGRESS_FILE = 'progress.json';
+export const BOARD_SIM_FOLDER = 'board-sim';
 
 /** The default build folder of a .qnn file: `<its folder>/build/<its name without .qnn>`. */
 export function buildFolder(qnnFile: string): string {
@@ -39,6 +42,8 @@ export function buildFiles(outDir: string): {
   bitstreamFolder: string;
   buildReport: string;
   buildProgress: string;
+  boardSimFolder: string;
+  boardSimResult: string;
 } {
   const simFolder = path.join(outDir, SIM_FOLDER);
   const fifoCheckFolder = path.join(outDir, FIFO_CHECK_FOLDER);
@@ -52,5 +57,7 @@ export function buildFiles(outDir: string): {
     bitstreamFolder: path.join(outDir, BITSTREAM_FOLDER),
     buildReport: path.join(outDir, BITSTREAM_FOLDER, REPORT_FILE),
     buildProgress: path.join(outDir, BITSTREAM_FOLDER, BUILD_PROGRESS_FILE),
+    boardSimFolder: path.join(outDir, BOARD_SIM_FOLDER),
+    boardSimResult: path.join(outDir, BOARD_SIM_FOLDER, SIM_RESULT_FILE),
   };
 }

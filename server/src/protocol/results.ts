@@ -167,3 +167,50 @@ export interface BuildProgress {
   /** The phases done so far, with their seconds. */
   done: { name: string; seconds: number }[];
 }
+
+/** The first byte of a `qnn sim --board` answer that differs from the golden model's. */
+export interface BoardSimMismatch {
+  frame: number;
+  /** Byte offset within the frame's answer. */
+  byte: number;
+  expected: number;
+  /** null: the byte never came back. */
+  got: number | null;
+}
+
+/**
+ * `board-sim/result.json`: one `qnn sim FILE --board` run: the board's shell with the
+ * accelerator inside, driven through its UART pins by a host testbench, every answer byte
+ * compared with the golden model's output in the shell's byte layout.
+ */
+export interface BoardSimResult {
+  network: string;
+  board: 'icebreaker';
+  simulator: Simulator;
+  frames: number;
+  /** Where the frames came from. */
+  input: string;
+  bytes_in: number;
+  bytes_out: number;
+  /** Answer bytes that differ from the golden model's, missing ones included. */
+  mismatches: number;
+  first_mismatch: BoardSimMismatch | null;
+  /** What the host testbench reported as wrong (a timeout, a bad stop bit), or null. */
+  error: string | null;
+  /** The whole simulation, power-on reset included. */
+  cycles: number;
+  /** From the first input byte's start bit to the last answer byte, per frame. */
+  cycles_per_frame: number;
+  clks_per_bit: number;
+  /** Idle cycles the host left between bytes (at most), and the glitches it put on RX in them. */
+  host: { max_gap_cycles: number; glitches: number };
+  leds: {
+    /** Times the green LED changed: one per answered frame. */
+    green_toggles: number;
+    /** Cycles the red LED was lit (a frame in flight, or blinking after an error). */
+    red_cycles: number;
+    red_at_end: boolean;
+  };
+  build_ms: number;
+  run_ms: number;
+}
