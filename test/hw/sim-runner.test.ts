@@ -483,6 +483,7 @@ describe.skipIf(!have.icarus)('build cache', () => {
         extraFlags: { extraFlags: ['-Wall'] },
         opt: 'same build', // Verilator only
         trace: 'same build', // Verilator only (Icarus dumps without it)
+        traceDepth: 'same build', // Verilator only
         buildRoot: 'same build',
         cache: { cache: false },
         runtimeCacheDir: 'same build',

@@ -26,6 +26,8 @@ export interface BuildJob {
   testbench: string;
   /** Verilator: build with waveform support (--trace). */
   trace: boolean;
+  /** Verilator: trace only this many levels of the hierarchy from the testbench (--trace-depth); undefined: all. */
+  traceDepth?: number;
   /** Verilator: C++ optimisation of the model. */
   opt: VerilatorOpt;
   /** The compiler (verilator or iverilog) and its version line. */

@@ -46,6 +46,8 @@ export interface SimBuildOptions {
   opt?: VerilatorOpt;
   /** Verilator: build with waveform support, so that runs can dump a VCD (Icarus always can). Default false. */
   trace?: boolean;
+  /** Verilator: the levels a traced build records from the testbench (2: the testbench and the DUT's top level); default all. */
+  traceDepth?: number;
   /** Folder of the cached builds (one sub-folder per build). */
   buildRoot: string;
   /** Reuse a cached build when one exists (default true). */
@@ -132,6 +134,7 @@ export async function buildSimulation(opts: SimBuildOptions): Promise<SimBuild> 
     extraFlags: opts.extraFlags ?? [],
     testbench,
     trace,
+    traceDepth: trace ? opts.traceDepth : undefined,
     opt,
     exe,
     version,
@@ -152,6 +155,7 @@ export async function buildSimulation(opts: SimBuildOptions): Promise<SimBuild> 
     defines: job.defines,
     flags: job.extraFlags,
     trace,
+    traceDepth: job.traceDepth ?? null,
     opt: sim === 'verilator' ? opt : '',
   }).slice(0, 16);
   const b = await cachedFolder<BuildMeta>({

@@ -22,6 +22,8 @@ import type { EngineStall, Mismatch, SimResult } from '../../protocol/results.js
 
 /** Frames in the waveform (the check itself runs every frame). */
 export const VCD_FRAMES = 1;
+/** Levels of the stream-only waveform: the testbench, and the DUT's top level with every stream between blocks. */
+export const VCD_STREAM_DEPTH = 2;
 
 export interface NetworkSimOptions {
   analysis: Analysis;
@@ -34,6 +36,12 @@ export interface NetworkSimOptions {
   inputFile?: string;
   noStall?: boolean;
   vcd?: boolean;
+  /**
+   * What the waveform holds: 'streams' (default), the testbench and the top level, where
+   * every engine, converter and FIFO port is a stream (valid, ready, data, last) and
+   * nothing inside the engines; 'all', every signal.
+   */
+  vcdScope?: 'streams' | 'all';
   /** FIFO depths that replace the analysed ones, by instance name (see fifo-check.ts). */
   fifoDepths?: Readonly<Record<string, number>>;
   /** Verilator: C++ optimisation of the model (a build option: -O0 builds faster, -O1 runs faster; default see build.ts). */
@@ -101,6 +109,7 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
     outWidth: streamWidth(plan.output),
     defines: { QNN_SIM: true },
     trace: opts.vcd === true,
+    traceDepth: opts.vcdScope === 'all' ? undefined : VCD_STREAM_DEPTH,
     opt: opts.opt,
     buildRoot: defaultBuildRoot(simDir),
     signal: opts.signal,
@@ -134,9 +143,9 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
       input: input.slice(0, n * inWordsPerFrame),
       expected: n * outWordsPerFrame,
       vcd: path.join(simDir, `${net.name}.vcd`),
-      // The testbench, the top, one scope per engine (named after its layer) and the
-      // engines in it; Icarus honours the levels, Verilator 5.006 dumps them all.
-      vcdDepth: 4,
+      // Streams: the testbench and the top level (Verilator's build is traced that deep);
+      // all: every level.
+      vcdDepth: opts.vcdScope === 'all' ? 0 : VCD_STREAM_DEPTH,
     });
     waveform = w.waveform;
   }

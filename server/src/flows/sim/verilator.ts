@@ -94,7 +94,7 @@ async function buildIn(work: string, dir: string, job: BuildJob): Promise<string
     TB_MODULE,
     '--Mdir',
     obj,
-    ...(job.trace ? ['--trace'] : []),
+    ...(job.trace ? ['--trace', ...(job.traceDepth ? ['--trace-depth', String(job.traceDepth)] : [])] : []),
     ...job.includeDirs.map((d) => `-I${d}`),
     ...defineArgs(job.defines, 'verilator'),
     ...job.extraFlags,
