@@ -58,7 +58,13 @@ export function openSerialPort(port: string, baud: number): SerialPort {
         : `cannot open ${port}: ${(e as Error).message}`,
     );
   }
-  configurePort(port, baud);
+  try {
+    configurePort(port, baud);
+  } catch (e) {
+    // Not left open: a caller that goes on (the editor, a test) would leak the descriptor.
+    closeSync(fd);
+    throw e;
+  }
   // tty streams do non-blocking I/O on the descriptor (a plain fs stream would block a thread per read).
   const input = new tty.ReadStream(fd);
   const output = new tty.WriteStream(fd);
