@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { simulateNetwork } from '../../server/src/flows/sim/network-sim.js';
 import { check } from '../unit/model/helpers.js';
@@ -75,4 +76,16 @@ describe('qnn sim --vcd scope', () => {
     const count = (m: Map<string, string[]>): number => [...m.values()].reduce((x, v) => x + v.length, 0);
     expect(count(a)).toBeGreaterThan(3 * count(s));
   }, 300_000);
+
+  it('the CLI takes --vcd, --vcd=streams and --vcd=all, and names the choices for anything else', () => {
+    const r = spawnSync(
+      process.execPath,
+      [path.resolve('out/cli/qnn.cjs'), 'sim', 'examples/peak_detector/peak_detector.qnn', '--vcd=everything'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--vcd takes all or streams, not 'everything'");
+  });
 });

@@ -19,7 +19,10 @@ import { buildFolder } from '../protocol/build-folder.js';
 import { BoardSimError, simulateBoardShell, type BoardSimResult } from '../flows/board/shell-sim.js';
 import type { Simulator } from '../protocol/results.js';
 
-const USAGE = `usage: qnn sim FILE [-o DIR] [--frames N] [--seed S] [--input x.npy] [--simulator verilator|icarus] [--no-stall] [--vcd] [--json]
+const USAGE = `usage: qnn sim FILE [-o DIR] [--frames N] [--seed S] [--input x.npy] [--simulator verilator|icarus] [--no-stall] [--vcd[=all]] [--json]
+  --vcd writes the first frame's waveform with the streams (valid, ready, data and last of
+  every engine, width converter and FIFO port); --vcd=all with every signal (about 14 times
+  larger on the peak detector).
        qnn sim FILE --board [-o DIR] [--frames N] [--seed S] [--input x.npy | --input-bytes in.bin] [--output-bytes out.bin]
                [--simulator verilator|icarus] [--json]
   --board simulates the board's shell (target …, board icebreaker: the UART shell) with the
@@ -29,8 +32,17 @@ const USAGE = `usage: qnn sim FILE [-o DIR] [--frames N] [--seed S] [--input x.n
   writes the bytes that came back.`;
 
 export async function runSim(argv: string[]): Promise<number> {
+  // --vcd takes an optional scope: --vcd (streams) or --vcd=all / --vcd=streams.
+  let vcdScope: 'streams' | 'all' = 'streams';
+  const args = argv.map((a) => {
+    const m = /^--vcd=(.*)$/.exec(a);
+    if (!m) return a;
+    if (m[1] !== 'all' && m[1] !== 'streams') throw new CliError(`--vcd takes all or streams, not '${m[1]}'`, 2);
+    vcdScope = m[1];
+    return '--vcd';
+  });
   const { values, positionals } = parseArgs({
-    args: argv,
+    args,
     allowPositionals: true,
     options: {
       out: { type: 'string', short: 'o' },
@@ -77,6 +89,7 @@ export async function runSim(argv: string[]): Promise<number> {
         inputFile: values.input ? path.resolve(values.input) : undefined,
         noStall: values['no-stall'],
         vcd: values.vcd,
+        vcdScope,
         signal,
       }),
     [FramesError],
