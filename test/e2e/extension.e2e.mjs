@@ -183,3 +183,56 @@ test('Build Bitstream from the command palette: live phase, the task, the report
     await wb.screenshot('build-done');
   }),
 );
+
+/** The first frame (webviews nest two iframes) whose document matches `selector`, or null. */
+async function webviewFrame(page, selector) {
+  for (const f of page.frames()) {
+    try {
+      if ((await f.locator(selector).count()) > 0) return f;
+    } catch {
+      // A frame that navigated away.
+    }
+  }
+  return null;
+}
+
+test('Show Roofline and Show Timing: webviews that follow the network as it is edited', { timeout: TEST_TIMEOUT }, (t) =>
+  withVSCode(t, { files: exampleFiles(), vsix: vsixPath() }, async ({ wb }) => {
+    await wb.openFile('peak_detector.qnn');
+    await waitUntil(async () => (await wb.statusBarItems()).some((i) => /fps/i.test(i.text)), {
+      what: 'the extension to be active',
+      timeout: 60_000,
+    });
+    await wb.runCommand('QNN: Show Roofline');
+    const roof = await waitUntil(() => webviewFrame(wb.page, '[data-point="design"]'), { what: 'the roofline chart', timeout: 60_000 });
+    const points = await roof.locator('[data-point]').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-point')));
+    t.diagnostic(`roofline points: ${points.join(', ')}`);
+    // The design, and c1, c2, c3 each pipelined and layer by layer.
+    for (const l of ['c1', 'c2', 'c3'])
+      assert.ok(points.includes(`${l}:pipelined`) && points.includes(`${l}:layer`), `${l} is drawn twice`);
+    const roofs = await roof.locator('[data-roof]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-roof')));
+    assert.ok(roofs.includes('ddr') && roofs.includes('device') && roofs.includes('design'), `roofs: ${roofs.join(', ')}`);
+    await wb.screenshot('roofline');
+
+    await wb.runCommand('QNN: Show Timing');
+    const timing = await waitUntil(() => webviewFrame(wb.page, '.bar-row[data-engine="c2"]'), { what: 'the timing bars', timeout: 60_000 });
+    const c2Title = async () => timing.locator('.bar-row[data-engine="c2"]').getAttribute('title');
+    const before = await c2Title();
+    t.diagnostic(`timing c2: ${before}`);
+    assert.match(before, /c2: 20,480 cycles per frame/);
+    await wb.screenshot('timing');
+
+    // Halve c2's SIMD in the editor: the bar follows as you type (c2 takes twice the cycles).
+    // (The editor is narrow beside the views: go to the fold by line and column, not by clicking.)
+    const lines = exampleFiles()['peak_detector.qnn'].toString('utf8').split('\n');
+    const row = lines.findIndex((l) => l.includes('layer c2 ='));
+    await wb.runCommand('View: Focus First Editor Group');
+    await wb.gotoLine(row + 1, lines[row].indexOf('simd=16)') + 6);
+    await wb.press('Shift+End');
+    await wb.typeText('8)');
+    await waitUntil(async () => /c2: 40,960 cycles per frame/.test((await c2Title()) ?? ''), {
+      what: 'the timing bar of c2 to follow the edit',
+      timeout: 30_000,
+    });
+  }),
+);
