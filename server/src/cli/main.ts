@@ -26,8 +26,9 @@ commands:
   run FILE --input x.npy --output y.npy
                                 the bit-exact golden model on frames from a .npy file
   sim FILE [-o DIR] [--frames N] [--seed S] [--input x.npy] [--simulator verilator|icarus]
-           [--no-stall] [--vcd] [--json]
+           [--no-stall] [--vcd[=all]] [--board] [--json]
                                 simulate the generated RTL against the golden model
+                                (--board: the board's UART shell, through its pins)
   fifo-check FILE [-o DIR] [--frames N] [--simulator verilator|icarus] [--json]
                                 halve each FIFO deeper than 2 and show that the
                                 analysed depth is needed (exit 1 if one is over-sized)

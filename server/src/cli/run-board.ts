@@ -14,6 +14,7 @@ import { buildPlan } from '../rtl/plan.js';
 import { loadInputFrames } from '../golden/frames.js';
 import { runNetwork } from '../golden/golden.js';
 import { writeNpy } from '../npy/npy.js';
+import { dtypeFor } from './run.js';
 import { bytesToOutputValues, inputFrameToBytes, uartFrameLayout } from '../flows/board/uart-frames.js';
 import { openSerialPort, SerialError } from '../flows/board/serial.js';
 
@@ -78,7 +79,7 @@ export async function runRunBoard(argv: string[]): Promise<number> {
       } catch (e) {
         if (e instanceof SerialError)
           throw new CliError(
-            `frame ${i}: ${e.message} (expected ${layout.outBytesPerFrame}). Is the board programmed with this network's bitstream (qnn build), on ${values.port} at ${baud} baud?`,
+            `frame ${i}: ${e.message}. Is the board programmed with this network's bitstream (qnn build), on ${values.port} at ${baud} baud?`,
           );
         throw e;
       }
@@ -99,7 +100,7 @@ export async function runRunBoard(argv: string[]): Promise<number> {
   const s = (performance.now() - t0) / 1000;
   const outShape = net.layers.find((l) => l.name === net.output)!.outShape;
   const lead = frames.batched ? [frames.frames.length] : [];
-  writeFileSync(path.resolve(values.output), writeNpy({ shape: [...lead, ...outShape], dtype: 'int32', data: out }));
+  writeFileSync(path.resolve(values.output), writeNpy({ shape: [...lead, ...outShape], dtype: dtypeFor(out), data: out }));
   console.log(
     `ran ${frames.frames.length} frame(s) on the board at ${values.port} in ${s.toFixed(2)} s (${layout.inBytesPerFrame} bytes out, ${layout.outBytesPerFrame} back per frame): ${values.output}` +
       (values.check

@@ -62,8 +62,8 @@ export async function runRun(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** The narrowest signed dtype holding every value. */
-function dtypeFor(values: number[]): NpyDtype {
+/** The narrowest signed dtype holding every value (qnn run and qnn run-board write the same). */
+export function dtypeFor(values: number[]): NpyDtype {
   let lo = 0;
   let hi = 0;
   for (const v of values) {

@@ -20,7 +20,7 @@ describe('build folder', () => {
     expect(buildFolder('relative/a.b.qnn')).toBe(path.join('relative', 'build', 'a.b'));
   });
 
-  it('holds rtl/, report.json, sim/result.json and fifo-check/fifo-check.json', () => {
+  it('holds rtl/, report.json, sim/result.json, fifo-check/fifo-check.json, board-sim/result.json and bitstream/', () => {
     const f = buildFiles('/b');
     expect(f).toEqual({
       rtl: path.join('/b', 'rtl'),
@@ -29,6 +29,11 @@ describe('build folder', () => {
       simResult: path.join('/b', 'sim', 'result.json'),
       fifoCheckFolder: path.join('/b', 'fifo-check'),
       fifoCheckResult: path.join('/b', 'fifo-check', 'fifo-check.json'),
+      bitstreamFolder: path.join('/b', 'bitstream'),
+      buildReport: path.join('/b', 'bitstream', 'report.json'),
+      buildProgress: path.join('/b', 'bitstream', 'progress.json'),
+      boardSimFolder: path.join('/b', 'board-sim'),
+      boardSimResult: path.join('/b', 'board-sim', 'result.json'),
     });
   });
 });
