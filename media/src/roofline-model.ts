@@ -92,12 +92,13 @@ export function rooflineModel(e: Estimate): RooflineModel {
     roofs.push({
       id: 'device',
       kind: 'compute',
-      label: `${e.target.device} peak ${si(c.device_peak_ops_s, 'op/s')} (${c.precision})`,
+      label: `${e.target.device} peak ${si(c.device_peak_ops_s, 'op/s')} (${c.precision}${c.dsp_peak_ops_s === null ? ', LUT MACs' : ''})`,
       value: c.device_peak_ops_s,
     });
   if (c.dsp_peak_ops_s !== null)
     roofs.push({ id: 'dsp', kind: 'compute', label: `DSP MACs ${si(c.dsp_peak_ops_s, 'op/s')}`, value: c.dsp_peak_ops_s });
-  if (c.lut_peak_ops_s !== null)
+  // Without DSP lanes the device peak is the LUT roof: one line, not two on top of each other.
+  if (c.lut_peak_ops_s !== null && c.lut_peak_ops_s !== c.device_peak_ops_s)
     roofs.push({ id: 'lut', kind: 'compute', label: `LUT MACs ${si(c.lut_peak_ops_s, 'op/s')}`, value: c.lut_peak_ops_s });
   roofs.push({
     id: 'design',
