@@ -223,7 +223,7 @@ describe.skipIf(!onLinux)('qnn run-board: the errors that need no board', () => 
         const seconds = (performance.now() - t0) / 1000;
         expect(r.status).toBe(1);
         expect(r.stderr.trim()).toBe(
-          `qnn run-board: frame 0: 0 of ${OUT_BYTES} bytes came back from ${board.port} within 1.0 s (expected ${OUT_BYTES}). Is the board programmed with this network's bitstream (qnn build), on ${board.port} at 115200 baud?`,
+          `qnn run-board: frame 0: 0 of ${OUT_BYTES} bytes came back from ${board.port} within 1.0 s. Is the board programmed with this network's bitstream (qnn build), on ${board.port} at 115200 baud?`,
         );
         // The time limit, a node start and the analysis: not a hang on the port.
         expect(seconds).toBeGreaterThan(1);
