@@ -20,7 +20,16 @@ import { OPEN_PHASES, yosysBuildScript, nextpnrArgs, type OpenFlowDesign } from 
 import { runOpenFlow } from './open/run.js';
 import { vivadoPreflight } from './vivado/preflight.js';
 import { runVivadoBuild } from './vivado/run.js';
-import { VivadoFlowError, writeVivadoScripts } from './vivado/script.js';
+import { rtlSources, VivadoFlowError, VIVADO_BD_PHASES, VIVADO_PHASES, writeVivadoScripts } from './vivado/script.js';
+import { BD_OUTPUTS, blockDesignTcl, dmaWidth, dmaWrapperVerilog, zynqBoard, type ZynqBoard } from './vivado/block-design.js';
+import { pynqDriver, type StreamLayout } from './vivado/pynq-driver.js';
+import { streamWidth } from '../rtl/plan.js';
+import { uartFrameLayout } from './board/uart-frames.js';
+import { randomFrames } from '../golden/frames.js';
+import { runNetwork } from '../golden/golden.js';
+import { writeNpy } from '../npy/npy.js';
+import type { QType } from '../model/types.js';
+import type { CompileResult } from '../rtl/compile.js';
 import { boardShellFor, type BoardShellFiles } from './board/shell.js';
 
 /** A build that cannot start (wrong flow for the device, unknown device, a clock the board cannot make); the message says what to do. */
@@ -48,15 +57,6 @@ export function flowOf(device: Device): BuildFlow {
   return device.flow === 'icestorm' ? 'open' : 'vivado';
 }
 
-const PHASES_OF: Record<BuildFlow, readonly string[]> = {
-  open: OPEN_PHASES,
-  vivado: ['synthesis', 'optimisation', 'placement', 'routing', 'reports'],
-};
-
-/** The phases a build of this flow goes through, in order (for progress). */
-export function buildPhases(flow: BuildFlow): readonly string[] {
-  return PHASES_OF[flow];
-}
 
 /** Content hash of every file under a folder (sorted relative paths and their bytes). */
 function hashFolder(h: ReturnType<typeof createHash>, dir: string, rel = ''): void {
@@ -119,7 +119,7 @@ export async function buildBitstream(analysis: Analysis, qnnFile: string, outDir
   if (!opts.force && previous && reusable) return { ...previous, cached: true };
 
   // progress.json follows the phases, for a caller that only sees the files (the editor).
-  const progress: BuildProgress = { phase: null, phase_started: null, phases: buildPhases(flow), done: [] };
+  const progress: BuildProgress = { phase: null, phase_started: null, phases: prepared.phases, done: [] };
   const writeProgress = (): void => writeFileSync(files.buildProgress, `${JSON.stringify(progress)}\n`);
   writeProgress();
   const r = await prepared.run({
@@ -192,6 +192,8 @@ interface FlowRunOptions {
 /** A flow ready to run: its top, its clock, the hash of everything it reads, and the run. */
 interface PreparedFlow {
   top: string;
+  /** The phases the run goes through, in order (progress). */
+  phases: readonly string[];
   clockMhz: number;
   hash: Hash;
   run: (o: FlowRunOptions) => Promise<FlowOutcome>;
@@ -272,7 +274,7 @@ async function prepareOpen(analysis: Analysis, qnnFile: string, outDir: string, 
       used,
     };
   };
-  return { top: design.top, clockMhz: design.clockMhz, hash: h, run };
+  return { top: design.top, phases: OPEN_PHASES, clockMhz: design.clockMhz, hash: h, run };
 }
 
 /**
@@ -289,12 +291,10 @@ async function prepareVivado(
   opts: BuildOptions,
 ): Promise<PreparedFlow> {
   const target = analysis.network.target!;
-  if (target.board)
-    throw new BuildError(
-      `qnn does not build the ${target.board} block design (processing system, DMA, accelerator) yet: remove \`board ${target.board}\` to build the accelerator out of context with Vivado`,
-    );
   let pre;
+  let board: ZynqBoard | null = null;
   try {
+    board = target.board ? zynqBoard(target.board, device) : null;
     pre = await vivadoPreflight(device.part, { signal: opts.signal });
   } catch (e) {
     if (e instanceof VivadoFlowError) throw new BuildError(e.message);
@@ -302,6 +302,7 @@ async function prepareVivado(
   }
   const compiled = compileNetwork(analysis, outDir, path.basename(qnnFile));
   const bitDir = buildFiles(outDir).bitstreamFolder;
+  if (board) return prepareBlockDesign(analysis, compiled, bitDir, device, board, clockMhz, pre);
   const scripts = writeVivadoScripts({ rtlDir: compiled.rtlDir, top: compiled.top, device: device.name, clockMhz }, bitDir);
   const h = startHash('vivado', device, undefined, clockMhz);
   h.update(readFileSync(scripts.tcl)).update(readFileSync(scripts.xdc)).update(`${pre.vivado} ${pre.version}\0`);
@@ -338,5 +339,119 @@ async function prepareVivado(
       used: u ? { lut: u.lut, ff: u.ff, bram18: u.bram18, dsp: u.dsp } : null,
     };
   };
-  return { top: compiled.top, clockMhz, hash: h, run };
+  return { top: compiled.top, phases: VIVADO_PHASES, clockMhz, hash: h, run };
+}
+
+/** Frames `qnn build` writes beside a board's driver: input.npy and the golden model's expected.npy. */
+const DRIVER_FRAMES = 4;
+
+function encodingOf(t: QType): StreamLayout['encoding'] {
+  if (t.kind === 'bipolar') return 'bipolar';
+  if (t.kind === 'uint') return 'uint';
+  if (t.kind === 'int') return 'int';
+  throw new BuildError(`a ${t.kind} stream cannot cross the DMA`);
+}
+
+/**
+ * A Zynq board: the block design (processing system, AXI DMA, the accelerator behind its
+ * DMA-width wrapper) to a bitstream and .hwh, with the PYNQ driver and a few frames and
+ * their golden answers to check the board with.
+ */
+function prepareBlockDesign(
+  analysis: Analysis,
+  compiled: CompileResult,
+  bitDir: string,
+  device: Device,
+  board: ZynqBoard,
+  clockMhz: number,
+  pre: { vivado: string; version: string },
+): PreparedFlow {
+  const net = analysis.network;
+  const plan = compiled.plan;
+  mkdirSync(bitDir, { recursive: true });
+  let wrapper: string;
+  let tcl: string;
+  const { sources, memFiles } = rtlSources(compiled.rtlDir);
+  try {
+    wrapper = dmaWrapperVerilog({ accelTop: plan.top, inWidth: streamWidth(plan.input), outWidth: streamWidth(plan.output) });
+    tcl = blockDesignTcl(
+      {
+        board,
+        part: device.part,
+        clockMhz,
+        rtlDir: compiled.rtlDir,
+        sources,
+        memFiles,
+        inWidth: streamWidth(plan.input),
+        outWidth: streamWidth(plan.output),
+      },
+      bitDir,
+    );
+  } catch (e) {
+    if (e instanceof VivadoFlowError) throw new BuildError(e.message);
+    throw e;
+  }
+  writeFileSync(path.join(bitDir, BD_OUTPUTS.wrapper), wrapper);
+  const tclFile = path.join(bitDir, BD_OUTPUTS.tcl);
+  writeFileSync(tclFile, tcl);
+  const layout = uartFrameLayout(net, plan);
+  const outLayer = net.layers.find((l) => l.name === net.output)!;
+  writeFileSync(
+    path.join(bitDir, BD_OUTPUTS.driver),
+    pynqDriver({
+      network: net.name,
+      board: board.name,
+      input: {
+        elems: plan.input.elems,
+        bits: plan.input.elemBits,
+        encoding: encodingOf(net.input!.type),
+        wordBytes: dmaWidth(streamWidth(plan.input)) / 8,
+      },
+      output: {
+        elems: plan.output.elems,
+        bits: plan.output.elemBits,
+        encoding: encodingOf(outLayer.outType),
+        wordBytes: dmaWidth(streamWidth(plan.output)) / 8,
+      },
+      inWordsPerFrame: layout.inWordsPerFrame,
+      outWordsPerFrame: layout.outWordsPerFrame,
+      inShape: net.input!.shape,
+      outShape: outLayer.outShape,
+    }),
+  );
+  // Frames to check the board with: seeded random inputs and the golden model's answers.
+  const frames = randomFrames(net, DRIVER_FRAMES, 1);
+  const inData = frames.flatMap((f) => [...f]);
+  const outData = frames.flatMap((f) => [...runNetwork(net, f).output]);
+  writeFileSync(path.join(bitDir, 'input.npy'), writeNpy({ shape: [DRIVER_FRAMES, ...net.input!.shape], dtype: 'int32', data: inData }));
+  writeFileSync(
+    path.join(bitDir, 'expected.npy'),
+    writeNpy({ shape: [DRIVER_FRAMES, ...outLayer.outShape], dtype: 'int32', data: outData }),
+  );
+
+  const h = startHash('vivado', device, board.name, clockMhz);
+  h.update(tcl).update(wrapper).update(`${pre.vivado} ${pre.version}\0`);
+  hashFolder(h, compiled.rtlDir);
+  const run = async (o: FlowRunOptions): Promise<FlowOutcome> => {
+    const r = await runVivadoBuild(tclFile, { vivado: pre.vivado, outDir: bitDir, phases: VIVADO_BD_PHASES, ...o });
+    const t = r.timing;
+    const fmax = t?.wns_ns === null || t?.wns_ns === undefined ? null : round(1000 / (1000 / clockMhz - t.wns_ns));
+    const u = r.utilization;
+    const bit = path.join(bitDir, BD_OUTPUTS.bitstream);
+    return {
+      ok: r.ok,
+      cancelled: r.cancelled,
+      phases: r.phases,
+      failedPhase: r.failedPhase,
+      firstError: r.firstError,
+      log: r.logFile,
+      bitstream: r.ok && existsSync(bit) ? bit : null,
+      fmaxMhz: fmax,
+      wnsNs: t?.wns_ns ?? null,
+      tnsNs: t?.tns_ns ?? null,
+      criticalPath: [],
+      used: u ? { lut: u.lut, ff: u.ff, bram18: u.bram18, dsp: u.dsp } : null,
+    };
+  };
+  return { top: 'qnn_wrapper', phases: VIVADO_BD_PHASES, clockMhz, hash: h, run };
 }

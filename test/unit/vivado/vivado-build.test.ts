@@ -6,7 +6,7 @@
  * phases, report fields from the parsed reports, failure and preflight messages, no rebuild.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,13 +67,120 @@ describe('qnn build with Vivado (stand-in executable)', () => {
     expect(r.stderr).toMatch(/vivado\.log:\d+:1: error \[Common 17-69\] Command failed: route_design/);
   });
 
-  it('the preflight stops a build whose part is not installed, before anything is written, and a board is refused for now', () => {
+  it('the preflight stops a build whose part is not installed, before anything is written', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'qnn-vivado-build-'));
     const r = qnnBuild(dir, SRC(), { FAKE_VIVADO_PARTS: 'xc7a35ticsg324-1L' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('does not have the part xc7z020clg400-1');
-    const b = qnnBuild(dir, SRC(', board pynq-z2'));
-    expect(b.status).toBe(1);
-    expect(b.stderr).toContain('qnn does not build the pynq-z2 block design');
+  });
+});
+
+describe('qnn build for a Zynq board: block design, bitstream, .hwh and the PYNQ driver (stand-in executable)', () => {
+  const BOARD = (bits = 4): string => `network tz {
+  target xc7z020 @ 100 MHz, board pynq-z2
+  input x: u${bits}[12]
+  layer d1 = dense(x, units=6, weights=i3(random, seed=1)) fold(pe=2, simd=3)
+  layer r1 = requant(d1, out=i5, scale=0.05)
+  output r1
+}
+`;
+
+  it('runs build_bd.tcl through its phases and leaves qnn.bit, qnn.hwh, the driver and frames to check the board with', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'qnn-vivado-bd-'));
+    const r = qnnBuild(dir, BOARD());
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as BuildReport;
+    expect(report).toMatchObject({ flow: 'vivado', board: 'pynq-z2', top: 'qnn_wrapper', ok: true });
+    expect(report.phases.map((p) => p.name)).toEqual(['block design', 'synthesis', 'implementation', 'bitstream', 'reports']);
+    const out = path.join(dir, 'build', 'tz', 'bitstream');
+    expect(report.bitstream).toBe(path.join(out, 'qnn.bit'));
+    for (const f of ['qnn.bit', 'qnn.hwh', 'qnn_driver.py', 'qnn_dma_top.v', 'input.npy', 'expected.npy', 'build_bd.tcl'])
+      expect(existsSync(path.join(out, f)), f).toBe(true);
+    // The block design, in order: project on the board, PS, DMA, the accelerator, the wiring, the runs.
+    const calls = readFileSync(path.join(out, 'vivado.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('CALL '))
+      .map((l) => l.slice(5));
+    const order = [
+      /^create_project -force qnn_bd .* -part xc7z020clg400-1$/,
+      /^set_property board_part tul\.com\.tw:pynq-z2:part0:1\.0/,
+      /^create_bd_design qnn$/,
+      /^create_bd_cell -type ip -vlnv xilinx\.com:ip:processing_system7:5\.5 ps$/,
+      /^set_property -dict .*CONFIG\.PCW_FPGA0_PERIPHERAL_FREQMHZ \{?100/,
+      /^create_bd_cell -type ip -vlnv xilinx\.com:ip:axi_dma:7\.1 dma$/,
+      /CONFIG\.c_m_axis_mm2s_tdata_width \{?16\}?.*CONFIG\.c_s_axis_s2mm_tdata_width \{?16/,
+      /^create_bd_cell -type module -reference qnn_dma_top accel$/,
+      /^connect_bd_intf_net .*dma\/M_AXIS_MM2S.*accel\/s_axis/,
+      /^connect_bd_intf_net .*accel\/m_axis.*dma\/S_AXIS_S2MM/,
+      /^make_wrapper /,
+      /^launch_runs synth_1/,
+      /^launch_runs impl_1 -to_step route_design/,
+      /^launch_runs impl_1 -next_step/,
+      /^open_run impl_1$/,
+    ];
+    let at = 0;
+    for (const re of order) {
+      const i = calls.findIndex((c, k) => k >= at && re.test(c));
+      expect(i, `${re} after call ${at}`).toBeGreaterThanOrEqual(0);
+      at = i + 1;
+    }
+  });
+
+  it('the driver packs frames into DMA words as the wrapper reads them and unpacks the answers (python3 + numpy, no board)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'qnn-vivado-bd-'));
+    expect(qnnBuild(dir, BOARD()).status).toBe(0);
+    const out = path.join(dir, 'build', 'tz', 'bitstream');
+    // u4 × SIMD 3 = 12 bits in 16-bit DMA words; i5 × PE 2 = 10 bits out in 16-bit words.
+    const script = `
+import sys, numpy as np
+sys.path.insert(0, ${JSON.stringify(out)})
+import qnn_driver as d
+x = np.load(${JSON.stringify(path.join(out, 'input.npy'))})
+b = d.pack(x)
+assert b.size == 4 * 4 * 2, b.size
+# Element i of a word at bits [4i, 4i+4): word 0 of frame 0 from its first three values.
+w0 = int(x[0][0]) | int(x[0][1]) << 4 | int(x[0][2]) << 8
+assert int(b[0]) | int(b[1]) << 8 == w0, (b[:2], w0)
+want = np.load(${JSON.stringify(path.join(out, 'expected.npy'))})
+words = bytearray()
+for f in want:
+    for k in range(0, len(f), 2):
+        words += (((int(f[k]) & 31) | (int(f[k + 1]) & 31) << 5)).to_bytes(2, 'little')
+y = d.unpack(np.frombuffer(bytes(words), dtype=np.uint8), 4)
+assert (y == want).all(), (y, want)
+print('driver ok')
+`;
+    const r = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('driver ok');
+  });
+
+  it('the DMA wrapper is Verilog that connects to the compiled top (Verilator lint)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'qnn-vivado-bd-'));
+    expect(qnnBuild(dir, BOARD()).status).toBe(0);
+    const rtl = path.join(dir, 'build', 'tz', 'rtl');
+    const files = readFileSync(path.join(rtl, 'files.f'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => path.join(rtl, f));
+    const r = spawnSync(
+      'verilator',
+      ['--lint-only', '-Wno-fatal', '--top-module', 'qnn_dma_top', ...files, path.join(dir, 'build', 'tz', 'bitstream', 'qnn_dma_top.v')],
+      {
+        encoding: 'utf8',
+        cwd: rtl,
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/%Error/);
+  });
+
+  it('refuses a board without a block design and a board on the wrong part, before Vivado runs', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'qnn-vivado-bd-'));
+    const kv = qnnBuild(dir, BOARD().replace('pynq-z2', 'kv260'));
+    expect(kv.status).toBe(1);
+    expect(kv.stderr).toContain("qnn builds a block design for pynq-z2 and zcu104, not 'kv260' (the KV260 carries an xck26");
+    const wrong = qnnBuild(dir, BOARD().replace('pynq-z2', 'zcu104'));
+    expect(wrong.stderr).toContain('the zcu104 carries an xczu7ev, not xc7z020');
   });
 });

@@ -25,6 +25,8 @@ export interface VivadoRunOptions {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** A phase started (seconds: null) or ended (its elapsed seconds). */
   onPhase?: (phase: VivadoPhase, seconds: number | null) => void;
+  /** The script's phases (default build.tcl's; a block design's are VIVADO_BD_PHASES). */
+  phases?: readonly VivadoPhase[];
 }
 
 export interface VivadoRunResult {
@@ -43,8 +45,6 @@ export interface VivadoRunResult {
   timing: VivadoTiming | null;
 }
 
-const isPhase = (s: string): s is VivadoPhase => (VIVADO_PHASES as readonly string[]).includes(s);
-
 function readIfExists<T>(file: string, parse: (text: string) => T): T | null {
   return existsSync(file) ? parse(readFileSync(file, 'utf8')) : null;
 }
@@ -53,6 +53,8 @@ export async function runVivadoBuild(tclFile: string, opts: VivadoRunOptions): P
   const logFile = path.join(opts.outDir, VIVADO_OUTPUTS.log);
   const phases: VivadoRunResult['phases'] = [];
   let current: { name: VivadoPhase; start: number } | null = null;
+  const known: readonly string[] = opts.phases ?? VIVADO_PHASES;
+  const isPhase = (s: string): s is VivadoPhase => known.includes(s);
   const close = (): void => {
     if (!current) return;
     const seconds = (performance.now() - current.start) / 1000;
@@ -66,7 +68,7 @@ export async function runVivadoBuild(tclFile: string, opts: VivadoRunOptions): P
     signal: opts.signal,
     timeoutMs: opts.timeoutMs,
     onLine: (line, stream) => {
-      const m = /^QNN-PHASE (\w+)/.exec(line);
+      const m = /^QNN-PHASE (.+?)\s*$/.exec(line);
       if (m) {
         close();
         if (isPhase(m[1])) {

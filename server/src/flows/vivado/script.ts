@@ -18,7 +18,9 @@ export const CLOCKS_XDC = 'clocks.xdc';
 
 /** The phases of build.tcl, in order, as its QNN-PHASE lines name them. */
 export const VIVADO_PHASES = ['synthesis', 'optimisation', 'placement', 'routing', 'reports'] as const;
-export type VivadoPhase = (typeof VIVADO_PHASES)[number];
+/** The phases of a board's block-design build (block-design.ts build_bd.tcl). */
+export const VIVADO_BD_PHASES = ['block design', 'synthesis', 'implementation', 'bitstream', 'reports'] as const;
+export type VivadoPhase = (typeof VIVADO_PHASES)[number] | (typeof VIVADO_BD_PHASES)[number];
 
 /** The files build.tcl writes into the output folder. */
 export const VIVADO_OUTPUTS = {

@@ -84,7 +84,7 @@ proc record {name argv} {
     exec sh -c "echo \$\$ > '[env_or FAKE_VIVADO_PIDFILE /dev/null]'; exec sleep 60"
   }
   # Vivado reads files relative to its working folder: they must be there.
-  if {$name in {read_verilog read_mem read_xdc}} {
+  if {$name in {read_verilog read_mem read_xdc add_files}} {
     foreach a $argv {
       # One path, or a list of them (read_verilog -sv [list a.sv b.sv]).
       if {[string index $a 0] eq "-" || [file exists $a]} continue
@@ -105,12 +105,42 @@ proc record {name argv} {
       if {[lsearch -exact [env_or FAKE_VIVADO_PARTS ""] $part] >= 0} { return [list $part] }
       return {}
     }
+    create_project { set ::project_dir [lindex $argv [expr {[lindex $argv 0] eq "-force" ? 2 : 1}]]; file mkdir $::project_dir }
+    current_project { return qnn_bd }
+    get_runs - get_bd_cells - get_bd_intf_pins - get_bd_pins - get_files { return [lindex $argv end] }
+    get_property {
+      set prop [lindex $argv 0]
+      set obj [lindex $argv 1]
+      if {$prop eq "PROGRESS"} { return "100%" }
+      if {$prop eq "DIRECTORY" && $obj eq "qnn_bd"} { return $::project_dir }
+      if {$prop eq "DIRECTORY"} { return [file join $::project_dir qnn_bd.runs $obj] }
+      return ""
+    }
+    make_wrapper {
+      # The block design's hardware handoff and wrapper, where Vivado 2020.2+ writes them.
+      set bd [file join $::project_dir qnn_bd.gen sources_1 bd qnn]
+      file mkdir [file join $bd hw_handoff] [file join $bd hdl]
+      write_file [file join $bd hw_handoff qnn.hwh] "<?xml version=\"1.0\"?><EDKSYSTEM/>\n"
+      write_file [file join $bd hdl qnn_wrapper.v] "module qnn_wrapper; endmodule\n"
+      return [file join $bd hdl qnn_wrapper.v]
+    }
+    launch_runs {
+      if {[lsearch -exact $argv -next_step] >= 0} {
+        set dir [file join $::project_dir qnn_bd.runs impl_1]
+        file mkdir $dir
+        write_file [file join $dir qnn_wrapper.bit] "stand-in bitstream\n"
+      }
+    }
   }
   return ""
 }
 
 foreach cmd {read_verilog read_mem read_xdc synth_design write_checkpoint report_utilization opt_design place_design
-             phys_opt_design route_design report_timing_summary create_clock get_ports get_parts} {
+             phys_opt_design route_design report_timing_summary create_clock get_ports get_parts
+             create_project set_property add_files update_compile_order create_bd_design create_bd_cell
+             apply_bd_automation get_bd_cells get_bd_intf_pins get_bd_pins connect_bd_intf_net validate_bd_design
+             save_bd_design make_wrapper get_files current_project current_fileset generate_target launch_runs
+             wait_on_run get_runs get_property open_run} {
   proc $cmd {args} "return \[record $cmd \$args\]"
 }
 # Vivado's exit ends the session; here it ends tclsh the same way.
