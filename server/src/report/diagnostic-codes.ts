@@ -104,6 +104,18 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCode[] = [
     summary: 'A weight, threshold or scale file is missing, unreadable, not .npy, or of an unsupported dtype.',
   },
   {
+    code: 'QNN080',
+    severity: 'error',
+    name: 'BuildFailed',
+    summary: "qnn build: the build failed; the message names the phase and the tool's first error.",
+  },
+  {
+    code: 'QNN081',
+    severity: 'warning',
+    name: 'ClockNotMet',
+    summary: "qnn build: the built design's Fmax is short of the target clock.",
+  },
+  {
     code: 'QNN999',
     severity: 'error',
     name: 'InternalError',
