@@ -107,13 +107,13 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCode[] = [
     code: 'QNN080',
     severity: 'error',
     name: 'BuildFailed',
-    summary: "qnn build: the build failed; the message names the phase and the tool's first error.",
+    summary: "The build (qnn build) failed; the message names the phase and the tool's first error.",
   },
   {
     code: 'QNN081',
     severity: 'warning',
     name: 'ClockNotMet',
-    summary: "qnn build: the built design's Fmax is short of the target clock.",
+    summary: "The built design's Fmax (qnn build) is short of the target clock.",
   },
   {
     code: 'QNN999',
