@@ -24,6 +24,36 @@ export interface CompileReport {
   engines: { name: string; layers: string[]; kind: string; in_width: number; out_width: number; files: string[] }[];
   /** Every file written to rtl/, sorted. */
   files: string[];
+  /** Every stream of the top level in stream order, with what its words carry (the waveform viewer decodes handshakes with it). */
+  top_streams: TopStream[];
+}
+
+/** How a stream's elements encode values (language.md §3): the model's type kinds. */
+export type StreamElemKind = 'uint' | 'int' | 'bipolar' | 'pow2';
+
+/**
+ * A stream of the generated top level, `<signal>_tdata/_tvalid/_tready/_tlast`: word w of
+ * a frame carries elements [w·elems, (w+1)·elems) of its tensor, flattened channels last,
+ * element i in bits [i·elem_bits, (i+1)·elem_bits) of tdata.
+ */
+export interface TopStream {
+  /** The signal prefix: `s_axis`, `m_axis` or `<block instance>_out`. */
+  signal: string;
+  /** The block that drives it (an engine, converter or FIFO instance), or `input`. */
+  producer: string;
+  /** The block that takes it, or `output`. */
+  consumer: string;
+  /** The tensor it carries: the network input's name, or the layer whose output it is (an engine's last layer). */
+  tensor: string;
+  /** The tensor's shape, channels last. */
+  shape: number[];
+  /** The element type's name (`u4`, `i8`, `bipolar`, `pow2<3>`), its kind and bits. */
+  type: string;
+  elem_kind: StreamElemKind;
+  elem_bits: number;
+  elems: number;
+  width: number;
+  words_per_frame: number;
 }
 
 /** The first output element that differs from the golden model, decoded. */

@@ -14,7 +14,10 @@ import { FILE_LIST, fileListText, synthTargetOf, YOSYS_SCRIPT, yosysScriptText }
 import { findDevice } from '../device/devices.js';
 import { estimateNetwork } from '../cost/estimate.js';
 import { buildFiles } from '../protocol/build-folder.js';
-import type { CompileReport } from '../protocol/results.js';
+import type { CompileReport, TopStream } from '../protocol/results.js';
+import { product } from '../model/shape.js';
+import { typeBits, typeName } from '../model/qtype.js';
+import type { Network, QType } from '../model/types.js';
 
 // report.json's shape is the wire contract's (the editor reads it).
 export type { CompileReport } from '../protocol/results.js';
@@ -118,7 +121,57 @@ export function compileNetwork(analysis: Analysis, outDir: string, sourceName: s
     ),
     engines,
     files: written,
+    top_streams: topStreams(net, plan),
   };
   writeFileSync(buildFiles(outDir).report, JSON.stringify(report, null, 2) + '\n');
   return { outDir, rtlDir, top: plan.top, files: readdirSync(rtlDir).sort(), plan, report };
+}
+
+/** The top level's streams in order (the waveform viewer's key to the VCD): each with the tensor its words carry. */
+function topStreams(net: Network, plan: HardwarePlan): TopStream[] {
+  const stream = (
+    signal: string,
+    producer: string,
+    consumer: string,
+    tensor: string,
+    shape: number[],
+    t: QType,
+    elems: number,
+  ): TopStream => {
+    const bits = typeBits(t);
+    return {
+      signal,
+      producer,
+      consumer,
+      tensor,
+      shape: [...shape],
+      type: typeName(t),
+      elem_kind: t.kind,
+      elem_bits: bits,
+      elems,
+      width: elems * bits,
+      words_per_frame: product(shape) / elems,
+    };
+  };
+  const input = net.input!;
+  let carried = { tensor: input.name, shape: input.shape, type: input.type };
+  const out = [stream(plan.input.name, 'input', plan.blocks[0]!.instance, carried.tensor, carried.shape, carried.type, plan.input.elems)];
+  plan.blocks.forEach((b, i) => {
+    const last = i === plan.blocks.length - 1;
+    // Converters and FIFOs pass their input's tensor on; an engine's output is its last layer's.
+    if (b.kind === 'engine')
+      carried = { tensor: b.engine.layers[b.engine.layers.length - 1]!, shape: b.engine.outShape, type: b.engine.outType };
+    out.push(
+      stream(
+        last ? 'm_axis' : b.out.name,
+        b.instance,
+        last ? 'output' : plan.blocks[i + 1]!.instance,
+        carried.tensor,
+        carried.shape,
+        carried.type,
+        b.out.elems,
+      ),
+    );
+  });
+  return out;
 }
