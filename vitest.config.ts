@@ -61,6 +61,17 @@ export default defineConfig({
         },
       },
       {
+        // npm run test:accuracy: imported QONNX models on the 10,000 MNIST test images
+        // against onnxruntime, and on Verilator.
+        test: {
+          name: 'accuracy',
+          include: ['test/accuracy/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          env: simEnv,
+        },
+      },
+      {
         test: {
           name: 'fixtures',
           include: ['test/fixtures/**/*.test.ts'],

@@ -1,5 +1,5 @@
 /**
- * The `qnn` command line: check, estimate, compile, run, sim, fifo-check, build, report.
+ * The `qnn` command line: check, estimate, compile, run, sim, fifo-check, build, report, import.
  * Errors are one line on stderr and exit code 1 (2 for usage); never a stack trace.
  */
 import { runCheck } from './check.js';
@@ -11,6 +11,7 @@ import { runFifoCheck } from './fifo-check.js';
 import { runReport } from './report.js';
 import { runBuild } from './build.js';
 import { runRunBoard } from './run-board.js';
+import { runImport } from './import.js';
 import { CliError } from './cli-error.js';
 import { QNN_VERSION } from './version.js';
 import { setToolPaths, TOOL_NAMES, type ToolPaths } from '../flows/tools.js';
@@ -39,6 +40,9 @@ commands:
   run-board FILE --port PORT --input x.npy --output y.npy [--baud B] [--check]
                                 run frames on a board built with \`board icebreaker\`
                                 through its UART
+  import MODEL.onnx -o DIR [--name N] [--target DEVICE@CLOCK]
+                                a trained QONNX / FINN-ONNX model (Brevitas) to DIR/N.qnn,
+                                DIR/weights/*.npy and DIR/import.json
   report FILE [--json]          read a Vivado utilisation/timing report or log, Yosys
                                 stat or a nextpnr report (recognised by content)
   help                          this text
@@ -57,6 +61,7 @@ const COMMANDS: Record<string, Command> = {
   report: runReport,
   build: runBuild,
   'run-board': runRunBoard,
+  import: runImport,
 };
 
 /** Tool locations from the environment (the extension passes its settings this way). */
