@@ -59,7 +59,7 @@ export interface ImportInfo {
     layout: string;
     divisor: number;
     float: string;
-    quantizer?: { layer: string; nodes: string[]; thresholds: number[]; levels: number[] };
+    quantizer?: { layer: string; nodes: string[]; thresholds: number[]; levels: number[]; level_offset: number };
   };
   output: {
     onnx_name: string;
@@ -69,6 +69,8 @@ export interface ImportInfo {
     float: string;
     scale: number[];
     offset: number[];
+    /** Present where the accumulator is carried off by a constant per channel: the true one is value + acc_offset[c]. */
+    acc_offset?: number[];
     argmax: boolean;
     nodes: string[];
   };
@@ -80,6 +82,8 @@ export interface ImportInfo {
     type?: string;
     scale?: number[];
     negated_rows?: number[];
+    /** The layer's values are counts: the model's level is count + level_offset. */
+    level_offset?: number;
     constant_channels?: { channel: number; level: number }[];
     folded?: string[];
   }[];
@@ -115,7 +119,8 @@ interface WeightTensor {
 
 type State =
   | { kind: 'float'; shape: number[]; ops: { op: 'mul' | 'div' | 'add' | 'sub' | 'rsub' | 'relu'; k: number }[]; nodes: string[] }
-  | { kind: 'int'; shape: number[]; type: QType; scale: number[]; layer: string }
+  /** Integers: the real value is (stored + zero) · scale; zero ≠ 0 where a count of thresholds stands for signed or narrow levels. */
+  | { kind: 'int'; shape: number[]; type: QType; scale: number[]; layer: string; zero: number }
   | { kind: 'acc'; shape: number[]; mvau: Dense; steps: Step[]; nodes: string[]; folded: string[] };
 
 interface Dense {
@@ -130,6 +135,8 @@ interface Dense {
   scale: number[];
   nodes: string[];
   negated: number[];
+  /** The true accumulator is the computed one plus this (the input's level offset × row sums). */
+  accOffset?: number[];
 }
 
 interface Emitted {
@@ -269,17 +276,26 @@ class Importer {
         const q = this.levels(n, state.kind === 'acc' ? state.mvau.mh : 1);
         if (state.kind === 'float') {
           const r = this.inputQuantizer(n, state, q.fn, rawType, divisor);
+          const act = activationOf(q.fn);
           if (r) {
             inputLayer = 'xq';
-            inputInfo.quantizer = { layer: 'xq', nodes: [...state.nodes, n.name!], thresholds: r.thresholds, levels: q.fn.levels };
+            inputInfo.quantizer = {
+              layer: 'xq',
+              nodes: [...state.nodes, n.name!],
+              thresholds: r.thresholds,
+              levels: q.fn.levels,
+              level_offset: act.zero,
+            };
             this.out.push({
               comment: [
                 `${[...state.nodes, n.name].join(', ')}: the input quantizer (${inputInfo.float} through the model's own float32 ops)`,
               ],
-              line: `layer xq = threshold(${qnnInput}, ${this.outArgs(q.fn)}, thresholds=[${r.thresholds.join(', ')}]${this.biasArg(q.fn)})`,
+              line: `layer xq = threshold(${qnnInput}, out=${typeName(act.type)}, thresholds=[${padThresholds(r.thresholds, act.count, r.never).join(', ')}])`,
             });
           }
-          state = { kind: 'int', shape: state.shape, type: r ? q.fn.type : rawType, scale: q.scale, layer: inputLayer };
+          state = r
+            ? { kind: 'int', shape: state.shape, type: act.type, scale: q.scale, layer: inputLayer, zero: act.zero }
+            : { kind: 'int', shape: state.shape, type: rawType, scale: q.scale, layer: inputLayer, zero: 0 };
         } else {
           state = this.foldActivation(n, state, q);
         }
@@ -303,6 +319,7 @@ class Importer {
     const lastLayer = state.kind === 'acc' ? state.mvau.name : state.layer;
     let scale: number[];
     let offset: number[];
+    let accOffset: number[] | undefined;
     let outType: string;
     const outNodes = [...(state.kind === 'acc' ? state.nodes : []), ...(tail?.nodes ?? [])];
     if (state.kind === 'acc') {
@@ -310,7 +327,10 @@ class Importer {
       this.emitDense(d);
       if (state.steps.some((s) => s.op === 'relu'))
         throw new ImportError(`a Relu after the last layer (${d.nodes[0]}) is not supported: the output is the accumulator`);
-      const { steps } = state;
+      // The mapping starts from the true accumulator: value + acc_offset[c] (integers, so that
+      // an arg-max over classes sees exact ties).
+      const steps = d.accOffset ? state.steps.slice(1) : state.steps;
+      accOffset = d.accOffset;
       const f = (c: number, x: number): number => {
         let v = x;
         for (const s of steps) v = applyStep(s, c, v);
@@ -327,7 +347,7 @@ class Importer {
         this.out.push({ comment: [`Dropped (the host's float mapping, import.json output): ${outNodes.join(', ')}`], line: '' });
     } else {
       scale = state.scale;
-      offset = [0];
+      offset = state.scale.map((s) => s * state.zero);
       outType = typeName(state.type);
     }
     const target = this.targetLine();
@@ -369,11 +389,13 @@ class Importer {
         layer: lastLayer,
         type: outType,
         shape: state.kind === 'acc' ? [state.mvau.mh] : [state.shape.slice(1).reduce((a, b) => a * b, 1)],
-        float: argmax
-          ? 'the class is the index of the largest value (TopK k=1 dropped)'
-          : 'value · scale[c] + offset[c] (one entry: every channel)',
+        float:
+          (accOffset ? '(value + acc_offset[c]) · scale[c] + offset[c]' : 'value · scale[c] + offset[c]') +
+          ' (one entry: every channel)' +
+          (argmax ? '; the class is the index of the largest (TopK k=1 dropped)' : ''),
         scale,
         offset,
+        ...(accOffset ? { acc_offset: accOffset } : {}),
         argmax,
         nodes: outNodes,
       },
@@ -647,8 +669,17 @@ class Importer {
       negated: [],
     };
     this.dense = d;
-    const steps: Step[] = [{ op: 'mul', k: scale.every((s) => s === scale[0]) ? [scale[0]] : scale }];
-    const folded = [`the scales of ${d.nodes.join(', ')} (input × weight)`];
+    const steps: Step[] = [];
+    const folded: string[] = [];
+    if (st.zero !== 0) {
+      // Σ w·(x + z) = acc + z·Σ w: the producer's level offset, exactly, per row.
+      const rowSums = Array.from({ length: mh }, (_, r) => matrix.subarray(r * mw, (r + 1) * mw).reduce((a, b) => a + b, 0));
+      d.accOffset = rowSums.map((v) => v * st.zero);
+      steps.push({ op: 'add', k: d.accOffset });
+      folded.push(`the level offset ${st.zero} of ${st.layer} (× row sums)`);
+    }
+    steps.push({ op: 'mul', k: scale.every((s) => s === scale[0]) ? [scale[0]] : scale });
+    folded.push(`the scales of ${d.nodes.join(', ')} (input × weight)`);
     if (n.op_type === 'Gemm') {
       const alpha = attrFloat(n, 'alpha', 1)!;
       const beta = attrFloat(n, 'beta', 1)!;
@@ -691,18 +722,6 @@ class Importer {
     return { fn: multiThresholdLevels(rows, bias, false), scale: [outScale] };
   }
 
-  private outArgs(q: LevelFn): string {
-    return `out=${typeName(q.type)}`;
-  }
-
-  /** `bias=` where the levels do not start at 0 (signed or narrow); a full uB needs none. */
-  private biasArg(q: LevelFn): string {
-    if (q.type.kind === 'bipolar') return '';
-    const l0 = q.levels[0];
-    const full = q.type.kind === 'uint' && l0 === 0 && q.levels.length === 2 ** q.type.bits;
-    return full ? '' : `, bias=${l0}`;
-  }
-
   /** The first quantizer on the float input: its level for every raw value, in float32 as onnxruntime computes it. */
   private inputQuantizer(
     n: NodeProto,
@@ -710,7 +729,7 @@ class Importer {
     q: LevelFn,
     raw: QType,
     divisor: number,
-  ): { thresholds: number[] } | undefined {
+  ): { thresholds: number[]; never: number } | undefined {
     if (raw.kind === 'bipolar' || raw.kind === 'pow2') throw new ImportError(`the raw input type must be uN or iN`);
     const lo = raw.kind === 'uint' ? 0 : -(2 ** (raw.bits - 1));
     const hi = raw.kind === 'uint' ? 2 ** raw.bits - 1 : 2 ** (raw.bits - 1) - 1;
@@ -735,7 +754,7 @@ class Importer {
       const i = levels.findIndex((l) => l >= want);
       return i < 0 ? hi + 1 : lo + i;
     });
-    return { thresholds };
+    return { thresholds, never: hi + 1 };
   }
 
   private foldActivation(n: NodeProto, st: Extract<State, { kind: 'acc' }>, q: { fn: LevelFn; scale: number[] }): State {
@@ -757,29 +776,36 @@ class Importer {
     const idx = d.name.slice(2);
     const aName = `a${idx}`;
     const file = `weights/${aName}.npy`;
-    const flat = rows.flat();
-    this.files.push({ path: file, bytes: writeNpy({ shape: [d.mh, rows[0].length], dtype: npyInt(flat), data: flat }) });
+    const act = activationOf(q.fn);
+    const padded = rows.map((r, c) => padThresholds(r, act.count, hi[c] + 1));
+    const flat = padded.flat();
+    this.files.push({ path: file, bytes: writeNpy({ shape: [d.mh, act.count], dtype: npyInt(flat), data: flat }) });
     const nodes = [...st.nodes, n.name!];
     const comment = [`${nodes.join(', ')} → integer thresholds on ${d.name}'s accumulator`];
     if (d.negated.length)
       comment.push(`${d.negated.length} channel(s) decrease (γ < 0 or a negative scale): their rows of ${d.name} are negated`);
     if (constants.length) comment.push(`constant channel(s) (γ ≈ 0): ${constants.map((c) => c.channel).join(', ')}`);
+    if (act.zero !== 0)
+      comment.push(
+        `levels ${q.fn.levels[0]}…${q.fn.levels[q.fn.levels.length - 1]} as counts 0…${q.fn.levels.length - 1}: the next layer adds ${act.zero} · its row sums`,
+      );
     this.out.push({
       comment,
-      line: `layer ${aName} = threshold(${d.name}, ${this.outArgs(q.fn)}, thresholds=thresholds("${file}")${this.biasArg(q.fn)})`,
+      line: `layer ${aName} = threshold(${d.name}, out=${typeName(act.type)}, thresholds=thresholds("${file}"))`,
     });
     this.layersInfo.push({
       layer: aName,
       op: 'threshold',
       nodes,
       file,
-      type: typeName(q.fn.type),
+      type: typeName(act.type),
       scale: q.scale,
+      ...(act.zero !== 0 ? { level_offset: act.zero } : {}),
       ...(d.negated.length ? { negated_rows: [...d.negated] } : {}),
       ...(constants.length ? { constant_channels: constants } : {}),
       folded: [...st.folded, `${n.name} (${n.op_type})`],
     });
-    return { kind: 'int', shape: [1, d.mh], type: q.fn.type, scale: q.scale, layer: aName };
+    return { kind: 'int', shape: [1, d.mh], type: act.type, scale: q.scale, layer: aName, zero: act.zero };
   }
 
   private emitDense(d: Dense): void {
@@ -864,6 +890,23 @@ function float32Quantizer(n: NodeProto, imp: Importer): (x: number) => number {
     for (const v of t) if (x >= v) k++;
     return bipolar ? (k > 0 ? 1 : -1) : k + outBias / outScale;
   };
+}
+
+/**
+ * How a quantizer's levels are carried: bipolar as bipolar; otherwise as the count of
+ * thresholds passed (uB with 2^B − 1 thresholds, padded with ones that are never reached)
+ * and the first level as an offset that the next layer folds in (signed and narrow levels).
+ */
+function activationOf(q: LevelFn): { type: QType; count: number; zero: number } {
+  if (q.type.kind === 'bipolar') return { type: q.type, count: 1, zero: 0 };
+  const k = q.levels.length - 1;
+  let b = 1;
+  while (2 ** b - 1 < k) b++;
+  return { type: { kind: 'uint', bits: b }, count: 2 ** b - 1, zero: q.levels[0] };
+}
+
+function padThresholds(ts: number[], count: number, never: number): number[] {
+  return [...ts, ...Array<number>(count - ts.length).fill(never)];
 }
 
 function npyInt(values: readonly number[]): 'int8' | 'int16' | 'int32' {
