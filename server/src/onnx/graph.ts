@@ -104,7 +104,7 @@ export class Graph {
     this.nodes.forEach((n, i) => {
       n.name = nodeName(n, i);
       for (const o of n.output ?? []) this.producer.set(o, n);
-      for (const x of n.input ?? []) if (x) this.consumers.set(x, [...(this.consumers.get(x) ?? []), n]);
+      for (const x of new Set(n.input ?? [])) if (x) this.consumers.set(x, [...(this.consumers.get(x) ?? []), n]);
       if (n.op_type === 'Constant' && (n.domain ?? '') === '') {
         const v = attr(n, 'value');
         if (v?.t)

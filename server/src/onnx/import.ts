@@ -222,6 +222,11 @@ class Importer {
       } else if (op === 'Identity' || op === 'Dropout') {
         // nothing: inference passes the value through
       } else if (op === 'Mul' || op === 'Div' || op === 'Add' || op === 'Sub') {
+        if (other[0] === undefined || !this.constValue(other[0])) {
+          throw new ImportError(
+            `${op} '${n.name}' of two computed tensors (a residual or a branch) is not supported: the importer takes chains`,
+          );
+        }
         const k = this.constOf(n, other[0]);
         const first = (n.input ?? [])[0] === cur;
         const opn = op.toLowerCase() as 'mul' | 'div' | 'add' | 'sub';

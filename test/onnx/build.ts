@@ -1,0 +1,121 @@
+/**
+ * Small QONNX models built in the test (no Python): a float input [1, K], an input
+ * quantizer, then dense layers (MatMul behind Transpose of quantized weights, or Gemm
+ * with a bias), optional BatchNormalization, Relu and an activation quantizer. The
+ * custom nodes are in domain onnx.brevitas with no opset entry, as Brevitas exports them.
+ */
+import { ATTR, DT, encodeModel, type AttributeProto, type NodeProto, type TensorProto } from '../../server/src/onnx/proto.js';
+
+export type QuantSpec =
+  | { kind: 'bipolar'; scale: number }
+  | { kind: 'quant'; bits: number; signed: boolean; narrow: boolean; scale: number | number[]; zero?: number };
+
+export interface DenseSpec {
+  /** [out, in], float (PyTorch layout). */
+  w: number[][];
+  wq: QuantSpec;
+  gemm?: boolean;
+  bias?: number[];
+  bn?: { gamma: number[]; beta: number[]; mean: number[]; variance: number[] };
+  relu?: boolean;
+  act?: QuantSpec;
+}
+
+export interface ModelSpec {
+  inputs: number;
+  /** The input quantizer on x (x = raw / 255). */
+  inQuant: QuantSpec;
+  /** Subtracted from x before the input quantizer (e.g. 0.5 for a sign). */
+  inShift?: number;
+  layers: DenseSpec[];
+  /** Nodes appended at the end (to test unsupported ops): op type on the last tensor. */
+  tailOp?: string;
+}
+
+export function buildModel(spec: ModelSpec): { bytes: Uint8Array; quantOutputs: string[] } {
+  const nodes: NodeProto[] = [];
+  const inits: TensorProto[] = [];
+  let id = 0;
+  const f32 = (dims: number[], v: number[]): string => {
+    const name = `c${id++}`;
+    inits.push({ name, dims, data_type: DT.FLOAT, raw_data: new Uint8Array(Float32Array.from(v).buffer) });
+    return name;
+  };
+  const node = (op: string, inputs: string[], attribute: AttributeProto[] = [], domain = ''): string => {
+    const out = `t${id++}`;
+    nodes.push({ op_type: op, input: inputs, output: [out], name: `${op}_${id}`, domain, attribute });
+    return out;
+  };
+  const int = (name: string, i: number): AttributeProto => ({ name, type: ATTR.INT, i });
+  const quant = (x: string, q: QuantSpec, dims: number[]): string => {
+    if (q.kind === 'bipolar') return node('BipolarQuant', [x, f32([], [q.scale])], [], 'onnx.brevitas');
+    const s = Array.isArray(q.scale) ? f32(dims, q.scale) : f32([], [q.scale]);
+    return node(
+      'Quant',
+      [x, s, f32([], [q.zero ?? 0]), f32([], [q.bits])],
+      [
+        int('signed', q.signed ? 1 : 0),
+        int('narrow', q.narrow ? 1 : 0),
+        { name: 'rounding_mode', type: ATTR.STRING, s: new TextEncoder().encode('ROUND') },
+      ],
+      'onnx.brevitas',
+    );
+  };
+  const quantOutputs: string[] = [];
+  let cur = 'x';
+  if (spec.inShift) cur = node('Sub', [cur, f32([], [spec.inShift])]);
+  cur = quant(cur, spec.inQuant, []);
+  quantOutputs.push(cur);
+  for (const l of spec.layers) {
+    const out = l.w.length;
+    const inn = l.w[0].length;
+    const w = f32([out, inn], l.w.flat());
+    const wq = quant(w, l.wq, [out, 1]);
+    if (l.gemm) {
+      cur = node('Gemm', [cur, wq, ...(l.bias ? [f32([out], l.bias)] : [])], [int('transB', 1)]);
+    } else {
+      const wt = node('Transpose', [wq], [{ name: 'perm', type: ATTR.INTS, ints: [1, 0] }]);
+      cur = node('MatMul', [cur, wt]);
+      if (l.bias) cur = node('Add', [cur, f32([out], l.bias)]);
+    }
+    if (l.bn)
+      cur = node(
+        'BatchNormalization',
+        [cur, f32([out], l.bn.gamma), f32([out], l.bn.beta), f32([out], l.bn.mean), f32([out], l.bn.variance)],
+        [{ name: 'epsilon', type: ATTR.FLOAT, f: 1e-5 }],
+      );
+    if (l.relu) cur = node('Relu', [cur]);
+    if (l.act) {
+      cur = quant(cur, l.act, [1, out]);
+      quantOutputs.push(cur);
+    }
+  }
+  if (spec.tailOp) cur = node(spec.tailOp, spec.tailOp === 'Add' ? [cur, cur] : [cur]);
+  const bytes = encodeModel({
+    ir_version: 6,
+    producer_name: 'qnn-test',
+    opset_import: [{ domain: '', version: 11 }],
+    graph: {
+      name: 'g',
+      node: nodes,
+      initializer: inits,
+      input: [
+        { name: 'x', type: { tensor_type: { elem_type: DT.FLOAT, shape: { dim: [{ dim_value: 1 }, { dim_value: spec.inputs }] } } } },
+      ],
+      output: [{ name: cur, type: { tensor_type: { elem_type: DT.FLOAT } } }],
+    },
+  });
+  return { bytes, quantOutputs };
+}
+
+/** A seeded generator (mulberry32) for test data. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
