@@ -22,9 +22,11 @@ const builds = [
   // The server and the CLI are also installed commands (package.json `bin`: qnn-language-server, qnn).
   { entryPoints: { main: 'server/src/main.ts' }, outdir: 'out/server', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } },
   { entryPoints: { qnn: 'server/src/cli/main.ts' }, outdir: 'out/cli', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } },
+  // The waveform viewer's VCD reader: a worker thread the extension host starts per open waveform.
+  { entryPoints: { 'vcd-worker': 'server/src/flows/vcd/worker.ts' }, outdir: 'out/server' },
   // Webview scripts run in the browser: no Node, one IIFE each.
   {
-    entryPoints: { roofline: 'media/src/roofline-view.ts', timing: 'media/src/timing-view.ts' },
+    entryPoints: { roofline: 'media/src/roofline-view.ts', timing: 'media/src/timing-view.ts', waveform: 'media/src/waveform-view.ts' },
     outdir: 'out/media',
     platform: 'browser',
     format: 'iife',

@@ -14,6 +14,7 @@ import { EstimateOutput } from './estimate-output.js';
 import { registerFlowCommands } from './flow-commands.js';
 import { ANALYSIS_REQUEST, ESTIMATE_VIEW_REQUEST, type AnalysisResult, type DocumentParams } from '../../server/src/protocol/requests.js';
 import { AnalysisPanel, type AnalysisFetcher } from './views/analysis-panel.js';
+import { showInWaveform, WaveformEditorProvider } from './views/waveform-editor.js';
 import { affectsInlayHints, createLanguageClient, refreshInlayHints } from './language-client.js';
 import { EstimateStatusBar, type EstimateViewFetcher } from './status-bar.js';
 
@@ -21,6 +22,7 @@ export const COMMANDS = {
   showEstimate: 'qnn.showEstimate',
   showRoofline: 'qnn.showRoofline',
   showTiming: 'qnn.showTiming',
+  showInWaveform: 'qnn.showInWaveform',
   restartServer: 'qnn.restartServer',
 } as const;
 
@@ -63,6 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           vscode.window.activeTextEditor?.document.languageId === 'qnn' ? vscode.window.activeTextEditor.document : statusBar.document,
         );
 
+  const waveforms = WaveformEditorProvider.register(context);
   const statusBar = new EstimateStatusBar(fetchView, COMMANDS.showEstimate);
   const estimateOutput = new EstimateOutput(fetchView);
 
@@ -77,6 +80,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     timing,
     vscode.commands.registerCommand(COMMANDS.showRoofline, async (uri?: vscode.Uri) => roofline.show(await activeQnn(uri))),
     vscode.commands.registerCommand(COMMANDS.showTiming, async (uri?: vscode.Uri) => timing.show(await activeQnn(uri))),
+    vscode.commands.registerCommand(COMMANDS.showInWaveform, (uri?: vscode.Uri, layer?: string) =>
+      showInWaveform(waveforms, uri instanceof vscode.Uri ? uri : undefined, typeof layer === 'string' ? layer : undefined),
+    ),
     vscode.commands.registerCommand(COMMANDS.restartServer, async () => {
       serverOutput.appendLine('Restarting the qnn language server…');
       await lc.restart();

@@ -189,9 +189,7 @@ export function registerFlowCommands(context: vscode.ExtensionContext): void {
         ? vscode.window.showInformationMessage(summary, ...actions)
         : vscode.window.showErrorMessage(summary, ...actions));
       if (pick === 'Open Waveform' && result.waveform)
-        await vscode.commands
-          .executeCommand('revealInExplorer', vscode.Uri.file(result.waveform))
-          .then(undefined, () => vscode.window.showTextDocument(vscode.Uri.file(result!.waveform!)));
+        await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(result.waveform), 'qnn.waveform');
     }),
     vscode.commands.registerCommand('qnn.checkFifos', async (uri?: vscode.Uri) => {
       if (!requireTrust('Check FIFO Depths')) return;
