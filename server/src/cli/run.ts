@@ -1,13 +1,20 @@
-/** `qnn run FILE --input x.npy --output y.npy`: the golden model on frames from a .npy file. */
+/**
+ * `qnn run FILE --input x.npy --output y.npy`: the golden model on frames from a .npy file.
+ * For a network made by `qnn import`, import.json (next to the .qnn, or --import) also lets
+ * the input be the model's own raw images ([N, 28, 28] for an input [784]) and gives the
+ * model's float outputs (--float) and classes (--classes).
+ */
 import { parseArgs } from 'node:util';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CliError } from './cli-error.js';
 import { loadQnn, requireNoErrors } from './load.js';
 import { runNetwork } from '../golden/golden.js';
-import { loadInputFrames } from '../golden/frames.js';
+import { FramesError, loadInputFrames } from '../golden/frames.js';
 import { writeNpy, type NpyDtype } from '../npy/npy.js';
 import { product } from '../model/shape.js';
+import type { ImportInfo } from '../onnx/import.js';
+import { classOf, floatOutput } from '../onnx/mapping.js';
 
 export async function runRun(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -17,12 +24,15 @@ export async function runRun(argv: string[]): Promise<number> {
       input: { type: 'string', short: 'i' },
       output: { type: 'string', short: 'o' },
       trace: { type: 'string' },
+      import: { type: 'string' },
+      float: { type: 'string' },
+      classes: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
   if (values.help) {
     console.log(
-      "usage: qnn run FILE --input x.npy --output y.npy [--trace DIR]\n  x.npy: one frame shaped like the input, or [N, ...] for N frames\n  --trace DIR writes every layer's values (DIR/<layer>.npy)",
+      "usage: qnn run FILE --input x.npy --output y.npy [--trace DIR] [--import import.json] [--float f.npy] [--classes c.npy]\n  x.npy: one frame shaped like the input, or [N, ...] for N frames\n  --trace DIR writes every layer's values (DIR/<layer>.npy)\n  for a network from qnn import (its import.json next to FILE, or --import): x.npy may hold\n  the model's raw images ([N, 28, 28] for an input [784]); --float writes the model's float\n  outputs (import.json's mapping), --classes the arg-max of each frame",
     );
     return 0;
   }
@@ -31,7 +41,19 @@ export async function runRun(argv: string[]): Promise<number> {
   const f = await loadQnn(positionals[0]);
   requireNoErrors(f);
   const net = f.analysis.network;
-  const frames = loadInputFrames(net, path.resolve(values.input));
+  const imported = importInfo(positionals[0], values.import);
+  if ((values.float || values.classes) && !imported) {
+    throw new CliError(
+      `--float and --classes need the network's import.json (from qnn import): none next to ${positionals[0]}; give --import FILE`,
+    );
+  }
+  let frames;
+  try {
+    frames = loadInputFrames(net, path.resolve(values.input), { flatten: imported !== undefined });
+  } catch (e) {
+    if (e instanceof FramesError) throw new CliError(e.message);
+    throw e;
+  }
   const outShape = net.layers.find((l) => l.name === net.output)!.outShape;
   const per = product(outShape);
   const out: number[] = [];
@@ -47,6 +69,17 @@ export async function runRun(argv: string[]): Promise<number> {
     }
   }
   const lead = frames.batched ? [frames.frames.length] : [];
+  if (imported && (values.float || values.classes)) {
+    const outs = Array.from({ length: frames.frames.length }, (_, i) => out.slice(i * per, (i + 1) * per));
+    if (values.float) {
+      const f = outs.flatMap((o) => floatOutput(imported.output, o));
+      writeFileSync(path.resolve(values.float), writeNpy({ shape: [...lead, ...outShape], dtype: 'float32', data: f }));
+    }
+    if (values.classes) {
+      const c = outs.map((o) => classOf(imported.output, o));
+      writeFileSync(path.resolve(values.classes), writeNpy({ shape: lead.length ? lead : [1], dtype: 'int32', data: c }));
+    }
+  }
   writeFileSync(path.resolve(values.output), writeNpy({ shape: [...lead, ...outShape], dtype: dtypeFor(out), data: out }));
   if (values.trace) {
     mkdirSync(values.trace, { recursive: true });
@@ -60,6 +93,25 @@ export async function runRun(argv: string[]): Promise<number> {
     `ran ${frames.frames.length} frame(s) through ${net.name}: ${values.output} [${[...lead, ...outShape].join(', ')}] (${per} values per frame)`,
   );
   return 0;
+}
+
+/** import.json: --import, or the one next to the .qnn that names it. */
+function importInfo(file: string, given: string | undefined): ImportInfo | undefined {
+  const p = given ?? path.join(path.dirname(file), 'import.json');
+  if (!existsSync(p)) {
+    if (given) throw new CliError(`cannot read '${given}': no such file`);
+    return undefined;
+  }
+  let info: ImportInfo;
+  try {
+    info = JSON.parse(readFileSync(p, 'utf8')) as ImportInfo;
+  } catch (e) {
+    throw new CliError(`${p}: not import.json (${(e as Error).message})`);
+  }
+  if (!info.output || !Array.isArray(info.output.scale)) throw new CliError(`${p}: not an import.json from qnn import`);
+  // One next to the file but for another network is not this one's.
+  if (!given && info.qnn !== path.basename(file)) return undefined;
+  return info;
 }
 
 /** The narrowest signed dtype holding every value (qnn run and qnn run-board write the same). */
