@@ -55,7 +55,7 @@ export async function runImport(argv: string[]): Promise<number> {
   const layers = r.info.layers.length + (r.info.input.quantizer ? 1 : 0);
   console.log(
     `imported ${path.basename(file)} (${r.info.source.format}) in ${ms.toFixed(0)} ms: ${path.join(values.output, r.qnnFile)} (${layers} layers), ${r.files.length} .npy files, import.json` +
-      `\n  input: raw ${r.info.input.type} → ${r.info.input.float}; output: ${r.info.output.layer} (${r.info.output.argmax ? 'its arg-max is the class' : 'value · scale + offset'})`,
+      `\n  input: raw ${r.info.input.type} → ${r.info.input.float}\n  output: ${r.info.output.layer} → ${r.info.output.float}`,
   );
   return 0;
 }
