@@ -119,3 +119,92 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A small CNN in QONNX: x [1, 2, 8, 8] → Quant u8 (scale 1/255) → Conv 3×3 pad 1 (i3 weights,
+ * one scale per filter) + bias → BatchNormalization → Quant u2 → MaxPool 2 → Conv 3×3
+ * (2-bit ternary weights) → BatchNormalization (one γ < 0) → Quant signed narrow 2-bit
+ * (ternary, so counts with an offset) → Flatten → MatMul (bipolar) → output.
+ */
+export function buildConvModel(seed: number): { bytes: Uint8Array; quantOutputs: string[]; shapes: number[][] } {
+  const r = rng(seed);
+  const pick = (vals: number[]): number => vals[Math.floor(r() * vals.length)];
+  const nodes: NodeProto[] = [];
+  const inits: TensorProto[] = [];
+  let id = 0;
+  const f32 = (dims: number[], v: number[]): string => {
+    const name = `c${id++}`;
+    inits.push({ name, dims, data_type: DT.FLOAT, raw_data: new Uint8Array(Float32Array.from(v).buffer) });
+    return name;
+  };
+  const node = (op: string, inputs: string[], attribute: AttributeProto[] = [], domain = ''): string => {
+    const out = `t${id++}`;
+    nodes.push({ op_type: op, input: inputs, output: [out], name: `${op}_${id}`, domain, attribute });
+    return out;
+  };
+  const ints = (name: string, v: number[]): AttributeProto => ({ name, type: ATTR.INTS, ints: v });
+  const int = (name: string, i: number): AttributeProto => ({ name, type: ATTR.INT, i });
+  const quant = (x: string, scale: string, bits: number, signed: boolean, narrow: boolean): string =>
+    node(
+      'Quant',
+      [x, scale, f32([], [0]), f32([], [bits])],
+      [int('signed', signed ? 1 : 0), int('narrow', narrow ? 1 : 0)],
+      'onnx.brevitas',
+    );
+  const bn = (x: string, c: number, gammaSign: number[]): string =>
+    node('BatchNormalization', [
+      x,
+      f32(
+        [c],
+        Array.from({ length: c }, (_, i) => (0.5 + r()) * (gammaSign[i] ?? 1)),
+      ),
+      f32(
+        [c],
+        Array.from({ length: c }, () => r() - 0.5),
+      ),
+      f32(
+        [c],
+        Array.from({ length: c }, () => (r() - 0.5) * 4),
+      ),
+      f32(
+        [c],
+        Array.from({ length: c }, () => 0.5 + r() * 3),
+      ),
+    ]);
+  const q0 = quant('x', f32([], [1 / 255]), 8, false, false);
+  const s1 = [0.5, 0.25, 1, 0.125];
+  const w1 = Array.from({ length: 4 * 2 * 9 }, (_, i) => pick([-4, -1, 0, 1, 3]) * s1[Math.floor(i / 18)]);
+  const wq1 = quant(f32([4, 2, 3, 3], w1), f32([4, 1, 1, 1], s1), 3, true, false);
+  const c1 = node('Conv', [q0, wq1, f32([4], [0.5, -1, 2, 0])], [ints('kernel_shape', [3, 3]), ints('pads', [1, 1, 1, 1])]);
+  const a1 = quant(bn(c1, 4, []), f32([], [0.6]), 2, false, false);
+  const p1 = node('MaxPool', [a1], [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])]);
+  const w2 = Array.from({ length: 3 * 4 * 9 }, () => pick([-1, 0, 1]));
+  const wq2 = quant(f32([3, 4, 3, 3], w2), f32([], [1]), 2, true, true);
+  const c2 = node('Conv', [p1, wq2], [ints('kernel_shape', [3, 3])]);
+  const a2 = quant(bn(c2, 3, [1, -1, 1]), f32([], [1]), 2, true, true);
+  const fl = node('Flatten', [a2], [int('axis', 1)]);
+  const w3 = Array.from({ length: 12 * 5 }, () => pick([-1, 1]));
+  const wq3 = node('BipolarQuant', [f32([5, 12], w3), f32([], [1])], [], 'onnx.brevitas');
+  const out = node('MatMul', [fl, node('Transpose', [wq3], [ints('perm', [1, 0])])]);
+  const bytes = encodeModel({
+    ir_version: 6,
+    producer_name: 'qnn-test',
+    opset_import: [{ domain: '', version: 11 }],
+    graph: {
+      name: 'cnn',
+      node: nodes,
+      initializer: inits,
+      input: [{ name: 'x', type: { tensor_type: { elem_type: DT.FLOAT, shape: { dim: [1, 2, 8, 8].map((d) => ({ dim_value: d })) } } } }],
+      output: [{ name: out, type: { tensor_type: { elem_type: DT.FLOAT } } }],
+    },
+  });
+  return {
+    bytes,
+    quantOutputs: [a1, p1, a2],
+    shapes: [
+      [4, 8, 8],
+      [4, 4, 4],
+      [3, 2, 2],
+    ],
+  };
+}

@@ -98,7 +98,7 @@ export interface ImportResult {
 }
 
 const SUPPORTED =
-  'MatMul and Gemm (with Transpose of the weights, optional bias), BatchNormalization, Relu, Mul/Div/Add/Sub by constants, ' +
+  'MatMul and Gemm (with Transpose of the weights, optional bias), Conv (2-D, group 1, square kernel, symmetric padding), MaxPool after a quantizer, BatchNormalization, Relu, Mul/Div/Add/Sub by constants, ' +
   'Quant / BipolarQuant / MultiThreshold (domains onnx.brevitas, qonnx.custom_op.general, finn.custom_op.general), ' +
   'Reshape/Flatten/Squeeze/Unsqueeze and the Shape/Gather/Concat glue, Identity/Dropout, a final TopK';
 
@@ -120,7 +120,18 @@ interface WeightTensor {
 type State =
   | { kind: 'float'; shape: number[]; ops: { op: 'mul' | 'div' | 'add' | 'sub' | 'rsub' | 'relu'; k: number }[]; nodes: string[] }
   /** Integers: the real value is (stored + zero) · scale; zero ≠ 0 where a count of thresholds stands for signed or narrow levels. */
-  | { kind: 'int'; shape: number[]; type: QType; scale: number[]; layer: string; zero: number }
+  | {
+      kind: 'int';
+      shape: number[];
+      type: QType;
+      scale: number[];
+      layer: string;
+      zero: number;
+      /** [C, H, W] of a spatial tensor (the .qnn holds it channels-last, [H, W, C]). */
+      chw?: number[];
+      /** [C, H, W] of the spatial tensor this flat one was flattened from (ONNX's C, H, W order). */
+      flatFrom?: number[];
+    }
   | { kind: 'acc'; shape: number[]; mvau: Dense; steps: Step[]; nodes: string[]; folded: string[] };
 
 interface Dense {
@@ -137,6 +148,8 @@ interface Dense {
   negated: number[];
   /** The true accumulator is the computed one plus this (the input's level offset × row sums). */
   accOffset?: number[];
+  /** A 2-D convolution: weights [mh, Cin, k, k] in `matrix` (PyTorch order), output [C, H, W]. */
+  conv?: { cin: number; k: number; stride: number; pad: number; outChw: number[] };
 }
 
 interface Emitted {
@@ -162,6 +175,8 @@ class Importer {
   private readonly files: ImportedFile[] = [];
   private readonly layersInfo: ImportInfo['layers'] = [];
   private denseCount = 0;
+  private convCount = 0;
+  private poolCount = 0;
   private dense?: Dense;
   private readonly name: string;
 
@@ -217,6 +232,17 @@ class Importer {
 
       if (op === 'Reshape' || op === 'Flatten' || op === 'Squeeze' || op === 'Unsqueeze') {
         const shape = this.reshape(n, state.shape);
+        if (state.kind === 'int' && state.chw) {
+          if (!(shape.length === 2 && shape[0] === 1))
+            throw new ImportError(`${n.op_type} '${n.name}': only a flatten of a spatial tensor is supported`);
+          const spatial: Extract<State, { kind: 'int' }> = state;
+          state = { ...spatial, shape, chw: undefined, flatFrom: spatial.chw };
+          cur = outName;
+          this.shapes.set(cur, shape);
+          continue;
+        }
+        if (state.kind === 'acc' && state.mvau.conv)
+          throw new ImportError(`${n.op_type} '${n.name}' of a convolution's accumulator is not supported (quantize it first)`);
         state = { ...state, shape } as State;
         if (state.kind === 'acc' || state.kind === 'float') state.nodes.push(n.name!);
       } else if (op === 'Identity' || op === 'Dropout') {
@@ -269,6 +295,17 @@ class Importer {
         state.steps.push({ op: 'bn', gamma: p(1), beta: p(2), mean: p(3), variance: p(4), eps: attrFloat(n, 'epsilon', 1e-5)! });
         state.nodes.push(n.name!);
         state.folded.push(`${n.name} (BatchNormalization)`);
+      } else if (op === 'Conv') {
+        if (state.kind !== 'int' || !state.chw) {
+          throw new ImportError(
+            `Conv '${n.name}': its input must be a quantized [1, C, H, W] tensor (a Quant, BipolarQuant or MultiThreshold in front of it)`,
+          );
+        }
+        state = this.conv(n, state, cur);
+      } else if (op === 'MaxPool') {
+        if (state.kind !== 'int' || !state.chw)
+          throw new ImportError(`MaxPool '${n.name}' is supported on a quantized [1, C, H, W] tensor only (after the quantizer)`);
+        state = this.maxpool(n, state);
       } else if (op === 'MatMul' || op === 'Gemm') {
         if (state.kind !== 'int') {
           throw new ImportError(
@@ -298,9 +335,23 @@ class Importer {
               line: `layer xq = threshold(${qnnInput}, out=${typeName(act.type)}, thresholds=[${padThresholds(r.thresholds, act.count, r.never).join(', ')}])`,
             });
           }
-          state = r
-            ? { kind: 'int', shape: state.shape, type: act.type, scale: q.scale, layer: inputLayer, zero: act.zero }
-            : { kind: 'int', shape: state.shape, type: rawType, scale: q.scale, layer: inputLayer, zero: 0 };
+          const chw = state.shape.length === 4 && state.shape[0] === 1 ? state.shape.slice(1) : undefined;
+          if (chw) {
+            inputInfo.shape = [chw[1], chw[2], chw[0]];
+            inputInfo.layout = `channels-last [H, W, C]: the ONNX input [${declared.join(', ')}] (N, C, H, W) without its batch dimension, transposed to (H, W, C)`;
+          } else if (state.shape.length > 2 && state.shape.slice(1, -1).some((d) => d !== 1)) {
+            throw new ImportError(
+              `${n.name}: a quantized input of shape [${state.shape.join(', ')}] is not supported ([1, K] or [1, C, H, W])`,
+            );
+          }
+          const base: Omit<Extract<State, { kind: 'int' }>, 'type' | 'zero'> = {
+            kind: 'int',
+            shape: state.shape,
+            scale: q.scale,
+            layer: inputLayer,
+            ...(chw ? { chw } : {}),
+          };
+          state = r ? { ...base, type: act.type, zero: act.zero } : { ...base, type: rawType, zero: 0 };
         } else {
           state = this.foldActivation(n, state, q);
         }
@@ -368,8 +419,8 @@ class Importer {
       `network ${this.name} {`,
       `  ${target}`,
       ``,
-      `  // ONNX input '${inName}' [${declared.join(', ')}]: raw ${typeName(rawType)} values, flattened in C order`,
-      `  input ${qnnInput}: ${typeName(rawType)}[${inputInfo.shape[0]}]`,
+      `  // ONNX input '${inName}' [${declared.join(', ')}]: raw ${typeName(rawType)} values, ${inputInfo.shape.length > 1 ? 'channels-last' : 'flattened in C order'}`,
+      `  input ${qnnInput}: ${typeName(rawType)}[${inputInfo.shape.join(', ')}]`,
       ``,
       ...layerLines,
       ``,
@@ -393,7 +444,14 @@ class Importer {
         onnx_name: cur,
         layer: lastLayer,
         type: outType,
-        shape: state.kind === 'acc' ? [state.mvau.mh] : [state.shape.slice(1).reduce((a, b) => a * b, 1)],
+        shape:
+          state.kind === 'acc'
+            ? state.mvau.conv
+              ? [state.mvau.conv.outChw[1], state.mvau.conv.outChw[2], state.mvau.mh]
+              : [state.mvau.mh]
+            : state.chw
+              ? [state.chw[1], state.chw[2], state.chw[0]]
+              : [state.shape.slice(1).reduce((a, b) => a * b, 1)],
         float:
           (accOffset ? '(value + acc_offset[c]) · scale[c] + offset[c]' : 'value · scale[c] + offset[c]') +
           ' (one entry: every channel)' +
@@ -521,11 +579,15 @@ class Importer {
   /** The constant broadcast against a tensor of `shape` whose non-1 dims are its channels: one value per element, or one. */
   private broadcast(k: ConstTensor, shape: number[], n: NodeProto): number[] {
     if (k.data.length === 1) return [k.data[0]];
+    // Right-aligned as numpy broadcasts: one value per channel (axis 1) ...
+    const kd = [...Array<number>(Math.max(0, shape.length - k.dims.length)).fill(1), ...k.dims];
+    if (kd.length === shape.length && kd.every((d, i) => (i === 1 ? d === shape[1] : d === 1))) return Array.from(k.data);
+    // ... or a flat [1, C] tensor matched by its non-1 dims.
     const total = shape.reduce((a, b) => a * b, 1);
-    if (k.data.length === total) {
-      const kd = k.dims.filter((d) => d !== 1);
+    if (k.data.length === total && shape.length <= 3) {
+      const kn = k.dims.filter((d) => d !== 1);
       const sd = shape.filter((d) => d !== 1);
-      if (kd.length === sd.length && kd.every((d, i) => d === sd[i])) return Array.from(k.data);
+      if (kn.length === sd.length && kn.every((d, i) => d === sd[i])) return Array.from(k.data);
     }
     throw new ImportError(
       `${n.op_type} '${n.name}': a constant of shape [${k.dims.join(', ')}] against [${shape.join(', ')}] is not supported (one value, or one per channel)`,
@@ -648,10 +710,17 @@ class Importer {
     // [K, N] → the language's [out, in]; one real scale per output column.
     const matrix = new Float64Array(mh * mw);
     const scale: number[] = [];
+    // A flattened spatial input: ONNX flattens (C, H, W), the .qnn's dense flattens (H, W, C).
+    const [fc, fh, fw] = st.flatFrom ?? [1, 1, mw];
+    const col = (j: number): number => {
+      const c = Math.floor(j / (fh * fw));
+      const hw = j % (fh * fw);
+      return hw * fc + c;
+    };
     for (let r = 0; r < mh; r++) {
       const s = w.scales[r];
       for (let j = 0; j < mw; j++) {
-        matrix[r * mw + j] = w.ints[j * mh + r];
+        matrix[r * mw + col(j)] = w.ints[j * mh + r];
         if (w.scales[j * mh + r] !== s)
           throw new ImportError(
             `${n.op_type} '${n.name}': the weight scale varies along the input dimension (per-input-channel scales are not supported)`,
@@ -778,8 +847,7 @@ class Importer {
     }
     this.emitDense(d);
     this.dense = undefined;
-    const idx = d.name.slice(2);
-    const aName = `a${idx}`;
+    const aName = d.conv ? `r${d.name.slice(1)}` : `a${d.name.slice(2)}`;
     const file = `weights/${aName}.npy`;
     const act = activationOf(q.fn);
     const padded = rows.map((r, c) => padThresholds(r, act.count, hi[c] + 1));
@@ -810,7 +878,113 @@ class Importer {
       ...(constants.length ? { constant_channels: constants } : {}),
       folded: [...st.folded, `${n.name} (${n.op_type})`],
     });
-    return { kind: 'int', shape: [1, d.mh], type: act.type, scale: q.scale, layer: aName, zero: act.zero };
+    return {
+      kind: 'int',
+      shape: d.conv ? [1, ...d.conv.outChw] : [1, d.mh],
+      type: act.type,
+      scale: q.scale,
+      layer: aName,
+      zero: act.zero,
+      ...(d.conv ? { chw: d.conv.outChw } : {}),
+    };
+  }
+
+  private conv(n: NodeProto, st: Extract<State, { kind: 'int' }>, cur: string): State {
+    const ins = n.input ?? [];
+    if (ins[0] !== cur) throw new ImportError(`Conv '${n.name}': the data must be the first operand`);
+    const [C, H, W] = st.chw!;
+    const w = this.weights(ins[1], n);
+    if (w.dims.length !== 4 || w.dims[1] !== C || w.dims[2] !== w.dims[3]) {
+      throw new ImportError(
+        `Conv '${n.name}': weights [${w.dims.join(', ')}] on ${C} channels; only square 2-D kernels [Cout, ${C}, k, k] are supported`,
+      );
+    }
+    const [mh, , k] = w.dims;
+    const group = attrInt(n, 'group', 1)!;
+    const dil = attrInts(n, 'dilations') ?? [1, 1];
+    const strides = attrInts(n, 'strides') ?? [1, 1];
+    const autoPad = attrString(n, 'auto_pad', 'NOTSET')!;
+    let pads = attrInts(n, 'pads') ?? [0, 0, 0, 0];
+    if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
+      if (k % 2 !== 1 || strides.some((v) => v !== 1))
+        throw new ImportError(`Conv '${n.name}': ${autoPad} needs an odd kernel and stride 1`);
+      pads = [0, 0, 0, 0].map(() => (k - 1) / 2);
+    } else if (autoPad !== 'NOTSET' && autoPad !== 'VALID') throw new ImportError(`Conv '${n.name}': auto_pad ${autoPad} is not supported`);
+    if (group !== 1) throw new ImportError(`Conv '${n.name}': group=${group} (depthwise or grouped) is not supported, only group 1`);
+    if (dil.some((v) => v !== 1)) throw new ImportError(`Conv '${n.name}': dilations are not supported`);
+    if (strides[0] !== strides[1]) throw new ImportError(`Conv '${n.name}': strides [${strides.join(', ')}] must be equal`);
+    if (pads.some((p) => p !== pads[0]))
+      throw new ImportError(`Conv '${n.name}': pads [${pads.join(', ')}] must be the same on every side`);
+    const pad = pads[0];
+    if (pad > 0 && (st.type.kind === 'bipolar' || st.zero !== 0)) {
+      throw new ImportError(
+        `Conv '${n.name}': zero padding of ${st.type.kind === 'bipolar' ? 'a bipolar' : 'a signed or narrow'} activation has no integer 0 to pad with`,
+      );
+    }
+    if (st.scale.some((s) => s !== st.scale[0]))
+      throw new ImportError(`Conv '${n.name}': its input has a scale per channel, which cannot leave the sum`);
+    const mw = C * k * k;
+    const scale: number[] = [];
+    for (let r = 0; r < mh; r++) {
+      for (let j = 0; j < mw; j++) {
+        if (w.scales[r * mw + j] !== w.scales[r * mw])
+          throw new ImportError(`Conv '${n.name}': the weight scale varies within a filter (only one per output channel)`);
+      }
+      scale.push(w.scales[r * mw] * st.scale[0]);
+    }
+    const s = strides[0];
+    const outChw = [mh, Math.floor((H + 2 * pad - k) / s) + 1, Math.floor((W + 2 * pad - k) / s) + 1];
+    if (this.dense) this.emitDense(this.dense);
+    const d: Dense = {
+      name: `c${this.convCount++}`,
+      input: st.layer,
+      inType: st.type,
+      mh,
+      mw,
+      matrix: Float64Array.from(w.ints),
+      type: w.type,
+      scale,
+      nodes: [n.name!, ...w.nodes.reverse()],
+      negated: [],
+      conv: { cin: C, k, stride: s, pad, outChw },
+    };
+    this.dense = d;
+    const steps: Step[] = [];
+    const folded: string[] = [];
+    if (st.zero !== 0) {
+      d.accOffset = Array.from({ length: mh }, (_, r) => d.matrix.subarray(r * mw, (r + 1) * mw).reduce((a, b) => a + b, 0) * st.zero);
+      steps.push({ op: 'add', k: d.accOffset });
+      folded.push(`the level offset ${st.zero} of ${st.layer} (× filter sums)`);
+    }
+    steps.push({ op: 'mul', k: scale.every((v) => v === scale[0]) ? [scale[0]] : scale });
+    folded.push(`the scales of ${d.nodes.join(', ')} (input × weight)`);
+    if (ins[2]) {
+      steps.push({ op: 'add', k: Array.from(this.constOf(n, ins[2]).data) });
+      folded.push(`the bias of ${n.name}`);
+    }
+    return { kind: 'acc', shape: [1, ...outChw], mvau: d, steps, nodes: [], folded };
+  }
+
+  private maxpool(n: NodeProto, st: Extract<State, { kind: 'int' }>): State {
+    const [C, H, W] = st.chw!;
+    const ks = attrInts(n, 'kernel_shape') ?? [];
+    const strides = attrInts(n, 'strides') ?? ks;
+    const pads = attrInts(n, 'pads') ?? [0, 0, 0, 0];
+    if (ks.length !== 2 || ks[0] !== ks[1] || strides[0] !== strides[1])
+      throw new ImportError(`MaxPool '${n.name}': only square 2-D windows with equal strides are supported`);
+    if (pads.some((p) => p !== 0) || (attrInt(n, 'ceil_mode', 0) ?? 0) !== 0 || (attrInts(n, 'dilations') ?? [1, 1]).some((v) => v !== 1)) {
+      throw new ImportError(`MaxPool '${n.name}': padding, ceil_mode and dilations are not supported`);
+    }
+    const [k, s] = [ks[0], strides[0]];
+    const name = `p${this.poolCount++}`;
+    this.out.push({
+      comment: [`${n.name}: ${k}×${k} max-pool`],
+      line: `layer ${name} = maxpool(${st.layer}, kernel=${k}${s !== k ? `, stride=${s}` : ''})`,
+    });
+    this.layersInfo.push({ layer: name, op: 'maxpool', nodes: [n.name!] });
+    const chw = [C, Math.floor((H - k) / s) + 1, Math.floor((W - k) / s) + 1];
+    // max commutes with the level offset (count + z): the values stay counts.
+    return { ...st, shape: [1, ...chw], chw, layer: name };
   }
 
   private emitDense(d: Dense): void {
@@ -828,14 +1002,23 @@ class Importer {
       type = typeFor(Math.min(lo, -1), hi);
     }
     const file = `weights/${d.name}.npy`;
-    this.files.push({ path: file, bytes: writeNpy({ shape: [d.mh, d.mw], dtype: npyInt(values), data: values }) });
-    this.out.push({
-      comment: [`${d.nodes.join(', ')}: ${d.mw} → ${d.mh}, ${typeName(type)} weights`],
-      line: `layer ${d.name} = dense(${d.input}, units=${d.mh}, weights=${typeName(type)}("${file}"))`,
-    });
+    const cv = d.conv;
+    const dims = cv ? [d.mh, cv.cin, cv.k, cv.k] : [d.mh, d.mw];
+    this.files.push({ path: file, bytes: writeNpy({ shape: dims, dtype: npyInt(values), data: values }) });
+    this.out.push(
+      cv
+        ? {
+            comment: [`${d.nodes.join(', ')}: ${cv.k}×${cv.k} conv, ${cv.cin} → ${d.mh} channels, ${typeName(type)} weights`],
+            line: `layer ${d.name} = conv2d(${d.input}, filters=${d.mh}, kernel=${cv.k}${cv.stride !== 1 ? `, stride=${cv.stride}` : ''}${cv.pad ? `, pad=${cv.pad}` : ''}, weights=${typeName(type)}("${file}"))`,
+          }
+        : {
+            comment: [`${d.nodes.join(', ')}: ${d.mw} → ${d.mh}, ${typeName(type)} weights`],
+            line: `layer ${d.name} = dense(${d.input}, units=${d.mh}, weights=${typeName(type)}("${file}"))`,
+          },
+    );
     this.layersInfo.push({
       layer: d.name,
-      op: 'dense',
+      op: cv ? 'conv2d' : 'dense',
       nodes: d.nodes,
       file,
       type: typeName(type),

@@ -15,7 +15,7 @@ import { readNpy } from '../../../server/src/npy/npy.js';
 import { importOnnx, ImportError, type ImportResult } from '../../../server/src/onnx/import.js';
 import { foldChannel, bipolarLevels, quantLevels, roundHalfEven, type Step } from '../../../server/src/onnx/fold.js';
 import { elaborateFile, importTo, Oracle } from '../../onnx/oracle.js';
-import { buildModel, rng, type DenseSpec, type ModelSpec } from '../../onnx/build.js';
+import { buildConvModel, buildModel, rng, type DenseSpec, type ModelSpec } from '../../onnx/build.js';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'qnn-import-'));
 
@@ -181,6 +181,53 @@ describe('folding rules, each against onnxruntime', () => {
   });
 });
 
+describe('a small CNN (Conv with padding and bias, MaxPool, ternary, Flatten into a dense layer)', () => {
+  it("imports to conv2d / maxpool / dense and gives onnxruntime's integers at every quantizer and its output", async () => {
+    const { bytes, quantOutputs, shapes } = buildConvModel(21);
+    const dir = tmp();
+    const r = importTo(bytes, dir, { sourceName: 'cnn.onnx' });
+    const { net, errors } = await elaborateFile(path.join(dir, r.qnnFile));
+    expect(errors, r.qnn).toEqual([]);
+    expect(net.input!.shape).toEqual([8, 8, 2]);
+    expect(net.layers.map((l) => `${l.name}:${l.op}`)).toEqual([
+      'c0:conv2d',
+      'r0:threshold',
+      'p0:maxpool',
+      'c1:conv2d',
+      'r1:threshold',
+      'fc0:dense',
+    ]);
+    const negated = r.info.layers.find((l) => l.layer === 'c1')!.negated_rows;
+    expect(negated).toContain(1);
+    const oracle = await Oracle.create(bytes, [1, 2, 8, 8], { extraOutputs: quantOutputs });
+    const offsets = [0, 0, -1];
+    const scales = [0.6, 0.6, 1];
+    const layers = ['r0', 'p0', 'r1'];
+    const rand = rng(4);
+    for (let f = 0; f < 100; f++) {
+      const chw = Array.from({ length: 128 }, () => Math.floor(rand() * 256));
+      // The .qnn input is channels-last: (C, H, W) → (H, W, C).
+      const hwc = Array.from({ length: 128 }, (_, i) => chw[(i % 2) * 64 + Math.floor(i / 2)]);
+      const o = await oracle.run(Float32Array.from(chw, (v) => v / 255));
+      const trace = runNetwork(net, Int32Array.from(hwc));
+      layers.forEach((ln, k) => {
+        const [C, H, W] = shapes[k];
+        const ort = o[quantOutputs[k]];
+        const got = Array.from({ length: C * H * W }, (_, i) => Math.round(ort[(i % C) * H * W + Math.floor(i / C)] / scales[k]) + 0);
+        expect(
+          Array.from(trace.layers.get(ln)!, (v) => v + offsets[k]),
+          `frame ${f}, ${ln}`,
+        ).toEqual(got);
+      });
+      const y = o[oracle.session.outputNames[0]];
+      const { scale, offset, acc_offset } = r.info.output;
+      Array.from(trace.output).forEach((v, c) =>
+        expect(Math.abs((v + (acc_offset?.[c] ?? 0)) * scale[0] + offset[0] - y[c])).toBeLessThan(1e-4),
+      );
+    }
+  });
+});
+
 describe('foldChannel', () => {
   const steps: Step[] = [{ op: 'bn', gamma: [-1], beta: [0.5], mean: [0], variance: [1 - 1e-5], eps: 1e-5 }];
   it('finds the smallest accumulator reaching each level, on the negated accumulator when the chain decreases', () => {
@@ -206,8 +253,17 @@ describe('unsupported models', () => {
       { ...base, tailOp: 'Add' },
       /Add 'Add_\d+' of two computed tensors \(a residual or a branch\) is not supported/,
     ],
-    ['a Conv', { ...base, tailOp: 'Conv' }, /Conv at node 'Conv_\d+' is not supported\. The importer takes chains of: MatMul/],
-    ['a MaxPool', { ...base, tailOp: 'MaxPool' }, /MaxPool at node 'MaxPool_\d+' is not supported/],
+    [
+      'an AveragePool',
+      { ...base, tailOp: 'AveragePool' },
+      /AveragePool at node 'AveragePool_\d+' is not supported\. The importer takes chains of: MatMul/,
+    ],
+    ['a Conv on an accumulator', { ...base, tailOp: 'Conv' }, /Conv 'Conv_\d+': its input must be a quantized \[1, C, H, W\] tensor/],
+    [
+      'a MaxPool before the quantizer',
+      { ...base, tailOp: 'MaxPool' },
+      /MaxPool 'MaxPool_\d+' is supported on a quantized \[1, C, H, W\] tensor only/,
+    ],
     ['a DepthToSpace', { ...base, tailOp: 'DepthToSpace' }, /DepthToSpace at node 'DepthToSpace_\d+' is not supported/],
     [
       'a non-zero zero point',
@@ -227,10 +283,10 @@ describe('unsupported models', () => {
 
   it('qnn import writes nothing for an unsupported model', async () => {
     const dir = tmp();
-    const model = path.join(dir, 'conv.onnx');
-    writeFileSync(model, buildModel({ ...base, tailOp: 'Conv' }).bytes);
+    const model = path.join(dir, 'pool.onnx');
+    writeFileSync(model, buildModel({ ...base, tailOp: 'AveragePool' }).bytes);
     const { runImport } = await import('../../../server/src/cli/import.js');
-    await expect(runImport([model, '-o', path.join(dir, 'out')])).rejects.toThrow(/Conv at node/);
+    await expect(runImport([model, '-o', path.join(dir, 'out')])).rejects.toThrow(/AveragePool at node/);
     expect(existsSync(path.join(dir, 'out'))).toBe(false);
   });
 
