@@ -6,9 +6,10 @@ import { CliError } from './cli-error.js';
 import { importOnnx, ImportError } from '../onnx/import.js';
 import { parseTypeName } from '../model/qtype.js';
 
-const HELP = `usage: qnn import MODEL.onnx -o DIR [--name N] [--target DEVICE@CLOCK] [--input-type u8] [--input-divisor D]
+const HELP = `usage: qnn import MODEL.onnx -o DIR [--name N] [--target DEVICE@CLOCK] [--fps N] [--input-type u8] [--input-divisor D]
   writes DIR/N.qnn, DIR/weights/*.npy and DIR/import.json (the host's input and output mapping,
-  what was folded where). The raw input is --input-type (default u8); the model's float input is
+  what was folded where). --fps adds a frame-rate goal (fps >= N): the compiler then folds
+  every layer (without it every layer runs at PE = SIMD = 1). The raw input is --input-type (default u8); the model's float input is
   float32(raw / D) (default 255, or 1 when the graph divides by 255 itself).`;
 
 export async function runImport(argv: string[]): Promise<number> {
@@ -19,6 +20,7 @@ export async function runImport(argv: string[]): Promise<number> {
       output: { type: 'string', short: 'o' },
       name: { type: 'string' },
       target: { type: 'string' },
+      fps: { type: 'string' },
       'input-type': { type: 'string' },
       'input-divisor': { type: 'string' },
       help: { type: 'boolean' },
@@ -40,7 +42,14 @@ export async function runImport(argv: string[]): Promise<number> {
   const t0 = performance.now();
   let r;
   try {
-    r = importOnnx(readFileSync(file), { sourceName: file, name: values.name, target: values.target, inputType, inputDivisor: divisor });
+    r = importOnnx(readFileSync(file), {
+      sourceName: file,
+      name: values.name,
+      target: values.target,
+      fps: values.fps,
+      inputType,
+      inputDivisor: divisor,
+    });
   } catch (e) {
     // Nothing is written when the model cannot be imported whole.
     if (e instanceof ImportError) throw new CliError(`${file}: ${e.message}`);

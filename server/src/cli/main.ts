@@ -40,7 +40,7 @@ commands:
   run-board FILE --port PORT --input x.npy --output y.npy [--baud B] [--check]
                                 run frames on a board built with \`board icebreaker\`
                                 through its UART
-  import MODEL.onnx -o DIR [--name N] [--target DEVICE@CLOCK]
+  import MODEL.onnx -o DIR [--name N] [--target DEVICE@CLOCK] [--fps N]
                                 a trained QONNX / FINN-ONNX model (Brevitas) to DIR/N.qnn,
                                 DIR/weights/*.npy and DIR/import.json
   report FILE [--json]          read a Vivado utilisation/timing report or log, Yosys

@@ -33,6 +33,8 @@ export interface ImportOptions {
   name?: string;
   /** `DEVICE@CLOCK`, e.g. `xc7z020@100MHz` (default xc7z020 @ 100 MHz). */
   target?: string;
+  /** A frame-rate goal (`fps >= N` on the target): the compiler then chooses every fold. */
+  fps?: string;
   /** Name of the source file, for comments and import.json. */
   sourceName?: string;
   /** The raw input's type (default u8). */
@@ -481,7 +483,10 @@ class Importer {
     const t = this.opts.target ?? 'xc7z020@100MHz';
     const m = /^\s*([A-Za-z0-9_-]+)\s*@\s*([0-9.]+)\s*(Hz|kHz|MHz|GHz)?\s*$/.exec(t);
     if (!m) throw new ImportError(`--target '${t}': give DEVICE@CLOCK, e.g. xc7z020@100MHz`);
-    return `target ${m[1]} @ ${m[2]} ${m[3] ?? 'MHz'}`;
+    const fps = this.opts.fps;
+    if (fps !== undefined && !/^[0-9]+(\.[0-9]+)?[kMG]?$/.test(fps))
+      throw new ImportError(`--fps '${fps}': give a number such as 20k or 1.5M`);
+    return `target ${m[1]} @ ${m[2]} ${m[3] ?? 'MHz'}${fps !== undefined ? `, fps >= ${fps}` : ''}`;
   }
 
   private unsupported(n: NodeProto): never {

@@ -290,6 +290,13 @@ describe('unsupported models', () => {
     expect(existsSync(path.join(dir, 'out'))).toBe(false);
   });
 
+  it('--target and --fps make the target line; a malformed one is an error', () => {
+    const { bytes } = buildModel(base);
+    expect(importOnnx(bytes, { target: 'xczu3eg@200MHz', fps: '1.5M' }).qnn).toContain('target xczu3eg @ 200 MHz, fps >= 1.5M');
+    expect(() => importOnnx(bytes, { target: 'xc7z020' })).toThrow(/give DEVICE@CLOCK/);
+    expect(() => importOnnx(bytes, { fps: 'fast' })).toThrow(/--fps 'fast'/);
+  });
+
   it('not an ONNX file: a clear error', () => {
     expect(() => importOnnx(new TextEncoder().encode('network x { }'))).toThrow(/not an ONNX model|no graph/);
   });
