@@ -254,25 +254,3 @@ export function deltaText(m1: number, m2: number, ts: WaveTimescale, period: num
   const cycles = period ? ` (${Number((d / period).toFixed(2))} cycles)` : '';
   return `Δ = ${d < 0 ? '−' : ''}${formatTime(Math.abs(d), ts)}${cycles}`;
 }
-
-/** The clock period from a clock row's segments (the most common distance between rising edges), or null. */
-export function clockPeriod(row: WaveRow): number | null {
-  const rises: number[] = [];
-  for (let i = 1; i < row.segments.length; i++) {
-    const [t, v] = row.segments[i]!;
-    if (v === '1' && row.segments[i - 1]![1] === '0') rises.push(t);
-  }
-  const count = new Map<number, number>();
-  for (let i = 1; i < rises.length; i++) {
-    const d = rises[i]! - rises[i - 1]!;
-    count.set(d, (count.get(d) ?? 0) + 1);
-  }
-  let best: number | null = null;
-  let n = 0;
-  for (const [d, c] of count)
-    if (c > n) {
-      best = d;
-      n = c;
-    }
-  return best;
-}

@@ -18,7 +18,6 @@ import type {
 } from '../../server/src/protocol/waveform.js';
 import {
   centerOn,
-  clockPeriod,
   defaultRadix,
   deltaText,
   drawSegments,
@@ -75,7 +74,6 @@ let m1: number | null = null;
 let m2: number | null = null;
 let rows = new Map<number, WaveRow>();
 let cursorValues = new Map<number, string | null>();
-let period: number | null = null;
 let req = 0;
 let rowsReq = 0;
 let rowsAskedAt = 0;
@@ -455,10 +453,11 @@ function draw(): void {
   vline(cursor, css('--vscode-charts-yellow', '#cca700'), '');
   const parts = [`view ${formatTime(view.t0, o.timescale)} – ${formatTime(view.t1, o.timescale)}`];
   // The testbench's clock period is its own time unit, not the design's: cycles say more.
-  if (cursor !== null) parts.push(`cursor ${formatTime(cursor, o.timescale)}${period ? ` (cycle ${Math.floor(cursor / period)})` : ''}`);
+  if (cursor !== null)
+    parts.push(`cursor ${formatTime(cursor, o.timescale)}${o.period ? ` (cycle ${Math.floor(cursor / o.period)})` : ''}`);
   if (m1 !== null) parts.push(`m1 ${formatTime(m1, o.timescale)}`);
   if (m2 !== null) parts.push(`m2 ${formatTime(m2, o.timescale)}`);
-  if (m1 !== null && m2 !== null) parts.push(deltaText(m1, m2, o.timescale, period));
+  if (m1 !== null && m2 !== null) parts.push(deltaText(m1, m2, o.timescale, o.period));
   timeEl.textContent = parts.join(' · ');
   const ms = performance.now() - started;
   // For tests and measurements: what was drawn and how long it took.
@@ -717,8 +716,6 @@ window.addEventListener('message', (ev: MessageEvent<WaveMessage>) => {
       rows = new Map(m.rows.map((r) => [r.id, r]));
       canvas.dataset.rowsMs = (performance.now() - rowsAskedAt).toFixed(1);
       canvas.dataset.rowsFor = `${m.t0}:${m.t1}`;
-      const clk = ov?.clock !== null && ov?.clock !== undefined ? rows.get(ov.clock) : undefined;
-      if (clk && period === null) period = clockPeriod(clk);
       draw();
       return;
     }

@@ -152,6 +152,34 @@ test(
         what: "c2's transactions",
       });
       assert.match(c2Tx, /^c2\.out\[pixel 0, ch 0\.\.3\] = \d+, \d+, \d+, \d+$/);
+      // Value search on the clock (row 0, selected by a click on its name), markers on two rising edges: Δ one cycle.
+      const canvas = f2.locator('canvas.wf-canvas');
+      const clickName = () => canvas.click({ position: { x: 40, y: 26 + 11 } });
+      await clickName();
+      await f2.locator('.wf-find').fill('1');
+      await f2.locator('.wf-find').press('Enter');
+      await waitUntil(async () => /cursor 5 ps \(cycle 0\)/.test(await f2.locator('.wf-time').textContent()), {
+        what: 'the first rise of clk',
+      });
+      await clickName();
+      await wb.press('1');
+      await f2.locator('.wf-find').press('Enter');
+      await waitUntil(async () => /cursor 15 ps/.test(await f2.locator('.wf-time').textContent()), { what: 'the next rise of clk' });
+      await clickName();
+      await wb.press('2');
+      const marks = await waitUntil(
+        async () => {
+          const text = await f2.locator('.wf-time').textContent();
+          return /Δ/.test(text) ? text : null;
+        },
+        { what: 'the markers' },
+      );
+      t.diagnostic(`markers: ${marks}`);
+      assert.match(marks, /m1 5 ps · m2 15 ps · Δ = 10 ps \(1 cycles\)/);
+      // Radix of the next row (c2.in's valid): d for decimal.
+      await wb.press('ArrowDown');
+      await wb.press('d');
+      assert.equal(await f2.locator('.wf-radix').inputValue(), 'dec');
       await f2.locator('.wf-banner button', { hasText: 'Go to it' }).click();
       await waitUntil(() => f2.locator('.wf-tx-row.mismatch.active[data-index="12"]').count(), {
         what: 'the mismatching handshake selected',

@@ -7,7 +7,8 @@
  * simulation waveform with a layer's engine streams selected.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { buildFiles, buildFolder } from '../../../server/src/protocol/build-folder.js';
@@ -179,12 +180,14 @@ export async function showInWaveform(provider: WaveformEditorProvider, uri?: vsc
     return;
   }
   const picked = layer ?? (editor && editor.document.uri.toString() === file.toString() ? layerAtCursor(editor) : undefined);
-  const resultFile = buildFiles(buildFolder(file.fsPath)).simResult;
+  const { simResult, simFolder } = buildFiles(buildFolder(file.fsPath));
   let waveform: string | null = null;
   try {
-    waveform = (JSON.parse(readFileSync(resultFile, 'utf8')) as SimResult).waveform;
+    waveform = (JSON.parse(readFileSync(simResult, 'utf8')) as SimResult).waveform;
   } catch {
-    waveform = null;
+    // No result.json: a VCD left in the sim folder will do.
+    const vcd = existsSync(simFolder) ? readdirSync(simFolder).find((f) => f.endsWith('.vcd')) : undefined;
+    waveform = vcd ? path.join(simFolder, vcd) : null;
   }
   if (!waveform || !existsSync(waveform)) {
     const run = 'Simulate';

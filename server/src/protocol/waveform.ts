@@ -90,6 +90,8 @@ export interface WaveOverview {
   mismatch: WaveMismatch | null;
   /** The clock transactions are sampled on (a signal id), or null. */
   clock: number | null;
+  /** Its period (the most common distance between rising edges, in file time units), or null. */
+  period: number | null;
   stats: { bytes: number; changes: number; parseMs: number; heapMB: number };
   warnings: string[];
 }

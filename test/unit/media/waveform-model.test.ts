@@ -7,7 +7,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   centerOn,
-  clockPeriod,
   deltaText,
   drawSegments,
   engineOfLayer,
@@ -78,21 +77,6 @@ describe('time and pixels', () => {
   it('Δt of the markers, in cycles when the clock period is known', () => {
     expect(deltaText(10_000, 50_000, PS, 10_000)).toBe('Δ = 40 ns (4 cycles)');
     expect(deltaText(50_000, 45_000, PS, null)).toBe('Δ = −5 ns');
-    expect(
-      clockPeriod({
-        id: 0,
-        segments: [
-          [0, '0'],
-          [5, '1'],
-          [10, '0'],
-          [15, '1'],
-          [20, '0'],
-          [25, '1'],
-          [27, '0'],
-          [35, '1'],
-        ],
-      }),
-    ).toBe(10);
   });
 });
 

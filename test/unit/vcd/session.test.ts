@@ -122,6 +122,7 @@ describe('waveform session', () => {
     expect(engine.children.map((c) => c.label)).toEqual(['e.in  (s_axis: 1 × u4)', 'e.out  (m_axis: 1 × u2)']);
     expect(engine.children[0]!.signals.map((id) => o.signals[id]!.name)).toEqual(['s_axis_tvalid', 's_axis_tready', 's_axis_tdata']);
     expect(o.signals[o.clock!]!.path).toBe('TOP.tb.dut.clk');
+    expect(o.period).toBe(10);
     expect(o.streams.map((x) => [x.label, x.transactions])).toEqual([
       ['e.in', 6],
       ['e.out', 2],

@@ -15,7 +15,7 @@ import { parseVcd } from '../../../server/src/flows/vcd/parse.js';
 import {
   decodeWord,
   findStreams,
-  mismatchTransaction,
+  mismatchHandshake,
   positionText,
   risingEdges,
   streamLabel,
@@ -254,11 +254,18 @@ describe('handshakes on a hand-written waveform', () => {
     const out = found.streams[1]!;
     const list = transactions(vcd, out, edges);
     const m = { layer: 'e', frame: 0, index: 1, channel: 1, position: [], expected: 2, got: 3 };
-    expect(mismatchTransaction(out, list, m)).toEqual({ transaction: list[1], element: 0 });
-    expect(mismatchTransaction(out, list, { ...m, frame: 3 })).toEqual({
-      transaction: null,
+    expect(mismatchHandshake(out, list.length, m)).toEqual({ handshake: 1, element: 0 });
+    expect(mismatchHandshake(out, list.length, { ...m, frame: 3 })).toEqual({
+      handshake: null,
       reason: 'the first mismatch is in frame 3, and the waveform holds frame 0',
     });
+    // Two elements a word: element 5 is the third word's second.
+    expect(mismatchHandshake({ ...out, stream: { ...out.stream, elems: 2, words_per_frame: 4 } }, 8, { ...m, frame: 1, index: 5 })).toEqual(
+      {
+        handshake: 6,
+        element: 1,
+      },
+    );
   });
 
   it('a report without top_streams asks to compile again', () => {

@@ -11,7 +11,7 @@ import { buildFiles, SIM_FOLDER } from '../../protocol/build-folder.js';
 import type { CompileReport, SimResult } from '../../protocol/results.js';
 import type { WaveMismatch, WaveOverview, WaveRow, WaveSignal, WaveTransaction, WaveTreeNode } from '../../protocol/waveform.js';
 import { loadVcd, type LoadOptions } from './parse.js';
-import { findStreams, mismatchTransaction, risingEdges, transactions, type StreamSignals, type Transaction } from './streams.js';
+import { findStreams, handshakes, mismatchHandshake, risingEdges, transactionOf, type Handshakes, type StreamSignals } from './streams.js';
 import type { Vcd, VcdScope, VcdSignal, VcdVar } from './vcd.js';
 
 function readJson<T>(file: string): T | null {
@@ -35,7 +35,7 @@ export class WaveformSession {
   private streams: StreamSignals[] = [];
   private clockVar: VcdVar | null = null;
   private edges: number[] | null = null;
-  private readonly txCache = new Map<string, Transaction[]>();
+  private readonly hsCache = new Map<string, { st: StreamSignals; hs: Handshakes }>();
   readonly overview: WaveOverview;
 
   private constructor(
@@ -68,6 +68,7 @@ export class WaveformSession {
       }
     }
     tree.push(...vcd.scopes.map((s) => this.scopeTree(s)));
+    if (this.clockVar) this.edges = risingEdges(vcd, this.clockVar);
     this.overview = {
       file,
       timescale: { ...vcd.timescale },
@@ -87,12 +88,13 @@ export class WaveformSession {
         tvalid: this.id(s.tvalid.path),
         tready: this.id(s.tready.path),
         tlast: s.tlast ? this.id(s.tlast.path) : null,
-        transactions: this.transactionList(s.stream.signal).length,
+        transactions: this.handshakesOf(s.stream.signal).hs.count,
       })),
       network,
       streamsNote,
       mismatch: result && network === result.network && sameFile(result.waveform, file) ? this.mismatch(result) : null,
       clock,
+      period: this.edges ? commonPeriod(this.edges) : null,
       stats: { bytes: vcd.stats.bytes, changes: vcd.stats.changes, parseMs: vcd.stats.ms, heapMB },
       warnings: vcd.warnings,
     };
@@ -146,22 +148,24 @@ export class WaveformSession {
     const text = `${m.layer}, frame ${m.frame}, element ${m.index} (ch ${m.channel}${m.position.length ? `, position ${m.position.join(', ')}` : ''}): expected ${m.expected}, got ${m.got}`;
     const out = this.streams.find((s) => s.stream.signal === 'm_axis') ?? this.streams[this.streams.length - 1];
     if (!out) return { time: null, stream: 'm_axis', transaction: null, text, reason: 'the output stream is not in this waveform' };
-    const at = mismatchTransaction(out, this.transactionList(out.stream.signal), m);
-    return at.transaction
-      ? { time: at.transaction.time, stream: out.stream.signal, transaction: at.transaction.index, text, reason: null }
+    const { hs } = this.handshakesOf(out.stream.signal);
+    const at = mismatchHandshake(out, hs.count, m);
+    return at.handshake !== null
+      ? { time: hs.times[at.handshake]!, stream: out.stream.signal, transaction: at.handshake, text, reason: null }
       : { time: null, stream: out.stream.signal, transaction: null, text, reason: at.reason };
   }
 
-  private transactionList(stream: string): Transaction[] {
-    let list = this.txCache.get(stream);
-    if (!list) {
+  /** A stream's handshakes (found once, kept compact; decoded a page at a time). */
+  private handshakesOf(stream: string): { st: StreamSignals; hs: Handshakes } {
+    let h = this.hsCache.get(stream);
+    if (!h) {
       const st = this.streams.find((s) => s.stream.signal === stream);
       if (!st || !this.clockVar) throw new Error(`no stream ${stream} in this waveform`);
       this.edges ??= risingEdges(this.vcd, this.clockVar);
-      list = transactions(this.vcd, st, this.edges);
-      this.txCache.set(stream, list);
+      h = { st, hs: handshakes(this.vcd, st, this.edges) };
+      this.hsCache.set(stream, h);
     }
-    return list;
+    return h;
   }
 
   private signal(id: number): VcdSignal {
@@ -230,31 +234,27 @@ export class WaveformSession {
   }
 
   transactions(stream: string, from: number, count: number): { total: number; items: WaveTransaction[] } {
-    const list = this.transactionList(stream);
-    const items = list.slice(Math.max(0, from), Math.max(0, from) + Math.max(0, Math.min(count, 5000))).map((t) => ({
-      index: t.index,
-      time: t.time,
-      frame: t.frame,
-      word: t.word,
-      values: t.values.map((v) => (v === null ? 'x' : String(v))),
-      last: t.last,
-      position: t.position,
-      text: t.text,
-    }));
-    return { total: list.length, items };
+    const { st, hs } = this.handshakesOf(stream);
+    const items: WaveTransaction[] = [];
+    const start = Math.max(0, from);
+    for (let k = start; k < Math.min(hs.count, start + Math.max(0, Math.min(count, 5000))); k++) {
+      const t = transactionOf(this.vcd, st, hs, k);
+      items.push({ ...t, values: t.values.map((v) => (v === null ? 'x' : String(v))) });
+    }
+    return { total: hs.count, items };
   }
 
   /** The last transaction at or before t (0 when t is before the first; −1 when there is none). */
   transactionAt(stream: string, t: number): number {
-    const list = this.transactionList(stream);
+    const { hs } = this.handshakesOf(stream);
     let lo = 0;
-    let hi = list.length;
+    let hi = hs.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (list[mid]!.time <= t) lo = mid + 1;
+      if (hs.times[mid]! <= t) lo = mid + 1;
       else hi = mid;
     }
-    return list.length === 0 ? -1 : Math.max(0, lo - 1);
+    return hs.count === 0 ? -1 : Math.max(0, lo - 1);
   }
 
   /** The next (dir 1: after `from`) or previous (dir −1: before `from`) change of a signal to the value `bits`. */
@@ -291,4 +291,19 @@ function lowerBoundFrom(vcd: Vcd, s: VcdSignal, t: number, lo: number): number {
 
 function sameFile(a: string | null, b: string): boolean {
   return a !== null && path.resolve(a) === path.resolve(b);
+}
+
+/** The most common distance between consecutive rising edges. */
+function commonPeriod(edges: readonly number[]): number | null {
+  const count = new Map<number, number>();
+  for (let i = 1; i < edges.length; i++) {
+    const d = edges[i]! - edges[i - 1]!;
+    count.set(d, (count.get(d) ?? 0) + 1);
+  }
+  let best: number | null = null;
+  let n = 0;
+  for (const [d, c] of count) {
+    if (c > n) [best, n] = [d, c];
+  }
+  return best;
 }

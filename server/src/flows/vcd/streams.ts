@@ -181,58 +181,86 @@ export function decodeWord(value: bigint | string, s: Pick<TopStream, 'elems' | 
   return out;
 }
 
-/** Every handshake of one stream, in order, decoded. `edges` are the clock's rising edges (risingEdges). */
-export function transactions(vcd: Vcd, st: StreamSignals, edges: readonly number[]): Transaction[] {
+/**
+ * The handshakes of one stream, compact (a long waveform has hundreds of thousands): per
+ * handshake its time, the tdata change in effect (−1: none yet) and tlast (−1 without a
+ * tlast signal). `edges` are the clock's rising edges (risingEdges).
+ */
+export interface Handshakes {
+  count: number;
+  times: Float64Array;
+  data: Int32Array;
+  last: Int8Array;
+}
+
+export function handshakes(vcd: Vcd, st: StreamSignals, edges: readonly number[]): Handshakes {
   const valid = new Before(vcd, vcd.signalOf(st.tvalid));
   const ready = new Before(vcd, vcd.signalOf(st.tready));
   const data = new Before(vcd, vcd.signalOf(st.tdata));
   const last = st.tlast ? new Before(vcd, vcd.signalOf(st.tlast)) : null;
-  const s = st.stream;
-  const out: Transaction[] = [];
+  const times: number[] = [];
+  const di: number[] = [];
+  const li: number[] = [];
   for (const t of edges) {
     const vi = valid.at(t);
     if (vi < 0 || valid.s.number(vi) !== 1) continue;
     const ri = ready.at(t);
     if (ri < 0 || ready.s.number(ri) !== 1) continue;
-    const di = data.at(t);
-    const raw = di < 0 ? 'x' : data.s.value(di);
-    const values = decodeWord(typeof raw === 'number' ? BigInt(Math.trunc(raw)) : raw, s);
-    const k = out.length;
-    const frame = Math.floor(k / s.words_per_frame);
-    const word = k % s.words_per_frame;
-    const first = word * s.elems;
-    const position = positionText(s.shape, first, first + s.elems - 1);
-    const li = last ? last.at(t) : -1;
-    const frameText = frame > 0 ? `frame ${frame}, ` : '';
-    out.push({
-      index: k,
-      time: t,
-      frame,
-      word,
-      values,
-      last: last ? (li >= 0 ? last.s.number(li) === 1 : false) : null,
-      position,
-      text: `${st.label}[${frameText}${position}] = ${values.map((v) => (v === null ? 'x' : String(v))).join(', ')}`,
-    });
+    times.push(t);
+    di.push(data.at(t));
+    const l = last ? last.at(t) : -1;
+    li.push(last ? (l >= 0 && last.s.number(l) === 1 ? 1 : 0) : -1);
   }
+  return { count: times.length, times: Float64Array.from(times), data: Int32Array.from(di), last: Int8Array.from(li) };
+}
+
+/** Handshake k decoded: its elements by type, its position in the frame, its text. */
+export function transactionOf(vcd: Vcd, st: StreamSignals, hs: Handshakes, k: number): Transaction {
+  const s = st.stream;
+  const d = hs.data[k]!;
+  const tdata = vcd.signalOf(st.tdata);
+  const raw = d < 0 ? 'x' : tdata.value(d);
+  const values = decodeWord(typeof raw === 'number' ? BigInt(Math.trunc(raw)) : raw, s);
+  const frame = Math.floor(k / s.words_per_frame);
+  const word = k % s.words_per_frame;
+  const first = word * s.elems;
+  const position = positionText(s.shape, first, first + s.elems - 1);
+  const frameText = frame > 0 ? `frame ${frame}, ` : '';
+  const l = hs.last[k]!;
+  return {
+    index: k,
+    time: hs.times[k]!,
+    frame,
+    word,
+    values,
+    last: l < 0 ? null : l === 1,
+    position,
+    text: `${st.label}[${frameText}${position}] = ${values.map((v) => (v === null ? 'x' : String(v))).join(', ')}`,
+  };
+}
+
+/** Every handshake of one stream, in order, decoded. `edges` are the clock's rising edges (risingEdges). */
+export function transactions(vcd: Vcd, st: StreamSignals, edges: readonly number[]): Transaction[] {
+  const hs = handshakes(vcd, st, edges);
+  const out: Transaction[] = [];
+  for (let k = 0; k < hs.count; k++) out.push(transactionOf(vcd, st, hs, k));
   return out;
 }
 
-/** Where `qnn sim`'s first mismatch is in the waveform: the output stream's handshake that carried it. */
-export function mismatchTransaction(
+/** Where `qnn sim`'s first mismatch is in the waveform: which of the output stream's `count` handshakes carried it, and its element. */
+export function mismatchHandshake(
   output: StreamSignals,
-  list: readonly Transaction[],
+  count: number,
   m: Mismatch,
-): { transaction: Transaction; element: number } | { transaction: null; reason: string } {
+): { handshake: number; element: number } | { handshake: null; reason: string } {
   const s = output.stream;
   const k = m.frame * s.words_per_frame + Math.floor(m.index / s.elems);
-  const t = list[k];
-  if (!t) {
-    const frames = Math.floor(list.length / s.words_per_frame);
+  if (k >= count) {
+    const frames = Math.floor(count / s.words_per_frame);
     return {
-      transaction: null,
+      handshake: null,
       reason: `the first mismatch is in frame ${m.frame}, and the waveform holds ${frames === 0 ? 'no whole frame' : `frame${frames > 1 ? 's' : ''} 0${frames > 1 ? `..${frames - 1}` : ''}`}`,
     };
   }
-  return { transaction: t, element: m.index % s.elems };
+  return { handshake: k, element: m.index % s.elems };
 }
