@@ -8,7 +8,16 @@ import { ATTR, DT, encodeModel, type AttributeProto, type NodeProto, type Tensor
 
 export type QuantSpec =
   | { kind: 'bipolar'; scale: number }
-  | { kind: 'quant'; bits: number; signed: boolean; narrow: boolean; scale: number | number[]; zero?: number };
+  | {
+      kind: 'quant';
+      bits: number;
+      signed: boolean;
+      narrow: boolean;
+      scale: number | number[];
+      zero?: number;
+      rounding?: string;
+      op?: string;
+    };
 
 export interface DenseSpec {
   /** [out, in], float (PyTorch layout). */
@@ -22,6 +31,10 @@ export interface DenseSpec {
 }
 
 export interface ModelSpec {
+  /** The custom ops' domain (default onnx.brevitas). */
+  domain?: string;
+  /** The ai.onnx opset (default 11). */
+  opset?: number;
   inputs: number;
   /** The input quantizer on x (x = raw / 255). */
   inQuant: QuantSpec;
@@ -47,18 +60,19 @@ export function buildModel(spec: ModelSpec): { bytes: Uint8Array; quantOutputs: 
     return out;
   };
   const int = (name: string, i: number): AttributeProto => ({ name, type: ATTR.INT, i });
+  const domain = spec.domain ?? 'onnx.brevitas';
   const quant = (x: string, q: QuantSpec, dims: number[]): string => {
-    if (q.kind === 'bipolar') return node('BipolarQuant', [x, f32([], [q.scale])], [], 'onnx.brevitas');
+    if (q.kind === 'bipolar') return node('BipolarQuant', [x, f32([], [q.scale])], [], domain);
     const s = Array.isArray(q.scale) ? f32(dims, q.scale) : f32([], [q.scale]);
     return node(
-      'Quant',
+      q.op ?? 'Quant',
       [x, s, f32([], [q.zero ?? 0]), f32([], [q.bits])],
       [
         int('signed', q.signed ? 1 : 0),
         int('narrow', q.narrow ? 1 : 0),
-        { name: 'rounding_mode', type: ATTR.STRING, s: new TextEncoder().encode('ROUND') },
+        { name: 'rounding_mode', type: ATTR.STRING, s: new TextEncoder().encode(q.rounding ?? 'ROUND') },
       ],
-      'onnx.brevitas',
+      domain,
     );
   };
   const quantOutputs: string[] = [];
@@ -94,7 +108,7 @@ export function buildModel(spec: ModelSpec): { bytes: Uint8Array; quantOutputs: 
   const bytes = encodeModel({
     ir_version: 6,
     producer_name: 'qnn-test',
-    opset_import: [{ domain: '', version: 11 }],
+    opset_import: [{ domain: '', version: spec.opset ?? 11 }],
     graph: {
       name: 'g',
       node: nodes,

@@ -69,7 +69,9 @@ export interface LevelFn {
   type: QType;
 }
 
-export type Rounding = 'ROUND' | 'FLOOR' | 'CEIL' | 'ROUND_TO_ZERO';
+/** QONNX's rounding modes (ROUND = HALF_EVEN; ROUND_TO_ZERO is Brevitas' name for DOWN). */
+export const ROUNDINGS = ['ROUND', 'HALF_EVEN', 'FLOOR', 'CEIL', 'ROUND_TO_ZERO', 'DOWN', 'UP', 'HALF_UP', 'HALF_DOWN'] as const;
+export type Rounding = (typeof ROUNDINGS)[number];
 
 /** Round half to even (numpy / onnxruntime's Round). */
 export function roundHalfEven(x: number): number {
@@ -80,7 +82,10 @@ export function roundHalfEven(x: number): number {
 export function roundBy(mode: Rounding, x: number): number {
   if (mode === 'FLOOR') return Math.floor(x);
   if (mode === 'CEIL') return Math.ceil(x);
-  if (mode === 'ROUND_TO_ZERO') return Math.trunc(x);
+  if (mode === 'ROUND_TO_ZERO' || mode === 'DOWN') return Math.trunc(x);
+  if (mode === 'UP') return Math.sign(x) * Math.ceil(Math.abs(x));
+  if (mode === 'HALF_UP') return Math.sign(x) * Math.floor(Math.abs(x) + 0.5);
+  if (mode === 'HALF_DOWN') return Math.sign(x) * Math.ceil(Math.abs(x) - 0.5);
   return roundHalfEven(x);
 }
 

@@ -103,6 +103,8 @@ export class Graph {
       this.consts.set(t.name ?? '', { dims: (t.dims ?? []).map(Number), data: tensorValues(t), dtype: t.data_type ?? DT.FLOAT });
     this.nodes.forEach((n, i) => {
       n.name = nodeName(n, i);
+      // qonnx 0.4 renamed Quant to IntQuant (same inputs and attributes).
+      if (n.op_type === 'IntQuant' && isCustomDomain(n.domain)) n.op_type = 'Quant';
       for (const o of n.output ?? []) this.producer.set(o, n);
       for (const x of new Set(n.input ?? [])) if (x) this.consumers.set(x, [...(this.consumers.get(x) ?? []), n]);
       if (n.op_type === 'Constant' && (n.domain ?? '') === '') {

@@ -19,6 +19,7 @@ import {
   quantLevels,
   quantRange,
   roundBy,
+  ROUNDINGS,
   rowBounds,
   typeFor,
   type LevelFn,
@@ -682,7 +683,7 @@ class Importer {
     if (bits.length !== 1 || !Number.isInteger(bits[0]) || bits[0] < 1 || bits[0] > 16)
       throw new ImportError(`Quant '${n.name}': bit width ${bits[0]} is not supported (an integer 1..16)`);
     const rounding = (attrString(n, 'rounding_mode', 'ROUND') ?? 'ROUND').toUpperCase();
-    const modes: Rounding[] = ['ROUND', 'FLOOR', 'CEIL', 'ROUND_TO_ZERO'];
+    const modes: readonly Rounding[] = ROUNDINGS;
     if (!modes.includes(rounding as Rounding))
       throw new ImportError(`Quant '${n.name}': rounding_mode ${rounding} is not supported (${modes.join(', ')})`);
     return { bits: bits[0], signed: attrInt(n, 'signed', 1) === 1, narrow: attrInt(n, 'narrow', 0) === 1, rounding: rounding as Rounding };

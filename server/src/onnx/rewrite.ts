@@ -122,10 +122,31 @@ export function rewriteToStandard(bytes: Uint8Array, opts: RewriteOptions = {}):
         const d = tmp(`${base}_div`);
         const r = tmp(`${base}_round`);
         const c = tmp(`${base}_clip`);
-        const round = { ROUND: 'Round', FLOOR: 'Floor', CEIL: 'Ceil' }[mode];
-        if (!round) throw new ImportError(`Quant '${base}': rounding_mode ${mode} has no rewrite`);
         add('Div', [x, n.input![1]], [d]);
-        add(round, [d], [r]);
+        const direct = ({ ROUND: 'Round', HALF_EVEN: 'Round', FLOOR: 'Floor', CEIL: 'Ceil' } as Record<string, string>)[mode];
+        // The rest round the magnitude and put the sign back: sign(x) · op(|x| + c).
+        const bySign = (
+          {
+            ROUND_TO_ZERO: ['Floor', 0],
+            DOWN: ['Floor', 0],
+            UP: ['Ceil', 0],
+            HALF_UP: ['Floor', 0.5],
+            HALF_DOWN: ['Ceil', -0.5],
+          } as Record<string, [string, number]>
+        )[mode];
+        if (direct) add(direct, [d], [r]);
+        else if (bySign) {
+          const [op, c] = bySign;
+          const sg = tmp(`${base}_sign`);
+          const ab = tmp(`${base}_abs`);
+          const sh = tmp(`${base}_shift`);
+          const rm = tmp(`${base}_mag`);
+          add('Sign', [d], [sg]);
+          add('Abs', [d], [ab]);
+          add('Add', [ab, constF(`${base}_c`, [], [c])], [sh]);
+          add(op, [sh], [rm]);
+          add('Mul', [sg, rm], [r]);
+        } else throw new ImportError(`Quant '${base}': rounding_mode ${mode} has no rewrite`);
         add('Clip', [r, constF(`${base}_lo`, [], [lo]), constF(`${base}_hi`, [], [hi])], [c]);
         add('Mul', [c, n.input![1]], [y], [], base);
       }

@@ -181,6 +181,31 @@ describe('folding rules, each against onnxruntime', () => {
   });
 });
 
+describe('export variants', () => {
+  for (const rounding of ['HALF_UP', 'HALF_DOWN', 'UP', 'DOWN', 'ROUND_TO_ZERO', 'FLOOR', 'CEIL', 'HALF_EVEN']) {
+    it(`rounding_mode ${rounding}`, async () => {
+      await check(
+        binary([
+          { w: W1, wq: bip(), bn: BN, act: { ...q(3, true, false, 0.25), rounding } },
+          { w: W2, wq: bip() },
+        ]),
+        100,
+      );
+    });
+  }
+  it('domain qonnx.custom_op.general, IntQuant (qonnx 0.4), ai.onnx opset 17', async () => {
+    const r = await check({
+      ...binary([
+        { w: W1, wq: { ...q(2, true, true, 1), op: 'IntQuant' }, bn: BN, act: { ...q(4, false, false, 0.5), op: 'IntQuant' } },
+        { w: W2, wq: bip() },
+      ]),
+      domain: 'qonnx.custom_op.general',
+      opset: 17,
+    });
+    expect(r.info.source.custom_domains).toEqual(['qonnx.custom_op.general']);
+  });
+});
+
 describe('a small CNN (Conv with padding and bias, MaxPool, ternary, Flatten into a dense layer)', () => {
   it("imports to conv2d / maxpool / dense and gives onnxruntime's integers at every quantizer and its output", async () => {
     const { bytes, quantOutputs, shapes } = buildConvModel(21);
