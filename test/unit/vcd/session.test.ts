@@ -8,9 +8,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { WaveformSession } from '../../../server/src/flows/vcd/session.js';
 import type { CompileReport, SimResult, TopStream } from '../../../server/src/protocol/results.js';
+import type { WaveTimescale, WaveValueKind } from '../../../server/src/protocol/waveform.js';
+import type { ValueKind, VcdTimescale } from '../../../server/src/flows/vcd/vcd.js';
 
 const stream = (over: Partial<TopStream>): TopStream => ({
   signal: 's_axis',
@@ -73,6 +75,11 @@ b0 )
 }
 
 describe('waveform session', () => {
+  it("the wire's value kinds and time units are the reader's", () => {
+    expectTypeOf<WaveValueKind>().toEqualTypeOf<ValueKind>();
+    expectTypeOf<WaveTimescale>().toEqualTypeOf<VcdTimescale>();
+  });
+
   let dir: string;
   let file: string;
   let s: WaveformSession;
