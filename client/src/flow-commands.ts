@@ -133,8 +133,52 @@ async function buildBitstreamCommand(context: vscode.ExtensionContext, uri?: vsc
   if (pick === 'Open Log') await vscode.window.showTextDocument(vscode.Uri.file(report.log));
 }
 
+/** *QNN: Import ONNX Model…*: `qnn import` on a QONNX / FINN-ONNX file as a task, then the .qnn it wrote, opened. */
+async function importOnnxCommand(context: vscode.ExtensionContext, uri?: vscode.Uri): Promise<void> {
+  if (!requireTrust('Import ONNX Model')) return;
+  const model =
+    uri ??
+    (
+      await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        filters: { 'ONNX model (QONNX, FINN-ONNX)': ['onnx'] },
+        openLabel: 'Import',
+      })
+    )?.[0];
+  if (!model) return;
+  if (model.scheme !== 'file') {
+    void vscode.window.showErrorMessage('Import ONNX Model reads a model from a file on disk.');
+    return;
+  }
+  const name = path
+    .basename(model.fsPath, '.onnx')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_');
+  const outDir = await vscode.window.showInputBox({
+    prompt: 'Folder for the .qnn, its weights and import.json',
+    value: path.join(path.dirname(model.fsPath), name),
+  });
+  if (!outDir) return;
+  rmSync(path.join(outDir, 'import.json'), { force: true });
+  const code = await runCliTask(
+    context,
+    `import ${path.basename(model.fsPath)}`,
+    ['import', model.fsPath, '-o', outDir],
+    path.dirname(model.fsPath),
+  );
+  const info = code === 0 ? readResult<{ qnn: string }>(path.join(outDir, 'import.json')) : undefined;
+  if (!info) {
+    void vscode.window.showErrorMessage(
+      `Import ONNX Model failed (exit ${code ?? '?'}): the terminal names the op and node it stopped at.`,
+    );
+    return;
+  }
+  await vscode.window.showTextDocument(vscode.Uri.file(path.join(outDir, info.qnn)));
+}
+
 export function registerFlowCommands(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
+    vscode.commands.registerCommand('qnn.importOnnx', (uri?: vscode.Uri) => importOnnxCommand(context, uri)),
     vscode.commands.registerCommand('qnn.build', (uri?: vscode.Uri) => buildBitstreamCommand(context, uri)),
     vscode.commands.registerCommand('qnn.compile', async (uri?: vscode.Uri) => {
       if (!requireTrust('Compile to Verilog')) return;
