@@ -236,3 +236,51 @@ test('Show Roofline and Show Timing: webviews that follow the network as it is e
     });
   }),
 );
+
+const TFC = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'qonnx', 'TFC_1W1A.onnx');
+
+test(
+  'Import ONNX Model…: a Brevitas QONNX file becomes a .qnn that opens without errors',
+  {
+    timeout: TEST_TIMEOUT,
+    skip: fs.existsSync(TFC) ? false : `needs ../shared/fixtures/qonnx/TFC_1W1A.onnx (the shared fixtures), absent here`,
+  },
+  (t) =>
+    withVSCode(
+      t,
+      { files: { 'models/TFC_1W1A.onnx': fs.readFileSync(TFC), 'README.md': '# models\n' }, vsix: vsixPath() },
+      async ({ wb, workspaceDir }) => {
+        await wb.openFile('README.md');
+        await wb.runCommand('QNN: Import ONNX Model…');
+        // code-server's open dialog is a quick input holding a path: type the model's and accept.
+        const model = path.join(workspaceDir, 'models', 'TFC_1W1A.onnx');
+        const dialog = wb.page.locator('.quick-input-widget .quick-input-box input');
+        await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+        await dialog.fill(model);
+        // Let the dialog list the typed folder's file, then press its OK button (labelled Import).
+        await wb.page
+          .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'TFC_1W1A.onnx' })
+          .first()
+          .waitFor({ timeout: 30_000 });
+        await wb.page.locator('.quick-input-widget .monaco-button', { hasText: 'Import' }).first().click();
+        // The output folder prompt, prefilled with models/tfc_1w1a: accept it.
+        await waitUntil(async () => ((await dialog.inputValue().catch(() => '')) ?? '').endsWith(path.join('models', 'tfc_1w1a')), {
+          what: 'the output folder prompt',
+          timeout: 30_000,
+        });
+        await wb.page.keyboard.press('Enter');
+        const qnn = path.join(workspaceDir, 'models', 'tfc_1w1a', 'tfc_1w1a.qnn');
+        await waitUntil(() => fs.existsSync(qnn), { what: 'the imported .qnn', timeout: 120_000 });
+        // It opens, the language server analyses it: the status bar estimate, and no error in Problems.
+        await waitUntil(async () => (await wb.statusBarItems()).some((i) => /fps/i.test(i.text)), {
+          what: 'the imported network to be analysed (status bar estimate)',
+          timeout: 60_000,
+        });
+        const problems = await wb.waitForProblems(() => true, { what: 'the Problems panel' });
+        t.diagnostic(`problems: ${problems.map((p) => `${p.severity} ${p.code}`).join(', ') || 'none'}`);
+        assert.equal(problems.filter((p) => p.severity === 'error').length, 0, 'the imported network has no error');
+        assert.match(fs.readFileSync(qnn, 'utf8'), /layer /);
+        await wb.screenshot('imported');
+      },
+    ),
+);
