@@ -3,9 +3,11 @@
 //
 //   ACT = 1 requant:   y = clamp(((x·M + 2^(S−1)) >>> S) + ZERO, min(out), max(out)),
 //                      no rounding term when S = 0; prm = {S[SHIFT_BITS], M[MBITS] (unsigned)}.
-//   ACT = 2 threshold: y = Σ_i [x ≥ T_i] over N_THRESH thresholds of T_BITS bits each
-//                      (two's complement), T_i at prm[i·T_BITS +: T_BITS];
-//                      OUT_KIND = 2 (bipolar): y = 1 (+1) if any T_i ≤ x else 0 (−1).
+//   ACT = 2 threshold: y = ZERO + Σ_i [x ≥ T_i] over N_THRESH thresholds of T_BITS bits each
+//                      (two's complement), T_i at prm[i·T_BITS +: T_BITS]; ZERO is the
+//                      `bias` (language.md §5; not given: 0), and ZERO … ZERO + N_THRESH
+//                      must fit the unsigned (OUT_KIND 0) or signed (OUT_KIND 1) output;
+//                      OUT_KIND = 2 (bipolar): y = 1 (+1) if any T_i ≤ x else 0 (−1), no bias.
 //
 // x is a signed ACC_BITS value. Two register stages, both advancing when `en` is high:
 // y is valid two enabled cycles after x/prm are presented.
@@ -24,10 +26,10 @@ module qnn_act_lane #(
   parameter int ACT        = 0,   // 1 requant, 2 threshold
   parameter int ACC_BITS   = 0,
   parameter int OUT_BITS   = 0,
-  parameter int OUT_KIND   = -1,  // requant: 0 unsigned, 1 signed; threshold: 0 unsigned, 2 bipolar
+  parameter int OUT_KIND   = -1,  // 0 unsigned, 1 signed; threshold also 2 bipolar
   parameter int MBITS      = 0,   // requant
   parameter int SHIFT_BITS = 0,   // requant
-  parameter int ZERO       = 32'sh8000_0000,  // requant; the default means "not given"
+  parameter int ZERO       = 32'sh8000_0000,  // requant zero point, threshold bias; the default means "not given"
   parameter int N_THRESH   = 0,   // threshold
   parameter int T_BITS     = 0    // threshold
 ) (
@@ -63,13 +65,26 @@ module qnn_act_lane #(
   if (CHECK && ACT == 2 && (T_BITS < 1 || N_THRESH < 1)) begin : g_bad_thresh
     `QNN_PARAM_ERROR(("qnn_act_lane: threshold needs N_THRESH (%0d) and T_BITS (%0d) of at least 1", N_THRESH, T_BITS))
   end
-  if (CHECK && ACT == 2 && OUT_KIND == 0 && OUT_BITS < 31 && N_THRESH > (1 << OUT_BITS) - 1) begin : g_bad_thresh_count
+  // The threshold's bias: not given is 0 (the plain count of FINN's multi-threshold).
+  // (OUT_BITS < 31 keeps the bounds in an int; threshold outputs are at most 16 bits.)
+  localparam int BIAS = (ACT == 2 && ZERO != ZERO_UNSET) ? ZERO : 0;
+  localparam int OUT_LO = (OUT_KIND == 1) ? -(1 <<< (OUT_BITS - 1)) : 0;
+  localparam int OUT_HI = (OUT_KIND == 1) ? (1 <<< (OUT_BITS - 1)) - 1 : (1 <<< OUT_BITS) - 1;
+  if (CHECK && ACT == 2 && OUT_KIND == 0 && BIAS == 0 && OUT_BITS < 31 && N_THRESH > OUT_HI) begin : g_bad_thresh_count
     `QNN_PARAM_ERROR(("qnn_act_lane: N_THRESH (%0d) thresholds count past what OUT_BITS (%0d) hold (at most 2^OUT_BITS - 1)",
                       N_THRESH, OUT_BITS))
   end
-  if (CHECK && ACT == 2 && OUT_KIND != 0 && !(OUT_KIND == 2 && OUT_BITS == 1)) begin : g_bad_thresh_kind
-    `QNN_PARAM_ERROR(("qnn_act_lane: threshold OUT_KIND (%0d) must be 0 (unsigned) or 2 (bipolar, OUT_BITS = 1; OUT_BITS is %0d)",
+  if (CHECK && ACT == 2 && (OUT_KIND == 1 || (OUT_KIND == 0 && BIAS != 0)) && OUT_BITS < 31 &&
+      (BIAS < OUT_LO || BIAS + N_THRESH > OUT_HI)) begin : g_bad_thresh_bias
+    `QNN_PARAM_ERROR(("qnn_act_lane: the bias ZERO (%0d) plus 0 to N_THRESH (%0d) thresholds passed must lie in [%0d, %0d] (OUT_BITS %0d, OUT_KIND %0d)",
+                      BIAS, N_THRESH, OUT_LO, OUT_HI, OUT_BITS, OUT_KIND))
+  end
+  if (CHECK && ACT == 2 && OUT_KIND != 0 && OUT_KIND != 1 && !(OUT_KIND == 2 && OUT_BITS == 1)) begin : g_bad_thresh_kind
+    `QNN_PARAM_ERROR(("qnn_act_lane: threshold OUT_KIND (%0d) must be 0 (unsigned), 1 (signed) or 2 (bipolar, OUT_BITS = 1; OUT_BITS is %0d)",
                       OUT_KIND, OUT_BITS))
+  end
+  if (CHECK && ACT == 2 && OUT_KIND == 2 && BIAS != 0) begin : g_bad_thresh_bipolar_bias
+    `QNN_PARAM_ERROR(("qnn_act_lane: a bipolar threshold takes no bias (ZERO is %0d)", BIAS))
   end
 
   if (ACT == 1) begin : g_requant
@@ -138,7 +153,10 @@ module qnn_act_lane #(
         count = '0;
         for (int i = 0; i < N_THRESH; i++) count = count + NW'(ge[i]);
       end
-      always_ff @(posedge clk) if (en) y <= OUT_BITS'(count);
+      // bias + count fits OUT_BITS (checked above), so its low bits are the two's
+      // complement (or unsigned) output.
+      localparam logic [31:0] BIAS32 = BIAS;
+      always_ff @(posedge clk) if (en) y <= OUT_BITS'(BIAS32 + 32'(count));
     end
   end
 endmodule

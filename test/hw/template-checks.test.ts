@@ -104,6 +104,13 @@ const IMPOSSIBLE: { what: string; top: string; sources: string[]; params: Params
     message: 'qnn_act_lane: N_THRESH (4) thresholds count past what OUT_BITS (2) hold (at most 2^OUT_BITS - 1)',
   },
   {
+    what: 'threshold: bias + count past a signed output',
+    top: 'qnn_threshold',
+    sources: [hw('qnn_threshold.sv'), ...ACT_SRCS],
+    params: { ...THRESHOLD, OUT_KIND: 1, ZERO: -1, N_THRESH: 3 },
+    message: 'qnn_act_lane: the bias ZERO (-1) plus 0 to N_THRESH (3) thresholds passed must lie in [-2, 1] (OUT_BITS 2, OUT_KIND 1)',
+  },
+  {
     what: 'threshold: PE does not divide CH',
     top: 'qnn_threshold',
     sources: [hw('qnn_threshold.sv'), ...ACT_SRCS],
@@ -194,6 +201,7 @@ describe.skipIf(!haveVerilator)('impossible parameter sets: Verilator', () => {
     const valid: [string, string[], Params][] = [
       ['qnn_mvau', MVAU_SRCS, MVAU],
       ['qnn_threshold', [hw('qnn_threshold.sv'), ...ACT_SRCS], THRESHOLD],
+      ['qnn_threshold', [hw('qnn_threshold.sv'), ...ACT_SRCS], { ...THRESHOLD, OUT_KIND: 1, ZERO: -1, N_THRESH: 2 }],
       ['qnn_requant', [hw('qnn_requant.sv'), ...ACT_SRCS], REQUANT],
       ['qnn_window', [hw('qnn_window.sv')], WINDOW],
       ['qnn_maxpool', [hw('qnn_maxpool.sv')], MAXPOOL],

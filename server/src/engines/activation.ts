@@ -78,7 +78,11 @@ export function activationParams(act: Activation): TemplateParams {
       ['ZERO', act.zero],
     ];
   }
-  return [['N_THRESH', thresholdCount(act)]];
+  // ZERO is the threshold's bias too (qnn_act_lane); 0 is the plain count.
+  return [
+    ['N_THRESH', thresholdCount(act)],
+    ['ZERO', act.bias],
+  ];
 }
 
 /** The activation ROM of an engine (layout in rom-layout.ts). */

@@ -94,7 +94,7 @@ export function activate(act: Activation, x: Int32Array, channels: number): Int3
     const ts = act.thresholds[i % channels];
     let n = 0;
     for (const t of ts) if (x[i] >= t) n++;
-    out[i] = bipolar ? (n > 0 ? 1 : -1) : n;
+    out[i] = bipolar ? (n > 0 ? 1 : -1) : act.bias + n;
   }
   return out;
 }

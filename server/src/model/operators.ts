@@ -166,19 +166,26 @@ export const OPERATORS: Record<OpKind, OperatorSpec> = {
   },
   threshold: {
     op: 'threshold',
-    doc: 'multi-threshold activation: y = Σ [acc ≥ T]',
+    doc: 'multi-threshold activation: y = bias + Σ [acc ≥ T]',
     args: [
       {
         name: 'out',
         required: true,
-        value: { kind: 'type', unsigned: true, signed: false, bipolar: true },
-        doc: 'the output type uB (counts the thresholds passed) or bipolar',
+        value: { kind: 'type', unsigned: true, signed: true, bipolar: true },
+        doc: 'the output type uB (counts the thresholds passed), iB (with bias) or bipolar',
       },
       {
         name: 'thresholds',
         required: true,
         value: { kind: 'thresholds', reader: 'thresholds' },
-        doc: '2^B − 1 ascending thresholds per channel: a shared list, a list per channel or thresholds("t.npy")',
+        doc: 'ascending thresholds per channel (2^B − 1, or with bias as many as out holds): a shared list, a list per channel or thresholds("t.npy")',
+      },
+      {
+        name: 'bias',
+        required: false,
+        value: { kind: 'integer' },
+        doc: 'added to the count: out=i2, bias=-1 and two thresholds give {−1, 0, 1}; needed for a signed out',
+        default: '0',
       },
     ],
     fold: ['pe'],

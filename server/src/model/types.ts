@@ -63,11 +63,13 @@ export interface RequantParams {
   out: QType;
 }
 
-/** Multi-threshold activation: y = Σ_i [acc ≥ T_c,i]; bipolar out: +1 if acc ≥ T else −1. */
+/** Multi-threshold activation: y = bias + Σ_i [acc ≥ T_c,i]; bipolar out: +1 if acc ≥ T else −1. */
 export interface ThresholdParams {
   kind: 'threshold';
   /** One ascending list per output channel (a shared list is repeated). */
   thresholds: number[][];
+  /** Added to the count (`bias=`, 0 when not given; always 0 for bipolar). */
+  bias: number;
   out: QType;
 }
 

@@ -5,7 +5,9 @@
  * frame size; ROMs from server/src/rtl/mem.ts; every output element compared with the
  * golden model's `activate` under random backpressure; with stalls off, one word per cycle
  * (frame interval = ELEMS_PER_FRAME / PE exactly). One run per case on Icarus too, and
- * `verilator --lint-only -Wall` for several parameter sets.
+ * `verilator --lint-only -Wall` for several parameter sets. Thresholds with a bias (signed
+ * and narrow outputs: ternary i2 with bias −1, i4 −7 … 7, an unsigned output offset by 2)
+ * run the same way.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -50,6 +52,8 @@ interface ActCfg {
   shiftBits: number;
   zero: number;
   nThresh: number;
+  /** The threshold's bias (ZERO): y = bias + count. */
+  bias: number;
   /** Threshold width in the ROM: the input range with the clipped top (max + 1). */
   tBits: number;
 }
@@ -59,7 +63,7 @@ const sources = (c: ActCfg): string[] => [hw(`${top(c)}.sv`), ...COMMON];
 const words = (c: ActCfg): number => c.elems / c.pe;
 const label = (c: ActCfg): string =>
   `${c.kind} ${typeName(c.inT)} → ${typeName(c.outT)} CH${c.ch} PE${c.pe} ELEMS${c.elems}` +
-  (c.kind === 'requant' ? ` mbits${c.mbits} zero${c.zero}` : ` N${c.nThresh} T${c.tBits}`);
+  (c.kind === 'requant' ? ` mbits${c.mbits} zero${c.zero}` : ` N${c.nThresh} T${c.tBits}${c.bias ? ` bias${c.bias}` : ''}`);
 
 function params(c: ActCfg): Record<string, number | string> {
   const p: Record<string, number | string> = {
@@ -73,7 +77,7 @@ function params(c: ActCfg): Record<string, number | string> {
     ACT_FILE: 'act.mem',
   };
   if (c.kind === 'requant') Object.assign(p, { MBITS: c.mbits, SHIFT_BITS: c.shiftBits, ZERO: c.zero });
-  else Object.assign(p, { N_THRESH: c.nThresh, T_BITS: c.tBits });
+  else Object.assign(p, { N_THRESH: c.nThresh, T_BITS: c.tBits, ZERO: c.bias });
   return p;
 }
 
@@ -99,8 +103,14 @@ function randomCfg(r: () => number, kind: 'requant' | 'threshold', inT: QType, p
     shiftBits: pick(r, [5, 6]),
     zero: int(r, -6, 6),
     nThresh,
+    bias: 0,
     tBits: signedBitsFor(typeMin(inT), typeMax(inT) + 1),
   };
+}
+
+/** A threshold case with a bias: N thresholds, y = bias + count in `outT`. */
+function biasedCfg(r: () => number, inT: QType, outT: QType, nThresh: number, bias: number, peMode: 'one' | 'divisor' | 'all'): ActCfg {
+  return { ...randomCfg(r, 'threshold', inT, peMode), outT, nThresh, bias };
 }
 
 const PE_MODES = ['one', 'divisor', 'all'] as const;
@@ -120,6 +130,10 @@ const CASES: ActCfg[] = [];
       i++;
     }
   }
+  // Brevitas' ternary {−1, 0, 1}, a signed 4-bit −7 … 7, and an unsigned output from 2.
+  CASES.push(biasedCfg(rng(600), { kind: 'int', bits: 8 }, { kind: 'int', bits: 2 }, 2, -1, 'divisor'));
+  CASES.push(biasedCfg(rng(601), { kind: 'int', bits: 16 }, { kind: 'int', bits: 4 }, 14, -7, 'all'));
+  CASES.push(biasedCfg(rng(602), { kind: 'uint', bits: 8 }, { kind: 'uint', bits: 3 }, 4, 2, 'one'));
 }
 
 function randomData(c: ActCfg, frames: number, seed: number): { act: Activation; input: number[]; expected: number[] } {
@@ -130,7 +144,7 @@ function randomData(c: ActCfg, frames: number, seed: number): { act: Activation;
   const act: Activation =
     c.kind === 'requant'
       ? randomRequant(r, { channels: c.ch, lo, hi, out: c.outT, mbits: c.mbits, shiftBits: c.shiftBits, zero: c.zero })
-      : randomThresholds(r, { channels: c.ch, count: c.nThresh, lo, hi, near: typeValues(c.inT), outside: 300, out: c.outT });
+      : randomThresholds(r, { channels: c.ch, count: c.nThresh, lo, hi, near: typeValues(c.inT), outside: 300, out: c.outT, bias: c.bias });
   const expected = Array.from(activate(act, Int32Array.from(input), c.ch));
   return { act, input, expected };
 }

@@ -70,7 +70,7 @@ export function randomRequant(
  */
 export function randomThresholds(
   r: () => number,
-  o: { channels: number; count: number; lo: number; hi: number; near: readonly number[]; outside: number; out: QType },
+  o: { channels: number; count: number; lo: number; hi: number; near: readonly number[]; outside: number; out: QType; bias?: number },
 ): Activation {
   const thresholds: number[][] = [];
   for (let ch = 0; ch < o.channels; ch++) {
@@ -83,5 +83,5 @@ export function randomThresholds(
     }
     thresholds.push(ts.sort((a, b) => a - b));
   }
-  return { kind: 'threshold', thresholds, out: o.out };
+  return { kind: 'threshold', thresholds, bias: o.bias ?? 0, out: o.out };
 }

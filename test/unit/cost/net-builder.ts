@@ -142,7 +142,7 @@ export class NetBuilder {
     return this.push({
       ...this.base(name, 'threshold', o.fold, this.cur.shape, out),
       op: 'threshold',
-      activation: { kind: 'threshold', thresholds, out },
+      activation: { kind: 'threshold', thresholds, bias: 0, out },
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import * as ast from '../../language/generated/ast.js';
 import { argSpec, type OperatorSpec } from '../operators.js';
-import { typeName } from '../qtype.js';
+import { typeMax, typeMin, typeName } from '../qtype.js';
 import { nodeRange, propRange } from '../ranges.js';
 import { fixedPointScale } from '../requant.js';
 import type { Activation, ActivationLayer, QType, SrcRange } from '../types.js';
@@ -34,10 +34,10 @@ export const activation: OpElaborator = (cx, l, spec, args, src, draft, ranges):
       nodeRange(outArg.value),
     );
   }
-  if (op === 'threshold' && out.kind === 'int') {
+  if (op === 'threshold' && out.kind === 'int' && !args.get('bias')) {
     cx.abort(
       'QNN030',
-      `threshold's out must be uB or bipolar (it counts thresholds passed), not ${typeName(out)}`,
+      `threshold's out must be uB or bipolar (it counts thresholds passed), not ${typeName(out)}; a signed out needs bias=… (out=i2, bias=-1 and two thresholds give −1, 0, 1)`,
       nodeRange(outArg.value),
     );
   }
@@ -46,9 +46,7 @@ export const activation: OpElaborator = (cx, l, spec, args, src, draft, ranges):
     cx.abort('QNN030', `${op} takes an integer input; '${src.name}' is bipolar`, propRange(l, 'input'));
   }
   const activation: Activation =
-    op === 'requant'
-      ? requantParams(cx, spec, args, out, channels)
-      : { kind: 'threshold', thresholds: thresholds(cx, args.need('thresholds'), out, channels), out };
+    op === 'requant' ? requantParams(cx, spec, args, out, channels) : thresholdParams(cx, spec, args, out, channels);
   return {
     name: l.name,
     op,
@@ -122,8 +120,27 @@ function scaleValues(cx: Elab, a: ast.Arg, channels: number): number[] {
   return scales.length === 1 ? Array<number>(channels).fill(scales[0]) : scales;
 }
 
-/** 2^B − 1 ascending integer thresholds per channel (1 for bipolar): a list, a list per channel, or a file. */
-function thresholds(cx: Elab, a: ast.Arg, out: QType, channels: number): number[][] {
+/** The bias (an integer; none for bipolar) and the thresholds. */
+function thresholdParams(cx: Elab, spec: OperatorSpec, args: LayerArgs, out: QType, channels: number): Activation {
+  const biasArg = args.get('bias');
+  let bias = Number(argSpec(spec.op, 'bias')!.default);
+  if (biasArg) {
+    bias = evalNumber(cx, argExpr(cx, biasArg), "'bias'");
+    if (!Number.isInteger(bias)) cx.abort('QNN030', `bias must be an integer, not ${bias}`, nodeRange(biasArg.value));
+    if (out.kind === 'bipolar') {
+      cx.abort('QNN030', `a bipolar threshold takes no bias: its output is −1 or +1`, nodeRange(biasArg.value));
+    }
+  }
+  const rows = thresholds(cx, args.need('thresholds'), out, channels, biasArg ? { bias, at: nodeRange(biasArg.value) } : undefined);
+  return { kind: 'threshold', thresholds: rows, bias, out };
+}
+
+/**
+ * Ascending integer thresholds per channel: a list, a list per channel, or a file. Without
+ * a bias exactly 2^B − 1 (1 for bipolar), else QNN032; with one, N ≥ 1 thresholds, the same
+ * count in every channel, such that bias … bias + N all fit `out`, else QNN030.
+ */
+function thresholds(cx: Elab, a: ast.Arg, out: QType, channels: number, biased?: { bias: number; at: SrcRange }): number[][] {
   const v = a.value;
   const need = out.kind === 'bipolar' ? 1 : 2 ** out.bits - 1;
   let rows: number[][];
@@ -149,8 +166,9 @@ function thresholds(cx: Elab, a: ast.Arg, out: QType, channels: number): number[
   if (rows.length !== 1 && rows.length !== channels) {
     cx.abort('QNN020', `${rows.length} threshold rows for ${channels} channels: give one shared row or one per channel`, at);
   }
+  if (biased) checkBiasedCounts(cx, rows, out, biased, at);
   rows.forEach((row, c) => {
-    if (row.length !== need) {
+    if (!biased && row.length !== need) {
       cx.abort(
         'QNN032',
         `out=${typeName(out)} needs ${need} threshold${need > 1 ? 's' : ''} per channel (2^B − 1), ${rows.length > 1 ? `channel ${c} has` : 'got'} ${row.length}`,
@@ -170,4 +188,30 @@ function thresholds(cx: Elab, a: ast.Arg, out: QType, channels: number): number[
     }
   });
   return rows.length === 1 ? Array.from({ length: channels }, () => rows[0]) : rows;
+}
+
+/** With a bias: every channel has the same N ≥ 1 thresholds and bias + 0 … bias + N fit `out`. */
+function checkBiasedCounts(cx: Elab, rows: number[][], out: QType, biased: { bias: number; at: SrcRange }, at: SrcRange): void {
+  const bias = biased.bias;
+  const n = rows[0]?.length ?? 0;
+  const other = rows.findIndex((r) => r.length !== n);
+  if (other >= 0) {
+    cx.abort(
+      'QNN032',
+      `every channel needs the same number of thresholds: channel 0 has ${n}, channel ${other} has ${rows[other].length}`,
+      at,
+    );
+  }
+  if (n < 1) cx.abort('QNN032', `threshold needs at least 1 threshold per channel`, at);
+  const lo = typeMin(out);
+  const hi = typeMax(out);
+  // A bias outside the type is the bias's fault; a count past the top, the thresholds'.
+  const outside = bias < lo || bias > hi ? bias : bias + n > hi ? bias + n : undefined;
+  if (outside !== undefined) {
+    cx.abort(
+      'QNN030',
+      `bias=${bias} with ${n} threshold${n > 1 ? 's' : ''} gives ${bias} … ${bias + n}, and ${outside} does not fit out=${typeName(out)} (${lo} … ${hi})`,
+      outside === bias ? biased.at : at,
+    );
+  }
 }
