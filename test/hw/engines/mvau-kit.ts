@@ -41,6 +41,8 @@ export interface MvauCfg {
   shiftBits: number;
   zero: number;
   nThresh: number;
+  /** The threshold's bias (ZERO), y = bias + count; 0 when not given. */
+  bias?: number;
   fold: Fold;
 }
 
@@ -50,7 +52,7 @@ export const obits = (c: MvauCfg): number => (c.act === 0 ? c.accBits : typeBits
 export const outType = (c: MvauCfg): QType => (c.act === 0 ? { kind: 'int', bits: c.accBits } : c.outT);
 export const label = (c: MvauCfg): string =>
   `W ${typeName(c.wT)} × IN ${typeName(c.iT)} → ${['acc', 'requant', 'threshold'][c.act]} ${c.act ? typeName(c.outT) : `i${c.accBits}`}` +
-  ` MW${c.mw} MH${c.mh} PE${c.pe} SIMD${c.simd} PIX${c.pixels} (${c.fold})`;
+  `${c.bias ? ` bias${c.bias}` : ''} MW${c.mw} MH${c.mh} PE${c.pe} SIMD${c.simd} PIX${c.pixels} (${c.fold})`;
 
 export function params(c: MvauCfg): Record<string, number | string> {
   const p: Record<string, number | string> = {
@@ -69,7 +71,7 @@ export function params(c: MvauCfg): Record<string, number | string> {
   };
   if (c.act !== 0) Object.assign(p, { OUT_BITS: typeBits(c.outT), OUT_KIND: kindCode(c.outT), ACT_FILE: 'act.mem' });
   if (c.act === 1) Object.assign(p, { MBITS: c.mbits, SHIFT_BITS: c.shiftBits, ZERO: c.zero });
-  if (c.act === 2) Object.assign(p, { N_THRESH: c.nThresh });
+  if (c.act === 2) Object.assign(p, { N_THRESH: c.nThresh, ZERO: c.bias ?? 0 });
   return p;
 }
 
@@ -199,7 +201,16 @@ export function randomData(c: MvauCfg, frames: number, seed: number): RunData {
     c.act === 1
       ? randomRequant(r, { channels: c.mh, lo: c.accMin, hi: c.accMax, out: c.outT, mbits: c.mbits, shiftBits: c.shiftBits, zero: c.zero })
       : c.act === 2
-        ? randomThresholds(r, { channels: c.mh, count: c.nThresh, lo: c.accMin, hi: c.accMax, near: accs, outside: 5, out: c.outT })
+        ? randomThresholds(r, {
+            channels: c.mh,
+            count: c.nThresh,
+            lo: c.accMin,
+            hi: c.accMax,
+            near: accs,
+            outside: 5,
+            out: c.outT,
+            bias: c.bias,
+          })
         : undefined;
   const expected = act ? Array.from(activate(act, Int32Array.from(accs), c.mh)) : accs;
   return { layer, act, input, expected };

@@ -83,6 +83,18 @@ const CORNERS: MvauCfg[] = [
     outT: { kind: 'uint', bits: 8 },
     nThresh: 255,
   }),
+  // Fused thresholds with a bias: Brevitas' ternary {−1, 0, 1} (out=i2, bias=-1) and −7 … 7.
+  makeCfg({ kind: 'int', bits: 2 }, { kind: 'uint', bits: 4 }, 2, { mw: 16, mh: 6, pe: 3, simd: 4 }, rng(6), 'general', {
+    outT: { kind: 'int', bits: 2 },
+    nThresh: 2,
+    bias: -1,
+    pixels: 2,
+  }),
+  makeCfg({ kind: 'int', bits: 4 }, { kind: 'int', bits: 2 }, 2, { mw: 8, mh: 4, pe: 4, simd: 8 }, rng(7), 'PE=MH,SIMD=MW', {
+    outT: { kind: 'int', bits: 4 },
+    nThresh: 14,
+    bias: -7,
+  }),
 ];
 
 // ---------------------------------------------------------------- one run
@@ -190,6 +202,14 @@ describe.skipIf(!haveIcarus)('qnn_mvau on Icarus', () => {
     'variant %i: %s — bit-exact under random stalls',
     async (i, _l, c) => {
       checkData(c, await runCase(c, 'icarus', { frames: 1, seed: 611 + i, runName: `i-stall-${i}` }), 1);
+    },
+    180_000,
+  );
+  // The fused thresholds with a bias (signed outputs) on Icarus too.
+  it.concurrent.each(CORNERS.filter((c) => c.bias).map((c, i) => [i, label(c), c] as const))(
+    'biased threshold %i: %s — bit-exact under random stalls',
+    async (i, _l, c) => {
+      checkData(c, await runCase(c, 'icarus', { frames: 2, seed: 711 + i, runName: `i-bias-${i}` }), 2);
     },
     180_000,
   );
