@@ -78,12 +78,13 @@ function expectTiming(
  */
 const RANDOM_LATENCY = (expected: number): number => Math.max(1, 0.02 * expected);
 /**
- * The examples, measured this way: peak_detector 0.03 %, tfc_w1a1 1.5 %, sfc_w1a1 2.9 %
- * (2 cycles), pow2_net 5.3 % (3809 vs 3607), cnv_w2a2 11.6 % (395,978 vs 354,910): the
- * dense layers behind the deep FIFOs start later than the model says. Not yet the 2 % of
- * the issue; the bound catches a model that drifts further.
+ * The examples: 2 % or two cycles. Measured this way: peak_detector 20,532 vs 20,532,
+ * tfc_w1a1 204 vs 201, sfc_w1a1 71 vs 69, pow2_net 3,809 vs 3,808, cnv_w2a2 395,978 vs
+ * 397,224 (0.3 %). A conv behind a slower producer runs at its own rate once its first
+ * window is in (the stage's `sustain`); without that term pow2_net was 5.3 % and CNV 11.6 %
+ * short.
  */
-const EXAMPLE_LATENCY = (expected: number): number => Math.max(2, 0.15 * expected);
+const EXAMPLE_LATENCY = (expected: number): number => Math.max(2, 0.02 * expected);
 
 describe.concurrent('random networks against the golden model', () => {
   for (let seed = 1; seed <= CASES; seed++) {

@@ -14,10 +14,12 @@
  * - `drain`: cycles from the last input word to the last output word (an MVAU still runs
  *   its remaining NF−1 folds; a conv the windows that end in the padding);
  * - `span`: cycles from first input to last output when the input is never late (the
- *   stage at its own rate: its cycles per frame plus fill).
+ *   stage at its own rate: its cycles per frame plus fill);
+ * - `sustain` (a conv): cycles from its first output to its last at its own rate, for a
+ *   stage whose first window waits on a slow producer and which then never waits again.
  * Input words of a stage are taken to arrive evenly between the previous stage's first
  * and last output word. Then first_out = arrival(need) + fill and
- * last_out = max(last_in + drain, first_in + span); the frame's input enters at one word
+ * last_out = max(last_in + drain, first_in + span, first_out + sustain); the frame's input enters at one word
  * per cycle from cycle 0. Latency = last_out of the final stage: the cycles between the
  * first input word's handshake and the last output word's, as `qnn sim` measures them.
  */
@@ -70,7 +72,7 @@ export function pipelineLatency(stages: readonly LatencyStage[]): { cycles: numb
   for (const s of stages) {
     const arrival = (k: number): number => (s.words <= 1 ? firstIn : firstIn + Math.floor((k * (lastIn - firstIn)) / (s.words - 1)));
     const firstOut = arrival(Math.max(0, Math.min(s.words, s.need) - 1)) + s.fill;
-    const lastOut = Math.max(lastIn + s.drain, firstIn + s.span, firstOut);
+    const lastOut = Math.max(lastIn + s.drain, firstIn + s.span, firstOut + (s.sustain ?? 0));
     timeline.push({ stage: s.name, kind: s.kind, first_in: firstIn, first_out: firstOut, last_in: lastIn, last_out: lastOut });
     firstIn = firstOut;
     lastIn = lastOut;

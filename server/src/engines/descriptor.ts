@@ -52,6 +52,13 @@ export interface LatencyStage {
   fill: number;
   drain: number;
   span: number;
+  /**
+   * Cycles from the first output word to the last when the input never starves the stage
+   * again (a conv's MVAU once its first window is in: its remaining outputs at its own
+   * rate), or undefined where `span` says all. Counts when the input arrives slower at
+   * first than the stage computes later (a conv behind a slower producer).
+   */
+  sustain?: number;
 }
 
 /**

@@ -219,6 +219,8 @@ export const mvauDescriptor: EngineDescriptor = {
       fill: wp + t.sf + pipe,
       drain: wp + afterPixels * fold + pipe,
       span: need - 1 + wp + t.cycles + pipe,
+      // After its first output word (one fold of SF cycles in), the rest at SF cycles a word.
+      sustain: t.cycles - t.sf,
     };
   },
 
