@@ -183,6 +183,42 @@ const cases: Case[] = [
     says: 'out=u2 needs 3 thresholds',
   },
   {
+    code: 'QNN032',
+    severity: 'error',
+    why: 'with a bias, channels with different threshold counts',
+    bad: net(
+      `  layer c = conv1d(x, filters=2, kernel=3, weights=i4(random, seed=1))\n  layer out = threshold(c, out=i3, bias=-2, thresholds=⟦[[1, 2], [3]]⟧)`,
+    ),
+    good: net(
+      `  layer c = conv1d(x, filters=2, kernel=3, weights=i4(random, seed=1))\n  layer out = threshold(c, out=i3, bias=-2, thresholds=[[1, 2], [3, 4]])`,
+    ),
+    says: 'every channel needs the same number of thresholds',
+  },
+  {
+    code: 'QNN030',
+    severity: 'error',
+    why: 'a signed threshold out without a bias',
+    bad: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer out = threshold(c, out=⟦i2⟧, thresholds=[1, 2])`,
+    ),
+    good: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer out = threshold(c, out=i2, bias=-1, thresholds=[1, 2])`,
+    ),
+    says: 'a signed out needs bias=',
+  },
+  {
+    code: 'QNN030',
+    severity: 'error',
+    why: 'a biased threshold count that reaches past out',
+    bad: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer out = threshold(c, out=i2, bias=-1, thresholds=⟦[1, 2, 3]⟧)`,
+    ),
+    good: net(
+      `  layer c = conv1d(x, filters=8, kernel=3, weights=i4(random, seed=1))\n  layer out = threshold(c, out=i3, bias=-1, thresholds=[1, 2, 3])`,
+    ),
+    says: '2 does not fit out=i2',
+  },
+  {
     code: 'QNN033',
     severity: 'error',
     why: 'thresholds that do not ascend',

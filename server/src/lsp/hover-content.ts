@@ -150,7 +150,8 @@ function thresholdSection(a: ThresholdParams): string {
   const shared = a.thresholds.every((r) => r.length === a.thresholds[0].length && r.every((t, i) => t === a.thresholds[0][i]));
   const first = a.thresholds[0] ?? [];
   const list = (r: number[]): string => `[${r.slice(0, 8).join(', ')}${r.length > 8 ? ', …' : ''}]`;
-  return `threshold: \`y = Σ [acc ≥ T]\`${a.out.kind === 'bipolar' ? ' (bipolar: +1 if acc ≥ T else −1)' : ''}, ${first.length} per channel, ${shared ? `shared: ${list(first)}` : `per channel (${a.thresholds.length}), channel 0: ${list(first)}`}`;
+  const formula = a.bias !== 0 ? `y = ${a.bias} + Σ [acc ≥ T]` : 'y = Σ [acc ≥ T]';
+  return `threshold: \`${formula}\`${a.out.kind === 'bipolar' ? ' (bipolar: +1 if acc ≥ T else −1)' : ''}, ${first.length} per channel, ${shared ? `shared: ${list(first)}` : `per channel (${a.thresholds.length}), channel 0: ${list(first)}`}`;
 }
 
 /** The hover of a layer: op and engine, output, accumulator, MACs, fold, cycles, resources, memory, streams. */
@@ -289,5 +290,5 @@ export function activationFileLine(path: string, layer: LayerModel): string {
   }
   const shared = a.thresholds.every((r) => r.every((t, i) => t === a.thresholds[0][i]));
   const per = a.thresholds[0]?.length ?? 0;
-  return `file \`${path}\`: ${per} threshold${per === 1 ? '' : 's'} per channel (2^B − 1 for out=${typeName(a.out)}), ${shared ? 'one row shared by' : 'one row for each of'} the ${channels} channels`;
+  return `file \`${path}\`: ${per} threshold${per === 1 ? '' : 's'} per channel (${a.bias !== 0 ? `${a.bias} … ${a.bias + per}` : '2^B − 1'} for out=${typeName(a.out)}), ${shared ? 'one row shared by' : 'one row for each of'} the ${channels} channels`;
 }

@@ -2,12 +2,13 @@
  * threshold's `bias` (issue 9, item 2): y = bias + Σ [x ≥ T], so signed and narrow outputs
  * (Brevitas' ternary {−1, 0, 1} is out=i2, bias=-1, two thresholds). Elaboration (the
  * parameters, QNN030 for a signed out without a bias or a value past `out`, QNN032 for
- * uneven counts), the golden model and the template parameters the engines emit.
+ * uneven counts), the layer hover, the golden model and the template parameters the engines emit.
  */
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { activate } from '../../../server/src/golden/golden.js';
 import { activationParams } from '../../../server/src/engines/activation.js';
+import { layerHover } from '../../../server/src/lsp/hover-content.js';
 import type { ThresholdParams } from '../../../server/src/model/types.js';
 import { check, net } from './helpers.js';
 
@@ -49,6 +50,14 @@ describe('threshold bias: elaboration', () => {
   it('is 0 when not given (the plain count)', async () => {
     const a = await thresholdOf(net(`${DENSE}\nlayer t = threshold(d, out=u2, thresholds=[1, 2, 3])`, { input: 'u8[8]' }));
     expect(a.bias).toBe(0);
+  });
+
+  it('the layer hover shows the bias in the formula', async () => {
+    const { analysis } = await check(net(`${DENSE}\nlayer t = threshold(d, out=i2, bias=-1, thresholds=[-4, 4])`, { input: 'u8[8]' }));
+    const t = analysis.network.layers.find((l) => l.name === 't')!;
+    expect(layerHover(analysis.network, t, analysis.estimate)).toContain(
+      'threshold: `y = -1 + Σ [acc ≥ T]`, 2 per channel, shared: [-4, 4]',
+    );
   });
 
   it('a signed out without a bias is QNN030 on the type, and proposes bias', async () => {
