@@ -98,7 +98,7 @@ describe('completion over LSP', () => {
     const rq = await complete(`${HEAD}  layer d = requant(r1, ‸)${TAIL}`);
     expect(rq.labels).toEqual(['out', 'scale', 'zero', 'mbits']);
     const th = await complete(`${HEAD}  layer d = threshold(r1, out=u2, ‸)${TAIL}`);
-    expect(th.labels).toEqual(['thresholds']);
+    expect(th.labels).toEqual(['thresholds', 'bias']);
     const dense = await complete(`${HEAD}  layer d = dense(r1, un‸)${TAIL}`);
     expect(dense.labels).toEqual(['units', 'weights', 'acc']);
   });
@@ -109,8 +109,9 @@ describe('completion over LSP', () => {
     expect(out.labels).not.toContain('bipolar');
     expect(out.labels).toHaveLength(31);
     const thOut = await complete(`${HEAD}  layer d = threshold(c1, out=‸)${TAIL}`);
-    expect(thOut.labels).toContain('bipolar');
-    expect(thOut.labels).not.toContain('i4');
+    // uB, bipolar, and iB (which needs a bias) for threshold's out: 16 + 15 + 1.
+    expect(thOut.labels).toEqual(expect.arrayContaining(['bipolar', 'u2', 'i2']));
+    expect(thOut.labels).toHaveLength(32);
     const input = await complete('network t {\n  input x: ‸\n}\n');
     expect(input.labels).toEqual(expect.arrayContaining(['u8', 'i8', 'bipolar']));
     expect(input.labels.some((l) => l.startsWith('pow2'))).toBe(false);
