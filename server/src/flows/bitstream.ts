@@ -57,7 +57,6 @@ export function flowOf(device: Device): BuildFlow {
   return device.flow === 'icestorm' ? 'open' : 'vivado';
 }
 
-
 /** Content hash of every file under a folder (sorted relative paths and their bytes). */
 function hashFolder(h: ReturnType<typeof createHash>, dir: string, rel = ''): void {
   if (!existsSync(dir)) return;
