@@ -1,12 +1,78 @@
 /**
- * Every fitted constant of the cost model, in one object.
+ * Every constant of the cost model, in one object.
  *
- * These are first-cut values: FINN's published models (FINN-R, Blott et al. 2018) as the
- * anchor, adjusted by hand for a plain RTL implementation (no HLS control overhead). A
- * calibration script (hardware.md §4: Yosys `synth_xilinx` / `synth_ice40` sweeps of our
- * own engines) will replace this object with fitted values; nothing else in `cost/` holds
- * a tuned number, so a recalibration is a change to this file only.
+ * Two kinds: the structure of Yosys' own rules (memory placement costs, the DSP mapping
+ * thresholds, comparator and shift widths, pipeline depths), which are read from Yosys and
+ * the templates and kept exact; and the fitted coefficients of the LUT and FF formulas
+ * (`fit`), per resource family, which `npm run calibrate` (scripts/calibrate.ts,
+ * hardware.md §4) fits to Yosys `synth_xilinx` / `synth_ice40` on a sweep of our own
+ * engines and writes to calibration.json. Nothing else in `cost/` holds a tuned number,
+ * so a recalibration is a change to that file only.
  */
+import calibration from './calibration.json' with { type: 'json' };
+import type { Family } from './fabric.js';
+
+/**
+ * One family's fitted coefficients. Each record is one engine's LUT or FF formula: the
+ * keys are its terms (resources.ts names them where they are computed), the values the
+ * coefficients. `c0` is a constant; every other term is a structure of the template in
+ * LUT6 / FF units (iCE40 included: its coefficients convert to LUT4 cells). Terms not
+ * listed in an FF record are registers Yosys keeps as written (counters, stream
+ * registers), counted one each.
+ */
+export interface ActivationFit {
+  lut: { c0: number; control: number; lane: number; rom: number; out: number };
+  ff: { c0: number; input: number; lane: number; rom: number };
+}
+
+export interface FamilyFit {
+  /**
+   * MVAU (qnn_mvau): LUT = c0 + control·(counters + input mux) + lane·PE·SIMD·(multiply
+   * lane), one coefficient per lane variant (mulInt: an int multiplier in LUTs; mulConst:
+   * hard-wired constant multiplies; pow2: shift and negate; neg: ±a or ±w; xnor) +
+   * tree·PE·(adder tree + negation count) + acc·PE·ACC_BITS + requant|threshold·PE·(fused
+   * activation lane) + rom·(weight and activation ROMs in logic) + ram·(input buffer) +
+   * out·(skid buffer); FF = c0 + pipe·PE·(tree root + accumulator) + act·PE·(activation lane)
+   * + rom·(ROM output registers) + ram·(input buffer registers) + the rest.
+   */
+  mvau: {
+    lut: {
+      c0: number;
+      control: number;
+      mulInt: number;
+      mulConst: number;
+      pow2: number;
+      neg: number;
+      xnor: number;
+      tree: number;
+      acc: number;
+      requant: number;
+      threshold: number;
+      rom: number;
+      ram: number;
+      out: number;
+    };
+    ff: { c0: number; pipe: number; act: number; rom: number; ram: number };
+  };
+  /** Window generator (qnn_window): LUT = c0 + control + arith (address steps, compares) + lanes + ram; FF = c0 + ram·(line buffer in registers) + the rest. */
+  window: { lut: { c0: number; control: number; arith: number; lanes: number; ram: number }; ff: { c0: number; ram: number } };
+  /** Max-pool (qnn_maxpool): LUT = c0 + control + max·(max units) + select·(closing-slot muxes) + ram; FF = c0 + ram + the rest. */
+  pool: { lut: { c0: number; control: number; max: number; select: number; ram: number }; ff: { c0: number; ram: number } };
+  /**
+   * Stand-alone requant and threshold engines (qnn_act_stream), each its own set: LUT = c0 +
+   * control + lane·PE·(activation lane) + rom + out; FF = c0 + input·PE·(input register) +
+   * lane·PE·(lane registers) + rom + the rest.
+   */
+  requant: ActivationFit;
+  threshold: ActivationFit;
+  /**
+   * Width converter (qnn_dwc): LUT = c0 + control·counters + mux·(output slice mux) +
+   * collect·(the group register, when input words are collected); FF = c0 + the rest.
+   */
+  converter: { lut: { c0: number; control: number; mux: number; collect: number }; ff: { c0: number } };
+  /** FIFO (qnn_fifo): LUT = c0 + data·(skid mux, depth 2) + control·(pointers, count) + mem; FF = c0 + mem + the rest. */
+  fifo: { lut: { c0: number; data: number; control: number; mem: number }; ff: { c0: number; mem: number } };
+}
 
 /** One family's `mul2dsp` parameters (DSP_A_MAXWIDTH, …). */
 export interface DspMapping {
@@ -52,36 +118,29 @@ export interface CostConstants {
    * is split into `aPartialBits` × B slices (one DSP each, the same test again per slice).
    */
   dsp: Record<'xilinx' | 'xcup' | 'ice40', DspMapping>;
-  /** MVAU: LUT ≈ c0 + c1·PE·(mult + addertree + acc + activation) + memories (FINN-R's form). */
-  mvau: {
-    c0: number;
-    c1: number;
-    ffC0: number;
-  };
-  /** Threshold / requant lanes (fused in an MVAU or standalone). */
+  /** Threshold / requant lanes (fused in an MVAU or standalone): structure, not fitted. */
   activation: {
     /** LUTs of a comparator per bit of the compared value (carry-chain compare: 2 bits per LUT6). */
     compareLutsPerBit: number;
-    standaloneC0: number;
-    standaloneFfC0: number;
     /** Bits of a stored per-channel shift amount. */
     shiftBits: number;
     /** The requant multiplier's width in the RTL (template MBITS) when the caller does not say: the language's default `mbits`. */
     defaultMbits: number;
   };
-  window: { c0: number; ffC0: number };
-  pool: { c0: number; ffC0: number };
-  converter: { c0: number; ffC0: number };
   fifo: {
     /** Depth used for every inter-engine FIFO until the compiler's FIFO analysis supplies depths. */
     defaultDepth: number;
-    c0: number;
-    ffC0: number;
   };
   /** qnn_skid's control LUTs (take / drain / ready) beside its per-bit mux. */
   skid: { lutC0: number };
-  /** iCE40 logic cells (LUT4) per Xilinx LUT6 of logic (memories are counted natively). */
-  ice40LutFactor: number;
+  /**
+   * The fitted coefficients, per resource family (calibration.json, written by `npm run
+   * calibrate`): each engine's LUT and FF formula is a sum of terms (resources.ts), each
+   * term a structure of the template counted in LUT6 / FF units, times its coefficient.
+   * Xilinx LUT6 and iCE40 LUT4 cost the same structure very differently, so each family
+   * has its own set.
+   */
+  fit: Record<Family, FamilyFit>;
   /**
    * Pipeline depths of the latency model (cost/latency.ts), in cycles from an input
    * handshake to the output handshake it causes: the templates' timing contracts.
@@ -125,16 +184,10 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
     // SB_MAC16: 16 × 16.
     ice40: { aMaxBits: 16, bMaxBits: 16, aPartialBits: 16, minOperandBits: 2, minProductBits: 11, signedOnly: false },
   },
-  // FINN-R uses c0 = 300 (HLS control); our RTL control is counters and handshakes.
-  // ffC0: the valid / first / last / tlast flags along the pipeline (the wide registers are counted per structure).
-  mvau: { c0: 40, c1: 1.1, ffC0: 12 },
-  activation: { compareLutsPerBit: 0.5, standaloneC0: 20, standaloneFfC0: 6, shiftBits: 5, defaultMbits: 16 },
-  window: { c0: 40, ffC0: 2 },
-  pool: { c0: 24, ffC0: 4 },
-  converter: { c0: 8, ffC0: 1 },
-  fifo: { defaultDepth: 2, c0: 8, ffC0: 1 },
+  activation: { compareLutsPerBit: 0.5, shiftBits: 5, defaultMbits: 16 },
+  fifo: { defaultDepth: 2 },
   skid: { lutC0: 3 },
-  ice40LutFactor: 1.5,
+  fit: { xilinx: calibration.xilinx, ice40: calibration.ice40 },
   latency: {
     mvauPipe: 3,
     activationPipe: 2,

@@ -44,16 +44,23 @@ export function ramb18Blocks(depth: number, width: number): number {
   return Math.ceil(d / 512) * Math.ceil(w / 36);
 }
 
+const EBR_CONFIGS: readonly [number, number][] = [
+  [256, 16],
+  [512, 8],
+  [1024, 4],
+  [2048, 2],
+];
+
 /** iCE40 4-kbit EBRs: the cheapest of the 256×16, 512×8, 1024×4 and 2048×2 configurations. */
 export function ebrBlocks(depth: number, width: number): number {
   if (depth <= 0 || width <= 0) return 0;
-  const configs: [number, number][] = [
-    [256, 16],
-    [512, 8],
-    [1024, 4],
-    [2048, 2],
-  ];
-  return Math.min(...configs.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
+  return Math.min(...EBR_CONFIGS.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
+}
+
+/** Whether only the 16-bit-wide EBR configuration gives the fewest blocks (more than 8 bits per block). */
+function ebrNeeds16(depth: number, width: number): boolean {
+  const n = ebrBlocks(depth, width);
+  return EBR_CONFIGS.every(([d, w]) => w === 16 || Math.ceil(depth / d) * Math.ceil(width / w) > n);
 }
 
 export function blockRams(depth: number, width: number, fab: Fabric): number {
@@ -76,15 +83,19 @@ export function romCost(depth: number, width: number, fab: Fabric): MemCost {
   const blocks = blockRams(depth, width, fab);
   if (depth * width * C.memory.romLogicCostPerBit[fab.family] > blockRamCost(blocks, fab))
     return mem('bram', depth, width, { bram18: blocks });
+  // A ROM in logic has at most 2^depth − 2 distinct non-constant bit columns; Yosys merges
+  // equal columns (and their output registers) and drops constant ones, which matters for
+  // the shallow activation ROMs (depth NF) of wide PE words.
+  const columns = depth < 30 ? Math.min(width, 2 ** depth - 2) : width;
   if (fab.family === 'ice40') {
     // LUT4 ROM: 16 entries per LUT4 and bit, plus the read mux that joins them.
-    const lut = width * Math.ceil(depth / C.memory.romDepthPerLut4) * (depth > C.memory.romDepthPerLut4 ? C.memory.lut4RomMuxFactor : 1);
-    return mem('logic', depth, width, { lut, ff: width });
+    const lut = columns * Math.ceil(depth / C.memory.romDepthPerLut4) * (depth > C.memory.romDepthPerLut4 ? C.memory.lut4RomMuxFactor : 1);
+    return mem('logic', depth, width, { lut, ff: columns });
   }
   // LUT6 ROMs of 64 entries, four joined by MUXF7/MUXF8 per 256 entries, then LUT muxes.
   const perLut = C.memory.romDepthPerLut6;
-  const lut = width * (Math.ceil(depth / perLut) + muxLuts(Math.ceil(depth / (4 * perLut))));
-  return mem('lutram', depth, width, { lut, ff: width });
+  const lut = columns * (Math.ceil(depth / perLut) + muxLuts(Math.ceil(depth / (4 * perLut))));
+  return mem('lutram', depth, width, { lut, ff: columns });
 }
 
 /** LUT6 4:1 muxes selecting one of n (per bit). */
@@ -107,7 +118,10 @@ export function ramCost(depth: number, width: number, fab: Fabric): MemCost {
   const blocks = blockRams(depth, width, fab);
   const logicCost = depth * width * C.memory.ramLogicCostPerBit;
   if (fab.family === 'ice40') {
-    if (logicCost > blockRamCost(blocks, fab)) return mem('bram', depth, width, { bram18: blocks });
+    // In the 256×16 configuration Yosys adds a register and a mux per data bit around the
+    // EBRs (measured by the calibration sweep: FIFOs and input buffers wider than 8 bits).
+    const extra = ebrNeeds16(depth, width) ? width : 0;
+    if (logicCost > blockRamCost(blocks, fab)) return mem('bram', depth, width, { bram18: blocks, ff: extra, lut: extra });
     // Registers with a depth-to-1 read mux per bit (a LUT4 is a 2:1 mux with a spare input) and a write decoder.
     return mem('logic', depth, width, { ff: depth * width + width, lut: width * (depth - 1) + depth + clog2(depth) });
   }

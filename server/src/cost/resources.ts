@@ -7,18 +7,19 @@
  * Form (FINN-R, Blott et al. 2018): LUT ≈ c0 + c1·PE·(mult + addertree + acc + thr + comp)
  * + memories, with one term per structure the template instantiates (hw-templates/*.sv:
  * counters, multipliers, adder trees, accumulators, requant and threshold lanes, ROMs,
- * buffers, pipeline and skid registers). Logic LUTs are computed in Xilinx LUT6 units and
- * multiplied by `ice40LutFactor` on iCE40 (LUT4 cells: about 1.5 per LUT6 for the mux- and
- * multiplier-heavy logic here; adders are one cell per bit on both, which the factor
- * overstates a little — the calibration refines it). Memories are counted natively per
- * family (memory.ts).
+ * buffers, pipeline and skid registers). Each term is computed in Xilinx LUT6 (and FF)
+ * units and has its own fitted coefficient per family (constants.ts `fit`, calibrated
+ * against Yosys by `npm run calibrate`): on iCE40 the coefficients turn LUT6 logic into
+ * LUT4 cells, which differs by structure (an adder is one cell per bit on both, a mux or
+ * a multiplier about twice as many). Memories are counted natively per family (memory.ts)
+ * and scaled by their engine's `rom` / `ram` coefficient.
  *
  * DSP rule (`multiplierDsps`): what Yosys does with the template's multipliers — its
  * `mul2dsp` width test on the operand widths the RTL declares. Only int × int products and
  * the requant multiplier are multipliers; pow2 weights are shifts and bipolar weights XNORs
  * or negations.
  */
-import { COST_CONSTANTS as C, type DspMapping } from './constants.js';
+import { COST_CONSTANTS as C, type DspMapping, type FamilyFit } from './constants.js';
 import { addResources, clog2, type Fabric, type Resources } from './fabric.js';
 import { ramCost, romCost, type MemCost } from './memory.js';
 
@@ -49,8 +50,9 @@ export interface MacOperands {
   hardWired?: { meanLaneLuts: number };
 }
 
-function familyFactor(fab: Fabric): number {
-  return fab.family === 'ice40' ? C.ice40LutFactor : 1;
+/** The fitted coefficients of the fabric's family. */
+function fitOf(fab: Fabric): FamilyFit {
+  return C.fit[fab.family];
 }
 
 /** LUT6 4:1 muxes needed to select one of n inputs (per output bit). */
@@ -133,10 +135,10 @@ export function lutMultiplierLuts(aBits: number, bBits: number): number {
 }
 
 /**
- * One multiply lane: its LUT6 logic (before c1), FFs and DSPs, and what it feeds the adder
- * tree: `group` lanes are merged into one `productBits`-wide value before the tree (3 for
- * XNOR-popcount: one LUT6 takes 3 weight/input pairs and yields their 2-bit count, in 2
- * LUTs via its two outputs; 1 otherwise). `lut` and `ff` are per lane; the MVAU template
+ * One multiply lane: its LUT6 logic (before its fitted coefficient), FFs and DSPs, and what
+ * it feeds the adder tree: `group` lanes are merged into one `productBits`-wide value before
+ * the tree (1 for every lane of qnn_mvau; FINN-R's XNOR-popcount packs 3 pairs per LUT6,
+ * which Yosys does not find in our tree). `lut` and `ff` are per lane; the MVAU template
  * registers the tree's root, not the products, so `ff` is 0. `negates`: the lane feeds the
  * tree a one's complement and the MVAU adds the count of negated lanes at the root
  * (pow2 weights, and one bipolar operand).
@@ -148,6 +150,12 @@ export interface LaneCost {
   productBits: number;
   group: number;
   negates?: boolean;
+  /**
+   * What the lane is, for its fitted coefficient: an int multiplier ('mul', in LUTs or a
+   * DSP), a hard-wired constant multiply ('const'), a pow2 shift-and-negate ('pow2'), a
+   * conditional negation ±a / ±w ('neg'), an XNOR ('xnor').
+   */
+  variant: 'mul' | 'const' | 'pow2' | 'neg' | 'xnor';
 }
 
 /** Values entering the adder tree of a PE with `simd` lanes. */
@@ -197,31 +205,33 @@ function intLaneDsps(op: MacOperands, fab: Fabric, accBits: number): number {
 export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneCost {
   const a = op.inputBits;
   // Binarized (FINN's BNN case): XNOR, then a popcount; 2·popcount − MW is folded into the thresholds.
-  if (op.weightKind === 'bipolar' && op.inputBipolar) return { lut: 2 / 3, ff: 0, dsp: 0, productBits: 2, group: 3 };
+  // qnn_mvau feeds each XNOR to the adder tree as a 2-bit leaf (Yosys builds the popcount as
+  // that tree; FINN-R's 3-pairs-per-LUT6 compression is not what it finds).
+  if (op.weightKind === 'bipolar' && op.inputBipolar) return { lut: 1, ff: 0, dsp: 0, productBits: 2, group: 1, variant: 'xnor' };
   if (op.weightKind === 'int' && !op.inputBipolar) {
     const pbits = Math.min(op.weightBits + a, accBits);
     const dsp = intLaneDsps(op, fab, accBits);
-    if (dsp > 0) return { lut: 0, ff: 0, dsp, productBits: pbits, group: 1 };
-    const lut = op.hardWired ? op.hardWired.meanLaneLuts : lutMultiplierLuts(op.weightBits, a);
-    return { lut, ff: 0, dsp: 0, productBits: pbits, group: 1 };
+    if (dsp > 0) return { lut: 0, ff: 0, dsp, productBits: pbits, group: 1, variant: 'mul' };
+    if (op.hardWired) return { lut: op.hardWired.meanLaneLuts, ff: 0, dsp: 0, productBits: pbits, group: 1, variant: 'const' };
+    return { lut: lutMultiplierLuts(op.weightBits, a), ff: 0, dsp: 0, productBits: pbits, group: 1, variant: 'mul' };
   }
   if (op.hardWired && !op.inputBipolar) {
     // A constant ±1 or ±2^e: wiring, the sign goes to the adder tree.
     const pbits = op.weightKind === 'bipolar' ? a + 1 : a + weightMagnitudeBits(op);
-    return { lut: 0, ff: 0, dsp: 0, productBits: pbits, group: 1, negates: true };
+    return { lut: 0, ff: 0, dsp: 0, productBits: pbits, group: 1, negates: true, variant: 'const' };
   }
   // ±a: a conditional one's complement (XOR per bit), the +1 counted at the root.
-  if (op.weightKind === 'bipolar') return { lut: a, ff: 0, dsp: 0, productBits: a + 1, group: 1, negates: true };
+  if (op.weightKind === 'bipolar') return { lut: a, ff: 0, dsp: 0, productBits: a + 1, group: 1, negates: true, variant: 'neg' };
   // ±w for a bipolar input: the decoded weight, conditionally complemented.
   if (op.inputBipolar) {
     const m = weightMagnitudeBits(op);
-    return { lut: m, ff: 0, dsp: 0, productBits: m + 1, group: 1, negates: true };
+    return { lut: m, ff: 0, dsp: 0, productBits: m + 1, group: 1, negates: true, variant: 'neg' };
   }
   // pow2<N>: a << (k−1) for k in 0…r (0 = zero weight), then the sign: an (r+1):1 mux per
   // output bit plus a conditional complement.
   const r = 2 ** (op.weightBits - 1) - 1;
   const pbits = a + r; // a shifted by up to r−1, plus a sign bit
-  return { lut: pbits * (muxLuts(r + 1) + 1), ff: 0, dsp: 0, productBits: pbits, group: 1, negates: true };
+  return { lut: pbits * (muxLuts(r + 1) + 1), ff: 0, dsp: 0, productBits: pbits, group: 1, negates: true, variant: 'pow2' };
 }
 
 /** LUT6 of a binary adder tree summing n values of `bits` bits (one LUT per result bit, carry chain). */
@@ -321,9 +331,11 @@ export function activationLane(
   if (dsp === 0) {
     // In LUTs after the ROM's constant bits are gone: shift-adds for one shared M, a multiplier otherwise;
     // the product register and the + 2^(S−1) rounding adder (a DSP keeps the product in its
-    // multiplier register and takes the rounding add into its post-adder).
+    // multiplier register; a DSP48 takes the rounding add into its post-adder, an SB_MAC16 does not).
     lut += (a.perChannel ? lutMultiplierLuts(inBits, m) : Math.max(0, a.multiplierOnes - 1) * prod) + prod;
     ff += prod;
+  } else if (fab.family === 'ice40') {
+    lut += prod;
   }
   // After >>> S the value has prod − S significant bits: a shared S is wiring; a per-channel
   // S a log shifter (two 2:1 levels per LUT6) over the whole product.
@@ -366,7 +378,11 @@ export interface MvauCost {
   lane: LaneCost;
 }
 
+/** The MVAU LUT coefficient of each lane variant. */
+const LANE_TERM = { mul: 'mulInt', const: 'mulConst', pow2: 'pow2', neg: 'neg', xnor: 'xnor' } as const;
+
 export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
+  const k = fitOf(fab).mvau;
   const nf = p.mh / p.pe;
   const sf = p.mw / p.simd;
   const lane = macLane(p.operands, fab, p.accBits);
@@ -381,31 +397,57 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   // A DSP lane takes one adder of the tree's first level into its post-adder (P = A·B + C).
   const absorbed = lane.dsp > 0 ? Math.floor(leaves / 2) * (lane.productBits + 1) : 0;
   const tree = adderTreeLuts(leaves, lane.productBits) - absorbed;
-  const perPe = p.simd * lane.lut + tree + negcLuts + p.accBits + (act?.lut ?? 0);
+  const accInDsp = accumulatorInDsp(p, lane, act, fab);
   // Issue counters nf, sf, the ROM address, the pixel counter; with an activation the nf index rides along two stages.
   const counters = clog2(nf) + clog2(sf) + clog2(nf * sf) + clog2(p.pixels ?? 1);
   const inWord = p.simd * p.operands.inputBits;
   const inMux = nf > 1 ? inWord : 0; // stream or buffer
-  const logic = C.mvau.c0 + counters + inMux + C.mvau.c1 * p.pe * perPe;
   const weightMem = romCost(nf * sf, p.pe * p.simd * p.operands.weightBits, fab);
   const inputBuffer = nf > 1 ? ramCost(sf, inWord, fab) : ramCost(0, 0, fab);
   const activationMem = act?.memWidth ? romCost(nf, p.pe * act.memWidth, fab) : romCost(0, 0, fab);
   const skid = skidResources(p.pe * p.outBits);
+  const actLut = activation ? (activation.kind === 'requant' ? k.lut.requant : k.lut.threshold) * p.pe * act!.lut : 0;
+  const lut =
+    k.lut.c0 +
+    k.lut.control * (counters + inMux) +
+    k.lut[LANE_TERM[lane.variant]] * p.pe * p.simd * lane.lut +
+    k.lut.tree * p.pe * (tree + negcLuts) +
+    k.lut.acc * p.pe * (accInDsp ? 0 : p.accBits) +
+    actLut +
+    k.lut.rom * (weightMem.lut + activationMem.lut) +
+    k.lut.ram * inputBuffer.lut +
+    k.lut.out * skid.lut;
   const ff =
-    C.mvau.ffC0 +
+    k.ff.c0 +
     counters +
     (act ? 2 * clog2(nf) : 0) +
     inWord + // the stream's input register (x1, or in_q beside the buffer's read register)
-    p.pe * (sumBits + p.accBits + (act?.ff ?? 0)) +
+    k.ff.ram * inputBuffer.ff +
+    k.ff.pipe * p.pe * (accInDsp ? 0 : sumBits + p.accBits) +
+    k.ff.act * p.pe * (act?.ff ?? 0) +
+    k.ff.rom * (weightMem.ff + activationMem.ff) +
     skid.ff;
-  const core: Resources = {
-    lut: logic * familyFactor(fab) + skid.lut,
-    ff,
-    bram18: 0,
-    dsp: p.pe * (p.simd * lane.dsp + (act?.dsp ?? 0)),
-  };
-  const mems = addResources(weightMem, inputBuffer, activationMem);
+  const core: Resources = { lut, ff, bram18: 0, dsp: p.pe * (p.simd * lane.dsp + (act?.dsp ?? 0)) };
+  const mems: Resources = { lut: 0, ff: 0, bram18: weightMem.bram18 + inputBuffer.bram18 + activationMem.bram18, dsp: 0 };
   return { total: addResources(core, mems), weightMem, inputBuffer, activationMem, lane };
+}
+
+/**
+ * Whether Yosys `synth_xilinx` packs the accumulator (the tree root's register, the
+ * accumulating adder and the accumulator register) into a DSP48: the MAC's own DSP when
+ * one product per PE feeds it (SIMD = 1: P = P + A·B), or the requant's DSP when the
+ * accumulator is the multiplier's wider operand (its A port, whose pre-adder and AD/D
+ * registers take the accumulation). Measured on the calibration sweep; iCE40's SB_MAC16
+ * packing keeps them.
+ */
+function accumulatorInDsp(p: MvauCostParams, lane: LaneCost, act: ActivationLane | undefined, fab: Fabric): boolean {
+  if (fab.family !== 'xilinx') return false;
+  if (lane.dsp > 0 && p.simd === 1) return true;
+  if (p.activation?.kind === 'requant' && act && act.dsp > 0) {
+    const mbits = p.activation.mbits ?? C.activation.defaultMbits;
+    return p.accBits >= mbits + 1;
+  }
+  return false;
 }
 
 // ---- streaming engines ------------------------------------------------------------------
@@ -529,7 +571,8 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   // Writer (address, channel group); reader (oy, ox, sf, origin y0/x0, y0·W, three base addresses); avail.
   const control = aw + clog2(g.cg) + clog2(g.oh) + clog2(g.ow) + clog2(g.sf) + 2 * cw + 2 * nw + 3 * aw;
   const perTracked = small + 2 * cw + aw;
-  const ff = C.window.ffC0 + control + tracked * perTracked + g.lanes;
+  const k = fitOf(fab).window;
+  const ff = k.ff.c0 + control + tracked * perTracked + g.lanes + k.ff.ram * buffer.ff;
   // Every register bit's next value (an adder or a mux); the next window's five address
   // steps (adds of a constant, modulo the depth); avail's add and the need / oldest-pixel
   // sums (three adders) and their four compares; per tracked lane its step (D0 or D01)
@@ -540,13 +583,8 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const trackedLogic = perTracked + 2 * (aw + 2) + 4 * cmp(cw);
   const derivedLogic = aw + 2 + 2 * cmp(cw);
   const lanesLogic = tracked * trackedLogic + (g.lanes - tracked) * derivedLogic + g.lanes * laneWidth;
-  const core: Resources = {
-    lut: (C.window.c0 + control + arithmetic + lanesLogic) * familyFactor(fab),
-    ff,
-    bram18: 0,
-    dsp: 0,
-  };
-  return { total: addResources(core, buffer), buffer };
+  const lut = k.lut.c0 + k.lut.control * control + k.lut.arith * arithmetic + k.lut.lanes * lanesLogic + k.lut.ram * buffer.lut;
+  return { total: { lut, ff, bram18: buffer.bram18, dsp: 0 }, buffer };
 }
 
 /** `n` copies of memory `m` (plus `extra` copies of a second one), described as the first. */
@@ -601,15 +639,16 @@ export function poolResources(p: PoolCostParams, fab: Fabric): { total: Resource
     clog2(cg) + clog2(p.rowWidth) + clog2(two ? rows : 1) + period + (two ? period : 0) + clog2(rowWords) + clog2(outRows * rowWords);
   const max = p.bipolar ? 1 : Math.ceil(p.bits * C.activation.compareLutsPerBit) + p.bits; // compare + select (bipolar: OR)
   const units = slots + banks;
-  const selects = dw * (muxLuts(slots) + muxLuts(banks)); // the closing slot's / bank's maximum
-  const stages = two ? dw + clog2(rowWords) + 3 * slots : 0; // hm1, raddr1, the bank flags
-  const core: Resources = {
-    lut: (C.pool.c0 + counters + C.mvau.c1 * units * p.pe * max + selects) * familyFactor(fab),
-    ff: C.pool.ffC0 + counters + stages + dw,
-    bram18: 0,
-    dsp: 0,
-  };
-  return { total: addResources(core, buffer), buffer };
+  // The closing slot's / bank's maximum; a one-word bank's bypass mux.
+  const selects = dw * (muxLuts(slots) + muxLuts(banks) + (two && rowWords <= 1 ? banks : 0));
+  // hm1, raddr1, the bank flags; a one-word bank (ROWW = 1) has its read register and a bypass register beside it.
+  const stages = two ? dw + clog2(rowWords) + 3 * slots + (rowWords <= 1 ? 2 * dw * banks : 0) : 0;
+  // The slots are read without a register (acc[cg] feeds the max at once): ramCost's read register is not there.
+  const asyncRead = h.kind === 'lutram' || (h.kind === 'logic' && cg > 1) ? slots * dw : 0;
+  const f = fitOf(fab).pool;
+  const lut = f.lut.c0 + f.lut.control * counters + f.lut.max * units * p.pe * max + f.lut.select * selects + f.lut.ram * buffer.lut;
+  const ff = f.ff.c0 + counters + stages + dw + f.ff.ram * (buffer.ff - asyncRead);
+  return { total: { lut, ff, bram18: buffer.bram18, dsp: 0 }, buffer };
 }
 
 /**
@@ -633,13 +672,10 @@ export function activationResources(
   const mem = lane.memWidth ? romCost(groups, pe * lane.memWidth, fab) : romCost(0, 0, fab);
   const counters = clog2(groups) + clog2(elementsPerFrame / pe);
   const skid = skidResources(pe * outBits);
-  const core: Resources = {
-    lut: (C.activation.standaloneC0 + counters + C.mvau.c1 * pe * lane.lut) * familyFactor(fab) + skid.lut,
-    ff: C.activation.standaloneFfC0 + counters + pe * (lane.ff + inBits) + skid.ff,
-    bram18: 0,
-    dsp: pe * lane.dsp,
-  };
-  return { total: addResources(core, mem), mem };
+  const k = fitOf(fab)[a.kind];
+  const lut = k.lut.c0 + k.lut.control * counters + k.lut.lane * pe * lane.lut + k.lut.rom * mem.lut + k.lut.out * skid.lut;
+  const ff = k.ff.c0 + counters + k.ff.input * pe * inBits + k.ff.lane * pe * lane.ff + k.ff.rom * mem.ff + skid.ff;
+  return { total: { lut, ff, bram18: mem.bram18, dsp: pe * lane.dsp }, mem };
 }
 
 function gcd(a: number, b: number): number {
@@ -659,8 +695,10 @@ export function converterResources(inBits: number, outBits: number, fab: Fabric,
   const slicesIn = bufferBits / inBits;
   const counters = clog2(slicesOut) + clog2(slicesIn) + clog2(frameOutWords);
   const collect = slicesIn > 1 ? bufferBits - inBits : 0;
-  const lut = (C.converter.c0 + counters) * familyFactor(fab) + outBits * muxLuts(slicesOut);
-  return { lut, ff: C.converter.ffC0 + counters + collect + bufferBits, bram18: 0, dsp: 0, bufferBits };
+  const k = fitOf(fab).converter;
+  const lut =
+    k.lut.c0 + k.lut.control * counters + k.lut.mux * outBits * muxLuts(slicesOut) + k.lut.collect * (slicesIn > 1 ? bufferBits : 0);
+  return { lut, ff: k.ff.c0 + counters + collect + bufferBits, bram18: 0, dsp: 0, bufferBits };
 }
 
 export type FifoImpl = 'registers' | 'srl' | 'lutram' | 'bram';
@@ -672,16 +710,17 @@ export type FifoImpl = 'registers' | 'srl' | 'lutram' | 'bram';
  * output register, with its write and read pointers and word count.
  */
 export function fifoResources(depth: number, width: number, fab: Fabric): Resources & { impl: FifoImpl } {
+  const k = fitOf(fab).fifo;
   const dw = width + 1;
-  if (depth <= 1) return { lut: C.fifo.c0, ff: dw + 1, bram18: 0, dsp: 0, impl: 'registers' };
-  if (depth === 2) return { lut: C.fifo.c0 + dw, ff: 2 * dw + 2, bram18: 0, dsp: 0, impl: 'registers' };
+  if (depth <= 1) return { lut: k.lut.c0, ff: dw + 1, bram18: 0, dsp: 0, impl: 'registers' };
+  if (depth === 2) return { lut: k.lut.c0 + k.lut.data * dw, ff: 2 * dw + 2, bram18: 0, dsp: 0, impl: 'registers' };
   const words = depth - 1;
   const ptr = 2 * clog2(words) + clog2(words + 1);
   const m = ramCost(words, dw, fab);
   const impl: FifoImpl = m.kind === 'bram' ? 'bram' : m.kind === 'lutram' ? 'lutram' : 'registers';
   // Pointer increments and wrap, the count's add/subtract, full and empty compares.
-  const ctl = C.fifo.c0 + 2 * ptr;
-  return { lut: ctl * familyFactor(fab) + m.lut, ff: C.fifo.ffC0 + ptr + m.ff, bram18: m.bram18, dsp: 0, impl };
+  const lut = k.lut.c0 + k.lut.control * 2 * ptr + k.lut.mem * m.lut;
+  return { lut, ff: k.ff.c0 + ptr + k.ff.mem * m.ff, bram18: m.bram18, dsp: 0, impl };
 }
 
 // ---- device peak compute (roofline) -------------------------------------------------------
@@ -689,18 +728,18 @@ export function fifoResources(depth: number, width: number, fab: Fabric): Resour
 /**
  * MAC lanes a device could hold at one precision: its DSPs (when the product maps to DSPs)
  * plus its LUTs, at the marginal cost of one more SIMD lane (multiplier + its share of the
- * adder tree, one adder of product width, × c1 and the family factor). Control overhead is
+ * adder tree, one adder of product width, each times the family's fitted coefficient). Control overhead is
  * left out: this is a ceiling.
  */
 export function peakMacLanes(op: MacOperands, fab: Fabric, capacity: { lut: number; dsp: number }): number {
-  const f = familyFactor(fab) * C.mvau.c1;
+  const k = fitOf(fab).mvau.lut;
   const lane = macLane(op, fab);
-  const addShare = (lane.productBits + 1) / lane.group;
+  const addShare = (k.tree * (lane.productBits + 1)) / lane.group;
   if (lane.dsp > 0) {
     const dspLanes = Math.floor(capacity.dsp / lane.dsp);
-    const lutLeft = Math.max(0, capacity.lut - dspLanes * addShare * f);
-    const lutLaneCost = (lutMultiplierLuts(op.weightBits, op.inputBits) + addShare) * f;
+    const lutLeft = Math.max(0, capacity.lut - dspLanes * addShare);
+    const lutLaneCost = k.mulInt * lutMultiplierLuts(op.weightBits, op.inputBits) + addShare;
     return dspLanes + Math.floor(lutLeft / lutLaneCost);
   }
-  return Math.floor(capacity.lut / ((lane.lut + addShare) * f));
+  return Math.floor(capacity.lut / (k[LANE_TERM[lane.variant]] * lane.lut + addShare));
 }

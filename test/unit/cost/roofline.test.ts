@@ -1,5 +1,6 @@
 /** The roofline (hardware.md §6) on a network small enough to compute by hand. */
 import { describe, expect, it } from 'vitest';
+import { COST_CONSTANTS } from '../../../server/src/cost/constants.js';
 import { estimateNetwork } from '../../../server/src/cost/estimate.js';
 import { i, NetBuilder, u } from './net-builder.js';
 
@@ -29,11 +30,13 @@ describe('roofline', () => {
     expect(r.bandwidth_source).toBe('board');
     expect(r.ceilings.bandwidth_bytes_s).toBe(4.2e9);
     // Device peak at i4 × u8 (a 12-bit product: Yosys maps it to a DSP48): 220 DSP lanes, each
-    // with a 13-bit adder × c1 1.1 = 14.3 LUTs; the other 53,200 − 220·14.3 LUTs hold LUT lanes of
-    // (FINN multiplier (2⌈12/6⌉−1)·12 = 36 + the adder) × 1.1 = 53.9 LUTs → 928; 1148 lanes.
+    // with a 13-bit adder (× the fitted tree coefficient); the other 53,200 LUTs less those
+    // adders hold LUT lanes of FINN's multiplier (2⌈12/6⌉−1)·12 = 36 LUTs (× mulInt) + the adder.
+    const k = COST_CONSTANTS.fit.xilinx.mvau.lut;
+    const lanes = 220 + Math.floor((53200 - 220 * 13 * k.tree) / (36 * k.mulInt + 13 * k.tree));
     expect(r.ceilings.precision).toBe('i4 × u8');
-    expect(r.ceilings.device_peak_lanes).toBe(1148);
-    expect(r.ceilings.device_peak_ops_s).toBe(1148 * 2 * 100e6);
+    expect(r.ceilings.device_peak_lanes).toBe(lanes);
+    expect(r.ceilings.device_peak_ops_s).toBe(lanes * 2 * 100e6);
     // Attainable: bandwidth-bound, 4.2e9 × 256/18.
     expect(r.design.attainable_ops_s).toBe(Math.round((4.2e9 * 256) / 18));
     // Layer by layer: 16 B in + 2 B out + 128·4 bits = 64 B of weights.
