@@ -1,0 +1,582 @@
+/**
+ * `npm run calibrate`: fits the cost model's LUT and FF coefficients (server/src/cost/
+ * calibration.json, read by constants.ts) to what Yosys builds from our RTL (hardware.md §4).
+ *
+ * 1. The sweep (test/synth/calibration/sweep.ts) is compiled for each family (xc7z020:
+ *    `synth_xilinx -family xc7`; ice40up5k: `synth_ice40 -dsp`) and synthesised with every
+ *    engine template and stream block kept as its own module (synth.ts), so each block of
+ *    each network is one sample. Yosys results are cached by content.
+ * 2. Per family and engine kind, the LUT and FF formulas are linear in their coefficients:
+ *    each term's value is read off the estimate itself (the coefficient set to a unit, the
+ *    others to 0), and the coefficients are fitted by non-negative least squares on the
+ *    relative error, reweighted towards the median (IRLS for the absolute error).
+ * 3. The error table (median and worst |error| of LUT and FF, BRAM18 and DSP exact) per
+ *    kind and family, before (the coefficients this run started from) and after, is
+ *    printed and written to docs/calibration.md with the whole-design check on the
+ *    examples and on random networks.
+ *
+ * Options: --no-write (fit and report, leave calibration.json and the doc alone),
+ * --skip-examples, --example-timeout=SECONDS (default 300), --random=N (default 6),
+ * --only=REGEX (the sweep networks whose names match; for trying changes), --dump=FILE (every
+ * block's estimate after the fit and its Yosys counts, as JSON).
+ */
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { COST_CONSTANTS, type FamilyFit } from '../server/src/cost/constants.js';
+import type { Family, Resources } from '../server/src/cost/fabric.js';
+import { parseDocument, coreServices } from '../server/src/language/parse.js';
+import { finalEstimate } from '../server/src/analysis/analyze.js';
+import { compileNetwork } from '../server/src/rtl/compile.js';
+import { findDevice } from '../server/src/device/devices.js';
+import { synthTargetOf } from '../server/src/rtl/yosys-script.js';
+import { randomNetwork } from '../test/hw/random-network.js';
+import { sweepSpecs } from '../test/synth/calibration/sweep.js';
+import { compileSpec, type Block, type BlockKind, type CompiledSpec } from '../test/synth/calibration/samples.js';
+import { CACHE_DIR, synthBlocks, synthWhole, yosysVersion, type BlockCounts } from '../test/synth/calibration/synth.js';
+import { errorStats, nnls, pctError } from '../test/synth/calibration/fit.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CALIBRATION = path.join(ROOT, 'server/src/cost/calibration.json');
+const DOC = path.join(ROOT, 'docs/calibration.md');
+const WORK = path.join(process.env.TMPDIR ?? '/tmp', 'qnn-calibrate');
+const FAMILIES: Family[] = ['xilinx', 'ice40'];
+
+const args = process.argv.slice(2);
+const flag = (name: string): boolean => args.includes(`--${name}`);
+const option = (name: string, dflt: number): number => {
+  const a = args.find((x) => x.startsWith(`--${name}=`));
+  return a ? Number(a.slice(name.length + 3)) : dflt;
+};
+
+/** The coefficient groups of FamilyFit and the block kinds each is fitted on. */
+const GROUPS: Record<keyof FamilyFit, BlockKind[]> = {
+  mvau: ['mvau'],
+  window: ['window'],
+  pool: ['maxpool'],
+  requant: ['requant'],
+  threshold: ['threshold'],
+  converter: ['dwc'],
+  fifo: ['fifo'],
+};
+const KINDS: BlockKind[] = ['mvau', 'window', 'maxpool', 'requant', 'threshold', 'dwc', 'fifo'];
+type Res = 'lut' | 'ff';
+
+interface Sample {
+  block: Block;
+  family: Family;
+  syn: BlockCounts;
+}
+
+// ---- the coefficients, swapped in and out of COST_CONSTANTS ---------------------------------
+
+const live = COST_CONSTANTS as unknown as { fit: Record<Family, FamilyFit> };
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+function useFit(fit: Record<Family, FamilyFit>): void {
+  live.fit.xilinx = clone(fit.xilinx);
+  live.fit.ice40 = clone(fit.ice40);
+}
+
+// ---- synthesis of the sweep -----------------------------------------------------------------
+
+async function collect(): Promise<{ samples: Sample[]; compiled: CompiledSpec[]; synthMs: number; cachedRuns: number; runs: number }> {
+  const only = args.find((a) => a.startsWith('--only='));
+  const specs = sweepSpecs().filter((s) => !only || new RegExp(only.slice(7)).test(s.name));
+  const samples: Sample[] = [];
+  const compiled: CompiledSpec[] = [];
+  let synthMs = 0;
+  let cachedRuns = 0;
+  let runs = 0;
+  const jobs: Promise<void>[] = [];
+  let done = 0;
+  const total = specs.reduce((n, s) => n + (s.families ?? FAMILIES).length, 0);
+  for (const spec of specs) {
+    for (const family of spec.families ?? FAMILIES) {
+      const c = await compileSpec(spec, family, WORK);
+      compiled.push(c);
+      jobs.push(
+        synthBlocks(c.compiled.rtlDir, c.compiled.top, family).then((s) => {
+          runs++;
+          if (s.cached) cachedRuns++;
+          else synthMs += s.ms;
+          for (const b of c.blocks) {
+            const syn = s.blocks[b.instance];
+            if (!syn) throw new Error(`${b.id} (${family}): no block ${b.instance} in the synthesis (${Object.keys(s.blocks).join(', ')})`);
+            samples.push({ block: b, family, syn });
+          }
+          done++;
+          if (!s.cached || done % 50 === 0)
+            process.stderr.write(`  [${done}/${total}] ${spec.name} ${family}${s.cached ? '' : ` ${(s.ms / 1000).toFixed(1)} s`}\n`);
+        }),
+      );
+      // Compile ahead of the Yosys queue (synth.ts runs two at a time), but not all at once.
+      if (jobs.length >= 4) await Promise.race(jobs.splice(0, 1));
+    }
+  }
+  await Promise.all(jobs);
+  samples.sort((a, b) => a.block.id.localeCompare(b.block.id) || a.family.localeCompare(b.family));
+  return { samples, compiled, synthMs, cachedRuns, runs };
+}
+
+// ---- the fit --------------------------------------------------------------------------------
+
+const UNIT = 1000;
+
+/** Each sample's term values for one coefficient record: y ≈ y0 + Σ θ_j·x_j. */
+function terms(samples: Sample[], family: Family, group: keyof FamilyFit, res: Res, keys: string[]): { x: number[][]; y0: number[] } {
+  const rec = live.fit[family][group][res] as Record<string, number>;
+  const saved = { ...rec };
+  const set = (j: number) => keys.forEach((k, i) => (rec[k] = i === j ? UNIT : 0));
+  set(-1);
+  const y0 = samples.map((s) => s.block.estimate()[res]);
+  const cols = keys.map((_, j) => {
+    set(j);
+    return samples.map((s, i) => (s.block.estimate()[res] - y0[i]) / UNIT);
+  });
+  Object.assign(rec, saved);
+  return { x: samples.map((_, i) => cols.map((c) => c[i])), y0 };
+}
+
+/** Relative errors below this many units count as this many (tiny blocks do not dominate). */
+const FLOOR = 8;
+
+/**
+ * Non-negative coefficients minimising the sum of |relative error|: NNLS on the relative
+ * error, then iteratively reweighted (each row by 1/|its error|) towards the L1 fit.
+ */
+function fitCoefficients(x: number[][], y0: number[], y: number[]): number[] {
+  const w = y.map((v) => 1 / Math.max(v, FLOOR));
+  let rw = y.map(() => 1);
+  let theta: number[] = [];
+  for (let it = 0; it < Number(process.env.QNN_IRLS ?? 12); it++) {
+    const A = x.map((row, i) => row.map((v) => v * w[i] * rw[i]));
+    const b = y.map((v, i) => (v - y0[i]) * w[i] * rw[i]);
+    theta = nnls(A, b);
+    const r = x.map((row, i) => (row.reduce((s, v, j) => s + v * theta[j], y0[i]) - y[i]) * w[i]);
+    rw = r.map((e) => 1 / Math.sqrt(Math.max(Math.abs(e), 0.02)));
+  }
+  return theta;
+}
+
+const round4 = (v: number): number => (v === 0 ? 0 : Number(v.toPrecision(4)));
+
+function fitAll(samples: Sample[]): Record<Family, FamilyFit> {
+  const fitted = clone(live.fit);
+  for (const family of FAMILIES) {
+    for (const group of Object.keys(GROUPS) as (keyof FamilyFit)[]) {
+      const rows = samples.filter((s) => s.family === family && GROUPS[group].includes(s.block.kind));
+      for (const res of ['lut', 'ff'] as Res[]) {
+        const rec = fitted[family][group][res] as Record<string, number>;
+        const keys = Object.keys(rec);
+        if (rows.length < keys.length) {
+          console.warn(`  ${family} ${group}.${res}: ${rows.length} samples for ${keys.length} coefficients, kept as they were`);
+          continue;
+        }
+        const { x, y0 } = terms(rows, family, group, res, keys);
+        // A term that is zero on every sample cannot be fitted: it keeps its value.
+        const used = keys.map((_, j) => x.some((r) => Math.abs(r[j]) > 1e-9));
+        const idx = keys.map((_, j) => j).filter((j) => used[j]);
+        const fixed = y0.map((v, i) => v + keys.reduce((s, k, j) => s + (used[j] ? 0 : rec[k] * x[i][j]), 0));
+        const theta = fitCoefficients(
+          x.map((r) => idx.map((j) => r[j])),
+          fixed,
+          rows.map((s) => s.syn[res]),
+        );
+        idx.forEach((j, t) => (rec[keys[j]] = round4(theta[t])));
+      }
+    }
+  }
+  return fitted;
+}
+
+// ---- the tables -----------------------------------------------------------------------------
+
+interface KindRow {
+  kind: BlockKind;
+  family: Family;
+  n: number;
+  lut: ReturnType<typeof errorStats>;
+  ff: ReturnType<typeof errorStats>;
+  bram: number;
+  dsp: number;
+}
+
+function table(samples: Sample[]): KindRow[] {
+  const est = samples.map((s) => s.block.estimate());
+  const out: KindRow[] = [];
+  for (const family of FAMILIES) {
+    for (const kind of KINDS) {
+      const idx = samples.map((s, i) => (s.family === family && s.block.kind === kind ? i : -1)).filter((i) => i >= 0);
+      if (idx.length === 0) continue;
+      const rows = (r: Res) => idx.map((i) => ({ id: samples[i].block.id, est: Math.round(est[i][r]), syn: samples[i].syn[r] }));
+      out.push({
+        kind,
+        family,
+        n: idx.length,
+        lut: errorStats(rows('lut')),
+        ff: errorStats(rows('ff')),
+        bram: idx.filter((i) => Math.ceil(est[i].bram18) === samples[i].syn.bram18).length,
+        dsp: idx.filter((i) => Math.ceil(est[i].dsp) === samples[i].syn.dsp).length,
+      });
+    }
+  }
+  return out;
+}
+
+const pct = (v: number): string => `${v.toFixed(1)} %`;
+
+function errorTable(before: KindRow[], after: KindRow[]): string {
+  const lines = [
+    '| family | engine | blocks | LUT median | LUT worst | FF median | FF worst | BRAM18 exact | DSP exact |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const a of after) {
+    const b = before.find((r) => r.kind === a.kind && r.family === a.family)!;
+    const two = (x: number, y: number) => `${pct(x)} → **${pct(y)}**`;
+    lines.push(
+      `| ${a.family} | ${a.kind} | ${a.n} | ${two(b.lut.median, a.lut.median)} | ${two(b.lut.worst, a.lut.worst)} | ${two(b.ff.median, a.ff.median)} | ${two(b.ff.worst, a.ff.worst)} | ${a.bram}/${a.n} | ${a.dsp}/${a.n} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function worstTable(samples: Sample[], n = 12): string {
+  const est = samples.map((s) => s.block.estimate());
+  const rows = samples.flatMap((s, i) =>
+    (['lut', 'ff'] as Res[]).map((r) => ({ s, r, e: Math.round(est[i][r]), err: pctError(Math.round(est[i][r]), s.syn[r]) })),
+  );
+  rows.sort((a, b) => Math.abs(b.err) - Math.abs(a.err));
+  const lines = ['| block | family | what | resource | estimate | Yosys | error |', '|---|---|---|---|---:|---:|---:|'];
+  for (const r of rows.slice(0, n))
+    lines.push(
+      `| ${r.s.block.id} | ${r.s.family} | ${r.s.block.what} | ${r.r.toUpperCase()} | ${r.e} | ${r.s.syn[r.r]} | ${r.err > 0 ? '+' : ''}${r.err.toFixed(0)} % |`,
+    );
+  return lines.join('\n');
+}
+
+function mismatches(samples: Sample[]): string[] {
+  return samples.flatMap((s) => {
+    const e = s.block.estimate();
+    const out: string[] = [];
+    if (Math.ceil(e.bram18) !== s.syn.bram18)
+      out.push(`${s.block.id} (${s.family}, ${s.block.what}): BRAM18 ${Math.ceil(e.bram18)} estimated, ${s.syn.bram18} built`);
+    if (Math.ceil(e.dsp) !== s.syn.dsp)
+      out.push(`${s.block.id} (${s.family}, ${s.block.what}): DSP ${Math.ceil(e.dsp)} estimated, ${s.syn.dsp} built`);
+    return out;
+  });
+}
+
+// ---- whole designs: the examples and random networks ----------------------------------------
+
+interface DesignRow {
+  name: string;
+  device: string;
+  before: Resources;
+  after: Resources;
+  syn: Resources | null;
+  seconds: number;
+  note: string;
+}
+
+async function analyse(text: string, file: string) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  const doc = await parseDocument(text, file);
+  return coreServices().qnn.analysis.AnalysisCache.get(doc, { fifoBudgetSteps: Infinity });
+}
+
+/**
+ * Estimates `text` under each coefficient set and compiles it as the fitted model folds it
+ * (sequential: the coefficients are swapped in COST_CONSTANTS); `synth` then synthesises
+ * it whole with the flow's commands (two Yosys runs at a time).
+ */
+async function prepareDesign(
+  name: string,
+  text: string,
+  dir: string,
+  fits: { before: Record<Family, FamilyFit>; after: Record<Family, FamilyFit> },
+) {
+  const totals = async (fit: Record<Family, FamilyFit>, tag: string) => {
+    useFit(fit);
+    const a = await analyse(text, path.join(dir, tag, `${name}.qnn`));
+    return { a, est: finalEstimate(a)!.totals };
+  };
+  const before = (await totals(fits.before, 'before')).est;
+  const { a, est: after } = await totals(fits.after, 'after');
+  const device = a.network.target?.device ?? '?';
+  const target = synthTargetOf(findDevice(device)!);
+  const c = compileNetwork(a, path.join(dir, 'after'), `${name}.qnn`);
+  return {
+    synth: async (timeoutS: number): Promise<DesignRow> => {
+      const r = await synthWhole(c.rtlDir, c.top, target.family, target.xilinx ?? 'xc7', timeoutS * 1000);
+      const row = { name, device, before, after, seconds: r.ms / 1000 };
+      process.stderr.write(`  ${name}: ${r.timedOut ? 'timed out' : `${(r.ms / 1000).toFixed(0)} s${r.cached ? ' (cached)' : ''}`}\n`);
+      if (r.timedOut) return { ...row, syn: null, note: `Yosys took more than ${timeoutS} s: skipped` };
+      return { ...row, syn: r.total, note: r.cached ? 'cached' : '' };
+    },
+  };
+}
+
+function designTable(rows: DesignRow[]): string {
+  const cell = (b: number, a: number, s: number | undefined) =>
+    s === undefined ? `${b} → ${a}` : `${b} → **${a}** / ${s} (${pctError(a, s) > 0 ? '+' : ''}${pctError(a, s).toFixed(0)} %)`;
+  const lines = [
+    '| design | device | LUT: before → after / Yosys | FF: before → after / Yosys | BRAM18 after / Yosys | DSP after / Yosys | Yosys time |',
+    '|---|---|---|---|---|---|---:|',
+  ];
+  for (const r of rows) {
+    const s = r.syn ?? undefined;
+    lines.push(
+      `| ${r.name} | ${r.device} | ${cell(Math.round(r.before.lut), Math.round(r.after.lut), s?.lut)} | ${cell(Math.round(r.before.ff), Math.round(r.after.ff), s?.ff)} | ${r.after.bram18} / ${s?.bram18 ?? '—'} | ${r.after.dsp} / ${s?.dsp ?? '—'} | ${r.syn ? `${r.seconds.toFixed(0)} s` : r.note} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function exampleFiles(): string[] {
+  const dir = path.join(ROOT, 'examples');
+  return readdirSync(dir)
+    .filter((d) => statSync(path.join(dir, d)).isDirectory())
+    .flatMap((d) =>
+      readdirSync(path.join(dir, d))
+        .filter((f) => f.endsWith('.qnn'))
+        .map((f) => path.join(dir, d, f)),
+    )
+    .sort();
+}
+
+// ---- main -----------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const before = clone(live.fit);
+  console.log(`Calibration sweep: ${yosysVersion()}; work ${WORK}; Yosys cache ${CACHE_DIR}`);
+  const { samples, compiled, synthMs, cachedRuns, runs } = await collect();
+  console.log(
+    `${compiled.length} compiled networks, ${runs} Yosys runs (${cachedRuns} cached, ${(synthMs / 1000).toFixed(0)} s of Yosys), ${samples.length} blocks`,
+  );
+  const beforeRows = table(samples);
+  const after = fitAll(samples);
+  useFit(after);
+  const afterRows = table(samples);
+  const errTable = errorTable(beforeRows, afterRows);
+  console.log('\n' + errTable + '\n');
+  const dump = args.find((a) => a.startsWith('--dump='));
+  if (dump) {
+    const rows = samples.map((s) => ({
+      id: s.block.id,
+      family: s.family,
+      kind: s.block.kind,
+      what: s.block.what,
+      est: s.block.estimate(),
+      syn: s.syn,
+    }));
+    writeFileSync(dump.slice(7), JSON.stringify(rows));
+  }
+  const missed = mismatches(samples);
+  if (missed.length) console.log(`BRAM18 / DSP mismatches (memory placement and DSP rules are not fitted):\n  ${missed.join('\n  ')}`);
+
+  const designs: DesignRow[] = [];
+  if (!flag('skip-examples')) {
+    const timeout = option('example-timeout', 300);
+    const prepared: Awaited<ReturnType<typeof prepareDesign>>[] = [];
+    for (const file of exampleFiles()) {
+      const name = path.basename(file, '.qnn');
+      // Weights are read relative to the .qnn: the copies point at the example's folder.
+      const dir = path.dirname(file);
+      const text = readFileSync(file, 'utf8').replace(/"((?:\.\.\/|weights\/|data\/)[^"]*)"/g, (_, p: string) =>
+        JSON.stringify(path.join(dir, p)),
+      );
+      prepared.push(await prepareDesign(name, text, path.join(WORK, 'examples', name), { before, after }));
+    }
+    for (let i = 0; i < option('random', 6); i++) {
+      const seed = 7001 + i;
+      for (const family of FAMILIES) {
+        const text = randomNetwork(seed).text.replace(/target \S+/, `target ${family === 'xilinx' ? 'xc7z020' : 'ice40up5k'}`);
+        prepared.push(await prepareDesign(`rnd${seed}_${family}`, text, path.join(WORK, 'random', `${seed}-${family}`), { before, after }));
+      }
+    }
+    designs.push(...(await Promise.all(prepared.map((p) => p.synth(timeout)))));
+  }
+  useFit(after);
+  const dTable = designs.length ? designTable(designs) : '';
+  if (dTable) console.log('\n' + dTable + '\n');
+
+  if (!flag('no-write')) {
+    const previous = JSON.parse(readFileSync(CALIBRATION, 'utf8')) as Record<string, unknown>;
+    const out = {
+      $comment: previous.$comment,
+      generated: {
+        by: 'npm run calibrate (scripts/calibrate.ts)',
+        date: new Date().toISOString().slice(0, 10),
+        yosys: yosysVersion(),
+        networks: compiled.length,
+        blocks: samples.length,
+      },
+      xilinx: after.xilinx,
+      ice40: after.ice40,
+    };
+    writeFileSync(CALIBRATION, JSON.stringify(out, null, 2) + '\n');
+    writeFileSync(DOC, doc({ errTable, worst: worstTable(samples), missed, dTable, samples, compiled: compiled.length, after }));
+    console.log(`wrote ${path.relative(ROOT, CALIBRATION)} and ${path.relative(ROOT, DOC)}`);
+  }
+  console.log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+function doc(d: {
+  errTable: string;
+  worst: string;
+  missed: string[];
+  dTable: string;
+  samples: Sample[];
+  compiled: number;
+  after: Record<Family, FamilyFit>;
+}): string {
+  const coeff = (f: Family) =>
+    (Object.keys(d.after[f]) as (keyof FamilyFit)[])
+      .map(
+        (g) =>
+          `| ${g} | ${Object.entries(d.after[f][g].lut)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')} | ${Object.entries(d.after[f][g].ff)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')} |`,
+      )
+      .join('\n');
+  return `# Calibration of the resource estimate
+
+The LUT and FF formulas of the cost model (server/src/cost/resources.ts, hardware.md §4) are
+sums of terms, one per structure the templates instantiate, each with a coefficient per
+resource family. \`npm run calibrate\` (scripts/calibrate.ts) fits those coefficients to what
+Yosys builds from our RTL and writes them to server/src/cost/calibration.json, the one data
+file constants.ts reads. This page is written by the same run.
+
+Generated ${new Date().toISOString().slice(0, 10)} with ${yosysVersion()}: ${d.compiled} compiled networks
+(the sweep for both families), ${d.samples.length} blocks.
+
+## How it works
+
+- **Sweep** (test/synth/calibration/sweep.ts, deterministic): dense and conv1d / conv2d MVAUs with
+  int (i2, i4, i8, u4), pow2<3>, pow2<4> and bipolar weights, u1–u8, i4, i8 and bipolar
+  inputs, PE 1–16 and SIMD 1–64 (wide XNOR, pow2 and narrow-int layers as the examples fold them), no activation or a fused requant (shared or per-channel
+  scales, mbits 8 and 16, with and without zero point) or threshold (shared or per-channel,
+  u2, u3, bipolar), weight memories from hard-wired (NF·SF = 1) to block RAM; 1-D and 2-D
+  max-pools; stand-alone requant and threshold engines; width converters between MVAUs;
+  FIFOs of depth 1 to 2049.
+- **Synthesis** (test/synth/calibration/synth.ts): each network is compiled as \`qnn compile\` does
+  and synthesised for xc7z020 (\`synth_xilinx -family xc7 -flatten\`) and ice40up5k
+  (\`synth_ice40 -dsp\`) with every template instance (qnn_mvau, qnn_window, qnn_maxpool,
+  qnn_requant, qnn_threshold, qnn_dwc, qnn_fifo) kept as its own module, so \`stat\` counts
+  each block; the counts are those of \`qnn report\` (flows/reports/yosys-stat.ts). Results
+  are cached by content under node_modules/.cache/qnn-calibrate: a rerun only synthesises
+  what changed.
+- **Fit**: per family and engine the formula is linear in its coefficients; each term's
+  value is read off the estimate itself, and the coefficients are fitted by non-negative
+  least squares on the relative error (blocks under ${FLOOR} units count as ${FLOOR}), reweighted
+  towards the least absolute error. Memory placement (LUT, LUTRAM or block RAM) and the
+  DSP mapping rules are Yosys' own rules, not fitted.
+
+Rerun: \`npm run calibrate\` (about 30 min of Yosys on 2 cores from a cold cache; seconds
+when nothing changed). \`-- --no-write\` reports without writing, \`-- --skip-examples\` leaves
+out the whole designs, \`-- --example-timeout=S\` skips an example whose synthesis takes longer.
+The synthesis test \`npx vitest run --project synth test/synth/calibration.test.ts\` checks
+held-out configurations against the fitted model.
+
+## Error per engine (blocks of the sweep): before → after
+
+Before: the coefficients this run started from. Errors are |estimate − Yosys| / Yosys.
+
+${d.errTable}
+
+For the record, the hand-set model before the first calibration (commit b917745: FINN-R's
+anchors, \`ice40LutFactor\` 1.5, no per-family coefficients) on the same ${FIRST_SWEEP.blocks} blocks of
+the first sweep (${FIRST_SWEEP.yosys}):
+
+${FIRST_SWEEP.table}
+
+Its totals on the examples (LUT / FF): ${FIRST_SWEEP.examples}.
+
+Largest errors after the fit:
+
+${d.worst}
+
+${d.missed.length ? `BRAM18 / DSP mismatches (memory placement and DSP mapping are Yosys' rules, not fitted):\n\n${d.missed.map((m) => `- ${m}`).join('\n')}\n` : 'Every block has the BRAM18 and DSP counts Yosys gives.\n'}
+## Whole designs: the examples and random networks
+
+The flow's own synthesis (flattened), against the estimate's totals; before → after.
+
+${d.dTable || '(not run)'}
+
+## What the fit does not capture
+
+- **Structure Yosys changes**, which the formulas follow where the sweep showed it: a LUT ROM
+  keeps at most 2^depth − 2 distinct columns (equal columns and their output registers are
+  merged, so a depth-4 activation ROM of 1,568 bits has 14 flip-flops); \`synth_xilinx\` packs
+  the accumulator into a DSP48 (the MAC's own when SIMD = 1, the requant's when the
+  accumulator is its wider operand: its pre-adder and D/AD registers take the tree root and
+  the accumulator); on iCE40 an EBR in its 256×16 configuration comes with a register and a
+  mux per data bit; XNOR lanes are a plain adder-tree popcount (FINN-R's 3-pairs-per-LUT6
+  compression is not what Yosys builds from qnn_mvau).
+- **Scatter within a kind**: ABC's LUT mapping of a given template varies by tens of percent
+  with constants (random weights, thresholds, scales) and widths; one coefficient per term
+  cannot follow it, which is what the worst cases above show.
+- **UltraScale+**: the sweep is \`synth_xilinx -family xc7\`; the Xilinx coefficients are used
+  for \`xcup\` parts too, where Yosys 0.23 builds the same RTL with many more LUT6 and MUXF7-9
+  (pow2_net on xczu9eg: about 43,000 LUTs with \`-family xcup\`, 28,800 with \`-family xc7\`).
+- **Degenerate networks**: a requant whose scale maps every input to the same output (random
+  network 7001: u3 values × 0.0117) lets Yosys remove its whole chain; the estimate counts the
+  hardware the RTL describes.
+- **Memory placement and DSP mapping** are Yosys' rules (memory.ts, resources.ts
+  \`multiplierDsps\`), not fitted; the mismatches listed above are where memory.ts's costs
+  differ from memory_libmap's (small iCE40 RAMs near 64 bits, which Yosys keeps in
+  registers).
+
+## The coefficients
+
+Xilinx (LUT6, FD*):
+
+| engine | LUT | FF |
+|---|---|---|
+${coeff('xilinx')}
+
+iCE40 (SB_LUT4, SB_DFF*):
+
+| engine | LUT | FF |
+|---|---|---|
+${coeff('ice40')}
+`;
+}
+
+/**
+ * The hand-set model of commit b917745 on the first calibration sweep (the 166 networks
+ * before the wide ones were added), measured once with that commit's cost model against the
+ * same cached Yosys results: kept as history, it cannot be recomputed from this tree.
+ */
+const FIRST_SWEEP = {
+  blocks: 532,
+  yosys: 'Yosys 0.23',
+  examples:
+    'cnv_w2a2 15,990 / 6,443; peak_detector 5,355 / 2,193; peak_detector_icebreaker 2,441 / 943; ' +
+    'pow2_net 34,694 / 4,433 (its own auto-folding); sfc_w1a1 72,614 / 28,461; tfc_w1a1 4,483 / 2,523',
+  table: `| family | engine | blocks | LUT median | LUT worst | FF median | FF worst | BRAM18 exact | DSP exact |
+|---|---|---:|---:|---:|---:|---:|---:|---:|
+| xilinx | mvau | 116 | 17.3 % | 145.1 % | 9.6 % | 182.9 % | 116/116 | 116/116 |
+| xilinx | window | 36 | 12.8 % | 70.9 % | 7.9 % | 36.7 % | 36/36 | 36/36 |
+| xilinx | maxpool | 44 | 10.7 % | 88.5 % | 32.2 % | 88.6 % | 44/44 | 44/44 |
+| xilinx | requant | 12 | 3.5 % | 517.8 % | 34.3 % | 175.8 % | 12/12 | 12/12 |
+| xilinx | threshold | 20 | 19.3 % | 79.9 % | 3.2 % | 257.0 % | 20/20 | 20/20 |
+| xilinx | dwc | 14 | 20.0 % | 50.0 % | 0.0 % | 0.0 % | 14/14 | 14/14 |
+| xilinx | fifo | 24 | 11.4 % | 166.7 % | 0.0 % | 0.0 % | 24/24 | 24/24 |
+| ice40 | mvau | 116 | 31.0 % | 178.4 % | 8.9 % | 139.2 % | 115/116 | 116/116 |
+| ice40 | window | 36 | 13.6 % | 28.6 % | 22.7 % | 80.2 % | 36/36 | 36/36 |
+| ice40 | maxpool | 44 | 69.6 % | 180.8 % | 24.1 % | 64.8 % | 44/44 | 44/44 |
+| ice40 | requant | 12 | 63.1 % | 476.9 % | 14.3 % | 122.0 % | 12/12 | 12/12 |
+| ice40 | threshold | 20 | 80.7 % | 241.3 % | 3.2 % | 257.0 % | 20/20 | 20/20 |
+| ice40 | dwc | 14 | 35.3 % | 87.0 % | 1.9 % | 8.3 % | 14/14 | 14/14 |
+| ice40 | fifo | 24 | 34.8 % | 100.0 % | 0.0 % | 90.7 % | 21/24 | 24/24 |`,
+};
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});

@@ -1,0 +1,181 @@
+/**
+ * Yosys synthesis of a compiled design with one count per block: every engine template
+ * (qnn_mvau, qnn_window, qnn_maxpool, qnn_requant, qnn_threshold) and every stream block
+ * (qnn_dwc, qnn_fifo) is kept as its own module (`keep_hierarchy`), the rest is flattened
+ * as the flow does (rtl/yosys-script.ts), and `stat` gives each kept module's cells. The
+ * instance of each kept module is read from the top's cells (`dump`), so the counts come
+ * back by instance name: `c1.mvau`, `c1.window`, `p1.pool`, `dwc_c1_p1`, `fifo_c1_p1`.
+ *
+ * Results are cached by content (the RTL folder's files, the family, the Yosys version
+ * and this script's commands) under node_modules/.cache/qnn-calibrate, so a rerun only
+ * synthesises what changed.
+ */
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { requireTool, runProcess } from '../../../server/src/flows/tools.js';
+import { countResources } from '../../../server/src/flows/reports/yosys-stat.js';
+import { FILE_LIST, parseFileList, yosysReadCommands } from '../../../server/src/rtl/yosys-script.js';
+import type { Resources } from '../../../server/src/cost/fabric.js';
+
+export type SynthFamily = 'xilinx' | 'ice40';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const CACHE_DIR = process.env.QNN_CALIBRATE_CACHE ?? path.join(ROOT, 'node_modules/.cache/qnn-calibrate');
+
+/** The template modules counted on their own. */
+export const BLOCK_MODULES = ['qnn_mvau', 'qnn_window', 'qnn_maxpool', 'qnn_requant', 'qnn_threshold', 'qnn_dwc', 'qnn_fifo'] as const;
+
+/** The synthesis commands per family: the flow's (rtl/yosys-script.ts) with the blocks kept. */
+function synthCommand(top: string, family: SynthFamily, arch: 'xc7' | 'xcup' = 'xc7'): string {
+  return family === 'ice40' ? `synth_ice40 -top ${top} -dsp` : `synth_xilinx -family ${arch} -top ${top} -flatten`;
+}
+
+/** Bumped when the commands or the parsing change, so the cache is not reused. */
+const SCRIPT_VERSION = 'per-block-1';
+
+let yosysVersionText: string | undefined;
+export function yosysVersion(): string {
+  return (yosysVersionText ??= execFileSync(requireTool('yosys'), ['-V'], { encoding: 'utf8' }).trim());
+}
+
+export interface BlockCounts extends Resources {
+  /** The kept module's cells by type. */
+  cells: Record<string, number>;
+}
+
+export interface SynthBlocks {
+  /** By instance name (hierarchical, `.`-separated below the top). */
+  blocks: Record<string, BlockCounts>;
+  /** The whole design (every block and the glue). */
+  total: Resources;
+  ms: number;
+  cached: boolean;
+}
+
+/** The sources of a compiled RTL folder, in file-list order. */
+function sourcesOf(rtlDir: string): string[] {
+  return parseFileList(readFileSync(path.join(rtlDir, FILE_LIST), 'utf8'));
+}
+
+function contentKey(rtlDir: string, family: SynthFamily, mode: string): string {
+  const h = createHash('sha256');
+  h.update(`${SCRIPT_VERSION}\n${yosysVersion()}\n${family}\n${mode}\n`);
+  for (const f of readdirSync(rtlDir).sort()) {
+    if (f.startsWith('yosys-') || f === 'synth.ys') continue;
+    h.update(`${f}\n`);
+    h.update(readFileSync(path.join(rtlDir, f)));
+  }
+  return h.digest('hex').slice(0, 32);
+}
+
+function counts(cells: Record<string, number>, family: SynthFamily): Resources {
+  const c = countResources(cells);
+  if (Object.keys(cells).length > 0 && c.family !== null && c.family !== family)
+    throw new Error(`expected ${family} cells, got ${JSON.stringify(cells)}`);
+  return { lut: c.lut ?? 0, ff: c.ff ?? 0, bram18: c.bram18 ?? 0, dsp: c.dsp ?? 0 };
+}
+
+/** `stat` text: cells by type per module (`=== name ===` sections). */
+export function parseStatModules(text: string): Map<string, Record<string, number>> {
+  const out = new Map<string, Record<string, number>>();
+  let cur: Record<string, number> | undefined;
+  for (const line of text.split('\n')) {
+    const h = /^=== (.+?) ===\s*$/.exec(line);
+    if (h) {
+      cur = h[1] === 'design hierarchy' ? undefined : {};
+      if (cur) out.set(h[1], cur);
+      continue;
+    }
+    const m = /^\s+(\$?[A-Za-z_][\w$]*)\s+(\d+)\s*$/.exec(line);
+    if (cur && m) cur[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+/** A queue that runs at most `n` Yosys processes at once (the machine has 2 cores). */
+const MAX_PARALLEL = Number(process.env.QNN_CALIBRATE_JOBS ?? 2);
+let running = 0;
+const waiting: (() => void)[] = [];
+async function slot<T>(f: () => Promise<T>): Promise<T> {
+  if (running >= MAX_PARALLEL) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  try {
+    return await f();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+/**
+ * Synthesises the compiled design in `rtlDir` (top `top`) for `family` with every block
+ * kept, and returns each block instance's LUT / FF / BRAM18 / DSP (yosys-stat.ts counts).
+ */
+export async function synthBlocks(rtlDir: string, top: string, family: SynthFamily, timeoutMs = 1_800_000): Promise<SynthBlocks> {
+  const key = contentKey(rtlDir, family, `blocks:${top}`);
+  const cacheFile = path.join(CACHE_DIR, `${key}.json`);
+  if (existsSync(cacheFile)) return { ...(JSON.parse(readFileSync(cacheFile, 'utf8')) as SynthBlocks), cached: true };
+  const yosys = requireTool('yosys');
+  const keep = BLOCK_MODULES.map((m) => `*\\${m}`).join(' ');
+  const script = [
+    ...yosysReadCommands(sourcesOf(rtlDir), top),
+    // Parametrised instances are derived modules ($paramod$<hash>\qnn_fifo): mark them all.
+    `setattr -mod -set keep_hierarchy 1 ${keep}`,
+    synthCommand(top, family),
+    'tee -q -o yosys-blocks-stat.txt stat',
+    `tee -q -o yosys-blocks-cells.txt dump ${top}/t:$paramod*`,
+  ].join('; ');
+  const r = await slot(() => runProcess(yosys, ['-q', '-p', script], { cwd: rtlDir, timeoutMs }));
+  if (r.code !== 0) throw new Error(`yosys failed in ${rtlDir} (${family}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+  const modules = parseStatModules(readFileSync(path.join(rtlDir, 'yosys-blocks-stat.txt'), 'utf8'));
+  const dump = readFileSync(path.join(rtlDir, 'yosys-blocks-cells.txt'), 'utf8');
+  const blocks: Record<string, BlockCounts> = {};
+  const total: Resources = { lut: 0, ff: 0, bram18: 0, dsp: 0 };
+  for (const m of dump.matchAll(/^\s*cell (\S+) \\?(\S+)\s*$/gm)) {
+    const cells = modules.get(m[1]);
+    if (!cells) throw new Error(`no statistics for module ${m[1]} (instance ${m[2]})`);
+    blocks[m[2]] = { ...counts(cells, family), cells };
+  }
+  for (const [name, cells] of modules) {
+    // The top's own cells (glue left after flattening the engine wrappers) count once.
+    const n = name === top ? 1 : Object.values(blocks).filter((b) => b.cells === cells).length;
+    const c = counts(cells, family);
+    for (const k of ['lut', 'ff', 'bram18', 'dsp'] as const) total[k] += n * c[k];
+  }
+  const res: SynthBlocks = { blocks, total, ms: r.durationMs, cached: false };
+  mkdirSync(CACHE_DIR, { recursive: true });
+  writeFileSync(cacheFile, JSON.stringify(res));
+  return res;
+}
+
+/** The flow's own synthesis (flattened, as `qnn build` and flows/synth-check.ts run it): whole-design counts, cached. */
+export async function synthWhole(
+  rtlDir: string,
+  top: string,
+  family: SynthFamily,
+  arch: 'xc7' | 'xcup' = 'xc7',
+  timeoutMs = 1_800_000,
+): Promise<{ total: Resources; ms: number; cached: boolean; timedOut: boolean }> {
+  const key = contentKey(rtlDir, family, `whole:${arch}:${top}`);
+  const cacheFile = path.join(CACHE_DIR, `${key}.json`);
+  if (existsSync(cacheFile)) return { ...JSON.parse(readFileSync(cacheFile, 'utf8')), cached: true };
+  const yosys = requireTool('yosys');
+  const script = [
+    ...yosysReadCommands(sourcesOf(rtlDir), top),
+    synthCommand(top, family, arch),
+    'tee -q -o yosys-whole-stat.txt stat',
+  ].join('; ');
+  const r = await slot(() => runProcess(yosys, ['-q', '-p', script], { cwd: rtlDir, timeoutMs }));
+  if (r.timedOut) return { total: { lut: 0, ff: 0, bram18: 0, dsp: 0 }, ms: r.durationMs, cached: false, timedOut: true };
+  if (r.code !== 0) throw new Error(`yosys failed in ${rtlDir} (${family}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+  const modules = parseStatModules(readFileSync(path.join(rtlDir, 'yosys-whole-stat.txt'), 'utf8'));
+  const cells = modules.get(top);
+  if (!cells) throw new Error(`no statistics for ${top}`);
+  const res = { total: counts(cells, family), ms: r.durationMs, timedOut: false };
+  mkdirSync(CACHE_DIR, { recursive: true });
+  writeFileSync(cacheFile, JSON.stringify(res));
+  return { ...res, cached: false };
+}
