@@ -19,7 +19,7 @@ import { requireTool, toolVersion } from './tools.js';
 import { OPEN_PHASES, yosysBuildScript, nextpnrArgs, type OpenFlowDesign } from './open/script.js';
 import { runOpenFlow } from './open/run.js';
 import { vivadoPreflight } from './vivado/preflight.js';
-import { runVivadoBuild } from './vivado/run.js';
+import { runVivadoBuild, type VivadoRunResult } from './vivado/run.js';
 import { rtlSources, VivadoFlowError, VIVADO_BD_PHASES, VIVADO_PHASES, writeVivadoScripts } from './vivado/script.js';
 import { BD_OUTPUTS, blockDesignTcl, dmaWidth, dmaWrapperVerilog, zynqBoard, type ZynqBoard } from './vivado/block-design.js';
 import { pynqDriver, type StreamLayout } from './vivado/pynq-driver.js';
@@ -306,39 +306,46 @@ async function prepareVivado(
   const h = startHash('vivado', device, undefined, clockMhz);
   h.update(readFileSync(scripts.tcl)).update(readFileSync(scripts.xdc)).update(`${pre.vivado} ${pre.version}\0`);
   hashFolder(h, compiled.rtlDir);
-  const run = async (o: FlowRunOptions): Promise<FlowOutcome> => {
-    const r = await runVivadoBuild(scripts.tcl, { vivado: pre.vivado, outDir: bitDir, ...o });
-    const t = r.timing;
-    const period = 1000 / clockMhz;
-    const fmax = t?.wns_ns === null || t?.wns_ns === undefined ? null : round(1000 / (period - t.wns_ns));
-    const u = r.utilization;
-    const cp = t?.critical_path;
-    return {
-      ok: r.ok,
-      cancelled: r.cancelled,
-      phases: r.phases,
-      failedPhase: r.failedPhase,
-      firstError: r.firstError,
-      log: r.logFile,
-      bitstream: null,
-      fmaxMhz: fmax,
-      wnsNs: t?.wns_ns ?? null,
-      tnsNs: t?.tns_ns ?? null,
-      criticalPath: cp
-        ? [
-            {
-              type: `${cp.logic_levels ?? '?'} logic levels (${cp.logic_cells ?? ''})`,
-              delay_ns: cp.data_path_delay_ns ?? 0,
-              from: cp.source,
-              to: cp.destination,
-              net: null,
-            },
-          ]
-        : [],
-      used: u ? { lut: u.lut, ff: u.ff, bram18: u.bram18, dsp: u.dsp } : null,
-    };
-  };
+  const run = async (o: FlowRunOptions): Promise<FlowOutcome> =>
+    vivadoOutcome(await runVivadoBuild(scripts.tcl, { vivado: pre.vivado, outDir: bitDir, ...o }), null, clockMhz);
   return { top: compiled.top, phases: VIVADO_PHASES, clockMhz, hash: h, run };
+}
+
+/**
+ * A Vivado run as the report gives it: Fmax is the timing report parser's own per clock
+ * (1000 / (period − WNS), the slowest clock); a summary without a clock table falls back to
+ * the design WNS against the target clock's period.
+ */
+function vivadoOutcome(r: VivadoRunResult, bitstream: string | null, clockMhz: number): FlowOutcome {
+  const t = r.timing;
+  const fmaxes = (t?.clocks ?? []).map((c) => c.fmax_mhz).filter((f): f is number => f !== null);
+  if (fmaxes.length === 0 && t?.wns_ns != null) fmaxes.push(1000 / (1000 / clockMhz - t.wns_ns));
+  const cp = t?.critical_path;
+  const u = r.utilization;
+  return {
+    ok: r.ok,
+    cancelled: r.cancelled,
+    phases: r.phases,
+    failedPhase: r.failedPhase,
+    firstError: r.firstError,
+    log: r.logFile,
+    bitstream,
+    fmaxMhz: fmaxes.length ? round(Math.min(...fmaxes)) : null,
+    wnsNs: t?.wns_ns ?? null,
+    tnsNs: t?.tns_ns ?? null,
+    criticalPath: cp
+      ? [
+          {
+            type: `${cp.logic_levels ?? '?'} logic levels (${cp.logic_cells ?? ''})`,
+            delay_ns: cp.data_path_delay_ns ?? 0,
+            from: cp.source,
+            to: cp.destination,
+            net: null,
+          },
+        ]
+      : [],
+    used: u ? { lut: u.lut, ff: u.ff, bram18: u.bram18, dsp: u.dsp } : null,
+  };
 }
 
 /** Frames `qnn build` writes beside a board's driver: input.npy and the golden model's expected.npy. */
@@ -433,24 +440,8 @@ function prepareBlockDesign(
   hashFolder(h, compiled.rtlDir);
   const run = async (o: FlowRunOptions): Promise<FlowOutcome> => {
     const r = await runVivadoBuild(tclFile, { vivado: pre.vivado, outDir: bitDir, phases: VIVADO_BD_PHASES, ...o });
-    const t = r.timing;
-    const fmax = t?.wns_ns === null || t?.wns_ns === undefined ? null : round(1000 / (1000 / clockMhz - t.wns_ns));
-    const u = r.utilization;
     const bit = path.join(bitDir, BD_OUTPUTS.bitstream);
-    return {
-      ok: r.ok,
-      cancelled: r.cancelled,
-      phases: r.phases,
-      failedPhase: r.failedPhase,
-      firstError: r.firstError,
-      log: r.logFile,
-      bitstream: r.ok && existsSync(bit) ? bit : null,
-      fmaxMhz: fmax,
-      wnsNs: t?.wns_ns ?? null,
-      tnsNs: t?.tns_ns ?? null,
-      criticalPath: [],
-      used: u ? { lut: u.lut, ff: u.ff, bram18: u.bram18, dsp: u.dsp } : null,
-    };
+    return vivadoOutcome(r, r.ok && existsSync(bit) ? bit : null, clockMhz);
   };
   return { top: 'qnn_wrapper', phases: VIVADO_BD_PHASES, clockMhz, hash: h, run };
 }
