@@ -256,18 +256,27 @@ test(
         const model = path.join(workspaceDir, 'models', 'TFC_1W1A.onnx');
         const dialog = wb.page.locator('.quick-input-widget .quick-input-box input');
         await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-        await dialog.fill(model);
-        // Let the dialog list the typed folder's file, then press its OK button (labelled Import).
-        await wb.page
-          .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'TFC_1W1A.onnx' })
-          .first()
-          .waitFor({ timeout: 30_000 });
-        await wb.page.locator('.quick-input-widget .monaco-button', { hasText: 'Import' }).first().click();
-        // The output folder prompt, prefilled with models/tfc_1w1a: accept it.
-        await waitUntil(async () => ((await dialog.inputValue().catch(() => '')) ?? '').endsWith(path.join('models', 'tfc_1w1a')), {
-          what: 'the output folder prompt',
-          timeout: 30_000,
-        });
+        const value = async () => (await dialog.inputValue().catch(() => '')) ?? '';
+        // The dialog fills in its starting folder a moment after it shows: a path typed
+        // before that is overwritten (seen in CI), so wait for it before typing.
+        await waitUntil(async () => (await value()).length > 0, { what: 'the open dialog to show its folder', timeout: 30_000 });
+        const prompted = async () => (await value()).endsWith(path.join('models', 'tfc_1w1a'));
+        const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'TFC_1W1A.onnx' });
+        const importButton = wb.page.locator('.quick-input-widget .monaco-button', { hasText: 'Import' }).first();
+        for (let attempt = 1; !(await prompted()); attempt++) {
+          const shown = await value();
+          if (shown !== model) await dialog.fill(model);
+          // Let the dialog list the typed folder's file, then press its OK button (labelled Import).
+          await row.first().waitFor({ timeout: 30_000 });
+          await importButton.click();
+          // The output folder prompt, prefilled with models/tfc_1w1a.
+          try {
+            await waitUntil(prompted, { what: 'the output folder prompt', timeout: 15_000 });
+          } catch (error) {
+            if (attempt >= 3) throw error;
+            t.diagnostic(`the open dialog showed ${JSON.stringify(await value())} after Import (try ${attempt}); typing the path again`);
+          }
+        }
         await wb.page.keyboard.press('Enter');
         const qnn = path.join(workspaceDir, 'models', 'tfc_1w1a', 'tfc_1w1a.qnn');
         await waitUntil(() => fs.existsSync(qnn), { what: 'the imported .qnn', timeout: 120_000 });

@@ -109,7 +109,16 @@ const runTimeout = Number(process.env.QNN_E2E_TIMEOUT_MS || 1_800_000);
 info(`running ${suites.map((f) => path.relative(REPO_ROOT, f)).join(' ')} (screenshots: ${path.relative(REPO_ROOT, SCREENSHOT_DIR)}/)`);
 const child = spawn(
   process.execPath,
-  ['--test', '--test-reporter=spec', '--test-concurrency=1', `--test-timeout=${testTimeout}`, '--test-force-exit', ...suites],
+  [
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=1',
+    `--test-timeout=${testTimeout}`,
+    '--test-force-exit',
+    // QNN_E2E_ONLY: run only the tests whose names match this pattern (node's --test-name-pattern).
+    ...(process.env.QNN_E2E_ONLY ? [`--test-name-pattern=${process.env.QNN_E2E_ONLY}`] : []),
+    ...suites,
+  ],
   { stdio: 'inherit', cwd: REPO_ROOT, env, detached: true },
 );
 const watchdog = setTimeout(() => {
