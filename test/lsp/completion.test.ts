@@ -157,9 +157,11 @@ describe('completion over LSP', () => {
     // c1: MW = K·Cin = 3·4 = 12, MH = 8. Valid SIMD (window generator): 1, 2, 4, 12; PE: 1, 2, 4, 8.
     const typed = `${HEAD}${TAIL}`;
     const names = await complete(`${HEAD.replace('fold(pe=2, simd=4)', 'fold(‸)')}${TAIL}`, typed);
-    expect(names.labels).toEqual(['pe', 'simd']);
+    expect(names.labels).toEqual(['pe', 'simd', 'mmv']);
     expect(names.items[0].detail).toBe('valid: 1, 2, 4, 8');
     expect(names.items[1].detail).toBe('valid: 1, 2, 4, 12');
+    // MMV divides the row's input and output widths (32 and 30: kernel 3, no padding).
+    expect(names.items[2].detail).toBe('valid: 1, 2');
     const pe = await complete(`${HEAD.replace('fold(pe=2, simd=4)', 'fold(pe=‸)')}${TAIL}`, typed);
     expect(pe.labels).toEqual(['1', '2', '4', '8']);
     const simd = await complete(`${HEAD.replace('fold(pe=2, simd=4)', 'fold(pe=2, simd=‸)')}${TAIL}`, typed);
@@ -168,7 +170,7 @@ describe('completion over LSP', () => {
     expect(simd.items.find((i) => i.label === '4')!.detail).toBe('SF = 3 · 360 cycles/frame (current)');
     const typedPool = `${HEAD}  layer p = maxpool(r1, kernel=2)${TAIL}`;
     const onlyPe = await complete(`${HEAD}  layer p = maxpool(r1, kernel=2) fold(‸)${TAIL}`, typedPool);
-    expect(onlyPe.labels).toEqual(['pe']);
+    expect(onlyPe.labels).toEqual(['pe', 'mmv']);
     const fold = await complete(`${HEAD}  layer p = maxpool(r1, kernel=2) ‸${TAIL}`, typedPool);
     expect(fold.labels).toEqual(['fold']);
     const snippet = fold.items[0].textEdit && 'newText' in fold.items[0].textEdit ? fold.items[0].textEdit.newText : '';

@@ -14,6 +14,7 @@
  *   lutSaved, … } (simd is null for maxpool/requant/threshold, whose fold takes only pe).
  */
 import { streamLinks } from '../model/engines.js';
+import { legalMmvs, mmvBaseFold, targetCyclesOf } from '../model/folding.js';
 import type { Fold } from '../engines/descriptor.js';
 import { atFold, descriptorOf, foldText } from '../engines/registry.js';
 import { fifoDescriptor } from '../engines/fifo.js';
@@ -91,6 +92,7 @@ function deviceFit(net: Network, est: Estimate): QnnDiagnostic[] {
 interface FoldOption extends Resources {
   pe: number;
   simd: number;
+  mmv: number;
   cycles: number;
 }
 
@@ -112,7 +114,7 @@ function evaluateFold(net: Network, est: Estimate, i: number, f: Fold, fab: Fabr
   }
   if (next) parts.push(converterOf(linkBetween(e, next), fab) ?? zeroResources());
   const r = addResources(...parts);
-  return { pe: f.pe, simd: f.simd, cycles: c.cycles, lut: r.lut, ff: r.ff, bram18: r.bram18, dsp: r.dsp };
+  return { pe: f.pe, simd: f.simd, mmv: f.mmv ?? 1, cycles: c.cycles, lut: r.lut, ff: r.ff, bram18: r.bram18, dsp: r.dsp };
 }
 
 // ---- QNN051: frame rate -------------------------------------------------------------------------
@@ -123,13 +125,16 @@ function frameRate(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
   const idx = net.engines.findIndex((e) => e.name === est.bottleneck!.engine);
   if (idx < 0) return [];
   const e = net.engines[idx];
-  const targetCycles = Math.floor(t.clockHz / t.fps);
-  const options = descriptorOf(e)
-    .legalFolds(e)
-    .map((f) => evaluateFold(net, est, idx, f, fab));
+  const targetCycles = targetCyclesOf(net) ?? 0; // 0 without a clock
+  // Past one pixel per cycle: the full fold at every legal MMV.
+  const base = mmvBaseFold(e.layer);
+  const wider: Fold[] = legalMmvs(e.layer)
+    .values.filter((m) => m > 1)
+    .map((mmv) => ({ ...base, mmv }));
+  const options = [...descriptorOf(e).legalFolds(e), ...wider].map((f) => evaluateFold(net, est, idx, f, fab));
   const meeting = options
     .filter((o) => o.cycles <= targetCycles)
-    .sort((a, b) => a.lut - b.lut || a.pe * a.simd - b.pe * b.simd || a.pe - b.pe);
+    .sort((a, b) => a.lut - b.lut || a.mmv * a.pe * a.simd - b.mmv * b.pe * b.simd || a.pe - b.pe);
   const fastest = [...options].sort((a, b) => a.cycles - b.cycles || a.lut - b.lut || a.pe - b.pe)[0];
   const pick = meeting[0] ?? fastest;
   const met = meeting.length > 0;
@@ -139,7 +144,7 @@ function frameRate(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
   else if (met)
     advice = ` ${foldText(e, pick)} would take ${cycles(pick.cycles)} (about ${fmt(pick.lut)} ${LABELS[est.target.family].lut} with its streams).`;
   else
-    advice = ` No legal fold of '${name}' reaches it (the fastest, ${foldText(e, pick)}, takes ${cycles(pick.cycles)}): raise the clock or lower the target.`;
+    advice = ` No legal fold of '${name}' reaches it (the fastest, ${foldText(e, pick)}, takes ${cycles(pick.cycles)}): raise the clock, add \`lanes\` to the target, or lower the target.`;
   const others = est.layers
     .filter((l) => l.fused_into === null && l.engine !== e.name && l.cycles > targetCycles)
     .map((l) => `'${l.name}' (${fmt(l.cycles)})`);
@@ -150,7 +155,7 @@ function frameRate(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
       severity: 'warning',
       message:
         `${fmtFps(est.fps)} frames/s misses fps >= ${fmt(t.fps)}: the bottleneck '${name}' takes ${cycles(est.bottleneck.cycles)} per frame, ` +
-        `and ${fmt(est.target.clock_mhz)} MHz needs at most ${fmt(targetCycles)}.${advice}${also}`,
+        `and ${fmt(est.target.clock_mhz)} MHz${est.lanes > 1 ? ` with ${est.lanes} lanes` : ''} needs at most ${fmt(targetCycles)}.${advice}${also}`,
       range: e.layer.ranges.name,
       data: {
         fps: est.fps,
@@ -159,7 +164,7 @@ function frameRate(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
         cycles: est.bottleneck.cycles,
         targetCycles,
         suggestion: pick
-          ? { pe: pick.pe, simd: descriptorOf(e).foldArgs.includes('simd') ? pick.simd : null, cycles: pick.cycles, met }
+          ? { pe: pick.pe, simd: descriptorOf(e).foldArgs.includes('simd') ? pick.simd : null, mmv: pick.mmv, cycles: pick.cycles, met }
           : null,
       },
     },
@@ -206,13 +211,19 @@ function overProvisioned(net: Network, est: Estimate, fab: Fabric): QnnDiagnosti
     // Cheap first: a fold whose compute alone exceeds the II can never keep the frame rate
     // (most layers of a balanced network have no candidate, and cost nothing more here).
     const d = descriptorOf(e);
-    const candidates = d.legalFolds(e).filter((f) => f.pe * f.simd < lanes && d.computeCycles(e, f) <= ii);
+    // With MMV M > 1 the fold is full (QNN046): the candidates are the smaller legal M.
+    const candidates: Fold[] =
+      e.mmv > 1
+        ? legalMmvs(l)
+            .values.filter((m) => m < e.mmv)
+            .map((mmv) => ({ pe: e.pe, simd: e.simd, mmv }))
+        : d.legalFolds(e).filter((f) => f.pe * f.simd < lanes && d.computeCycles(e, f) <= ii);
     if (candidates.length === 0) return;
     const cur = evaluateFold(net, est, i, e, fab);
     const best = candidates
       .map((f) => evaluateFold(net, est, i, f, fab))
       .filter((o) => o.cycles <= ii && o.lut < cur.lut && o.bram18 <= cur.bram18 && o.dsp <= cur.dsp)
-      .sort((a, b) => a.lut - b.lut || a.pe * a.simd - b.pe * b.simd || a.pe - b.pe)[0];
+      .sort((a, b) => a.lut - b.lut || a.mmv * a.pe * a.simd - b.mmv * b.pe * b.simd || a.pe - b.pe)[0];
     if (!best) return;
     const lutSaved = cur.lut - best.lut;
     const text = foldText(e, best);

@@ -16,7 +16,8 @@ import { typeName } from '../model/qtype.js';
 import type { Network } from '../model/types.js';
 import { findDevice } from '../device/devices.js';
 import { engineCost, type EngineCost } from './engine-cost.js';
-import { addResources, fabricOf, RESOURCE_KEYS, zeroResources, type Resources } from './fabric.js';
+import { addResources, fabricOf, RESOURCE_KEYS, scaleResources, zeroResources, type Resources } from './fabric.js';
+import { product } from '../model/shape.js';
 import { pipelineLatency, pipelineStages } from './latency.js';
 import { fifoSchedule, scheduleCycles } from './fifo-sizing.js';
 import { fifoDescriptor } from '../engines/fifo.js';
@@ -91,7 +92,12 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
     }
   });
   for (const c of converters) ii = Math.max(ii, c.cycles);
-  const fps = ii > 0 ? clockHz / ii : 0;
+  // `lanes N`: N copies of the whole pipeline side by side, each on its own stream. Frames/s
+  // and resources are the design's (all lanes); the layer table is one lane's.
+  const lanes = net.target?.lanes ?? 1;
+  const fpsPerLane = ii > 0 ? clockHz / ii : 0;
+  const fps = fpsPerLane * lanes;
+  const framePixels = net.input ? product(net.input.shape.slice(0, -1)) : 0;
 
   // The schedule's length from the latency at the least FIFO depths (a FIFO deeper than 2 adds a cycle).
   const shallow = pipelineLatency(pipelineStages(net, links, costs));
@@ -168,10 +174,12 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
     });
   });
 
-  const totals: Resources = addResources(...costs.map((c) => c.total), ...converters, ...fifos);
+  const lane: Resources = addResources(...costs.map((c) => c.total), ...converters, ...fifos);
+  const totals: Resources = lanes > 1 ? scaleResources(lane, lanes) : lane;
   const roofline = computeRoofline(net, {
     clockHz,
     iiCycles: ii,
+    lanes,
     device,
     fabric: fab,
     bandwidthGBs: net.target?.bandwidthGBs,
@@ -192,6 +200,9 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
     },
     ii_cycles: ii,
     fps: round(fps, 3),
+    lanes,
+    fps_per_lane: round(fpsPerLane, 3),
+    pixels_per_s: Math.round(fps * framePixels),
     fps_met: fpsTarget === null ? null : fps >= fpsTarget,
     latency_cycles: latency.cycles,
     latency_us: clockMhz > 0 ? round(latency.cycles / clockMhz, 4) : 0,

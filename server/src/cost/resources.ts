@@ -467,6 +467,9 @@ export interface WindowCostParams {
   /** Stride (default 1) and zero padding on each side (default 0). */
   stride?: number;
   pad?: number;
+  /** 2-D: the kernel and padding along the row where they differ from the column's (MMV super-pixels). */
+  kernelX?: number;
+  padX?: number;
 }
 
 /** qnn_window's geometry: 1-D is a column of H = length pixels of width 1 with a K×1 kernel. */
@@ -491,11 +494,11 @@ function windowGeometry(p: WindowCostParams): WindowGeometry {
   const hi = two ? (p.rows ?? p.rowWidth) : p.rowWidth;
   const wi = two ? p.rowWidth : 1;
   const kh = p.kernel;
-  const kw = two ? p.kernel : 1;
+  const kw = two ? (p.kernelX ?? p.kernel) : 1;
   const sh = p.stride ?? 1;
   const sw = two ? sh : 1;
   const ph = p.pad ?? 0;
-  const pw = two ? ph : 0;
+  const pw = two ? (p.padX ?? ph) : 0;
   const cg = Math.max(1, p.channels / p.inElems);
   const lanes = Math.max(1, p.outElems / p.inElems);
   return {
@@ -649,6 +652,19 @@ export function poolResources(p: PoolCostParams, fab: Fabric): { total: Resource
   const lut = f.lut.c0 + f.lut.control * counters + f.lut.max * units * p.pe * max + f.lut.select * selects + f.lut.ram * buffer.lut;
   const ff = f.ff.c0 + counters + stages + dw + f.ff.ram * (buffer.ff - asyncRead);
   return { total: { lut, ff, bram18: buffer.bram18, dsp: 0 }, buffer };
+}
+
+/**
+ * The word-by-word max-pool of MMV (hw-templates/qnn_maxpool_mmv.sv): per output element
+ * a tree of K − 1 compare-and-select units (bipolar: an OR), the output register and the
+ * frame counter (hand-set like the other formulas; not in the calibration sweep).
+ */
+export function poolMmvResources(p: { kernel: number; outElems: number; bits: number }, fab: Fabric): Resources {
+  void fab;
+  const max = p.bits === 1 ? 1 : Math.ceil(p.bits * C.activation.compareLutsPerBit) + p.bits;
+  const lut = p.outElems * (p.kernel - 1) * max + 8;
+  const ff = p.outElems * p.bits + 1 + 16;
+  return { lut, ff, bram18: 0, dsp: 0 };
 }
 
 /**

@@ -38,6 +38,8 @@ export type { Roofline, RooflineLayer } from '../protocol/estimate.js';
 export interface RooflineInputs {
   clockHz: number;
   iiCycles: number;
+  /** Copies of the pipeline (`lanes N`; default 1). */
+  lanes?: number;
   device?: Device;
   fabric: Fabric;
   bandwidthGBs?: number;
@@ -55,7 +57,10 @@ function minOf(...xs: (number | null)[]): number | null {
 export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
   const es = net.engines;
   const f = inp.clockHz;
-  const fps = safeDiv(f, inp.iiCycles);
+  // `lanes N`: N copies of the pipeline, each on its own frames: N times the work per second,
+  // the stream bandwidth and the configured compute.
+  const copies = inp.lanes ?? 1;
+  const fps = safeDiv(f, inp.iiCycles) * copies;
   const notes: string[] = [];
   // The engines with weights, and their MAC work (their descriptors').
   const work = new Map(es.flatMap((e) => (descriptorOf(e).macs ? [[e, descriptorOf(e).macs!(e)] as const] : [])));
@@ -112,7 +117,7 @@ export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
       lutPeak = peakMacLanes(general, inp.fabric, { lut: inp.device.lut, dsp: 0 }) * 2 * f;
     } else notes.push('unknown device: no device peak compute');
   }
-  const designLanes = mvaus.reduce((s, e) => s + e.pe * e.simd, 0);
+  const designLanes = copies * mvaus.reduce((s, e) => s + e.pe * e.simd * e.mmv, 0);
 
   const layers: RooflineLayer[] = mvaus.map((e) => {
     const l = e.layer;
@@ -134,7 +139,7 @@ export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
       pipelined_intensity: round(pi, 4),
       pipelined_attainable_ops_s: nullableRound(minOf(peak, bwBytes === null ? null : bwBytes * pi)),
       achieved_ops_s: Math.round(lops * fps),
-      peak_ops_s: Math.round(2 * e.pe * e.simd * f),
+      peak_ops_s: Math.round(2 * e.pe * e.simd * e.mmv * copies * f),
     };
   });
 
@@ -156,7 +161,7 @@ export function computeRoofline(net: Network, inp: RooflineInputs): Roofline {
       design_lanes: designLanes,
       dsp_peak_ops_s: nullableRound(dspPeak),
       lut_peak_ops_s: nullableRound(lutPeak),
-      stream_bytes_s: Math.round((streamBits * f) / 8),
+      stream_bytes_s: Math.round((copies * streamBits * f) / 8),
     },
     design: {
       intensity: round(intensity, 4),

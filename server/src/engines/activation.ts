@@ -104,6 +104,24 @@ function streamTokens(name: string, words: number): TokenEngine {
   };
 }
 
+/**
+ * A stand-alone activation as its template sees it: with MMV M (PE = channels, QNN046) a
+ * word of M whole pixels is M·C lanes, channel c' of the word using channel c' mod C's
+ * constants (the per-channel lists repeated M times).
+ */
+function lanesView(e: Engine): { pe: number; ch: number; act: Activation } {
+  const act = e.activation!;
+  const ch = channelsOf(e.inShape);
+  const m = e.mmv;
+  if (m === 1) return { pe: e.pe, ch, act };
+  const tile = <T>(xs: T[]): T[] => Array.from({ length: m }, () => xs).flat();
+  const tiled: Activation =
+    act.kind === 'requant'
+      ? { ...act, scales: tile(act.scales), multipliers: tile(act.multipliers), shifts: tile(act.shifts) }
+      : { ...act, thresholds: tile(act.thresholds) };
+  return { pe: e.pe * m, ch: ch * m, act: tiled };
+}
+
 function activationDescriptor(kind: 'requant' | 'threshold'): EngineDescriptor {
   const d: EngineDescriptor = {
     kind,
@@ -115,7 +133,7 @@ function activationDescriptor(kind: 'requant' | 'threshold'): EngineDescriptor {
       return Math.ceil(product(e.inShape) / f.pe);
     },
     timing(e: Engine): EngineTiming {
-      const cycles = d.computeCycles(e, { pe: e.pe, simd: e.pe });
+      const cycles = d.computeCycles(e, { pe: e.pe, simd: e.pe }) / e.mmv;
       return {
         cycles,
         computeCycles: cycles,
@@ -131,29 +149,22 @@ function activationDescriptor(kind: 'requant' | 'threshold'): EngineDescriptor {
       return { name: e.name, kind: 'engine', words, need: 1, fill: pipe, drain: pipe, span: words - 1 + pipe };
     },
     tokens(e: Engine): TokenEngine {
-      return streamTokens(e.name, product(e.inShape) / e.pe);
+      return streamTokens(e.name, product(e.inShape) / (e.pe * e.mmv));
     },
     resources(e: Engine, fab: Fabric) {
-      const a = e.activation!;
+      const v = lanesView(e);
       const total = roundResources(
-        activationResources(
-          activationCostParams(a),
-          typeBits(e.inType),
-          typeBits(e.outType),
-          channelsOf(e.inShape),
-          e.pe,
-          fab,
-          product(e.inShape),
-        ).total,
+        activationResources(activationCostParams(v.act), typeBits(e.inType), typeBits(e.outType), v.ch, v.pe, fab, product(e.inShape))
+          .total,
       );
       return { total, parts: { [kind]: total }, weightMem: 'none', weightBits: 0, macs: 0 };
     },
     instances(e: Engine) {
-      const act = e.activation!;
+      const { pe, ch, act } = lanesView(e);
       const input = standaloneInput(e);
       const params: TemplateParams = [
-        ['PE', e.pe],
-        ['CH', channelsOf(e.inShape)],
+        ['PE', pe],
+        ['CH', ch],
         ['ELEMS_PER_FRAME', product(e.inShape)],
         ['IN_BITS', typeBits(e.inType)],
         ['IN_KIND', kindCode(e.inType)],
@@ -169,7 +180,8 @@ function activationDescriptor(kind: 'requant' | 'threshold'): EngineDescriptor {
       return { act: `${e.name}_act.mem` };
     },
     roms(e: Engine): RomFile[] {
-      return [activationRom(d.romFiles(e).act!, e.activation!, e.pe, standaloneInput(e))];
+      const v = lanesView(e);
+      return [activationRom(d.romFiles(e).act!, v.act, v.pe, standaloneInput(e))];
     },
   };
   return d;

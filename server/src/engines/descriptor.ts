@@ -19,6 +19,8 @@ import type { Engine, EngineKind } from '../model/types.js';
 export interface Fold {
   pe: number;
   simd: number;
+  /** Pixels per cycle (MMV); absent: 1. */
+  mmv?: number;
 }
 
 /** Cycles of one engine per frame. */

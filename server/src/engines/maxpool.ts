@@ -5,12 +5,12 @@
  */
 import { COST_CONSTANTS as C } from '../cost/constants.js';
 import { roundResources, type Fabric } from '../cost/fabric.js';
-import { poolResources } from '../cost/resources.js';
+import { poolMmvResources, poolResources } from '../cost/resources.js';
 import { validPes } from '../model/folding.js';
 import { typeBits } from '../model/qtype.js';
 import { channelsOf, product } from '../model/shape.js';
 import type { Engine, PoolLayer } from '../model/types.js';
-import type { EngineDescriptor, EngineTiming, Fold, LatencyStage, TemplateInstance, TokenEngine } from './descriptor.js';
+import type { EngineDescriptor, EngineTiming, Fold, LatencyStage, TemplateInstance, TemplateParams, TokenEngine } from './descriptor.js';
 import { kindCode } from './rom-layout.js';
 import { stepResult } from './tokens.js';
 
@@ -45,7 +45,7 @@ export const maxpoolDescriptor: EngineDescriptor = {
   },
 
   timing(e: Engine): EngineTiming {
-    const cycles = maxpoolDescriptor.computeCycles(e, { pe: e.pe, simd: e.pe });
+    const cycles = maxpoolDescriptor.computeCycles(e, { pe: e.pe, simd: e.pe }) / e.mmv;
     return {
       cycles,
       computeCycles: cycles,
@@ -58,6 +58,11 @@ export const maxpoolDescriptor: EngineDescriptor = {
 
   latency(e: Engine): LatencyStage {
     const l = layerOf(e);
+    if (e.mmv > 1) {
+      // qnn_maxpool_mmv: every word pools on its own, one register stage.
+      const words = product(e.inShape) / e.inElemsPerWord;
+      return { name: e.name, kind: 'engine', words, need: 1, fill: 1, drain: 1, span: words };
+    }
     const g = geometry(l);
     const words = Math.ceil(product(e.inShape) / e.inElemsPerWord);
     const groups = g.ch / e.pe;
@@ -74,6 +79,21 @@ export const maxpoolDescriptor: EngineDescriptor = {
 
   tokens(e: Engine, frames: number): TokenEngine {
     const l = layerOf(e);
+    if (e.mmv > 1) {
+      const words = product(e.inShape) / e.inElemsPerWord;
+      let n = 0;
+      return {
+        name: e.name,
+        inWords: words,
+        outWords: words,
+        pattern: `pools ${e.mmv} pixels per word into ${e.mmv / l.kernel[0]}, one word in and one out per cycle`,
+        step(available) {
+          if (available <= 0 || n >= words * frames) return stepResult(false, 0);
+          n++;
+          return stepResult(true, 1);
+        },
+      };
+    }
     const g = geometry(l);
     const groups = g.ch / e.pe;
     const inWords = product(l.inShape) / e.pe;
@@ -104,6 +124,11 @@ export const maxpoolDescriptor: EngineDescriptor = {
   resources(e: Engine, fab: Fabric) {
     const l = layerOf(e);
     const g = geometry(l);
+    if (e.mmv > 1) {
+      // qnn_maxpool_mmv: (M/K)·C comparator trees of K inputs and the output register.
+      const total = roundResources(poolMmvResources({ kernel: g.k, outElems: e.outElemsPerWord, bits: typeBits(e.inType) }, fab));
+      return { total, parts: { maxpool: total }, weightMem: 'none', weightBits: 0, macs: 0 };
+    }
     const total = roundResources(
       poolResources(
         {
@@ -127,6 +152,17 @@ export const maxpoolDescriptor: EngineDescriptor = {
   instances(e: Engine): TemplateInstance[] {
     const l = layerOf(e);
     const g = geometry(l);
+    if (e.mmv > 1) {
+      const params: TemplateParams = [
+        ['IN_W', g.inW],
+        ['CH', g.ch],
+        ['K', g.k],
+        ['BITS', typeBits(l.inType)],
+        ['KIND', kindCode(l.inType)],
+        ['MMV', e.mmv],
+      ];
+      return [{ module: 'qnn_maxpool_mmv', name: 'pool', params, input: 's_axis', output: 'm_axis' }];
+    }
     return [
       {
         module: 'qnn_maxpool',

@@ -12,7 +12,7 @@
  * tree.
  */
 import { COST_CONSTANTS as C } from '../cost/constants.js';
-import { addResources, roundResources, type Fabric, type Resources } from '../cost/fabric.js';
+import { addResources, roundResources, scaleResources, type Fabric, type Resources } from '../cost/fabric.js';
 import { constantMultiplierLuts, mvauResources, type MacOperands } from '../cost/resources.js';
 import { validPes, validSimds } from '../model/folding.js';
 import { typeBits, typeName } from '../model/qtype.js';
@@ -31,10 +31,15 @@ import type {
 } from './descriptor.js';
 import { kindCode, weightMem } from './rom-layout.js';
 import { stepResult } from './tokens.js';
-import { windowCost, windowCycles, windowLatencyPixels, windowParams, windowTokens } from './window.js';
+import { windowCost, windowCycles, windowGeometry, windowLatencyPixels, windowOutElems, windowParams, windowTokens } from './window.js';
 
 function layerOf(e: Engine): MvauLayer {
   return e.layer as MvauLayer;
+}
+
+/** Pixels per cycle (MMV). */
+function mmvOf(l: MvauLayer): number {
+  return l.mmv ?? 1;
 }
 
 /** Input channels of a conv (the window generator's SIMD rule), undefined for dense. */
@@ -89,12 +94,14 @@ function pipeCycles(e: Engine): number {
 function mvauSchedule(l: MvauLayer, frames: number, vectorReady: (v: number) => boolean, takeInput: () => boolean) {
   const nf = l.mh / l.pe;
   const sf = l.mw / l.simd;
+  // With MMV M the M lockstep copies step once per group of M pixels.
+  const groups = l.pixels / mmvOf(l);
   let v = 0;
   let pass = 0;
   let s = 0;
   return {
     step(): number {
-      if (v >= l.pixels * frames) return 0;
+      if (v >= groups * frames) return 0;
       if (pass === 0 && (!vectorReady(v) || !takeInput())) return 0;
       s++;
       if (s < sf) return 0;
@@ -153,14 +160,14 @@ function convTokens(e: Engine, l: MvauLayer, frames: number): TokenEngine {
   return {
     name: e.name,
     inWords: w.framePixels * w.wordsPerPixel,
-    outWords: l.pixels * nf,
+    outWords: w.groups * nf,
     pattern: `emits a window once its last input pixel is in (K=${w.k}, stride ${w.stride}); ${sf} word(s) then ${nf - 1} replay pass(es) per pixel`,
     step(available) {
       const produced = sched.step();
       // The line buffer takes input while it has room ahead of the oldest pixel in use.
       const pixelsIn = Math.floor(wordsIn / w.wordsPerPixel);
       let took = false;
-      if (available > 0 && pixelsIn - w.firstNeeded(Math.min(current, l.pixels * frames - 1)) < w.capacity) {
+      if (available > 0 && pixelsIn - w.firstNeeded(Math.min(current, w.groups * frames - 1)) < w.capacity) {
         wordsIn++;
         took = true;
       }
@@ -183,7 +190,7 @@ export const mvauDescriptor: EngineDescriptor = {
 
   computeCycles(e: Engine, f: Fold): number {
     const l = layerOf(e);
-    return (l.mh / f.pe) * (l.mw / f.simd) * l.pixels;
+    return (l.mh / f.pe) * (l.mw / f.simd) * (l.pixels / mmvOf(l));
   },
 
   timing(e: Engine): EngineTiming {
@@ -209,7 +216,7 @@ export const mvauDescriptor: EngineDescriptor = {
       return { name: e.name, kind: 'engine', words, need: words, fill: pipe, drain: (t.nf - 1) * t.sf + pipe, span: fold + pipe };
     }
     const { needPixels, afterPixels } = windowLatencyPixels(l);
-    const need = Math.min(words, Math.ceil((needPixels * channelsOf(l.inShape)) / e.inElemsPerWord));
+    const need = Math.min(words, Math.ceil((needPixels * windowGeometry(l).cin) / e.inElemsPerWord));
     const wp = C.latency.windowPipe;
     return {
       name: e.name,
@@ -245,7 +252,9 @@ export const mvauDescriptor: EngineDescriptor = {
       },
       fab,
     );
-    const parts: Record<string, Resources> = { mvau: roundResources(mv.total) };
+    // MMV: M copies of the PE × SIMD array (hard-wired weights: NF = SF = 1, QNN046).
+    const m = mmvOf(l);
+    const parts: Record<string, Resources> = { mvau: roundResources(m > 1 ? scaleResources(mv.total, m) : mv.total) };
     if (l.op !== 'dense') parts.window = roundResources(windowCost(l, e.inElemsPerWord, fab).total);
     return {
       total: addResources(...Object.values(parts)),
@@ -270,7 +279,7 @@ export const mvauDescriptor: EngineDescriptor = {
       ['W_BITS', typeBits(l.weights.type)],
       ['W_KIND', kindCode(l.weights.type)],
       ['ACC_BITS', act?.kind === 'threshold' ? thresholdWidth(act, accumulatorInput(l)) : l.acc.bits],
-      ['PIXELS', l.pixels],
+      ['PIXELS', l.pixels / mmvOf(l)],
       ['ACT', act ? (act.kind === 'requant' ? 1 : 2) : 0],
       ['OUT_BITS', typeBits(e.outType)],
       ['OUT_KIND', kindCode(e.outType)],
@@ -279,17 +288,29 @@ export const mvauDescriptor: EngineDescriptor = {
       ...(files.act ? ([['ACT_FILE', files.act]] as TemplateInstance['params']) : []),
     ];
     if (l.op === 'dense') return [{ module: 'qnn_mvau', name: 'mvau', params, input: 's_axis', output: 'm_axis' }];
-    return [
-      {
-        module: 'qnn_window',
-        name: 'window',
-        params: windowParams(l, e.inElemsPerWord),
-        input: 's_axis',
-        output: 'window',
-        outWire: { elems: l.simd, elemBits: typeBits(l.inType) },
-      },
-      { module: 'qnn_mvau', name: 'mvau', params, input: 'window', output: 'm_axis' },
+    const window: TemplateInstance = {
+      module: 'qnn_window',
+      name: 'window',
+      params: windowParams(l, e.inElemsPerWord),
+      input: 's_axis',
+      output: 'window',
+      outWire: { elems: windowOutElems(l), elemBits: typeBits(l.inType) },
+    };
+    const m = mmvOf(l);
+    if (m === 1) return [window, { module: 'qnn_mvau', name: 'mvau', params, input: 'window', output: 'm_axis' }];
+    // MMV: the window generator emits super-windows; qnn_mvau_mmv selects the M windows
+    // and runs M MVAU copies in lockstep.
+    const g = windowGeometry(l);
+    const mmvParams: TemplateInstance['params'] = [
+      ['MMV', m],
+      ['DIMS', g.dims],
+      ['CIN', channelsOf(l.inShape)],
+      ['K', l.kernel[0]],
+      ['KX', g.kx],
+      ['OFFSET', g.offset],
+      ...params,
     ];
+    return [window, { module: 'qnn_mvau_mmv', name: 'mvau', params: mmvParams, input: 'window', output: 'm_axis' }];
   },
 
   macs(e: Engine) {

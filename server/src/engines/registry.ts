@@ -23,14 +23,15 @@ export function descriptorOf(e: Engine): EngineDescriptor {
   return DESCRIPTORS[e.kind];
 }
 
-/** The same engine at another fold (stream words recomputed as the model builds them). */
+/** The same engine at another fold (stream words recomputed as the model builds them; a fold without `mmv` is at MMV 1). */
 export function atFold(e: Engine, f: Fold): Engine {
-  return engineWithFold(e, f.pe, f.simd);
+  return engineWithFold(e, f.pe, f.simd, f.mmv ?? 1);
 }
 
-/** The text of a fold as the layer writes it: `fold(pe=4, simd=8)` or `fold(pe=4)`. */
+/** The text of a fold as the layer writes it: `fold(pe=4, simd=8)`, `fold(pe=4)`, `fold(pe=16, simd=80, mmv=4)`. */
 export function foldText(e: Engine, f: Fold = e): string {
   const args = descriptorOf(e).foldArgs.map((a) => `${a}=${f[a]}`);
+  if ((f.mmv ?? 1) > 1) args.push(`mmv=${f.mmv}`);
   return `fold(${args.join(', ')})`;
 }
 

@@ -18,36 +18,64 @@ import type { TemplateParams } from './descriptor.js';
  */
 export { windowInElems } from '../model/engines.js';
 
-/** Geometry of a conv in the generator's terms (1-D convs are one row). */
+/**
+ * Geometry of a conv in the generator's terms (1-D convs are one row). With MMV M > 1 the
+ * generator works on "super-pixels": M consecutive pixels of a row (M·Cin elements, the
+ * same element order), so it emits the M windows of a group of M output pixels as one
+ * super-window per cycle. For padding P on a row, the group's windows span the super-pixels
+ * from ceil(P/M) before it to floor((M + K − P − 2)/M) after it: the horizontal kernel KX
+ * and padding PADX in super-pixels below; OFFSET = PADX·M − P is where pixel 0's window
+ * starts inside the super-window (qnn_mvau_mmv selects the M windows from there).
+ */
 export interface WindowGeometry {
   dims: 1 | 2;
   inH: number;
+  /** Input row width (1-D: the length), in super-pixels when mmv > 1. */
   inW: number;
   outW: number;
+  /** Elements per (super-)pixel: Cin·M. */
   cin: number;
+  /** The kernel along the column (2-D) or the length (1-D); kx: along the row (2-D), = k in 1-D. */
   k: number;
+  kx: number;
   stride: number;
+  /** Padding on each side along the column (2-D) and along the row (padX; 1-D: the length). */
   padTop: number;
-  padLeft: number;
-  padBefore: number;
-  padAfter: number;
+  padX: number;
+  mmv: number;
+  /** pixel 0's first element position in a super-window row, in pixels (0 when mmv = 1). */
+  offset: number;
 }
 
 export function windowGeometry(l: MvauLayer): WindowGeometry {
   const dims = l.kernel.length === 2 ? 2 : 1;
+  const m = l.mmv ?? 1;
+  const k = l.kernel[0];
+  const p = dims === 2 ? l.pad[1][0] : l.pad[0][0];
+  const padX = m > 1 ? Math.ceil(p / m) : p;
+  const kx = m > 1 ? padX + Math.floor((m + k - p - 2) / m) + 1 : k;
+  const inW = dims === 2 ? l.inShape[1] : l.inShape[0];
+  const outW = dims === 2 ? l.outShape[1] : l.outShape[0];
   return {
     dims,
     inH: dims === 2 ? l.inShape[0] : 1,
-    inW: dims === 2 ? l.inShape[1] : l.inShape[0],
-    outW: dims === 2 ? l.outShape[1] : l.outShape[0],
-    cin: channelsOf(l.inShape),
-    k: l.kernel[0],
+    inW: inW / m,
+    outW: outW / m,
+    cin: channelsOf(l.inShape) * m,
+    k: dims === 2 ? k : kx,
+    kx,
     stride: l.stride[0],
     padTop: dims === 2 ? l.pad[0][0] : 0,
-    padLeft: dims === 2 ? l.pad[1][0] : l.pad[0][0],
-    padBefore: l.pad[0]?.[0] ?? 0,
-    padAfter: l.pad[0]?.[1] ?? 0,
+    padX,
+    mmv: m,
+    offset: padX * m - p,
   };
+}
+
+/** Elements of one output word: SIMD, or with MMV the whole super-window. */
+export function windowOutElems(l: MvauLayer): number {
+  const g = windowGeometry(l);
+  return g.mmv > 1 ? (g.dims === 2 ? g.k : 1) * g.kx * g.cin : l.simd;
 }
 
 /**
@@ -57,20 +85,20 @@ export function windowGeometry(l: MvauLayer): WindowGeometry {
  */
 export function windowCycles(l: MvauLayer, inElemsPerWord: number): number {
   const sf = l.mw / l.simd;
-  return Math.max(Math.ceil(product(l.inShape) / inElemsPerWord), l.pixels * sf);
+  return Math.max(Math.ceil(product(l.inShape) / inElemsPerWord), (l.pixels / (l.mmv ?? 1)) * sf);
 }
 
 /**
- * Latency terms: input pixels in before the first window is complete, and output pixels
- * still to come after the last input pixel (the windows that end in the padding).
+ * Latency terms: input (super-)pixels in before the first window is complete, and output
+ * (super-)pixels still to come after the last input one (the windows that end in the padding).
  */
 export function windowLatencyPixels(l: MvauLayer): { needPixels: number; afterPixels: number } {
   const g = windowGeometry(l);
-  let needPixels = Math.max(1, g.k - g.padBefore);
-  let afterPixels = 1 + g.padAfter;
+  let needPixels = Math.max(1, g.kx - g.padX);
+  let afterPixels = 1 + g.padX;
   if (g.dims === 2) {
-    needPixels += Math.max(0, g.k - 1 - g.padBefore) * g.inW;
-    afterPixels += g.padAfter * g.outW;
+    needPixels += Math.max(0, g.k - 1 - g.padTop) * g.inW;
+    afterPixels += g.padTop * g.outW;
   }
   return { needPixels, afterPixels };
 }
@@ -84,20 +112,22 @@ export function windowCost(l: MvauLayer, inElemsPerWord: number, fab: Fabric) {
       rowWidth: g.inW,
       channels: g.cin,
       inElems: inElemsPerWord,
-      outElems: l.simd,
+      outElems: windowOutElems(l),
       bits: typeBits(l.inType),
       // The line buffer's rows depend on them (qnn_window's rows_needed).
       rows: g.inH,
       stride: g.stride,
-      pad: l.pad[0][0],
+      pad: g.dims === 2 ? g.padTop : g.padX,
+      ...(g.dims === 2 && g.mmv > 1 ? { kernelX: g.kx, padX: g.padX } : {}),
     },
     fab,
   );
 }
 
-/** Every parameter of qnn_window. */
+/** Every parameter of qnn_window (KX and PADX only where they differ from K and PAD: MMV in 2-D). */
 export function windowParams(l: MvauLayer, inElemsPerWord: number): TemplateParams {
   const g = windowGeometry(l);
+  const pad = g.dims === 2 ? g.padTop : g.padX;
   return [
     ['DIMS', g.dims],
     ['IN_H', g.inH],
@@ -105,10 +135,16 @@ export function windowParams(l: MvauLayer, inElemsPerWord: number): TemplatePara
     ['CH', g.cin],
     ['K', g.k],
     ['STRIDE', g.stride],
-    ['PAD', l.pad[0][0]],
+    ['PAD', pad],
     ['BITS', typeBits(l.inType)],
     ['IN_ELEMS', inElemsPerWord],
-    ['SIMD', l.simd],
+    ['SIMD', windowOutElems(l)],
+    ...(g.dims === 2 && (g.kx !== g.k || g.padX !== pad)
+      ? ([
+          ['KX', g.kx],
+          ['PADX', g.padX],
+        ] as TemplateParams)
+      : []),
   ];
 }
 
@@ -123,30 +159,31 @@ export function windowTokens(l: MvauLayer, inElemsPerWord: number) {
   const wordsPerPixel = g.cin / inElemsPerWord;
   const framePixels = g.inH * g.inW;
   const kh = g.dims === 2 ? g.k : 1;
-  const capacity = g.dims === 2 ? (g.k + 1) * g.inW : g.k + 1 + g.stride;
+  const groups = l.pixels / g.mmv;
+  const capacity = g.dims === 2 ? (g.k + 1) * g.inW : g.kx + 1 + g.stride;
   const memo = (f: (v: number) => number): ((v: number) => number) => {
     let lastV = -1;
     let lastR = 0;
     return (v) => (v === lastV ? lastR : ((lastV = v), (lastR = f(v))));
   };
   const lastNeeded = memo((v: number): number => {
-    const f = Math.floor(v / l.pixels);
-    const p = v % l.pixels;
+    const f = Math.floor(v / groups);
+    const p = v % groups;
     const oy = Math.floor(p / g.outW);
     const ox = p % g.outW;
     const y = Math.min(g.inH - 1, Math.max(0, oy * g.stride + kh - 1 - g.padTop));
-    const x = Math.min(g.inW - 1, Math.max(0, ox * g.stride + g.k - 1 - g.padLeft));
-    const lastOfFrame = p === l.pixels - 1 ? framePixels - 1 : y * g.inW + x;
+    const x = Math.min(g.inW - 1, Math.max(0, ox * g.stride + g.kx - 1 - g.padX));
+    const lastOfFrame = p === groups - 1 ? framePixels - 1 : y * g.inW + x;
     return f * framePixels + lastOfFrame;
   });
   const firstNeeded = memo((v: number): number => {
-    const f = Math.floor(v / l.pixels);
-    const p = v % l.pixels;
+    const f = Math.floor(v / groups);
+    const p = v % groups;
     const oy = Math.floor(p / g.outW);
     const ox = p % g.outW;
     const y = Math.max(0, oy * g.stride - g.padTop);
-    const x = Math.max(0, ox * g.stride - g.padLeft);
+    const x = Math.max(0, ox * g.stride - g.padX);
     return f * framePixels + (g.dims === 2 ? y * g.inW : y * g.inW + x);
   });
-  return { wordsPerPixel, framePixels, capacity, lastNeeded, firstNeeded, k: g.k, stride: g.stride };
+  return { wordsPerPixel, framePixels, capacity, lastNeeded, firstNeeded, k: g.kx, stride: g.stride, groups };
 }

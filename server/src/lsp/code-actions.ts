@@ -18,7 +18,7 @@ import type { QnnDiagnostic } from '../model/types.js';
 import { analysisOf, layerNamed } from './analysis-access.js';
 import { engineOfLayer, foldText } from '../engines/registry.js';
 
-const FIXABLE = new Set(['QNN040', 'QNN041', 'QNN042', 'QNN044', 'QNN045', 'QNN051']);
+const FIXABLE = new Set(['QNN040', 'QNN041', 'QNN042', 'QNN044', 'QNN045', 'QNN046', 'QNN051']);
 
 export class QnnCodeActionProvider implements CodeActionProvider {
   constructor(private readonly services: QnnServices) {}
@@ -44,6 +44,34 @@ export class QnnCodeActionProvider implements CodeActionProvider {
           for (const v of nearest) {
             actions.push({
               title: `Change ${what} to ${v}`,
+              kind: CodeActionKind.QuickFix,
+              diagnostics: [d],
+              isPreferred: v === closest,
+              edit: edit(d.range, String(v)),
+            });
+          }
+          break;
+        }
+        case 'QNN046': {
+          // An illegal M: the nearest legal ones; a legal M on an engine not yet fully unrolled: the whole fold.
+          const fold = data.fold as string | undefined;
+          const foldRange = data.foldRange as Range | undefined;
+          if (fold && foldRange) {
+            actions.push({
+              title: `Apply ${fold}`,
+              kind: CodeActionKind.QuickFix,
+              diagnostics: [d],
+              isPreferred: true,
+              edit: edit(foldRange, fold),
+            });
+            break;
+          }
+          const current = Number(document.textDocument.getText(d.range));
+          const nearest = [...((data.nearest as number[] | undefined) ?? [])];
+          const closest = [...nearest].sort((a, b) => Math.abs(a - current) - Math.abs(b - current) || a - b)[0];
+          for (const v of nearest) {
+            actions.push({
+              title: `Change MMV to ${v}`,
               kind: CodeActionKind.QuickFix,
               diagnostics: [d],
               isPreferred: v === closest,
@@ -79,11 +107,11 @@ export class QnnCodeActionProvider implements CodeActionProvider {
           break;
         }
         case 'QNN051': {
-          const s = data.suggestion as { pe: number; simd: number | null; cycles: number; met: boolean } | null | undefined;
+          const s = data.suggestion as { pe: number; simd: number | null; mmv?: number; cycles: number; met: boolean } | null | undefined;
           const layer = layerNamed(analysis?.network, data.bottleneck as string | undefined);
           const engine = analysis && layer ? engineOfLayer(analysis.network, layer) : undefined;
           if (!s?.met || !layer || !engine) break;
-          const fold = foldText(engine, { pe: s.pe, simd: s.simd ?? s.pe });
+          const fold = foldText(engine, { pe: s.pe, simd: s.simd ?? s.pe, mmv: s.mmv ?? 1 });
           const at = layer.ranges.fold ?? { start: layer.ranges.layer.end, end: layer.ranges.layer.end };
           actions.push({
             title: `Apply ${fold} to '${layer.name}' (${s.cycles.toLocaleString('en-US')} cycles per frame meets the target)`,

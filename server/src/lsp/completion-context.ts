@@ -3,7 +3,7 @@
  * (the text being typed rarely parses, so this does not rely on the AST). Pure: the
  * unit tests call it on plain strings.
  */
-import { FOLD_ARGS } from '../model/operators.js';
+import { FOLD_ARGS, type FoldArgName } from '../model/operators.js';
 
 export interface Token {
   kind: 'id' | 'number' | 'string' | 'punct';
@@ -66,7 +66,7 @@ export type CompletionSite =
   /** Inside a weight source's parentheses: `i4(|`. */
   | { kind: 'sourceArg'; afterRandom: boolean }
   | { kind: 'foldName'; op: string; layer: string; given: string[] }
-  | { kind: 'foldValue'; op: string; layer: string; which: 'pe' | 'simd'; other: Record<string, string> }
+  | { kind: 'foldValue'; op: string; layer: string; which: FoldArgName; other: Record<string, string> }
   | { kind: 'device' }
   | { kind: 'freqUnit' }
   | { kind: 'targetOption'; given: string[] }
@@ -305,7 +305,7 @@ function layerSite(
       for (let i = 0; i + 2 < foldTokens.length; i++) {
         if (foldTokens[i + 1].text === '=' && foldTokens[i + 2].kind === 'number') other[foldTokens[i].text] = foldTokens[i + 2].text;
       }
-      return result({ kind: 'foldValue', op, layer: name, which: pt[0] as 'pe' | 'simd', other });
+      return result({ kind: 'foldValue', op, layer: name, which: pt[0] as FoldArgName, other });
     }
     return undefined;
   }

@@ -15,14 +15,15 @@ import {
   type MarkupContent,
 } from 'vscode-languageserver';
 import type { QnnServices } from '../language/qnn-lsp-module.js';
-import { FOLD_ARGS, OP_NAMES, OPERATORS, operatorSpec, TEST_ARGS } from '../model/operators.js';
+import { FOLD_ARGS, OP_NAMES, OPERATORS, operatorSpec, TEST_ARGS, type FoldArgName } from '../model/operators.js';
+import { legalMmvs, mmvBaseFold } from '../model/folding.js';
 import type { Engine, Network, OpKind } from '../model/types.js';
 import { atFold, descriptorOf } from '../engines/registry.js';
 import { DEVICES, findDevice } from '../device/devices.js';
 import { shapeText } from '../model/weights.js';
 import { typeName } from '../model/qtype.js';
 import { formatSI } from '../model/numbers.js';
-import { isMvau } from '../model/engines.js';
+import { engineWithFold, isMvau } from '../model/engines.js';
 import { analysisOf, LayerMemory, layerNamed } from './analysis-access.js';
 import { completionContext, MEMBER_KEYWORDS, type CompletionContextInfo } from './completion-context.js';
 
@@ -317,7 +318,7 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
     return names
       .filter(([n]) => !given.includes(n))
       .map(([n, doc]) => {
-        const vs = n === 'pe' ? choices?.pes : choices?.simds;
+        const vs = n === 'mmv' ? (layer ? legalMmvs(layer).values : undefined) : n === 'pe' ? choices?.pes : choices?.simds;
         return {
           label: n,
           kind: CompletionItemKind.Property,
@@ -332,11 +333,12 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
   private foldValueItems(
     document: LangiumDocument,
     layerName: string,
-    which: 'pe' | 'simd',
+    which: FoldArgName,
     other: Record<string, string>,
   ): CompletionItem[] {
     const engine = this.layers.engine(document, layerName);
     if (!engine) return [];
+    if (which === 'mmv') return this.mmvValueItems(engine);
     const d = descriptorOf(engine);
     const legal = d.legalFolds(engine);
     const { pes, simds } = foldChoices(engine);
@@ -361,9 +363,27 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
       };
     });
   }
+
+  /** `mmv=`: the legal M (legalMmvs), each with the engine's cycles per frame at it (its descriptor's, at the full fold M > 1 needs). */
+  private mmvValueItems(engine: Engine): CompletionItem[] {
+    const { values, rule } = legalMmvs(engine.layer);
+    const base = mmvBaseFold(engine.layer);
+    return values.map((v, i) => {
+      const at = v === 1 ? engine : engineWithFold(engine, base.pe, base.simd, v);
+      const cycles = descriptorOf(engine).timing(at).cycles;
+      return {
+        label: String(v),
+        kind: CompletionItemKind.Value,
+        detail: `${formatSI(cycles)} cycles/frame${v > 1 ? ` at pe=${base.pe}${isMvau(engine.layer) ? `, simd=${base.simd}` : ''}` : ''}${v === engine.mmv ? ' (current)' : ''}`,
+        documentation: rule,
+        sortText: String(i).padStart(4, '0'),
+      };
+    });
+  }
 }
 
 /** Legal PE (and, where the fold takes it, SIMD) values of an engine, from its descriptor. */
+
 export function foldChoices(e: Engine): { pes: number[]; simds?: number[] } {
   const d = descriptorOf(e);
   const legal = d.legalFolds(e);

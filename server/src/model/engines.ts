@@ -75,8 +75,8 @@ export function chainBreak(net: Network): string | undefined {
  * The same engine at another fold: its layer refolded and its stream words recomputed
  * exactly as buildEngines does (so a "what if" fold never drifts from the real one).
  */
-export function engineWithFold(e: Engine, pe: number, simd: number): Engine {
-  const layer = { ...e.layer, pe, ...(isMvau(e.layer) ? { simd } : {}) } as LayerModel;
+export function engineWithFold(e: Engine, pe: number, simd: number, mmv = e.mmv): Engine {
+  const layer = { ...e.layer, pe, mmv, ...(isMvau(e.layer) ? { simd } : {}) } as LayerModel;
   return { ...makeEngine(layer), layers: e.layers, activation: e.activation, outShape: e.outShape, outType: e.outType };
 }
 
@@ -91,8 +91,16 @@ export function engineOfLoneLayer(l: LayerModel): Engine {
 function makeEngine(l: LayerModel, act?: ActivationLayer): Engine {
   const last = act ?? l;
   const kind = isMvau(l) ? 'mvau' : l.op === 'maxpool' ? 'maxpool' : l.op;
+  const mmv = l.mmv ?? 1;
   let inElems = l.pe;
   if (isMvau(l)) inElems = l.op === 'dense' ? l.simd : windowInElems(l.simd, l.inShape[l.inShape.length - 1]);
+  // MMV M > 1 (engines at one whole pixel per cycle, QNN046): words of M whole pixels; a
+  // max-pool's output word holds the M/K pixels its M input pixels pool to.
+  let outElems = l.pe;
+  if (mmv > 1) {
+    inElems *= mmv;
+    outElems = l.op === 'maxpool' ? (mmv / l.kernel[0]) * l.pe : mmv * l.pe;
+  }
   return {
     name: l.name,
     kind: kind as Engine['kind'],
@@ -105,8 +113,9 @@ function makeEngine(l: LayerModel, act?: ActivationLayer): Engine {
     outType: last.outType,
     pe: l.pe,
     simd: isMvau(l) ? l.simd : l.pe,
+    mmv,
     inElemsPerWord: inElems,
-    outElemsPerWord: l.pe,
+    outElemsPerWord: outElems,
   };
 }
 

@@ -1,5 +1,6 @@
 /** Legal folds (PE, SIMD) of the language (language.md §6); auto-folding asks the engine descriptors (engines/auto-fold.ts). */
-import type { Network } from './types.js';
+import { isMvau } from './engines.js';
+import type { LayerModel, Network } from './types.js';
 
 export function divisors(n: number): number[] {
   const out: number[] = [];
@@ -28,8 +29,49 @@ export function nearest(valid: number[], value: number, count = 3): number[] {
     .sort((a, b) => a - b);
 }
 
-/** Target cycles per frame from `fps >=` (undefined without one). */
+/** Target cycles per frame of one lane from `fps >=` (the design's frames/s, shared by its `lanes`; undefined without one). */
 export function targetCyclesOf(net: Network): number | undefined {
   const t = net.target;
-  return t?.fps && t.clockHz ? Math.floor(t.clockHz / t.fps) : undefined;
+  return t?.fps && t.clockHz ? Math.floor((t.clockHz * (t.lanes ?? 1)) / t.fps) : undefined;
+}
+
+/**
+ * Legal MMV values of a layer (pixels per cycle, `fold(mmv=M)`), with the reason the list
+ * is what it is. A conv's engine views M consecutive pixels of a row as one "super-pixel"
+ * (its window generator then emits one super-window of M windows per cycle), so M divides
+ * the row's input and output widths and the stride is 1. A 1-D max-pool with stride =
+ * kernel pools whole windows inside a word of M pixels, so the kernel divides M. An
+ * elementwise requant / threshold takes any divisor of its pixels. Dense has one pixel.
+ */
+export function legalMmvs(m: LayerModel): { values: number[]; rule: string } {
+  const px = (shape: number[]) => (shape.length > 1 ? shape[shape.length - 2] : 1);
+  if (isMvau(m)) {
+    if (m.op === 'dense') return { values: [1], rule: 'a dense layer computes one vector per frame' };
+    if (m.stride.some((s) => s !== 1)) return { values: [1], rule: 'a conv with stride > 1 takes only mmv=1' };
+    const w = px(m.inShape);
+    const ow = px(m.outShape);
+    return { values: divisors(gcd(w, ow)), rule: `M divides the row's input width ${w} and output width ${ow}` };
+  }
+  if (m.op === 'maxpool') {
+    const k = m.kernel[0];
+    if (m.kernel.length !== 1 || m.stride[0] !== k) return { values: [1], rule: 'only a 1-D max-pool with stride = kernel takes mmv > 1' };
+    const w = m.inShape[0];
+    return {
+      values: divisors(w).filter((d) => d % k === 0 || d === 1),
+      rule: `M is a multiple of the kernel ${k} that divides the length ${w}`,
+    };
+  }
+  const pixels = m.outShape.slice(0, -1).reduce((a, b) => a * b, 1);
+  return { values: divisors(pixels), rule: `M divides the ${pixels} pixels` };
+}
+
+/** The fold an MMV > 1 needs first: one whole pixel per cycle (MVAU: NF = SF = 1; streaming engines: PE = channels). */
+export function mmvBaseFold(m: LayerModel): { pe: number; simd: number } {
+  if (isMvau(m)) return { pe: m.mh, simd: m.mw };
+  const c = m.inShape[m.inShape.length - 1];
+  return { pe: c, simd: c };
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }

@@ -33,7 +33,7 @@ export interface ArgSpec {
   default?: string;
 }
 
-export type FoldArgName = 'pe' | 'simd';
+export type FoldArgName = 'pe' | 'simd' | 'mmv';
 
 /** Which engine computes an operator: a conv is an MVAU fed by a sliding-window generator. */
 export type EngineName = 'mvau' | 'window+mvau' | 'maxpool' | 'requant' | 'threshold';
@@ -54,6 +54,7 @@ export interface OperatorSpec {
 export const FOLD_ARGS: Record<FoldArgName, { doc: string }> = {
   pe: { doc: 'output channels computed in parallel' },
   simd: { doc: 'input elements each PE consumes per cycle' },
+  mmv: { doc: 'pixels computed per cycle (MMV), on an engine already at one whole pixel per cycle' },
 };
 
 /** How hovers name each engine. */
@@ -106,7 +107,7 @@ function conv(op: 'conv1d' | 'conv2d', nd: number, doc: string): OperatorSpec {
       PAD,
       ACC,
     ],
-    fold: ['pe', 'simd'],
+    fold: ['pe', 'simd', 'mmv'],
     engine: 'window+mvau',
     spatialDims: nd,
   };
@@ -120,7 +121,7 @@ export const OPERATORS: Record<OpKind, OperatorSpec> = {
     op: 'dense',
     doc: 'fully connected layer (MVAU); flattens its input',
     args: [{ name: 'units', required: true, value: COUNT, doc: 'outputs (MH)' }, WEIGHTS, ACC],
-    fold: ['pe', 'simd'],
+    fold: ['pe', 'simd', 'mmv'],
     engine: 'mvau',
     spatialDims: 0,
   },
@@ -131,7 +132,7 @@ export const OPERATORS: Record<OpKind, OperatorSpec> = {
       { name: 'kernel', required: true, value: COUNT, doc: 'the window size (square on a 2-D input)' },
       { name: 'stride', required: false, value: COUNT, doc: 'the step between windows', default: 'kernel' },
     ],
-    fold: ['pe'],
+    fold: ['pe', 'mmv'],
     engine: 'maxpool',
     spatialDims: 0,
   },
@@ -160,7 +161,7 @@ export const OPERATORS: Record<OpKind, OperatorSpec> = {
         default: '16',
       },
     ],
-    fold: ['pe'],
+    fold: ['pe', 'mmv'],
     engine: 'requant',
     spatialDims: 0,
   },
@@ -188,7 +189,7 @@ export const OPERATORS: Record<OpKind, OperatorSpec> = {
         default: '0',
       },
     ],
-    fold: ['pe'],
+    fold: ['pe', 'mmv'],
     engine: 'threshold',
     spatialDims: 0,
   },

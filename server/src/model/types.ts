@@ -88,12 +88,18 @@ interface LayerBase {
   pe: number;
   simd: number;
   foldSource: 'explicit' | 'default' | 'auto';
+  /**
+   * MMV (FINN's "multiple matrix–vector"): output pixels the engine computes per cycle, 1
+   * unless `fold(mmv=M)` sets it (QNN046 checks it). Each stream word then carries M whole
+   * pixels; cycles per frame divide by M. Undefined reads as 1.
+   */
+  mmv?: number;
   /** Declared fold values that are illegal (QNN040/041/042): the estimate uses pe/simd (the fallback, 1) instead. */
   illegalFold?: { pe?: number; simd?: number };
   /** Index in Network.layers. */
   index: number;
   /** Source ranges for messages and editor features. */
-  ranges: { name: SrcRange; layer: SrcRange; fold?: SrcRange; pe?: SrcRange; simd?: SrcRange };
+  ranges: { name: SrcRange; layer: SrcRange; fold?: SrcRange; pe?: SrcRange; simd?: SrcRange; mmv?: SrcRange };
 }
 
 export interface MvauLayer extends LayerBase {
@@ -150,7 +156,12 @@ export interface Engine {
   outType: QType;
   pe: number;
   simd: number;
-  /** Elements per stream word in and out: SIMD in, PE out for an MVAU; PE both ways otherwise. */
+  /** Pixels per cycle (MMV, 1 unless the layer's fold sets it). */
+  mmv: number;
+  /**
+   * Elements per stream word in and out: SIMD in, PE out for an MVAU; PE both ways
+   * otherwise; with MMV M > 1, M whole pixels in and out (a max-pool's output: M/K).
+   */
   inElemsPerWord: number;
   outElemsPerWord: number;
 }
@@ -161,6 +172,13 @@ export interface Target {
   fps?: number;
   board?: string;
   bandwidthGBs?: number;
+  /**
+   * Replicated pipelines: `lanes N` puts N copies of the whole accelerator side by side,
+   * each on its own input and output stream (e.g. the scanlines of a sensor), sharing only
+   * the clock. Undefined reads as 1.
+   */
+  lanes?: number;
+  lanesRange?: SrcRange;
   range: SrcRange;
   deviceRange: SrcRange;
 }

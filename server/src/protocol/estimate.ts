@@ -190,7 +190,14 @@ export interface Estimate {
   };
   /** Frame interval: the slowest engine's cycles per frame. */
   ii_cycles: number;
+  /** Frames per second of the whole design: every lane's (`lanes N`) frames together. */
   fps: number;
+  /** Copies of the pipeline (`target …, lanes N`; 1 without). */
+  lanes: number;
+  /** One lane's frames per second: f_clk / II. */
+  fps_per_lane: number;
+  /** Input pixels per second of the whole design (frames/s × the input's pixels per frame): a sensor's figure. */
+  pixels_per_s: number;
   /** null without an `fps >=` target. */
   fps_met: boolean | null;
   latency_cycles: number;

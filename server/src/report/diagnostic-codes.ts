@@ -94,6 +94,12 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCode[] = [
     name: 'FoldOnFusedActivation',
     summary: 'A fold on an activation fused into an MVAU has no effect.',
   },
+  {
+    code: 'QNN046',
+    severity: 'error',
+    name: 'IllegalMmv',
+    summary: 'An MMV (pixels per cycle) the layer cannot take, or on an engine not yet at one whole pixel per cycle.',
+  },
   { code: 'QNN050', severity: 'error', name: 'DeviceOverflow', summary: 'Estimated LUT, FF, BRAM18 or DSP use exceeds the device.' },
   { code: 'QNN051', severity: 'warning', name: 'FrameRateMissed', summary: 'The fps >= target is not met.' },
   { code: 'QNN052', severity: 'error', name: 'UnknownDevice', summary: 'Unknown device.' },

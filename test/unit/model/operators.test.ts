@@ -94,7 +94,7 @@ describe('the operator catalogue', () => {
       expect(isMvauOp(op), op).toBe(engineKindOf(op) === 'mvau');
       // A conv's MVAU is fed by a window generator; only convs take a spatial input.
       expect(OPERATORS[op].engine === 'window+mvau', op).toBe(OPERATORS[op].spatialDims > 0);
-      expect(OPERATORS[op].fold, op).toEqual(isMvauOp(op) ? ['pe', 'simd'] : ['pe']);
+      expect(OPERATORS[op].fold, op).toEqual(isMvauOp(op) ? ['pe', 'simd', 'mmv'] : ['pe', 'mmv']);
     }
   });
 

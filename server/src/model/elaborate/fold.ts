@@ -7,7 +7,7 @@
  */
 import type * as ast from '../../language/generated/ast.js';
 import { isActivation, isMvau } from '../engines.js';
-import { nearest, targetCyclesOf, validPes, validSimds } from '../folding.js';
+import { legalMmvs, mmvBaseFold, nearest, targetCyclesOf, validPes, validSimds } from '../folding.js';
 import { recordIllegalFold } from '../illegal-fold.js';
 import type { FoldArgName, OperatorSpec } from '../operators.js';
 import { propRange } from '../ranges.js';
@@ -84,6 +84,7 @@ export function checkFold(cx: Elab, l: ast.Layer, spec: OperatorSpec, m: LayerMo
         );
       } else m.pe = pe;
     }
+    checkMmv(cx, m, given.mmv);
     recordIllegalFold(m, given);
     return valuesOk;
   }
@@ -99,8 +100,40 @@ export function checkFold(cx: Elab, l: ast.Layer, spec: OperatorSpec, m: LayerMo
       );
     } else m.pe = pe;
   }
+  checkMmv(cx, m, given.mmv);
   recordIllegalFold(m, given);
   return valuesOk;
+}
+
+/**
+ * `mmv=M` (QNN046): M must be legal for the layer (legalMmvs), and M > 1 multiplies an
+ * engine that already computes one whole pixel per cycle (an MVAU with NF = SF = 1, a
+ * streaming engine with PE = channels), so that every stream word holds M whole pixels.
+ */
+function checkMmv(cx: Elab, m: LayerModel, mmv: number | undefined): void {
+  if (mmv === undefined || !m.ranges.mmv) return;
+  const { values, rule } = legalMmvs(m);
+  if (!values.includes(mmv)) {
+    cx.error('QNN046', `mmv=${mmv} is not legal for '${m.name}': ${rule}; valid mmv values are ${values.join(', ')}`, m.ranges.mmv, {
+      property: 'mmv',
+      valid: values,
+      nearest: nearest(values, mmv),
+    });
+    return;
+  }
+  const base = mmvBaseFold(m);
+  if (mmv > 1 && (m.pe !== base.pe || (isMvau(m) && m.simd !== base.simd))) {
+    const fold = isMvau(m) ? `pe=${base.pe}, simd=${base.simd}` : `pe=${base.pe}`;
+    const what = isMvau(m) ? `NF = SF = 1: pe=${base.pe} (MH), simd=${base.simd} (MW)` : `pe=${base.pe} (all channels)`;
+    cx.error(
+      'QNN046',
+      `mmv=${mmv} multiplies an engine that already computes one pixel per cycle: fold '${m.name}' fully first (${what}), i.e. fold(${fold}, mmv=${mmv})`,
+      m.ranges.mmv,
+      { property: 'mmv', fold: `fold(${fold}, mmv=${mmv})`, foldRange: m.ranges.fold },
+    );
+    return;
+  }
+  m.mmv = mmv;
 }
 
 /** A fold on an activation fused into an MVAU has no effect: it runs in the MVAU's PE lanes. */

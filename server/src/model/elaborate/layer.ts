@@ -168,6 +168,7 @@ function layerRanges(l: ast.Layer): LayerModel['ranges'] {
     for (const f of l.fold.args) {
       if (f.name === 'pe') r.pe = nodeRange(f.value);
       if (f.name === 'simd') r.simd = nodeRange(f.value);
+      if (f.name === 'mmv') r.mmv = nodeRange(f.value);
     }
   }
   return r;

@@ -36,5 +36,11 @@ export function target(cx: Elab, t: ast.Target): void {
     }
   }
   if (t.bandwidth !== undefined) tgt.bandwidthGBs = parseNumberLiteral(t.bandwidth);
+  if (t.lanes !== undefined) {
+    const lanes = parseNumberLiteral(t.lanes);
+    tgt.lanesRange = propRange(t, 'lanes');
+    if (Number.isInteger(lanes) && lanes >= 1) tgt.lanes = lanes;
+    else cx.error('QNN030', `lanes must be an integer of at least 1 (copies of the pipeline), not ${t.lanes}`, tgt.lanesRange);
+  }
   cx.net.target = tgt;
 }

@@ -1,0 +1,118 @@
+/**
+ * Pixel parallelism (`fold(…, mmv=M)`, QNN046) and replicated pipelines (`target …, lanes N`)
+ * in the model and the cost model: the legal M of each operator, the full fold M > 1 needs,
+ * stream words of M whole pixels, cycles per frame divided by M, resources and frames/s
+ * multiplied by N, and auto-folding's budget shared by the lanes.
+ */
+import { describe, expect, it } from 'vitest';
+import { descriptorOf } from '../../../server/src/engines/registry.js';
+import { check, net } from './helpers.js';
+
+const conv = (fold: string) => `layer c = conv1d(x, filters=4, kernel=5, pad=same, weights=i2(random, seed=1)) ${fold}`;
+
+describe('fold(mmv=M)', () => {
+  it('takes M pixels per cycle on a fully unrolled conv: words of M whole pixels, cycles / M', async () => {
+    // x: u8[16, 4]; MW = 5·4 = 20, MH = 4.
+    const one = await check(net(conv('fold(pe=4, simd=20)')));
+    const four = await check(net(conv('fold(pe=4, simd=20, mmv=4)')));
+    expect(four.codes.filter((c) => c < 'QNN043')).toEqual([]);
+    const e1 = one.analysis.network.engines[0];
+    const e4 = four.analysis.network.engines[0];
+    expect(e4.mmv).toBe(4);
+    expect([e4.inElemsPerWord, e4.outElemsPerWord]).toEqual([16, 16]);
+    expect(descriptorOf(e1).timing(e1).cycles).toBe(16);
+    expect(descriptorOf(e4).timing(e4).cycles).toBe(4);
+    expect(four.analysis.estimate!.ii_cycles).toBe(4);
+    // Four copies of the hard-wired PE × SIMD array: about four times the MVAU's LUTs.
+    const lut = (p: typeof one) => p.analysis.estimate!.layers[0].breakdown.mvau.lut;
+    expect(lut(four) / lut(one)).toBeCloseTo(4, 5);
+  });
+
+  it('QNN046: an M that does not divide the row, and a conv with stride > 1', async () => {
+    const bad = await check(net(conv('fold(pe=4, simd=20, mmv=3)')));
+    const d = bad.diagnostics.find((x) => x.code === 'QNN046')!;
+    expect(d.message).toContain("mmv=3 is not legal for 'c'");
+    expect(d.message).toContain('valid mmv values are 1, 2, 4, 8, 16');
+    expect(bad.analysis.network.engines[0].mmv).toBe(1);
+    const strided = await check(
+      net('layer c = conv1d(x, filters=4, kernel=2, stride=2, weights=i2(random, seed=1)) fold(pe=4, simd=8, mmv=2)'),
+    );
+    expect(strided.diagnostics.find((x) => x.code === 'QNN046')!.message).toContain('stride > 1 takes only mmv=1');
+    const dense = await check(net('layer d = dense(x, units=4, weights=i2(random, seed=1)) fold(pe=4, simd=64, mmv=2)'));
+    expect(dense.diagnostics.find((x) => x.code === 'QNN046')!.message).toContain('one vector per frame');
+  });
+
+  it('QNN046: M > 1 on an engine not yet at one pixel per cycle names the fold it needs', async () => {
+    const r = await check(net(conv('fold(pe=2, simd=20, mmv=2)')));
+    const d = r.diagnostics.find((x) => x.code === 'QNN046')!;
+    expect(d.message).toContain('fold(pe=4, simd=20, mmv=2)');
+    expect((d.data as { fold: string }).fold).toBe('fold(pe=4, simd=20, mmv=2)');
+  });
+
+  it('max-pool: 1-D, stride = kernel, M a multiple of the kernel; its output word holds M/K pixels', async () => {
+    const body = `${conv('fold(pe=4, simd=20, mmv=4)')}
+      layer r = requant(c, out=u4, scale=0.05)
+      layer p = maxpool(r, kernel=2) fold(pe=4, mmv=4)`;
+    const ok = await check(net(body));
+    expect(ok.codes.filter((c) => c < 'QNN043')).toEqual([]);
+    const pool = ok.analysis.network.engines.find((e) => e.kind === 'maxpool')!;
+    expect([pool.inElemsPerWord, pool.outElemsPerWord]).toEqual([16, 8]);
+    expect(descriptorOf(pool).timing(pool).cycles).toBe(4);
+    const odd = await check(net(body.replace('mmv=4)', 'mmv=1)').replace('fold(pe=4, mmv=4)', 'fold(pe=4, mmv=3)')));
+    expect(odd.diagnostics.find((x) => x.code === 'QNN046')!.message).toContain('multiple of the kernel 2');
+  });
+
+  it('a stand-alone requant at M pixels per word repeats its per-channel constants M times', async () => {
+    const r = await check(
+      net(`layer p = maxpool(x, kernel=2) fold(pe=4, mmv=2)
+           layer q = requant(p, out=u4, scale=0.5) fold(pe=4, mmv=2)`),
+    );
+    expect(r.codes.filter((c) => c < 'QNN043')).toEqual([]);
+    const q = r.analysis.network.engines[1];
+    const params = Object.fromEntries(descriptorOf(q).instances(q)[0].params);
+    expect([params.PE, params.CH]).toEqual([8, 8]);
+    expect(descriptorOf(q).timing(q).cycles).toBe(4);
+  });
+
+  it('QNN044 offers a smaller M that keeps the II', async () => {
+    const body = `${conv('fold(pe=4, simd=20, mmv=4)')}
+      layer r = requant(c, out=u4, scale=0.05)
+      layer p = maxpool(r, kernel=2) fold(pe=4, mmv=4)
+      layer c2 = conv1d(p, filters=2, kernel=3, pad=same, weights=i2(random, seed=2)) fold(pe=2, simd=12, mmv=4)`;
+    const r = await check(net(body));
+    const hint = r.analysis.diagnostics.find((x) => x.code === 'QNN044' && x.message.includes("'c2'"))!;
+    expect(hint.data!.fold).toBe('fold(pe=2, simd=12, mmv=2)');
+  });
+});
+
+describe('target …, lanes N', () => {
+  const body = `${conv('fold(pe=4, simd=20)')}`;
+  it('multiplies resources and frames/s by N; one lane keeps its II; pixels/s counts every lane', async () => {
+    const one = (await check(net(body, { target: 'xc7z020 @ 100 MHz' }))).analysis.estimate!;
+    const three = (await check(net(body, { target: 'xc7z020 @ 100 MHz, lanes 3' }))).analysis.estimate!;
+    expect(three.lanes).toBe(3);
+    expect(three.ii_cycles).toBe(one.ii_cycles);
+    expect(three.fps_per_lane).toBe(one.fps);
+    expect(three.fps).toBeCloseTo(3 * one.fps, 3);
+    expect(three.pixels_per_s).toBe(Math.round(3 * one.fps * 16));
+    for (const k of ['lut', 'ff', 'bram18', 'dsp'] as const) expect(three.totals[k]).toBe(3 * one.totals[k]);
+    expect(three.layers[0].lut).toBe(one.layers[0].lut);
+    expect(three.roofline.ceilings.design_lanes).toBe(3 * one.roofline.ceilings.design_lanes);
+  });
+
+  it('fps >= is the design’s: auto-folding gives each lane the budget f·N / fps', async () => {
+    const auto = 'layer c = conv1d(x, filters=4, kernel=5, pad=same, weights=i2(random, seed=1))';
+    // 100 MHz / 2.5M fps = 40 cycles for one lane; with 4 lanes, 160.
+    const one = (await check(net(auto, { target: 'xc7z020 @ 100 MHz, fps >= 2.5M' }))).analysis.estimate!;
+    const four = (await check(net(auto, { target: 'xc7z020 @ 100 MHz, fps >= 2.5M, lanes 4' }))).analysis.estimate!;
+    expect(one.ii_cycles).toBeLessThanOrEqual(40);
+    expect(four.ii_cycles).toBeLessThanOrEqual(160);
+    expect(four.ii_cycles).toBeGreaterThan(40);
+    expect(four.fps_met).toBe(true);
+  });
+
+  it('QNN030 on lanes 0', async () => {
+    const r = await check(net(body, { target: 'xc7z020 @ 100 MHz, lanes 0' }));
+    expect(r.diagnostics.find((x) => x.code === 'QNN030')!.message).toContain('lanes must be an integer of at least 1');
+  });
+});
