@@ -3,9 +3,11 @@
  * engine whose layer has no `fold(…)` under a target with `fps >=`, the legal fold with the
  * fewest PE·SIMD lanes (what LUTs scale with) whose cycles per frame — window generator
  * included — meet the target, and on a tie the larger SIMD (SetFolding raises SIMD before
- * PE). When no fold meets it, the fastest one (then the fewest lanes).
+ * PE). Past one pixel per cycle (the target needs more than the full fold gives), the
+ * full fold at the smallest legal MMV that meets it (M copies of the lanes: cheapest
+ * first). When nothing meets it, the fastest (then the fewest lanes).
  */
-import { targetCyclesOf } from '../model/folding.js';
+import { legalMmvs, mmvBaseFold, targetCyclesOf } from '../model/folding.js';
 import type { Engine, Network } from '../model/types.js';
 import type { Fold } from './descriptor.js';
 import { atFold, descriptorOf, rebuildEngines } from './registry.js';
@@ -29,10 +31,19 @@ export function autoFoldEngine(e: Engine, targetCycles: number): AutoFold {
     }
   }
   if (best) return best;
-  for (const f of d.legalFolds(e)) {
+  const base = mmvBaseFold(e.layer);
+  const wider: Fold[] = legalMmvs(e.layer)
+    .values.filter((m) => m > 1)
+    .map((mmv) => ({ ...base, mmv }));
+  for (const f of wider) {
+    const cycles = d.timing(atFold(e, f)).cycles;
+    if (cycles <= targetCycles) return { ...f, cycles, met: true };
+  }
+  for (const f of [...d.legalFolds(e), ...wider]) {
     const cycles = d.timing(atFold(e, f)).cycles;
     if (!fastest || cycles < fastest.cycles || (cycles === fastest.cycles && f.pe * f.simd < fastest.pe * fastest.simd))
       fastest = { ...f, cycles, met: false };
+    else if (cycles === fastest.cycles && (f.mmv ?? 1) < (fastest.mmv ?? 1)) fastest = { ...f, cycles, met: false };
   }
   return fastest!;
 }
@@ -47,6 +58,7 @@ export function autoFoldNetwork(net: Network): void {
     const f = autoFoldEngine(e, target);
     e.layer.pe = f.pe;
     if (descriptorOf(e).foldArgs.includes('simd')) e.layer.simd = f.simd;
+    e.layer.mmv = f.mmv ?? 1;
     changed = true;
   }
   if (changed) rebuildEngines(net);

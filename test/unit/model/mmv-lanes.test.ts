@@ -116,3 +116,19 @@ describe('target …, lanes N', () => {
     expect(r.diagnostics.find((x) => x.code === 'QNN030')!.message).toContain('lanes must be an integer of at least 1');
   });
 });
+
+describe('auto-folding past one pixel per cycle', () => {
+  it('raises M on the full fold, the smallest M that meets fps >=', async () => {
+    // x: u8[16, 4] → 16 pixels; one pixel per cycle is 16 cycles a frame; 100 MHz / 20M fps = 5 cycles: M = 4.
+    const auto = 'layer c = conv1d(x, filters=4, kernel=5, pad=same, weights=i2(random, seed=1))';
+    const r = await check(net(auto, { target: 'xc7z020 @ 100 MHz, fps >= 20M' }));
+    const e = r.analysis.network.engines[0];
+    expect([e.pe, e.simd, e.mmv]).toEqual([4, 20, 4]);
+    expect(r.analysis.estimate!.ii_cycles).toBe(4);
+    expect(r.analysis.estimate!.fps_met).toBe(true);
+    // Beyond 16 pixels per cycle nothing meets it: the fastest (M = 16) and QNN051.
+    const over = await check(net(auto, { target: 'xc7z020 @ 100 MHz, fps >= 200M' }));
+    expect(over.analysis.network.engines[0].mmv).toBe(16);
+    expect(over.codes).toContain('QNN051');
+  });
+});
