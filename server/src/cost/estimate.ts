@@ -150,6 +150,7 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
         fold_source: owner ? l.foldSource : e.layer.foldSource,
         pe: e.pe,
         simd: e.simd,
+        mmv: e.mmv,
         nf: c.nf,
         sf: c.sf,
         cycles: c.cycles,

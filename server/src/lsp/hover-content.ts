@@ -188,8 +188,9 @@ export function layerHover(net: Network, layer: LayerModel, est: Estimate | unde
     const fold = isMvau(layer)
       ? `${foldValueText(layer, 'pe', le.pe)} × ${foldValueText(layer, 'simd', le.simd)}`
       : foldValueText(layer, 'pe', le.pe);
+    const mmv = le.mmv > 1 ? ` × MMV ${le.mmv} (pixels per cycle)` : '';
     const src = le.fold_source === 'auto' ? ' (auto-chosen for `fps >=`)' : le.fold_source === 'default' ? ' (default)' : '';
-    rows.push(['fold', `${fold}${src} → NF ${num(le.nf)} × SF ${num(le.sf)}`]);
+    rows.push(['fold', `${fold}${mmv}${src} → NF ${num(le.nf)} × SF ${num(le.sf)}`]);
     let cyc = num(le.cycles);
     if (le.fused_into) cyc += ` (the engine of \`${le.fused_into}\`)`;
     else if (le.window_cycles !== null && le.window_cycles !== le.compute_cycles)
@@ -244,12 +245,16 @@ export function targetHover(net: Network, est: Estimate | undefined): string {
   if (est.target.device_known) resRows.push(['capacity', est.device_capacity, count], ['% used', est.device_pct, pct]);
   parts.push(resourceTable(resRows, familyOf(est)));
   const rows: Array<[string, string]> = [];
-  let fps = `**${formatSI(est.fps)} frames/s** (II = ${num(est.ii_cycles)} cycles)`;
+  let fps =
+    est.lanes > 1
+      ? `**${formatSI(est.fps)} frames/s** (${est.lanes} lanes × ${formatSI(est.fps_per_lane)}, II = ${num(est.ii_cycles)} cycles)`
+      : `**${formatSI(est.fps)} frames/s** (II = ${num(est.ii_cycles)} cycles)`;
   if (est.target.fps_target !== null)
     fps += est.fps_met
       ? ` — meets \`fps >= ${formatSI(est.target.fps_target)}\``
       : ` — **misses** \`fps >= ${formatSI(est.target.fps_target)}\``;
   rows.push(['throughput', fps]);
+  if (est.pixels_per_s > 0) rows.push(['pixels / s', `${formatSI(est.pixels_per_s)} input pixels per second`]);
   rows.push(['latency', `${num(est.latency_us)} µs (${num(est.latency_cycles)} cycles)`]);
   if (est.bottleneck)
     rows.push([

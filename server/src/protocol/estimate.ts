@@ -44,6 +44,8 @@ export interface LayerEstimate {
   fold_source: FoldSource;
   pe: number;
   simd: number;
+  /** Pixels per cycle (MMV; 1 unless `fold(…, mmv=M)` or auto-folding set it). */
+  mmv: number;
   /** MVAU: NF = MH/PE, SF = MW/SIMD; streaming layers: NF = channels/PE, SF = 1. */
   nf: number;
   sf: number;

@@ -45,6 +45,9 @@ function summary(est: Estimate): string[] {
   const rows: [string, string][] = [];
   const target = fpsTargetText(est);
   rows.push(['frames/s', `${formatCount(Math.round(est.fps * 100) / 100)} (${fpsText(est)})${target ? `; ${target}` : ''}`]);
+  if (est.lanes > 1)
+    rows.push(['lanes', `${est.lanes} copies of the pipeline, ${formatCount(Math.round(est.fps_per_lane * 100) / 100)} frames/s each`]);
+  if (est.pixels_per_s > 0) rows.push(['pixels/s', `${formatCount(est.pixels_per_s)} input pixels per second`]);
   rows.push(['II', `${formatCount(est.ii_cycles)} cycles per frame`]);
   rows.push(['latency', `${formatCount(est.latency_cycles)} cycles (${formatCount(est.latency_us)} µs)`]);
   if (est.bottleneck) rows.push(['bottleneck', `${est.bottleneck.layer} (${formatCount(est.bottleneck.cycles)} cycles)`]);
@@ -82,6 +85,7 @@ function layers(est: Estimate): string {
     'fold',
     'PE',
     'SIMD',
+    'MMV',
     'NF',
     'SF',
     'cycles',
@@ -97,6 +101,7 @@ function layers(est: Estimate): string {
     l.fold_source,
     formatCount(l.pe),
     formatCount(l.simd),
+    formatCount(l.mmv),
     formatCount(l.nf),
     formatCount(l.sf),
     formatCount(l.cycles),
