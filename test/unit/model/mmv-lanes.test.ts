@@ -111,6 +111,14 @@ describe('target …, lanes N', () => {
     expect(four.fps_met).toBe(true);
   });
 
+  it('lanes is not a keyword (a name valid before stays valid); a misspelt option is QNN010', async () => {
+    const named = await check(net('layer lanes = maxpool(x, kernel=2)', { target: 'xc7z020 @ 100 MHz, lanes 2' }));
+    expect(named.codes.filter((c) => c < 'QNN043')).toEqual([]);
+    expect(named.analysis.estimate!.lanes).toBe(2);
+    const typo = await check(net(body, { target: 'xc7z020 @ 100 MHz, lane 2' }));
+    expect(typo.diagnostics.find((x) => x.code === 'QNN010')!.message).toContain("unknown target option 'lane'");
+  });
+
   it('QNN030 on lanes 0', async () => {
     const r = await check(net(body, { target: 'xc7z020 @ 100 MHz, lanes 0' }));
     expect(r.diagnostics.find((x) => x.code === 'QNN030')!.message).toContain('lanes must be an integer of at least 1');

@@ -36,7 +36,13 @@ export function target(cx: Elab, t: ast.Target): void {
     }
   }
   if (t.bandwidth !== undefined) tgt.bandwidthGBs = parseNumberLiteral(t.bandwidth);
-  if (t.lanes !== undefined) {
+  if (t.lanesWord !== undefined && t.lanesWord !== 'lanes') {
+    cx.error(
+      'QNN010',
+      `unknown target option '${t.lanesWord}': the target takes fps >=, board, bandwidth and lanes`,
+      propRange(t, 'lanesWord'),
+    );
+  } else if (t.lanes !== undefined) {
     const lanes = parseNumberLiteral(t.lanes);
     tgt.lanesRange = propRange(t, 'lanes');
     if (Number.isInteger(lanes) && lanes >= 1) tgt.lanes = lanes;
