@@ -57,25 +57,25 @@ module qnn_maxpool_mmv #(
   localparam int WORDS = (IN_W < MMV || MMV < 1) ? 1 : IN_W / MMV;
   localparam int CW = (WORDS > 1) ? $clog2(WORDS) : 1;
 
+  // The larger of K elements: signed (KIND 1) or unsigned (also bipolar: 1 = +1 > 0 = −1).
+  function automatic logic [BITS-1:0] window_max(input logic [KK*BITS-1:0] xs);
+    logic [BITS-1:0] best;
+    best = xs[0 +: BITS];
+    for (int k = 1; k < KK; k++) begin
+      if (KIND == 1 ? ($signed(xs[k*BITS +: BITS]) > $signed(best)) : (xs[k*BITS +: BITS] > best)) best = xs[k*BITS +: BITS];
+    end
+    return best;
+  endfunction
+
   // The pooled word (combinational): per output pixel and channel the max of its K inputs.
   logic [Q*CH*BITS-1:0] pooled;
   for (genvar q = 0; q < Q; q++) begin : g_out
     for (genvar c = 0; c < CH; c++) begin : g_ch
-      logic [BITS-1:0] acc [KK];
-      assign acc[0] = s_axis_tdata[(q * KK * CH + c) * BITS +: BITS];
-      for (genvar k = 1; k < KK; k++) begin : g_k
-        logic [BITS-1:0] x;
-        logic bigger;
-        assign x = s_axis_tdata[((q * KK + k) * CH + c) * BITS +: BITS];
-        if (KIND == 1) begin : g_signed
-          assign bigger = $signed(x) > $signed(acc[k-1]);
-        end else begin : g_unsigned
-          // Unsigned, and bipolar (1 = +1 > 0 = −1: the larger is the OR).
-          assign bigger = x > acc[k-1];
-        end
-        assign acc[k] = bigger ? x : acc[k-1];
+      logic [KK*BITS-1:0] win;
+      for (genvar k = 0; k < KK; k++) begin : g_k
+        assign win[k * BITS +: BITS] = s_axis_tdata[((q * KK + k) * CH + c) * BITS +: BITS];
       end
-      assign pooled[(q * CH + c) * BITS +: BITS] = acc[KK-1];
+      assign pooled[(q * CH + c) * BITS +: BITS] = window_max(win);
     end
   end
 

@@ -124,7 +124,8 @@ module qnn_mvau_mmv #(
     );
   end
 
-  // Copies 1..M−1 run in lockstep with copy 0: their handshake outputs equal its own.
+  // Copies 1..M−1 run in lockstep with copy 0: their handshake outputs equal its own. The
+  // super-window's padding columns that no window of the group reaches are not read.
   logic unused;
-  assign unused = ^{ready[MMV-1:0], valid[MMV-1:0], last[MMV-1:0]};
+  assign unused = ^{ready[MMV-1:0], valid[MMV-1:0], last[MMV-1:0], s_axis_tdata};
 endmodule
