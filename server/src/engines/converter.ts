@@ -9,6 +9,9 @@ import { converterResources } from '../cost/resources.js';
 import type { StreamLink } from '../model/engines.js';
 import type { LatencyStage, TemplateParams } from './descriptor.js';
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const lcm = (a: number, b: number): number => (a / gcd(a, b)) * b;
+
 export const converterDescriptor = {
   /** Cycles per frame: it reads and writes one word per cycle, concurrently. */
   cycles(link: StreamLink): number {
@@ -17,15 +20,17 @@ export const converterDescriptor = {
 
   latency(link: StreamLink): LatencyStage {
     const words = Math.ceil(link.elements / link.producerElems);
-    const up = link.consumerElems > link.producerElems;
     const pipe = C.latency.converterPipe;
+    // The gearbox works in groups of L = lcm(in, out) elements: the word that completes a
+    // group (every L/in-th) moves it out as L/out words (qnn_dwc.sv).
+    const group = lcm(link.producerElems, link.consumerElems);
     return {
       name: `${link.from}->${link.to}:converter`,
       kind: 'converter',
       words,
-      need: up ? Math.min(words, Math.ceil(link.consumerElems / link.producerElems)) : 1,
+      need: Math.min(words, group / link.producerElems),
       fill: pipe,
-      drain: pipe + (up ? 0 : Math.ceil(link.producerElems / link.consumerElems) - 1),
+      drain: pipe + group / link.consumerElems - 1,
       span: converterDescriptor.cycles(link) + pipe,
     };
   },
