@@ -113,9 +113,47 @@ ${lines.map((l) => `  ${l}`).join('\n')}
   return { text, description: desc.join(' → '), mmvs };
 }
 
+/**
+ * 2-D: the window generator's kernel is square, so a conv2d takes M > 1 where its M-pixel
+ * groups keep the kernel and padding (3×3 'same', 1×1); a 2-D max-pool stays at M = 1 behind
+ * a width converter.
+ */
+const TWO_D: { text: string; description: string; mmvs: number[] }[] = [
+  {
+    description: '2-D: u4[6,8,2] → conv2d 3×3 same M4 → requant → conv2d 1×1 M2',
+    mmvs: [4, 2],
+    text: `network mmv2d_a {
+  target xczu7ev @ 250 MHz
+  input x: u4[6, 8, 2]
+  layer c = conv2d(x, filters=3, kernel=3, pad=same, weights=i3(random, seed=1)) fold(pe=3, simd=18, mmv=4)
+  layer r = requant(c, out=u4, scale=0.05)
+  layer d = conv2d(r, filters=2, kernel=1, weights=i3(random, seed=2)) fold(pe=2, simd=3, mmv=2)
+  output d
+}
+`,
+  },
+  {
+    description: '2-D: i3[4,6,3] → conv2d 3×3 same M3 → threshold → maxpool 2×2 M1 → requant M2',
+    mmvs: [3, 1, 2],
+    text: `network mmv2d_b {
+  target xczu7ev @ 250 MHz
+  input x: i3[4, 6, 3]
+  layer c = conv2d(x, filters=2, kernel=3, pad=same, weights=pow2<3>(random, seed=3)) fold(pe=2, simd=27, mmv=3)
+  layer t = threshold(c, out=u2, thresholds=[-3, 0, 4])
+  layer p = maxpool(t, kernel=2) fold(pe=2)
+  layer q = requant(p, out=u2, scale=0.6) fold(pe=2, mmv=2)
+  output q
+}
+`,
+  },
+];
+
 describe.concurrent('MMV networks against the golden model', () => {
-  for (let seed = 1; seed <= CASES; seed++) {
-    const { text, description, mmvs } = mmvNetwork(seed);
+  const cases = [
+    ...Array.from({ length: CASES }, (_, i) => ({ seed: i + 1, ...mmvNetwork(i + 1) })),
+    ...TWO_D.map((c, i) => ({ seed: 100 + i, ...c })),
+  ];
+  for (const { seed, text, description, mmvs } of cases) {
     it(`#${seed}: ${description}`, async () => {
       const { analysis, diagnostics } = await check(text);
       expect(

@@ -42,6 +42,22 @@ describe('fold(mmv=M)', () => {
     expect(dense.diagnostics.find((x) => x.code === 'QNN046')!.message).toContain('one vector per frame');
   });
 
+  it('conv2d: M > 1 where M-pixel groups keep the square kernel (3×3 same, 1×1), else QNN046', async () => {
+    const c2 = (k: number, pad: string, mmv: number) =>
+      net(`layer c = conv2d(x, filters=2, kernel=${k}, pad=${pad}, weights=i3(random, seed=1)) fold(pe=2, simd=${k * k * 2}, mmv=${mmv})`, {
+        input: 'u4[8, 8, 2]',
+      });
+    expect((await check(c2(3, 'same', 4))).codes.filter((c) => c < 'QNN043')).toEqual([]);
+    expect((await check(c2(1, 'valid', 8))).codes.filter((c) => c < 'QNN043')).toEqual([]);
+    const five = await check(c2(5, 'same', 2));
+    expect(five.diagnostics.find((x) => x.code === 'QNN046')!.message).toContain('valid mmv values are 1');
+    // The window generator's parameters for the 3×3 at M = 4: super-pixels of 4 pixels, 2 per row.
+    const e = (await check(c2(3, 'same', 4))).analysis.network.engines[0];
+    const w = Object.fromEntries(descriptorOf(e).instances(e)[0].params);
+    expect([w.IN_W, w.CH, w.K, w.PAD, w.SIMD]).toEqual([2, 8, 3, 1, 72]);
+    expect(w.KX).toBeUndefined();
+  });
+
   it('QNN046: M > 1 on an engine not yet at one pixel per cycle names the fold it needs', async () => {
     const r = await check(net(conv('fold(pe=2, simd=20, mmv=2)')));
     const d = r.diagnostics.find((x) => x.code === 'QNN046')!;
