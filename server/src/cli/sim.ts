@@ -105,6 +105,10 @@ export function formatSim(r: NetworkSimResult): string {
     `${r.network}: ${r.frames} frame(s) from ${r.input} on ${r.simulator}${r.stalls_enabled ? ' with random backpressure' : ''}`,
     `  ${r.mismatches === 0 && !r.stall ? 'PASS' : 'FAIL'}: ${r.mismatches} mismatch(es) against the golden model`,
   ];
+  if (r.lanes)
+    lines.push(
+      `  lanes: ${r.lanes}, frame f on lane f mod ${r.lanes}${r.stalls_enabled ? ', each lane with its own random stalls' : ''}; II below: frames through one stream, against one lane's II`,
+    );
   if (r.first_mismatch) {
     const m = r.first_mismatch;
     lines.push(

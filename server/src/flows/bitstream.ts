@@ -202,6 +202,11 @@ function startHash(flow: BuildFlow, device: Device, board: string | undefined, c
   return createHash('sha256').update(`qnn-build 2\0${flow}\0${device.name}\0${board ?? ''}\0${clockMhz}\0`);
 }
 
+/** A board's shell or block design carries one stream: `lanes N` is built without it, for now. */
+function lanesOnBoard(board: string, lanes: number): string {
+  return `board ${board} connects one input and one output stream, and lanes ${lanes} makes ${lanes} of each: remove \`board ${board}\` to build the ${lanes}-lane accelerator on its own (out of context), or remove \`lanes\` to build one lane for the board`;
+}
+
 /** The open iCE40 flow: the tools found, the design compiled and wrapped for its board. */
 async function prepareOpen(analysis: Analysis, qnnFile: string, outDir: string, device: Device, clockMhz: number): Promise<PreparedFlow> {
   const target = analysis.network.target!;
@@ -217,6 +222,7 @@ async function prepareOpen(analysis: Analysis, qnnFile: string, outDir: string, 
   // The board's shell (UART, clock, pins) around the accelerator, or the bare accelerator.
   let shell: BoardShellFiles | null = null;
   try {
+    if (target.board && (target.lanes ?? 1) > 1) throw new Error(lanesOnBoard(target.board, target.lanes!));
     shell = target.board
       ? boardShellFor(target.board, { net: analysis.network, plan: compiled.plan, clockMhz, device, outDir: bitDir })
       : null;
@@ -293,6 +299,7 @@ async function prepareVivado(
   let pre;
   let board: ZynqBoard | null = null;
   try {
+    if (target.board && (target.lanes ?? 1) > 1) throw new BuildError(lanesOnBoard(target.board, target.lanes!));
     board = target.board ? zynqBoard(target.board, device) : null;
     pre = await vivadoPreflight(device.part, { signal: opts.signal });
   } catch (e) {

@@ -15,8 +15,10 @@ export interface CompileReport {
   network: string;
   /** The .qnn file's name. */
   source: string;
-  /** The top-level module (its file is `rtl/<top>.sv`). */
+  /** The top-level module (its file is `rtl/<top>.sv`): `<network>_lanes` with `lanes N` > 1. */
   top: string;
+  /** `target …, lanes N` with N > 1: the top holds N copies of `<network>_top`, ports flattened (lane i at [i·W +: W], bit i). */
+  lanes?: number;
   estimate: Estimate;
   streams: { input: { elems: number; elem_bits: number; width: number }; output: { elems: number; elem_bits: number; width: number } };
   fifos: { name: string; from: string; to: string; depth: number; width: number; max_occupancy: number; reason: string }[];
@@ -94,6 +96,12 @@ export interface SimResult {
   cycles: number;
   /** The RTL folder simulated. */
   rtl: string;
+  /**
+   * `lanes N` > 1: the N lanes were simulated behind one stream (frame f on lane f mod N,
+   * each lane with its own random stalls); `ii.measured` is then the interval of frames
+   * through that one stream, `ii.expected` one lane's II.
+   */
+  lanes?: number;
 }
 
 export type FifoVerdict = 'needed' | 'over-sized';

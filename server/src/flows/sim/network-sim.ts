@@ -104,7 +104,8 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
   const build = await buildSimulation({
     simulator: opts.simulator,
     sources,
-    top: plan.top,
+    // With lanes, the simulation-only module that puts them behind this one stream.
+    top: compiled.simTop,
     inWidth: streamWidth(plan.input),
     outWidth: streamWidth(plan.output),
     defines: { QNN_SIM: true },
@@ -186,6 +187,7 @@ export async function simulateNetwork(opts: NetworkSimOptions): Promise<NetworkS
     run_ms: Math.round(sim.runMs),
     cycles: sim.cycles,
     rtl: compiled.rtlDir,
+    ...(compiled.lanes > 1 ? { lanes: compiled.lanes } : {}),
   };
   // The editor reads this after the task ends (the summary with the waveform link).
   const files = buildFiles(opts.outDir);
