@@ -4,7 +4,9 @@
  * - `qnn sim` of the peak detector end to end, including the Verilator build of a design
  *   not in the build cache;
  * - simulated frames/s on Verilator and on Icarus for the same design (peak detector,
- *   no backpressure), and their ratio.
+ *   no backpressure), and their ratio;
+ * - examples/peak_detector_4g (seed 1's figure): Gpixel/s estimated, and the II measured
+ *   on Verilator without backpressure for its 4 lanes behind one stream.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -60,3 +62,15 @@ console.log(`  simulated frames/s, peak detector (20,480-cycle frames), ${FRAMES
 console.log(`    Verilator ${v.fps.toFixed(1)} frames/s (run ${v.runMs} ms)`);
 console.log(`    Icarus    ${ic.fps.toFixed(2)} frames/s (run ${ic.runMs} ms)`);
 console.log(`    Verilator / Icarus = ${(v.fps / ic.fps).toFixed(1)}x`);
+
+// Seed 1's four gigapixels per second: the estimate, and the II the RTL keeps.
+const g4 = 'examples/peak_detector_4g/peak_detector_4g.qnn';
+const est4 = JSON.parse(qnn(['estimate', g4, '--json']).stdout);
+const sim4 = JSON.parse(qnn(['sim', g4, '-o', path.join(work, 'pd4g'), '--frames', '8', '--no-stall', '--json']).stdout);
+console.log(`  ${g4}: ${est4.lanes} lanes × ${est4.fps_per_lane.toFixed(0)} frames/s at ${est4.target.clock_mhz} MHz`);
+console.log(
+  `    estimated ${(est4.pixels_per_s / 1e9).toFixed(2)} Gpixel/s, ${((2 * est4.macs_per_frame * est4.fps) / 1e12).toFixed(2)} TOP/s (${((2 * est4.macs_per_frame) / 1024).toFixed(0)} ops per pixel)`,
+);
+console.log(
+  `    measured II ${sim4.ii.measured} cycles (one lane's estimate ${sim4.ii.expected}), ${sim4.mismatches} mismatches over ${sim4.frames} frames`,
+);
