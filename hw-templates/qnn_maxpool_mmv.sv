@@ -64,7 +64,7 @@ module qnn_maxpool_mmv #(
     for (int k = 1; k < KK; k++) begin
       if (KIND == 1 ? ($signed(xs[k*BITS +: BITS]) > $signed(best)) : (xs[k*BITS +: BITS] > best)) best = xs[k*BITS +: BITS];
     end
-    return best;
+    window_max = best;
   endfunction
 
   // The pooled word (combinational): per output pixel and channel the max of its K inputs.
