@@ -4,6 +4,8 @@
  * stream words of M whole pixels, cycles per frame divided by M, resources and frames/s
  * multiplied by N, and auto-folding's budget shared by the lanes.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { descriptorOf } from '../../../server/src/engines/registry.js';
 import { check, net } from './helpers.js';
@@ -154,5 +156,19 @@ describe('auto-folding past one pixel per cycle', () => {
     const over = await check(net(auto, { target: 'xc7z020 @ 100 MHz, fps >= 200M' }));
     expect(over.analysis.network.engines[0].mmv).toBe(16);
     expect(over.codes).toContain('QNN051');
+  });
+});
+
+describe('examples/peak_detector_4g', () => {
+  it('4.0 Gpixel/s; with its folds removed and fps >= 3906250, auto-folding chooses the same folds', async () => {
+    const file = path.resolve(__dirname, '../../../examples/peak_detector_4g/peak_detector_4g.qnn');
+    const text = readFileSync(file, 'utf8');
+    const given = await check(text, file);
+    expect(given.codes.filter((c) => c < 'QNN043')).toEqual([]);
+    expect(given.analysis.estimate!.pixels_per_s).toBe(4e9);
+    const auto = await check(text.replace(/ fold\([^)]*\)/g, '').replace('@ 250 MHz, lanes 4', '@ 250 MHz, fps >= 3906250, lanes 4'), file);
+    const folds = (p: typeof given) => p.analysis.network.engines.map((e) => [e.pe, e.simd, e.mmv]);
+    expect(auto.analysis.estimate!.fps_met).toBe(true);
+    expect(folds(auto)).toEqual(folds(given));
   });
 });
