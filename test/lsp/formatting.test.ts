@@ -101,9 +101,12 @@ describe('formatting over LSP', () => {
   for (const name of exampleNames()) {
     it(`is idempotent on examples/${name} and keeps its meaning`, async () => {
       const ex = readExample(name);
-      const before = (await client.open(ex.uri, ex.text)).map((d) => `${d.code} ${d.message}`).sort();
+      // As sets: on a loaded machine the idle FIFO schedule (pending examples) can publish
+      // while the open's validation is in flight, and one QNN043 was seen twice (CI, 2-core).
+      const meaning = (ds: { code?: unknown; message: string }[]) => [...new Set(ds.map((d) => `${String(d.code)} ${d.message}`))].sort();
+      const before = meaning(await client.open(ex.uri, ex.text));
       const once = applyEdits(ex.text, await client.format(ex.uri));
-      const after = (await client.change(ex.uri, once)).map((d) => `${d.code} ${d.message}`).sort();
+      const after = meaning(await client.change(ex.uri, once));
       expect(after).toEqual(before);
       const twice = applyEdits(once, await client.format(ex.uri));
       expect(twice).toBe(once);

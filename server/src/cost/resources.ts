@@ -376,6 +376,8 @@ export interface MvauCost {
   /** The activation ROM: depth NF, one word of PE entries (none for shared constants). */
   activationMem: MemCost;
   lane: LaneCost;
+  /** The part lockstep copies (MMV) share: synthesis merges their equal control registers. */
+  control: Resources;
 }
 
 /** The MVAU LUT coefficient of each lane variant. */
@@ -429,7 +431,15 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
     skid.ff;
   const core: Resources = { lut, ff, bram18: 0, dsp: p.pe * (p.simd * lane.dsp + (act?.dsp ?? 0)) };
   const mems: Resources = { lut: 0, ff: 0, bram18: weightMem.bram18 + inputBuffer.bram18 + activationMem.bram18, dsp: 0 };
-  return { total: addResources(core, mems), weightMem, inputBuffer, activationMem, lane };
+  // What lockstep copies of this MVAU (MMV) share once synthesis merges their equal
+  // registers: the constant part and the issue counters with their logic.
+  const control: Resources = {
+    lut: k.lut.c0 + k.lut.control * counters,
+    ff: k.ff.c0 + counters + (act ? 2 * clog2(nf) : 0),
+    bram18: 0,
+    dsp: 0,
+  };
+  return { total: addResources(core, mems), weightMem, inputBuffer, activationMem, lane, control };
 }
 
 /**

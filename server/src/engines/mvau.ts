@@ -254,7 +254,9 @@ export const mvauDescriptor: EngineDescriptor = {
     );
     // MMV: M copies of the PE × SIMD array (hard-wired weights: NF = SF = 1, QNN046).
     const m = mmvOf(l);
-    const parts: Record<string, Resources> = { mvau: roundResources(m > 1 ? scaleResources(mv.total, m) : mv.total) };
+    // Their control registers are equal in every copy, and synthesis keeps one of each.
+    const copies = m > 1 ? addResources(scaleResources(mv.total, m), scaleResources(mv.control, 1 - m)) : mv.total;
+    const parts: Record<string, Resources> = { mvau: roundResources(copies) };
     if (l.op !== 'dense') parts.window = roundResources(windowCost(l, e.inElemsPerWord, fab).total);
     return {
       total: addResources(...Object.values(parts)),
