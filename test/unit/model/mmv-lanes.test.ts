@@ -25,9 +25,11 @@ describe('fold(mmv=M)', () => {
     expect(descriptorOf(e1).timing(e1).cycles).toBe(16);
     expect(descriptorOf(e4).timing(e4).cycles).toBe(4);
     expect(four.analysis.estimate!.ii_cycles).toBe(4);
-    // Four copies of the hard-wired PE × SIMD array: about four times the MVAU's LUTs.
+    // Four copies of the hard-wired PE × SIMD array, their control (counters) counted once.
     const lut = (p: typeof one) => p.analysis.estimate!.layers[0].breakdown.mvau.lut;
-    expect(lut(four) / lut(one)).toBeCloseTo(4, 5);
+    const ratio = lut(four) / lut(one);
+    expect(ratio).toBeGreaterThan(3);
+    expect(ratio).toBeLessThan(4);
   });
 
   it('QNN046: an M that does not divide the row, and a conv with stride > 1', async () => {
