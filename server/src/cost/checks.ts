@@ -23,7 +23,16 @@ import type { Network, QnnDiagnostic } from '../model/types.js';
 import { findDevice } from '../device/devices.js';
 import { engineCost } from './engine-cost.js';
 import type { Estimate } from './estimate.js';
-import { addResources, fabricOf, zeroResources, type Fabric, type Family, type ResourceKey, type Resources } from './fabric.js';
+import {
+  addResources,
+  fabricOf,
+  RESOURCE_KEYS,
+  zeroResources,
+  type Fabric,
+  type Family,
+  type ResourceKey,
+  type Resources,
+} from './fabric.js';
 import { converterOf, fifoOf, linkBetween } from './links.js';
 import { utilisation } from './utilisation.js';
 
@@ -119,6 +128,26 @@ function evaluateFold(net: Network, est: Estimate, i: number, f: Fold, fab: Fabr
 
 // ---- QNN051: frame rate -------------------------------------------------------------------------
 
+/**
+ * Past the fastest fold of the bottleneck: the lanes (copies of the pipeline, each on its
+ * own stream) that would meet `fps >=` with every engine at its fastest, and whether the
+ * device holds them — or which resource ends it. Counted from the lanes as they are now
+ * (frames/s and resources of one lane), so it is what it takes at the current folds.
+ */
+function lanesAdvice(est: Estimate, fps: number, clockHz: number): string {
+  const lanesNow = est.lanes;
+  const perLane = est.fps_per_lane;
+  if (!(perLane > 0) || !(clockHz > 0)) return ' Raise the clock or lower the target.';
+  const needed = Math.ceil(fps / perLane);
+  if (needed <= lanesNow) return ' Raise the clock or lower the target.';
+  const oneLane = (k: ResourceKey): number => est.totals[k] / lanesNow;
+  const short = RESOURCE_KEYS.filter((k) => est.device_capacity[k] !== null && oneLane(k) * needed > est.device_capacity[k]!);
+  const lanesText = `\`lanes ${needed}\` (${needed} copies of the pipeline as it is now, each on its own stream)`;
+  if (short.length === 0) return ` ${lanesText} would meet it and the device holds them; or raise the clock.`;
+  const k = short[0]!;
+  return ` ${lanesText} would meet it, but the device does not hold them: its ${LABELS[est.target.family][k]} run out (${fmt(Math.round(oneLane(k) * needed))} of ${fmt(est.device_capacity[k]!)}). Raise the clock, or lower the target.`;
+}
+
 function frameRate(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
   const t = net.target;
   if (!t?.fps || !est.bottleneck || est.ii_cycles <= 0 || est.fps >= t.fps) return [];
@@ -144,7 +173,7 @@ function frameRate(net: Network, est: Estimate, fab: Fabric): QnnDiagnostic[] {
   else if (met)
     advice = ` ${foldText(e, pick)} would take ${cycles(pick.cycles)} (about ${fmt(pick.lut)} ${LABELS[est.target.family].lut} with its streams).`;
   else
-    advice = ` No legal fold of '${name}' reaches it (the fastest, ${foldText(e, pick)}, takes ${cycles(pick.cycles)}): raise the clock, add \`lanes\` to the target, or lower the target.`;
+    advice = ` No legal fold of '${name}' reaches it (the fastest, ${foldText(e, pick)}, takes ${cycles(pick.cycles)}).${lanesAdvice(est, t.fps, t.clockHz)}`;
   const others = est.layers
     .filter((l) => l.fused_into === null && l.engine !== e.name && l.cycles > targetCycles)
     .map((l) => `'${l.name}' (${fmt(l.cycles)})`);

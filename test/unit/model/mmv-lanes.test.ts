@@ -158,6 +158,16 @@ describe('auto-folding past one pixel per cycle', () => {
     const over = await check(net(auto, { target: 'xc7z020 @ 100 MHz, fps >= 200M' }));
     expect(over.analysis.network.engines[0].mmv).toBe(16);
     expect(over.codes).toContain('QNN051');
+    // …and says how many lanes would: 100 MHz / 1 cycle = 100M frames/s a lane, so 2; the
+    // u8 × i2 products are DSPs here, and 2 lanes of 1,280 do not fit the xc7z020's 220.
+    expect(over.diagnostics.find((x) => x.code === 'QNN051')!.message).toContain(
+      '`lanes 2` (2 copies of the pipeline as it is now, each on its own stream) would meet it, but the device does not hold them: its DSPs run out (2,560 of 220)',
+    );
+    // Shifts instead of multipliers: the two lanes fit.
+    const shifts = await check(net(auto.replace('i2(random', 'pow2<3>(random'), { target: 'xc7z020 @ 100 MHz, fps >= 200M' }));
+    expect(shifts.diagnostics.find((x) => x.code === 'QNN051')!.message).toContain(
+      '`lanes 2` (2 copies of the pipeline as it is now, each on its own stream) would meet it and the device holds them',
+    );
   });
 });
 
