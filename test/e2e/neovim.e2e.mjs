@@ -104,11 +104,13 @@ test('Neovim with the documented init.lua: diagnostics, hover, code lens, comple
     assert.equal(out.code_lenses[0].line, targetLine);
     assert.match(out.code_lenses[0].title, / frames\/s .*· bottleneck fc2 .*· illegal fold estimated as 1: fc2 SIMD 5$/);
 
-    // Completion at `fold(`: the fold arguments with fc1's legal values (MW = MH = 64).
+    // Completion at `fold(`: the fold arguments with fc1's legal values (MW = MH = 64; a
+    // dense layer computes one vector per frame, so MMV is 1).
     assert.deepEqual(
       out.completion.map((c) => c.label),
-      ['pe', 'simd'],
+      ['pe', 'simd', 'mmv'],
     );
+    assert.equal(out.completion[2].detail, 'valid: 1');
     assert.equal(out.completion[0].detail, 'valid: 1, 2, 4, 8, 16, 32, 64');
 
     // Rename fc0 → conv0: the declaration and its use, not the weight file's name.
