@@ -1,6 +1,10 @@
 // qnn_window: the sliding-window (im2col) generator in front of a conv MVAU
 // (hardware.md §1, docs/engines-contract.md).
 //
+// Kernel and padding: K and PAD in both dimensions (2-D), unless KX / PADX give the row's
+// (a K×KX kernel, PADX columns left and right: MMV's super-pixels). Below, K and P along a
+// row mean KX and PADX where given.
+//
 // Input: the [IN_H, IN_W, CH] (DIMS = 2) or [IN_W, CH] (DIMS = 1) frame, channels-last,
 // IN_ELEMS elements per word (IN_ELEMS divides CH). Output: for every output pixel in
 // row-major order, its MW = K·K·CH (2-D) or K·CH (1-D) im2col vector, kernel position
@@ -62,7 +66,9 @@ module qnn_window #(
   parameter int PAD      = -1,  // zero padding on each side (both dims in 2-D), ≥ 0
   parameter int BITS     = 0,   // bits per element
   parameter int IN_ELEMS = 0,   // elements per input word (divides CH)
-  parameter int SIMD     = 0    // elements per output word (multiple of IN_ELEMS, divides MW)
+  parameter int SIMD     = 0,   // elements per output word (multiple of IN_ELEMS, divides MW)
+  parameter int KX       = 0,   // DIMS = 2: the kernel along a row where it differs from K (0: K)
+  parameter int PADX     = -1   // DIMS = 2: the padding left and right where it differs from PAD (−1: PAD)
 ) (
   input  logic                     clk,
   input  logic                     rst_n,
@@ -81,11 +87,12 @@ module qnn_window #(
   localparam int HI = (DIMS == 2) ? ((IN_H < 1) ? 1 : IN_H) : ((IN_W < 1) ? 1 : IN_W);
   localparam int WI = (DIMS == 2) ? ((IN_W < 1) ? 1 : IN_W) : 1;
   localparam int KH = (K < 1) ? 1 : K;
-  localparam int KW = (DIMS == 2) ? KH : 1;
+  // Along a row (2-D): KX and PADX where given (MMV's super-pixel rows, server/src/engines/window.ts).
+  localparam int KW = (DIMS == 2) ? ((KX < 1) ? KH : KX) : 1;
   localparam int SH = (STRIDE < 1) ? 1 : STRIDE;
   localparam int SW = (DIMS == 2) ? SH : 1;
   localparam int PH = (PAD < 0) ? 0 : PAD;
-  localparam int PW = (DIMS == 2) ? PH : 0;
+  localparam int PW = (DIMS == 2) ? ((PADX < 0) ? PH : PADX) : 0;
   localparam int OH = (HI + 2 * PH - KH) / SH + 1;
   localparam int OW = (WI + 2 * PW - KW) / SW + 1;
   /** Output size as the layer sees it (OUT_H = 1 for DIMS = 1). */
@@ -158,7 +165,7 @@ module qnn_window #(
   localparam int OXW = (OW > 1) ? $clog2(OW) : 1;
   localparam int OYW = (OH > 1) ? $clog2(OH) : 1;
   // Signed coordinates (window origin, may be negative in the padding).
-  localparam int MAXC = ((HI > WI) ? HI : WI) + K + STRIDE + 2 * PAD + 2;
+  localparam int MAXC = ((HI > WI) ? HI : WI) + ((KH > KW) ? KH : KW) + STRIDE + 2 * ((PH > PW) ? PH : PW) + 2;
   localparam int CW = $clog2(MAXC) + 1;
   // Signed pixel counts relative to the frame being emitted: −FRAME_PIX .. FRAME_PIX + NPIX.
   localparam int NW0 = $clog2(2 * FRAME_PIX + 2 * NPIX + 4) + 1;
@@ -168,13 +175,16 @@ module qnn_window #(
   // every parameter at its default, is not checked there).
 `ifdef SYNTHESIS
   localparam bit CHECK = !(DIMS == 0 && IN_H == 0 && IN_W == 0 && CH == 0 && K == 0 && STRIDE == 0 &&
-                           PAD == -1 && BITS == 0 && IN_ELEMS == 0 && SIMD == 0);
+                           PAD == -1 && BITS == 0 && IN_ELEMS == 0 && SIMD == 0 && KX == 0 && PADX == -1);
 `else
   localparam bit CHECK = 1'b1;
 `endif
   if (CHECK && ((DIMS != 1 && DIMS != 2) || (DIMS == 1 && IN_H != 1) || IN_W < 1 || (DIMS == 2 && IN_H < 1))) begin : g_bad_dims
     `QNN_PARAM_ERROR(("qnn_window: DIMS (%0d) must be 1 (with IN_H = 1) or 2, with IN_H (%0d) and IN_W (%0d) at least 1",
                       DIMS, IN_H, IN_W))
+  end
+  if (CHECK && (KX < 0 || PADX < -1 || (DIMS == 1 && (KX != 0 || PADX != -1)))) begin : g_bad_kx
+    `QNN_PARAM_ERROR(("qnn_window: KX (%0d) and PADX (%0d) are for DIMS = 2 only (0 and -1: as K and PAD)", KX, PADX))
   end
   if (CHECK && (K < 1 || STRIDE < 1 || PAD < 0 || OUT_H < 1 || OUT_W < 1)) begin : g_bad_window
     `QNN_PARAM_ERROR(("qnn_window: K (%0d) and STRIDE (%0d) must be at least 1, PAD (%0d) at least 0, and the padded input at least K",

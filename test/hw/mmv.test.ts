@@ -114,11 +114,24 @@ ${lines.map((l) => `  ${l}`).join('\n')}
 }
 
 /**
- * 2-D: the window generator's kernel is square, so a conv2d takes M > 1 where its M-pixel
- * groups keep the kernel and padding (3×3 'same', 1×1); a 2-D max-pool stays at M = 1 behind
- * a width converter.
+ * 2-D: the window generator on super-pixel rows, with its row kernel and padding (KX, PADX)
+ * different from the column's where M needs it (5×5 'same' at M = 4: 5 rows × 3 super-pixels);
+ * a 2-D max-pool stays at M = 1 behind a width converter.
  */
 const TWO_D: { text: string; description: string; mmvs: number[] }[] = [
+  {
+    description: '2-D: u4[6,8,2] → conv2d 5×5 same M4 (a 5×3 super-window, padding 2 rows and 1 super-pixel) → requant → conv2d 1×1 M8',
+    mmvs: [4, 8],
+    text: `network mmv2d_c {
+  target xczu7ev @ 250 MHz
+  input x: u4[6, 8, 2]
+  layer c = conv2d(x, filters=3, kernel=5, pad=same, weights=i3(random, seed=4)) fold(pe=3, simd=50, mmv=4)
+  layer r = requant(c, out=u4, scale=0.05)
+  layer d = conv2d(r, filters=2, kernel=1, weights=bipolar(random, seed=5)) fold(pe=2, simd=3, mmv=8)
+  output d
+}
+`,
+  },
   {
     description: '2-D: u4[6,8,2] → conv2d 3×3 same M4 → requant → conv2d 1×1 M2',
     mmvs: [4, 2],

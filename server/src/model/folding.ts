@@ -50,21 +50,7 @@ export function legalMmvs(m: LayerModel): { values: number[]; rule: string } {
     if (m.stride.some((s) => s !== 1)) return { values: [1], rule: 'a conv with stride > 1 takes only mmv=1' };
     const w = px(m.inShape);
     const ow = px(m.outShape);
-    const fits = divisors(gcd(w, ow));
-    if (m.op === 'conv1d') return { values: fits, rule: `M divides the row's input width ${w} and output width ${ow}` };
-    // 2-D: the window generator's kernel is square, so M groups of a row must span as many
-    // super-pixels as the kernel has rows, with the same padding (a 3×3 'same' or a 1×1
-    // conv at any M; a 5×5 or an unpadded 3×3 only at M = 1 for now).
-    const k = m.kernel[0];
-    const p = m.pad[1][0];
-    const square = (mm: number): boolean => {
-      const px2 = Math.ceil(p / mm);
-      return px2 === p && px2 + Math.floor((mm + k - p - 2) / mm) + 1 === k;
-    };
-    return {
-      values: fits.filter((mm) => mm === 1 || square(mm)),
-      rule: `M divides the row's input width ${w} and output width ${ow}, and a ${k}×${k} kernel with padding ${p} spans ${k} groups of M pixels with the same padding (conv2d: 3×3 'same' and 1×1 take any such M)`,
-    };
+    return { values: divisors(gcd(w, ow)), rule: `M divides the row's input width ${w} and output width ${ow}` };
   }
   if (m.op === 'maxpool') {
     const k = m.kernel[0];

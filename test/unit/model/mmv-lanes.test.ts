@@ -46,20 +46,26 @@ describe('fold(mmv=M)', () => {
     expect(dense.diagnostics.find((x) => x.code === 'QNN046')!.message).toContain('one vector per frame');
   });
 
-  it('conv2d: M > 1 where M-pixel groups keep the square kernel (3×3 same, 1×1), else QNN046', async () => {
+  it('conv2d: the window generator on super-pixel rows, with the row kernel and padding M needs', async () => {
     const c2 = (k: number, pad: string, mmv: number) =>
       net(`layer c = conv2d(x, filters=2, kernel=${k}, pad=${pad}, weights=i3(random, seed=1)) fold(pe=2, simd=${k * k * 2}, mmv=${mmv})`, {
         input: 'u4[8, 8, 2]',
       });
-    expect((await check(c2(3, 'same', 4))).codes.filter((c) => c < 'QNN043')).toEqual([]);
-    expect((await check(c2(1, 'valid', 8))).codes.filter((c) => c < 'QNN043')).toEqual([]);
-    const five = await check(c2(5, 'same', 2));
-    expect(five.diagnostics.find((x) => x.code === 'QNN046')!.message).toContain('valid mmv values are 1');
-    // The window generator's parameters for the 3×3 at M = 4: super-pixels of 4 pixels, 2 per row.
-    const e = (await check(c2(3, 'same', 4))).analysis.network.engines[0];
-    const w = Object.fromEntries(descriptorOf(e).instances(e)[0].params);
-    expect([w.IN_W, w.CH, w.K, w.PAD, w.SIMD]).toEqual([2, 8, 3, 1, 72]);
-    expect(w.KX).toBeUndefined();
+    const params = async (k: number, pad: string, mmv: number) => {
+      const r = await check(c2(k, pad, mmv));
+      expect(r.codes.filter((c) => c < 'QNN043')).toEqual([]);
+      const e = r.analysis.network.engines[0];
+      return Object.fromEntries(descriptorOf(e).instances(e)[0].params);
+    };
+    // 3×3 same at M = 4: 2 super-pixels of 4 a row, the kernel stays 3×3 (one super-pixel each side).
+    const three = await params(3, 'same', 4);
+    expect([three.IN_W, three.CH, three.K, three.PAD, three.SIMD, three.KX]).toEqual([2, 8, 3, 1, 72, undefined]);
+    // 5×5 same at M = 2: 5 rows × 3 super-pixels, padding 2 rows and 1 super-pixel.
+    const five = await params(5, 'same', 2);
+    expect([five.IN_W, five.CH, five.K, five.PAD, five.KX, five.PADX, five.SIMD]).toEqual([4, 4, 5, 2, 3, 1, 60]);
+    // 3×3 without padding at M = 2: 3 rows × 2 super-pixels.
+    const valid = await params(3, 'valid', 2);
+    expect([valid.K, valid.PAD, valid.KX, valid.PADX]).toEqual([3, 0, 2, 0]);
   });
 
   it('QNN046: M > 1 on an engine not yet at one pixel per cycle names the fold it needs', async () => {
