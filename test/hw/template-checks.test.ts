@@ -139,6 +139,13 @@ const IMPOSSIBLE: { what: string; top: string; sources: string[]; params: Params
     message: 'qnn_maxpool: need 1 <= K (5) <= IN_W (4) (and IN_H (4) in 2-D) and STRIDE (2) >= 1',
   },
   {
+    what: 'maxpool at MMV pixels: a 2-D pool with fewer rows than the kernel',
+    top: 'qnn_maxpool_mmv',
+    sources: [hw('qnn_maxpool_mmv.sv')],
+    params: { DIMS: 2, IN_H: 1, IN_W: 4, CH: 2, K: 2, BITS: 4, KIND: 0, MMV: 2 },
+    message: 'qnn_maxpool_mmv: DIMS (2) must be 1 (with IN_H = 1) or 2 (with IN_H (1) at least K (2))',
+  },
+  {
     what: 'width converter: frame not a multiple of the output word',
     top: 'qnn_dwc',
     sources: [hw('qnn_dwc.sv')],

@@ -58,12 +58,17 @@ export const maxpoolDescriptor: EngineDescriptor = {
 
   latency(e: Engine): LatencyStage {
     const l = layerOf(e);
-    if (e.mmv > 1) {
-      // qnn_maxpool_mmv: every word pools on its own, one register stage.
-      const words = product(e.inShape) / e.inElemsPerWord;
-      return { name: e.name, kind: 'engine', words, need: 1, fill: 1, drain: 1, span: words };
-    }
     const g = geometry(l);
+    if (e.mmv > 1) {
+      // qnn_maxpool_mmv: the words of a window row's last input row complete output words,
+      // on m_axis one cycle after (1-D: every word).
+      const words = product(e.inShape) / e.inElemsPerWord;
+      const perRow = g.inW / e.mmv;
+      const kv = g.dims === 2 ? g.k : 1;
+      const first = (kv - 1) * perRow;
+      const last = (g.outH * kv - 1) * perRow + perRow - 1;
+      return { name: e.name, kind: 'engine', words, need: first + 1, fill: 1, drain: 1 - (words - 1 - last), span: last + 1 };
+    }
     const words = Math.ceil(product(e.inShape) / e.inElemsPerWord);
     const groups = g.ch / e.pe;
     // The input word that completes a window (its last row and column; channel group c).
@@ -79,22 +84,30 @@ export const maxpoolDescriptor: EngineDescriptor = {
 
   tokens(e: Engine, frames: number): TokenEngine {
     const l = layerOf(e);
+    const g = geometry(l);
     if (e.mmv > 1) {
+      // One word in per cycle; the words of a window row's last input row each complete one.
       const words = product(e.inShape) / e.inElemsPerWord;
+      const perRow = g.inW / e.mmv;
+      const kv = g.dims === 2 ? g.k : 1;
+      const completes = (n: number): number => {
+        const row = Math.floor((n % words) / perRow);
+        return row % kv === kv - 1 && row < g.outH * kv ? 1 : 0;
+      };
       let n = 0;
       return {
         name: e.name,
         inWords: words,
-        outWords: words,
-        pattern: `pools ${e.mmv} pixels per word into ${e.mmv / l.kernel[0]}, one word in and one out per cycle`,
+        outWords: g.outH * perRow,
+        pattern: `pools ${e.mmv} pixels per word into ${e.mmv / g.k}${kv > 1 ? `, and ${kv} rows into one` : ''}, a word in per cycle`,
         step(available) {
           if (available <= 0 || n >= words * frames) return stepResult(false, 0);
+          const produced = completes(n);
           n++;
-          return stepResult(true, 1);
+          return stepResult(true, produced);
         },
       };
     }
-    const g = geometry(l);
     const groups = g.ch / e.pe;
     const inWords = product(l.inShape) / e.pe;
     // For each input word of a frame: how many output words complete with it.
@@ -126,7 +139,19 @@ export const maxpoolDescriptor: EngineDescriptor = {
     const g = geometry(l);
     if (e.mmv > 1) {
       // qnn_maxpool_mmv: (M/K)·C comparator trees of K inputs and the output register.
-      const total = roundResources(poolMmvResources({ kernel: g.k, outElems: e.outElemsPerWord, bits: typeBits(e.inType) }, fab));
+      const total = roundResources(
+        poolMmvResources(
+          {
+            kernel: g.k,
+            outElems: e.outElemsPerWord,
+            bits: typeBits(e.inType),
+            rowWords: g.dims === 2 ? g.inW / e.mmv : 0,
+            rows: g.inH,
+            wordsPerRow: g.inW / e.mmv,
+          },
+          fab,
+        ),
+      );
       return { total, parts: { maxpool: total }, weightMem: 'none', weightBits: 0, macs: 0 };
     }
     const total = roundResources(
@@ -154,6 +179,8 @@ export const maxpoolDescriptor: EngineDescriptor = {
     const g = geometry(l);
     if (e.mmv > 1) {
       const params: TemplateParams = [
+        ['DIMS', g.dims],
+        ['IN_H', g.inH],
         ['IN_W', g.inW],
         ['CH', g.ch],
         ['K', g.k],

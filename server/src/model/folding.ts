@@ -39,8 +39,9 @@ export function targetCyclesOf(net: Network): number | undefined {
  * Legal MMV values of a layer (pixels per cycle, `fold(mmv=M)`), with the reason the list
  * is what it is. A conv's engine views M consecutive pixels of a row as one "super-pixel"
  * (its window generator then emits one super-window of M windows per cycle), so M divides
- * the row's input and output widths and the stride is 1. A 1-D max-pool with stride =
- * kernel pools whole windows inside a word of M pixels, so the kernel divides M. An
+ * the row's input and output widths and the stride is 1. A max-pool with stride = kernel
+ * pools whole windows of a row inside a word of M pixels (2-D: and merges K rows), so the
+ * kernel divides M and M the row. An
  * elementwise requant / threshold takes any divisor of its pixels. Dense has one pixel.
  */
 export function legalMmvs(m: LayerModel): { values: number[]; rule: string } {
@@ -54,11 +55,12 @@ export function legalMmvs(m: LayerModel): { values: number[]; rule: string } {
   }
   if (m.op === 'maxpool') {
     const k = m.kernel[0];
-    if (m.kernel.length !== 1 || m.stride[0] !== k) return { values: [1], rule: 'only a 1-D max-pool with stride = kernel takes mmv > 1' };
-    const w = m.inShape[0];
+    if (m.stride.some((st) => st !== k) || m.kernel.some((kk) => kk !== k))
+      return { values: [1], rule: 'only a max-pool with stride = kernel takes mmv > 1' };
+    const w = m.kernel.length === 2 ? m.inShape[1] : m.inShape[0];
     return {
       values: divisors(w).filter((d) => d % k === 0 || d === 1),
-      rule: `M is a multiple of the kernel ${k} that divides the length ${w}`,
+      rule: `M is a multiple of the kernel ${k} that divides the row's ${w} pixels`,
     };
   }
   const pixels = m.outShape.slice(0, -1).reduce((a, b) => a * b, 1);

@@ -88,6 +88,24 @@ describe('fold(mmv=M)', () => {
     expect(odd.diagnostics.find((x) => x.code === 'QNN046')!.message).toContain('multiple of the kernel 2');
   });
 
+  it('max-pool 2-D: square, stride = kernel, M a multiple of the kernel dividing the row; K rows merge into one', async () => {
+    const input = 'u4[6, 8, 2]';
+    const ok = await check(net('layer p = maxpool(x, kernel=2) fold(pe=2, mmv=4)', { input }));
+    expect(ok.codes.filter((c) => c < 'QNN043')).toEqual([]);
+    const pool = ok.analysis.network.engines[0];
+    expect([pool.inElemsPerWord, pool.outElemsPerWord]).toEqual([8, 4]);
+    // 6 rows × 2 words of 4 pixels: a word in per cycle, the words of every 2nd row complete one out.
+    expect(descriptorOf(pool).timing(pool).cycles).toBe(12);
+    const t = descriptorOf(pool).tokens(pool, 1);
+    expect(t.outWords).toBe(6);
+    const params = Object.fromEntries(descriptorOf(pool).instances(pool)[0].params);
+    expect([params.DIMS, params.IN_H, params.IN_W, params.MMV]).toEqual([2, 6, 8, 4]);
+    const bad = await check(net('layer p = maxpool(x, kernel=2) fold(pe=2, mmv=3)', { input }));
+    expect(bad.diagnostics.find((x) => x.code === 'QNN046')!.message).toMatch(/multiple of the kernel 2 that divides the row's 8 pixels/);
+    const strided = await check(net('layer p = maxpool(x, kernel=3, stride=2) fold(pe=2, mmv=2)', { input }));
+    expect(strided.diagnostics.find((x) => x.code === 'QNN046')!.message).toContain('stride = kernel');
+  });
+
   it('a stand-alone requant at M pixels per word repeats its per-channel constants M times', async () => {
     const r = await check(
       net(`layer p = maxpool(x, kernel=2) fold(pe=4, mmv=2)
