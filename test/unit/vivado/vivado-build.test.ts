@@ -24,6 +24,24 @@ const SRC = (board = ''): string => `network tz {
 }
 `;
 
+/** The Vivado commands the stand-in recorded in a build folder's vivado.log, in order. */
+function recordedCalls(outDir: string): string[] {
+  return readFileSync(path.join(outDir, 'vivado.log'), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('CALL '))
+    .map((l) => l.slice(5));
+}
+
+/** Each pattern matches a call after the previous pattern's (a golden command sequence, other calls between allowed). */
+function expectInOrder(calls: readonly string[], order: readonly RegExp[]): void {
+  let at = 0;
+  for (const re of order) {
+    const i = calls.findIndex((c, k) => k >= at && re.test(c));
+    expect(i, `${re} after call ${at}`).toBeGreaterThanOrEqual(0);
+    at = i + 1;
+  }
+}
+
 function qnnBuild(dir: string, src: string, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const file = path.join(dir, 'tz.qnn');
   writeFileSync(file, src);
@@ -97,11 +115,7 @@ describe('qnn build for a Zynq board: block design, bitstream, .hwh and the PYNQ
     for (const f of ['qnn.bit', 'qnn.hwh', 'qnn_driver.py', 'qnn_dma_top.v', 'input.npy', 'expected.npy', 'build_bd.tcl'])
       expect(existsSync(path.join(out, f)), f).toBe(true);
     // The block design, in order: project on the board, PS, DMA, the accelerator, the wiring, the runs.
-    const calls = readFileSync(path.join(out, 'vivado.log'), 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('CALL '))
-      .map((l) => l.slice(5));
-    const order = [
+    expectInOrder(recordedCalls(out), [
       /^create_project -force qnn_bd .* -part xc7z020clg400-1$/,
       /^set_property board_part tul\.com\.tw:pynq-z2:part0:1\.0/,
       /^create_bd_design qnn$/,
@@ -117,13 +131,51 @@ describe('qnn build for a Zynq board: block design, bitstream, .hwh and the PYNQ
       /^launch_runs impl_1 -to_step route_design/,
       /^launch_runs impl_1 -next_step/,
       /^open_run impl_1$/,
-    ];
-    let at = 0;
-    for (const re of order) {
-      const i = calls.findIndex((c, k) => k >= at && re.test(c));
-      expect(i, `${re} after call ${at}`).toBeGreaterThanOrEqual(0);
-      at = i + 1;
-    }
+    ]);
+  });
+
+  it('builds the KV260 (K26 SOM, xck26) like the ZCU104: SOM board part and carrier, zynq_ultra_ps_e, HPM0/HP0 and pl_clk0', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'qnn-vivado-bd-'));
+    const src = BOARD().replace('target xc7z020 @ 100 MHz, board pynq-z2', 'target xck26 @ 150 MHz, board kv260');
+    const r = qnnBuild(dir, src, { FAKE_VIVADO_PARTS: 'xc7z020clg400-1 xck26-sfvc784-2LV-c' });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as BuildReport;
+    expect(report).toMatchObject({ flow: 'vivado', device: 'xck26', board: 'kv260', top: 'qnn_wrapper', ok: true, clock_mhz: 150 });
+    expect(report.phases.map((p) => p.name)).toEqual(['block design', 'synthesis', 'implementation', 'bitstream', 'reports']);
+    // The K26's capacities from the device database (DS987).
+    expect(report.resources.available).toEqual({ lut: 117120, ff: 234240, bram18: 288, dsp: 1248 });
+    const out = path.join(dir, 'build', 'tz', 'bitstream');
+    expect(report.bitstream).toBe(path.join(out, 'qnn.bit'));
+    for (const f of ['qnn.bit', 'qnn.hwh', 'qnn_driver.py', 'qnn_dma_top.v', 'input.npy', 'expected.npy', 'build_bd.tcl'])
+      expect(existsSync(path.join(out, f)), f).toBe(true);
+    expect(readFileSync(path.join(out, 'qnn_driver.py'), 'utf8')).toContain('on the kv260');
+    const calls = recordedCalls(out);
+    expectInOrder(calls, [
+      /^create_project -force qnn_bd .* -part xck26-sfvc784-2LV-c$/,
+      /^set_property board_part xilinx\.com:kv260_som:part0:1\.4 /,
+      /^set_property board_connections \{som240_1_connector xilinx\.com:kv260_carrier:som240_1_connector:1\.3\} /,
+      /^create_bd_design qnn$/,
+      /^create_bd_cell -type ip -vlnv xilinx\.com:ip:zynq_ultra_ps_e:3\.3 ps$/,
+      /^apply_bd_automation -rule xilinx\.com:bd_rule:zynq_ultra_ps_e .*apply_board_preset "1"/,
+      // HPM0 for the DMA's registers, HP0 for its data, HPM1 (on in the K26 preset, no clock here) off, pl_clk0 at the target clock.
+      /^set_property -dict \{CONFIG\.PSU__USE__M_AXI_GP0 1 CONFIG\.PSU__USE__M_AXI_GP1 0 CONFIG\.PSU__USE__S_AXI_GP2 1 CONFIG\.PSU__CRL_APB__PL0_REF_CTRL__FREQMHZ 150\} ps$/,
+      /^create_bd_cell -type ip -vlnv xilinx\.com:ip:axi_dma:7\.1 dma$/,
+      /^create_bd_cell -type module -reference qnn_dma_top accel$/,
+      /^connect_bd_intf_net .*dma\/M_AXIS_MM2S.*accel\/s_axis/,
+      /^connect_bd_intf_net .*accel\/m_axis.*dma\/S_AXIS_S2MM/,
+      /^apply_bd_automation -rule xilinx\.com:bd_rule:axi4 -config \{Master \{\/ps\/M_AXI_HPM0_FPD\} Slave \{\/dma\/S_AXI_LITE\} Clk_master \{\/ps\/pl_clk0\}/,
+      /^apply_bd_automation -rule xilinx\.com:bd_rule:axi4 -config \{Master \{\/dma\/M_AXI_MM2S\} Slave \{\/ps\/S_AXI_HP0_FPD\}/,
+      /^apply_bd_automation -rule xilinx\.com:bd_rule:axi4 -config \{Master \{\/dma\/M_AXI_S2MM\} Slave \{\/ps\/S_AXI_HP0_FPD\}/,
+      /^apply_bd_automation -rule xilinx\.com:bd_rule:clkrst -config \{Clk \{\/ps\/pl_clk0\}\} accel\/ap_clk$/,
+      /^validate_bd_design$/,
+      /^make_wrapper /,
+      /^launch_runs synth_1/,
+      /^launch_runs impl_1 -to_step route_design/,
+      /^launch_runs impl_1 -next_step/,
+      /^open_run impl_1$/,
+    ]);
+    // Nothing of the Zynq-7000 PS.
+    expect(calls.some((c) => /processing_system7|PCW_|FCLK_CLK0/.test(c))).toBe(false);
   });
 
   it('the driver packs frames into DMA words as the wrapper reads them and unpacks the answers (python3 + numpy, no board)', () => {
@@ -177,10 +229,17 @@ print('driver ok')
 
   it('refuses a board without a block design and a board on the wrong part, before Vivado runs', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'qnn-vivado-bd-'));
+    const unknown = qnnBuild(dir, BOARD().replace('pynq-z2', 'zedboard'));
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain(
+      "qnn builds a block design for pynq-z2, zcu104 and kv260, not 'zedboard': remove `board zedboard` to build the accelerator out of context",
+    );
+    expect(existsSync(path.join(dir, 'build', 'tz', 'bitstream', 'vivado.log'))).toBe(false);
+    const wrong = qnnBuild(dir, BOARD().replace('pynq-z2', 'zcu104'));
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toContain('the zcu104 carries an xczu7ev, not xc7z020');
     const kv = qnnBuild(dir, BOARD().replace('pynq-z2', 'kv260'));
     expect(kv.status).toBe(1);
-    expect(kv.stderr).toContain("qnn builds a block design for pynq-z2 and zcu104, not 'kv260' (the KV260 carries an xck26");
-    const wrong = qnnBuild(dir, BOARD().replace('pynq-z2', 'zcu104'));
-    expect(wrong.stderr).toContain('the zcu104 carries an xczu7ev, not xc7z020');
+    expect(kv.stderr).toContain('the kv260 carries an xck26, not xc7z020: make the target `xck26`');
   });
 });

@@ -16,6 +16,8 @@ export interface ZynqBoard {
   name: string;
   device: string;
   boardPart: string;
+  /** Vivado's board_connections for a SOM board: which carrier card sits on which connector. */
+  boardConnections?: string;
   psVlnv: string;
   psRule: string;
   /** The PS's fabric clock and its frequency property, reset, AXI master (DMA registers) and HP slave (DMA data). */
@@ -52,15 +54,33 @@ export const ZYNQ_BOARDS: readonly ZynqBoard[] = [
     slave: 'S_AXI_HP0_FPD',
     enable: { 'CONFIG.PSU__USE__M_AXI_GP0': '1', 'CONFIG.PSU__USE__S_AXI_GP2': '1' },
   },
+  {
+    // The Kria KV260: a K26 SOM (xck26) on the KV260 carrier card. The SOM's board files
+    // (kv260_som 1.4) hold the PS preset; the carrier (kv260_carrier 1.3) is named on the
+    // SOM's som240_1 connector, as AMD's and PYNQ's KV260 projects do.
+    name: 'kv260',
+    device: 'xck26',
+    boardPart: 'xilinx.com:kv260_som:part0:1.4',
+    boardConnections: 'som240_1_connector xilinx.com:kv260_carrier:som240_1_connector:1.3',
+    psVlnv: 'xilinx.com:ip:zynq_ultra_ps_e:3.3',
+    psRule: 'xilinx.com:bd_rule:zynq_ultra_ps_e',
+    clock: 'pl_clk0',
+    clockProperty: 'CONFIG.PSU__CRL_APB__PL0_REF_CTRL__FREQMHZ',
+    master: 'M_AXI_HPM0_FPD',
+    slave: 'S_AXI_HP0_FPD',
+    // The K26 preset also turns on M_AXI_HPM1_FPD, whose clock nothing here would drive
+    // (validate_bd_design fails on it): turned off.
+    enable: { 'CONFIG.PSU__USE__M_AXI_GP0': '1', 'CONFIG.PSU__USE__M_AXI_GP1': '0', 'CONFIG.PSU__USE__S_AXI_GP2': '1' },
+  },
 ];
 
 /** The block-design board of a name, checked against the target device. */
 export function zynqBoard(name: string, device: Device): ZynqBoard {
   const b = ZYNQ_BOARDS.find((x) => x.name === name);
   if (!b) {
-    const note = name === 'kv260' ? ' (the KV260 carries an xck26, which is not in the device database yet)' : '';
+    const names = ZYNQ_BOARDS.map((x) => x.name);
     throw new VivadoFlowError(
-      `qnn builds a block design for ${ZYNQ_BOARDS.map((x) => x.name).join(' and ')}, not '${name}'${note}: remove \`board ${name}\` to build the accelerator out of context`,
+      `qnn builds a block design for ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}, not '${name}': remove \`board ${name}\` to build the accelerator out of context`,
     );
   }
   if (findDevice(b.device)?.name !== device.name)
@@ -177,6 +197,7 @@ export function blockDesignTcl(d: BlockDesign, outDir: string): string {
     'qnn_phase {block design}',
     `create_project -force qnn_bd [file join $out_dir project] -part ${tclWord(d.part)}`,
     `set_property board_part ${tclWord(b.boardPart)} [current_project]`,
+    ...(b.boardConnections ? [`set_property board_connections ${tclWord(b.boardConnections)} [current_project]`] : []),
     `add_files -norecurse ${tclList(d.sources.map((s) => path.join(path.resolve(d.rtlDir), s)))}`,
     ...(d.memFiles.length ? [`add_files -norecurse ${tclList(d.memFiles.map((m) => path.join(path.resolve(d.rtlDir), m)))}`] : []),
     `add_files -norecurse ${out(BD_OUTPUTS.wrapper)}`,
