@@ -151,6 +151,11 @@ describe('completion over LSP', () => {
     expect(opt.labels).toEqual(['board', 'bandwidth']);
     const board = await complete('network t {\n  target xc7z020 @ 100 MHz, board ‸\n}\n');
     expect(board.labels).toEqual(['pynq-z1', 'pynq-z2']);
+    // The KV260's K26 SOM: its part after `target`, its board after `board`.
+    expect(dev.labels).toContain('xck26');
+    expect(dev.items.find((i) => i.label === 'xck26')!.documentation).toEqual(expect.stringContaining('Boards: kv260'));
+    const kv = await complete('network t {\n  target xck26 @ 150 MHz, board ‸\n}\n');
+    expect(kv.labels).toEqual(['kv260']);
   });
 
   it('offers the valid PE / SIMD names and divisors at fold( / pe= / simd=', async () => {
