@@ -31,7 +31,8 @@ module qnn_act_lane #(
   parameter int SHIFT_BITS = 0,   // requant
   parameter int ZERO       = 32'sh8000_0000,  // requant zero point, threshold bias; the default means "not given"
   parameter int N_THRESH   = 0,   // threshold
-  parameter int T_BITS     = 0    // threshold
+  parameter int T_BITS     = 0,   // threshold
+  parameter int MUL_LUT    = 0    // requant: 1 builds the x·M product from LUTs (mul=lut), 0 leaves it to the tool (a DSP)
 ) (
   input  logic                       clk,
   input  logic                       en,
@@ -102,12 +103,28 @@ module qnn_act_lane #(
     assign mult  = prm[MBITS-1:0];
     assign shift = prm[MBITS +: SHIFT_BITS];
 
+    // mul=lut: x·M as the sum of x·2^i over M's set bits (no `*`, so no tool maps it to a
+    // DSP block); exact, like the product.
+    function automatic logic signed [PW-1:0] requant_lut_product(input logic signed [PW-1:0] a, input logic [MBITS-1:0] m);
+      logic signed [PW-1:0] total;
+      total = '0;
+      for (int i = 0; i < MBITS; i++) total = total + (m[i] ? (a <<< i) : PW'(0));
+      requant_lut_product = total;
+    endfunction
+
     // Stage 1: the product (one multiplier per lane).
-    logic signed [PW-1:0]   prod;
+    logic signed [PW-1:0]   prod_d, prod;
     logic [SHIFT_BITS-1:0]  shift_q;
+    if (MUL_LUT != 0) begin : g_lut_mul
+      (* use_dsp = "no" *) logic signed [PW-1:0] sum;
+      assign sum = requant_lut_product(PW'(x), mult);
+      assign prod_d = sum;
+    end else begin : g_mul
+      assign prod_d = PW'(x) * PW'($signed({1'b0, mult}));
+    end
     always_ff @(posedge clk) begin
       if (en) begin
-        prod    <= PW'(x) * PW'($signed({1'b0, mult}));
+        prod    <= prod_d;
         shift_q <= shift;
       end
     end

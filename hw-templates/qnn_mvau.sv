@@ -55,6 +55,7 @@ module qnn_mvau #(
   parameter int SHIFT_BITS = 0,   // ACT = 1: requant shift field bits
   parameter int ZERO       = 32'sh8000_0000,  // ACT = 1: requant zero point (the default: not given)
   parameter int N_THRESH   = 0,   // ACT = 2: thresholds per channel
+  parameter int MUL_LUT    = 0,   // 1: every multiplier (weight × input, requant) from LUTs (mul=lut); 0: `*`, the tool's DSP rule
   parameter     WEIGHT_FILE = "",
   parameter     ACT_FILE    = ""  // ACT ≠ 0
 ) (
@@ -151,6 +152,19 @@ module qnn_mvau #(
   endfunction
   // A leaf: the PRODW-bit value, with the negation flag above it when NEGC = 1.
   localparam int LFW = PRODW + NEGC;
+
+  // mul=lut: x·y = Σ y[i]·x·2^i over the NPP bits of the narrower operand y (two's
+  // complement: its sign bit's term is subtracted), exact modulo 2^PRODW like the product.
+  localparam int NPP = (WVW <= AVW) ? WVW : AVW;
+  function automatic logic signed [PRODW-1:0] lut_product(input logic signed [PRODW-1:0] x, input logic [NPP-1:0] y);
+    logic signed [PRODW-1:0] total;
+    total = '0;
+    for (int i = 0; i < NPP; i++) begin
+      if (i == NPP - 1) total = total - (y[i] ? (x <<< i) : PRODW'(0));
+      else              total = total + (y[i] ? (x <<< i) : PRODW'(0));
+    end
+    lut_product = total;
+  endfunction
 
   // The signed value of one input element.
   function automatic logic signed [AVW-1:0] act_value(input logic [IN_BITS-1:0] a);
@@ -276,7 +290,18 @@ module qnn_mvau #(
         end else begin : g_wsgn
           assign wv = $signed(w);
         end
-        assign leaf[s*LFW +: LFW] = PRODW'(av) * PRODW'(wv);
+        if (MUL_LUT != 0) begin : g_lut_mul
+          // mul=lut: partial products over the narrower operand (no `*`: no tool maps it to a DSP).
+          (* use_dsp = "no" *) logic signed [PRODW-1:0] prod;
+          if (WVW <= AVW) begin : g_by_w
+            assign prod = lut_product(PRODW'(av), NPP'(wv));
+          end else begin : g_by_a
+            assign prod = lut_product(PRODW'(wv), NPP'(av));
+          end
+          assign leaf[s*LFW +: LFW] = prod;
+        end else begin : g_dsp_mul
+          assign leaf[s*LFW +: LFW] = PRODW'(av) * PRODW'(wv);
+        end
       end else if (VARIANT == V_POW2) begin : g_pow2
         // pow2 weight: shift the activation by k−1, negate on the sign bit; no multiplier.
         logic                    wsign;
@@ -425,7 +450,7 @@ module qnn_mvau #(
       qnn_act_lane #(
         .ACT(ACT), .ACC_BITS(ACC_BITS), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
         .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .ZERO(ZERO), .N_THRESH(N_THRESH),
-        .T_BITS(ACC_BITS)
+        .T_BITS(ACC_BITS), .MUL_LUT(MUL_LUT)
       ) u_lane (
         .clk(clk),
         .en(en),

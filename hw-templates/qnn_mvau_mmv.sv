@@ -57,6 +57,7 @@ module qnn_mvau_mmv #(
   parameter int SHIFT_BITS = 0,
   parameter int ZERO       = 32'sh8000_0000,
   parameter int N_THRESH   = 0,
+  parameter int MUL_LUT    = 0,   // qnn_mvau's (mul=lut)
   parameter     WEIGHT_FILE = "",
   parameter     ACT_FILE    = ""
 ) (
@@ -110,7 +111,7 @@ module qnn_mvau_mmv #(
       .IN_BITS(IN_BITS), .IN_KIND(IN_KIND), .W_BITS(W_BITS), .W_KIND(W_KIND),
       .ACC_BITS(ACC_BITS), .PIXELS(PIXELS), .ACT(ACT), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
       .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .ZERO(ZERO), .N_THRESH(N_THRESH),
-      .WEIGHT_FILE(WEIGHT_FILE), .ACT_FILE(ACT_FILE)
+      .MUL_LUT(MUL_LUT), .WEIGHT_FILE(WEIGHT_FILE), .ACT_FILE(ACT_FILE)
     ) u_mvau (
       .clk(clk),
       .rst_n(rst_n),

@@ -93,14 +93,20 @@ describe('completion over LSP', () => {
 
   it('offers the argument names of the operator, minus those given, required first', async () => {
     const conv = await complete(`${HEAD}  layer d = conv1d(r1, filters=4, ‸)${TAIL}`);
-    expect(conv.labels).toEqual(['kernel', 'weights', 'stride', 'pad', 'acc']);
+    expect(conv.labels).toEqual(['kernel', 'weights', 'stride', 'pad', 'acc', 'mul']);
     expect(conv.items[0].textEdit && 'newText' in conv.items[0].textEdit ? conv.items[0].textEdit.newText : '').toBe('kernel=');
     const rq = await complete(`${HEAD}  layer d = requant(r1, ‸)${TAIL}`);
     expect(rq.labels).toEqual(['out', 'scale', 'zero', 'mbits']);
     const th = await complete(`${HEAD}  layer d = threshold(r1, out=u2, ‸)${TAIL}`);
     expect(th.labels).toEqual(['thresholds', 'bias']);
     const dense = await complete(`${HEAD}  layer d = dense(r1, un‸)${TAIL}`);
-    expect(dense.labels).toEqual(['units', 'weights', 'acc']);
+    expect(dense.labels).toEqual(['units', 'weights', 'acc', 'mul']);
+  });
+
+  it('offers auto, dsp and lut at mul=, each with what it does', async () => {
+    const r = await complete(`${HEAD}  layer d = conv1d(r1, filters=4, kernel=3, weights=i4(random), mul=‸)${TAIL}`);
+    expect(r.labels).toEqual(['auto', 'dsp', 'lut']);
+    expect(r.items.find((i) => i.label === 'auto')!.detail).toContain('cheapest layers move to LUTs');
   });
 
   it('offers types for out=, acc= and input types; pow2 only for weights', async () => {

@@ -32,6 +32,21 @@ const NETS: Record<string, string> = {
   layer r1 = requant(c1, out=u4, scale=0.01)
   layer p1 = maxpool(r1, kernel=2)
   output p1`,
+  // mul=lut: the same conv with every multiplier (lanes and requant) built from LUTs.
+  conv_u8_lut: `
+  input x: u8[16, 2]
+  layer c1 = conv1d(x, filters=4, kernel=3, pad=same, weights=i4(random, seed=3), mul=lut) fold(pe=2, simd=2)
+  layer r1 = requant(c1, out=u4, scale=0.01)
+  layer p1 = maxpool(r1, kernel=2)
+  output p1`,
+  // mul=auto past the device's DSPs: on the UP5K (8 SB_MAC16) c1's 8 lanes and 4 requant
+  // multipliers do not fit beside c2's, so c1 moves to LUTs; the xc7z020 holds them all.
+  auto_moves: `
+  input x: u8[16, 2]
+  layer c1 = conv1d(x, filters=8, kernel=3, pad=same, weights=i6(random, seed=5)) fold(pe=4, simd=2)
+  layer r1 = requant(c1, out=u8, scale=0.01)
+  layer c2 = conv1d(r1, filters=2, kernel=3, pad=same, weights=i8(random, seed=6)) fold(pe=2, simd=1)
+  output c2`,
   // A stand-alone requant (after a max-pool): one multiplier per PE lane.
   standalone_requant: `
   input x: u4[16, 2]
@@ -85,5 +100,10 @@ describe.skipIf(!findTool('yosys'))('DSPs and block RAMs: estimate = Yosys', () 
     expect(await dsp('conv_u8')).toBe(6);
     expect(await dsp('standalone_requant')).toBe(2);
     expect(await dsp('hard_wired')).toBe(8);
+    expect(await dsp('conv_u8_lut')).toBe(0);
+    expect(await dsp('auto_moves')).toBeGreaterThan(8);
+    const up5k = await check(`network auto_moves {\n  target ice40up5k @ 50 MHz\n${NETS.auto_moves}\n}\n`);
+    expect(up5k.codes).toContain('QNN048');
+    expect(up5k.analysis.estimate!.totals.dsp).toBeLessThanOrEqual(8);
   });
 });

@@ -3,6 +3,7 @@
  * model's estimate and the diagnostics that depend on it (device fit, frame rate,
  * width converters, over-provisioned folds). Everything a client shows comes from here.
  */
+import { allocateMultipliers } from '../engines/mul-alloc.js';
 import type { Network as NetworkAst } from '../language/generated/ast.js';
 import { elaborate, type ElaborateOptions } from '../model/elaborate.js';
 import { autoFoldNetwork } from '../engines/auto-fold.js';
@@ -42,6 +43,7 @@ export function analyze(root: NetworkAst, opts: AnalyzeOptions = {}): Analysis {
 function analyzeOrThrow(root: NetworkAst, opts: AnalyzeOptions): Analysis {
   const { network, diagnostics } = elaborate(root, opts);
   autoFoldNetwork(network);
+  diagnostics.push(...allocateMultipliers(network));
   let estimate: Estimate | undefined;
   if (network.target && network.engines.length > 0) {
     estimate = estimateNetwork(network, { fifoBudgetSteps: opts.fifoBudgetSteps });

@@ -11,7 +11,8 @@
  * and FIFOs between engines are listed on their own (`converters`, `fifos`) and counted in
  * `totals`.
  */
-import { streamLinks } from '../model/engines.js';
+import { isMvau, streamLinks } from '../model/engines.js';
+import { hasMultipliers } from '../engines/mul-alloc.js';
 import { typeName } from '../model/qtype.js';
 import type { Network } from '../model/types.js';
 import { findDevice } from '../device/devices.js';
@@ -151,6 +152,7 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
         pe: e.pe,
         simd: e.simd,
         mmv: e.mmv,
+        multipliers: owner && isMvau(l) && hasMultipliers(e) ? { declared: l.mul, in: l.multipliers, moved: l.mulMoved === true } : null,
         nf: c.nf,
         sf: c.sf,
         cycles: c.cycles,

@@ -176,6 +176,15 @@ function convTokens(e: Engine, l: MvauLayer, frames: number): TokenEngine {
   };
 }
 
+/**
+ * The fabric an MVAU's multipliers see: the device's, or one without DSP blocks when they
+ * go to LUTs (`mul=lut`, or `mul=auto` moved there), so every multiplier term of the
+ * estimate (MAC lanes, a fused requant) takes its LUT form, as the template's MUL_LUT does.
+ */
+export function multiplierFabric(l: MvauLayer, fab: Fabric): Fabric {
+  return l.multipliers === 'lut' ? { ...fab, dspAvailable: false } : fab;
+}
+
 export const mvauDescriptor: EngineDescriptor = {
   kind: 'mvau',
   foldArgs: ['pe', 'simd'],
@@ -236,8 +245,9 @@ export const mvauDescriptor: EngineDescriptor = {
     return l.op === 'dense' ? denseTokens(e, l, frames) : convTokens(e, l, frames);
   },
 
-  resources(e: Engine, fab: Fabric): EngineResources {
+  resources(e: Engine, fabric: Fabric): EngineResources {
     const l = layerOf(e);
+    const fab = multiplierFabric(l, fabric);
     const mv = mvauResources(
       {
         pe: l.pe,
@@ -257,7 +267,7 @@ export const mvauDescriptor: EngineDescriptor = {
     // Their control registers are equal in every copy, and synthesis keeps one of each.
     const copies = m > 1 ? addResources(scaleResources(mv.total, m), scaleResources(mv.control, 1 - m)) : mv.total;
     const parts: Record<string, Resources> = { mvau: roundResources(copies) };
-    if (l.op !== 'dense') parts.window = roundResources(windowCost(l, e.inElemsPerWord, fab).total);
+    if (l.op !== 'dense') parts.window = roundResources(windowCost(l, e.inElemsPerWord, fabric).total);
     return {
       total: addResources(...Object.values(parts)),
       parts,
@@ -286,6 +296,8 @@ export const mvauDescriptor: EngineDescriptor = {
       ['OUT_BITS', typeBits(e.outType)],
       ['OUT_KIND', kindCode(e.outType)],
       ...(act ? activationParams(act) : []),
+      // mul=lut (or moved there by mul=auto): the template builds its products from LUTs.
+      ...(l.multipliers === 'lut' ? ([['MUL_LUT', 1]] as TemplateInstance['params']) : []),
       ['WEIGHT_FILE', files.weights!],
       ...(files.act ? ([['ACT_FILE', files.act]] as TemplateInstance['params']) : []),
     ];

@@ -241,6 +241,8 @@ export class QnnCompletionProvider extends DefaultCompletionProvider {
         ];
       case 'padding':
         return [...value.names.map((n) => ({ label: n.name, kind: CompletionItemKind.EnumMember, detail: n.doc })), ...consts];
+      case 'choice':
+        return value.names.map((n) => ({ label: n.name, kind: CompletionItemKind.EnumMember, detail: n.doc }));
       case 'scale':
         return [
           ...consts,

@@ -14,6 +14,8 @@ export type ArgValue =
   | { kind: 'integer' }
   /** `valid`, `same` or an integer ≥ 0. */
   | { kind: 'padding'; names: ReadonlyArray<{ name: string; doc: string }> }
+  /** One of a fixed set of names (`mul=lut`). */
+  | { kind: 'choice'; names: ReadonlyArray<{ name: string; doc: string }> }
   /** A typed source: `i4("w.npy")`, `pow2<3>(random, seed=1)`, `bipolar([…])`. */
   | { kind: 'weights' }
   /** A type name; which families the argument accepts. */
@@ -95,6 +97,23 @@ const PAD: ArgSpec = {
   default: 'valid',
 };
 
+/** Where an MVAU's multipliers go (hardware.md §4, FINN's `resType`). */
+export type MulChoice = 'auto' | 'dsp' | 'lut';
+const MUL: ArgSpec = {
+  name: 'mul',
+  required: false,
+  value: {
+    kind: 'choice',
+    names: [
+      { name: 'auto', doc: 'DSP blocks while the device has enough; when they run out the cheapest layers move to LUTs' },
+      { name: 'dsp', doc: 'DSP blocks (for the products synthesis maps to a DSP: wide enough)' },
+      { name: 'lut', doc: 'LUTs (leaves the DSP blocks to other layers)' },
+    ],
+  },
+  doc: "where the engine's multipliers (weight × input, and a fused requant's) go: DSP blocks or LUTs",
+  default: 'auto',
+};
+
 function conv(op: 'conv1d' | 'conv2d', nd: number, doc: string): OperatorSpec {
   return {
     op,
@@ -106,6 +125,7 @@ function conv(op: 'conv1d' | 'conv2d', nd: number, doc: string): OperatorSpec {
       STRIDE,
       PAD,
       ACC,
+      MUL,
     ],
     fold: ['pe', 'simd', 'mmv'],
     engine: 'window+mvau',
@@ -120,7 +140,7 @@ export const OPERATORS: Record<OpKind, OperatorSpec> = {
   dense: {
     op: 'dense',
     doc: 'fully connected layer (MVAU); flattens its input',
-    args: [{ name: 'units', required: true, value: COUNT, doc: 'outputs (MH)' }, WEIGHTS, ACC],
+    args: [{ name: 'units', required: true, value: COUNT, doc: 'outputs (MH)' }, WEIGHTS, ACC, MUL],
     fold: ['pe', 'simd', 'mmv'],
     engine: 'mvau',
     spatialDims: 0,
@@ -235,11 +255,17 @@ export const TEST_ARGS: ReadonlyArray<{ name: string; doc: string }> = [
 
 /**
  * Names that read as a value of an argument rather than a user's name: the named paddings
- * (`same`, `valid`) and the file readers of scales and thresholds. A const or layer may
+ * (`same`, `valid`), the multiplier choices (`auto`, `dsp`, `lut`) and the file readers of scales and thresholds. A const or layer may
  * not take one of these names (rename refuses them).
  */
 export const BUILTIN_VALUE_NAMES: ReadonlySet<string> = new Set(
   Object.values(OPERATORS).flatMap((o) =>
-    o.args.flatMap((a) => (a.value.kind === 'padding' ? a.value.names.map((n) => n.name) : 'reader' in a.value ? [a.value.reader] : [])),
+    o.args.flatMap((a) =>
+      a.value.kind === 'padding' || a.value.kind === 'choice'
+        ? a.value.names.map((n) => n.name)
+        : 'reader' in a.value
+          ? [a.value.reader]
+          : [],
+    ),
   ),
 );

@@ -99,7 +99,7 @@ interface LayerBase {
   /** Index in Network.layers. */
   index: number;
   /** Source ranges for messages and editor features. */
-  ranges: { name: SrcRange; layer: SrcRange; fold?: SrcRange; pe?: SrcRange; simd?: SrcRange; mmv?: SrcRange };
+  ranges: { name: SrcRange; layer: SrcRange; fold?: SrcRange; pe?: SrcRange; simd?: SrcRange; mmv?: SrcRange; mul?: SrcRange };
 }
 
 export interface MvauLayer extends LayerBase {
@@ -115,6 +115,16 @@ export interface MvauLayer extends LayerBase {
   /** Output pixels per frame (1 for dense). */
   pixels: number;
   acc: AccumulatorInfo;
+  /** `mul=`: where the engine's multipliers go, as declared (default auto). */
+  mul: 'auto' | 'dsp' | 'lut';
+  /**
+   * Where they go after allocation (engines/mul-alloc.ts): 'dsp' leaves each multiplier to
+   * synthesis' DSP rule (a product too narrow for a DSP stays in LUTs), 'lut' puts every one
+   * in LUTs (the template's MUL_LUT). `auto` is 'dsp' unless the device's DSPs run out.
+   */
+  multipliers: 'dsp' | 'lut';
+  /** Set when `mul=auto` moved this layer to LUTs because the DSPs ran out. */
+  mulMoved?: boolean;
   /** Weight matrix in MVAU order: row r (output channel), column j in im2col order
    *  (kernel position major, channel minor); length MH·MW, row-major. */
   matrix: Int32Array;

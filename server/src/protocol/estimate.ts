@@ -46,6 +46,12 @@ export interface LayerEstimate {
   simd: number;
   /** Pixels per cycle (MMV; 1 unless `fold(…, mmv=M)` or auto-folding set it). */
   mmv: number;
+  /**
+   * Where the engine's multipliers go (`mul=`, hardware.md §4): as declared, where they
+   * are ('dsp': synthesis' DSP rule; 'lut': all in LUTs), and whether `mul=auto` moved them
+   * to LUTs because the device's DSPs ran out. Null for a layer without multipliers.
+   */
+  multipliers: { declared: 'auto' | 'dsp' | 'lut'; in: 'dsp' | 'lut'; moved: boolean } | null;
   /** MVAU: NF = MH/PE, SF = MW/SIMD; streaming layers: NF = channels/PE, SF = 1. */
   nf: number;
   sf: number;

@@ -100,6 +100,19 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCode[] = [
     name: 'IllegalMmv',
     summary: 'An MMV (pixels per cycle) the layer cannot take, or on an engine not yet at one whole pixel per cycle.',
   },
+  {
+    code: 'QNN047',
+    severity: 'warning',
+    name: 'MultiplierChoiceIneffective',
+    summary:
+      'A mul= choice cannot take effect: the layer has no multipliers, the device no DSP blocks, or the products are too narrow for one.',
+  },
+  {
+    code: 'QNN048',
+    severity: 'info',
+    name: 'MultipliersMovedToLuts',
+    summary: "The default mul=auto moved the layer's multipliers to LUTs: the network needs more DSP blocks than the device has.",
+  },
   { code: 'QNN050', severity: 'error', name: 'DeviceOverflow', summary: 'Estimated LUT, FF, BRAM18 or DSP use exceeds the device.' },
   { code: 'QNN051', severity: 'warning', name: 'FrameRateMissed', summary: 'The fps >= target is not met.' },
   { code: 'QNN052', severity: 'error', name: 'UnknownDevice', summary: 'Unknown device.' },

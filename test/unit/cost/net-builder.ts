@@ -103,6 +103,8 @@ export class NetBuilder {
       mh,
       pixels,
       acc: { min, max, bits, declared: false, extremeRow: 0 },
+      mul: 'auto',
+      multipliers: 'dsp',
       matrix: values,
     };
     return this.push(l);

@@ -14,9 +14,10 @@ const conv = (fold: string) => `layer c = conv1d(x, filters=4, kernel=5, pad=sam
 
 describe('fold(mmv=M)', () => {
   it('takes M pixels per cycle on a fully unrolled conv: words of M whole pixels, cycles / M', async () => {
-    // x: u8[16, 4]; MW = 5·4 = 20, MH = 4.
-    const one = await check(net(conv('fold(pe=4, simd=20)')));
-    const four = await check(net(conv('fold(pe=4, simd=20, mmv=4)')));
+    // x: u8[16, 4]; MW = 5·4 = 20, MH = 4. (A part whose DSPs hold all four copies' products.)
+    const big = { target: 'xczu9eg @ 100 MHz' };
+    const one = await check(net(conv('fold(pe=4, simd=20)'), big));
+    const four = await check(net(conv('fold(pe=4, simd=20, mmv=4)'), big));
     expect(four.codes.filter((c) => c < 'QNN043')).toEqual([]);
     const e1 = one.analysis.network.engines[0];
     const e4 = four.analysis.network.engines[0];
@@ -132,8 +133,9 @@ describe('fold(mmv=M)', () => {
 describe('target …, lanes N', () => {
   const body = `${conv('fold(pe=4, simd=20)')}`;
   it('multiplies resources and frames/s by N; one lane keeps its II; pixels/s counts every lane', async () => {
-    const one = (await check(net(body, { target: 'xc7z020 @ 100 MHz' }))).analysis.estimate!;
-    const three = (await check(net(body, { target: 'xc7z020 @ 100 MHz, lanes 3' }))).analysis.estimate!;
+    // (A part whose DSPs hold three lanes, so mul=auto keeps every lane's products in DSPs.)
+    const one = (await check(net(body, { target: 'xczu9eg @ 100 MHz' }))).analysis.estimate!;
+    const three = (await check(net(body, { target: 'xczu9eg @ 100 MHz, lanes 3' }))).analysis.estimate!;
     expect(three.lanes).toBe(3);
     expect(three.ii_cycles).toBe(one.ii_cycles);
     expect(three.fps_per_lane).toBe(one.fps);
@@ -182,9 +184,14 @@ describe('auto-folding past one pixel per cycle', () => {
     const over = await check(net(auto, { target: 'xc7z020 @ 100 MHz, fps >= 200M' }));
     expect(over.analysis.network.engines[0].mmv).toBe(16);
     expect(over.codes).toContain('QNN051');
-    // …and says how many lanes would: 100 MHz / 1 cycle = 100M frames/s a lane, so 2; the
-    // u8 × i2 products are DSPs here, and 2 lanes of 1,280 do not fit the xc7z020's 220.
+    // …and says how many lanes would: 100 MHz / 1 cycle = 100M frames/s a lane, so 2. With
+    // mul=auto the 1,280 products move to LUTs (the xc7z020 has 220 DSPs) and 2 lanes fit;
+    // with mul=dsp they are DSPs, and 2 lanes of 1,280 do not fit.
     expect(over.diagnostics.find((x) => x.code === 'QNN051')!.message).toContain(
+      '`lanes 2` (2 copies of the pipeline as it is now, each on its own stream) would meet it and the device holds them',
+    );
+    const dsp = await check(net(auto.replace('seed=1))', 'seed=1), mul=dsp)'), { target: 'xc7z020 @ 100 MHz, fps >= 200M' }));
+    expect(dsp.diagnostics.find((x) => x.code === 'QNN051')!.message).toContain(
       '`lanes 2` (2 copies of the pipeline as it is now, each on its own stream) would meet it, but the device does not hold them: its DSPs run out (2,560 of 220)',
     );
     // Shifts instead of multipliers: the two lanes fit.

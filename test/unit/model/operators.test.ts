@@ -99,6 +99,6 @@ describe('the operator catalogue', () => {
   });
 
   it('lists the built-in value names rename refuses', () => {
-    expect([...BUILTIN_VALUE_NAMES].sort()).toEqual(['same', 'scales', 'thresholds', 'valid']);
+    expect([...BUILTIN_VALUE_NAMES].sort()).toEqual(['auto', 'dsp', 'lut', 'same', 'scales', 'thresholds', 'valid']);
   });
 });

@@ -132,6 +132,6 @@ export function unquote(s: string): string {
   return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? JSON.parse(s) : s;
 }
 
-function textOf(node: AstNode | undefined): string {
+export function textOf(node: AstNode | undefined): string {
   return node?.$cstNode?.text ?? '';
 }

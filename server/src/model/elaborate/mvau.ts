@@ -8,16 +8,18 @@
  */
 import type * as ast from '../../language/generated/ast.js';
 import { bareName } from '../expr.js';
-import type { OperatorSpec } from '../operators.js';
+import { argSpec, type MulChoice, type OperatorSpec } from '../operators.js';
 import { MAX_ACC_BITS } from '../qtype.js';
 import { nodeRange, propRange } from '../ranges.js';
 import { product } from '../shape.js';
 import type { MvauLayer, QType } from '../types.js';
 import { shapeText } from '../weights.js';
 import { LayerAbort, MAX_ELEMENTS, type Elab } from './context.js';
-import { argInt, intArg } from './expressions.js';
+import { argInt, intArg, textOf } from './expressions.js';
 import type { Draft, LayerArgs, LayerInput, OpElaborator } from './layer.js';
 import { accumulator, boundType, declaredAcc, loadWeights, toMvauMatrix, typeBound, weightSource, weightType } from './weights-acc.js';
+
+const MUL_SPEC = argSpec('dense', 'mul')!;
 
 /** The stand-in type of an MVAU whose accumulator nothing declared bounds. */
 const WIDEST_ACC: QType = { kind: 'int', bits: MAX_ACC_BITS };
@@ -50,6 +52,8 @@ export const mvau: OpElaborator = (cx, l, spec, args, src, draft, ranges): MvauL
   const acc = accumulator(cx, accArg, declared, weights, matrix, g.mh, g.mw, src, draft);
   // A wrong `acc=` (reported) leaves the layer out of the model, with the inferred width as its stand-in.
   if (accArg && !declared) throw new LayerAbort();
+  const mul = mulChoice(cx, args.get('mul'));
+  if (args.get('mul')) ranges.mul = nodeRange(args.get('mul')!.value);
   return {
     name: l.name,
     op,
@@ -71,9 +75,21 @@ export const mvau: OpElaborator = (cx, l, spec, args, src, draft, ranges): MvauL
     mh: g.mh,
     pixels: g.pixels,
     acc,
+    mul,
+    multipliers: mul === 'lut' ? 'lut' : 'dsp',
     matrix,
   };
 };
+
+/** `mul=auto|dsp|lut` (hardware.md §4); another name is QNN010, and the layer goes on at auto. */
+function mulChoice(cx: Elab, a: ast.Arg | undefined): MulChoice {
+  if (!a) return 'auto';
+  const name = bareName(a.value);
+  const names = (MUL_SPEC.value as { names: ReadonlyArray<{ name: string }> }).names.map((n) => n.name);
+  if (name !== undefined && names.includes(name)) return name as MulChoice;
+  cx.error('QNN010', `unknown multiplier choice '${name ?? textOf(a.value)}': use ${names.join(', ')}`, nodeRange(a.value ?? a));
+  return 'auto';
+}
 
 function setDraftType(draft: Draft, type: QType, uncertain: boolean): void {
   draft.type = type;
