@@ -52,7 +52,9 @@ export const ZYNQ_BOARDS: readonly ZynqBoard[] = [
     clockProperty: 'CONFIG.PSU__CRL_APB__PL0_REF_CTRL__FREQMHZ',
     master: 'M_AXI_HPM0_FPD',
     slave: 'S_AXI_HP0_FPD',
-    enable: { 'CONFIG.PSU__USE__M_AXI_GP0': '1', 'CONFIG.PSU__USE__S_AXI_GP2': '1' },
+    // The ZCU104 preset turns on M_AXI_HPM1_FPD as well; nothing here drives its clock, so
+    // it is turned off (validate_bd_design would stop on the unconnected maxihpm1_fpd_aclk).
+    enable: { 'CONFIG.PSU__USE__M_AXI_GP0': '1', 'CONFIG.PSU__USE__M_AXI_GP1': '0', 'CONFIG.PSU__USE__S_AXI_GP2': '1' },
   },
   {
     // The Kria KV260: a K26 SOM (xck26) on the KV260 carrier card. The SOM's board files
