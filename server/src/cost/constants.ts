@@ -97,6 +97,13 @@ export interface CostConstants {
     romLogicCostPerBit: Record<'xilinx' | 'ice40', number>;
     /** Cost of one bit of a written memory in registers (the default). */
     ramLogicCostPerBit: number;
+    /**
+     * What Yosys adds to each 4-kbit EBR of a qnn_fifo memory on iCE40 (emulating its read
+     * port): measured on qnn_fifo with synth_ice40, a FIFO memory stays in registers up to
+     * 79 bits (3 × 26, 13 × 6) and takes one EBR from 80 (2 × 40, 10 × 8, 16 × 5); two EBRs
+     * (17 bits wide) only past 159 bits.
+     */
+    fifoEbrExtraCost: number;
     /** Cost of one RAM32M / RAM64M (lutrams_xc5v.txt). */
     lutramCost: number;
     /** Cost of one RAMB18 (brams_xc4v.txt) or one 4-kbit EBR (ice40/brams.txt). */
@@ -169,6 +176,7 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
     romLogicCostPerBit: { xilinx: 1 / 64, ice40: 1 / 16 },
     ramLogicCostPerBit: 1,
     lutramCost: 8,
+    fifoEbrExtraCost: 15.5,
     blockRamCost: { xilinx: 129, ice40: 64 },
     romDepthPerLut6: 64,
     ram64: { depth: 64, width: 3, luts: 4 },

@@ -110,8 +110,11 @@ function lutram(depth: number, width: number): { primitives: number; lut: number
   return { primitives, lut: primitives * cfg.luts + width * muxLuts(Math.ceil(depth / cfg.depth)) };
 }
 
-/** A buffer written at run time (one write port, one read port). */
-export function ramCost(depth: number, width: number, fab: Fabric): MemCost {
+/**
+ * A buffer written at run time (one write port, one read port). `ebrExtraCost`: what
+ * Yosys adds per iCE40 EBR for this template's ports (constants.ts `fifoEbrExtraCost`).
+ */
+export function ramCost(depth: number, width: number, fab: Fabric, ebrExtraCost = 0): MemCost {
   if (depth <= 0 || width <= 0) return mem('none', 0, 0, {});
   // One entry is a register.
   if (depth <= 1) return mem('logic', depth, width, { ff: width });
@@ -121,7 +124,8 @@ export function ramCost(depth: number, width: number, fab: Fabric): MemCost {
     // In the 256×16 configuration Yosys adds a register and a mux per data bit around the
     // EBRs (measured by the calibration sweep: FIFOs and input buffers wider than 8 bits).
     const extra = ebrNeeds16(depth, width) ? width : 0;
-    if (logicCost > blockRamCost(blocks, fab)) return mem('bram', depth, width, { bram18: blocks, ff: extra, lut: extra });
+    if (logicCost > blockRamCost(blocks, fab) + blocks * ebrExtraCost)
+      return mem('bram', depth, width, { bram18: blocks, ff: extra, lut: extra });
     // Registers with a depth-to-1 read mux per bit (a LUT4 is a 2:1 mux with a spare input) and a write decoder.
     return mem('logic', depth, width, { ff: depth * width + width, lut: width * (depth - 1) + depth + clog2(depth) });
   }

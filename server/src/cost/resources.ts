@@ -751,7 +751,7 @@ export function fifoResources(depth: number, width: number, fab: Fabric): Resour
   if (depth === 2) return { lut: k.lut.c0 + k.lut.data * dw, ff: 2 * dw + 2, bram18: 0, dsp: 0, impl: 'registers' };
   const words = depth - 1;
   const ptr = 2 * clog2(words) + clog2(words + 1);
-  const m = ramCost(words, dw, fab);
+  const m = ramCost(words, dw, fab, C.memory.fifoEbrExtraCost);
   const impl: FifoImpl = m.kind === 'bram' ? 'bram' : m.kind === 'lutram' ? 'lutram' : 'registers';
   // Pointer increments and wrap, the count's add/subtract, full and empty compares.
   const lut = k.lut.c0 + k.lut.control * 2 * ptr + k.lut.mem * m.lut;
