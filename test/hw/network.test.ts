@@ -177,3 +177,42 @@ describe.concurrent('every example on the generated RTL', () => {
     }, 1_200_000);
   }
 });
+
+/**
+ * A conv whose window generator is bound by its input (more input words than MVAU cycles:
+ * the full fold of an unpadded conv) runs at the pace of its input; the latency counts the
+ * words before the first window once (it counted them twice: 57 for 43 measured here).
+ */
+describe('latency of a conv paced by its input', () => {
+  const nets: [string, string][] = [
+    [
+      '2-D 3×3 valid at the full fold',
+      'input x: u4[6, 6, 2]\n  layer c = conv2d(x, filters=3, kernel=3, weights=i3(random, seed=1)) fold(pe=3, simd=18)',
+    ],
+    [
+      '1-D k5 valid at the full fold',
+      'input x: i4[20, 3]\n  layer c = conv1d(x, filters=2, kernel=5, weights=i3(random, seed=2)) fold(pe=2, simd=15)',
+    ],
+  ];
+  for (const [what, body] of nets) {
+    it(
+      what,
+      async () => {
+        const text = `network paced {\n  target xc7z020 @ 100 MHz\n  ${body}\n  layer r = requant(c, out=u4, scale=0.05)\n  output r\n}\n`;
+        const analysis = await analysed(text, 'paced.qnn');
+        const r = await simulateNetwork({
+          analysis,
+          sourceName: 'paced.qnn',
+          outDir: path.join(WORK, `paced-${what.slice(0, 3)}`),
+          simulator: 'verilator',
+          noStall: true,
+          frames: 3,
+        });
+        expect(r.mismatches).toBe(0);
+        expect(r.ii.measured).toBe(r.ii.expected);
+        expect(r.latency.measured, what).toBe(r.latency.expected);
+      },
+      300_000,
+    );
+  }
+});

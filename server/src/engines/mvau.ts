@@ -234,9 +234,12 @@ export const mvauDescriptor: EngineDescriptor = {
       need,
       fill: wp + t.sf + pipe,
       drain: wp + afterPixels * fold + pipe,
-      span: need - 1 + wp + t.cycles + pipe,
+      // The MVAU's own rate. A window generator bound by its input (more input words than
+      // the MVAU's cycles) is paced by their arrival, which last_in + drain counts: with
+      // t.cycles here the words before the first window would count twice.
+      span: need - 1 + wp + t.computeCycles + pipe,
       // After its first output word (one fold of SF cycles in), the rest at SF cycles a word.
-      sustain: t.cycles - t.sf,
+      sustain: t.computeCycles - t.sf,
     };
   },
 
