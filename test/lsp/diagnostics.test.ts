@@ -299,6 +299,26 @@ const cases: Case[] = [
     says: "'out' is fused into 'c' and runs in its 2 PE lane(s)",
   },
   {
+    code: 'QNN047',
+    severity: 'warning',
+    why: 'mul= on a layer without multipliers (pow2 weights: shifts)',
+    bad: net('  layer out = dense(x, units=2, weights=pow2<3>(random, seed=1), mul=⟦dsp⟧)'),
+    good: net('  layer out = dense(x, units=2, weights=pow2<3>(random, seed=1), mul=auto)'),
+    says: "mul=dsp has no effect on 'out': with pow2<3> weights and no fused requant it has no multipliers",
+  },
+  {
+    code: 'QNN048',
+    severity: 'info',
+    why: "mul=auto moves a layer's multipliers to LUTs when the DSPs run out",
+    bad: net('  layer ⟦out⟧ = conv1d(x, filters=8, kernel=3, weights=i8(random, seed=1)) fold(pe=8, simd=2)', {
+      target: 'ice40up5k @ 12 MHz',
+    }),
+    good: net('  layer out = conv1d(x, filters=8, kernel=3, weights=i8(random, seed=1)) fold(pe=4, simd=2)', {
+      target: 'ice40up5k @ 12 MHz',
+    }),
+    says: "mul=auto: 'out' multiplies in LUTs",
+  },
+  {
     code: 'QNN050',
     severity: 'error',
     why: 'more LUTs than the device has',

@@ -124,6 +124,20 @@ describe('quick fixes', () => {
     expect(diagnostics.filter((x) => x.code === 'QNN045')).toEqual([]);
   });
 
+  it('QNN047: removes a mul= that has no effect', async () => {
+    const u = uri();
+    const ds = await client.open(
+      u,
+      NET('fold(pe=2, simd=4)').replace('weights=i4(random, seed=2))', 'weights=pow2<3>(random, seed=2), mul=lut)'),
+    );
+    const d = ds.find((x) => x.code === 'QNN047')!;
+    const actions = await fixes(u, d);
+    expect(actions.map((a) => a.title)).toEqual(['Remove mul=lut (it has no effect here)']);
+    const { text, diagnostics } = await apply(u, actions[0]);
+    expect(text).toContain('layer d1 = dense(r1, units=4, weights=pow2<3>(random, seed=2)) fold(pe=1, simd=8)\n');
+    expect(diagnostics.filter((x) => x.code === 'QNN047')).toEqual([]);
+  });
+
   it('QNN051: applies the fold of the bottleneck that meets fps >=', async () => {
     const u = uri();
     // 100 MHz / 500k = 200 cycles; c1 takes NF·SF·pixels = 4 · 3 · 30 = 360.

@@ -145,7 +145,14 @@ function declaredChoices(mvaus: Engine[], fab: Fabric, device: string): QnnDiagn
     const l = e.layer as MvauLayer;
     if (l.mul === 'auto') continue;
     const warn = (message: string): void => {
-      out.push({ code: 'QNN047', severity: 'warning', message, range: l.ranges.mul ?? l.ranges.name });
+      out.push({
+        code: 'QNN047',
+        severity: 'warning',
+        message,
+        range: l.ranges.mul ?? l.ranges.name,
+        // The quick fix removes the argument.
+        data: { mul: l.mul, argRange: l.ranges.mulArg ?? null },
+      });
     };
     if (!hasMultipliers(e)) {
       const why = l.inType.kind === 'bipolar' ? 'a bipolar input' : `${typeName(l.weights.type)} weights`;

@@ -6,6 +6,7 @@
  * - QNN044 (over-provisioned fold): apply the smaller fold from `data`, replacing `fold(…)`;
  *   the title shows the LUTs saved.
  * - QNN045 (a fold on a fused activation, which has no effect): remove it.
+ * - QNN047 (a `mul=` that cannot take effect): remove the argument.
  * - QNN051 (`fps >=` not met), when a legal fold of the bottleneck meets it: apply that fold.
  * The payload is taken from the analysis of the current text when the client's copy of the
  * diagnostic has none.
@@ -18,7 +19,7 @@ import type { QnnDiagnostic } from '../model/types.js';
 import { analysisOf, layerNamed } from './analysis-access.js';
 import { engineOfLayer, foldText } from '../engines/registry.js';
 
-const FIXABLE = new Set(['QNN040', 'QNN041', 'QNN042', 'QNN044', 'QNN045', 'QNN046', 'QNN051']);
+const FIXABLE = new Set(['QNN040', 'QNN041', 'QNN042', 'QNN044', 'QNN045', 'QNN046', 'QNN047', 'QNN051']);
 
 export class QnnCodeActionProvider implements CodeActionProvider {
   constructor(private readonly services: QnnServices) {}
@@ -103,6 +104,22 @@ export class QnnCodeActionProvider implements CodeActionProvider {
             diagnostics: [d],
             isPreferred: true,
             edit: edit({ start, end: d.range.end }, ''),
+          });
+          break;
+        }
+        case 'QNN047': {
+          // Delete `, mul=…` (the comma and spaces before the argument with it).
+          const arg = data.argRange as Range | null | undefined;
+          if (!arg) break;
+          const before = document.textDocument.getText({ start: { line: arg.start.line, character: 0 }, end: arg.start });
+          const cut = /\s*,\s*$/.exec(before);
+          const start = { line: arg.start.line, character: arg.start.character - (cut ? cut[0].length : 0) };
+          actions.push({
+            title: `Remove mul=${String(data.mul)} (it has no effect here)`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [d],
+            isPreferred: true,
+            edit: edit({ start, end: arg.end }, ''),
           });
           break;
         }

@@ -53,7 +53,11 @@ export const mvau: OpElaborator = (cx, l, spec, args, src, draft, ranges): MvauL
   // A wrong `acc=` (reported) leaves the layer out of the model, with the inferred width as its stand-in.
   if (accArg && !declared) throw new LayerAbort();
   const mul = mulChoice(cx, args.get('mul'));
-  if (args.get('mul')) ranges.mul = nodeRange(args.get('mul')!.value);
+  const mulArg = args.get('mul');
+  if (mulArg) {
+    ranges.mul = nodeRange(mulArg.value ?? mulArg);
+    ranges.mulArg = nodeRange(mulArg);
+  }
   return {
     name: l.name,
     op,
