@@ -29,6 +29,22 @@ export interface ZynqBoard {
   enable: Record<string, string>;
 }
 
+/**
+ * The Zynq UltraScale+ processing system as the block designs use it: HPM0 for the DMA's
+ * registers, HP0 for its data, pl_clk0 at the target clock. The ZCU104 and K26 presets
+ * also turn on M_AXI_HPM1_FPD, whose clock nothing here drives (validate_bd_design would
+ * stop on the unconnected maxihpm1_fpd_aclk), so it is turned off.
+ */
+const ZYNQ_MP_PS = {
+  psVlnv: 'xilinx.com:ip:zynq_ultra_ps_e:3.3',
+  psRule: 'xilinx.com:bd_rule:zynq_ultra_ps_e',
+  clock: 'pl_clk0',
+  clockProperty: 'CONFIG.PSU__CRL_APB__PL0_REF_CTRL__FREQMHZ',
+  master: 'M_AXI_HPM0_FPD',
+  slave: 'S_AXI_HP0_FPD',
+  enable: { 'CONFIG.PSU__USE__M_AXI_GP0': '1', 'CONFIG.PSU__USE__M_AXI_GP1': '0', 'CONFIG.PSU__USE__S_AXI_GP2': '1' },
+} as const;
+
 export const ZYNQ_BOARDS: readonly ZynqBoard[] = [
   {
     name: 'pynq-z2',
@@ -42,20 +58,7 @@ export const ZYNQ_BOARDS: readonly ZynqBoard[] = [
     slave: 'S_AXI_HP0',
     enable: { 'CONFIG.PCW_USE_S_AXI_HP0': '1', 'CONFIG.PCW_USE_M_AXI_GP0': '1' },
   },
-  {
-    name: 'zcu104',
-    device: 'xczu7ev',
-    boardPart: 'xilinx.com:zcu104:part0:1.1',
-    psVlnv: 'xilinx.com:ip:zynq_ultra_ps_e:3.3',
-    psRule: 'xilinx.com:bd_rule:zynq_ultra_ps_e',
-    clock: 'pl_clk0',
-    clockProperty: 'CONFIG.PSU__CRL_APB__PL0_REF_CTRL__FREQMHZ',
-    master: 'M_AXI_HPM0_FPD',
-    slave: 'S_AXI_HP0_FPD',
-    // The ZCU104 preset turns on M_AXI_HPM1_FPD as well; nothing here drives its clock, so
-    // it is turned off (validate_bd_design would stop on the unconnected maxihpm1_fpd_aclk).
-    enable: { 'CONFIG.PSU__USE__M_AXI_GP0': '1', 'CONFIG.PSU__USE__M_AXI_GP1': '0', 'CONFIG.PSU__USE__S_AXI_GP2': '1' },
-  },
+  { name: 'zcu104', device: 'xczu7ev', boardPart: 'xilinx.com:zcu104:part0:1.1', ...ZYNQ_MP_PS },
   {
     // The Kria KV260: a K26 SOM (xck26) on the KV260 carrier card. The SOM's board files
     // (kv260_som 1.4) hold the PS preset; the carrier (kv260_carrier 1.3) is named on the
@@ -64,15 +67,7 @@ export const ZYNQ_BOARDS: readonly ZynqBoard[] = [
     device: 'xck26',
     boardPart: 'xilinx.com:kv260_som:part0:1.4',
     boardConnections: 'som240_1_connector xilinx.com:kv260_carrier:som240_1_connector:1.3',
-    psVlnv: 'xilinx.com:ip:zynq_ultra_ps_e:3.3',
-    psRule: 'xilinx.com:bd_rule:zynq_ultra_ps_e',
-    clock: 'pl_clk0',
-    clockProperty: 'CONFIG.PSU__CRL_APB__PL0_REF_CTRL__FREQMHZ',
-    master: 'M_AXI_HPM0_FPD',
-    slave: 'S_AXI_HP0_FPD',
-    // The K26 preset also turns on M_AXI_HPM1_FPD, whose clock nothing here would drive
-    // (validate_bd_design fails on it): turned off.
-    enable: { 'CONFIG.PSU__USE__M_AXI_GP0': '1', 'CONFIG.PSU__USE__M_AXI_GP1': '0', 'CONFIG.PSU__USE__S_AXI_GP2': '1' },
+    ...ZYNQ_MP_PS,
   },
 ];
 
