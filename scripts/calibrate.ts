@@ -2,8 +2,9 @@
  * `npm run calibrate`: fits the cost model's LUT and FF coefficients (server/src/cost/
  * calibration.json, read by constants.ts) to what Yosys builds from our RTL (hardware.md §4).
  *
- * 1. The sweep (test/synth/calibration/sweep.ts) is compiled for each family (xc7z020:
- *    `synth_xilinx -family xc7`; ice40up5k: `synth_ice40 -dsp`) and synthesised with every
+ * 1. The sweep (test/synth/calibration/sweep.ts) is compiled for each coefficient set (xilinx:
+ *    xc7z020, `synth_xilinx -family xc7`; ice40: ice40up5k, `synth_ice40 -dsp`; xcup: the
+ *    UltraScale+ xczu7ev, `synth_xilinx -family xcup`) and synthesised with every
  *    engine template and stream block kept as its own module (synth.ts), so each block of
  *    each network is one sample. Yosys results are cached by content.
  * 2. Per family and engine kind, the LUT and FF formulas are linear in their coefficients:
@@ -15,7 +16,9 @@
  *    printed and written to docs/calibration.md with the whole-design check on the
  *    examples and on random networks.
  *
- * Options: --no-write (fit and report, leave calibration.json and the doc alone),
+ * Options: --family=SET[,SET] (synthesise and fit only those coefficient sets: xilinx, ice40,
+ * xcup; the others keep their coefficients in calibration.json and their rows in the doc),
+ * --no-write (fit and report, leave calibration.json and the doc alone),
  * --skip-examples, --example-timeout=SECONDS (default 300), --random=N (default 6),
  * --only=REGEX (the sweep networks whose names match; for trying changes), --dump=FILE (every
  * block's estimate after the fit and its Yosys counts, as JSON).
@@ -23,8 +26,8 @@
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COST_CONSTANTS, type FamilyFit } from '../server/src/cost/constants.js';
-import type { Family, Resources } from '../server/src/cost/fabric.js';
+import { COST_CONSTANTS, type FamilyFit, type FitSet } from '../server/src/cost/constants.js';
+import { fabricOf, type Resources } from '../server/src/cost/fabric.js';
 import { parseDocument, coreServices } from '../server/src/language/parse.js';
 import { finalEstimate } from '../server/src/analysis/analyze.js';
 import { compileNetwork } from '../server/src/rtl/compile.js';
@@ -32,7 +35,7 @@ import { findDevice } from '../server/src/device/devices.js';
 import { synthTargetOf } from '../server/src/rtl/yosys-script.js';
 import { randomNetwork } from '../test/hw/random-network.js';
 import { sweepSpecs } from '../test/synth/calibration/sweep.js';
-import { compileSpec, type Block, type BlockKind, type CompiledSpec } from '../test/synth/calibration/samples.js';
+import { compileSpec, DEVICE, type Block, type BlockKind, type CompiledSpec } from '../test/synth/calibration/samples.js';
 import { CACHE_DIR, synthBlocks, synthWhole, yosysVersion, type BlockCounts } from '../test/synth/calibration/synth.js';
 import { errorStats, nnls, pctError } from '../test/synth/calibration/fit.js';
 
@@ -40,7 +43,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CALIBRATION = path.join(ROOT, 'server/src/cost/calibration.json');
 const DOC = path.join(ROOT, 'docs/calibration.md');
 const WORK = path.join(process.env.TMPDIR ?? '/tmp', 'qnn-calibrate');
-const FAMILIES: Family[] = ['xilinx', 'ice40'];
+/** Every coefficient set, in the order of the tables. */
+const ALL_SETS: FitSet[] = ['xilinx', 'ice40', 'xcup'];
 
 const args = process.argv.slice(2);
 const flag = (name: string): boolean => args.includes(`--${name}`);
@@ -48,6 +52,28 @@ const option = (name: string, dflt: number): number => {
   const a = args.find((x) => x.startsWith(`--${name}=`));
   return a ? Number(a.slice(name.length + 3)) : dflt;
 };
+
+/**
+ * The sets this run synthesises and fits (`--family=xcup`, `--family=xilinx,ice40`; default
+ * all). The others keep their coefficients in calibration.json and their rows in the doc.
+ */
+const FAMILIES: FitSet[] = (() => {
+  const a = args.find((x) => x.startsWith('--family='));
+  if (!a) return ALL_SETS;
+  const sets = a.slice('--family='.length).split(',');
+  const bad = sets.filter((f) => !ALL_SETS.includes(f as FitSet));
+  if (bad.length || sets.length === 0) throw new Error(`--family: ${bad.join(', ')} is not one of ${ALL_SETS.join(', ')}`);
+  return ALL_SETS.filter((f) => sets.includes(f));
+})();
+const PARTIAL = FAMILIES.length < ALL_SETS.length;
+
+/** The coefficient set a device's estimate reads (resources.ts `fitOf`). */
+function setOfDevice(name: string): FitSet | undefined {
+  const d = findDevice(name);
+  if (!d) return undefined;
+  const fab = fabricOf(d);
+  return fab.family === 'xilinx' && fab.xilinxArch === 'xcup' ? 'xcup' : fab.family;
+}
 
 /** The coefficient groups of FamilyFit and the block kinds each is fitted on. */
 const GROUPS: Record<keyof FamilyFit, BlockKind[]> = {
@@ -64,17 +90,16 @@ type Res = 'lut' | 'ff';
 
 interface Sample {
   block: Block;
-  family: Family;
+  family: FitSet;
   syn: BlockCounts;
 }
 
 // ---- the coefficients, swapped in and out of COST_CONSTANTS ---------------------------------
 
-const live = COST_CONSTANTS as unknown as { fit: Record<Family, FamilyFit> };
+const live = COST_CONSTANTS as unknown as { fit: Record<FitSet, FamilyFit> };
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
-function useFit(fit: Record<Family, FamilyFit>): void {
-  live.fit.xilinx = clone(fit.xilinx);
-  live.fit.ice40 = clone(fit.ice40);
+function useFit(fit: Record<FitSet, FamilyFit>): void {
+  for (const f of ALL_SETS) live.fit[f] = clone(fit[f]);
 }
 
 // ---- synthesis of the sweep -----------------------------------------------------------------
@@ -89,9 +114,10 @@ async function collect(): Promise<{ samples: Sample[]; compiled: CompiledSpec[];
   let runs = 0;
   const jobs: Promise<void>[] = [];
   let done = 0;
-  const total = specs.reduce((n, s) => n + (s.families ?? FAMILIES).length, 0);
+  const setsOf = (s: (typeof specs)[number]): FitSet[] => (s.families ?? ALL_SETS).filter((f) => FAMILIES.includes(f));
+  const total = specs.reduce((n, s) => n + setsOf(s).length, 0);
   for (const spec of specs) {
-    for (const family of spec.families ?? FAMILIES) {
+    for (const family of setsOf(spec)) {
       const c = await compileSpec(spec, family, WORK);
       compiled.push(c);
       jobs.push(
@@ -123,7 +149,7 @@ async function collect(): Promise<{ samples: Sample[]; compiled: CompiledSpec[];
 const UNIT = 1000;
 
 /** Each sample's term values for one coefficient record: y ≈ y0 + Σ θ_j·x_j. */
-function terms(samples: Sample[], family: Family, group: keyof FamilyFit, res: Res, keys: string[]): { x: number[][]; y0: number[] } {
+function terms(samples: Sample[], family: FitSet, group: keyof FamilyFit, res: Res, keys: string[]): { x: number[][]; y0: number[] } {
   const rec = live.fit[family][group][res] as Record<string, number>;
   const saved = { ...rec };
   const set = (j: number) => keys.forEach((k, i) => (rec[k] = i === j ? UNIT : 0));
@@ -160,7 +186,7 @@ function fitCoefficients(x: number[][], y0: number[], y: number[]): number[] {
 
 const round4 = (v: number): number => (v === 0 ? 0 : Number(v.toPrecision(4)));
 
-function fitAll(samples: Sample[]): Record<Family, FamilyFit> {
+function fitAll(samples: Sample[]): Record<FitSet, FamilyFit> {
   const fitted = clone(live.fit);
   for (const family of FAMILIES) {
     for (const group of Object.keys(GROUPS) as (keyof FamilyFit)[]) {
@@ -193,7 +219,7 @@ function fitAll(samples: Sample[]): Record<Family, FamilyFit> {
 
 interface KindRow {
   kind: BlockKind;
-  family: Family;
+  family: FitSet;
   n: number;
   lut: ReturnType<typeof errorStats>;
   ff: ReturnType<typeof errorStats>;
@@ -225,17 +251,59 @@ function table(samples: Sample[]): KindRow[] {
 
 const pct = (v: number): string => `${v.toFixed(1)} %`;
 
+// ---- the previous doc: the rows of the sets a partial run (--family) does not refit ----------
+
+const PREVIOUS_DOC = (() => {
+  try {
+    return readFileSync(DOC, 'utf8');
+  } catch {
+    return '';
+  }
+})();
+
+/** The body rows of the first table after `heading` in the previous doc (header and separator left out). */
+function previousRows(heading: string): string[] {
+  const at = PREVIOUS_DOC.indexOf(heading);
+  if (at < 0) return [];
+  const lines = PREVIOUS_DOC.slice(at).split('\n');
+  const start = lines.findIndex((l) => l.startsWith('|'));
+  if (start < 0) return [];
+  const rows: string[] = [];
+  for (const l of lines.slice(start + 2)) {
+    if (!l.startsWith('|')) break;
+    rows.push(l);
+  }
+  return rows;
+}
+
+/** Cell `i` (from 0) of a table row. */
+const cellOf = (row: string, i: number): string => (row.split('|')[i + 1] ?? '').trim();
+
+/** Whether a previous row (its set in cell `i`) is kept: its set is not refitted by this run. */
+const keptRow = (row: string, i: number): boolean => {
+  const set = cellOf(row, i) as FitSet;
+  return ALL_SETS.includes(set) && !FAMILIES.includes(set);
+};
+
+const ERROR_HEADING = '## Error per engine';
+const WORST_HEADING = 'Largest errors after the fit:';
+const DESIGN_HEADING = '## Whole designs';
+
 function errorTable(before: KindRow[], after: KindRow[]): string {
   const lines = [
     '| family | engine | blocks | LUT median | LUT worst | FF median | FF worst | BRAM18 exact | DSP exact |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const a of after) {
-    const b = before.find((r) => r.kind === a.kind && r.family === a.family)!;
-    const two = (x: number, y: number) => `${pct(x)} → **${pct(y)}**`;
-    lines.push(
-      `| ${a.family} | ${a.kind} | ${a.n} | ${two(b.lut.median, a.lut.median)} | ${two(b.lut.worst, a.lut.worst)} | ${two(b.ff.median, a.ff.median)} | ${two(b.ff.worst, a.ff.worst)} | ${a.bram}/${a.n} | ${a.dsp}/${a.n} |`,
-    );
+  const kept = PARTIAL ? previousRows(ERROR_HEADING).filter((row) => keptRow(row, 0)) : [];
+  for (const set of ALL_SETS) {
+    lines.push(...kept.filter((row) => cellOf(row, 0) === set));
+    for (const a of after.filter((x) => x.family === set)) {
+      const b = before.find((r) => r.kind === a.kind && r.family === a.family)!;
+      const two = (x: number, y: number) => `${pct(x)} → **${pct(y)}**`;
+      lines.push(
+        `| ${a.family} | ${a.kind} | ${a.n} | ${two(b.lut.median, a.lut.median)} | ${two(b.lut.worst, a.lut.worst)} | ${two(b.ff.median, a.ff.median)} | ${two(b.ff.worst, a.ff.worst)} | ${a.bram}/${a.n} | ${a.dsp}/${a.n} |`,
+      );
+    }
   }
   return lines.join('\n');
 }
@@ -245,28 +313,60 @@ function worstTable(samples: Sample[], n = 12): string {
   const rows = samples.flatMap((s, i) =>
     (['lut', 'ff'] as Res[]).map((r) => ({ s, r, e: Math.round(est[i][r]), err: pctError(Math.round(est[i][r]), s.syn[r]) })),
   );
-  rows.sort((a, b) => Math.abs(b.err) - Math.abs(a.err));
+  const all = rows.map((r) => ({
+    err: r.err,
+    line: `| ${r.s.block.id} | ${r.s.family} | ${r.s.block.what} | ${r.r.toUpperCase()} | ${r.e} | ${r.s.syn[r.r]} | ${r.err > 0 ? '+' : ''}${r.err.toFixed(0)} % |`,
+  }));
+  // A partial run: the previous rows of the other sets compete for the same places.
+  if (PARTIAL)
+    for (const line of previousRows(WORST_HEADING).filter((row) => keptRow(row, 1)))
+      all.push({ err: Number.parseFloat(cellOf(line, 6)), line });
+  all.sort((a, b) => Math.abs(b.err) - Math.abs(a.err));
   const lines = ['| block | family | what | resource | estimate | Yosys | error |', '|---|---|---|---|---:|---:|---:|'];
-  for (const r of rows.slice(0, n))
-    lines.push(
-      `| ${r.s.block.id} | ${r.s.family} | ${r.s.block.what} | ${r.r.toUpperCase()} | ${r.e} | ${r.s.syn[r.r]} | ${r.err > 0 ? '+' : ''}${r.err.toFixed(0)} % |`,
-    );
+  for (const r of all.slice(0, n)) lines.push(r.line);
   return lines.join('\n');
 }
 
 function mismatches(samples: Sample[]): string[] {
-  return samples.flatMap((s) => {
-    const e = s.block.estimate();
-    const out: string[] = [];
-    if (Math.ceil(e.bram18) !== s.syn.bram18)
-      out.push(`${s.block.id} (${s.family}, ${s.block.what}): BRAM18 ${Math.ceil(e.bram18)} estimated, ${s.syn.bram18} built`);
-    if (Math.ceil(e.dsp) !== s.syn.dsp)
-      out.push(`${s.block.id} (${s.family}, ${s.block.what}): DSP ${Math.ceil(e.dsp)} estimated, ${s.syn.dsp} built`);
-    return out;
-  });
+  // A partial run: the previous doc's mismatches of the sets it does not refit.
+  const kept = PARTIAL
+    ? PREVIOUS_DOC.split('\n').filter((l) => {
+        const m = /^- \S+ \((\w+), .*(?:BRAM18|DSP) \d+ estimated, \d+ built$/.exec(l);
+        return m !== null && ALL_SETS.includes(m[1] as FitSet) && !FAMILIES.includes(m[1] as FitSet);
+      })
+    : [];
+  return kept
+    .map((l) => l.slice(2))
+    .concat(
+      samples.flatMap((s) => {
+        const e = s.block.estimate();
+        const out: string[] = [];
+        if (Math.ceil(e.bram18) !== s.syn.bram18)
+          out.push(`${s.block.id} (${s.family}, ${s.block.what}): BRAM18 ${Math.ceil(e.bram18)} estimated, ${s.syn.bram18} built`);
+        if (Math.ceil(e.dsp) !== s.syn.dsp)
+          out.push(`${s.block.id} (${s.family}, ${s.block.what}): DSP ${Math.ceil(e.dsp)} estimated, ${s.syn.dsp} built`);
+        return out;
+      }),
+    );
 }
 
 // ---- whole designs: the examples and random networks ----------------------------------------
+
+/** One set's fit in calibration.json `generated.sets`. */
+interface SetRun {
+  date: string;
+  networks: number;
+  blocks: number;
+}
+
+interface Generated {
+  by: string;
+  date: string;
+  yosys: string;
+  networks: number;
+  blocks: number;
+  sets?: Partial<Record<FitSet, SetRun>>;
+}
 
 interface DesignRow {
   name: string;
@@ -294,9 +394,9 @@ async function prepareDesign(
   name: string,
   text: string,
   dir: string,
-  fits: { before: Record<Family, FamilyFit>; after: Record<Family, FamilyFit> },
+  fits: { before: Record<FitSet, FamilyFit>; after: Record<FitSet, FamilyFit> },
 ) {
-  const totals = async (fit: Record<Family, FamilyFit>, tag: string) => {
+  const totals = async (fit: Record<FitSet, FamilyFit>, tag: string) => {
     useFit(fit);
     const a = await analyse(text, path.join(dir, tag, `${name}.qnn`));
     return { a, est: finalEstimate(a)!.totals };
@@ -324,12 +424,29 @@ function designTable(rows: DesignRow[]): string {
     '| design | device | LUT: before → after / Yosys | FF: before → after / Yosys | BRAM18 after / Yosys | DSP after / Yosys | Yosys time |',
     '|---|---|---|---|---|---|---:|',
   ];
-  for (const r of rows) {
+  const body = rows.map((r) => {
     const s = r.syn ?? undefined;
-    lines.push(
-      `| ${r.name} | ${r.device} | ${cell(Math.round(r.before.lut), Math.round(r.after.lut), s?.lut)} | ${cell(Math.round(r.before.ff), Math.round(r.after.ff), s?.ff)} | ${r.after.bram18} / ${s?.bram18 ?? '—'} | ${r.after.dsp} / ${s?.dsp ?? '—'} | ${r.syn ? `${r.seconds.toFixed(0)} s` : r.note} |`,
+    return `| ${r.name} | ${r.device} | ${cell(Math.round(r.before.lut), Math.round(r.after.lut), s?.lut)} | ${cell(Math.round(r.before.ff), Math.round(r.after.ff), s?.ff)} | ${r.after.bram18} / ${s?.bram18 ?? '—'} | ${r.after.dsp} / ${s?.dsp ?? '—'} | ${r.syn ? `${r.seconds.toFixed(0)} s` : r.note} |`;
+  });
+  // A partial run: the previous rows of the designs on devices of the other sets.
+  if (PARTIAL)
+    body.push(
+      ...previousRows(DESIGN_HEADING).filter((row) => {
+        const set = setOfDevice(cellOf(row, 1));
+        return set !== undefined && !FAMILIES.includes(set) && !rows.some((r) => r.name === cellOf(row, 0));
+      }),
     );
-  }
+  // The examples by name, then the random networks by seed and set.
+  const key = (row: string): [number, string, number] => {
+    const name = cellOf(row, 0);
+    const m = /^rnd(\d+)_(\w+)$/.exec(name);
+    return m ? [1, m[1], ALL_SETS.indexOf(m[2] as FitSet)] : [0, name, 0];
+  };
+  body.sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    return x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0) || x[2] - y[2];
+  });
+  lines.push(...body);
   return lines.join('\n');
 }
 
@@ -387,37 +504,57 @@ async function main(): Promise<void> {
       const text = readFileSync(file, 'utf8').replace(/"((?:\.\.\/|weights\/|data\/)[^"]*)"/g, (_, p: string) =>
         JSON.stringify(path.join(dir, p)),
       );
+      // Only the examples whose target reads a set this run fits (--family).
+      const set = setOfDevice(/\btarget\s+([\w-]+)/.exec(text)?.[1] ?? '');
+      if (!set || !FAMILIES.includes(set)) continue;
       prepared.push(await prepareDesign(name, text, path.join(WORK, 'examples', name), { before, after }));
     }
     for (let i = 0; i < option('random', 6); i++) {
       const seed = 7001 + i;
       for (const family of FAMILIES) {
-        const text = randomNetwork(seed).text.replace(/target \S+/, `target ${family === 'xilinx' ? 'xc7z020' : 'ice40up5k'}`);
+        const text = randomNetwork(seed).text.replace(/target \S+/, `target ${DEVICE[family]}`);
         prepared.push(await prepareDesign(`rnd${seed}_${family}`, text, path.join(WORK, 'random', `${seed}-${family}`), { before, after }));
       }
     }
     designs.push(...(await Promise.all(prepared.map((p) => p.synth(timeout)))));
   }
   useFit(after);
-  const dTable = designs.length ? designTable(designs) : '';
+  const dTable = designs.length || PARTIAL ? designTable(designs) : '';
   if (dTable) console.log('\n' + dTable + '\n');
 
   if (!flag('no-write')) {
-    const previous = JSON.parse(readFileSync(CALIBRATION, 'utf8')) as Record<string, unknown>;
-    const out = {
-      $comment: previous.$comment,
-      generated: {
-        by: 'npm run calibrate (scripts/calibrate.ts)',
-        date: new Date().toISOString().slice(0, 10),
-        yosys: yosysVersion(),
-        networks: compiled.length,
-        blocks: samples.length,
-      },
-      xilinx: after.xilinx,
-      ice40: after.ice40,
+    const previous = JSON.parse(readFileSync(CALIBRATION, 'utf8')) as Record<string, unknown> & { generated?: Generated };
+    const date = new Date().toISOString().slice(0, 10);
+    // Per set: when it was fitted and on how many networks and blocks (a partial run keeps the others').
+    const old = previous.generated;
+    const oldSets = old?.sets ?? {};
+    const sets: Partial<Record<FitSet, SetRun>> = {};
+    for (const f of ALL_SETS) {
+      if (FAMILIES.includes(f))
+        sets[f] = {
+          date,
+          networks: compiled.filter((c) => c.family === f).length,
+          blocks: samples.filter((x) => x.family === f).length,
+        };
+      else if (oldSets[f]) sets[f] = oldSets[f];
+      else if (old && f !== 'xcup')
+        // Written before the per-set record: the sweep was the same for xilinx and ice40.
+        sets[f] = { date: old.date, networks: old.networks / 2, blocks: old.blocks / 2 };
+    }
+    const runs = Object.values(sets);
+    const generated: Generated = {
+      by: 'npm run calibrate (scripts/calibrate.ts)',
+      date,
+      yosys: yosysVersion(),
+      networks: runs.reduce((n, x) => n + x.networks, 0),
+      blocks: runs.reduce((n, x) => n + x.blocks, 0),
+      sets,
     };
+    // The sets this run does not fit are written back exactly as they were read.
+    const coefficients = Object.fromEntries(ALL_SETS.map((f) => [f, FAMILIES.includes(f) ? after[f] : (previous[f] ?? after[f])]));
+    const out = { $comment: previous.$comment, generated, ...coefficients };
     writeFileSync(CALIBRATION, JSON.stringify(out, null, 2) + '\n');
-    writeFileSync(DOC, doc({ errTable, worst: worstTable(samples), missed, dTable, samples, compiled: compiled.length, after }));
+    writeFileSync(DOC, doc({ errTable, worst: worstTable(samples), missed, dTable, generated, after }));
     console.log(`wrote ${path.relative(ROOT, CALIBRATION)} and ${path.relative(ROOT, DOC)}`);
   }
   console.log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
@@ -428,11 +565,17 @@ function doc(d: {
   worst: string;
   missed: string[];
   dTable: string;
-  samples: Sample[];
-  compiled: number;
-  after: Record<Family, FamilyFit>;
+  generated: Generated;
+  after: Record<FitSet, FamilyFit>;
 }): string {
-  const coeff = (f: Family) =>
+  const g = d.generated;
+  const runs = ALL_SETS.filter((f) => g.sets?.[f]).map((f) => `${f} ${g.sets![f]!.date}`);
+  // The UltraScale+ line: pow2_net (xczu9eg) as this or the previous run measured it.
+  const pow2 = d.dTable.split('\n').find((l) => cellOf(l, 0) === 'pow2_net');
+  const pow2Line = pow2
+    ? ` pow2_net on ${cellOf(pow2, 1)}, LUT before → after / Yosys: ${cellOf(pow2, 2)} (before: the Xilinx set, which xcup parts used until they had their own).`
+    : '';
+  const coeff = (f: FitSet) =>
     (Object.keys(d.after[f]) as (keyof FamilyFit)[])
       .map(
         (g) =>
@@ -451,8 +594,8 @@ resource family. \`npm run calibrate\` (scripts/calibrate.ts) fits those coeffic
 Yosys builds from our RTL and writes them to server/src/cost/calibration.json, the one data
 file constants.ts reads. This page is written by the same run.
 
-Generated ${new Date().toISOString().slice(0, 10)} with ${yosysVersion()}: ${d.compiled} compiled networks
-(the sweep for both families), ${d.samples.length} blocks.
+Generated with ${g.yosys}: ${g.networks} compiled networks (the sweep for each coefficient set),
+${g.blocks} blocks; fitted: ${runs.join(', ')}.
 
 ## How it works
 
@@ -464,8 +607,10 @@ Generated ${new Date().toISOString().slice(0, 10)} with ${yosysVersion()}: ${d.c
   max-pools; stand-alone requant and threshold engines; width converters between MVAUs;
   FIFOs of depth 1 to 2049.
 - **Synthesis** (test/synth/calibration/synth.ts): each network is compiled as \`qnn compile\` does
-  and synthesised for xc7z020 (\`synth_xilinx -family xc7 -flatten\`) and ice40up5k
-  (\`synth_ice40 -dsp\`) with every template instance (qnn_mvau, qnn_window, qnn_maxpool,
+  and synthesised for each coefficient set: xc7z020 (\`synth_xilinx -family xc7 -flatten\`),
+  ice40up5k (\`synth_ice40 -dsp\`) and, for the UltraScale+ parts (devices.json family
+  zynqmp), xczu7ev (\`synth_xilinx -family xcup -flatten\`, compiled with the xcup DSP rules),
+  with every template instance (qnn_mvau, qnn_window, qnn_maxpool,
   qnn_requant, qnn_threshold, qnn_dwc, qnn_fifo) kept as its own module, so \`stat\` counts
   each block; the counts are those of \`qnn report\` (flows/reports/yosys-stat.ts). Results
   are cached by content under node_modules/.cache/qnn-calibrate: a rerun only synthesises
@@ -478,13 +623,16 @@ Generated ${new Date().toISOString().slice(0, 10)} with ${yosysVersion()}: ${d.c
 
 Rerun: \`npm run calibrate\` (about 30 min of Yosys on 2 cores from a cold cache; seconds
 when nothing changed). \`-- --no-write\` reports without writing, \`-- --skip-examples\` leaves
-out the whole designs, \`-- --example-timeout=S\` skips an example whose synthesis takes longer.
+out the whole designs, \`-- --example-timeout=S\` skips an example whose synthesis takes longer,
+\`-- --family=xcup\` (or \`xilinx\`, \`ice40\`, comma-separated) synthesises and fits only those
+sets: the others keep their coefficients and their rows on this page.
 The synthesis test \`npx vitest run --project synth test/synth/calibration.test.ts\` checks
 held-out configurations against the fitted model.
 
 ## Error per engine (blocks of the sweep): before → after
 
-Before: the coefficients this run started from. Errors are |estimate − Yosys| / Yosys.
+Before: the coefficients the run that fitted the set started from (the first xcup fit started
+from the Xilinx set, which UltraScale+ parts used until then). Errors are |estimate − Yosys| / Yosys.
 
 ${d.errTable}
 
@@ -520,9 +668,10 @@ ${d.dTable || '(not run)'}
 - **Scatter within a kind**: ABC's LUT mapping of a given template varies by tens of percent
   with constants (random weights, thresholds, scales) and widths; one coefficient per term
   cannot follow it, which is what the worst cases above show.
-- **UltraScale+**: the sweep is \`synth_xilinx -family xc7\`; the Xilinx coefficients are used
-  for \`xcup\` parts too, where Yosys 0.23 builds the same RTL with many more LUT6 and MUXF7-9
-  (pow2_net on xczu9eg: about 43,000 LUTs with \`-family xcup\`, 28,800 with \`-family xc7\`).
+- **UltraScale+** is fitted, not modelled: Yosys 0.23 \`synth_xilinx -family xcup\` builds
+  the same RTL with more LUT6 and MUXF7-9 than \`-family xc7\` (pow2_net on xczu9eg: about
+  43,000 LUTs against 28,800), which the xcup set's larger coefficients absorb term by term
+  (its rows above).${pow2Line}
 - **Degenerate networks**: a requant whose scale maps every input to the same output (random
   network 7001: u3 values × 0.0117) lets Yosys remove its whole chain; the estimate counts the
   hardware the RTL describes.
@@ -546,6 +695,12 @@ iCE40 (SB_LUT4, SB_DFF*):
 | engine | LUT | FF |
 |---|---|---|
 ${coeff('ice40')}
+
+UltraScale+ (xcup: LUT6, FD*):
+
+| engine | LUT | FF |
+|---|---|---|
+${coeff('xcup')}
 `;
 }
 

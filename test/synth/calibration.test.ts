@@ -3,7 +3,8 @@
  * drawn from the calibration sweep's space with other seeds, none of them in the sweep
  * (test/synth/calibration/sweep.ts `heldOutSpecs`), and FIFO depths the sweep does not use.
  * Each block (every engine template, width converter and FIFO, synthesised as its own module
- * by test/synth/calibration/synth.ts for xc7z020 and ice40up5k) is compared with the estimate.
+ * by test/synth/calibration/synth.ts for xc7z020, ice40up5k and, with the UltraScale+ set (xcup),
+ * xczu7ev) is compared with the estimate.
  *
  * BRAM18 and DSP must be exact. For LUT and FF the issue's target (median |error| ≤ 10 %,
  * worst ≤ 25 %) is NOT met on these 32 blocks per family by the fitted model (measured with
@@ -18,6 +19,10 @@ import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { tmpdir } from 'node:os';
 import { findTool } from '../../server/src/flows/tools.js';
+import { COST_CONSTANTS, type FamilyFit, type FitSet } from '../../server/src/cost/constants.js';
+import { fabricOf } from '../../server/src/cost/fabric.js';
+import { mvauResources, type MvauCostParams } from '../../server/src/cost/resources.js';
+import { findDevice } from '../../server/src/device/devices.js';
 import { heldOutSpecs, sweepSpecs } from './calibration/sweep.js';
 import { compileSpec, type BlockKind, type NetSpec } from './calibration/samples.js';
 import { synthBlocks, type SynthFamily } from './calibration/synth.js';
@@ -49,6 +54,34 @@ const median = (xs: number[]): number => {
   return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
 
+describe('the coefficient set of a device', () => {
+  it('UltraScale+ parts (zynqmp, synth_xilinx -family xcup) read the xcup set, 7-series parts the Xilinx one', () => {
+    // NF = SF = 1, narrow operands: hard-wired weights, no memories, no DSPs on either part.
+    const p: MvauCostParams = {
+      pe: 4,
+      simd: 8,
+      mh: 4,
+      mw: 8,
+      operands: { weightKind: 'int', weightBits: 3, inputBits: 4, inputBipolar: false },
+      accBits: 10,
+      outBits: 10,
+    };
+    const zu = fabricOf(findDevice('xczu7ev'));
+    const z7 = fabricOf(findDevice('xc7z020'));
+    expect(zu.xilinxArch).toBe('xcup');
+    const fit = COST_CONSTANTS.fit as Record<FitSet, FamilyFit>;
+    const own = fit.xcup;
+    const xc7 = mvauResources(p, z7).total;
+    try {
+      fit.xcup = fit.xilinx;
+      expect(mvauResources(p, zu).total).toEqual(xc7);
+    } finally {
+      fit.xcup = own;
+    }
+    expect(mvauResources(p, zu).total.lut).not.toBeCloseTo(xc7.lut, 0);
+  });
+});
+
 describe.skipIf(!findTool('yosys'))('the calibrated estimate on held-out blocks (Yosys)', () => {
   it('holds out networks the sweep does not contain, of every layer kind', () => {
     const bodies = new Set(sweep.map((s) => s.body));
@@ -58,7 +91,7 @@ describe.skipIf(!findTool('yosys'))('the calibrated estimate on held-out blocks 
     expect([...ops].some((o) => o.startsWith('conv'))).toBe(true);
   });
 
-  for (const family of ['xilinx', 'ice40'] as SynthFamily[]) {
+  for (const family of ['xilinx', 'ice40', 'xcup'] as SynthFamily[]) {
     it(`${family}: BRAM18 and DSP exact per block; LUT and FF median ≤ ${MEDIAN} %, none off by more than ${WORST} %`, async () => {
       const compiled = await Promise.all(held.map((s) => compileSpec(s, family, WORK)));
       const results = await Promise.all(compiled.map((c) => synthBlocks(c.compiled.rtlDir, c.compiled.top, family)));

@@ -13,6 +13,13 @@ import calibration from './calibration.json' with { type: 'json' };
 import type { Family } from './fabric.js';
 
 /**
+ * The fitted coefficient sets: one per resource family, and UltraScale+ (`xcup`, the
+ * Xilinx parts `fabricOf` gives `xilinxArch: 'xcup'`) on its own, since `synth_xilinx
+ * -family xcup` maps the same RTL to more LUTs than `-family xc7`.
+ */
+export type FitSet = Family | 'xcup';
+
+/**
  * One family's fitted coefficients. Each record is one engine's LUT or FF formula: the
  * keys are its terms (resources.ts names them where they are computed), the values the
  * coefficients. `c0` is a constant; every other term is a structure of the template in
@@ -145,9 +152,10 @@ export interface CostConstants {
    * calibrate`): each engine's LUT and FF formula is a sum of terms (resources.ts), each
    * term a structure of the template counted in LUT6 / FF units, times its coefficient.
    * Xilinx LUT6 and iCE40 LUT4 cost the same structure very differently, so each family
-   * has its own set.
+   * has its own set; UltraScale+ parts (`xcup`, fitted on `synth_xilinx -family xcup`) have
+   * theirs beside the 7-series one (`xilinx`). resources.ts `fitOf` picks it.
    */
-  fit: Record<Family, FamilyFit>;
+  fit: Record<FitSet, FamilyFit>;
   /**
    * Pipeline depths of the latency model (cost/latency.ts), in cycles from an input
    * handshake to the output handshake it causes: the templates' timing contracts.
@@ -195,7 +203,7 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
   activation: { compareLutsPerBit: 0.5, shiftBits: 5, defaultMbits: 16 },
   fifo: { defaultDepth: 2 },
   skid: { lutC0: 3 },
-  fit: { xilinx: calibration.xilinx, ice40: calibration.ice40 },
+  fit: { xilinx: calibration.xilinx, ice40: calibration.ice40, xcup: calibration.xcup },
   latency: {
     mvauPipe: 3,
     activationPipe: 2,

@@ -50,9 +50,10 @@ export interface MacOperands {
   hardWired?: { meanLaneLuts: number };
 }
 
-/** The fitted coefficients of the fabric's family. */
+/** The fitted coefficients of the fabric's family (UltraScale+ parts: the xcup set). */
 function fitOf(fab: Fabric): FamilyFit {
-  return C.fit[fab.family];
+  // UltraScale+ (synth_xilinx -family xcup) has its own set; 7-series parts the Xilinx one.
+  return fab.family === 'xilinx' && fab.xilinxArch === 'xcup' ? C.fit.xcup : C.fit[fab.family];
 }
 
 /** LUT6 4:1 muxes needed to select one of n inputs (per output bit). */

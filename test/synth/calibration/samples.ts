@@ -30,11 +30,12 @@ export interface NetSpec {
   files?: Record<string, NpyWritable>;
   /** FIFO depths that replace the analysed ones (the FIFO sweep). */
   fifoDepths?: Record<string, number>;
-  /** The families it is synthesised for (default both). */
+  /** The families (coefficient sets) it is synthesised for (default all). */
   families?: SynthFamily[];
 }
 
-export const DEVICE: Record<SynthFamily, string> = { xilinx: 'xc7z020', ice40: 'ice40up5k' };
+/** The device each set's sweep is compiled for (xcup: a Zynq UltraScale+ part, so its DSP rules are `dsp.xcup`). */
+export const DEVICE: Record<SynthFamily, string> = { xilinx: 'xc7z020', ice40: 'ice40up5k', xcup: 'xczu7ev' };
 
 export interface Block {
   /** Network / instance, e.g. `mvau_d3/c1.window`. */

@@ -20,7 +20,12 @@ import { countResources } from '../../../server/src/flows/reports/yosys-stat.js'
 import { FILE_LIST, parseFileList, yosysReadCommands } from '../../../server/src/rtl/yosys-script.js';
 import type { Resources } from '../../../server/src/cost/fabric.js';
 
-export type SynthFamily = 'xilinx' | 'ice40';
+/**
+ * What a sweep is synthesised for, one fitted coefficient set each (constants.ts `fit`):
+ * 'xilinx' is `synth_xilinx -family xc7`, 'xcup' `synth_xilinx -family xcup` (UltraScale+),
+ * 'ice40' `synth_ice40 -dsp`.
+ */
+export type SynthFamily = 'xilinx' | 'ice40' | 'xcup';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CACHE_DIR = process.env.QNN_CALIBRATE_CACHE ?? path.join(ROOT, 'node_modules/.cache/qnn-calibrate');
@@ -30,7 +35,8 @@ export const BLOCK_MODULES = ['qnn_mvau', 'qnn_window', 'qnn_maxpool', 'qnn_requ
 
 /** The synthesis commands per family: the flow's (rtl/yosys-script.ts) with the blocks kept. */
 function synthCommand(top: string, family: SynthFamily, arch: 'xc7' | 'xcup' = 'xc7'): string {
-  return family === 'ice40' ? `synth_ice40 -top ${top} -dsp` : `synth_xilinx -family ${arch} -top ${top} -flatten`;
+  if (family === 'ice40') return `synth_ice40 -top ${top} -dsp`;
+  return `synth_xilinx -family ${family === 'xcup' ? 'xcup' : arch} -top ${top} -flatten`;
 }
 
 /** Bumped when the commands or the parsing change, so the cache is not reused. */
@@ -73,7 +79,8 @@ function contentKey(rtlDir: string, family: SynthFamily, mode: string): string {
 
 function counts(cells: Record<string, number>, family: SynthFamily): Resources {
   const c = countResources(cells);
-  if (Object.keys(cells).length > 0 && c.family !== null && c.family !== family)
+  const cellFamily = family === 'xcup' ? 'xilinx' : family;
+  if (Object.keys(cells).length > 0 && c.family !== null && c.family !== cellFamily)
     throw new Error(`expected ${family} cells, got ${JSON.stringify(cells)}`);
   return { lut: c.lut ?? 0, ff: c.ff ?? 0, bram18: c.bram18 ?? 0, dsp: c.dsp ?? 0 };
 }
