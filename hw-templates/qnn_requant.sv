@@ -27,6 +27,7 @@ module qnn_requant #(
   parameter int MBITS           = 0,
   parameter int SHIFT_BITS      = 0,
   parameter int ZERO            = 32'sh8000_0000,  // the default means "not given"
+  parameter int MUL_LUT         = 0,    // 1: x·M from LUTs (mul=auto moved it there), 0: the tool's DSP rule
   parameter     ACT_FILE        = ""
 ) (
   input  logic                   clk,
@@ -43,7 +44,7 @@ module qnn_requant #(
     .ACT(1), .PE(PE), .CH(CH), .ELEMS_PER_FRAME(ELEMS_PER_FRAME),
     .IN_BITS(IN_BITS), .IN_KIND(IN_KIND), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
     .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .ZERO(ZERO), .N_THRESH(1), .T_BITS(1),
-    .ACT_FILE(ACT_FILE)
+    .MUL_LUT(MUL_LUT), .ACT_FILE(ACT_FILE)
   ) u_act (
     .clk(clk), .rst_n(rst_n),
     .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),

@@ -94,6 +94,30 @@ describe('mul=lut against the golden model', () => {
     );
   }
 
+  it('a stand-alone requant moved to LUTs by mul=auto (UP5K) is bit-exact', async () => {
+    const text = `network sreq {
+  target ice40up5k @ 12 MHz
+  input x: i8[8, 16]
+  layer p = maxpool(x, kernel=2) fold(pe=16)
+  layer r = requant(p, out=i4, scale=0.013, zero=1) fold(pe=16)
+  output r
+}
+`;
+    const { analysis, codes } = await check(text);
+    expect(codes).toContain('QNN048');
+    expect(analysis.estimate!.totals.dsp).toBe(0);
+    const dir = path.join(WORK, 'sreq');
+    const c = compileNetwork(analysis, path.join(dir, 'lint'), 'sreq.qnn');
+    expect(readFileSync(path.join(c.rtlDir, 'sreq_r.sv'), 'utf8')).toMatch(/\.MUL_LUT\(1\)/);
+    const [lint, sim] = await Promise.all([
+      lintVerilator({ sources: c.files.filter((f) => f.endsWith('.sv')).map((f) => path.join(c.rtlDir, f)), top: c.top }),
+      simulateNetwork({ analysis, sourceName: 'sreq.qnn', outDir: dir, simulator: 'verilator', frames: 4 }),
+    ]);
+    expect(lint.messages.map((m) => `${m.code} ${m.message}`)).toEqual([]);
+    expect(sim.mismatches).toBe(0);
+    expect(sim.stall).toBeNull();
+  }, 300_000);
+
   it('MUL_LUT only where the multipliers are in LUTs: not on mul=auto that fits, yes on mul=auto moved', async () => {
     const net = (target: string) => `network m {
   target ${target} @ 12 MHz

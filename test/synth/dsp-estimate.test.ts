@@ -54,6 +54,12 @@ const NETS: Record<string, string> = {
   layer p1 = maxpool(c1, kernel=2)
   layer r1 = requant(p1, out=u4, scale=0.01) fold(pe=2)
   output r1`,
+  // 16 stand-alone requant lanes: DSPs on the xc7z020; on the UP5K mul=auto moves them to LUTs.
+  standalone_moved: `
+  input x: u8[8, 16]
+  layer p1 = maxpool(x, kernel=2) fold(pe=16)
+  layer r1 = requant(p1, out=u4, scale=0.01) fold(pe=16)
+  output r1`,
   // NF·SF = 1: the weights are constants, but Yosys maps the multipliers before it folds the ROM.
   hard_wired: `
   input x: u8[4]

@@ -14,7 +14,7 @@
 import { isMvau, streamLinks } from '../model/engines.js';
 import { hasMultipliers } from '../engines/mul-alloc.js';
 import { typeName } from '../model/qtype.js';
-import type { Network } from '../model/types.js';
+import type { ActivationLayer, LayerModel, Network } from '../model/types.js';
 import { findDevice } from '../device/devices.js';
 import { engineCost, type EngineCost } from './engine-cost.js';
 import { addResources, fabricOf, RESOURCE_KEYS, scaleResources, zeroResources, type Resources } from './fabric.js';
@@ -64,6 +64,13 @@ function pct(r: ResourceCounts, cap: ResourceMaybe): ResourceMaybe {
     out[k] = c === null ? null : c > 0 ? round((100 * r[k]) / c, 2) : r[k] > 0 ? 100 : 0;
   }
   return out;
+}
+
+/** Where a layer's multipliers went (an MVAU's `mul=`, or a stand-alone requant: always auto). */
+function multipliersOf(l: LayerModel): LayerEstimate['multipliers'] {
+  if (isMvau(l)) return { declared: l.mul, in: l.multipliers, moved: l.mulMoved === true };
+  const a = l as ActivationLayer;
+  return { declared: 'auto', in: a.multipliers ?? 'dsp', moved: a.mulMoved === true };
 }
 
 export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estimate {
@@ -152,7 +159,7 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
         pe: e.pe,
         simd: e.simd,
         mmv: e.mmv,
-        multipliers: owner && isMvau(l) && hasMultipliers(e) ? { declared: l.mul, in: l.multipliers, moved: l.mulMoved === true } : null,
+        multipliers: !owner || !hasMultipliers(e) ? null : multipliersOf(l),
         nf: c.nf,
         sf: c.sf,
         cycles: c.cycles,

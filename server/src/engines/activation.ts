@@ -10,7 +10,7 @@ import { activationResources, type ActivationCostParams } from '../cost/resource
 import { validPes } from '../model/folding.js';
 import { signedBitsFor, typeBits, typeMax, typeMin } from '../model/qtype.js';
 import { channelsOf, product } from '../model/shape.js';
-import type { Activation, Engine, ThresholdParams } from '../model/types.js';
+import type { Activation, ActivationLayer, Engine, ThresholdParams } from '../model/types.js';
 import type { EngineDescriptor, EngineTiming, Fold, RomFile, TemplateParams, TokenEngine } from './descriptor.js';
 import { activationMem, kindCode, requantShiftBits, thresholdBits, thresholdCount } from './rom-layout.js';
 import { stepResult } from './tokens.js';
@@ -151,8 +151,10 @@ function activationDescriptor(kind: 'requant' | 'threshold'): EngineDescriptor {
     tokens(e: Engine): TokenEngine {
       return streamTokens(e.name, product(e.inShape) / (e.pe * e.mmv));
     },
-    resources(e: Engine, fab: Fabric) {
+    resources(e: Engine, fabric: Fabric) {
       const v = lanesView(e);
+      // A requant moved to LUT multipliers (mul-alloc.ts) sees a fabric without DSPs, as its MUL_LUT does.
+      const fab = (e.layer as ActivationLayer).multipliers === 'lut' ? { ...fabric, dspAvailable: false } : fabric;
       const total = roundResources(
         activationResources(activationCostParams(v.act), typeBits(e.inType), typeBits(e.outType), v.ch, v.pe, fab, product(e.inShape))
           .total,
@@ -173,6 +175,7 @@ function activationDescriptor(kind: 'requant' | 'threshold'): EngineDescriptor {
         ...activationParams(act),
       ];
       if (act.kind === 'threshold') params.push(['T_BITS', thresholdWidth(act, input)]);
+      if ((e.layer as ActivationLayer).multipliers === 'lut') params.push(['MUL_LUT', 1]);
       params.push(['ACT_FILE', d.romFiles(e).act!]);
       return [{ module: act.kind === 'requant' ? 'qnn_requant' : 'qnn_threshold', name: kind, params, input: 's_axis', output: 'm_axis' }];
     },

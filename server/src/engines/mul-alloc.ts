@@ -5,8 +5,8 @@
  * default, is `dsp` until the network needs more DSP blocks than one lane of the device
  * has: then the `auto` layers move to LUTs that free enough DSPs for the fewest added LUTs
  * (an exhaustive choice for up to 14 such layers, cheapest per DSP freed first beyond), and
- * each gets a QNN048 info. What is still
- * over after every `auto` layer moved is QNN050's.
+ * each gets a QNN048 info. What is still over after every `auto` layer moved is QNN050's.
+ * Stand-alone requant engines take no `mul=`: they are `auto`, candidates like the MVAUs.
  *
  * QNN047 warns where `mul=` cannot do what it says: a layer without multipliers (pow2 or
  * bipolar weights and no fused requant), `mul=dsp` on a device without DSP blocks, or
@@ -18,20 +18,25 @@ import { fabricOf, type Fabric } from '../cost/fabric.js';
 import { findDevice } from '../device/devices.js';
 import { isMvau } from '../model/engines.js';
 import { typeName } from '../model/qtype.js';
-import type { Engine, MvauLayer, Network, QnnDiagnostic } from '../model/types.js';
+import type { ActivationLayer, Engine, MvauLayer, Network, QnnDiagnostic } from '../model/types.js';
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-/** Whether the engine has multipliers at all: int × int MAC lanes or a fused requant. */
+/** Whether the engine has multipliers at all: int × int MAC lanes, a fused or a stand-alone requant. */
 export function hasMultipliers(e: Engine): boolean {
-  const l = e.layer as MvauLayer;
+  if (e.kind === 'requant') return true;
+  if (!isMvau(e.layer)) return false;
+  const l = e.layer;
   const intLanes = l.weights.type.kind !== 'pow2' && l.weights.type.kind !== 'bipolar' && l.inType.kind !== 'bipolar';
   return intLanes || e.activation?.kind === 'requant';
 }
 
+/** The layer that carries an engine's multiplier choice: an MVAU's, or a stand-alone requant's. */
+type MulLayer = MvauLayer | ActivationLayer;
+
 /** DSPs and LUTs of an engine with its multipliers in DSPs (where they map) or in LUTs. */
 function costAs(e: Engine, style: 'dsp' | 'lut', fab: Fabric): { dsp: number; lut: number } {
-  const l = e.layer as MvauLayer;
+  const l = e.layer as MulLayer;
   const was = l.multipliers;
   l.multipliers = style;
   try {
@@ -42,12 +47,18 @@ function costAs(e: Engine, style: 'dsp' | 'lut', fab: Fabric): { dsp: number; lu
   }
 }
 
-/** Decides `multipliers` of every MVAU layer; returns QNN047 diagnostics. */
+/** Decides `multipliers` of every MVAU and stand-alone requant; returns QNN047 / QNN048 diagnostics. */
 export function allocateMultipliers(net: Network): QnnDiagnostic[] {
   const mvaus = net.engines.filter((e) => isMvau(e.layer));
+  const requants = net.engines.filter((e) => e.kind === 'requant');
   for (const e of mvaus) {
     const l = e.layer as MvauLayer;
     l.multipliers = l.mul === 'lut' ? 'lut' : 'dsp';
+    l.mulMoved = undefined;
+  }
+  for (const e of requants) {
+    const l = e.layer as ActivationLayer;
+    l.multipliers = 'dsp';
     l.mulMoved = undefined;
   }
   const device = net.target ? findDevice(net.target.device) : undefined;
@@ -60,8 +71,8 @@ export function allocateMultipliers(net: Network): QnnDiagnostic[] {
   if (total <= budget) return out;
 
   const need = total;
-  const candidates = mvaus
-    .filter((e) => (e.layer as MvauLayer).mul === 'auto')
+  // Every MVAU at mul=auto, and the stand-alone requants (which take no mul=: always auto).
+  const candidates = [...mvaus.filter((e) => (e.layer as MvauLayer).mul === 'auto'), ...requants]
     .map((e) => {
       const dsp = costAs(e, 'dsp', fab);
       const lut = costAs(e, 'lut', fab);
@@ -71,13 +82,13 @@ export function allocateMultipliers(net: Network): QnnDiagnostic[] {
     .sort((a, b) => a.extraLut / a.freed - b.extraLut / b.freed || a.e.layer.index - b.e.layer.index);
   const moved = chooseMoves(candidates, total - budget);
   for (const c of moved) {
-    (c.e.layer as MvauLayer).multipliers = 'lut';
+    (c.e.layer as MulLayer).multipliers = 'lut';
     total -= c.freed;
   }
   const perLane = lanes > 1 ? ` per lane (${lanes} lanes)` : '';
   const dspName = fab.family === 'ice40' ? 'SB_MAC16 DSPs' : 'DSPs';
   for (const c of moved) {
-    const l = c.e.layer as MvauLayer;
+    const l = c.e.layer as MulLayer;
     l.mulMoved = true;
     out.push({
       code: 'QNN048',
@@ -86,7 +97,7 @@ export function allocateMultipliers(net: Network): QnnDiagnostic[] {
         `mul=auto: '${l.name}' multiplies in LUTs (+${fmt(c.extraLut)} LUTs, ${fmt(c.freed)} ${dspName} freed): ` +
         `the network needs ${fmt(need)} ${dspName}${perLane} and ${device.name} has ${fmt(budget)}` +
         (total > budget ? `; still ${fmt(total)} after every mul=auto layer moved (QNN050)` : ''),
-      range: l.ranges.mul ?? l.ranges.name,
+      range: ('mul' in l ? l.ranges.mul : undefined) ?? l.ranges.name,
       data: { moved: true, extraLut: c.extraLut, freedDsp: c.freed },
     });
   }

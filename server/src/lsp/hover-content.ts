@@ -156,13 +156,15 @@ function thresholdSection(a: ThresholdParams): string {
 
 /** The hover of a layer: op and engine, output, accumulator, MACs, fold, cycles, resources, memory, streams. */
 /** Where an MVAU's multipliers went (`mul=`), as the hover says it. */
-function multipliersText(m: NonNullable<LayerEstimate['multipliers']>, dsp: number): string {
+function multipliersText(m: NonNullable<LayerEstimate['multipliers']>, dsp: number, takesMul: boolean): string {
+  // A stand-alone requant takes no mul=: it is placed as mul=auto places a layer.
+  const auto = takesMul ? '`mul=auto`' : 'placed as `mul=auto` does';
   if (m.in === 'lut') {
-    if (m.moved) return 'in LUTs (`mul=auto`: moved there, the device has too few DSP blocks for every layer)';
+    if (m.moved) return `in LUTs (${auto}: moved there, the device has too few DSP blocks for every layer)`;
     return 'in LUTs (`mul=lut`)';
   }
   const where = dsp > 0 ? `${num(dsp)} DSP block${dsp === 1 ? '' : 's'}` : 'LUTs (too narrow for a DSP block)';
-  return `${where} (\`mul=${m.declared}\`)`;
+  return `${where} (${takesMul ? `\`mul=${m.declared}\`` : auto})`;
 }
 
 export function layerHover(net: Network, layer: LayerModel, est: Estimate | undefined): string {
@@ -201,7 +203,7 @@ export function layerHover(net: Network, layer: LayerModel, est: Estimate | unde
     const mmv = le.mmv > 1 ? ` × MMV ${le.mmv} (pixels per cycle)` : '';
     const src = le.fold_source === 'auto' ? ' (auto-chosen for `fps >=`)' : le.fold_source === 'default' ? ' (default)' : '';
     rows.push(['fold', `${fold}${mmv}${src} → NF ${num(le.nf)} × SF ${num(le.sf)}`]);
-    if (le.multipliers) rows.push(['multipliers', multipliersText(le.multipliers, le.dsp)]);
+    if (le.multipliers) rows.push(['multipliers', multipliersText(le.multipliers, le.dsp, isMvau(layer))]);
     let cyc = num(le.cycles);
     if (le.fused_into) cyc += ` (the engine of \`${le.fused_into}\`)`;
     else if (le.window_cycles !== null && le.window_cycles !== le.compute_cycles)

@@ -141,6 +141,12 @@ export interface ActivationLayer extends LayerBase {
   activation: Activation;
   /** Set when fused into the preceding MVAU (the name of that layer). */
   fusedInto?: string;
+  /**
+   * A stand-alone requant's multipliers (engines/mul-alloc.ts): 'dsp' (the tool's rule,
+   * the default) or 'lut' when `mul=auto`'s allocation moved them there (QNN048).
+   */
+  multipliers?: 'dsp' | 'lut';
+  mulMoved?: boolean;
 }
 
 export type LayerModel = MvauLayer | PoolLayer | ActivationLayer;

@@ -128,6 +128,27 @@ describe('mul=', () => {
     expect(kept.analysis.estimate!.layers.find((l) => l.name === 'a')!.multipliers).toEqual({ declared: 'dsp', in: 'dsp', moved: false });
   });
 
+  it('mul=auto moves a stand-alone requant too (it takes no mul=; its template gets MUL_LUT)', async () => {
+    // 16 lanes of u8 × M after a max-pool: 16 SB_MAC16 or more, the UP5K has 8.
+    const body = `layer p = maxpool(x, kernel=2) fold(pe=16)
+      layer r = requant(p, out=u4, scale=0.01) fold(pe=16)`;
+    const r = await check(net(body, { input: 'u8[8, 16]', target: 'ice40up5k @ 12 MHz' }));
+    const d = r.diagnostics.find((x) => x.code === 'QNN048')!;
+    expect(d.message).toMatch(/^mul=auto: 'r' multiplies in LUTs/);
+    const le = r.analysis.estimate!.layers.find((l) => l.name === 'r')!;
+    expect(le.multipliers).toEqual({ declared: 'auto', in: 'lut', moved: true });
+    expect(le.dsp).toBe(0);
+    const e = r.analysis.network.engines.find((x) => x.kind === 'requant')!;
+    expect(Object.fromEntries(descriptorOf(e).instances(e)[0].params).MUL_LUT).toBe(1);
+    expect(layerHover(r.analysis.network, r.analysis.network.layers[1], r.analysis.estimate)).toContain(
+      '| multipliers | in LUTs (placed as `mul=auto` does: moved there, the device has too few DSP blocks for every layer) |',
+    );
+    // On the xc7z020 (220 DSPs) it stays in DSPs.
+    const xc = await check(net(body, { input: 'u8[8, 16]' }));
+    expect(xc.codes).not.toContain('QNN048');
+    expect(xc.analysis.estimate!.layers.find((l) => l.name === 'r')!.multipliers).toEqual({ declared: 'auto', in: 'dsp', moved: false });
+  });
+
   it('mul=auto counts the DSPs per lane: lanes N shares the device', async () => {
     // 4 + 2 = 6 DSPs a lane on the xc7z010 (80): 13 lanes fit (78), 14 do not.
     const fits = await check(net(conv(), { target: 'xc7z010 @ 100 MHz, lanes 13' }));
