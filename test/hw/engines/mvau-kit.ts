@@ -44,6 +44,8 @@ export interface MvauCfg {
   /** The threshold's bias (ZERO), y = bias + count; 0 when not given. */
   bias?: number;
   fold: Fold;
+  /** MUL_LUT = 1: every product (and the requant's) from LUTs (mul=lut). */
+  mulLut?: boolean;
 }
 
 export const nf = (c: MvauCfg): number => c.mh / c.pe;
@@ -52,7 +54,7 @@ export const obits = (c: MvauCfg): number => (c.act === 0 ? c.accBits : typeBits
 export const outType = (c: MvauCfg): QType => (c.act === 0 ? { kind: 'int', bits: c.accBits } : c.outT);
 export const label = (c: MvauCfg): string =>
   `W ${typeName(c.wT)} × IN ${typeName(c.iT)} → ${['acc', 'requant', 'threshold'][c.act]} ${c.act ? typeName(c.outT) : `i${c.accBits}`}` +
-  `${c.bias ? ` bias${c.bias}` : ''} MW${c.mw} MH${c.mh} PE${c.pe} SIMD${c.simd} PIX${c.pixels} (${c.fold})`;
+  `${c.bias ? ` bias${c.bias}` : ''} MW${c.mw} MH${c.mh} PE${c.pe} SIMD${c.simd} PIX${c.pixels} (${c.fold})${c.mulLut ? ' MUL_LUT' : ''}`;
 
 export function params(c: MvauCfg): Record<string, number | string> {
   const p: Record<string, number | string> = {
@@ -72,6 +74,7 @@ export function params(c: MvauCfg): Record<string, number | string> {
   if (c.act !== 0) Object.assign(p, { OUT_BITS: typeBits(c.outT), OUT_KIND: kindCode(c.outT), ACT_FILE: 'act.mem' });
   if (c.act === 1) Object.assign(p, { MBITS: c.mbits, SHIFT_BITS: c.shiftBits, ZERO: c.zero });
   if (c.act === 2) Object.assign(p, { N_THRESH: c.nThresh, ZERO: c.bias ?? 0 });
+  if (c.mulLut) p.MUL_LUT = 1;
   return p;
 }
 

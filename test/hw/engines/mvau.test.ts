@@ -61,6 +61,12 @@ const VARIANTS: MvauCfg[] = [];
   }
 }
 
+/** mul=lut: the int × int variants (the only ones with `*`) again with MUL_LUT = 1. */
+const LUT_MUL: MvauCfg[] = VARIANTS.filter((c) => ['int', 'uint'].includes(c.wT.kind) && ['int', 'uint'].includes(c.iT.kind)).map((c) => ({
+  ...c,
+  mulLut: true,
+}));
+
 /** Corners: accumulators narrower than one product's type width (the modular path), a wide tree, a big BNN. */
 const CORNERS: MvauCfg[] = [
   // i8 weights that are only −1/0/1: ACC_BITS (13) < the i8 × u8 product width (17).
@@ -168,12 +174,22 @@ const extraLatency = (c: MvauCfg): number => (c.act === 0 ? 3 : 5);
 
 describe.skipIf(!haveVerilator)('qnn_mvau on Verilator', () => {
   it('passes verilator --lint-only -Wall for several parameter sets', async () => {
-    const sets = [VARIANTS[0]!, VARIANTS[4]!, VARIANTS[11]!, VARIANTS[20]!, VARIANTS[26]!, VARIANTS[31]!, VARIANTS[35]!, ...CORNERS];
+    const sets = [
+      VARIANTS[0]!,
+      VARIANTS[4]!,
+      VARIANTS[11]!,
+      VARIANTS[20]!,
+      VARIANTS[26]!,
+      VARIANTS[31]!,
+      VARIANTS[35]!,
+      ...CORNERS,
+      ...LUT_MUL,
+    ];
     const results = await Promise.all(sets.map((c) => lintVerilator({ sources: SRCS, top: 'qnn_mvau', params: params(c) })));
     results.forEach((res, i) => expect(res.messages.map((m) => m.text).join('\n'), label(sets[i]!)).toBe(''));
   });
 
-  const all = [...VARIANTS, ...CORNERS];
+  const all = [...VARIANTS, ...CORNERS, ...LUT_MUL];
   it.concurrent.each(all.map((c, i) => [i, label(c), c] as const))(
     'case %i: %s — bit-exact under random stalls, NF·SF cycles per vector without',
     async (i, _l, c) => {
