@@ -433,7 +433,9 @@ function designTable(rows: DesignRow[]): string {
     body.push(
       ...previousRows(DESIGN_HEADING).filter((row) => {
         const set = setOfDevice(cellOf(row, 1));
-        return set !== undefined && !FAMILIES.includes(set) && !rows.some((r) => r.name === cellOf(row, 0));
+        // With --skip-examples the refitted sets' rows stay as the previous run measured them.
+        const kept = set !== undefined && (!FAMILIES.includes(set) || flag('skip-examples'));
+        return kept && !rows.some((r) => r.name === cellOf(row, 0));
       }),
     );
   // The examples by name, then the random networks by seed and set.
@@ -573,7 +575,7 @@ function doc(d: {
   // The UltraScale+ line: pow2_net (xczu9eg) as this or the previous run measured it.
   const pow2 = d.dTable.split('\n').find((l) => cellOf(l, 0) === 'pow2_net');
   const pow2Line = pow2
-    ? ` pow2_net on ${cellOf(pow2, 1)}, LUT before → after / Yosys: ${cellOf(pow2, 2)} (before: the Xilinx set, which xcup parts used until they had their own).`
+    ? `\n  Whole design, pow2_net on ${cellOf(pow2, 1)}, LUT before → after / Yosys: ${cellOf(pow2, 2)}\n  (before: the Xilinx set, which xcup parts used until they had their own).`
     : '';
   const coeff = (f: FitSet) =>
     (Object.keys(d.after[f]) as (keyof FamilyFit)[])
@@ -594,8 +596,8 @@ resource family. \`npm run calibrate\` (scripts/calibrate.ts) fits those coeffic
 Yosys builds from our RTL and writes them to server/src/cost/calibration.json, the one data
 file constants.ts reads. This page is written by the same run.
 
-Generated with ${g.yosys}: ${g.networks} compiled networks (the sweep for each coefficient set),
-${g.blocks} blocks; fitted: ${runs.join(', ')}.
+Generated with ${g.yosys}: ${g.networks} compiled networks (the sweep for each
+coefficient set), ${g.blocks} blocks; fitted: ${runs.join(', ')}.
 
 ## How it works
 
@@ -670,8 +672,9 @@ ${d.dTable || '(not run)'}
   cannot follow it, which is what the worst cases above show.
 - **UltraScale+** is fitted, not modelled: Yosys 0.23 \`synth_xilinx -family xcup\` builds
   the same RTL with more LUT6 and MUXF7-9 than \`-family xc7\` (pow2_net on xczu9eg: about
-  43,000 LUTs against 28,800), which the xcup set's larger coefficients absorb term by term
-  (its rows above).${pow2Line}
+  43,000 LUTs against 28,800), which the xcup set's coefficients (the \`xcup\` rows above,
+  fitted on the sweep synthesised for xczu7ev) absorb term by term; ABC's scatter is wider
+  there (MVAU LUT worst about ±70 %).${pow2Line}
 - **Degenerate networks**: a requant whose scale maps every input to the same output (random
   network 7001: u3 values × 0.0117) lets Yosys remove its whole chain; the estimate counts the
   hardware the RTL describes.
