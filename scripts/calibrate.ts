@@ -674,7 +674,9 @@ ${d.dTable || '(not run)'}
   the same RTL with more LUT6 and MUXF7-9 than \`-family xc7\` (pow2_net on xczu9eg: about
   43,000 LUTs against 28,800), which the xcup set's coefficients (the \`xcup\` rows above,
   fitted on the sweep synthesised for xczu7ev) absorb term by term; ABC's scatter is wider
-  there (MVAU LUT worst about ±70 %).${pow2Line}
+  there (MVAU LUT worst about ±70 %). The sweep has no MMV engine (qnn_mvau_mmv,
+  qnn_maxpool_mmv): the estimate of peak_detector_4g, four lanes of them on xczu7ev, is far
+  below what \`-family xcup\` builds (its row above); neither set's fit covers them.${pow2Line}
 - **Degenerate networks**: a requant whose scale maps every input to the same output (random
   network 7001: u3 values × 0.0117) lets Yosys remove its whole chain; the estimate counts the
   hardware the RTL describes.
