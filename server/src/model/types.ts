@@ -99,7 +99,16 @@ interface LayerBase {
   /** Index in Network.layers. */
   index: number;
   /** Source ranges for messages and editor features. */
-  ranges: { name: SrcRange; layer: SrcRange; fold?: SrcRange; pe?: SrcRange; simd?: SrcRange; mmv?: SrcRange; mul?: SrcRange; mulArg?: SrcRange };
+  ranges: {
+    name: SrcRange;
+    layer: SrcRange;
+    fold?: SrcRange;
+    pe?: SrcRange;
+    simd?: SrcRange;
+    mmv?: SrcRange;
+    mul?: SrcRange;
+    mulArg?: SrcRange;
+  };
 }
 
 export interface MvauLayer extends LayerBase {
