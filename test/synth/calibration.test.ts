@@ -21,10 +21,6 @@ import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { tmpdir } from 'node:os';
 import { findTool } from '../../server/src/flows/tools.js';
-import { COST_CONSTANTS, type FamilyFit, type FitSet } from '../../server/src/cost/constants.js';
-import { fabricOf } from '../../server/src/cost/fabric.js';
-import { mvauResources, type MvauCostParams } from '../../server/src/cost/resources.js';
-import { findDevice } from '../../server/src/device/devices.js';
 import { heldOutSpecs, sweepSpecs } from './calibration/sweep.js';
 import { compileSpec, type BlockKind, type NetSpec } from './calibration/samples.js';
 import { synthBlocks, type SynthFamily } from './calibration/synth.js';
@@ -55,34 +51,6 @@ const median = (xs: number[]): number => {
   const v = [...xs].sort((a, b) => a - b);
   return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
-
-describe('the coefficient set of a device', () => {
-  it('UltraScale+ parts (zynqmp, synth_xilinx -family xcup) read the xcup set, 7-series parts the Xilinx one', () => {
-    // NF = SF = 1, narrow operands: hard-wired weights, no memories, no DSPs on either part.
-    const p: MvauCostParams = {
-      pe: 4,
-      simd: 8,
-      mh: 4,
-      mw: 8,
-      operands: { weightKind: 'int', weightBits: 3, inputBits: 4, inputBipolar: false },
-      accBits: 10,
-      outBits: 10,
-    };
-    const zu = fabricOf(findDevice('xczu7ev'));
-    const z7 = fabricOf(findDevice('xc7z020'));
-    expect(zu.xilinxArch).toBe('xcup');
-    const fit = COST_CONSTANTS.fit as Record<FitSet, FamilyFit>;
-    const own = fit.xcup;
-    const xc7 = mvauResources(p, z7).total;
-    try {
-      fit.xcup = fit.xilinx;
-      expect(mvauResources(p, zu).total).toEqual(xc7);
-    } finally {
-      fit.xcup = own;
-    }
-    expect(mvauResources(p, zu).total.lut).not.toBeCloseTo(xc7.lut, 0);
-  });
-});
 
 describe.skipIf(!findTool('yosys'))('the calibrated estimate on held-out blocks (Yosys)', () => {
   it('holds out networks the sweep does not contain, of every layer kind', () => {

@@ -242,7 +242,7 @@ describe('logic estimates', () => {
     expect(lut(int4, { ...base, simd: 16 })).toBeGreaterThan(lut(int4));
   });
 
-  it('each family has its own fitted coefficients: the same structure, priced by the family of the device', () => {
+  it('each family (and UltraScale+) has its own fitted coefficients: the same structure, priced by the device’s set', () => {
     // NF = SF = 1: hard-wired weights, no input buffer, no memories, no DSPs on either part.
     const p: MvauCostParams = {
       pe: 4,
@@ -264,6 +264,19 @@ describe('logic estimates', () => {
       fit.xilinx = own;
     }
     expect(mvauResources(p, xilinx).total.lut).not.toBeCloseTo(ice40.lut, 0);
+    // UltraScale+ parts (zynqmp: synth_xilinx -family xcup) read their own set, fitted beside the 7-series one.
+    const zu = fabricOf(findDevice('xczu7ev'));
+    expect(zu.xilinxArch).toBe('xcup');
+    const sets = COST_CONSTANTS.fit as { xilinx: unknown; xcup: unknown };
+    const xcup = sets.xcup;
+    const xc7 = mvauResources(p, xilinx).total;
+    try {
+      sets.xcup = sets.xilinx;
+      expect(mvauResources(p, zu).total).toEqual(xc7);
+    } finally {
+      sets.xcup = xcup;
+    }
+    expect(mvauResources(p, zu).total.lut).not.toBeCloseTo(xc7.lut, 0);
   });
 
   it('window generator: the template’s line buffer (rows_needed rows of W pixels), one copy per lane', () => {
