@@ -26,6 +26,15 @@ export function fabricOf(device: Device | undefined): Fabric {
 }
 
 /**
+ * The fabric an engine's multipliers see: the device's, or one without DSP blocks when they
+ * go to LUTs (`mul=lut`, or moved there by `mul=auto`: engines/mul-alloc.ts), so every
+ * multiplier term of the estimate takes its LUT form, as the template's MUL_LUT builds it.
+ */
+export function multiplierFabric(fab: Fabric, multipliers: 'dsp' | 'lut' | undefined): Fabric {
+  return multipliers === 'lut' ? { ...fab, dspAvailable: false } : fab;
+}
+
+/**
  * LUT, FF, block RAM and DSP counts. On iCE40: `lut` = LUT4 logic cells, `bram18` = 4-kbit
  * EBRs (the field keeps its Xilinx name so every view reads one shape), `dsp` = SB_MAC16.
  */

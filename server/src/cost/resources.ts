@@ -83,7 +83,7 @@ export interface MulOperand {
  */
 export function multiplierDsps(a: MulOperand, b: MulOperand, productBits: number, fab: Fabric): number {
   if (!fab.dspAvailable) return 0;
-  const p = fab.family === 'xilinx' && fab.xilinxArch === 'xcup' ? C.dsp.xcup : C.dsp[fab.family];
+  const p = dspMappingOf(fab);
   const unsignedProduct = !a.signed && !b.signed;
   let aw = a.bits + (a.signed || unsignedProduct ? 0 : 1);
   let bw = b.bits + (b.signed || unsignedProduct ? 0 : 1);
@@ -94,6 +94,11 @@ export function multiplierDsps(a: MulOperand, b: MulOperand, productBits: number
     bw++;
   }
   return mul2dsp(Math.max(aw, bw), Math.min(aw, bw), y, p);
+}
+
+/** The DSP mapping rule of the fabric's synthesis (DSP48E1, DSP48E2 on UltraScale+, SB_MAC16). */
+export function dspMappingOf(fab: Fabric): DspMapping {
+  return fab.family === 'xilinx' && fab.xilinxArch === 'xcup' ? C.dsp.xcup : C.dsp[fab.family];
 }
 
 function mapsToDsp(a: number, b: number, y: number, p: DspMapping): boolean {

@@ -4,7 +4,7 @@
  * pixel. Also the activation helpers the MVAU's fused activation shares (cost parameters,
  * the threshold width, the activation ROM).
  */
-import { roundResources, type Fabric } from '../cost/fabric.js';
+import { multiplierFabric, roundResources, type Fabric } from '../cost/fabric.js';
 import { COST_CONSTANTS as C } from '../cost/constants.js';
 import { activationResources, type ActivationCostParams } from '../cost/resources.js';
 import { validPes } from '../model/folding.js';
@@ -153,8 +153,7 @@ function activationDescriptor(kind: 'requant' | 'threshold'): EngineDescriptor {
     },
     resources(e: Engine, fabric: Fabric) {
       const v = lanesView(e);
-      // A requant moved to LUT multipliers (mul-alloc.ts) sees a fabric without DSPs, as its MUL_LUT does.
-      const fab = (e.layer as ActivationLayer).multipliers === 'lut' ? { ...fabric, dspAvailable: false } : fabric;
+      const fab = multiplierFabric(fabric, (e.layer as ActivationLayer).multipliers);
       const total = roundResources(
         activationResources(activationCostParams(v.act), typeBits(e.inType), typeBits(e.outType), v.ch, v.pe, fab, product(e.inShape))
           .total,

@@ -12,15 +12,14 @@
  * bipolar weights and no fused requant), `mul=dsp` on a device without DSP blocks, or
  * products too narrow for the DSP mapping.
  */
-import { COST_CONSTANTS as C } from '../cost/constants.js';
+import { fmt } from '../cost/checks.js';
 import { engineCost } from '../cost/engine-cost.js';
 import { fabricOf, type Fabric } from '../cost/fabric.js';
+import { dspMappingOf } from '../cost/resources.js';
 import { findDevice } from '../device/devices.js';
 import { isMvau } from '../model/engines.js';
 import { typeName } from '../model/qtype.js';
 import type { ActivationLayer, Engine, MvauLayer, Network, QnnDiagnostic } from '../model/types.js';
-
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** Whether the engine has multipliers at all: int × int MAC lanes, a fused or a stand-alone requant. */
 export function hasMultipliers(e: Engine): boolean {
@@ -174,7 +173,7 @@ function declaredChoices(mvaus: Engine[], fab: Fabric, device: string): QnnDiagn
     if (!fab.dspAvailable) {
       warn(`mul=dsp has no effect on '${l.name}': ${device} has no DSP blocks, its multipliers are LUTs`);
     } else if (costAs(e, 'dsp', fab).dsp === 0) {
-      const rule = fab.family === 'ice40' ? C.dsp.ice40 : fab.xilinxArch === 'xcup' ? C.dsp.xcup : C.dsp.xilinx;
+      const rule = dspMappingOf(fab);
       warn(
         `mul=dsp has no effect on '${l.name}': its ${typeName(l.weights.type)} × ${typeName(l.inType)} products are too narrow for a DSP ` +
           `(synthesis maps products of ${rule.minProductBits} bits or more), so they stay in LUTs`,

@@ -12,7 +12,7 @@
  * tree.
  */
 import { COST_CONSTANTS as C } from '../cost/constants.js';
-import { addResources, roundResources, scaleResources, type Fabric, type Resources } from '../cost/fabric.js';
+import { addResources, multiplierFabric, roundResources, scaleResources, type Fabric, type Resources } from '../cost/fabric.js';
 import { constantMultiplierLuts, mvauResources, type MacOperands } from '../cost/resources.js';
 import { validPes, validSimds } from '../model/folding.js';
 import { typeBits, typeName } from '../model/qtype.js';
@@ -176,15 +176,6 @@ function convTokens(e: Engine, l: MvauLayer, frames: number): TokenEngine {
   };
 }
 
-/**
- * The fabric an MVAU's multipliers see: the device's, or one without DSP blocks when they
- * go to LUTs (`mul=lut`, or `mul=auto` moved there), so every multiplier term of the
- * estimate (MAC lanes, a fused requant) takes its LUT form, as the template's MUL_LUT does.
- */
-export function multiplierFabric(l: MvauLayer, fab: Fabric): Fabric {
-  return l.multipliers === 'lut' ? { ...fab, dspAvailable: false } : fab;
-}
-
 export const mvauDescriptor: EngineDescriptor = {
   kind: 'mvau',
   foldArgs: ['pe', 'simd'],
@@ -250,7 +241,7 @@ export const mvauDescriptor: EngineDescriptor = {
 
   resources(e: Engine, fabric: Fabric): EngineResources {
     const l = layerOf(e);
-    const fab = multiplierFabric(l, fabric);
+    const fab = multiplierFabric(fabric, l.multipliers);
     const mv = mvauResources(
       {
         pe: l.pe,

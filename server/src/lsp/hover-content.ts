@@ -154,8 +154,7 @@ function thresholdSection(a: ThresholdParams): string {
   return `threshold: \`${formula}\`${a.out.kind === 'bipolar' ? ' (bipolar: +1 if acc ≥ T else −1)' : ''}, ${first.length} per channel, ${shared ? `shared: ${list(first)}` : `per channel (${a.thresholds.length}), channel 0: ${list(first)}`}`;
 }
 
-/** The hover of a layer: op and engine, output, accumulator, MACs, fold, cycles, resources, memory, streams. */
-/** Where an MVAU's multipliers went (`mul=`), as the hover says it. */
+/** Where an engine's multipliers went (`mul=`; a stand-alone requant is placed as `auto`), as the hover says it. */
 function multipliersText(m: NonNullable<LayerEstimate['multipliers']>, dsp: number, takesMul: boolean): string {
   // A stand-alone requant takes no mul=: it is placed as mul=auto places a layer.
   const auto = takesMul ? '`mul=auto`' : 'placed as `mul=auto` does';
@@ -167,6 +166,7 @@ function multipliersText(m: NonNullable<LayerEstimate['multipliers']>, dsp: numb
   return `${where} (${takesMul ? `\`mul=${m.declared}\`` : auto})`;
 }
 
+/** The hover of a layer: op and engine, output, accumulator, MACs, fold, cycles, resources, memory, streams. */
 export function layerHover(net: Network, layer: LayerModel, est: Estimate | undefined): string {
   const le = est?.layers.find((l) => l.name === layer.name);
   const engine = net.engines.find((e) => e.layers.includes(layer.name));

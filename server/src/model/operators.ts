@@ -4,7 +4,7 @@
  * takes, its doc line and the engine that computes it. Elaboration checks layers against
  * it; completion, hover and rename read it. No other file lists an operator's arguments.
  */
-import type { EngineKind, OpKind } from './types.js';
+import type { EngineKind, MulChoice, OpKind } from './types.js';
 
 /** What an argument's value is: elaboration checks it, completion offers values for it. */
 export type ArgValue =
@@ -97,19 +97,16 @@ const PAD: ArgSpec = {
   default: 'valid',
 };
 
-/** Where an MVAU's multipliers go (hardware.md §4, FINN's `resType`). */
-export type MulChoice = 'auto' | 'dsp' | 'lut';
+/** The values of `mul=` (types.ts `MulChoice`), each with what it does. */
+export const MUL_CHOICES: ReadonlyArray<{ name: MulChoice; doc: string }> = [
+  { name: 'auto', doc: 'DSP blocks while the device has enough; when they run out the cheapest layers move to LUTs' },
+  { name: 'dsp', doc: 'DSP blocks (for the products synthesis maps to a DSP: wide enough)' },
+  { name: 'lut', doc: 'LUTs (leaves the DSP blocks to other layers)' },
+];
 const MUL: ArgSpec = {
   name: 'mul',
   required: false,
-  value: {
-    kind: 'choice',
-    names: [
-      { name: 'auto', doc: 'DSP blocks while the device has enough; when they run out the cheapest layers move to LUTs' },
-      { name: 'dsp', doc: 'DSP blocks (for the products synthesis maps to a DSP: wide enough)' },
-      { name: 'lut', doc: 'LUTs (leaves the DSP blocks to other layers)' },
-    ],
-  },
+  value: { kind: 'choice', names: MUL_CHOICES },
   doc: "where the engine's multipliers (weight × input, and a fused requant's) go: DSP blocks or LUTs",
   default: 'auto',
 };

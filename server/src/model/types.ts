@@ -111,6 +111,9 @@ interface LayerBase {
   };
 }
 
+/** `mul=` (language.md §4, hardware.md §4, FINN's `resType`): where an MVAU's multipliers go. */
+export type MulChoice = 'auto' | 'dsp' | 'lut';
+
 export interface MvauLayer extends LayerBase {
   op: 'conv1d' | 'conv2d' | 'dense';
   weights: Weights;
@@ -125,7 +128,7 @@ export interface MvauLayer extends LayerBase {
   pixels: number;
   acc: AccumulatorInfo;
   /** `mul=`: where the engine's multipliers go, as declared (default auto). */
-  mul: 'auto' | 'dsp' | 'lut';
+  mul: MulChoice;
   /**
    * Where they go after allocation (engines/mul-alloc.ts): 'dsp' leaves each multiplier to
    * synthesis' DSP rule (a product too narrow for a DSP stays in LUTs), 'lut' puts every one

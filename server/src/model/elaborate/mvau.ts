@@ -8,18 +8,16 @@
  */
 import type * as ast from '../../language/generated/ast.js';
 import { bareName } from '../expr.js';
-import { argSpec, type MulChoice, type OperatorSpec } from '../operators.js';
+import { MUL_CHOICES, type OperatorSpec } from '../operators.js';
 import { MAX_ACC_BITS } from '../qtype.js';
 import { nodeRange, propRange } from '../ranges.js';
 import { product } from '../shape.js';
-import type { MvauLayer, QType } from '../types.js';
+import type { MulChoice, MvauLayer, QType } from '../types.js';
 import { shapeText } from '../weights.js';
 import { LayerAbort, MAX_ELEMENTS, type Elab } from './context.js';
 import { argInt, intArg, textOf } from './expressions.js';
 import type { Draft, LayerArgs, LayerInput, OpElaborator } from './layer.js';
 import { accumulator, boundType, declaredAcc, loadWeights, toMvauMatrix, typeBound, weightSource, weightType } from './weights-acc.js';
-
-const MUL_SPEC = argSpec('dense', 'mul')!;
 
 /** The stand-in type of an MVAU whose accumulator nothing declared bounds. */
 const WIDEST_ACC: QType = { kind: 'int', bits: MAX_ACC_BITS };
@@ -52,8 +50,8 @@ export const mvau: OpElaborator = (cx, l, spec, args, src, draft, ranges): MvauL
   const acc = accumulator(cx, accArg, declared, weights, matrix, g.mh, g.mw, src, draft);
   // A wrong `acc=` (reported) leaves the layer out of the model, with the inferred width as its stand-in.
   if (accArg && !declared) throw new LayerAbort();
-  const mul = mulChoice(cx, args.get('mul'));
   const mulArg = args.get('mul');
+  const mul = mulChoice(cx, mulArg);
   if (mulArg) {
     ranges.mul = nodeRange(mulArg.value ?? mulArg);
     ranges.mulArg = nodeRange(mulArg);
@@ -89,9 +87,10 @@ export const mvau: OpElaborator = (cx, l, spec, args, src, draft, ranges): MvauL
 function mulChoice(cx: Elab, a: ast.Arg | undefined): MulChoice {
   if (!a) return 'auto';
   const name = bareName(a.value);
-  const names = (MUL_SPEC.value as { names: ReadonlyArray<{ name: string }> }).names.map((n) => n.name);
-  if (name !== undefined && names.includes(name)) return name as MulChoice;
-  cx.error('QNN010', `unknown multiplier choice '${name ?? textOf(a.value)}': use ${names.join(', ')}`, nodeRange(a.value ?? a));
+  const choice = MUL_CHOICES.find((c) => c.name === name);
+  if (choice) return choice.name;
+  const names = MUL_CHOICES.map((c) => c.name).join(', ');
+  cx.error('QNN010', `unknown multiplier choice '${name ?? textOf(a.value)}': use ${names}`, nodeRange(a.value ?? a));
   return 'auto';
 }
 
