@@ -77,15 +77,15 @@ function setOfDevice(name: string): FitSet | undefined {
 
 /** The coefficient groups of FamilyFit and the block kinds each is fitted on. */
 const GROUPS: Record<keyof FamilyFit, BlockKind[]> = {
-  mvau: ['mvau'],
+  mvau: ['mvau', 'mvau_mmv'],
   window: ['window'],
-  pool: ['maxpool'],
+  pool: ['maxpool', 'maxpool_mmv'],
   requant: ['requant'],
   threshold: ['threshold'],
   converter: ['dwc'],
   fifo: ['fifo'],
 };
-const KINDS: BlockKind[] = ['mvau', 'window', 'maxpool', 'requant', 'threshold', 'dwc', 'fifo'];
+const KINDS: BlockKind[] = ['mvau', 'mvau_mmv', 'window', 'maxpool', 'maxpool_mmv', 'requant', 'threshold', 'dwc', 'fifo'];
 type Res = 'lut' | 'ff';
 
 interface Sample {

@@ -19,7 +19,7 @@ import { writeNpy, type NpyWritable } from '../../../server/src/npy/npy.js';
 import type { SynthFamily } from './synth.js';
 
 /** The block kinds the error table reports. */
-export type BlockKind = 'mvau' | 'window' | 'maxpool' | 'requant' | 'threshold' | 'dwc' | 'fifo';
+export type BlockKind = 'mvau' | 'mvau_mmv' | 'window' | 'maxpool' | 'maxpool_mmv' | 'requant' | 'threshold' | 'dwc' | 'fifo';
 
 /** A network of the sweep (or a held-out one): its text and the .npy files it reads. */
 export interface NetSpec {
@@ -94,9 +94,10 @@ export async function compileSpec(spec: NetSpec, family: SynthFamily, work: stri
         blocks.push({
           id: `${spec.name}/${b.instance}.${PART_INSTANCE[key]}`,
           instance: `${b.instance}.${PART_INSTANCE[key]}`,
-          kind: key as BlockKind,
+          // An MMV engine's MVAU (its lockstep copies) and max-pool are kinds of their own in the tables.
+          kind: (e.mmv > 1 && (key === 'mvau' || key === 'maxpool') ? `${key}_mmv` : key) as BlockKind,
           estimate: () => descriptorOf(e).resources(e, fab).parts[key],
-          what: `${e.layers.join('+')} ${e.kind} pe=${e.pe}${'simd' in e.layer ? ` simd=${(e.layer as { simd: number }).simd}` : ''}`,
+          what: `${e.layers.join('+')} ${e.kind} pe=${e.pe}${'simd' in e.layer ? ` simd=${(e.layer as { simd: number }).simd}` : ''}${e.mmv > 1 ? ` mmv=${e.mmv}` : ''}`,
         });
       }
     } else if (b.kind === 'dwc') {

@@ -4,7 +4,8 @@
  * weights at several PE, SIMD, weight and activation widths, with a fused requant or
  * threshold (shared or per-channel constants) or none, weight memories from hard-wired to
  * block RAM; max-pools in 1-D and 2-D; stand-alone requant and threshold engines; the width
- * converters between engines of different word widths; FIFOs of several depths and widths.
+ * converters between engines of different word widths; FIFOs of several depths and widths;
+ * MMV convs (lockstep copies of a hard-wired MVAU) and MMV max-pools.
  *
  * Deterministic: the same seed gives the same networks. `heldOutSpecs` draws from the same
  * space with other seeds and keeps only networks not in the sweep (the synthesis test's).
@@ -306,6 +307,39 @@ function wideSpec(r: Rng, idx: number): NetSpec {
   return { name: `wide${idx}`, body: [...lines, `output ${last}`].map((l) => `  ${l}`).join('\n'), files: actFiles(act, 'a1', mh, r) };
 }
 
+/**
+ * An MMV conv (M pixels per cycle: M lockstep copies of a fully unrolled MVAU, so the
+ * weights are hard-wired), 1-D or 2-D, sometimes followed by an MMV max-pool.
+ */
+function mmvSpec(r: Rng, idx: number): NetSpec {
+  const dims = pick(r, [1, 1, 2]);
+  const m = pick(r, [2, 4]);
+  const c = pick(r, dims === 2 ? [1, 2] : [1, 2, 4]);
+  const k = pick(r, dims === 2 ? [3] : [3, 5]);
+  const len = dims === 2 ? pick(r, [8, 16]) : pick(r, [64, 256]);
+  const filters = pick(r, dims === 2 ? [2, 4] : [2, 4, 8]);
+  const inT: string = pick(r, ['u2', 'u4', 'u8', 'i4']);
+  const wT: string = pick(r, ['i2', 'i2', 'i4', 'u4', 'pow2<3>', 'bipolar']);
+  const acts = activations(r, accRange(inT, wT, k ** dims * c));
+  const act = pick(r, [acts[0], acts[1], acts[1], acts[4], acts[5], acts[6]]);
+  const pool = act.label !== 'none' && pick(r, [false, true]);
+  const shape = dims === 2 ? `${len}, ${len}, ${c}` : `${len}, ${c}`;
+  const lines = [
+    `input x: ${inT}[${shape}]`,
+    `layer c1 = conv${dims}d(x, filters=${filters}, kernel=${k}, pad=same, weights=${wT}(random, seed=${idx + 700})) fold(pe=${filters}, simd=${k ** dims * c}, mmv=${m})`,
+  ];
+  let last = 'c1';
+  if (act.label !== 'none') {
+    lines.push(act.line('a1', 'c1'));
+    last = 'a1';
+  }
+  if (pool) {
+    lines.push(`layer p1 = maxpool(${last}, kernel=2) fold(pe=${filters}, mmv=${m})`);
+    last = 'p1';
+  }
+  return { name: `mmv${idx}`, body: [...lines, `output ${last}`].map((l) => `  ${l}`).join('\n'), files: actFiles(act, 'a1', filters, r) };
+}
+
 const FIFO_DEPTHS = [1, 2, 3, 4, 6, 9, 17, 33, 65, 129, 257, 513, 1025, 2049];
 
 export interface SweepOptions {
@@ -317,6 +351,7 @@ export interface SweepOptions {
   act?: number;
   chain?: number;
   wide?: number;
+  mmv?: number;
 }
 
 /** The sweep. Names are unique and stable for a seed. */
@@ -331,12 +366,13 @@ export function sweepSpecs(o: SweepOptions = {}): NetSpec[] {
   FIFO_DEPTHS.forEach((d, i) => out.push(fifoSpec(r, i, d)));
   // Drawn last, so the networks above stay as they were.
   for (let i = 0; i < (o.wide ?? 8); i++) out.push(wideSpec(r, i));
+  for (let i = 0; i < (o.mmv ?? 16); i++) out.push(mmvSpec(r, i));
   return out;
 }
 
 /** Networks from the same space with another seed, none equal to a sweep network (held out). */
 export function heldOutSpecs(seed: number, counts: SweepOptions, sweep: readonly NetSpec[]): NetSpec[] {
   const seen = new Set(sweep.map((s) => s.body));
-  const specs = sweepSpecs({ dense: 0, conv: 0, pool: 0, act: 0, chain: 0, wide: 0, ...counts, seed });
+  const specs = sweepSpecs({ dense: 0, conv: 0, pool: 0, act: 0, chain: 0, wide: 0, mmv: 0, ...counts, seed });
   return specs.filter((s) => !s.name.startsWith('fifo') && !seen.has(s.body)).map((s) => ({ ...s, name: `held_${s.name}` }));
 }

@@ -31,7 +31,24 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 export const CACHE_DIR = process.env.QNN_CALIBRATE_CACHE ?? path.join(ROOT, 'node_modules/.cache/qnn-calibrate');
 
 /** The template modules counted on their own. */
-export const BLOCK_MODULES = ['qnn_mvau', 'qnn_window', 'qnn_maxpool', 'qnn_requant', 'qnn_threshold', 'qnn_dwc', 'qnn_fifo'] as const;
+export const BLOCK_MODULES = [
+  'qnn_mvau',
+  'qnn_mvau_mmv',
+  'qnn_window',
+  'qnn_maxpool',
+  'qnn_maxpool_mmv',
+  'qnn_requant',
+  'qnn_threshold',
+  'qnn_dwc',
+  'qnn_fifo',
+] as const;
+
+/**
+ * The blocks whose own engine instances are flattened into them before the others are kept:
+ * an MMV engine's M lockstep qnn_mvau copies are one block, whose equal control registers
+ * synthesis merges as the flow's flattened synthesis does.
+ */
+const MERGED_MODULES = ['qnn_mvau_mmv'] as const;
 
 /** The synthesis commands per family: the flow's (rtl/yosys-script.ts) with the blocks kept. */
 function synthCommand(top: string, family: SynthFamily, arch: 'xc7' | 'xcup' = 'xc7'): string {
@@ -39,7 +56,10 @@ function synthCommand(top: string, family: SynthFamily, arch: 'xc7' | 'xcup' = '
   return `synth_xilinx -family ${family === 'xcup' ? 'xcup' : arch} -top ${top} -flatten`;
 }
 
-/** Bumped when the commands or the parsing change, so the cache is not reused. */
+/**
+ * Bumped when the commands or the parsing change what a design without MMV engines gives, so
+ * the cache is not reused (the MMV modules' commands only act on designs that have them).
+ */
 const SCRIPT_VERSION = 'per-block-1';
 
 let yosysVersionText: string | undefined;
@@ -126,9 +146,11 @@ export async function synthBlocks(rtlDir: string, top: string, family: SynthFami
   const cacheFile = path.join(CACHE_DIR, `${key}.json`);
   if (existsSync(cacheFile)) return { ...(JSON.parse(readFileSync(cacheFile, 'utf8')) as SynthBlocks), cached: true };
   const yosys = requireTool('yosys');
+  const sources = sourcesOf(rtlDir);
   const keep = BLOCK_MODULES.map((m) => `*\\${m}`).join(' ');
   const script = [
-    ...yosysReadCommands(sourcesOf(rtlDir), top),
+    ...yosysReadCommands(sources, top),
+    ...MERGED_MODULES.filter((m) => sources.includes(`${m}.sv`)).map((m) => `proc; flatten *\\${m}`),
     // Parametrised instances are derived modules ($paramod$<hash>\qnn_fifo): mark them all.
     `setattr -mod -set keep_hierarchy 1 ${keep}`,
     synthCommand(top, family),
