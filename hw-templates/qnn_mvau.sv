@@ -22,6 +22,10 @@
 //
 // Weight ROM (WEIGHT_FILE, $readmemh): depth NF·SF, word a = nf·SF + sf holds at
 // [(p·SIMD + s)·W_BITS +: W_BITS] the encoded weight of row nf·PE + p, column sf·SIMD + s.
+// Hard-wired weights (HARD_WIRED = 1, NF = SF = 1): the one word is the parameter
+// WEIGHT_WORD instead, a constant the synthesis tool folds into the products before it
+// maps the arithmetic (a one-word ROM is a register until memory mapping, after Yosys has
+// built generic multipliers and carry chains for it).
 // Activation ROM (ACT_FILE): depth NF, word nf holds PE entries for channels nf·PE + p:
 // requant entry p = {S[SHIFT_BITS], M[MBITS]} at [p·(MBITS+SHIFT_BITS) +: MBITS+SHIFT_BITS];
 // threshold entry p = N_THRESH ascending ACC_BITS-bit thresholds, threshold i at
@@ -56,8 +60,10 @@ module qnn_mvau #(
   parameter int ZERO       = 32'sh8000_0000,  // ACT = 1: requant zero point (the default: not given)
   parameter int N_THRESH   = 0,   // ACT = 2: thresholds per channel
   parameter int MUL_LUT    = 0,   // 1: every multiplier (weight × input, requant) from LUTs (mul=lut); 0: `*`, the tool's DSP rule
-  parameter     WEIGHT_FILE = "",
-  parameter     ACT_FILE    = ""  // ACT ≠ 0
+  parameter     WEIGHT_FILE = "",  // HARD_WIRED = 0
+  parameter     ACT_FILE    = "",  // ACT ≠ 0
+  parameter int HARD_WIRED  = 0,   // 1: NF = SF = 1 and the weights are WEIGHT_WORD
+  parameter logic [PE*SIMD*W_BITS-1:0] WEIGHT_WORD = '0  // HARD_WIRED = 1: the weight ROM's one word
 ) (
   input  logic                        clk,
   input  logic                        rst_n,
@@ -99,8 +105,11 @@ module qnn_mvau #(
   if (CHECK && (ACT < 0 || ACT > 2)) begin : g_bad_act
     `QNN_PARAM_ERROR(("qnn_mvau: ACT (%0d) must be 0 (none), 1 (requant) or 2 (threshold)", ACT))
   end
-  if (CHECK && WEIGHT_FILE == "") begin : g_bad_weight_file
-    `QNN_PARAM_ERROR(("qnn_mvau: WEIGHT_FILE (the weight ROM's .mem file) is required"))
+  if (CHECK && HARD_WIRED == 0 && WEIGHT_FILE == "") begin : g_bad_weight_file
+    `QNN_PARAM_ERROR(("qnn_mvau: WEIGHT_FILE (the weight ROM's .mem file) is required unless HARD_WIRED = 1"))
+  end
+  if (CHECK && HARD_WIRED != 0 && (HARD_WIRED != 1 || MH != PE || MW != SIMD)) begin : g_bad_hard_wired
+    `QNN_PARAM_ERROR(("qnn_mvau: HARD_WIRED (%0d) must be 0, or 1 with PE = MH and SIMD = MW (PE %0d, MH %0d, SIMD %0d, MW %0d)", HARD_WIRED, PE, MH, SIMD, MW))
   end
   if (CHECK && ACT > 0 && ACT_FILE == "") begin : g_bad_act_file
     `QNN_PARAM_ERROR(("qnn_mvau: ACT_FILE (the activation ROM's .mem file) is required with ACT = %0d", ACT))
@@ -216,9 +225,14 @@ module qnn_mvau #(
   logic [WW-1:0]  w1;
   logic [IW-1:0]  x1;
 
-  (* rom_style = "auto" *) logic [WW-1:0] wmem [DEPTH];
-  if (WEIGHT_FILE != "") begin : g_wrom
-    initial $readmemh(WEIGHT_FILE, wmem);
+  if (HARD_WIRED != 0) begin : g_wconst
+    assign w1 = WEIGHT_WORD;
+  end else begin : g_wrom
+    (* rom_style = "auto" *) logic [WW-1:0] wmem [DEPTH];
+    if (WEIGHT_FILE != "") begin : g_load
+      initial $readmemh(WEIGHT_FILE, wmem);
+    end
+    always_ff @(posedge clk) if (en) w1 <= wmem[waddr];
   end
 
   always_ff @(posedge clk) begin
@@ -227,7 +241,6 @@ module qnn_mvau #(
   end
   always_ff @(posedge clk) begin
     if (en) begin
-      w1     <= wmem[waddr];
       first1 <= (sf == '0);
       last1  <= sf_last;
       tlast1 <= nf_last && (pix == PXW'(PIXELS - 1));

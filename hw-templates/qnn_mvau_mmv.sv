@@ -13,7 +13,8 @@
 // OFFSET = PADX·M − P, where P is the conv's padding and PADX the super-pixel padding
 // (server/src/engines/window.ts windowGeometry writes both).
 //
-// Compute: M copies of qnn_mvau with PE = MH, SIMD = MW, the same WEIGHT_FILE / ACT_FILE and
+// Compute: M copies of qnn_mvau with PE = MH, SIMD = MW, the same weights (WEIGHT_FILE, or
+// WEIGHT_WORD with HARD_WIRED = 1), ACT_FILE and
 // PIXELS = groups per frame, in lockstep: every copy sees the same s_axis_tvalid and
 // m_axis_tready and resets together, so their control state is identical; s_axis_tready,
 // m_axis_tvalid and m_axis_tlast are copy 0's (synthesis merges the copies' equal
@@ -58,8 +59,10 @@ module qnn_mvau_mmv #(
   parameter int ZERO       = 32'sh8000_0000,
   parameter int N_THRESH   = 0,
   parameter int MUL_LUT    = 0,   // qnn_mvau's (mul=lut)
-  parameter     WEIGHT_FILE = "",
-  parameter     ACT_FILE    = ""
+  parameter     WEIGHT_FILE = "",  // HARD_WIRED = 0
+  parameter     ACT_FILE    = "",
+  parameter int HARD_WIRED  = 0,   // qnn_mvau's: 1, the weights are WEIGHT_WORD
+  parameter logic [PE*SIMD*W_BITS-1:0] WEIGHT_WORD = '0
 ) (
   input  logic clk,
   input  logic rst_n,
@@ -111,7 +114,8 @@ module qnn_mvau_mmv #(
       .IN_BITS(IN_BITS), .IN_KIND(IN_KIND), .W_BITS(W_BITS), .W_KIND(W_KIND),
       .ACC_BITS(ACC_BITS), .PIXELS(PIXELS), .ACT(ACT), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
       .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .ZERO(ZERO), .N_THRESH(N_THRESH),
-      .MUL_LUT(MUL_LUT), .WEIGHT_FILE(WEIGHT_FILE), .ACT_FILE(ACT_FILE)
+      .MUL_LUT(MUL_LUT), .WEIGHT_FILE(WEIGHT_FILE), .ACT_FILE(ACT_FILE),
+      .HARD_WIRED(HARD_WIRED), .WEIGHT_WORD(WEIGHT_WORD)
     ) u_mvau (
       .clk(clk),
       .rst_n(rst_n),

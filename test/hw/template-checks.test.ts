@@ -94,7 +94,14 @@ const IMPOSSIBLE: { what: string; top: string; sources: string[]; params: Params
     top: 'qnn_mvau',
     sources: MVAU_SRCS,
     params: without(MVAU, 'WEIGHT_FILE'),
-    message: "qnn_mvau: WEIGHT_FILE (the weight ROM's .mem file) is required",
+    message: "qnn_mvau: WEIGHT_FILE (the weight ROM's .mem file) is required unless HARD_WIRED = 1",
+  },
+  {
+    what: 'MVAU: hard-wired weights with more than one weight word (NF·SF > 1)',
+    top: 'qnn_mvau',
+    sources: MVAU_SRCS,
+    params: { ...without(MVAU, 'WEIGHT_FILE'), HARD_WIRED: 1 },
+    message: 'qnn_mvau: HARD_WIRED (1) must be 0, or 1 with PE = MH and SIMD = MW (PE 2, MH 4, SIMD 2, MW 8)',
   },
   {
     what: 'MVAU: more thresholds than the output type counts',

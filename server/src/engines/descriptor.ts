@@ -102,8 +102,13 @@ export interface MacWork {
   precision: string;
 }
 
+/** A parameter value written as SystemVerilog text (a sized literal: `40'hf8842b69bb`). */
+export interface SvLiteral {
+  sv: string;
+}
+
 /** Template parameters in the order the instance lists them. */
-export type TemplateParams = [string, number | string][];
+export type TemplateParams = [string, number | string | SvLiteral][];
 
 /** One template instance inside an engine's wrapper module. */
 export interface TemplateInstance {

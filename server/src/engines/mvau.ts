@@ -63,9 +63,14 @@ function meanConstantLuts(l: MvauLayer): number {
   return v;
 }
 
+/** Hard-wired weights: NF·SF = 1, one weight per lane, a constant in the RTL (qnn_mvau HARD_WIRED). */
+export function isHardWired(l: MvauLayer): boolean {
+  return l.mh === l.pe && l.mw === l.simd;
+}
+
 /** The MAC operands of an MVAU; hard-wired weights when NF·SF = 1 (one weight per lane). */
 export function macOperands(l: MvauLayer): MacOperands {
-  const hardWired = l.mh === l.pe && l.mw === l.simd;
+  const hardWired = isHardWired(l);
   return {
     ...(hardWired ? { hardWired: { meanLaneLuts: l.weights.type.kind === 'int' ? meanConstantLuts(l) : 0 } } : {}),
     weightKind: l.weights.type.kind === 'pow2' ? 'pow2' : l.weights.type.kind === 'bipolar' ? 'bipolar' : 'int',
@@ -301,7 +306,13 @@ export const mvauDescriptor: EngineDescriptor = {
       ...(act ? activationParams(act) : []),
       // mul=lut (or moved there by mul=auto): the template builds its products from LUTs.
       ...(l.multipliers === 'lut' ? ([['MUL_LUT', 1]] as TemplateInstance['params']) : []),
-      ['WEIGHT_FILE', files.weights!],
+      // Hard-wired (NF = SF = 1): the one weight word is a constant parameter, not a ROM.
+      ...(files.weights
+        ? ([['WEIGHT_FILE', files.weights]] as TemplateInstance['params'])
+        : ([
+            ['HARD_WIRED', 1],
+            ['WEIGHT_WORD', { sv: `${l.pe * l.simd * typeBits(l.weights.type)}'h${weightMem(l, l.pe, l.simd, l.weights.type).trim()}` }],
+          ] as TemplateInstance['params'])),
       ...(files.act ? ([['ACT_FILE', files.act]] as TemplateInstance['params']) : []),
     ];
     if (l.op === 'dense') return [{ module: 'qnn_mvau', name: 'mvau', params, input: 's_axis', output: 'm_axis' }];
@@ -341,13 +352,18 @@ export const mvauDescriptor: EngineDescriptor = {
   },
 
   romFiles(e: Engine) {
-    return { weights: `${e.name}_weights.mem`, ...(e.activation ? { act: `${e.name}_act.mem` } : {}) };
+    return {
+      ...(isHardWired(layerOf(e)) ? {} : { weights: `${e.name}_weights.mem` }),
+      ...(e.activation ? { act: `${e.name}_act.mem` } : {}),
+    };
   },
 
   roms(e: Engine): RomFile[] {
     const l = layerOf(e);
     const files = mvauDescriptor.romFiles(e);
-    const out: RomFile[] = [{ role: 'weights', file: files.weights!, text: weightMem(l, l.pe, l.simd, l.weights.type) }];
+    const out: RomFile[] = files.weights
+      ? [{ role: 'weights', file: files.weights, text: weightMem(l, l.pe, l.simd, l.weights.type) }]
+      : [];
     if (e.activation && files.act) out.push(activationRom(files.act, e.activation, l.pe, accumulatorInput(l)));
     return out;
   },

@@ -11,7 +11,7 @@ import { descriptorOf } from '../engines/registry.js';
 import { streamWidth, type HardwarePlan, type PlanBlock, type StreamSpec } from './plan.js';
 
 function paramList(ps: TemplateParams, indent: string): string {
-  return ps.map(([k, v]) => `${indent}.${k}(${typeof v === 'string' ? JSON.stringify(v) : v})`).join(',\n');
+  return ps.map(([k, v]) => `${indent}.${k}(${typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' ? v.sv : v})`).join(',\n');
 }
 
 /** Port connections of a stream block; only the FIFO takes an input tlast (it carries it along). */

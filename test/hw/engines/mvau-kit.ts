@@ -46,6 +46,8 @@ export interface MvauCfg {
   fold: Fold;
   /** MUL_LUT = 1: every product (and the requant's) from LUTs (mul=lut). */
   mulLut?: boolean;
+  /** HARD_WIRED = 1 (PE = MH, SIMD = MW): the weights are the WEIGHT_WORD parameter, one build per weight matrix. */
+  hardWired?: boolean;
 }
 
 export const nf = (c: MvauCfg): number => c.mh / c.pe;
@@ -54,10 +56,11 @@ export const obits = (c: MvauCfg): number => (c.act === 0 ? c.accBits : typeBits
 export const outType = (c: MvauCfg): QType => (c.act === 0 ? { kind: 'int', bits: c.accBits } : c.outT);
 export const label = (c: MvauCfg): string =>
   `W ${typeName(c.wT)} × IN ${typeName(c.iT)} → ${['acc', 'requant', 'threshold'][c.act]} ${c.act ? typeName(c.outT) : `i${c.accBits}`}` +
-  `${c.bias ? ` bias${c.bias}` : ''} MW${c.mw} MH${c.mh} PE${c.pe} SIMD${c.simd} PIX${c.pixels} (${c.fold})${c.mulLut ? ' MUL_LUT' : ''}`;
+  `${c.bias ? ` bias${c.bias}` : ''} MW${c.mw} MH${c.mh} PE${c.pe} SIMD${c.simd} PIX${c.pixels} (${c.fold})${c.mulLut ? ' MUL_LUT' : ''}${c.hardWired ? ' HARD_WIRED' : ''}`;
 
-export function params(c: MvauCfg): Record<string, number | string> {
-  const p: Record<string, number | string> = {
+/** The template's parameters; `weightWord` (the weight ROM's one word, hex) for a hard-wired configuration. */
+export function params(c: MvauCfg, weightWord?: string): Record<string, number | string | { sv: string }> {
+  const p: Record<string, number | string | { sv: string }> = {
     MW: c.mw,
     MH: c.mh,
     PE: c.pe,
@@ -75,6 +78,11 @@ export function params(c: MvauCfg): Record<string, number | string> {
   if (c.act === 1) Object.assign(p, { MBITS: c.mbits, SHIFT_BITS: c.shiftBits, ZERO: c.zero });
   if (c.act === 2) Object.assign(p, { N_THRESH: c.nThresh, ZERO: c.bias ?? 0 });
   if (c.mulLut) p.MUL_LUT = 1;
+  if (c.hardWired) {
+    delete p.WEIGHT_FILE;
+    p.HARD_WIRED = 1;
+    p.WEIGHT_WORD = { sv: `${c.pe * c.simd * typeBits(c.wT)}'h${weightWord ?? '0'}` };
+  }
   return p;
 }
 

@@ -6,7 +6,9 @@
  * (`mvau`, `activate`) under random backpressure; with stalls off the frame interval must
  * be exactly PIXELS·NF·SF cycles (the MVAU's analytical rate) and the latency a small
  * constant. One run per variant on Icarus too, and `verilator --lint-only -Wall` for several
- * parameter sets. (Yosys mapping pow2 and bipolar variants to 0 DSPs: test/synth/engines.test.ts.)
+ * parameter sets. The full-fold variants run again with hard-wired weights (HARD_WIRED = 1,
+ * the weight word a parameter, one build per weight matrix). (Yosys mapping pow2 and
+ * bipolar variants to 0 DSPs: test/synth/engines.test.ts.)
  *
  * Each configuration is built once: the ROM files are named by relative paths and
  * written into each run's own folder, so the random data sets share one build.
@@ -66,6 +68,12 @@ const LUT_MUL: MvauCfg[] = VARIANTS.filter((c) => ['int', 'uint'].includes(c.wT.
   ...c,
   mulLut: true,
 }));
+
+/**
+ * Hard-wired weights: the full-fold variants (PE = MH, SIMD = MW) again with HARD_WIRED = 1,
+ * the weight word a parameter (a constant the tools fold into the products) instead of the ROM.
+ */
+const HARD_WIRED: MvauCfg[] = VARIANTS.filter((c) => c.fold === 'PE=MH,SIMD=MW').map((c) => ({ ...c, hardWired: true }));
 
 /** Corners: accumulators narrower than one product's type width (the modular path), a wide tree, a big BNN. */
 const CORNERS: MvauCfg[] = [
@@ -127,7 +135,7 @@ async function runCase(
       simulator,
       sources: SRCS,
       top: 'qnn_mvau',
-      params: params(c),
+      params: params(c, c.hardWired ? weightMem(d.layer, c.pe, c.simd, c.wT).trim() : undefined),
       inWidth: c.simd * typeBits(c.iT),
       outWidth: c.pe * obits(c),
       workDir: work,
@@ -184,12 +192,13 @@ describe.skipIf(!haveVerilator)('qnn_mvau on Verilator', () => {
       VARIANTS[35]!,
       ...CORNERS,
       ...LUT_MUL,
+      ...HARD_WIRED,
     ];
     const results = await Promise.all(sets.map((c) => lintVerilator({ sources: SRCS, top: 'qnn_mvau', params: params(c) })));
     results.forEach((res, i) => expect(res.messages.map((m) => m.text).join('\n'), label(sets[i]!)).toBe(''));
   });
 
-  const all = [...VARIANTS, ...CORNERS, ...LUT_MUL];
+  const all = [...VARIANTS, ...CORNERS, ...LUT_MUL, ...HARD_WIRED];
   it.concurrent.each(all.map((c, i) => [i, label(c), c] as const))(
     'case %i: %s — bit-exact under random stalls, NF·SF cycles per vector without',
     async (i, _l, c) => {
