@@ -82,13 +82,33 @@ export interface MulOperand {
  * a ROM's contents.
  */
 export function multiplierDsps(a: MulOperand, b: MulOperand, productBits: number, fab: Fabric): number {
-  if (!fab.dspAvailable) return 0;
+  return multiplierMapping(a, b, productBits, fab).dsp;
+}
+
+/**
+ * What Yosys builds around the DSPs of a multiplier `mul2dsp` cuts into slices (an operand
+ * wider than the DSP's port, e.g. a 17-bit signed M on a 16-bit SB_MAC16): the adders that
+ * join the slices' products (one of the product's width per cut) and a leftover slice too
+ * narrow for a DSP (a LUT multiplier). LUT6 before the fitted coefficient; 0 when the
+ * multiplier is one DSP or stays in LUTs.
+ */
+export function multiplierSliceLuts(a: MulOperand, b: MulOperand, productBits: number, fab: Fabric): number {
+  return multiplierMapping(a, b, productBits, fab).sliceLuts;
+}
+
+interface MulMapping {
+  dsp: number;
+  sliceLuts: number;
+}
+
+function multiplierMapping(a: MulOperand, b: MulOperand, productBits: number, fab: Fabric): MulMapping {
+  if (!fab.dspAvailable) return { dsp: 0, sliceLuts: 0 };
   const p = dspMappingOf(fab);
   const unsignedProduct = !a.signed && !b.signed;
   let aw = a.bits + (a.signed || unsignedProduct ? 0 : 1);
   let bw = b.bits + (b.signed || unsignedProduct ? 0 : 1);
   const y = Math.min(productBits, aw + bw);
-  if (!mapsToDsp(aw, bw, y, p)) return 0;
+  if (!mapsToDsp(aw, bw, y, p)) return { dsp: 0, sliceLuts: 0 };
   if (unsignedProduct && p.signedOnly) {
     aw++;
     bw++;
@@ -105,23 +125,31 @@ function mapsToDsp(a: number, b: number, y: number, p: DspMapping): boolean {
   return a >= p.minOperandBits && b >= p.minOperandBits && y >= p.minProductBits;
 }
 
-/** Yosys mul2dsp.v on a (sub-)product: slices of A first, then of B. */
-function mul2dsp(a: number, b: number, y: number, p: DspMapping): number {
-  if (!mapsToDsp(a, b, y, p)) return 0;
+/**
+ * Yosys mul2dsp.v on a (sub-)product: slices of A first, then of B, each tested again. Each
+ * cut adds the narrower slice's product (its width) to the rest; a leftover slice too
+ * narrow for a DSP is a LUT multiplier (a 1-bit one an AND row, absorbed by that adder).
+ */
+function mul2dsp(a: number, b: number, y: number, p: DspMapping, top = true): MulMapping {
+  if (!mapsToDsp(a, b, y, p)) return { dsp: 0, sliceLuts: top || Math.min(a, b) <= 1 ? 0 : lutMultiplierLuts(a, b) };
   const h = p.signedOnly ? 1 : 0;
+  const split = (n: number, full: MulMapping, last: MulMapping, lastWidth: number): MulMapping => ({
+    dsp: n * full.dsp + last.dsp,
+    sliceLuts: n * full.sliceLuts + last.sliceLuts + n * lastWidth,
+  });
   if (a > p.aMaxBits) {
     const step = p.aPartialBits - h;
     const n = Math.floor((a - p.aMaxBits + step - 1) / step);
     const last = a - n * step;
-    return n * mul2dsp(p.aPartialBits, b, Math.min(y, b + p.aPartialBits), p) + mul2dsp(last, b, b + last, p);
+    return split(n, mul2dsp(p.aPartialBits, b, Math.min(y, b + p.aPartialBits), p, false), mul2dsp(last, b, b + last, p, false), b + last);
   }
   if (b > p.bMaxBits) {
     const step = p.bMaxBits - h;
     const n = Math.floor((b - p.bMaxBits + step - 1) / step);
     const last = b - n * step;
-    return n * mul2dsp(a, p.bMaxBits, Math.min(y, a + p.bMaxBits), p) + mul2dsp(a, last, a + last, p);
+    return split(n, mul2dsp(a, p.bMaxBits, Math.min(y, a + p.bMaxBits), p, false), mul2dsp(a, last, a + last, p, false), a + last);
   }
-  return 1;
+  return { dsp: 1, sliceLuts: 0 };
 }
 
 /** Whether an a × b multiply of two signed values goes to DSP blocks (`multiplierDsps`). */
@@ -331,8 +359,11 @@ export function activationLane(
   const prod = inBits + m;
   const mbits = a.mbits ?? C.activation.defaultMbits;
   // qnn_act_lane: x·{0, M}, an (inBits + MBITS + 1)-bit signed product.
-  const dsp = multiplierDsps({ bits: inBits, signed: a.inputSigned ?? true }, { bits: mbits, signed: false }, inBits + mbits + 1, fab);
-  let lut = 0;
+  const xOp: MulOperand = { bits: inBits, signed: a.inputSigned ?? true };
+  const mOp: MulOperand = { bits: mbits, signed: false };
+  const dsp = multiplierDsps(xOp, mOp, inBits + mbits + 1, fab);
+  // A multiplier cut into DSP slices: the adders joining them (and a leftover slice in LUTs).
+  let lut = multiplierSliceLuts(xOp, mOp, inBits + mbits + 1, fab);
   let ff = outBits; // y
   if (dsp === 0) {
     // In LUTs after the ROM's constant bits are gone: shift-adds for one shared M, a multiplier otherwise;

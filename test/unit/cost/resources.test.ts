@@ -14,6 +14,7 @@ import {
   type ActivationCostParams,
   type MulOperand,
   multiplierDsps,
+  multiplierSliceLuts,
   multiplierUsesDsp,
   mvauResources,
   poolResources,
@@ -139,6 +140,19 @@ describe('DSP rule: what Yosys mul2dsp maps (synth_xilinx -family xc7, synth_ice
     expect(multiplierDsps(sgn(8), sgn(8), 16, hx8k)).toBe(0);
     expect(multiplierUsesDsp(4, 8, up5k)).toBe(true);
     expect(multiplierUsesDsp(4, 6, up5k)).toBe(false);
+  });
+
+  it('a multiplier cut into DSP slices adds the adders joining them (iCE40: a 17-bit M on a 16-bit SB_MAC16)', () => {
+    // 17 × 17: A cut into 16 + 1 (a 1 × 17 AND row joined by an 18-bit adder), then the
+    // 16 × 17 slice's B into 16 + 1 (a 17-bit adder): 35 LUTs besides the one SB_MAC16.
+    expect(multiplierSliceLuts(sgn(17), sgn(17), 34, up5k)).toBe(35);
+    // The requant's accumulator × M (u16 → 17 signed bits): the same cut.
+    expect(multiplierSliceLuts(sgn(20), uns(16), 37, up5k)).toBeGreaterThan(0);
+    // One DSP, a LUT multiplier, and the same 17 × 17 on a DSP48 (25 × 18): no slices.
+    expect(multiplierSliceLuts(sgn(16), sgn(16), 32, up5k)).toBe(0);
+    expect(multiplierSliceLuts(sgn(4), sgn(4), 8, up5k)).toBe(0);
+    expect(multiplierSliceLuts(sgn(17), sgn(17), 34, xilinx)).toBe(0);
+    expect(multiplierSliceLuts(sgn(26), sgn(18), 44, xilinx)).toBeGreaterThan(0);
   });
 
   const mv = (op: MacOperands, pe = 4, simd = 8): MvauCostParams => ({ pe, simd, mh: 16, mw: 32, operands: op, accBits: 20, outBits: 20 });

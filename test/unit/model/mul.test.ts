@@ -80,11 +80,12 @@ describe('mul=', () => {
   });
 
   it('mul=auto past the device: the layers cheapest per DSP freed move to LUTs until the DSPs fit (QNN048)', async () => {
-    // ice40up5k has 8 SB_MAC16: a (u8 × i8 lanes), b (u8 × i4, cheaper LUT multipliers) and c,
-    // each with a fused requant (two SB_MAC16 a lane: accumulator × 16-bit M), need 20.
+    // ice40up5k has 8 SB_MAC16: a (u8 × i8 lanes), b (u8 × i2: products too narrow for a DSP,
+    // only its requant's move) and c, with fused requants (two SB_MAC16 a lane: accumulator ×
+    // 16-bit M) after a and b, need 12.
     const body = `layer a = dense(x, units=4, weights=i8(random, seed=1)) fold(pe=2, simd=2)
       layer ra = requant(a, out=u8, scale=0.001)
-      layer b = dense(ra, units=4, weights=i4(random, seed=2)) fold(pe=2, simd=2)
+      layer b = dense(ra, units=4, weights=i2(random, seed=2)) fold(pe=2, simd=2)
       layer rb = requant(b, out=u8, scale=0.001)
       layer c = dense(rb, units=2, weights=i8(random, seed=3)) fold(pe=1, simd=2)`;
     const r = await check(net(body, { input: 'u8[8]', target: 'ice40up5k @ 12 MHz' }));
