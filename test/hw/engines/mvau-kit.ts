@@ -193,10 +193,12 @@ export function makeLayer(c: MvauCfg, matrix: Int32Array): MvauLayer {
   } as unknown as MvauLayer;
 }
 
-export function randomData(c: MvauCfg, frames: number, seed: number): RunData {
+/** Random weights, inputs and activation constants; the weights from `weightSeed` when given (a hard-wired build shared by runs). */
+export function randomData(c: MvauCfg, frames: number, seed: number, weightSeed?: number): RunData {
   const r = rng(seed);
   const iv = typeValues(c.iT);
-  const matrix = Int32Array.from({ length: c.mh * c.mw }, () => pick(r, c.wValues));
+  const rw = weightSeed === undefined ? r : rng(weightSeed);
+  const matrix = Int32Array.from({ length: c.mh * c.mw }, () => pick(rw, c.wValues));
   const layer = makeLayer(c, matrix);
   const input: number[] = [];
   const accs: number[] = [];
