@@ -63,7 +63,8 @@ module qnn_mvau #(
   parameter     WEIGHT_FILE = "",  // HARD_WIRED = 0
   parameter     ACT_FILE    = "",  // ACT ≠ 0
   parameter int HARD_WIRED  = 0,   // 1: NF = SF = 1 and the weights are WEIGHT_WORD
-  parameter logic [PE*SIMD*W_BITS-1:0] WEIGHT_WORD = '0  // HARD_WIRED = 1: the weight ROM's one word
+  parameter logic [(HARD_WIRED != 0 ? PE*SIMD*W_BITS : 1)-1:0] WEIGHT_WORD = '0  // HARD_WIRED = 1: the weight ROM's one word
+  // (one bit when HARD_WIRED = 0: a wide '0 default is a replication Verilator warns about)
 ) (
   input  logic                        clk,
   input  logic                        rst_n,

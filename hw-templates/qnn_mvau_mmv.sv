@@ -62,7 +62,7 @@ module qnn_mvau_mmv #(
   parameter     WEIGHT_FILE = "",  // HARD_WIRED = 0
   parameter     ACT_FILE    = "",
   parameter int HARD_WIRED  = 0,   // qnn_mvau's: 1, the weights are WEIGHT_WORD
-  parameter logic [PE*SIMD*W_BITS-1:0] WEIGHT_WORD = '0
+  parameter logic [(HARD_WIRED != 0 ? PE*SIMD*W_BITS : 1)-1:0] WEIGHT_WORD = '0
 ) (
   input  logic clk,
   input  logic rst_n,
