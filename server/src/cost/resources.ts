@@ -40,14 +40,13 @@ export interface MacOperands {
   /** Int weights are iN (default) or uN. */
   weightSigned?: boolean;
   /**
-   * Set when the weights are hard-wired (NF·SF = 1: one weight per lane, a ROM of depth 1):
-   * synthesis folds each constant into its lane, so an int lane that stays in LUTs costs a
-   * constant multiplier (`meanLaneLuts`: the mean of `constantMultiplierLuts` over the
-   * actual weights), a pow2 lane is wiring and a bipolar weight a sign for the adder tree.
-   * Yosys maps multipliers to DSPs before it folds the ROM's constants, so an int lane
-   * wide enough for a DSP still takes one (`multiplierDsps`).
+   * Set when the weights are hard-wired (NF·SF = 1: one weight per lane, qnn_mvau's
+   * WEIGHT_WORD): an int lane is a multiply by its constant (`constantMultiplier`), a pow2
+   * lane is wiring and a bipolar weight a sign for the adder tree. `products`: the
+   * constants of the products synthesis keeps (equal ones merged), shared by `lanes`
+   * lanes; a lane costs their sum over `lanes`.
    */
-  hardWired?: { meanLaneLuts: number };
+  hardWired?: { products: ArrayLike<number>; lanes: number };
 }
 
 /** The fitted coefficients of the fabric's family (UltraScale+ parts: the xcup set). */
@@ -221,6 +220,58 @@ export function constantMultiplierLuts(w: number, aBits: number): number {
   return digits <= 1 ? 0 : (digits - 1) * (aBits + bits);
 }
 
+/** Bits of a nonzero integer as Yosys' `wreduce` leaves a constant operand: unsigned when positive, else two's complement. */
+function constantOperand(v: number): MulOperand {
+  return v > 0 ? { bits: Math.floor(Math.log2(v)) + 1, signed: false } : { bits: Math.ceil(Math.log2(-v)) + 1, signed: true };
+}
+
+/**
+ * What Yosys builds for `a × w`, w a constant (a hard-wired weight, after `opt_expr` and
+ * `wreduce`): the constant's trailing zeros become a shift and its redundant sign bits go;
+ * a product of two non-negative operands becomes unsigned. What is left is a DSP by the
+ * fabric's rule on those widths (u8 × 5 is 8 × 3 bits: a SB_MAC16; u8 × 3 and u8 × 6 are
+ * 8 × 2 bits, under its 11-bit product: LUTs), else shift-and-add LUTs; 0 and 2^e are wiring.
+ */
+export function constantMultiplier(w: number, a: MulOperand, productBits: number, fab: Fabric): { dsp: number; lut: number } {
+  if (w === 0) return { dsp: 0, lut: 0 };
+  let odd = w;
+  let shift = 0;
+  while (odd % 2 === 0) {
+    odd /= 2;
+    shift++;
+  }
+  const dsp = odd === 1 ? 0 : multiplierDsps(a, constantOperand(odd), productBits - shift, fab);
+  return { dsp, lut: dsp > 0 ? 0 : constantMultiplierLuts(w, a.bits) };
+}
+
+/** `constantMultiplier` summed over a hard-wired layer's products, per lane (cached per products, fabric and widths). */
+const constantLaneCache = new WeakMap<object, Map<string, { dsp: number; lut: number }>>();
+function meanConstantLane(
+  op: MacOperands,
+  { products: weights, lanes }: { products: ArrayLike<number>; lanes: number },
+  productBits: number,
+  fab: Fabric,
+): { dsp: number; lut: number } {
+  const a: MulOperand = { bits: op.inputBits, signed: op.inputSigned ?? false };
+  const key = `${fab.family}/${fab.xilinxArch ?? ''}/${fab.dspAvailable}/${a.bits}/${a.signed}/${productBits}`;
+  let byKey = constantLaneCache.get(weights);
+  if (!byKey) constantLaneCache.set(weights, (byKey = new Map()));
+  let mean = byKey.get(key);
+  if (!mean) {
+    let dsp = 0;
+    let lut = 0;
+    for (let i = 0; i < weights.length; i++) {
+      const c = constantMultiplier(weights[i], a, productBits, fab);
+      dsp += c.dsp;
+      lut += c.lut;
+    }
+    const n = Math.max(lanes, 1);
+    mean = { dsp: dsp / n, lut: lut / n };
+    byKey.set(key, mean);
+  }
+  return mean;
+}
+
 /**
  * DSPs of one int × int MVAU lane: qnn_mvau's `PRODW'(av) * PRODW'(wv)`, whose product is
  * IN + W bits (u × u: one more, which `wreduce` drops again) capped at the accumulator's.
@@ -244,9 +295,12 @@ export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneC
   if (op.weightKind === 'bipolar' && op.inputBipolar) return { lut: 1, ff: 0, dsp: 0, productBits: 2, group: 1, variant: 'xnor' };
   if (op.weightKind === 'int' && !op.inputBipolar) {
     const pbits = Math.min(op.weightBits + a, accBits);
+    if (op.hardWired) {
+      const m = meanConstantLane(op, op.hardWired, pbits, fab);
+      return { lut: m.lut, ff: 0, dsp: m.dsp, productBits: pbits, group: 1, variant: 'const' };
+    }
     const dsp = intLaneDsps(op, fab, accBits);
     if (dsp > 0) return { lut: 0, ff: 0, dsp, productBits: pbits, group: 1, variant: 'mul' };
-    if (op.hardWired) return { lut: op.hardWired.meanLaneLuts, ff: 0, dsp: 0, productBits: pbits, group: 1, variant: 'const' };
     return { lut: lutMultiplierLuts(op.weightBits, a), ff: 0, dsp: 0, productBits: pbits, group: 1, variant: 'mul' };
   }
   if (op.hardWired && !op.inputBipolar) {
@@ -433,8 +487,9 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const sumBits = Math.min(lane.productBits + clog2(leaves) + negc, p.accBits);
   // The count of negated leaves, added at the root (constant for hard-wired weights: only the add).
   const negcLuts = lane.negates ? (p.operands.hardWired ? 0 : adderTreeLuts(p.simd, 1)) + sumBits : 0;
-  // A DSP lane takes one adder of the tree's first level into its post-adder (P = A·B + C).
-  const absorbed = lane.dsp > 0 ? Math.floor(leaves / 2) * (lane.productBits + 1) : 0;
+  // A DSP lane takes one adder of the tree's first level into its post-adder (P = A·B + C);
+  // hard-wired lanes: those whose constant is a DSP (lane.dsp is then their share).
+  const absorbed = Math.floor(leaves / 2) * (lane.productBits + 1) * Math.min(lane.dsp, 1);
   const tree = adderTreeLuts(leaves, lane.productBits) - absorbed;
   const accInDsp = accumulatorInDsp(p, lane, act, fab);
   // Issue counters nf, sf, the ROM address, the pixel counter; with an activation the nf index rides along two stages.
@@ -466,7 +521,9 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
     k.ff.act * p.pe * (act?.ff ?? 0) +
     k.ff.rom * (weightMem.ff + activationMem.ff) +
     skid.ff;
-  const core: Resources = { lut, ff, bram18: 0, dsp: p.pe * (p.simd * lane.dsp + (act?.dsp ?? 0)) };
+  // (Rounded to 1e-9: hard-wired lanes' DSPs are a mean, and the total is a count.)
+  const dsp = Math.round(p.pe * (p.simd * lane.dsp + (act?.dsp ?? 0)) * 1e9) / 1e9;
+  const core: Resources = { lut, ff, bram18: 0, dsp };
   const mems: Resources = { lut: 0, ff: 0, bram18: weightMem.bram18 + inputBuffer.bram18 + activationMem.bram18, dsp: 0 };
   // What lockstep copies of this MVAU (MMV) share once synthesis merges their equal
   // registers: the constant part and the issue counters with their logic.
@@ -489,7 +546,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
  */
 function accumulatorInDsp(p: MvauCostParams, lane: LaneCost, act: ActivationLane | undefined, fab: Fabric): boolean {
   if (fab.family !== 'xilinx') return false;
-  if (lane.dsp > 0 && p.simd === 1) return true;
+  if (lane.dsp >= 1 && p.simd === 1) return true;
   if (p.activation?.kind === 'requant' && act && act.dsp > 0) {
     const mbits = p.activation.mbits ?? C.activation.defaultMbits;
     return p.accBits >= mbits + 1;

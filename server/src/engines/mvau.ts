@@ -13,7 +13,7 @@
  */
 import { COST_CONSTANTS as C } from '../cost/constants.js';
 import { addResources, multiplierFabric, roundResources, scaleResources, type Fabric, type Resources } from '../cost/fabric.js';
-import { constantMultiplierLuts, mvauResources, type MacOperands } from '../cost/resources.js';
+import { mvauResources, type MacOperands } from '../cost/resources.js';
 import { validPes, validSimds } from '../model/folding.js';
 import { typeBits, typeName } from '../model/qtype.js';
 import { channelsOf, product } from '../model/shape.js';
@@ -47,20 +47,41 @@ function convChannels(l: MvauLayer): number | undefined {
   return l.op === 'dense' ? undefined : channelsOf(l.inShape);
 }
 
-/** Mean constant-multiplier LUTs per weight of a layer (cached per weight matrix). */
-const hardWiredCache = new WeakMap<Int32Array, Map<number, number>>();
-function meanConstantLuts(l: MvauLayer): number {
-  const aBits = typeBits(l.inType);
-  let byBits = hardWiredCache.get(l.matrix);
-  if (!byBits) hardWiredCache.set(l.matrix, (byBits = new Map()));
-  let v = byBits.get(aBits);
-  if (v === undefined) {
-    let sum = 0;
-    for (const w of l.matrix) sum += constantMultiplierLuts(w, aBits);
-    v = l.matrix.length ? sum / l.matrix.length : 0;
-    byBits.set(aBits, v);
-  }
-  return v;
+/**
+ * The constants of a hard-wired layer's products, one entry per product synthesis keeps
+ * (cached per weight matrix and MMV): Yosys merges equal products, the same input element
+ * times the same constant, between the PEs of a column and, with MMV, between copies
+ * whose windows overlap (tap kx of copy m reads the super-pixel's element m + kx).
+ */
+const productsCache = new WeakMap<Int32Array, Map<number, Int32Array>>();
+function distinctProducts(l: MvauLayer, m: number): Int32Array {
+  let byM = productsCache.get(l.matrix);
+  if (!byM) productsCache.set(l.matrix, (byM = new Map()));
+  const hit = byM.get(m);
+  if (hit) return hit;
+  const cin = convChannels(l) ?? l.mw;
+  const kx = l.kernel.length ? l.kernel[l.kernel.length - 1] : 1;
+  // Input element of copy `c`, column j (kernel position major, channel minor).
+  const inputOf = (c: number, j: number): number => {
+    if (l.op === 'dense') return c * l.mw + j;
+    const tap = Math.floor(j / cin);
+    const ky = Math.floor(tap / kx);
+    return (ky * (m + kx - 1) + c + (tap % kx)) * cin + (j % cin);
+  };
+  const seen = new Set<string>();
+  const out: number[] = [];
+  for (let c = 0; c < m; c++)
+    for (let r = 0; r < l.mh; r++)
+      for (let j = 0; j < l.mw; j++) {
+        const w = l.matrix[r * l.mw + j];
+        const key = `${inputOf(c, j)}:${w}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(w);
+      }
+  const products = Int32Array.from(out);
+  byM.set(m, products);
+  return products;
 }
 
 /** Hard-wired weights: NF·SF = 1, one weight per lane, a constant in the RTL (qnn_mvau HARD_WIRED). */
@@ -71,8 +92,10 @@ export function isHardWired(l: MvauLayer): boolean {
 /** The MAC operands of an MVAU; hard-wired weights when NF·SF = 1 (one weight per lane). */
 export function macOperands(l: MvauLayer): MacOperands {
   const hardWired = isHardWired(l);
+  // Per lane of one copy: the products of all M copies over their M·PE·SIMD lanes.
+  const hw = () => ({ products: distinctProducts(l, mmvOf(l)), lanes: l.pe * l.simd * mmvOf(l) });
   return {
-    ...(hardWired ? { hardWired: { meanLaneLuts: l.weights.type.kind === 'int' ? meanConstantLuts(l) : 0 } } : {}),
+    ...(hardWired ? { hardWired: hw() } : {}),
     weightKind: l.weights.type.kind === 'pow2' ? 'pow2' : l.weights.type.kind === 'bipolar' ? 'bipolar' : 'int',
     weightBits: typeBits(l.weights.type),
     inputBits: typeBits(l.inType),

@@ -4,6 +4,7 @@ import { findDevice } from '../../../server/src/device/devices.js';
 import { ebrBlocks, ramb18Blocks, ramCost, romCost } from '../../../server/src/cost/memory.js';
 import {
   adderTreeLuts,
+  constantMultiplier,
   constantMultiplierLuts,
   COST_CONSTANTS,
   converterResources,
@@ -401,13 +402,42 @@ describe('hard-wired weights (NF·SF = 1)', () => {
     expect(constantMultiplierLuts(11, 8)).toBe(2 * (8 + 4)); // 16 − 4 − 1
   });
 
-  it('a fully unfolded layer: constant multipliers in LUTs, but a DSP per lane where Yosys maps the product (before it folds the ROM)', () => {
+  it('a constant multiply is a DSP where Yosys maps what wreduce leaves of it (measured, Yosys 0.23 synth_ice40 -dsp)', () => {
+    // u8 × each i4 constant, the template's product (12 bits): SB_MAC16 or not, as built.
+    const u8 = { bits: 8, signed: false };
+    const built = { '-8': 0, '-7': 1, '-6': 1, '-5': 1, '-4': 0, '-3': 1, '-2': 0, '-1': 0, 0: 0, 1: 0, 2: 0, 3: 0, 4: 0, 5: 1, 6: 0, 7: 1 };
+    for (const [w, dsp] of Object.entries(built)) expect(constantMultiplier(Number(w), u8, 12, up5k).dsp, `u8 × ${w}`).toBe(dsp);
+    // u4 × i4 (8 bits): under SB_MAC16's 11-bit product, every constant is LUTs.
+    for (let w = -8; w < 8; w++) expect(constantMultiplier(w, { bits: 4, signed: false }, 8, up5k).dsp).toBe(0);
+    // A constant in LUTs costs its shift-and-add; one in a DSP none.
+    expect(constantMultiplier(3, u8, 12, up5k).lut).toBe(constantMultiplierLuts(3, 8));
+    expect(constantMultiplier(5, u8, 12, up5k).lut).toBe(0);
+  });
+
+  it('a fully unfolded layer: each lane a multiply by its own constant, DSPs only where the constant maps to one', () => {
     const build = (w: ReturnType<typeof i>, inBits: number, pe: number, simd: number) =>
       new NetBuilder({ device: 'xc7z045', input: { shape: [32], type: u(inBits) } }).dense('fc', 16, w, { pe, simd }).build();
-    // u8 × i8: a 16-bit product, a DSP48 each, hard-wired or not.
-    const wired = estimateNetwork(build(i(8), 8, 16, 32)).layers[0];
+    // u8 × i8: the layer's DSPs are those of its products, counted one by one; the same
+    // input times the same constant in two rows is one product (Yosys merges them).
+    const net = build(i(8), 8, 16, 32);
+    const matrix = (net.layers[0] as { matrix: Int32Array }).matrix;
+    matrix.forEach((_, k) => (matrix[k] = ((k * 37) % 256) - 128)); // each column: 8 values, twice each
+    const wired = estimateNetwork(net).layers[0];
     expect(wired.weight_mem).toBe('logic');
-    expect(wired.dsp).toBe(16 * 32);
+    const xc7045 = fabricOf(findDevice('xc7z045'));
+    let dsps = 0;
+    for (let j = 0; j < 32; j++)
+      for (const w of new Set(Array.from({ length: 16 }, (_, r) => matrix[r * 32 + j])))
+        dsps += constantMultiplier(w, { bits: 8, signed: false }, 16, xc7045).dsp;
+    expect(wired.dsp).toBe(dsps);
+    expect(dsps).toBeGreaterThan(8 * 32 * 0.8); // most i8 constants are not 0 or ±2^e
+    expect(dsps).toBeLessThanOrEqual(8 * 32);
+    // Every weight 5: one product per input, shared by the 16 rows.
+    const fives = build(i(8), 8, 16, 32);
+    (fives.layers[0] as { matrix: Int32Array }).matrix.fill(5);
+    expect(estimateNetwork(fives).layers[0].dsp).toBe(32);
+    // Folded, the same layer is a general u8 × i8 multiplier per lane: one DSP48 each.
+    expect(estimateNetwork(build(i(8), 8, 16, 16)).layers[0].dsp).toBe(16 * 16);
     // u4 × i4: an 8-bit product stays in LUTs; constants are cheaper than general multipliers.
     const wired4 = estimateNetwork(build(i(4), 4, 16, 32)).layers[0];
     const folded4 = estimateNetwork(build(i(4), 4, 16, 16)).layers[0];
