@@ -575,7 +575,7 @@ function doc(d: {
   // The UltraScale+ line: pow2_net (xczu9eg) as this or the previous run measured it.
   const pow2 = d.dTable.split('\n').find((l) => cellOf(l, 0) === 'pow2_net');
   const pow2Line = pow2
-    ? `\n  Whole design, pow2_net on ${cellOf(pow2, 1)}, LUT before → after / Yosys: ${cellOf(pow2, 2)}\n  (before: the Xilinx set, which xcup parts used until they had their own).`
+    ? `\n  Whole design, pow2_net on ${cellOf(pow2, 1)}, LUT before → after / Yosys: ${cellOf(pow2, 2)}.`
     : '';
   const coeff = (f: FitSet) =>
     (Object.keys(d.after[f]) as (keyof FamilyFit)[])
@@ -605,15 +605,17 @@ coefficient set), ${g.blocks} blocks; fitted: ${runs.join(', ')}.
   int (i2, i4, i8, u4), pow2<3>, pow2<4> and bipolar weights, u1–u8, i4, i8 and bipolar
   inputs, PE 1–16 and SIMD 1–64 (wide XNOR, pow2 and narrow-int layers as the examples fold them), no activation or a fused requant (shared or per-channel
   scales, mbits 8 and 16, with and without zero point) or threshold (shared or per-channel,
-  u2, u3, bipolar), weight memories from hard-wired (NF·SF = 1) to block RAM; 1-D and 2-D
-  max-pools; stand-alone requant and threshold engines; width converters between MVAUs;
-  FIFOs of depth 1 to 2049.
+  u2, u3, bipolar), weight memories from hard-wired (NF·SF = 1: the weights are the
+  template's WEIGHT_WORD constant) to block RAM; 1-D and 2-D max-pools; stand-alone requant
+  and threshold engines; width converters between MVAUs; FIFOs of depth 1 to 2049; MMV
+  convolutions and max-pools (2 and 4 pixels per cycle, 1-D and 2-D: qnn_mvau_mmv and
+  qnn_maxpool_mmv, each kept as one block with its M copies).
 - **Synthesis** (test/synth/calibration/synth.ts): each network is compiled as \`qnn compile\` does
   and synthesised for each coefficient set: xc7z020 (\`synth_xilinx -family xc7 -flatten\`),
   ice40up5k (\`synth_ice40 -dsp\`) and, for the UltraScale+ parts (devices.json family
   zynqmp), xczu7ev (\`synth_xilinx -family xcup -flatten\`, compiled with the xcup DSP rules),
-  with every template instance (qnn_mvau, qnn_window, qnn_maxpool,
-  qnn_requant, qnn_threshold, qnn_dwc, qnn_fifo) kept as its own module, so \`stat\` counts
+  with every template instance (qnn_mvau, qnn_mvau_mmv, qnn_window, qnn_maxpool,
+  qnn_maxpool_mmv, qnn_requant, qnn_threshold, qnn_dwc, qnn_fifo) kept as its own module, so \`stat\` counts
   each block; the counts are those of \`qnn report\` (flows/reports/yosys-stat.ts). Results
   are cached by content under node_modules/.cache/qnn-calibrate: a rerun only synthesises
   what changed.
@@ -674,9 +676,12 @@ ${d.dTable || '(not run)'}
   the same RTL with more LUT6 and MUXF7-9 than \`-family xc7\` (pow2_net on xczu9eg: about
   43,000 LUTs against 28,800), which the xcup set's coefficients (the \`xcup\` rows above,
   fitted on the sweep synthesised for xczu7ev) absorb term by term; ABC's scatter is wider
-  there (MVAU LUT worst about ±70 %). The sweep has no MMV engine (qnn_mvau_mmv,
-  qnn_maxpool_mmv): the estimate of peak_detector_4g, four lanes of them on xczu7ev, is far
-  below what \`-family xcup\` builds (its row above); neither set's fit covers them.${pow2Line}
+  there (MVAU LUT worst about ±70 %).${pow2Line}
+- **Hard-wired products** are counted one by one, not fitted: each lane multiplies its
+  input by its own constant, which is a DSP when what \`wreduce\` leaves of it (trailing
+  zeros shifted out, redundant sign bits dropped) passes the fabric's DSP rule, else
+  shift-and-add LUTs (resources.ts \`constantMultiplier\`), and equal products (the same
+  input times the same constant, in two PEs or two overlapping MMV copies) are one.
 - **Degenerate networks**: a requant whose scale maps every input to the same output (random
   network 7001: u3 values × 0.0117) lets Yosys remove its whole chain; the estimate counts the
   hardware the RTL describes.
