@@ -19,7 +19,8 @@
  * Options: --family=SET[,SET] (synthesise and fit only those coefficient sets: xilinx, ice40,
  * xcup; the others keep their coefficients in calibration.json and their rows in the doc),
  * --no-write (fit and report, leave calibration.json and the doc alone),
- * --skip-examples, --example-timeout=SECONDS (default 300), --random=N (default 6),
+ * --skip-examples, --examples=REGEX (the examples whose names match; e.g. '^(?!sfc)' leaves out
+ * one Yosys does not finish), --example-timeout=SECONDS (default 300), --random=N (default 6),
  * --only=REGEX (the sweep networks whose names match; for trying changes), --dump=FILE (every
  * block's estimate after the fit and its Yosys counts, as JSON).
  */
@@ -498,9 +499,12 @@ async function main(): Promise<void> {
   const designs: DesignRow[] = [];
   if (!flag('skip-examples')) {
     const timeout = option('example-timeout', 300);
+    const only = args.find((a) => a.startsWith('--examples='));
+    const examplesOnly = only ? new RegExp(only.slice('--examples='.length)) : undefined;
     const prepared: Awaited<ReturnType<typeof prepareDesign>>[] = [];
     for (const file of exampleFiles()) {
       const name = path.basename(file, '.qnn');
+      if (examplesOnly && !examplesOnly.test(name)) continue;
       // Weights are read relative to the .qnn: the copies point at the example's folder.
       const dir = path.dirname(file);
       const text = readFileSync(file, 'utf8').replace(/"((?:\.\.\/|weights\/|data\/)[^"]*)"/g, (_, p: string) =>
@@ -627,7 +631,8 @@ coefficient set), ${g.blocks} blocks; fitted: ${runs.join(', ')}.
 
 Rerun: \`npm run calibrate\` (about 30 min of Yosys on 2 cores from a cold cache; seconds
 when nothing changed). \`-- --no-write\` reports without writing, \`-- --skip-examples\` leaves
-out the whole designs, \`-- --example-timeout=S\` skips an example whose synthesis takes longer,
+out the whole designs, \`-- --examples=REGEX\` synthesises only the examples whose names match,
+\`-- --example-timeout=S\` skips an example whose synthesis takes longer,
 \`-- --family=xcup\` (or \`xilinx\`, \`ice40\`, comma-separated) synthesises and fits only those
 sets: the others keep their coefficients and their rows on this page.
 The synthesis test \`npx vitest run --project synth test/synth/calibration.test.ts\` checks
@@ -681,7 +686,8 @@ ${d.dTable || '(not run)'}
   input by its own constant, which is a DSP when what \`wreduce\` leaves of it (trailing
   zeros shifted out, redundant sign bits dropped) passes the fabric's DSP rule, else
   shift-and-add LUTs (resources.ts \`constantMultiplier\`), and equal products (the same
-  input times the same constant, in two PEs or two overlapping MMV copies) are one.
+  input times the same constant, in two PEs) are one; MMV copies keep their own, overlapping
+  windows or not (each copy has its own input register and enable).
 - **Degenerate networks**: a requant whose scale maps every input to the same output (random
   network 7001: u3 values × 0.0117) lets Yosys remove its whole chain; the estimate counts the
   hardware the RTL describes.

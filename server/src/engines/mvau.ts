@@ -49,38 +49,24 @@ function convChannels(l: MvauLayer): number | undefined {
 
 /**
  * The constants of a hard-wired layer's products, one entry per product synthesis keeps
- * (cached per weight matrix and MMV): Yosys merges equal products, the same input element
- * times the same constant, between the PEs of a column and, with MMV, between copies
- * whose windows overlap (tap kx of copy m reads the super-pixel's element m + kx).
+ * (cached per weight matrix): Yosys merges equal products, the same input element times the
+ * same constant, between the PEs of a column. Between MMV copies it does not, even where
+ * their windows overlap (tap k + 1 of copy m is tap k of copy m + 1): each copy multiplies
+ * its own input register, and the copies' enables come from their own counters, which
+ * opt_merge cannot prove equal (measured: sweep mmv2, 10 DSPs built for 4 filters × 3 taps × 2 copies).
  */
-const productsCache = new WeakMap<Int32Array, Map<number, Int32Array>>();
-function distinctProducts(l: MvauLayer, m: number): Int32Array {
-  let byM = productsCache.get(l.matrix);
-  if (!byM) productsCache.set(l.matrix, (byM = new Map()));
-  const hit = byM.get(m);
+const productsCache = new WeakMap<Int32Array, Int32Array>();
+function distinctProducts(l: MvauLayer): Int32Array {
+  const hit = productsCache.get(l.matrix);
   if (hit) return hit;
-  const cin = convChannels(l) ?? l.mw;
-  const kx = l.kernel.length ? l.kernel[l.kernel.length - 1] : 1;
-  // Input element of copy `c`, column j (kernel position major, channel minor).
-  const inputOf = (c: number, j: number): number => {
-    if (l.op === 'dense') return c * l.mw + j;
-    const tap = Math.floor(j / cin);
-    const ky = Math.floor(tap / kx);
-    return (ky * (m + kx - 1) + c + (tap % kx)) * cin + (j % cin);
-  };
-  const seen = new Set<string>();
   const out: number[] = [];
-  for (let c = 0; c < m; c++)
-    for (let r = 0; r < l.mh; r++)
-      for (let j = 0; j < l.mw; j++) {
-        const w = l.matrix[r * l.mw + j];
-        const key = `${inputOf(c, j)}:${w}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push(w);
-      }
+  for (let j = 0; j < l.mw; j++) {
+    const seen = new Set<number>();
+    for (let r = 0; r < l.mh; r++) seen.add(l.matrix[r * l.mw + j]);
+    out.push(...seen);
+  }
   const products = Int32Array.from(out);
-  byM.set(m, products);
+  productsCache.set(l.matrix, products);
   return products;
 }
 
@@ -92,8 +78,8 @@ export function isHardWired(l: MvauLayer): boolean {
 /** The MAC operands of an MVAU; hard-wired weights when NF·SF = 1 (one weight per lane). */
 export function macOperands(l: MvauLayer): MacOperands {
   const hardWired = isHardWired(l);
-  // Per lane of one copy: the products of all M copies over their M·PE·SIMD lanes.
-  const hw = () => ({ products: distinctProducts(l, mmvOf(l)), lanes: l.pe * l.simd * mmvOf(l) });
+  // Per lane of one copy (MMV: the descriptor counts M copies).
+  const hw = () => ({ products: distinctProducts(l), lanes: l.pe * l.simd });
   return {
     ...(hardWired ? { hardWired: hw() } : {}),
     weightKind: l.weights.type.kind === 'pow2' ? 'pow2' : l.weights.type.kind === 'bipolar' ? 'bipolar' : 'int',
