@@ -761,8 +761,8 @@ export function poolResources(p: PoolCostParams, fab: Fabric): { total: Resource
 /**
  * The word-by-word max-pool of MMV (hw-templates/qnn_maxpool_mmv.sv): per output element
  * a tree of K − 1 compare-and-select units (bipolar: an OR), the output register and the
- * counters; in 2-D the row of running maxima (hand-set like the other formulas; not in the
- * calibration sweep).
+ * counters; in 2-D the row of running maxima. LUT coefficients: the pool set's (its trees
+ * their own, mmvMax: the sweep's MMV max-pools).
  */
 export function poolMmvResources(
   p: { kernel: number; outElems: number; bits: number; rowWords: number; rows: number; wordsPerRow: number },
@@ -773,9 +773,11 @@ export function poolMmvResources(
   // the compare with it (K − 1 more per output element across the window's rows).
   const row = p.rowWords > 0 ? ramCost(p.rowWords, p.outElems * p.bits, fab) : undefined;
   const vertical = p.rowWords > 0 ? p.outElems * max : 0;
-  const lut = p.outElems * (p.kernel - 1) * max + vertical + 8 + (row?.lut ?? 0);
   // The output register, valid and last, and the column / row / row-of-window counters.
   const counters = clog2(p.wordsPerRow) + (p.rowWords > 0 ? clog2(p.rows) + clog2(p.kernel) : 0);
+  const f = fitOf(fab).pool;
+  const lut =
+    f.lut.c0 + f.lut.control * counters + f.lut.mmvMax * (p.outElems * (p.kernel - 1) * max + vertical) + f.lut.ram * (row?.lut ?? 0);
   const ff = p.outElems * p.bits + 2 + counters + (row ? row.ff : 0);
   return { lut, ff, bram18: row?.bram18 ?? 0, dsp: 0 };
 }
