@@ -405,7 +405,24 @@ describe('hard-wired weights (NF·SF = 1)', () => {
   it('a constant multiply is a DSP where Yosys maps what wreduce leaves of it (measured, Yosys 0.23 synth_ice40 -dsp)', () => {
     // u8 × each i4 constant, the template's product (12 bits): SB_MAC16 or not, as built.
     const u8 = { bits: 8, signed: false };
-    const built = { '-8': 0, '-7': 1, '-6': 1, '-5': 1, '-4': 0, '-3': 1, '-2': 0, '-1': 0, 0: 0, 1: 0, 2: 0, 3: 0, 4: 0, 5: 1, 6: 0, 7: 1 };
+    const built = {
+      '-8': 0,
+      '-7': 1,
+      '-6': 1,
+      '-5': 1,
+      '-4': 0,
+      '-3': 1,
+      '-2': 0,
+      '-1': 0,
+      0: 0,
+      1: 0,
+      2: 0,
+      3: 0,
+      4: 0,
+      5: 1,
+      6: 0,
+      7: 1,
+    };
     for (const [w, dsp] of Object.entries(built)) expect(constantMultiplier(Number(w), u8, 12, up5k).dsp, `u8 × ${w}`).toBe(dsp);
     // u4 × i4 (8 bits): under SB_MAC16's 11-bit product, every constant is LUTs.
     for (let w = -8; w < 8; w++) expect(constantMultiplier(w, { bits: 4, signed: false }, 8, up5k).dsp).toBe(0);

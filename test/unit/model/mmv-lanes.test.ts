@@ -191,7 +191,9 @@ describe('auto-folding past one pixel per cycle', () => {
     expect(over.diagnostics.find((x) => x.code === 'QNN051')!.message).toContain(
       '`lanes 2` (2 copies of the pipeline as it is now, each on its own stream) would meet it and the device holds them',
     );
-    const dsp = await check(net(auto.replace('i2(random, seed=1))', 'i4(random, seed=1), mul=dsp)'), { target: 'xc7z020 @ 100 MHz, fps >= 200M' }));
+    const dsp = await check(
+      net(auto.replace('i2(random, seed=1))', 'i4(random, seed=1), mul=dsp)'), { target: 'xc7z020 @ 100 MHz, fps >= 200M' }),
+    );
     expect(dsp.diagnostics.find((x) => x.code === 'QNN051')!.message).toContain(
       '`lanes 2` (2 copies of the pipeline as it is now, each on its own stream) would meet it, but the device does not hold them: its DSPs run out (1,216 of 220)',
     );
