@@ -681,7 +681,7 @@ ${d.dTable || '(not run)'}
   the same RTL with more LUT6 and MUXF7-9 than \`-family xc7\` (pow2_net on xczu9eg: about
   43,000 LUTs against 28,800), which the xcup set's coefficients (the \`xcup\` rows above,
   fitted on the sweep synthesised for xczu7ev) absorb term by term; ABC's scatter is wider
-  there (MVAU LUT worst about ±70 %).${pow2Line}
+  there (the xcup MVAU rows above: its worst blocks are off by a factor of two either way).${pow2Line}
 - **Hard-wired products** are counted one by one, not fitted: each lane multiplies its
   input by its own constant, which is a DSP when what \`wreduce\` leaves of it (trailing
   zeros shifted out, redundant sign bits dropped) passes the fabric's DSP rule, else

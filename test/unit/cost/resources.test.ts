@@ -348,7 +348,7 @@ describe('every template structure has its term', () => {
     expect(r.weightMem).toMatchObject({ depth: 16 * 16, width: 2 * 4 * 4 });
     const noSkid = r.total.ff - skidResources(2 * 14).ff;
     expect(noSkid).toBeGreaterThan(0);
-    expect(mvauResources({ ...base, pixels: 1024 }, xilinx).total.ff - r.total.ff).toBe(10);
+    expect(mvauResources({ ...base, pixels: 1024 }, xilinx).total.ff - r.total.ff).toBeCloseTo(10, 9);
   });
 
   it('threshold lanes register their comparisons (one FF per threshold)', () => {
