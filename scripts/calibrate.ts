@@ -687,7 +687,9 @@ ${d.dTable || '(not run)'}
   zeros shifted out, redundant sign bits dropped) passes the fabric's DSP rule, else
   shift-and-add LUTs (resources.ts \`constantMultiplier\`), and equal products (the same
   input times the same constant, in two PEs) are one; MMV copies keep their own, overlapping
-  windows or not (each copy has its own input register and enable).
+  windows or not (each copy has its own input register and enable). A PE adding hard-wired
+  pow2 or bipolar products adds only the non-zero ones, each as wide as its constant's odd part
+  needs (\`hardWiredTreeLuts\`); int constants keep the full product width in the tree.
 - **Degenerate networks**: a requant whose scale maps every input to the same output (random
   network 7001: u3 values × 0.0117) lets Yosys remove its whole chain; the estimate counts the
   hardware the RTL describes.

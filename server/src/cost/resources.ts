@@ -44,9 +44,10 @@ export interface MacOperands {
    * WEIGHT_WORD): an int lane is a multiply by its constant (`constantMultiplier`), a pow2
    * lane is wiring and a bipolar weight a sign for the adder tree. `products`: the
    * constants of the products synthesis keeps (equal ones merged), shared by `lanes`
-   * lanes; a lane costs their sum over `lanes`.
+   * lanes; a lane costs their sum over `lanes`. `rows` (optional): the weight values, one
+   * row of `simd` per PE, for the adder trees (`hardWiredTreeLuts`).
    */
-  hardWired?: { products: ArrayLike<number>; lanes: number };
+  hardWired?: { products: ArrayLike<number>; lanes: number; rows?: { values: Int32Array; simd: number } };
 }
 
 /** The fitted coefficients of the fabric's family (UltraScale+ parts: the xcup set). */
@@ -322,6 +323,45 @@ export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneC
   return { lut: pbits * (muxLuts(r + 1) + 1), ff: 0, dsp: 0, productBits: pbits, group: 1, negates: true, variant: 'pow2' };
 }
 
+/** Bits of the non-negative integer v (0 for 0). */
+function bitLength(v: number): number {
+  return v <= 0 ? 0 : Math.floor(Math.log2(v)) + 1;
+}
+
+const hardWiredTreeCache = new WeakMap<Int32Array, Map<string, number>>();
+/**
+ * The mean adder tree of a PE whose products are constants (hard-wired weights): Yosys
+ * drops the zero products and the trailing zeros of each constant (x·2^e·c is x·c with e
+ * zero bits below, which no adder sees), so each PE sums only its non-zero products, each
+ * as wide as (2^a − 1)·|c| needs (and a sign bit when the input is signed or c negative).
+ */
+export function hardWiredTreeLuts(rows: { values: Int32Array; simd: number }, inputBits: number, inputSigned: boolean): number {
+  const key = `${inputBits}/${inputSigned}/${rows.simd}`;
+  let byKey = hardWiredTreeCache.get(rows.values);
+  if (!byKey) hardWiredTreeCache.set(rows.values, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit !== undefined) return hit;
+  const maxIn = 2 ** inputBits - 1;
+  const pes = Math.floor(rows.values.length / rows.simd);
+  let total = 0;
+  for (let r = 0; r < pes; r++) {
+    let n = 0;
+    let bits = 0;
+    for (let j = 0; j < rows.simd; j++) {
+      const w = rows.values[r * rows.simd + j];
+      if (w === 0) continue;
+      let odd = Math.abs(w);
+      while (odd % 2 === 0) odd /= 2;
+      n++;
+      bits += bitLength(maxIn * odd) + (inputSigned || w < 0 ? 1 : 0);
+    }
+    total += n > 1 ? adderTreeLuts(n, Math.round(bits / n)) : 0;
+  }
+  const mean = pes > 0 ? total / pes : 0;
+  byKey.set(key, mean);
+  return mean;
+}
+
 /** LUT6 of a binary adder tree summing n values of `bits` bits (one LUT per result bit, carry chain). */
 export function adderTreeLuts(n: number, bits: number): number {
   let luts = 0;
@@ -490,7 +530,13 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   // A DSP lane takes one adder of the tree's first level into its post-adder (P = A·B + C);
   // hard-wired lanes: those whose constant is a DSP (lane.dsp is then their share).
   const absorbed = Math.floor(leaves / 2) * (lane.productBits + 1) * Math.min(lane.dsp, 1);
-  const tree = adderTreeLuts(leaves, lane.productBits) - absorbed;
+  // Hard-wired pow2 and bipolar weights are wiring and signs (a constant int weight is a
+  // shift-and-add multiplier, whose full-width output the tree adds: measured on the sweep's
+  // MMV convs, i2 × u8 nets fit worse with the narrowed tree).
+  const rows = lane.variant === 'const' && p.operands.weightKind !== 'int' ? p.operands.hardWired?.rows : undefined;
+  const tree =
+    (rows ? hardWiredTreeLuts(rows, p.operands.inputBits, p.operands.inputSigned ?? false) : adderTreeLuts(leaves, lane.productBits)) -
+    absorbed;
   const accInDsp = accumulatorInDsp(p, lane, act, fab);
   // Issue counters nf, sf, the ROM address, the pixel counter; with an activation the nf index rides along two stages.
   const counters = clog2(nf) + clog2(sf) + clog2(nf * sf) + clog2(p.pixels ?? 1);
