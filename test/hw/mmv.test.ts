@@ -12,6 +12,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { expectBitExactThenFree } from './bit-exact.js';
 import { check } from '../unit/model/helpers.js';
 import { simulateNetwork } from '../../server/src/flows/sim/network-sim.js';
 import { lintVerilator } from '../../server/src/flows/sim/lint.js';
@@ -212,23 +213,13 @@ describe.concurrent('MMV networks against the golden model', () => {
         simulateNetwork({ analysis, sourceName: 'mmv.qnn', outDir: dir, simulator: 'verilator', frames: 6 }),
       ]);
       expect(lint.messages.map((m) => `${m.severity} ${m.code} ${m.file}:${m.line} ${m.message}`)).toEqual([]);
-      expect(stalled.stall, text).toBeNull();
-      expect(stalled.first_mismatch, text).toBeNull();
-      expect(stalled.mismatches).toBe(0);
-      if (seed % 3 === 0 || seed === 103) {
-        const ic = await simulateNetwork({ analysis, sourceName: 'mmv.qnn', outDir: dir, simulator: 'icarus', frames: 2 });
-        expect(ic.stall, text).toBeNull();
-        expect(ic.mismatches, text).toBe(0);
-      }
-      const free = await simulateNetwork({
+      const free = await expectBitExactThenFree(stalled, {
         analysis,
         sourceName: 'mmv.qnn',
         outDir: dir,
-        simulator: 'verilator',
-        noStall: true,
-        frames: 4,
+        text,
+        icarus: seed % 3 === 0 || seed === 103,
       });
-      expect(free.mismatches).toBe(0);
       expect(free.ii.measured, text).toBe(free.ii.expected);
       expect(Math.abs(free.latency.measured! - free.latency.expected), text).toBeLessThanOrEqual(Math.max(2, 0.02 * free.latency.expected));
     }, 300_000);

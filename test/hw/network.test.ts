@@ -14,6 +14,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readdirSync, statSync } from 'node:fs';
+import { expectBitExactThenFree } from './bit-exact.js';
 import { check } from '../unit/model/helpers.js';
 import { simulateNetwork } from '../../server/src/flows/sim/network-sim.js';
 import { lintVerilator } from '../../server/src/flows/sim/lint.js';
@@ -101,23 +102,7 @@ if (CASES > 0) {
           lintClean(analysis, path.join(dir, 'lint')),
           simulateNetwork({ analysis, sourceName: 'rnd.qnn', outDir: dir, simulator: 'verilator' }),
         ]);
-        expect(stalled.stall, text).toBeNull();
-        expect(stalled.first_mismatch, text).toBeNull();
-        expect(stalled.mismatches).toBe(0);
-        if (seed % 3 === 0) {
-          const ic = await simulateNetwork({ analysis, sourceName: 'rnd.qnn', outDir: dir, simulator: 'icarus', frames: 2 });
-          expect(ic.stall, text).toBeNull();
-          expect(ic.mismatches, text).toBe(0);
-        }
-        const free = await simulateNetwork({
-          analysis,
-          sourceName: 'rnd.qnn',
-          outDir: dir,
-          simulator: 'verilator',
-          noStall: true,
-          frames: 4,
-        });
-        expect(free.mismatches).toBe(0);
+        const free = await expectBitExactThenFree(stalled, { analysis, sourceName: 'rnd.qnn', outDir: dir, text, icarus: seed % 3 === 0 });
         expect(free.ii.measured, text).not.toBeNull();
         expectTiming(free, text, RANDOM_LATENCY);
       }, 300_000);
