@@ -671,7 +671,7 @@ ${d.dTable || '(not run)'}
   merged, so a depth-4 activation ROM of 1,568 bits has 14 flip-flops); \`synth_xilinx\` packs
   the accumulator into a DSP48 (the MAC's own when SIMD = 1, the requant's when the
   accumulator is its wider operand: its pre-adder and D/AD registers take the tree root and
-  the accumulator); on iCE40 an EBR in its 256×16 configuration comes with a register and a
+  the accumulator; on 7-series only: with \`-family xcup\` they stay in fabric); on iCE40 an EBR in its 256×16 configuration comes with a register and a
   mux per data bit; XNOR lanes are a plain adder-tree popcount (FINN-R's 3-pairs-per-LUT6
   compression is not what Yosys builds from qnn_mvau).
 - **Scatter within a kind**: ABC's LUT mapping of a given template varies by tens of percent

@@ -44,16 +44,32 @@ export interface MacOperands {
    * WEIGHT_WORD): an int lane is a multiply by its constant (`constantMultiplier`), a pow2
    * lane is wiring and a bipolar weight a sign for the adder tree. `products`: the
    * constants of the products synthesis keeps (equal ones merged), shared by `lanes`
-   * lanes; a lane costs their sum over `lanes`. `rows` (optional): the weight values, one
-   * row of `simd` per PE, for the adder trees (`hardWiredTreeLuts`).
+   * lanes; a lane costs their sum over `lanes`. `matrix`: the weights, one row of SIMD per
+   * PE, for the adder trees (`hardWiredTreeLuts`).
    */
-  hardWired?: { products: ArrayLike<number>; lanes: number; rows?: { values: Int32Array; simd: number } };
+  hardWired?: { products: ArrayLike<number>; lanes: number; matrix: Int32Array };
 }
 
 /** The fitted coefficients of the fabric's family (UltraScale+ parts: the xcup set). */
 function fitOf(fab: Fabric): FamilyFit {
   // UltraScale+ (synth_xilinx -family xcup) has its own set; 7-series parts the Xilinx one.
   return fab.family === 'xilinx' && fab.xilinxArch === 'xcup' ? C.fit.xcup : C.fit[fab.family];
+}
+
+/** Bits of the non-negative integer v (0 for 0). */
+function bitLength(v: number): number {
+  return v <= 0 ? 0 : Math.floor(Math.log2(v)) + 1;
+}
+
+/** A nonzero integer as odd · 2^shift: what `wreduce` leaves of a constant operand, and its shift. */
+function oddPart(w: number): { odd: number; shift: number } {
+  let odd = w;
+  let shift = 0;
+  while (odd % 2 === 0) {
+    odd /= 2;
+    shift++;
+  }
+  return { odd, shift };
 }
 
 /** LUT6 4:1 muxes needed to select one of n inputs (per output bit). */
@@ -209,7 +225,7 @@ function weightMagnitudeBits(op: MacOperands): number {
  */
 export function constantMultiplierLuts(w: number, aBits: number): number {
   let x = Math.abs(Math.trunc(w));
-  const bits = x === 0 ? 0 : Math.floor(Math.log2(x)) + 1;
+  const bits = bitLength(x);
   let digits = 0;
   while (x > 0) {
     if (x % 2 === 1) {
@@ -223,7 +239,7 @@ export function constantMultiplierLuts(w: number, aBits: number): number {
 
 /** Bits of a nonzero integer as Yosys' `wreduce` leaves a constant operand: unsigned when positive, else two's complement. */
 function constantOperand(v: number): MulOperand {
-  return v > 0 ? { bits: Math.floor(Math.log2(v)) + 1, signed: false } : { bits: Math.ceil(Math.log2(-v)) + 1, signed: true };
+  return v > 0 ? { bits: bitLength(v), signed: false } : { bits: Math.ceil(Math.log2(-v)) + 1, signed: true };
 }
 
 /**
@@ -235,12 +251,7 @@ function constantOperand(v: number): MulOperand {
  */
 export function constantMultiplier(w: number, a: MulOperand, productBits: number, fab: Fabric): { dsp: number; lut: number } {
   if (w === 0) return { dsp: 0, lut: 0 };
-  let odd = w;
-  let shift = 0;
-  while (odd % 2 === 0) {
-    odd /= 2;
-    shift++;
-  }
+  const { odd, shift } = oddPart(w);
   const dsp = odd === 1 ? 0 : multiplierDsps(a, constantOperand(odd), productBits - shift, fab);
   return { dsp, lut: dsp > 0 ? 0 : constantMultiplierLuts(w, a.bits) };
 }
@@ -323,11 +334,6 @@ export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneC
   return { lut: pbits * (muxLuts(r + 1) + 1), ff: 0, dsp: 0, productBits: pbits, group: 1, negates: true, variant: 'pow2' };
 }
 
-/** Bits of the non-negative integer v (0 for 0). */
-function bitLength(v: number): number {
-  return v <= 0 ? 0 : Math.floor(Math.log2(v)) + 1;
-}
-
 const hardWiredTreeCache = new WeakMap<Int32Array, Map<string, number>>();
 /**
  * The mean adder tree of a PE whose products are constants (hard-wired weights): Yosys
@@ -335,25 +341,23 @@ const hardWiredTreeCache = new WeakMap<Int32Array, Map<string, number>>();
  * zero bits below, which no adder sees), so each PE sums only its non-zero products, each
  * as wide as (2^a − 1)·|c| needs (and a sign bit when the input is signed or c negative).
  */
-export function hardWiredTreeLuts(rows: { values: Int32Array; simd: number }, inputBits: number, inputSigned: boolean): number {
-  const key = `${inputBits}/${inputSigned}/${rows.simd}`;
-  let byKey = hardWiredTreeCache.get(rows.values);
-  if (!byKey) hardWiredTreeCache.set(rows.values, (byKey = new Map()));
+export function hardWiredTreeLuts(matrix: Int32Array, simd: number, inputBits: number, inputSigned: boolean): number {
+  const key = `${inputBits}/${inputSigned}/${simd}`;
+  let byKey = hardWiredTreeCache.get(matrix);
+  if (!byKey) hardWiredTreeCache.set(matrix, (byKey = new Map()));
   const hit = byKey.get(key);
   if (hit !== undefined) return hit;
   const maxIn = 2 ** inputBits - 1;
-  const pes = Math.floor(rows.values.length / rows.simd);
+  const pes = Math.floor(matrix.length / simd);
   let total = 0;
   for (let r = 0; r < pes; r++) {
     let n = 0;
     let bits = 0;
-    for (let j = 0; j < rows.simd; j++) {
-      const w = rows.values[r * rows.simd + j];
+    for (let j = 0; j < simd; j++) {
+      const w = matrix[r * simd + j];
       if (w === 0) continue;
-      let odd = Math.abs(w);
-      while (odd % 2 === 0) odd /= 2;
       n++;
-      bits += bitLength(maxIn * odd) + (inputSigned || w < 0 ? 1 : 0);
+      bits += bitLength(maxIn * Math.abs(oddPart(w).odd)) + (inputSigned || w < 0 ? 1 : 0);
     }
     total += n > 1 ? adderTreeLuts(n, Math.round(bits / n)) : 0;
   }
@@ -533,10 +537,11 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   // Hard-wired pow2 and bipolar weights are wiring and signs (a constant int weight is a
   // shift-and-add multiplier, whose full-width output the tree adds: measured on the sweep's
   // MMV convs, i2 × u8 nets fit worse with the narrowed tree).
-  const rows = lane.variant === 'const' && p.operands.weightKind !== 'int' ? p.operands.hardWired?.rows : undefined;
+  const wired = lane.variant === 'const' && p.operands.weightKind !== 'int' ? p.operands.hardWired : undefined;
   const tree =
-    (rows ? hardWiredTreeLuts(rows, p.operands.inputBits, p.operands.inputSigned ?? false) : adderTreeLuts(leaves, lane.productBits)) -
-    absorbed;
+    (wired
+      ? hardWiredTreeLuts(wired.matrix, p.simd, p.operands.inputBits, p.operands.inputSigned ?? false)
+      : adderTreeLuts(leaves, lane.productBits)) - absorbed;
   const accInDsp = accumulatorInDsp(p, lane, act, fab);
   // Issue counters nf, sf, the ROM address, the pixel counter; with an activation the nf index rides along two stages.
   const counters = clog2(nf) + clog2(sf) + clog2(nf * sf) + clog2(p.pixels ?? 1);

@@ -79,7 +79,7 @@ export function isHardWired(l: MvauLayer): boolean {
 export function macOperands(l: MvauLayer): MacOperands {
   const hardWired = isHardWired(l);
   // Per lane of one copy (MMV: the descriptor counts M copies).
-  const hw = () => ({ products: distinctProducts(l), lanes: l.pe * l.simd, rows: { values: l.matrix, simd: l.simd } });
+  const hw = () => ({ products: distinctProducts(l), lanes: l.pe * l.simd, matrix: l.matrix });
   return {
     ...(hardWired ? { hardWired: hw() } : {}),
     weightKind: l.weights.type.kind === 'pow2' ? 'pow2' : l.weights.type.kind === 'bipolar' ? 'bipolar' : 'int',

@@ -397,12 +397,12 @@ describe('every template structure has its term', () => {
 describe('hard-wired weights (NF·SF = 1)', () => {
   it("a PE's tree of constant pow2 products adds only the non-zero ones, each as wide as its odd part needs", () => {
     // u2 inputs; one PE of 4 products: x·4 and −x·1 are x's 2 bits (and a sign for −x); the zeros drop out.
-    const rows = (w: number[]) => ({ values: Int32Array.from(w), simd: w.length });
-    expect(hardWiredTreeLuts(rows([4, 0, -1, 0]), 2, false)).toBe(adderTreeLuts(2, 3)); // (2 + 3) / 2 rounds to 3
-    expect(hardWiredTreeLuts(rows([2, 1, 1, 8]), 2, false)).toBe(adderTreeLuts(4, 2));
-    expect(hardWiredTreeLuts(rows([0, 0, 2, 0]), 2, false)).toBe(0); // one product: no adder
+    const pe = (w: number[]) => hardWiredTreeLuts(Int32Array.from(w), w.length, 2, false);
+    expect(pe([4, 0, -1, 0])).toBe(adderTreeLuts(2, 3)); // (2 + 3) / 2 rounds to 3
+    expect(pe([2, 1, 1, 8])).toBe(adderTreeLuts(4, 2));
+    expect(pe([0, 0, 2, 0])).toBe(0); // one product: no adder
     // Two PEs: the mean of their trees; a signed input has its sign bit in every product.
-    expect(hardWiredTreeLuts({ values: Int32Array.from([1, 1, 0, 0]), simd: 2 }, 4, true)).toBe(adderTreeLuts(2, 5) / 2);
+    expect(hardWiredTreeLuts(Int32Array.from([1, 1, 0, 0]), 2, 4, true)).toBe(adderTreeLuts(2, 5) / 2);
   });
 
   it('a constant multiply costs one adder per canonical signed digit after the first', () => {
