@@ -20,7 +20,7 @@
  * xcup; the others keep their coefficients in calibration.json and their rows in the doc),
  * --no-write (fit and report, leave calibration.json and the doc alone),
  * --skip-examples, --examples=REGEX (the examples whose names match; e.g. '^(?!sfc)' leaves out
- * one Yosys does not finish), --example-timeout=SECONDS (default 300), --random=N (default 6),
+ * one Yosys does not finish), --example-timeout=SECONDS (default 300), --random=N (default 12),
  * --only=REGEX (the sweep networks whose names match; for trying changes), --dump=FILE (every
  * block's estimate after the fit and its Yosys counts, as JSON).
  */
@@ -377,6 +377,8 @@ interface DesignRow {
   syn: Resources | null;
   seconds: number;
   note: string;
+  /** Warnings that make the design degenerate for the comparison (QNN035: its output is a constant). */
+  degenerate?: string;
 }
 
 async function analyse(text: string, file: string) {
@@ -407,10 +409,12 @@ async function prepareDesign(
   const device = a.network.target?.device ?? '?';
   const target = synthTargetOf(findDevice(device)!);
   const c = compileNetwork(a, path.join(dir, 'after'), `${name}.qnn`);
+  // A layer whose output is constant: Yosys removes it and what feeds it, the estimate does not.
+  const degenerate = a.diagnostics.some((d) => d.code === 'QNN035') ? 'QNN035' : undefined;
   return {
     synth: async (timeoutS: number): Promise<DesignRow> => {
       const r = await synthWhole(c.rtlDir, c.top, target.family, target.xilinx ?? 'xc7', timeoutS * 1000);
-      const row = { name, device, before, after, seconds: r.ms / 1000 };
+      const row = { name, device, before, after, seconds: r.ms / 1000, degenerate };
       process.stderr.write(`  ${name}: ${r.timedOut ? 'timed out' : `${(r.ms / 1000).toFixed(0)} s${r.cached ? ' (cached)' : ''}`}\n`);
       if (r.timedOut) return { ...row, syn: null, note: `Yosys took more than ${timeoutS} s: skipped` };
       return { ...row, syn: r.total, note: r.cached ? 'cached' : '' };
@@ -427,7 +431,7 @@ function designTable(rows: DesignRow[]): string {
   ];
   const body = rows.map((r) => {
     const s = r.syn ?? undefined;
-    return `| ${r.name} | ${r.device} | ${cell(Math.round(r.before.lut), Math.round(r.after.lut), s?.lut)} | ${cell(Math.round(r.before.ff), Math.round(r.after.ff), s?.ff)} | ${r.after.bram18} / ${s?.bram18 ?? '—'} | ${r.after.dsp} / ${s?.dsp ?? '—'} | ${r.syn ? `${r.seconds.toFixed(0)} s` : r.note} |`;
+    return `| ${r.name} | ${r.device} | ${cell(Math.round(r.before.lut), Math.round(r.after.lut), s?.lut)} | ${cell(Math.round(r.before.ff), Math.round(r.after.ff), s?.ff)} | ${r.after.bram18} / ${s?.bram18 ?? '—'} | ${r.after.dsp} / ${s?.dsp ?? '—'} | ${r.syn ? `${r.seconds.toFixed(0)} s${r.degenerate ? `; ${DEGENERATE}` : ''}` : r.note} |`;
   });
   // A partial run: the previous rows of the designs on devices of the other sets.
   if (PARTIAL)
@@ -450,7 +454,42 @@ function designTable(rows: DesignRow[]): string {
     return x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0) || x[2] - y[2];
   });
   lines.push(...body);
-  return lines.join('\n');
+  return lines.join('\n') + '\n\n' + designSummary(body);
+}
+
+/** The time cell's mark on a design left out of the summary. */
+const DEGENERATE = 'QNN035 (a constant output): left out';
+
+/**
+ * The issue's target on whole designs (median |error| ≤ 10 % for LUT and FF, worst ≤ 25 %),
+ * over the table's rows (this run's and, in a partial run, the kept ones).
+ */
+function designSummary(rows: string[]): string {
+  const errs = (cell: number) =>
+    rows
+      .filter((row) => !row.includes(DEGENERATE))
+      .map((row) => ({ name: cellOf(row, 0), m: /([-+]?\d+) %\)$/.exec(cellOf(row, cell)) }))
+      .filter((e): e is { name: string; m: RegExpExecArray } => e.m !== null)
+      .map((e) => ({ name: e.name, err: Math.abs(Number(e.m[1])) }));
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const line = (what: string, cell: number) => {
+    const e = errs(cell);
+    if (e.length === 0) return `${what}: no synthesised design`;
+    const worst = e.reduce((a, b) => (b.err > a.err ? b : a));
+    const med = median(e.map((x) => x.err));
+    const met = med <= 10 && worst.err <= 25 ? 'met' : 'not met';
+    return `${what}: median ${med.toFixed(0)} %, worst ${worst.err} % (${worst.name}): target ${met}`;
+  };
+  const left = rows.filter((row) => row.includes(DEGENERATE)).map((row) => cellOf(row, 0));
+  return [
+    `Over ${errs(2).length} designs${left.length ? ` (left out: ${left.join(', ')}, whose output does not depend on its input, QNN035)` : ''}, |estimate − Yosys| / Yosys:`,
+    '',
+    `- ${line('LUT', 2)}`,
+    `- ${line('FF', 3)}`,
+  ].join('\n');
 }
 
 function exampleFiles(): string[] {
@@ -515,7 +554,7 @@ async function main(): Promise<void> {
       if (!set || !FAMILIES.includes(set)) continue;
       prepared.push(await prepareDesign(name, text, path.join(WORK, 'examples', name), { before, after }));
     }
-    for (let i = 0; i < option('random', 6); i++) {
+    for (let i = 0; i < option('random', 12); i++) {
       const seed = 7001 + i;
       for (const family of FAMILIES) {
         const text = randomNetwork(seed).text.replace(/target \S+/, `target ${DEVICE[family]}`);
@@ -578,9 +617,7 @@ function doc(d: {
   const runs = ALL_SETS.filter((f) => g.sets?.[f]).map((f) => `${f} ${g.sets![f]!.date}`);
   // The UltraScale+ line: pow2_net (xczu9eg) as this or the previous run measured it.
   const pow2 = d.dTable.split('\n').find((l) => cellOf(l, 0) === 'pow2_net');
-  const pow2Line = pow2
-    ? `\n  Whole design, pow2_net on ${cellOf(pow2, 1)}, LUT before → after / Yosys: ${cellOf(pow2, 2)}.`
-    : '';
+  const pow2Line = pow2 ? `\n  Whole design, pow2_net on ${cellOf(pow2, 1)}, LUT before → after / Yosys: ${cellOf(pow2, 2)}.` : '';
   const coeff = (f: FitSet) =>
     (Object.keys(d.after[f]) as (keyof FamilyFit)[])
       .map(
@@ -692,7 +729,10 @@ ${d.dTable || '(not run)'}
   needs (\`hardWiredTreeLuts\`); int constants keep the full product width in the tree.
 - **Degenerate networks**: a requant whose scale maps every input to the same output (random
   network 7001: u3 values × 0.0117) lets Yosys remove its whole chain; the estimate counts the
-  hardware the RTL describes.
+  hardware the RTL describes, and the editor warns (QNN035). Such designs are left out of the
+  summary above. A shared threshold set's comparators are counted as Yosys builds them: only
+  the distinct thresholds inside the compared value's range (the accumulator's exact bounds,
+  or the input type's), none at all when every threshold misses it.
 - **Memory placement and DSP mapping** are Yosys' rules (memory.ts, resources.ts
   \`multiplierDsps\`), not fitted; the mismatches listed above are where memory.ts's costs
   differ from memory_libmap's (small iCE40 RAMs near 64 bits, which Yosys keeps in

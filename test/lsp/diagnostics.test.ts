@@ -239,6 +239,14 @@ const cases: Case[] = [
     says: 'holds 3 at flat index 6',
   },
   {
+    code: 'QNN035',
+    severity: 'warning',
+    why: 'an activation whose output is the same for every input it can receive',
+    bad: net(`  layer ⟦out⟧ = requant(x, out=u4, scale=0.001)`),
+    good: net(`  layer out = requant(x, out=u4, scale=0.01)`),
+    says: "requant 'out' outputs 0 for every input: every input in [0, 255]",
+  },
+  {
     code: 'QNN040',
     severity: 'error',
     why: 'a SIMD that does not divide MW',

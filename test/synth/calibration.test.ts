@@ -32,7 +32,7 @@ const WORK = path.join(tmpdir(), 'qnn-fpga-synth-calibration');
 
 const sweep = sweepSpecs();
 const held: NetSpec[] = [
-  ...heldOutSpecs(901, { dense: 4, conv: 3, pool: 2, act: 4, chain: 1, mmv: 3 }, sweep),
+  ...heldOutSpecs(901, { dense: 4, conv: 3, pool: 2, act: 4, chain: 1, mmv: 3, constAct: 3 }, sweep),
   // Depths between the sweep's (1, 2, 3, 4, 6, 9, 17, …): registers, LUTRAM / EBR, block RAM.
   ...[5, 12, 40, 700].map((depth, i): NetSpec => ({
     name: `held_fifo${i}`,

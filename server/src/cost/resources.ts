@@ -320,6 +320,11 @@ export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneC
     const pbits = op.weightKind === 'bipolar' ? a + 1 : a + weightMagnitudeBits(op);
     return { lut: 0, ff: 0, dsp: 0, productBits: pbits, group: 1, negates: true, variant: 'const' };
   }
+  if (op.hardWired && op.inputBipolar) {
+    // ±w for a constant w, picked by the input bit: each product bit is a constant, the bit
+    // or its complement (no logic), and the tree adds them (hardWiredTreeLuts, 1-bit input).
+    return { lut: 0, ff: 0, dsp: 0, productBits: weightMagnitudeBits(op) + 1, group: 1, variant: 'const' };
+  }
   // ±a: a conditional one's complement (XOR per bit), the +1 counted at the root.
   if (op.weightKind === 'bipolar') return { lut: a, ff: 0, dsp: 0, productBits: a + 1, group: 1, negates: true, variant: 'neg' };
   // ±w for a bipolar input: the decoded weight, conditionally complemented.
@@ -404,6 +409,12 @@ export type ActivationCostParams =
       /** Thresholds per channel (2^B − 1; bipolar out: 1). */
       count: number;
       perChannel: boolean;
+      /**
+       * A shared set's comparators that are not constant: its distinct thresholds inside
+       * (min, max] of the compared value (x ≥ T is always true for T ≤ min, never for
+       * T > max, and equal thresholds are one comparator). Default: `count`.
+       */
+      distinct?: number;
     }
   | {
       kind: 'requant';
@@ -449,9 +460,16 @@ export function activationLane(
   const cmp = Math.ceil(inBits * C.activation.compareLutsPerBit);
   if (a.kind === 'threshold') {
     // Comparators against the thresholds (registered), and the count of those passed (thermometer → binary).
-    const lut = a.count * cmp + adderTreeLuts(a.count, 1);
     const memWidth = a.perChannel ? a.count * inBits : 0;
-    return { lut, ff: a.count + outBits, dsp: 0, mem: romCost(memWidth ? channelsPerLane : 0, memWidth, fab), memWidth };
+    const mem = romCost(memWidth ? channelsPerLane : 0, memWidth, fab);
+    if (a.perChannel) return { lut: a.count * cmp + adderTreeLuts(a.count, 1), ff: a.count + outBits, dsp: 0, mem, memWidth };
+    // Against constants: only the distinct ones inside the value's range are built (none: the
+    // output is a constant and synthesis removes the lane), and they share one inverted copy
+    // of x (the subtractions' operand; measured on a sweep of shared thresholds, u2 to i12
+    // inputs, 1 to 15 thresholds: per lane LUTs grow with inBits even for one comparator).
+    const n = a.distinct ?? a.count;
+    if (n === 0) return { lut: 0, ff: 0, dsp: 0, mem, memWidth };
+    return { lut: inBits + n * cmp + adderTreeLuts(n, 1), ff: n + outBits, dsp: 0, mem, memWidth };
   }
   const m = a.multiplierBits;
   const prod = inBits + m;
@@ -537,10 +555,12 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   // Hard-wired pow2 and bipolar weights are wiring and signs (a constant int weight is a
   // shift-and-add multiplier, whose full-width output the tree adds: measured on the sweep's
   // MMV convs, i2 × u8 nets fit worse with the narrowed tree).
-  const wired = lane.variant === 'const' && p.operands.weightKind !== 'int' ? p.operands.hardWired : undefined;
+  // A bipolar input selects +w or −w: a signed 1-bit operand to the tree.
+  const bipolarIn = p.operands.inputBipolar ?? false;
+  const wired = lane.variant === 'const' && (p.operands.weightKind !== 'int' || bipolarIn) ? p.operands.hardWired : undefined;
   const tree =
     (wired
-      ? hardWiredTreeLuts(wired.matrix, p.simd, p.operands.inputBits, p.operands.inputSigned ?? false)
+      ? hardWiredTreeLuts(wired.matrix, p.simd, bipolarIn ? 1 : p.operands.inputBits, bipolarIn || (p.operands.inputSigned ?? false))
       : adderTreeLuts(leaves, lane.productBits)) - absorbed;
   const accInDsp = accumulatorInDsp(p, lane, act, fab);
   // Issue counters nf, sf, the ROM address, the pixel counter; with an activation the nf index rides along two stages.

@@ -30,10 +30,15 @@ function popcount(n: number): number {
 }
 
 /** The parameters the activation resource formulas take (cost/resources.ts). */
-export function activationCostParams(a: Activation): ActivationCostParams {
+export function activationCostParams(a: Activation, input?: ActivationInput): ActivationCostParams {
   if (a.kind === 'threshold') {
     const count = a.thresholds[0]?.length ?? 1;
     const same = allEqual(a.thresholds, (x, y) => x.length === y.length && x.every((t, i) => t === y[i]));
+    if (same && input) {
+      // x ≥ T is constant for T ≤ min (true) or T > max (false), and equal thresholds are one comparator.
+      const distinct = new Set((a.thresholds[0] ?? []).filter((t) => t > input.min && t <= input.max)).size;
+      return { kind: 'threshold', count, perChannel: false, distinct };
+    }
     return { kind: 'threshold', count, perChannel: !same };
   }
   const ms = a.multipliers.length ? a.multipliers : [1];
@@ -155,8 +160,15 @@ function activationDescriptor(kind: 'requant' | 'threshold'): EngineDescriptor {
       const v = lanesView(e);
       const fab = multiplierFabric(fabric, (e.layer as ActivationLayer).multipliers);
       const total = roundResources(
-        activationResources(activationCostParams(v.act), typeBits(e.inType), typeBits(e.outType), v.ch, v.pe, fab, product(e.inShape))
-          .total,
+        activationResources(
+          activationCostParams(v.act, standaloneInput(e)),
+          typeBits(e.inType),
+          typeBits(e.outType),
+          v.ch,
+          v.pe,
+          fab,
+          product(e.inShape),
+        ).total,
       );
       return { total, parts: { [kind]: total }, weightMem: 'none', weightBits: 0, macs: 0 };
     },

@@ -14,6 +14,7 @@ import { buildEngines } from './engines.js';
 import type { Network, QnnDiagnostic } from './types.js';
 import { Elab, type ElaborateOptions } from './elaborate/context.js';
 import { constDecl } from './elaborate/expressions.js';
+import { checkConstantActivations } from './elaborate/constant-output.js';
 import { checkFusedFolds } from './elaborate/fold.js';
 import { checkBranching, checkDuplicates, checkReachesOutput, checkRequiredMembers } from './elaborate/graph.js';
 import { input, output } from './elaborate/input.js';
@@ -60,6 +61,7 @@ export function elaborate(root: ast.Network, opts: ElaborateOptions = {}): Elabo
   checkBranching(cx);
   checkReachesOutput(cx);
   const net = cx.net;
+  checkConstantActivations(cx, net.layers);
   // A network with any error is never complete: the compiler refuses it.
   if (!cx.incomplete && net.input && net.output && net.layers.length > 0) {
     net.complete = !cx.diags.some((d) => d.severity === 'error');

@@ -68,6 +68,12 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCode[] = [
   { code: 'QNN032', severity: 'error', name: 'ThresholdCount', summary: 'The threshold count per channel is not 2^B − 1 (1 for bipolar).' },
   { code: 'QNN033', severity: 'error', name: 'ThresholdsNotAscending', summary: 'Thresholds are not ascending.' },
   { code: 'QNN034', severity: 'error', name: 'InvalidPow2Weight', summary: 'A pow2<N> weight that is not 0 or ±2^e in range.' },
+  {
+    code: 'QNN035',
+    severity: 'warning',
+    name: 'ConstantActivation',
+    summary: 'An activation outputs the same value for every input it can receive (its scale or thresholds miss the input range).',
+  },
   { code: 'QNN040', severity: 'error', name: 'SimdDoesNotDivideMw', summary: 'SIMD does not divide the input width MW.' },
   {
     code: 'QNN041',

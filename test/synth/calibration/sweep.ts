@@ -340,6 +340,34 @@ function mmvSpec(r: Rng, idx: number): NetSpec {
   return { name: `mmv${idx}`, body: [...lines, `output ${last}`].map((l) => `  ${l}`).join('\n'), files: actFiles(act, 'a1', filters, r) };
 }
 
+/**
+ * A stand-alone activation with hard-wired constants (one shared threshold set or scale) on a
+ * narrow to wide input, at PE up to 16: comparators against constants share the input,
+ * thresholds outside the input's range or equal to another are no comparator at all
+ * (sorted, duplicates allowed, some past the range on narrow inputs).
+ */
+function constActSpec(r: Rng, idx: number): NetSpec {
+  const inT = pick(r, ['u2', 'u3', 'u4', 'i4', 'u6', 'i6', 'u8', 'i8', 'i12']);
+  const c = pick(r, [4, 8, 16]);
+  const pe = pick(r, divisorsOf(c));
+  const b = bitsOf(inT);
+  const [lo, hi] = inT.startsWith('u') ? [0, 2 ** b - 1] : [-(2 ** (b - 1)), 2 ** (b - 1) - 1];
+  let line: string;
+  if (r.intInRange(0, 2) < 2) {
+    const out = pick(r, ['bipolar', 'u1', 'u2', 'u3', 'u4']);
+    const n = out === 'bipolar' ? 1 : 2 ** bitsOf(out) - 1;
+    const t = Array.from({ length: n }, () => r.intInRange(lo, hi + 1)).sort((x, y) => x - y);
+    line = `layer a1 = threshold(x, out=${out}, thresholds=[${t.join(', ')}])`;
+  } else {
+    const out = pick(r, ['u1', 'u2', 'u4', 'u6', 'i4', 'u8']);
+    const outMax = 2 ** (bitsOf(out) - (out.startsWith('i') ? 1 : 0)) - 1;
+    const scale = Number(((outMax / Math.max(1, hi)) * pick(r, [0.6, 1, 2])).toPrecision(3));
+    line = `layer a1 = requant(x, out=${out}, scale=${scale}${r.intInRange(0, 3) === 0 ? ', zero=1' : ''})`;
+  }
+  const lines = [`input x: ${inT}[${pick(r, [4, 16])}, ${c}]`, `${line} fold(pe=${pe})`];
+  return { name: `cact${idx}`, body: [...lines, 'output a1'].map((l) => `  ${l}`).join('\n') };
+}
+
 const FIFO_DEPTHS = [1, 2, 3, 4, 6, 9, 17, 33, 65, 129, 257, 513, 1025, 2049];
 
 export interface SweepOptions {
@@ -352,6 +380,8 @@ export interface SweepOptions {
   chain?: number;
   wide?: number;
   mmv?: number;
+  /** Stand-alone activations with hard-wired constants. */
+  constAct?: number;
 }
 
 /** The sweep. Names are unique and stable for a seed. */
@@ -367,12 +397,13 @@ export function sweepSpecs(o: SweepOptions = {}): NetSpec[] {
   // Drawn last, so the networks above stay as they were.
   for (let i = 0; i < (o.wide ?? 8); i++) out.push(wideSpec(r, i));
   for (let i = 0; i < (o.mmv ?? 16); i++) out.push(mmvSpec(r, i));
+  for (let i = 0; i < (o.constAct ?? 24); i++) out.push(constActSpec(r, i));
   return out;
 }
 
 /** Networks from the same space with another seed, none equal to a sweep network (held out). */
 export function heldOutSpecs(seed: number, counts: SweepOptions, sweep: readonly NetSpec[]): NetSpec[] {
   const seen = new Set(sweep.map((s) => s.body));
-  const specs = sweepSpecs({ dense: 0, conv: 0, pool: 0, act: 0, chain: 0, wide: 0, mmv: 0, ...counts, seed });
+  const specs = sweepSpecs({ dense: 0, conv: 0, pool: 0, act: 0, chain: 0, wide: 0, mmv: 0, constAct: 0, ...counts, seed });
   return specs.filter((s) => !s.name.startsWith('fifo') && !seen.has(s.body)).map((s) => ({ ...s, name: `held_${s.name}` }));
 }

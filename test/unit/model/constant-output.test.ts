@@ -1,0 +1,71 @@
+/**
+ * QNN035: an activation whose output does not depend on its input over the whole range it
+ * can receive (the fused accumulator's exact bounds, or the input type's), and the
+ * threshold lane's estimate, which builds only the comparators that are not constant.
+ */
+import { describe, expect, it } from 'vitest';
+import { check, net } from './helpers.js';
+import { activationLane } from '../../../server/src/cost/resources.js';
+import { fabricOf } from '../../../server/src/cost/fabric.js';
+import { findDevice } from '../../../server/src/device/devices.js';
+import { activationCostParams } from '../../../server/src/engines/activation.js';
+import type { Activation } from '../../../server/src/model/types.js';
+
+const warnings = async (text: string) => (await check(text)).diagnostics.filter((d) => d.code === 'QNN035');
+
+describe('QNN035: an activation with one output for every input', () => {
+  it('a stand-alone requant whose scale rounds the whole input range to 0', async () => {
+    const ds = await warnings(net('layer r = requant(x, out=u4, scale=0.001)'));
+    expect(ds).toHaveLength(1);
+    expect(ds[0].severity).toBe(2);
+    expect(ds[0].message).toContain("requant 'r' outputs 0 for every input: every input in [0, 255]");
+    // 255 × 0.002 = 0.51 rounds to 1: the top of the range differs.
+    expect(await warnings(net('layer r = requant(x, out=u4, scale=0.002)'))).toHaveLength(0);
+  });
+
+  it('thresholds all outside the input range, per channel or shared', async () => {
+    const shared = await warnings(net('layer t = threshold(x, out=u1, thresholds=[300])'));
+    expect(shared[0].message).toContain("threshold 't' outputs 0 for every input");
+    // Channel 0 always passes its threshold, the others never: constant, one value per channel.
+    const rows = '[[0], [256], [300], [999]]';
+    const per = await warnings(net(`layer t = threshold(x, out=u1, thresholds=${rows})`));
+    expect(per[0].message).toContain('outputs one value per channel');
+    expect(await warnings(net('layer t = threshold(x, out=u1, thresholds=[255])'))).toHaveLength(0);
+  });
+
+  it('fused after an MVAU, the accumulator bounds decide, not its type', async () => {
+    // u2 inputs × these i2 rows: the accumulator reaches [-9, 9]; its i5 type holds up to 15, so a
+    // threshold at 12 is never passed, which only the exact bounds show.
+    const dense = 'layer d = dense(x, units=2, weights=i2([1, -2, 1, 1, -1, 0, -2, 1]))';
+    const ds = await warnings(net(`${dense}\nlayer t = threshold(d, out=bipolar, thresholds=[12])`, { input: 'u2[4]' }));
+    expect(ds).toHaveLength(1);
+    expect(ds[0].message).toContain("every threshold lies at or below -9 or above 9 (the accumulator of 'd')");
+    expect(await warnings(net(`${dense}\nlayer t = threshold(d, out=bipolar, thresholds=[9])`, { input: 'u2[4]' }))).toHaveLength(0);
+  });
+
+  it('is not reported on a network with errors (its ranges are not known)', async () => {
+    const r = await check(net('layer r = requant(y, out=u4, scale=0.001)'));
+    expect(r.codes).toContain('QNN010');
+    expect(r.codes).not.toContain('QNN035');
+  });
+});
+
+describe('threshold lane estimate with shared thresholds', () => {
+  const fab = fabricOf(findDevice('xc7z020')!);
+  const act = (ts: number[]): Activation =>
+    ({ kind: 'threshold', thresholds: [ts], bias: 0, out: { kind: 'uint', bits: 2 } }) as Activation;
+  const u4 = { min: 0, max: 15, bits: 5 };
+
+  it('counts only distinct thresholds inside (min, max]', () => {
+    expect(activationCostParams(act([0, 7, 7]), u4)).toMatchObject({ perChannel: false, distinct: 1 });
+    expect(activationCostParams(act([1, 15, 16]), u4)).toMatchObject({ distinct: 2 });
+  });
+
+  it('a lane of equal or out-of-range thresholds costs what its distinct ones cost; none, nothing', () => {
+    const lane = (ts: number[]) => activationLane(activationCostParams(act(ts), u4), 4, 2, 1, fab);
+    expect(lane([3, 3, 9])).toEqual(lane([3, 9, 99]));
+    expect(lane([3, 9, 12]).lut).toBeGreaterThan(lane([3, 9, 9]).lut);
+    expect(lane([3, 9, 12]).ff).toBe(3 + 2);
+    expect(lane([-5, 0, 40])).toMatchObject({ lut: 0, ff: 0 });
+  });
+});
