@@ -456,6 +456,8 @@ export function activationLane(
   outBits: number,
   channelsPerLane: number,
   fab: Fabric,
+  /** In an MVAU (after its accumulator), not a stand-alone engine. */
+  fused = false,
 ): ActivationLane {
   const cmp = Math.ceil(inBits * C.activation.compareLutsPerBit);
   if (a.kind === 'threshold') {
@@ -488,7 +490,14 @@ export function activationLane(
     lut += (a.perChannel ? lutMultiplierLuts(inBits, m) : Math.max(0, a.multiplierOnes - 1) * prod) + prod;
     ff += prod;
   } else if (fab.family === 'ice40') {
-    lut += prod;
+    // Measured (Yosys 0.23, the sweep's stand-alone requants, u2 to i12 inputs): a stand-alone
+    // lane's one SB_MAC16 takes the rounding add into its own adder; after an MVAU's
+    // accumulator, or split over several MACs, it stays in LUTs.
+    if (fused || dsp > 1) lut += prod;
+  } else if (fab.xilinxArch === 'xcup' && fused) {
+    // Measured: after an MVAU's accumulator, `-family xcup` keeps the DSP48E2's product
+    // register in fabric (the sweep's xcup MVAU FF median 10 % → 3 % with it counted).
+    ff += prod;
   }
   // After >>> S the value has prod − S significant bits: a shared S is wiring; a per-channel
   // S a log shifter (two 2:1 levels per LUT6) over the whole product.
@@ -542,7 +551,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const sf = p.mw / p.simd;
   const lane = macLane(p.operands, fab, p.accBits);
   const activation = p.activation?.kind === 'requant' ? { ...p.activation, inputSigned: true } : p.activation;
-  const act = activation ? activationLane(activation, p.accBits, p.outBits, nf, fab) : undefined;
+  const act = activation ? activationLane(activation, p.accBits, p.outBits, nf, fab, true) : undefined;
   const leaves = treeInputs(lane, p.simd);
   // The tree's root (registered per PE), one bit wider per level, capped at the accumulator.
   const negc = lane.negates ? 1 : 0;
