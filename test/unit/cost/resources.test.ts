@@ -11,6 +11,7 @@ import {
   dspsPerMultiplier,
   fifoResources,
   hardWiredTreeLuts,
+  macLane,
   activationLane,
   activationResources,
   type ActivationCostParams,
@@ -373,6 +374,29 @@ describe('every template structure has its term', () => {
     expect(activationLane(q, 10, 4, 8, hx8k)).toMatchObject({ dsp: 0, ff: 4 + 16 });
   });
 
+  it('requant after an MVAU vs stand-alone (measured, Yosys 0.23): where the rounding add and the product register go', () => {
+    const q: ActivationCostParams = {
+      kind: 'requant',
+      multiplierBits: 16,
+      multiplierOnes: 8,
+      perChannel: false,
+      variableShift: false,
+      maxShift: 21,
+      hasZero: false,
+      mbits: 16,
+    };
+    const xczu7ev = fabricOf(findDevice('xczu7ev'));
+    // iCE40, one SB_MAC16: a stand-alone lane's MAC adds 2^(S−1) itself, a fused one (after
+    // the accumulator) leaves the (9 + 16)-bit add in LUTs.
+    const alone = activationLane(q, 9, 6, 1, up5k);
+    const fused = activationLane(q, 9, 6, 1, up5k, true);
+    expect(alone.dsp).toBe(1);
+    expect(fused.lut - alone.lut).toBe(9 + 16);
+    // UltraScale+: after the accumulator the product register stays in fabric; 7-series packs it.
+    expect(activationLane(q, 9, 6, 1, xczu7ev, true).ff - activationLane(q, 9, 6, 1, xczu7ev).ff).toBe(9 + 16);
+    expect(activationLane(q, 9, 6, 1, xilinx, true).ff).toBe(activationLane(q, 9, 6, 1, xilinx).ff);
+  });
+
   it('standalone activation: one ROM of PE entries per word, the frame counter', () => {
     const q: ActivationCostParams = { kind: 'threshold', count: 3, perChannel: true };
     const a = activationResources(q, 8, 2, 16, 4, xilinx);
@@ -403,6 +427,25 @@ describe('hard-wired weights (NF·SF = 1)', () => {
     expect(pe([0, 0, 2, 0])).toBe(0); // one product: no adder
     // Two PEs: the mean of their trees; a signed input has its sign bit in every product.
     expect(hardWiredTreeLuts(Int32Array.from([1, 1, 0, 0]), 2, 4, true)).toBe(adderTreeLuts(2, 5) / 2);
+  });
+
+  it('a bipolar input picks +w or −w: no lane logic, and the tree adds 1-bit-signed constants', () => {
+    const matrix = Int32Array.from([4, -2, 0, 1, -8, 2, 1, 0]);
+    const op: MacOperands = {
+      weightKind: 'pow2',
+      weightBits: 4,
+      inputBits: 1,
+      inputBipolar: true,
+      hardWired: { products: [4, -2, 1, -8, 2, 1], lanes: 8, matrix },
+    };
+    expect(macLane(op, xilinx)).toMatchObject({ lut: 0, dsp: 0, variant: 'const' });
+    expect(macLane(op, xilinx).negates).toBeUndefined();
+    // Folded (weights from a ROM), the same lane decodes and complements the weight.
+    const folded = macLane({ ...op, hardWired: undefined }, xilinx);
+    expect(folded).toMatchObject({ variant: 'neg', negates: true });
+    expect(folded.lut).toBeGreaterThan(0);
+    const mv = (o: MacOperands) => mvauResources({ pe: 1, simd: 8, mh: 1, mw: 8, operands: o, accBits: 8, outBits: 8 }, xilinx).total.lut;
+    expect(mv(op)).toBeLessThan(mv({ ...op, hardWired: undefined }));
   });
 
   it('a constant multiply costs one adder per canonical signed digit after the first', () => {
