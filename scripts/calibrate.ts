@@ -714,6 +714,13 @@ ${d.dTable || '(not run)'}
 - **Scatter within a kind**: ABC's LUT mapping of a given template varies by tens of percent
   with constants (random weights, thresholds, scales) and widths; one coefficient per term
   cannot follow it, which is what the worst cases above show.
+- **The stand-alone requant's lane** is not what its formula says: fitted freely, its lane
+  coefficient goes to about 0 and the skid buffer's pe·outBits term carries the lanes (3.6 to
+  9 LUTs per output bit). Tying the skid to the MVAU's coefficient, or pricing the clamp by
+  the shifted value's width (a bound the width cannot pass is a constant comparison), fitted
+  the sweep worse (LUT median 8 % → 20 % on xc7). So a wide output whose clamp synthesis
+  removes is overestimated: random network 7004 (u8 × 0.03 into u6, PE 8) is the worst whole
+  design, +54 % on iCE40.
 - **UltraScale+** is fitted, not modelled: Yosys 0.23 \`synth_xilinx -family xcup\` builds
   the same RTL with more LUT6 and MUXF7-9 than \`-family xc7\` (pow2_net on xczu9eg: about
   43,000 LUTs against 28,800), which the xcup set's coefficients (the \`xcup\` rows above,
