@@ -57,7 +57,7 @@ function fitOf(fab: Fabric): FamilyFit {
 }
 
 /** Bits of the non-negative integer v (0 for 0). */
-function bitLength(v: number): number {
+export function bitLength(v: number): number {
   return v <= 0 ? 0 : Math.floor(Math.log2(v)) + 1;
 }
 

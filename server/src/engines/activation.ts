@@ -6,7 +6,7 @@
  */
 import { multiplierFabric, roundResources, type Fabric } from '../cost/fabric.js';
 import { COST_CONSTANTS as C } from '../cost/constants.js';
-import { activationResources, type ActivationCostParams } from '../cost/resources.js';
+import { activationResources, bitLength, type ActivationCostParams } from '../cost/resources.js';
 import { validPes } from '../model/folding.js';
 import { signedBitsFor, typeBits, typeMax, typeMin } from '../model/qtype.js';
 import { channelsOf, product } from '../model/shape.js';
@@ -17,10 +17,6 @@ import { stepResult } from './tokens.js';
 
 function allEqual<T>(xs: readonly T[], eq: (a: T, b: T) => boolean = (a, b) => a === b): boolean {
   return xs.every((x) => eq(x, xs[0]));
-}
-
-function bitLength(n: number): number {
-  return n <= 0 ? 1 : Math.floor(Math.log2(n)) + 1;
 }
 
 function popcount(n: number): number {
@@ -46,7 +42,8 @@ export function activationCostParams(a: Activation, input?: ActivationInput): Ac
   const variableShift = !allEqual(ss);
   return {
     kind: 'requant',
-    multiplierBits: Math.max(...ms.map(bitLength)),
+    // M ≥ 1 (model/requant.ts), so at least one bit.
+    multiplierBits: Math.max(1, ...ms.map(bitLength)),
     multiplierOnes: popcount(ms[0]),
     perChannel: variableShift || !allEqual(ms),
     variableShift,
