@@ -368,6 +368,33 @@ function constActSpec(r: Rng, idx: number): NetSpec {
   return { name: `cact${idx}`, body: [...lines, 'output a1'].map((l) => `  ${l}`).join('\n') };
 }
 
+/**
+ * Narrow int layers as the examples build them (peak_detector's c1/c2, pow2_net): u2 to u8 or
+ * i4 inputs times i2 to i4 weights, whose products are LUT multipliers (too narrow for a DSP)
+ * or DSPs, folded PE 2 to 8 and SIMD 4 to 16 over a conv's kernel, with a fused requant
+ * into u4 (its M on a DSP) or none.
+ */
+function narrowIntSpec(r: Rng, idx: number): NetSpec {
+  const inT = pick(r, ['u2', 'u4', 'u4', 'i4', 'u8']);
+  const wT = pick(r, ['i2', 'i3', 'i4', 'i4']);
+  const c = pick(r, [4, 8, 16]);
+  const k = pick(r, [3, 5]);
+  const filters = pick(r, [8, 16]);
+  const simd = pick(r, divisorsOf(c).filter((d) => d >= 2));
+  const pe = pick(r, [2, 4, 8].filter((p) => filters % p === 0));
+  const len = pick(r, [32, 64]);
+  const lines = [
+    `input x: ${inT}[${len}, ${c}]`,
+    `layer c1 = conv1d(x, filters=${filters}, kernel=${k}, pad=same, weights=${wT}(random, seed=${700 + idx})) fold(pe=${pe}, simd=${simd})`,
+  ];
+  const requant = r.intInRange(0, 3) > 0;
+  if (requant) {
+    const range = accRange(inT, wT, k * c);
+    lines.push(`layer a1 = requant(c1, out=u4, scale=${Number(((15 / range) * pick(r, [0.7, 1.5])).toPrecision(3))})`);
+  }
+  return { name: `nint${idx}`, body: [...lines, `output ${requant ? 'a1' : 'c1'}`].map((l) => `  ${l}`).join('\n') };
+}
+
 const FIFO_DEPTHS = [1, 2, 3, 4, 6, 9, 17, 33, 65, 129, 257, 513, 1025, 2049];
 
 export interface SweepOptions {
@@ -382,6 +409,8 @@ export interface SweepOptions {
   mmv?: number;
   /** Stand-alone activations with hard-wired constants. */
   constAct?: number;
+  /** Narrow int convs as the examples fold them. */
+  narrowInt?: number;
 }
 
 /** The sweep. Names are unique and stable for a seed. */
@@ -398,12 +427,13 @@ export function sweepSpecs(o: SweepOptions = {}): NetSpec[] {
   for (let i = 0; i < (o.wide ?? 8); i++) out.push(wideSpec(r, i));
   for (let i = 0; i < (o.mmv ?? 16); i++) out.push(mmvSpec(r, i));
   for (let i = 0; i < (o.constAct ?? 24); i++) out.push(constActSpec(r, i));
+  for (let i = 0; i < (o.narrowInt ?? 12); i++) out.push(narrowIntSpec(r, i));
   return out;
 }
 
 /** Networks from the same space with another seed, none equal to a sweep network (held out). */
 export function heldOutSpecs(seed: number, counts: SweepOptions, sweep: readonly NetSpec[]): NetSpec[] {
   const seen = new Set(sweep.map((s) => s.body));
-  const specs = sweepSpecs({ dense: 0, conv: 0, pool: 0, act: 0, chain: 0, wide: 0, mmv: 0, constAct: 0, ...counts, seed });
+  const specs = sweepSpecs({ dense: 0, conv: 0, pool: 0, act: 0, chain: 0, wide: 0, mmv: 0, constAct: 0, narrowInt: 0, ...counts, seed });
   return specs.filter((s) => !s.name.startsWith('fifo') && !seen.has(s.body)).map((s) => ({ ...s, name: `held_${s.name}` }));
 }
