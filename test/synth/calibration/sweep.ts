@@ -380,8 +380,14 @@ function narrowIntSpec(r: Rng, idx: number): NetSpec {
   const c = pick(r, [4, 8, 16]);
   const k = pick(r, [3, 5]);
   const filters = pick(r, [8, 16]);
-  const simd = pick(r, divisorsOf(c).filter((d) => d >= 2));
-  const pe = pick(r, [2, 4, 8].filter((p) => filters % p === 0));
+  const simd = pick(
+    r,
+    divisorsOf(c).filter((d) => d >= 2),
+  );
+  const pe = pick(
+    r,
+    [2, 4, 8].filter((p) => filters % p === 0),
+  );
   const len = pick(r, [32, 64]);
   const lines = [
     `input x: ${inT}[${len}, ${c}]`,
