@@ -650,7 +650,10 @@ coefficient set), ${g.blocks} blocks; fitted: ${runs.join(', ')}.
   template's WEIGHT_WORD constant) to block RAM; 1-D and 2-D max-pools; stand-alone requant
   and threshold engines; width converters between MVAUs; FIFOs of depth 1 to 2049; MMV
   convolutions and max-pools (2 and 4 pixels per cycle, 1-D and 2-D: qnn_mvau_mmv and
-  qnn_maxpool_mmv, each kept as one block with its M copies).
+  qnn_maxpool_mmv, each kept as one block with its M copies); stand-alone thresholds and
+  requants of hard-wired constants on u2 to i12 inputs at PE up to 16 (\`cact*\`, \`rq*\`:
+  thresholds outside the input's range or repeated, outputs u1 to u8); narrow int convs as
+  the examples fold them (\`nint*\`: u2 to u8 × i2 to i4, PE 2 to 8, SIMD 4 to 16, a fused requant).
 - **Synthesis** (test/synth/calibration/synth.ts): each network is compiled as \`qnn compile\` does
   and synthesised for each coefficient set: xc7z020 (\`synth_xilinx -family xc7 -flatten\`),
   ice40up5k (\`synth_ice40 -dsp\`) and, for the UltraScale+ parts (devices.json family
@@ -715,12 +718,16 @@ ${d.dTable || '(not run)'}
   with constants (random weights, thresholds, scales) and widths; one coefficient per term
   cannot follow it, which is what the worst cases above show.
 - **The stand-alone requant's lane** is not what its formula says: fitted freely, its lane
-  coefficient goes to about 0 and the skid buffer's pe·outBits term carries the lanes (3.6 to
-  9 LUTs per output bit). Tying the skid to the MVAU's coefficient, or pricing the clamp by
-  the shifted value's width (a bound the width cannot pass is a constant comparison), fitted
-  the sweep worse (LUT median 8 % → 20 % on xc7). So a wide output whose clamp synthesis
-  removes is overestimated: random network 7004 (u8 × 0.03 into u6, PE 8) is the worst whole
-  design, +54 % on iCE40.
+  coefficient goes to about 0 and the skid buffer's pe·outBits term carries the lanes (3 to
+  7 LUTs per output bit), even with the sweep's 24 requants of one shared scale (\`rq*\`,
+  u1 to u8 and i4, i8 outputs) beside the others. What Yosys builds is mostly carry chains:
+  the clamp compares the 34-bit biased value from the DSP's output (whose top bits it does
+  not know), 11 CARRY4 per lane on xc7 whatever the output width. Tying the skid to the
+  MVAU's coefficient fitted the sweep worse (LUT median 8 % → 20 % on xc7), and pricing the
+  clamp by the shifted value's width changed nothing (the premise is false on the DSP path).
+  So random network 7004 (u8 × 0.03 into u6, PE 8) is the worst whole design: LUT +39 % on
+  iCE40, FF +36 % on xczu7ev (its xcup input and lane registers scatter: 12 to 43 per lane
+  on the requant sweep).
 - **UltraScale+** is fitted, not modelled: Yosys 0.23 \`synth_xilinx -family xcup\` builds
   the same RTL with more LUT6 and MUXF7-9 than \`-family xc7\` (pow2_net on xczu9eg: about
   43,000 LUTs against 28,800), which the xcup set's coefficients (the \`xcup\` rows above,

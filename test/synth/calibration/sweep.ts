@@ -401,6 +401,25 @@ function narrowIntSpec(r: Rng, idx: number): NetSpec {
   return { name: `nint${idx}`, body: [...lines, `output ${requant ? 'a1' : 'c1'}`].map((l) => `  ${l}`).join('\n') };
 }
 
+/**
+ * Stand-alone requants of one shared scale over the output widths (u1 to u8, i4, i8) and
+ * input widths (u2 to i12), PE 1 to 16, some with a zero point or an 8-bit M: the lanes'
+ * cost and the skid buffer's (both grow with PE and the output width) apart.
+ */
+function requantSpec(r: Rng, idx: number): NetSpec {
+  const inT = pick(r, ['u2', 'u4', 'i4', 'u6', 'u8', 'i8', 'i12']);
+  const out = pick(r, ['u1', 'u2', 'u3', 'u4', 'u6', 'u8', 'i4', 'i8']);
+  const c = pick(r, [4, 8, 16]);
+  const pe = pick(r, divisorsOf(c));
+  const b = bitsOf(inT);
+  const hi = inT.startsWith('u') ? 2 ** b - 1 : 2 ** (b - 1) - 1;
+  const outMax = 2 ** (bitsOf(out) - (out.startsWith('i') ? 1 : 0)) - 1;
+  const scale = Number(((outMax / hi) * pick(r, [0.3, 0.6, 1, 1.5])).toPrecision(3));
+  const extra = [r.intInRange(0, 3) === 0 ? ', zero=1' : '', r.intInRange(0, 3) === 0 ? ', mbits=8' : ''].join('');
+  const lines = [`input x: ${inT}[${pick(r, [4, 16])}, ${c}]`, `layer a1 = requant(x, out=${out}, scale=${scale}${extra}) fold(pe=${pe})`];
+  return { name: `rq${idx}`, body: [...lines, 'output a1'].map((l) => `  ${l}`).join('\n') };
+}
+
 const FIFO_DEPTHS = [1, 2, 3, 4, 6, 9, 17, 33, 65, 129, 257, 513, 1025, 2049];
 
 export interface SweepOptions {
@@ -417,6 +436,8 @@ export interface SweepOptions {
   constAct?: number;
   /** Narrow int convs as the examples fold them. */
   narrowInt?: number;
+  /** Stand-alone requants of one shared scale. */
+  requant?: number;
 }
 
 /** The sweep. Names are unique and stable for a seed. */
@@ -434,12 +455,26 @@ export function sweepSpecs(o: SweepOptions = {}): NetSpec[] {
   for (let i = 0; i < (o.mmv ?? 16); i++) out.push(mmvSpec(r, i));
   for (let i = 0; i < (o.constAct ?? 24); i++) out.push(constActSpec(r, i));
   for (let i = 0; i < (o.narrowInt ?? 12); i++) out.push(narrowIntSpec(r, i));
+  for (let i = 0; i < (o.requant ?? 24); i++) out.push(requantSpec(r, i));
   return out;
 }
 
 /** Networks from the same space with another seed, none equal to a sweep network (held out). */
 export function heldOutSpecs(seed: number, counts: SweepOptions, sweep: readonly NetSpec[]): NetSpec[] {
   const seen = new Set(sweep.map((s) => s.body));
-  const specs = sweepSpecs({ dense: 0, conv: 0, pool: 0, act: 0, chain: 0, wide: 0, mmv: 0, constAct: 0, narrowInt: 0, ...counts, seed });
+  const specs = sweepSpecs({
+    dense: 0,
+    conv: 0,
+    pool: 0,
+    act: 0,
+    chain: 0,
+    wide: 0,
+    mmv: 0,
+    constAct: 0,
+    narrowInt: 0,
+    requant: 0,
+    ...counts,
+    seed,
+  });
   return specs.filter((s) => !s.name.startsWith('fifo') && !seen.has(s.body)).map((s) => ({ ...s, name: `held_${s.name}` }));
 }
