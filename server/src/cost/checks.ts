@@ -26,6 +26,7 @@ import type { Estimate } from './estimate.js';
 import {
   addResources,
   fabricOf,
+  logicUse,
   RESOURCE_KEYS,
   zeroResources,
   type Fabric,
@@ -63,7 +64,12 @@ function cycles(n: number): string {
 
 const LABELS: Record<Family, Record<ResourceKey, string>> = {
   xilinx: { lut: 'LUTs', ff: 'FFs', bram18: 'BRAM18s', dsp: 'DSPs' },
-  ice40: { lut: 'logic cells (LUT4)', ff: 'flip-flops', bram18: 'EBRs (4 kbit)', dsp: 'SB_MAC16 DSPs' },
+  ice40: {
+    lut: 'logic cells (LUT4s and flip-flops as nextpnr packs them)',
+    ff: 'flip-flops',
+    bram18: 'EBRs (4 kbit)',
+    dsp: 'SB_MAC16 DSPs',
+  },
 };
 
 // ---- QNN050: device fit --------------------------------------------------------------------
@@ -74,10 +80,13 @@ function deviceFit(net: Network, est: Estimate): QnnDiagnostic[] {
   // Names and percentages as every view words them (utilisation.ts).
   for (const { resource: k, label, used, capacity: cap, over, pct_text } of utilisation(est).resources) {
     if (cap === null || !over) continue;
+    // In the unit the capacity counts (iCE40 logic cells for `lut`).
+    const fill = (r: { lut: number; ff: number; bram18: number; dsp: number }): number =>
+      k === 'lut' ? logicUse(r, est.target.family) : r[k];
     const consumers = [
-      ...est.layers.filter((l) => l.fused_into === null).map((l) => ({ name: `'${l.name}'`, value: l[k] })),
-      { name: 'width converters', value: est.converters.reduce((s, c) => s + c[k], 0) },
-      { name: 'FIFOs', value: est.fifos.reduce((s, f) => s + f[k], 0) },
+      ...est.layers.filter((l) => l.fused_into === null).map((l) => ({ name: `'${l.name}'`, value: fill(l) })),
+      { name: 'width converters', value: fill(addResources(zeroResources(), ...est.converters)) },
+      { name: 'FIFOs', value: fill(addResources(zeroResources(), ...est.fifos)) },
     ]
       .filter((c) => c.value > 0)
       .sort((a, b) => b.value - a.value)
@@ -140,7 +149,7 @@ function lanesAdvice(est: Estimate, fps: number, clockHz: number): string {
   if (!(perLane > 0) || !(clockHz > 0)) return ' Raise the clock or lower the target.';
   const needed = Math.ceil(fps / perLane);
   if (needed <= lanesNow) return ' Raise the clock or lower the target.';
-  const oneLane = (k: ResourceKey): number => est.totals[k] / lanesNow;
+  const oneLane = (k: ResourceKey): number => (k === 'lut' && est.logic_cells !== null ? est.logic_cells : est.totals[k]) / lanesNow;
   const short = RESOURCE_KEYS.filter((k) => est.device_capacity[k] !== null && oneLane(k) * needed > est.device_capacity[k]!);
   const lanesText = `\`lanes ${needed}\` (${needed} copies of the pipeline as it is now, each on its own stream)`;
   if (short.length === 0) return ` ${lanesText} would meet it and the device holds them; or raise the clock.`;

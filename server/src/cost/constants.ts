@@ -135,6 +135,16 @@ export interface CostConstants {
    * is split into `aPartialBits` × B slices (one DSP each, the same test again per slice).
    */
   dsp: Record<'xilinx' | 'xcup' | 'ice40', DspMapping>;
+  /**
+   * iCE40 logic cells as nextpnr-ice40 packs them: a cell holds one LUT4, its carry and one
+   * flip-flop, but most flip-flops do not share a cell with the LUT driving them (a register
+   * fed by another register, a RAM or a MAC gets a pass-through LUT) and some carries need
+   * a cell of their own. Fitted by least squares on 12 `qnn build` runs of the open flow
+   * (Yosys 0.23 synth_ice40, nextpnr-ice40, board icebreaker: the random networks 7002 to
+   * 7012 and peak_detector_icebreaker): median error 3 %, worst 13 %. The device's `lut`
+   * capacity on iCE40 is its logic cells.
+   */
+  ice40LogicCells: { lut: number; ff: number };
   /** Threshold / requant lanes (fused in an MVAU or standalone): structure, not fitted. */
   activation: {
     /** LUTs of a comparator per bit of the compared value (carry-chain compare: 2 bits per LUT6). */
@@ -203,6 +213,7 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
     // SB_MAC16: 16 × 16.
     ice40: { aMaxBits: 16, bMaxBits: 16, aPartialBits: 16, minOperandBits: 2, minProductBits: 11, signedOnly: false },
   },
+  ice40LogicCells: { lut: 1.235, ff: 0.385 },
   activation: { compareLutsPerBit: 0.5, shiftBits: 5, defaultMbits: 16 },
   fifo: { defaultDepth: 2 },
   skid: { lutC0: 3 },

@@ -17,7 +17,7 @@ import { typeName } from '../model/qtype.js';
 import type { ActivationLayer, LayerModel, Network } from '../model/types.js';
 import { findDevice } from '../device/devices.js';
 import { engineCost, type EngineCost } from './engine-cost.js';
-import { addResources, fabricOf, RESOURCE_KEYS, scaleResources, zeroResources, type Resources } from './fabric.js';
+import { addResources, fabricOf, logicUse, RESOURCE_KEYS, scaleResources, zeroResources, type Family, type Resources } from './fabric.js';
 import { product } from '../model/shape.js';
 import { pipelineLatency, pipelineStages } from './latency.js';
 import { fifoSchedule, scheduleCycles } from './fifo-sizing.js';
@@ -57,11 +57,13 @@ export interface EstimateOptions {
 
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
-function pct(r: ResourceCounts, cap: ResourceMaybe): ResourceMaybe {
+/** Percent of the device per resource; the `lut` capacity is filled by `logicUse` (iCE40: packed logic cells). */
+function pct(r: ResourceCounts, cap: ResourceMaybe, family: Family): ResourceMaybe {
   const out: ResourceMaybe = { lut: null, ff: null, bram18: null, dsp: null };
   for (const k of RESOURCE_KEYS) {
     const c = cap[k];
-    out[k] = c === null ? null : c > 0 ? round((100 * r[k]) / c, 2) : r[k] > 0 ? 100 : 0;
+    const used = k === 'lut' ? logicUse(r, family) : r[k];
+    out[k] = c === null ? null : c > 0 ? round((100 * used) / c, 2) : used > 0 ? 100 : 0;
   }
   return out;
 }
@@ -174,7 +176,7 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
         out_type: typeName(l.outType),
         out_shape: [...l.outShape],
         ...res,
-        device_pct: pct(res, capacity),
+        device_pct: pct(res, capacity, fab.family),
         breakdown: owner ? c.parts : {},
         weight_bits: owner ? c.weightBits : 0,
         weight_mem: owner ? c.weightMem : 'none',
@@ -219,8 +221,9 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
     bottleneck: b ? { layer: b.layer.name, engine: b.name, cycles: costs[bottleneckIdx].cycles } : null,
     macs_per_frame: roofline.macs_per_frame,
     totals: { lut: totals.lut, ff: totals.ff, bram18: totals.bram18, dsp: totals.dsp },
+    logic_cells: fab.family === 'ice40' ? logicUse(totals, 'ice40') : null,
     device_capacity: capacity,
-    device_pct: pct(totals, capacity),
+    device_pct: pct(totals, capacity, fab.family),
     roofline,
     layers,
     converters,

@@ -3,6 +3,7 @@
  * LUT4 + 4-kbit EBR + SB_MAC16), and the resource-count record every estimate returns.
  */
 import type { Device } from '../device/devices.js';
+import { COST_CONSTANTS as C } from './constants.js';
 
 /** Resource families: every Xilinx part in the database (7-series, UltraScale+) counts as 'xilinx'. */
 export type Family = 'xilinx' | 'ice40';
@@ -70,4 +71,14 @@ export function roundResources(r: Resources): Resources {
 /** ⌈log2 n⌉ for n ≥ 1 (bits of a counter that counts to n; 0 for n ≤ 1). */
 export function clog2(n: number): number {
   return n <= 1 ? 0 : Math.ceil(Math.log2(n));
+}
+
+/**
+ * What fills the device's `lut` capacity: LUT6 on Xilinx, logic cells on iCE40 (a LUT4 and
+ * a flip-flop each, packed as nextpnr does: COST_CONSTANTS.ice40LogicCells).
+ */
+export function logicUse(r: { lut: number; ff: number }, family: 'xilinx' | 'ice40'): number {
+  if (family === 'xilinx') return r.lut;
+  const k = C.ice40LogicCells;
+  return Math.round(k.lut * r.lut + k.ff * r.ff);
 }

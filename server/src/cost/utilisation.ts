@@ -12,7 +12,16 @@ import { RESOURCE_KEYS } from './fabric.js';
 /** The name of each resource field on each family (the fields keep Xilinx names; fabric.ts). */
 export const RESOURCE_LABELS: Readonly<Record<DeviceFamily, Readonly<Record<ResourceKey, string>>>> = {
   xilinx: { lut: 'LUT', ff: 'FF', bram18: 'BRAM18', dsp: 'DSP' },
-  ice40: { lut: 'logic cells', ff: 'flip-flops', bram18: 'EBRs', dsp: 'SB_MAC16' },
+  ice40: { lut: 'LUT4', ff: 'flip-flops', bram18: 'EBRs', dsp: 'SB_MAC16' },
+};
+
+/**
+ * What fills each capacity: the same, except iCE40's `lut` capacity, which is logic cells
+ * (LUT4s and flip-flops packed; the estimate's `logic_cells`).
+ */
+const CAPACITY_LABELS: Readonly<Record<DeviceFamily, Readonly<Record<ResourceKey, string>>>> = {
+  xilinx: RESOURCE_LABELS.xilinx,
+  ice40: { ...RESOURCE_LABELS.ice40, lut: 'logic cells' },
 };
 
 export function resourceLabel(family: DeviceFamily, key: ResourceKey): string {
@@ -34,21 +43,23 @@ export function utilisation(est: Estimate): Utilisation {
   const resources: ResourceUse[] = RESOURCE_KEYS.map((k) => {
     const capacity = known ? est.device_capacity[k] : null;
     const pct = known ? est.device_pct[k] : null;
+    // iCE40's `lut` capacity is logic cells: its LUT4s and flip-flops as nextpnr packs them.
+    const used = k === 'lut' && est.logic_cells !== null ? est.logic_cells : est.totals[k];
     return {
       resource: k,
-      label: RESOURCE_LABELS[family][k],
-      used: est.totals[k],
+      label: CAPACITY_LABELS[family][k],
+      used,
       capacity,
       pct,
       pct_text: pct === null ? null : percentText(pct),
-      over: capacity !== null && est.totals[k] > capacity,
+      over: capacity !== null && used > capacity,
     };
   });
   let largest: ResourceUse | null = null;
   for (const r of resources) if (r.pct !== null && (largest === null || r.pct > (largest.pct ?? -1))) largest = r;
   const largest_text = largest
     ? `${largest.label} ${largest.pct_text}`
-    : `${count(est.totals.lut)} ${RESOURCE_LABELS[family].lut} (unknown device)`;
+    : `${count(est.logic_cells ?? est.totals.lut)} ${CAPACITY_LABELS[family].lut} (unknown device)`;
   return {
     family,
     device_known: known,

@@ -136,6 +136,9 @@ export async function buildBitstream(analysis: Analysis, qnnFile: string, outDir
   writeProgress();
 
   const est = analysis.estimate?.totals;
+  // Like for like with what the tools report: nextpnr counts iCE40 logic cells (LUT4s and
+  // flip-flops packed), the estimate's logic_cells; on Xilinx LUTs.
+  const estLut = analysis.estimate ? (analysis.estimate.logic_cells ?? analysis.estimate.totals.lut) : null;
   const report: BuildReport = {
     network: net.name,
     flow,
@@ -149,7 +152,7 @@ export async function buildBitstream(analysis: Analysis, qnnFile: string, outDir
     clock_met: r.fmaxMhz === null ? null : r.fmaxMhz >= prepared.clockMhz,
     resources: {
       used: r.used,
-      estimated: { lut: est?.lut ?? null, ff: est?.ff ?? null, bram18: est?.bram18 ?? null, dsp: est?.dsp ?? null },
+      estimated: { lut: estLut, ff: est?.ff ?? null, bram18: est?.bram18 ?? null, dsp: est?.dsp ?? null },
       available: { lut: device.lut, ff: device.ff, bram18: device.bram18, dsp: device.dsp },
     },
     timing: { wns_ns: r.wnsNs, tns_ns: r.tnsNs, critical_path: r.criticalPath },

@@ -213,6 +213,11 @@ export interface Estimate {
   bottleneck: { layer: string; engine: string; cycles: number } | null;
   macs_per_frame: number;
   totals: ResourceCounts;
+  /**
+   * iCE40: the logic cells the totals fill, as nextpnr packs LUT4s and flip-flops (what the
+   * device's `lut` capacity and `device_pct.lut` count); null on Xilinx, where it is `lut`.
+   */
+  logic_cells: number | null;
   device_capacity: ResourceMaybe;
   device_pct: ResourceMaybe;
   roofline: Roofline;

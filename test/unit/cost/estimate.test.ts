@@ -1,6 +1,8 @@
 /** The Estimate is the `qnn estimate --json` output: its shape, attribution and determinism. */
 import { describe, expect, it } from 'vitest';
 import { estimateNetwork } from '../../../server/src/cost/estimate.js';
+import { COST_CONSTANTS } from '../../../server/src/cost/constants.js';
+import { utilisation } from '../../../server/src/cost/utilisation.js';
 import { i, NetBuilder, u } from './net-builder.js';
 import { sfcMax, tfc } from './networks.js';
 
@@ -151,6 +153,22 @@ describe('estimate JSON', () => {
     expect(ice.device_capacity).toEqual({ lut: 5280, ff: 5280, bram18: 30, dsp: 8 });
     expect(ice.totals.lut).toBeGreaterThan(x.totals.lut);
     expect(ice.ii_cycles).toBe(x.ii_cycles);
+  });
+
+  it('iCE40: the device fills with logic cells, LUT4s and flip-flops as nextpnr packs them; Xilinx with LUTs', () => {
+    const ice = estimateNetwork(peakDetector('ice40up5k'));
+    const k = COST_CONSTANTS.ice40LogicCells;
+    expect(ice.logic_cells).toBe(Math.round(k.lut * ice.totals.lut + k.ff * ice.totals.ff));
+    expect(ice.logic_cells!).toBeGreaterThan(ice.totals.lut);
+    expect(ice.device_pct.lut).toBeCloseTo((100 * ice.logic_cells!) / 5280, 2);
+    const lcRow = utilisation(ice).resources.find((r) => r.resource === 'lut')!;
+    expect(lcRow).toMatchObject({ label: 'logic cells', used: ice.logic_cells, capacity: 5280 });
+    // Per layer too: its share of the logic cells.
+    const c2 = ice.layers.find((l) => l.name === 'c2')!;
+    expect(c2.device_pct.lut).toBeCloseTo((100 * Math.round(k.lut * c2.lut + k.ff * c2.ff)) / 5280, 2);
+    const x = estimateNetwork(peakDetector('xc7z020'));
+    expect(x.logic_cells).toBeNull();
+    expect(utilisation(x).resources[0].used).toBe(x.totals.lut);
   });
 
   it('layers off the output chain get no entry', () => {
