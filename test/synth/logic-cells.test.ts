@@ -18,7 +18,7 @@ import { logicUse } from '../../server/src/cost/fabric.js';
 import { findTool } from '../../server/src/flows/tools.js';
 import { randomNetwork } from '../hw/random-network.js';
 
-const tools = ['yosys', 'nextpnr-ice40', 'icepack'].every((t) => findTool(t));
+const tools = (['yosys', 'nextpnr-ice40', 'icepack'] as const).every((t) => findTool(t));
 
 describe.skipIf(!tools)('iCE40 logic cells: LUT4s and flip-flops as nextpnr packs them', () => {
   for (const seed of [7003, 7005, 7011]) {
