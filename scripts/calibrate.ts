@@ -669,7 +669,7 @@ coefficient set), ${g.blocks} blocks; fitted: ${runs.join(', ')}.
   towards the least absolute error. Memory placement (LUT, LUTRAM or block RAM) and the
   DSP mapping rules are Yosys' own rules, not fitted.
 
-Rerun: \`npm run calibrate\` (about 30 min of Yosys on 2 cores from a cold cache; seconds
+Rerun: \`npm run calibrate\` (about 50 min of Yosys on 2 cores from a cold cache; seconds
 when nothing changed). \`-- --no-write\` reports without writing, \`-- --skip-examples\` leaves
 out the whole designs, \`-- --examples=REGEX\` synthesises only the examples whose names match,
 \`-- --example-timeout=S\` skips an example whose synthesis takes longer,
