@@ -123,6 +123,20 @@ describe('hover on target', () => {
   });
 });
 
+describe('hover on an iCE40 target', () => {
+  it('the LUT4s, and under them the logic cells that the capacity and % used count', async () => {
+    const ice = readExample('peak_detector_icebreaker');
+    await client.open(ice.uri, ice.text);
+    const h = await hoverText('target ice40up5k', 2, ice.uri, ice.text);
+    expect(h).toMatch(/\| \| LUT4 \| flip-flops \| EBRs \| SB_MAC16 \|/);
+    const cells = /\| logic cells \(LUT4s \+ flip-flops packed\) \| ([\d,]+) \| — \| — \| — \|/.exec(h)!;
+    expect(cells).not.toBeNull();
+    const used = Number(cells[1].replace(/,/g, ''));
+    expect(h).toContain('| capacity | 5,280 | 5,280 | 30 | 8 |');
+    expect(h).toContain(`| % used | ${((100 * used) / 5280).toFixed(1)} % |`);
+  });
+});
+
 describe('hover on types and weight sources', () => {
   it('on a type: value range and encoding', async () => {
     const input = await hoverText('u8[1024', 1);

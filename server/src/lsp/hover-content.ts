@@ -3,6 +3,7 @@
  * one cached analysis: nothing here computes a number the estimate has.
  */
 import type { DeviceFamily, Estimate, LayerEstimate, ResourceMaybe } from '../protocol/estimate.js';
+import { logicUse } from '../cost/fabric.js';
 import { percentText, RESOURCE_LABELS } from '../cost/utilisation.js';
 import { findDevice } from '../device/devices.js';
 import { chainBreak, isMvau } from '../model/engines.js';
@@ -56,6 +57,13 @@ function resourceTable(
 }
 
 const count = (v: number | null): string => (v === null ? '—' : num(v));
+
+/**
+ * iCE40: the row under LUT4 that the capacity and the percentage count, the logic cells
+ * the LUT4s and flip-flops fill as nextpnr packs them (cost/fabric.ts `logicUse`).
+ */
+const PACKED = 'logic cells (LUT4s + flip-flops packed)';
+const packedRow = (cells: number): ResourceMaybe => ({ lut: cells, ff: null, bram18: null, dsp: null });
 
 /** The resource names of the estimate's device family (cost/utilisation.ts). */
 function familyOf(est: Estimate | undefined): DeviceFamily {
@@ -230,6 +238,7 @@ export function layerHover(net: Network, layer: LayerModel, est: Estimate | unde
   if (le && !fusedInto) {
     const device = est!.target.device_known ? est!.target.device : undefined;
     const resRows: Array<[string, ResourceMaybe, (v: number | null) => string]> = [[`\`${layer.name}\``, le, count]];
+    if (familyOf(est) === 'ice40') resRows.push([PACKED, packedRow(logicUse(le, 'ice40')), count]);
     if (device) resRows.push([`% of ${device}`, le.device_pct, pct]);
     const breakdown = Object.keys(le.breakdown);
     if (breakdown.length > 1) for (const k of breakdown) resRows.push([`· ${k}`, le.breakdown[k], count]);
@@ -255,6 +264,7 @@ export function targetHover(net: Network, est: Estimate | undefined): string {
     return `${title}\n\nno estimate yet: ${net.engines.length === 0 ? 'the network has no layers on the path to the output' : 'fix the errors first'}`;
   const parts = [title];
   const resRows: Array<[string, ResourceMaybe, (v: number | null) => string]> = [['used', est.totals, count]];
+  if (est.logic_cells !== null) resRows.push([PACKED, packedRow(est.logic_cells), count]);
   if (est.target.device_known) resRows.push(['capacity', est.device_capacity, count], ['% used', est.device_pct, pct]);
   parts.push(resourceTable(resRows, familyOf(est)));
   const rows: Array<[string, string]> = [];
