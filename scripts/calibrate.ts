@@ -465,27 +465,22 @@ const DEGENERATE = 'QNN035 (a constant output): left out';
  * over the table's rows (this run's and, in a partial run, the kept ones).
  */
 function designSummary(rows: string[]): string {
-  const errs = (cell: number) =>
+  // The after-fit estimate and Yosys' count of each row's cell: `before → **after** / Yosys (e %)`.
+  const samples = (cell: number) =>
     rows
       .filter((row) => !row.includes(DEGENERATE))
-      .map((row) => ({ name: cellOf(row, 0), m: /([-+]?\d+) %\)$/.exec(cellOf(row, cell)) }))
-      .filter((e): e is { name: string; m: RegExpExecArray } => e.m !== null)
-      .map((e) => ({ name: e.name, err: Math.abs(Number(e.m[1])) }));
-  const median = (xs: number[]) => {
-    const v = [...xs].sort((a, b) => a - b);
-    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  };
+      .map((row) => ({ id: cellOf(row, 0), m: /\*\*(\d+)\*\* \/ (\d+)/.exec(cellOf(row, cell)) }))
+      .filter((e): e is { id: string; m: RegExpExecArray } => e.m !== null)
+      .map((e) => ({ id: e.id, est: Number(e.m[1]), syn: Number(e.m[2]) }));
   const line = (what: string, cell: number) => {
-    const e = errs(cell);
-    if (e.length === 0) return `${what}: no synthesised design`;
-    const worst = e.reduce((a, b) => (b.err > a.err ? b : a));
-    const med = median(e.map((x) => x.err));
-    const met = med <= 10 && worst.err <= 25 ? 'met' : 'not met';
-    return `${what}: median ${med.toFixed(0)} %, worst ${worst.err} % (${worst.name}): target ${met}`;
+    const s = errorStats(samples(cell));
+    if (s.n === 0) return `${what}: no synthesised design`;
+    const met = s.median <= 10 && s.worst <= 25 ? 'met' : 'not met';
+    return `${what}: median ${s.median.toFixed(0)} %, worst ${s.worst.toFixed(0)} % (${s.worstId}): target ${met}`;
   };
   const left = rows.filter((row) => row.includes(DEGENERATE)).map((row) => cellOf(row, 0));
   return [
-    `Over ${errs(2).length} designs${left.length ? ` (left out: ${left.join(', ')}, whose output does not depend on its input, QNN035)` : ''}, |estimate − Yosys| / Yosys:`,
+    `Over ${samples(2).length} designs${left.length ? ` (left out: ${left.join(', ')}, whose output does not depend on its input, QNN035)` : ''}, |estimate − Yosys| / Yosys:`,
     '',
     `- ${line('LUT', 2)}`,
     `- ${line('FF', 3)}`,

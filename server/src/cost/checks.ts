@@ -25,8 +25,8 @@ import { engineCost } from './engine-cost.js';
 import type { Estimate } from './estimate.js';
 import {
   addResources,
+  capacityUse,
   fabricOf,
-  logicUse,
   RESOURCE_KEYS,
   zeroResources,
   type Fabric,
@@ -81,8 +81,7 @@ function deviceFit(net: Network, est: Estimate): QnnDiagnostic[] {
   for (const { resource: k, label, used, capacity: cap, over, pct_text } of utilisation(est).resources) {
     if (cap === null || !over) continue;
     // In the unit the capacity counts (iCE40 logic cells for `lut`).
-    const fill = (r: { lut: number; ff: number; bram18: number; dsp: number }): number =>
-      k === 'lut' ? logicUse(r, est.target.family) : r[k];
+    const fill = (r: Resources): number => capacityUse(r, k, est.target.family);
     const consumers = [
       ...est.layers.filter((l) => l.fused_into === null).map((l) => ({ name: `'${l.name}'`, value: fill(l) })),
       { name: 'width converters', value: fill(addResources(zeroResources(), ...est.converters)) },
@@ -149,7 +148,7 @@ function lanesAdvice(est: Estimate, fps: number, clockHz: number): string {
   if (!(perLane > 0) || !(clockHz > 0)) return ' Raise the clock or lower the target.';
   const needed = Math.ceil(fps / perLane);
   if (needed <= lanesNow) return ' Raise the clock or lower the target.';
-  const oneLane = (k: ResourceKey): number => (k === 'lut' && est.logic_cells !== null ? est.logic_cells : est.totals[k]) / lanesNow;
+  const oneLane = (k: ResourceKey): number => capacityUse(est.totals, k, est.target.family) / lanesNow;
   const short = RESOURCE_KEYS.filter((k) => est.device_capacity[k] !== null && oneLane(k) * needed > est.device_capacity[k]!);
   const lanesText = `\`lanes ${needed}\` (${needed} copies of the pipeline as it is now, each on its own stream)`;
   if (short.length === 0) return ` ${lanesText} would meet it and the device holds them; or raise the clock.`;

@@ -17,7 +17,17 @@ import { typeName } from '../model/qtype.js';
 import type { ActivationLayer, LayerModel, Network } from '../model/types.js';
 import { findDevice } from '../device/devices.js';
 import { engineCost, type EngineCost } from './engine-cost.js';
-import { addResources, fabricOf, logicUse, RESOURCE_KEYS, scaleResources, zeroResources, type Family, type Resources } from './fabric.js';
+import {
+  addResources,
+  capacityUse,
+  fabricOf,
+  logicUse,
+  RESOURCE_KEYS,
+  scaleResources,
+  zeroResources,
+  type Family,
+  type Resources,
+} from './fabric.js';
 import { product } from '../model/shape.js';
 import { pipelineLatency, pipelineStages } from './latency.js';
 import { fifoSchedule, scheduleCycles } from './fifo-sizing.js';
@@ -62,7 +72,7 @@ function pct(r: ResourceCounts, cap: ResourceMaybe, family: Family): ResourceMay
   const out: ResourceMaybe = { lut: null, ff: null, bram18: null, dsp: null };
   for (const k of RESOURCE_KEYS) {
     const c = cap[k];
-    const used = k === 'lut' ? logicUse(r, family) : r[k];
+    const used = capacityUse(r, k, family);
     out[k] = c === null ? null : c > 0 ? round((100 * used) / c, 2) : used > 0 ? 100 : 0;
   }
   return out;
@@ -176,6 +186,7 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
         out_type: typeName(l.outType),
         out_shape: [...l.outShape],
         ...res,
+        logic_cells: fab.family === 'ice40' ? logicUse(res, 'ice40') : null,
         device_pct: pct(res, capacity, fab.family),
         breakdown: owner ? c.parts : {},
         weight_bits: owner ? c.weightBits : 0,

@@ -77,8 +77,13 @@ export function clog2(n: number): number {
  * What fills the device's `lut` capacity: LUT6 on Xilinx, logic cells on iCE40 (a LUT4 and
  * a flip-flop each, packed as nextpnr does: COST_CONSTANTS.ice40LogicCells).
  */
-export function logicUse(r: { lut: number; ff: number }, family: 'xilinx' | 'ice40'): number {
+export function logicUse(r: { lut: number; ff: number }, family: Family): number {
   if (family === 'xilinx') return r.lut;
   const k = C.ice40LogicCells;
   return Math.round(k.lut * r.lut + k.ff * r.ff);
+}
+
+/** What `r` takes of the device's capacity `k`: `logicUse` for `lut`, the count itself otherwise. */
+export function capacityUse(r: Resources, k: ResourceKey, family: Family): number {
+  return k === 'lut' ? logicUse(r, family) : r[k];
 }

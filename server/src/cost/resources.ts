@@ -561,10 +561,11 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   // A DSP lane takes one adder of the tree's first level into its post-adder (P = A·B + C);
   // hard-wired lanes: those whose constant is a DSP (lane.dsp is then their share).
   const absorbed = Math.floor(leaves / 2) * (lane.productBits + 1) * Math.min(lane.dsp, 1);
-  // Hard-wired pow2 and bipolar weights are wiring and signs (a constant int weight is a
-  // shift-and-add multiplier, whose full-width output the tree adds: measured on the sweep's
-  // MMV convs, i2 × u8 nets fit worse with the narrowed tree).
-  // A bipolar input selects +w or −w: a signed 1-bit operand to the tree.
+  // Hard-wired pow2 and bipolar weights are wiring and signs, and on a bipolar input any
+  // constant is +w or −w picked by the bit (a signed 1-bit operand): the tree adds those
+  // narrowed. A constant int weight on a wider input is a shift-and-add multiplier, whose
+  // full-width output the tree adds (measured on the sweep's MMV convs: i2 × u8 nets fit
+  // worse with the narrowed tree).
   const bipolarIn = p.operands.inputBipolar ?? false;
   const wired = lane.variant === 'const' && (p.operands.weightKind !== 'int' || bipolarIn) ? p.operands.hardWired : undefined;
   const tree =

@@ -7,7 +7,7 @@
  */
 import type { DeviceFamily, Estimate } from '../protocol/estimate.js';
 import type { ResourceKey, ResourceUse, Utilisation } from '../protocol/utilisation.js';
-import { RESOURCE_KEYS } from './fabric.js';
+import { capacityUse, RESOURCE_KEYS } from './fabric.js';
 
 /** The name of each resource field on each family (the fields keep Xilinx names; fabric.ts). */
 export const RESOURCE_LABELS: Readonly<Record<DeviceFamily, Readonly<Record<ResourceKey, string>>>> = {
@@ -44,7 +44,7 @@ export function utilisation(est: Estimate): Utilisation {
     const capacity = known ? est.device_capacity[k] : null;
     const pct = known ? est.device_pct[k] : null;
     // iCE40's `lut` capacity is logic cells: its LUT4s and flip-flops as nextpnr packs them.
-    const used = k === 'lut' && est.logic_cells !== null ? est.logic_cells : est.totals[k];
+    const used = capacityUse(est.totals, k, family);
     return {
       resource: k,
       label: CAPACITY_LABELS[family][k],
@@ -59,7 +59,7 @@ export function utilisation(est: Estimate): Utilisation {
   for (const r of resources) if (r.pct !== null && (largest === null || r.pct > (largest.pct ?? -1))) largest = r;
   const largest_text = largest
     ? `${largest.label} ${largest.pct_text}`
-    : `${count(est.logic_cells ?? est.totals.lut)} ${CAPACITY_LABELS[family].lut} (unknown device)`;
+    : `${count(capacityUse(est.totals, 'lut', family))} ${CAPACITY_LABELS[family].lut} (unknown device)`;
   return {
     family,
     device_known: known,

@@ -26,16 +26,16 @@ function popcount(n: number): number {
 }
 
 /** The parameters the activation resource formulas take (cost/resources.ts). */
-export function activationCostParams(a: Activation, input?: ActivationInput): ActivationCostParams {
+export function activationCostParams(a: Activation, input: ActivationInput): ActivationCostParams {
   if (a.kind === 'threshold') {
     const count = a.thresholds[0]?.length ?? 1;
     const same = allEqual(a.thresholds, (x, y) => x.length === y.length && x.every((t, i) => t === y[i]));
-    if (same && input) {
+    if (same) {
       // x ≥ T is constant for T ≤ min (true) or T > max (false), and equal thresholds are one comparator.
       const distinct = new Set((a.thresholds[0] ?? []).filter((t) => t > input.min && t <= input.max)).size;
       return { kind: 'threshold', count, perChannel: false, distinct };
     }
-    return { kind: 'threshold', count, perChannel: !same };
+    return { kind: 'threshold', count, perChannel: true };
   }
   const ms = a.multipliers.length ? a.multipliers : [1];
   const ss = a.shifts.length ? a.shifts : [0];

@@ -10,6 +10,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis } from '../analysis/analyze.js';
+import { capacityUse } from '../cost/fabric.js';
 import { findDevice, type Device } from '../device/devices.js';
 import { buildFiles } from '../protocol/build-folder.js';
 import type { BuildFlow, BuildPathStep, BuildProgress, BuildReport, BuildResources } from '../protocol/results.js';
@@ -138,7 +139,7 @@ export async function buildBitstream(analysis: Analysis, qnnFile: string, outDir
   const est = analysis.estimate?.totals;
   // Like for like with what the tools report: nextpnr counts iCE40 logic cells (LUT4s and
   // flip-flops packed), the estimate's logic_cells; on Xilinx LUTs.
-  const estLut = analysis.estimate ? (analysis.estimate.logic_cells ?? analysis.estimate.totals.lut) : null;
+  const estLut = analysis.estimate ? capacityUse(analysis.estimate.totals, 'lut', analysis.estimate.target.family) : null;
   const report: BuildReport = {
     network: net.name,
     flow,

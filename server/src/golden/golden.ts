@@ -5,8 +5,7 @@
  */
 import { product } from '../model/shape.js';
 import { isActivation, isMvau, liveChain } from '../model/engines.js';
-import { typeMax, typeMin } from '../model/qtype.js';
-import { requantValue } from '../model/requant.js';
+import { activationValue } from '../model/activation-value.js';
 import type { Activation, LayerModel, MvauLayer, Network, PoolLayer } from '../model/types.js';
 
 /** Values of every layer on the live chain for one input frame, plus the output. */
@@ -80,22 +79,7 @@ export function mvau(l: MvauLayer, input: Int32Array): Int32Array {
 
 export function activate(act: Activation, x: Int32Array, channels: number): Int32Array {
   const out = new Int32Array(x.length);
-  if (act.kind === 'requant') {
-    const lo = typeMin(act.out);
-    const hi = typeMax(act.out);
-    for (let i = 0; i < x.length; i++) {
-      const c = i % channels;
-      out[i] = requantValue(x[i], act.multipliers[c], act.shifts[c], act.zero, lo, hi);
-    }
-    return out;
-  }
-  const bipolar = act.out.kind === 'bipolar';
-  for (let i = 0; i < x.length; i++) {
-    const ts = act.thresholds[i % channels];
-    let n = 0;
-    for (const t of ts) if (x[i] >= t) n++;
-    out[i] = bipolar ? (n > 0 ? 1 : -1) : act.bias + n;
-  }
+  for (let i = 0; i < x.length; i++) out[i] = activationValue(act, i % channels, x[i]);
   return out;
 }
 

@@ -3,7 +3,6 @@
  * one cached analysis: nothing here computes a number the estimate has.
  */
 import type { DeviceFamily, Estimate, LayerEstimate, ResourceMaybe } from '../protocol/estimate.js';
-import { logicUse } from '../cost/fabric.js';
 import { percentText, RESOURCE_LABELS } from '../cost/utilisation.js';
 import { findDevice } from '../device/devices.js';
 import { chainBreak, isMvau } from '../model/engines.js';
@@ -60,7 +59,7 @@ const count = (v: number | null): string => (v === null ? '—' : num(v));
 
 /**
  * iCE40: the row under LUT4 that the capacity and the percentage count, the logic cells
- * the LUT4s and flip-flops fill as nextpnr packs them (cost/fabric.ts `logicUse`).
+ * the LUT4s and flip-flops fill as nextpnr packs them (the estimate's `logic_cells`).
  */
 const PACKED = 'logic cells (LUT4s + flip-flops packed)';
 const packedRow = (cells: number): ResourceMaybe => ({ lut: cells, ff: null, bram18: null, dsp: null });
@@ -238,7 +237,7 @@ export function layerHover(net: Network, layer: LayerModel, est: Estimate | unde
   if (le && !fusedInto) {
     const device = est!.target.device_known ? est!.target.device : undefined;
     const resRows: Array<[string, ResourceMaybe, (v: number | null) => string]> = [[`\`${layer.name}\``, le, count]];
-    if (familyOf(est) === 'ice40') resRows.push([PACKED, packedRow(logicUse(le, 'ice40')), count]);
+    if (le.logic_cells !== null) resRows.push([PACKED, packedRow(le.logic_cells), count]);
     if (device) resRows.push([`% of ${device}`, le.device_pct, pct]);
     const breakdown = Object.keys(le.breakdown);
     if (breakdown.length > 1) for (const k of breakdown) resRows.push([`· ${k}`, le.breakdown[k], count]);

@@ -72,6 +72,8 @@ export interface LayerEstimate {
   ff: number;
   bram18: number;
   dsp: number;
+  /** iCE40: the logic cells the entry's LUT4s and flip-flops fill (as `Estimate.logic_cells`); null on Xilinx. */
+  logic_cells: number | null;
   /** Percent of the device per resource (2 decimals), null for an unknown device. */
   device_pct: ResourceMaybe;
   /** The entry's resources split by sub-engine ('mvau', 'window', 'maxpool', …). */

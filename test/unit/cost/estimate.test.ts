@@ -165,9 +165,11 @@ describe('estimate JSON', () => {
     expect(lcRow).toMatchObject({ label: 'logic cells', used: ice.logic_cells, capacity: 5280 });
     // Per layer too: its share of the logic cells.
     const c2 = ice.layers.find((l) => l.name === 'c2')!;
-    expect(c2.device_pct.lut).toBeCloseTo((100 * Math.round(k.lut * c2.lut + k.ff * c2.ff)) / 5280, 2);
+    expect(c2.logic_cells).toBe(Math.round(k.lut * c2.lut + k.ff * c2.ff));
+    expect(c2.device_pct.lut).toBeCloseTo((100 * c2.logic_cells!) / 5280, 2);
     const x = estimateNetwork(peakDetector('xc7z020'));
     expect(x.logic_cells).toBeNull();
+    expect(x.layers.every((l) => l.logic_cells === null)).toBe(true);
     expect(utilisation(x).resources[0].used).toBe(x.totals.lut);
   });
 

@@ -5,25 +5,19 @@
  * the network's answers do not depend on its input. The range is the fused accumulator's
  * exact bounds when an MVAU feeds the activation, else the input type's.
  */
-import { requantValue } from '../requant.js';
+import { activationValue } from '../activation-value.js';
+import { isMvau } from '../engines.js';
 import { typeMax, typeMin } from '../qtype.js';
 import type { Activation, ActivationLayer, LayerModel } from '../types.js';
 import type { Elab } from './context.js';
-
-/** The output of channel `c` for input `x` (the golden model's arithmetic). */
-function outputOf(a: Activation, c: number, x: number): number {
-  if (a.kind === 'requant') return requantValue(x, a.multipliers[c], a.shifts[c], a.zero, typeMin(a.out), typeMax(a.out));
-  const passed = a.thresholds[c].filter((t) => x >= t).length;
-  return a.out.kind === 'bipolar' ? (passed > 0 ? 1 : -1) : a.bias + passed;
-}
 
 /** Each channel's one output, when every channel gives one value over its whole input range; else undefined. */
 export function constantOutputs(a: Activation, channels: number, min: number, max: number): number[] | undefined {
   // Both activations are monotone non-decreasing in x: the ends decide.
   const values: number[] = [];
   for (let c = 0; c < channels; c++) {
-    const lo = outputOf(a, c, min);
-    if (outputOf(a, c, max) !== lo) return undefined;
+    const lo = activationValue(a, c, min);
+    if (activationValue(a, c, max) !== lo) return undefined;
     values.push(lo);
   }
   return values;
@@ -37,16 +31,17 @@ export function checkConstantActivations(cx: Elab, layers: readonly LayerModel[]
     if (l.op !== 'requant' && l.op !== 'threshold') continue;
     const act = (l as ActivationLayer).activation;
     const producer = byName.get(l.input);
-    const fused = producer && (producer.op === 'dense' || producer.op === 'conv1d' || producer.op === 'conv2d');
-    const [min, max] = fused ? [producer.acc.min, producer.acc.max] : [typeMin(l.inType), typeMax(l.inType)];
+    // After an MVAU the values are its accumulator's, whose exact bounds are known.
+    const mvau = producer && isMvau(producer) ? producer : undefined;
+    const [min, max] = mvau ? [mvau.acc.min, mvau.acc.max] : [typeMin(l.inType), typeMax(l.inType)];
     const channels = l.inShape[l.inShape.length - 1];
     const values = constantOutputs(act, channels, min, max);
     if (values === undefined) continue;
     const same = values.every((v) => v === values[0]);
     const why =
       act.kind === 'requant'
-        ? `every input in [${min}, ${max}]${fused ? ` (the accumulator of '${producer.name}')` : ''} scales and rounds to the same value: check the scale`
-        : `every threshold lies at or below ${min} or above ${max}${fused ? ` (the accumulator of '${producer.name}')` : ''}: check the thresholds`;
+        ? `every input in [${min}, ${max}]${mvau ? ` (the accumulator of '${mvau.name}')` : ''} scales and rounds to the same value: check the scale`
+        : `every threshold lies at or below ${min} or above ${max}${mvau ? ` (the accumulator of '${mvau.name}')` : ''}: check the thresholds`;
     cx.report(
       'QNN035',
       'warning',
