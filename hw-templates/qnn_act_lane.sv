@@ -29,6 +29,7 @@ module qnn_act_lane #(
   parameter int OUT_KIND   = -1,  // 0 unsigned, 1 signed; threshold also 2 bipolar
   parameter int MBITS      = 0,   // requant
   parameter int SHIFT_BITS = 0,   // requant
+  parameter int SHIFT      = -1,  // requant: the shift S when every channel has the same (it is in prm too), −1 when they differ
   parameter int ZERO       = 32'sh8000_0000,  // requant zero point, threshold bias; the default means "not given"
   parameter int N_THRESH   = 0,   // threshold
   parameter int T_BITS     = 0,   // threshold
@@ -88,18 +89,40 @@ module qnn_act_lane #(
     `QNN_PARAM_ERROR(("qnn_act_lane: a bipolar threshold takes no bias (ZERO is %0d)", BIAS))
   end
 
+  // Two's complement bits that hold v (a constant function: at module level, as IEEE 1800
+  // §13.4.3 asks).
+  function automatic int sbits(input logic signed [63:0] v);
+    sbits = 64;
+    for (int i = 63; i >= 1; i--)
+      if (v >= -(64'sd1 <<< (i - 1)) && v <= (64'sd1 <<< (i - 1)) - 64'sd1) sbits = i;
+  endfunction
+
   if (ACT == 1) begin : g_requant
     // |x·M| < 2^(ACC_BITS−1+MBITS): the product, and the product plus 2^(S−1) for
     // S ≤ ACC_BITS+MBITS, fit PW signed bits. For larger S the result is exactly 0.
     localparam int PW = ACC_BITS + MBITS + 1;
     localparam int AM = ACC_BITS + MBITS;
-    localparam int YW = ((PW > 32) ? PW : 32) + 2;
-    localparam logic signed [YW-1:0] LO = (OUT_KIND == 1) ? -(YW'(1) <<< (OUT_BITS - 1)) : '0;
-    localparam logic signed [YW-1:0] HI = (OUT_KIND == 1) ? (YW'(1) <<< (OUT_BITS - 1)) - 1
-                                                         : (YW'(1) <<< OUT_BITS) - 1;
+    // The output range [YLO, YHI], and that range moved by −ZERO, which the shifted value is
+    // clamped to before the zero point is added: the compares are against constants on the
+    // shifted value alone (a shared S leaves them its significant bits), and the zero
+    // point's add only needs the OUT_BITS bits that are kept.
+    localparam logic signed [63:0] YLO = (OUT_KIND == 1) ? -(64'sd1 <<< (OUT_BITS - 1)) : 64'sd0;
+    localparam logic signed [63:0] YHI = (OUT_KIND == 1) ? (64'sd1 <<< (OUT_BITS - 1)) - 1 : (64'sd1 <<< OUT_BITS) - 1;
+    localparam logic signed [63:0] XLO = YLO - 64'(ZERO);
+    localparam logic signed [63:0] XHI = YHI - 64'(ZERO);
+    // Bits of the shifted value: with a shared S (SHIFT ≥ 0), the PW − S that the shift
+    // leaves (the others copy its sign), else all PW. The clamp compares CW bits; as
+    // XHI − XLO = 2^OUT_BITS − 1, CW ≥ OUT_BITS.
+    localparam int SW = (SHIFT < 0) ? PW : (SHIFT >= AM) ? 1 : PW - SHIFT;
+    localparam int CW = (SW > sbits(XLO)) ? ((SW > sbits(XHI)) ? SW : sbits(XHI))
+                                          : ((sbits(XLO) > sbits(XHI)) ? sbits(XLO) : sbits(XHI));
+    localparam logic signed [CW-1:0] LO = CW'(XLO);
+    localparam logic signed [CW-1:0] HI = CW'(XHI);
 
     logic [MBITS-1:0]      mult;
-    logic [SHIFT_BITS-1:0] shift;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [SHIFT_BITS-1:0] shift;  // not read when SHIFT gives the shared S
+    /* verilator lint_on UNUSEDSIGNAL */
     assign mult  = prm[MBITS-1:0];
     assign shift = prm[MBITS +: SHIFT_BITS];
 
@@ -114,7 +137,6 @@ module qnn_act_lane #(
 
     // Stage 1: the product (one multiplier per lane).
     logic signed [PW-1:0]   prod_d, prod;
-    logic [SHIFT_BITS-1:0]  shift_q;
     if (MUL_LUT != 0) begin : g_lut_mul
       (* use_dsp = "no" *) logic signed [PW-1:0] sum;
       assign sum = requant_lut_product(PW'(x), mult);
@@ -122,30 +144,44 @@ module qnn_act_lane #(
     end else begin : g_mul
       assign prod_d = PW'(x) * PW'($signed({1'b0, mult}));
     end
-    always_ff @(posedge clk) begin
-      if (en) begin
-        prod    <= prod_d;
-        shift_q <= shift;
+    always_ff @(posedge clk) if (en) prod <= prod_d;
+
+    // Stage 2: round, arithmetic shift, clamp, zero point.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic signed [PW-1:0] rounded;  // its low S bits only round (and none is read when S ≥ AM)
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic signed [SW-1:0] shifted;
+    if (SHIFT >= 0) begin : g_shared_shift
+      // The S in prm is this S: taking it from the parameter leaves the shift wiring and
+      // the value SW bits wide before synthesis sees it.
+      localparam logic signed [PW-1:0] RND = (SHIFT == 0 || SHIFT > PW) ? '0 : PW'(1) <<< (SHIFT - 1);
+      assign rounded = prod + RND;
+      if (SHIFT >= AM) begin : g_all_shifted_out
+        assign shifted = '0;
+      end else begin : g_significant
+        assign shifted = rounded[PW-1:SHIFT];
+      end
+    end else begin : g_channel_shift
+      // S per channel: stage 1 registers it with the product, and a shifter applies it.
+      logic [SHIFT_BITS-1:0] shift_q;
+      logic signed [PW-1:0]  rnd;
+      always_ff @(posedge clk) if (en) shift_q <= shift;
+      always_comb begin
+        // (if/else, not ?: with '0: an unsigned operand would make >>> a logical shift)
+        if (shift_q == '0) rnd = '0;
+        else               rnd = PW'(1) <<< (shift_q - 1'b1);
+        rounded = prod + rnd;
+        if (32'(shift_q) >= AM) shifted = '0;
+        else                    shifted = rounded >>> shift_q;
       end
     end
-
-    // Stage 2: round, arithmetic shift, zero point, clamp.
-    logic signed [PW-1:0] rnd, rounded, shifted;
-    logic signed [YW-1:0] biased;
-    always_comb begin
-      // (if/else, not ?: with '0: an unsigned operand would make >>> a logical shift)
-      if (shift_q == '0) rnd = '0;
-      else               rnd = PW'(1) <<< (shift_q - 1'b1);
-      rounded = prod + rnd;
-      if (32'(shift_q) >= AM) shifted = '0;
-      else                    shifted = rounded >>> shift_q;
-      biased  = YW'(shifted) + YW'(ZERO);
-    end
+    logic signed [CW-1:0] wide;
+    assign wide = CW'(shifted);
     always_ff @(posedge clk) begin
       if (en) begin
-        if (biased < LO)      y <= LO[OUT_BITS-1:0];
-        else if (biased > HI) y <= HI[OUT_BITS-1:0];
-        else                  y <= biased[OUT_BITS-1:0];
+        if (wide < LO)      y <= OUT_BITS'(YLO);
+        else if (wide > HI) y <= OUT_BITS'(YHI);
+        else                y <= wide[OUT_BITS-1:0] + OUT_BITS'(ZERO);
       end
     end
   end else if (ACT == 2) begin : g_threshold

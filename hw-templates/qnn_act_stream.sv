@@ -26,6 +26,7 @@ module qnn_act_stream #(
   parameter int OUT_KIND        = -1,
   parameter int MBITS           = 0,   // requant (the lane checks the activation's parameters)
   parameter int SHIFT_BITS      = 0,
+  parameter int SHIFT           = -1,  // requant: the shared shift S (−1: per channel, from the ROM)
   parameter int ZERO            = 32'sh8000_0000,
   parameter int N_THRESH        = 0,   // threshold
   parameter int T_BITS          = 0,
@@ -135,7 +136,7 @@ module qnn_act_stream #(
     end
     qnn_act_lane #(
       .ACT(ACT), .ACC_BITS(XW), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
-      .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .ZERO(ZERO), .N_THRESH(N_THRESH),
+      .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .SHIFT(SHIFT), .ZERO(ZERO), .N_THRESH(N_THRESH),
       .T_BITS(T_BITS), .MUL_LUT(MUL_LUT)
     ) u_lane (
       .clk(clk),

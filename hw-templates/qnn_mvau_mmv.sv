@@ -56,6 +56,7 @@ module qnn_mvau_mmv #(
   parameter int OUT_KIND   = -1,
   parameter int MBITS      = 0,
   parameter int SHIFT_BITS = 0,
+  parameter int SHIFT      = -1,  // requant: the shared shift S (−1: per channel, from the ROM)
   parameter int ZERO       = 32'sh8000_0000,
   parameter int N_THRESH   = 0,
   parameter int MUL_LUT    = 0,   // qnn_mvau's (mul=lut)
@@ -113,7 +114,7 @@ module qnn_mvau_mmv #(
       .MW(MW), .MH(MH), .PE(PE), .SIMD(SIMD),
       .IN_BITS(IN_BITS), .IN_KIND(IN_KIND), .W_BITS(W_BITS), .W_KIND(W_KIND),
       .ACC_BITS(ACC_BITS), .PIXELS(PIXELS), .ACT(ACT), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
-      .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .ZERO(ZERO), .N_THRESH(N_THRESH),
+      .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .SHIFT(SHIFT), .ZERO(ZERO), .N_THRESH(N_THRESH),
       .MUL_LUT(MUL_LUT), .WEIGHT_FILE(WEIGHT_FILE), .ACT_FILE(ACT_FILE),
       .HARD_WIRED(HARD_WIRED), .WEIGHT_WORD(WEIGHT_WORD)
     ) u_mvau (

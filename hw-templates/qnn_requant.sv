@@ -26,6 +26,7 @@ module qnn_requant #(
   parameter int OUT_KIND        = -1,   // 0 unsigned, 1 signed
   parameter int MBITS           = 0,
   parameter int SHIFT_BITS      = 0,
+  parameter int SHIFT           = -1,  // requant: the shared shift S (−1: per channel, from the ROM)
   parameter int ZERO            = 32'sh8000_0000,  // the default means "not given"
   parameter int MUL_LUT         = 0,    // 1: x·M from LUTs (mul=auto moved it there), 0: the tool's DSP rule
   parameter     ACT_FILE        = ""
@@ -43,7 +44,7 @@ module qnn_requant #(
   qnn_act_stream #(
     .ACT(1), .PE(PE), .CH(CH), .ELEMS_PER_FRAME(ELEMS_PER_FRAME),
     .IN_BITS(IN_BITS), .IN_KIND(IN_KIND), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
-    .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .ZERO(ZERO), .N_THRESH(1), .T_BITS(1),
+    .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .SHIFT(SHIFT), .ZERO(ZERO), .N_THRESH(1), .T_BITS(1),
     .MUL_LUT(MUL_LUT), .ACT_FILE(ACT_FILE)
   ) u_act (
     .clk(clk), .rst_n(rst_n),

@@ -10,7 +10,7 @@ import { activationResources, bitLength, type ActivationCostParams } from '../co
 import { validPes } from '../model/folding.js';
 import { signedBitsFor, typeBits, typeMax, typeMin } from '../model/qtype.js';
 import { channelsOf, product } from '../model/shape.js';
-import type { Activation, ActivationLayer, Engine, ThresholdParams } from '../model/types.js';
+import type { Activation, ActivationLayer, Engine, RequantParams, ThresholdParams } from '../model/types.js';
 import type { EngineDescriptor, EngineTiming, Fold, RomFile, TemplateParams, TokenEngine } from './descriptor.js';
 import { activationMem, kindCode, requantShiftBits, thresholdBits, thresholdCount } from './rom-layout.js';
 import { stepResult } from './tokens.js';
@@ -71,12 +71,21 @@ export function thresholdWidth(act: ThresholdParams, input: ActivationInput): nu
   return thresholdBits(act, input.min, input.max, input.bits);
 }
 
+/** The S every channel of a requant shares, or undefined when they differ. */
+export function sharedShift(act: RequantParams): number | undefined {
+  const ss = act.shifts.length ? act.shifts : [0];
+  return allEqual(ss) ? ss[0] : undefined;
+}
+
 /** The activation's template parameters shared by the MVAU (fused) and the stand-alone engines. */
 export function activationParams(act: Activation): TemplateParams {
   if (act.kind === 'requant') {
     return [
       ['MBITS', act.mbits],
       ['SHIFT_BITS', requantShiftBits(act)],
+      // One S for every channel: the template takes it as a constant (its clamp then
+      // compares only the bits the shift leaves); −1: each channel's S comes from the ROM.
+      ['SHIFT', sharedShift(act) ?? -1],
       ['ZERO', act.zero],
     ];
   }

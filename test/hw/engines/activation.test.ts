@@ -7,7 +7,8 @@
  * (frame interval = ELEMS_PER_FRAME / PE exactly). One run per case on Icarus too, and
  * `verilator --lint-only -Wall` for several parameter sets. Thresholds with a bias (signed
  * and narrow outputs: ternary i2 with bias −1, i4 −7 … 7, an unsigned output offset by 2)
- * run the same way.
+ * run the same way, and so do requants with one S for every channel, which the template
+ * takes as its SHIFT parameter (a random S, S = 0, and an S that shifts every bit out).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -22,6 +23,7 @@ import { simulate, type Simulator } from '../../../server/src/flows/sim/runner.j
 import { lintVerilator } from '../../../server/src/flows/sim/lint.js';
 import { packWords, unpackWords } from '../../../server/src/flows/sim/words.js';
 import { activationMem, kindCode, thresholdBits } from '../../../server/src/engines/rom-layout.js';
+import { sharedShift } from '../../../server/src/engines/activation.js';
 import { rng, pick, int, divisors, limiter, randomRequant, randomThresholds } from './random-kit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -56,6 +58,8 @@ interface ActCfg {
   bias: number;
   /** Threshold width in the ROM: the input range with the clipped top (max + 1). */
   tBits: number;
+  /** Requant: one S for all channels (a number: that S), which the template takes as SHIFT. */
+  shift?: number | 'shared';
 }
 
 const top = (c: ActCfg): string => (c.kind === 'requant' ? 'qnn_requant' : 'qnn_threshold');
@@ -63,9 +67,12 @@ const sources = (c: ActCfg): string[] => [hw(`${top(c)}.sv`), ...COMMON];
 const words = (c: ActCfg): number => c.elems / c.pe;
 const label = (c: ActCfg): string =>
   `${c.kind} ${typeName(c.inT)} → ${typeName(c.outT)} CH${c.ch} PE${c.pe} ELEMS${c.elems}` +
-  (c.kind === 'requant' ? ` mbits${c.mbits} zero${c.zero}` : ` N${c.nThresh} T${c.tBits}${c.bias ? ` bias${c.bias}` : ''}`);
+  (c.kind === 'requant'
+    ? ` mbits${c.mbits} zero${c.zero}${c.shift !== undefined ? ` shift ${c.shift}` : ''}`
+    : ` N${c.nThresh} T${c.tBits}${c.bias ? ` bias${c.bias}` : ''}`);
 
-function params(c: ActCfg): Record<string, number | string> {
+/** The template's parameters, as the compiler sets them for `act` (SHIFT: its shared S, or −1). */
+function params(c: ActCfg, act: Activation): Record<string, number | string> {
   const p: Record<string, number | string> = {
     PE: c.pe,
     CH: c.ch,
@@ -76,7 +83,7 @@ function params(c: ActCfg): Record<string, number | string> {
     OUT_KIND: kindCode(c.outT),
     ACT_FILE: 'act.mem',
   };
-  if (c.kind === 'requant') Object.assign(p, { MBITS: c.mbits, SHIFT_BITS: c.shiftBits, ZERO: c.zero });
+  if (act.kind === 'requant') Object.assign(p, { MBITS: c.mbits, SHIFT_BITS: c.shiftBits, SHIFT: sharedShift(act) ?? -1, ZERO: c.zero });
   else Object.assign(p, { N_THRESH: c.nThresh, T_BITS: c.tBits, ZERO: c.bias });
   return p;
 }
@@ -134,6 +141,12 @@ const CASES: ActCfg[] = [];
   CASES.push(biasedCfg(rng(600), { kind: 'int', bits: 8 }, { kind: 'int', bits: 2 }, 2, -1, 'divisor'));
   CASES.push(biasedCfg(rng(601), { kind: 'int', bits: 16 }, { kind: 'int', bits: 4 }, 14, -7, 'all'));
   CASES.push(biasedCfg(rng(602), { kind: 'uint', bits: 8 }, { kind: 'uint', bits: 3 }, 4, 2, 'one'));
+  // One S for every channel (the template's SHIFT): a random one, none, and one that shifts
+  // every bit out (the output is the clamped zero point).
+  CASES.push({ ...randomCfg(rng(700), 'requant', { kind: 'int', bits: 8 }, 'divisor'), shift: 'shared' });
+  CASES.push({ ...randomCfg(rng(701), 'requant', { kind: 'uint', bits: 8 }, 'all'), shift: 'shared' });
+  CASES.push({ ...randomCfg(rng(702), 'requant', { kind: 'int', bits: 5 }, 'one'), shift: 0, mbits: 3 });
+  CASES.push({ ...randomCfg(rng(703), 'requant', { kind: 'int', bits: 5 }, 'divisor'), shift: 31, mbits: 4, shiftBits: 5 });
 }
 
 function randomData(c: ActCfg, frames: number, seed: number): { act: Activation; input: number[]; expected: number[] } {
@@ -143,7 +156,7 @@ function randomData(c: ActCfg, frames: number, seed: number): { act: Activation;
   const input = Array.from({ length: frames * c.elems }, () => int(r, lo, hi));
   const act: Activation =
     c.kind === 'requant'
-      ? randomRequant(r, { channels: c.ch, lo, hi, out: c.outT, mbits: c.mbits, shiftBits: c.shiftBits, zero: c.zero })
+      ? randomRequant(r, { channels: c.ch, lo, hi, out: c.outT, mbits: c.mbits, shiftBits: c.shiftBits, zero: c.zero, shift: c.shift })
       : randomThresholds(r, { channels: c.ch, count: c.nThresh, lo, hi, near: typeValues(c.inT), outside: 300, out: c.outT, bias: c.bias });
   const expected = Array.from(activate(act, Int32Array.from(input), c.ch));
   return { act, input, expected };
@@ -167,7 +180,7 @@ async function runCase(
       simulator,
       sources: sources(c),
       top: top(c),
-      params: params(c),
+      params: params(c, d.act),
       inWidth: c.pe * typeBits(c.inT),
       outWidth: c.pe * typeBits(c.outT),
       workDir: work,
@@ -203,7 +216,9 @@ const LATENCY = 4;
 
 describe.skipIf(!haveVerilator)('qnn_requant / qnn_threshold on Verilator', () => {
   it('pass verilator --lint-only -Wall for several parameter sets', async () => {
-    const results = await Promise.all(CASES.map((c) => lintVerilator({ sources: sources(c), top: top(c), params: params(c) })));
+    const results = await Promise.all(
+      CASES.map((c) => lintVerilator({ sources: sources(c), top: top(c), params: params(c, randomData(c, 1, 1).act) })),
+    );
     results.forEach((res, i) => expect(res.messages.map((m) => m.text).join('\n'), label(CASES[i]!)).toBe(''));
   });
 

@@ -41,7 +41,17 @@ export function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
  */
 export function randomRequant(
   r: () => number,
-  o: { channels: number; lo: number; hi: number; out: QType; mbits: number; shiftBits: number; zero: number },
+  o: {
+    channels: number;
+    lo: number;
+    hi: number;
+    out: QType;
+    mbits: number;
+    shiftBits: number;
+    zero: number;
+    /** One S for every channel: this one, or 'shared' (channel 0's random S). */
+    shift?: number | 'shared';
+  },
 ): Activation {
   const outRange = typeMax(o.out) - typeMin(o.out) + 1;
   const mag = Math.max(1, -o.lo, o.hi);
@@ -51,7 +61,8 @@ export function randomRequant(
     const m = r() < 0.1 ? 2 ** o.mbits - 1 : int(r, 1, 2 ** o.mbits - 1);
     const s0 = Math.round(Math.log2((mag * m) / outRange));
     multipliers.push(m);
-    shifts.push(Math.max(0, Math.min(2 ** o.shiftBits - 1, 40, s0 + int(r, -3, 3))));
+    const s = Math.max(0, Math.min(2 ** o.shiftBits - 1, 40, s0 + int(r, -3, 3)));
+    shifts.push(typeof o.shift === 'number' ? o.shift : o.shift === 'shared' && ch > 0 ? shifts[0]! : s);
   }
   return {
     kind: 'requant',
