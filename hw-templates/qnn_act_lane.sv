@@ -29,7 +29,7 @@ module qnn_act_lane #(
   parameter int OUT_KIND   = -1,  // 0 unsigned, 1 signed; threshold also 2 bipolar
   parameter int MBITS      = 0,   // requant
   parameter int SHIFT_BITS = 0,   // requant
-  parameter int SHIFT      = -1,  // requant: the shift S when every channel has the same (it is in prm too), −1 when they differ
+  parameter int SHIFT      = -2,  // requant: the shift S every channel shares (prm holds it too), −1 when they differ; −2 means "not given"
   parameter int ZERO       = 32'sh8000_0000,  // requant zero point, threshold bias; the default means "not given"
   parameter int N_THRESH   = 0,   // threshold
   parameter int T_BITS     = 0,   // threshold
@@ -60,6 +60,10 @@ module qnn_act_lane #(
   end
   if (CHECK && ACT == 1 && ZERO == ZERO_UNSET) begin : g_bad_zero
     `QNN_PARAM_ERROR(("qnn_act_lane: requant needs ZERO (the zero point; -2^31 means not given)"))
+  end
+  if (CHECK && ACT == 1 && (SHIFT < -1 || (SHIFT_BITS >= 1 && SHIFT_BITS < 31 && SHIFT >= (1 << SHIFT_BITS)))) begin : g_bad_shift
+    `QNN_PARAM_ERROR(("qnn_act_lane: requant SHIFT (%0d) must be the S every channel shares (0 to 2^SHIFT_BITS - 1, SHIFT_BITS %0d) or -1 when each channel has its own (-2 means not given)",
+                      SHIFT, SHIFT_BITS))
   end
   if (CHECK && ACT == 1 && OUT_KIND != 0 && OUT_KIND != 1) begin : g_bad_requant_kind
     `QNN_PARAM_ERROR(("qnn_act_lane: requant OUT_KIND (%0d) must be 0 (unsigned) or 1 (signed)", OUT_KIND))

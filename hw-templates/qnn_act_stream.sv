@@ -26,7 +26,7 @@ module qnn_act_stream #(
   parameter int OUT_KIND        = -1,
   parameter int MBITS           = 0,   // requant (the lane checks the activation's parameters)
   parameter int SHIFT_BITS      = 0,
-  parameter int SHIFT           = -1,  // requant: the shared shift S (−1: per channel, from the ROM)
+  parameter int SHIFT           = -2,  // requant: the shared shift S, −1 per channel (from the ROM); −2 means "not given"
   parameter int ZERO            = 32'sh8000_0000,
   parameter int N_THRESH        = 0,   // threshold
   parameter int T_BITS          = 0,

@@ -57,7 +57,7 @@ module qnn_mvau #(
   parameter int OUT_KIND   = -1,  // ACT ≠ 0: 0 unsigned, 1 signed, 2 bipolar (threshold)
   parameter int MBITS      = 0,   // ACT = 1: requant multiplier bits (unsigned)
   parameter int SHIFT_BITS = 0,   // ACT = 1: requant shift field bits
-  parameter int SHIFT      = -1,  // requant: the shared shift S (−1: per channel, from the ROM)
+  parameter int SHIFT      = -2,  // requant: the shared shift S, −1 per channel (from the ROM); −2 means "not given"
   parameter int ZERO       = 32'sh8000_0000,  // ACT = 1: requant zero point (the default: not given)
   parameter int N_THRESH   = 0,   // ACT = 2: thresholds per channel
   parameter int MUL_LUT    = 0,   // 1: every multiplier (weight × input, requant) from LUTs (mul=lut); 0: `*`, the tool's DSP rule

@@ -26,7 +26,7 @@ module qnn_requant #(
   parameter int OUT_KIND        = -1,   // 0 unsigned, 1 signed
   parameter int MBITS           = 0,
   parameter int SHIFT_BITS      = 0,
-  parameter int SHIFT           = -1,  // requant: the shared shift S (−1: per channel, from the ROM)
+  parameter int SHIFT           = -2,  // requant: the shared shift S, −1 per channel (from the ROM); −2 means "not given"
   parameter int ZERO            = 32'sh8000_0000,  // the default means "not given"
   parameter int MUL_LUT         = 0,    // 1: x·M from LUTs (mul=auto moved it there), 0: the tool's DSP rule
   parameter     ACT_FILE        = ""

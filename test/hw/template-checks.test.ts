@@ -66,6 +66,7 @@ const REQUANT: Params = {
   OUT_KIND: 0,
   MBITS: 16,
   SHIFT_BITS: 5,
+  SHIFT: -1,
   ZERO: 0,
   ACT_FILE: 'a.mem',
 };
@@ -130,6 +131,22 @@ const IMPOSSIBLE: { what: string; top: string; sources: string[]; params: Params
     sources: [hw('qnn_requant.sv'), ...ACT_SRCS],
     params: without(REQUANT, 'ZERO'),
     message: 'qnn_act_lane: requant needs ZERO (the zero point; -2^31 means not given)',
+  },
+  {
+    what: 'requant: no SHIFT',
+    top: 'qnn_requant',
+    sources: [hw('qnn_requant.sv'), ...ACT_SRCS],
+    params: without(REQUANT, 'SHIFT'),
+    message:
+      'qnn_act_lane: requant SHIFT (-2) must be the S every channel shares (0 to 2^SHIFT_BITS - 1, SHIFT_BITS 5) or -1 when each channel has its own (-2 means not given)',
+  },
+  {
+    what: 'requant: a shared SHIFT past what SHIFT_BITS holds',
+    top: 'qnn_requant',
+    sources: [hw('qnn_requant.sv'), ...ACT_SRCS],
+    params: { ...REQUANT, SHIFT: 32 },
+    message:
+      'qnn_act_lane: requant SHIFT (32) must be the S every channel shares (0 to 2^SHIFT_BITS - 1, SHIFT_BITS 5) or -1 when each channel has its own (-2 means not given)',
   },
   {
     what: 'window: SIMD not a multiple of IN_ELEMS',

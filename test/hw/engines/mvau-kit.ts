@@ -75,7 +75,8 @@ export function params(c: MvauCfg, weightWord?: string): Record<string, number |
     WEIGHT_FILE: 'weights.mem',
   };
   if (c.act !== 0) Object.assign(p, { OUT_BITS: typeBits(c.outT), OUT_KIND: kindCode(c.outT), ACT_FILE: 'act.mem' });
-  if (c.act === 1) Object.assign(p, { MBITS: c.mbits, SHIFT_BITS: c.shiftBits, ZERO: c.zero });
+  // SHIFT −1: each channel's S from the ROM (the random requants' S differ; a shared S is the activation and network tests').
+  if (c.act === 1) Object.assign(p, { MBITS: c.mbits, SHIFT_BITS: c.shiftBits, SHIFT: -1, ZERO: c.zero });
   if (c.act === 2) Object.assign(p, { N_THRESH: c.nThresh, ZERO: c.bias ?? 0 });
   if (c.mulLut) p.MUL_LUT = 1;
   if (c.hardWired) {
