@@ -126,7 +126,7 @@ async function buildBitstreamCommand(context: vscode.ExtensionContext, uri?: vsc
     ? 'Build Bitstream was cancelled; no tool is left running.'
     : !report.ok
       ? `Build Bitstream failed in ${report.failed_phase ?? '?'}: ${report.first_error ?? 'see the log'}`
-      : `Bitstream ${path.basename(report.bitstream ?? '')}${report.cached ? ' (unchanged, not rebuilt)' : ''}: Fmax ${report.fmax_mhz?.toFixed(1) ?? '?'} MHz for ${report.clock_mhz} MHz (${report.clock_met ? 'met' : 'NOT met'}), ${report.resources.used?.lut ?? '?'} of ${report.resources.available.lut ?? '?'} ${report.flow === 'vivado' ? 'LUTs' : 'logic cells'}.`;
+      : `Bitstream ${path.basename(report.bitstream ?? '')}${report.cached ? ' (unchanged, not rebuilt)' : ''}: Fmax ${report.fmax_mhz?.toFixed(1) ?? '?'} MHz for ${report.clock_mhz} MHz (${report.clock_met ? 'met' : 'NOT met'}), ${report.resources.used?.lut ?? '?'} of ${report.resources.available.lut ?? '?'} ${report.resources.labels.lut}.`;
   const show = report.ok && report.clock_met !== false ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
   const pick = await show(summary, ...actions);
   if (pick === 'Open Report') await vscode.window.showTextDocument(vscode.Uri.file(out.buildReport));

@@ -103,10 +103,8 @@ export function timingModel(e: Estimate, sim?: SimResult | null, build?: BuildRe
           : `${build.timing.wns_ns.toFixed(2)} ns${build.timing.tns_ns === null ? '' : `, TNS ${build.timing.tns_ns.toFixed(2)} ns`}`,
       ],
       ['critical path', cp.length ? `${cp[0].from} → ${cp[cp.length - 1].to}` : '–'],
-      ['LUT used / estimated', res('lut')],
-      ['FF used / estimated', res('ff')],
-      ['BRAM used / estimated', res('bram18')],
-      ['DSP used / estimated', res('dsp')],
+      // The device family's names (iCE40: logic cells, flip-flops, EBRs, SB_MAC16).
+      ...(['lut', 'ff', 'bram18', 'dsp'] as const).map((k): [string, string] => [`${build.resources.labels[k]} used / estimated`, res(k)]),
       ['phases', build.phases.map((p) => `${p.name} ${p.seconds.toFixed(1)} s`).join(', ')],
     ];
   }

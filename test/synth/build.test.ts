@@ -67,6 +67,7 @@ describe('qnn build, open iCE40 flow', () => {
     expect(r.timing.wns_ns).toBeCloseTo(1000 / 20 - 1000 / r.fmax_mhz!, 2);
     expect(r.timing.critical_path.length).toBeGreaterThan(1);
     expect(r.resources.available).toEqual({ lut: 5280, ff: 5280, bram18: 30, dsp: 8 });
+    expect(r.resources.labels).toEqual({ lut: 'logic cells', ff: 'flip-flops', bram18: 'EBRs', dsp: 'SB_MAC16' });
     // Memories and multipliers are counted exactly; logic cells are the place-and-route's.
     expect(r.resources.used!.dsp).toBe(r.resources.estimated.dsp);
     expect(r.resources.used!.bram18).toBe(r.resources.estimated.bram18);

@@ -24,6 +24,11 @@ const CAPACITY_LABELS: Readonly<Record<DeviceFamily, Readonly<Record<ResourceKey
   ice40: { ...RESOURCE_LABELS.ice40, lut: 'logic cells' },
 };
 
+/** What a device's `key` capacity counts on `family` (iCE40's `lut`: logic cells). */
+export function capacityLabel(family: DeviceFamily, key: ResourceKey): string {
+  return CAPACITY_LABELS[family][key];
+}
+
 export function resourceLabel(family: DeviceFamily, key: ResourceKey): string {
   return RESOURCE_LABELS[family][key];
 }

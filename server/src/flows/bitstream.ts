@@ -10,7 +10,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis } from '../analysis/analyze.js';
-import { capacityUse } from '../cost/fabric.js';
+import { capacityUse, fabricOf } from '../cost/fabric.js';
+import { capacityLabel } from '../cost/utilisation.js';
 import { findDevice, type Device } from '../device/devices.js';
 import { buildFiles } from '../protocol/build-folder.js';
 import type { BuildFlow, BuildPathStep, BuildProgress, BuildReport, BuildResources } from '../protocol/results.js';
@@ -116,7 +117,15 @@ export async function buildBitstream(analysis: Analysis, qnnFile: string, outDir
 
   const previous = readReport(files.buildReport);
   const reusable = previous?.ok && previous.input_hash === inputHash && (previous.bitstream === null || existsSync(previous.bitstream));
-  if (!opts.force && previous && reusable) return { ...previous, cached: true };
+  const family = fabricOf(device).family;
+  const labels = {
+    lut: capacityLabel(family, 'lut'),
+    ff: capacityLabel(family, 'ff'),
+    bram18: capacityLabel(family, 'bram18'),
+    dsp: capacityLabel(family, 'dsp'),
+  };
+  // (labels: a report written before they were added is served with them)
+  if (!opts.force && previous && reusable) return { ...previous, resources: { ...previous.resources, labels }, cached: true };
 
   // progress.json follows the phases, for a caller that only sees the files (the editor).
   const progress: BuildProgress = { phase: null, phase_started: null, phases: prepared.phases, done: [] };
@@ -155,6 +164,7 @@ export async function buildBitstream(analysis: Analysis, qnnFile: string, outDir
       used: r.used,
       estimated: { lut: estLut, ff: est?.ff ?? null, bram18: est?.bram18 ?? null, dsp: est?.dsp ?? null },
       available: { lut: device.lut, ff: device.ff, bram18: device.bram18, dsp: device.dsp },
+      labels,
     },
     timing: { wns_ns: r.wnsNs, tns_ns: r.tnsNs, critical_path: r.criticalPath },
     phases: r.phases.map((p) => ({ name: p.name, seconds: round(p.seconds, 2) })),

@@ -173,6 +173,8 @@ export interface BuildReport {
     used: BuildResources | null;
     estimated: BuildResources;
     available: BuildResources;
+    /** What each count is on the device's family: LUT, FF, BRAM18, DSP; iCE40 logic cells, flip-flops, EBRs, SB_MAC16. */
+    labels: Record<keyof BuildResources, string>;
   };
   timing: {
     /** Worst negative slack: clock period minus the critical path's delay (negative when not met). */

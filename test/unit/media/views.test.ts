@@ -120,6 +120,7 @@ describe('timing view model', () => {
         used: { lut: 3852, ff: 1181, bram18: 7, dsp: 3 },
         estimated: { lut: 2441, ff: 943, bram18: 5, dsp: 3 },
         available: { lut: 5280, ff: 5280, bram18: 30, dsp: 8 },
+        labels: { lut: 'logic cells', ff: 'flip-flops', bram18: 'EBRs', dsp: 'SB_MAC16' },
       },
       timing: {
         wns_ns: 17.34,
@@ -138,7 +139,9 @@ describe('timing view model', () => {
     const b = Object.fromEntries(m.build!);
     expect(b.Fmax).toBe('15.15 MHz for 12 MHz (met)');
     expect(b['critical path']).toBe('a.CLK → c.D');
-    expect(b['LUT used / estimated']).toBe('3,852 / 2,441');
+    // iCE40: the report's labels (nextpnr counts logic cells, LUT4s and flip-flops packed).
+    expect(b['logic cells used / estimated']).toBe('3,852 / 2,441');
+    expect(b['SB_MAC16 used / estimated']).toBe('3 / 3');
     // Results of another network are not shown as this one's.
     expect(timingModel(e, { ...sim, network: 'other' }, { ...build, network: 'other' }).measured).toBeNull();
   });

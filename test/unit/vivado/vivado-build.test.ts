@@ -67,6 +67,7 @@ describe('qnn build with Vivado (stand-in executable)', () => {
     expect(report.clock_met).toBe(true);
     expect(report.resources.used).not.toBeNull();
     expect(report.resources.available).toEqual({ lut: 53200, ff: 106400, bram18: 280, dsp: 220 });
+    expect(report.resources.labels).toEqual({ lut: 'LUT', ff: 'FF', bram18: 'BRAM18', dsp: 'DSP' });
     expect(readFileSync(path.join(dir, 'build', 'tz', 'bitstream', 'build.tcl'), 'utf8')).toContain('synth_design -top "tz_top"');
     // Unchanged: not run again.
     const again = JSON.parse(qnnBuild(dir, SRC()).stdout) as BuildReport;
