@@ -105,7 +105,14 @@ function useFit(fit: Record<FitSet, FamilyFit>): void {
 
 // ---- synthesis of the sweep -----------------------------------------------------------------
 
-async function collect(): Promise<{ samples: Sample[]; compiled: CompiledSpec[]; synthMs: number; cachedRuns: number; runs: number }> {
+async function collect(): Promise<{
+  samples: Sample[];
+  compiled: CompiledSpec[];
+  synthMs: number;
+  cachedRuns: number;
+  runs: number;
+  degenerate: string[];
+}> {
   const only = args.find((a) => a.startsWith('--only='));
   const specs = sweepSpecs().filter((s) => !only || new RegExp(only.slice(7)).test(s.name));
   const samples: Sample[] = [];
@@ -113,6 +120,7 @@ async function collect(): Promise<{ samples: Sample[]; compiled: CompiledSpec[];
   let synthMs = 0;
   let cachedRuns = 0;
   let runs = 0;
+  const degenerate = new Set<string>();
   const jobs: Promise<void>[] = [];
   let done = 0;
   const setsOf = (s: (typeof specs)[number]): FitSet[] => (s.families ?? ALL_SETS).filter((f) => FAMILIES.includes(f));
@@ -120,6 +128,11 @@ async function collect(): Promise<{ samples: Sample[]; compiled: CompiledSpec[];
   for (const spec of specs) {
     for (const family of setsOf(spec)) {
       const c = await compileSpec(spec, family, WORK);
+      // A constant output (QNN035): synthesis keeps none of the logic the estimate counts.
+      if (c.codes.some((code) => code.startsWith('QNN035'))) {
+        degenerate.add(spec.name);
+        continue;
+      }
       compiled.push(c);
       jobs.push(
         synthBlocks(c.compiled.rtlDir, c.compiled.top, family).then((s) => {
@@ -142,7 +155,7 @@ async function collect(): Promise<{ samples: Sample[]; compiled: CompiledSpec[];
   }
   await Promise.all(jobs);
   samples.sort((a, b) => a.block.id.localeCompare(b.block.id) || a.family.localeCompare(b.family));
-  return { samples, compiled, synthMs, cachedRuns, runs };
+  return { samples, compiled, synthMs, cachedRuns, runs, degenerate: [...degenerate] };
 }
 
 // ---- the fit --------------------------------------------------------------------------------
@@ -505,10 +518,11 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const before = clone(live.fit);
   console.log(`Calibration sweep: ${yosysVersion()}; work ${WORK}; Yosys cache ${CACHE_DIR}`);
-  const { samples, compiled, synthMs, cachedRuns, runs } = await collect();
+  const { samples, compiled, synthMs, cachedRuns, runs, degenerate } = await collect();
   console.log(
     `${compiled.length} compiled networks, ${runs} Yosys runs (${cachedRuns} cached, ${(synthMs / 1000).toFixed(0)} s of Yosys), ${samples.length} blocks`,
   );
+  if (degenerate.length) console.log(`Left out, their output a constant (QNN035): ${degenerate.join(', ')}`);
   const beforeRows = table(samples);
   const after = fitAll(samples);
   useFit(after);
@@ -594,7 +608,7 @@ async function main(): Promise<void> {
     const coefficients = Object.fromEntries(ALL_SETS.map((f) => [f, FAMILIES.includes(f) ? after[f] : (previous[f] ?? after[f])]));
     const out = { $comment: previous.$comment, generated, ...coefficients };
     writeFileSync(CALIBRATION, JSON.stringify(out, null, 2) + '\n');
-    writeFileSync(DOC, doc({ errTable, worst: worstTable(samples), missed, dTable, generated, after }));
+    writeFileSync(DOC, doc({ errTable, worst: worstTable(samples), missed, degenerate, dTable, generated, after }));
     console.log(`wrote ${path.relative(ROOT, CALIBRATION)} and ${path.relative(ROOT, DOC)}`);
   }
   console.log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
@@ -604,6 +618,7 @@ function doc(d: {
   errTable: string;
   worst: string;
   missed: string[];
+  degenerate: string[];
   dTable: string;
   generated: Generated;
   after: Record<FitSet, FamilyFit>;
@@ -679,7 +694,11 @@ Before: the coefficients the run that fitted the set started from (the first xcu
 from the Xilinx set, which UltraScale+ parts used until then). Errors are |estimate − Yosys| / Yosys.
 
 ${d.errTable}
-
+${
+  d.degenerate.length
+    ? `\nLeft out of the sweep: ${d.degenerate.join(', ')}, whose output is the same for every input (QNN035), so synthesis keeps none of the logic the estimate counts.\n`
+    : ''
+}
 For the record, the hand-set model before the first calibration (commit b917745: FINN-R's
 anchors, \`ice40LutFactor\` 1.5, no per-family coefficients) on the same ${FIRST_SWEEP.blocks} blocks of
 the first sweep (${FIRST_SWEEP.yosys}):

@@ -22,6 +22,7 @@
 import { COST_CONSTANTS as C, type DspMapping, type FamilyFit } from './constants.js';
 import { addResources, clog2, type Fabric, type Resources } from './fabric.js';
 import { ramCost, romCost, type MemCost } from './memory.js';
+import { signedBitsFor } from '../model/qtype.js';
 
 export { COST_CONSTANTS } from './constants.js';
 
@@ -427,7 +428,10 @@ export type ActivationCostParams =
       /** S differs between channels: a barrel shifter instead of wiring. */
       variableShift: boolean;
       maxShift: number;
-      hasZero: boolean;
+      /** The zero point, added after the shift. */
+      zero: number;
+      /** The output type is iN (else uN). */
+      outSigned: boolean;
       /**
        * The multiplier's width in the RTL (the layer's `mbits`, template MBITS; default
        * `defaultMbits`): Yosys decides DSP or LUTs on it, before the ROM's constants
@@ -447,6 +451,35 @@ export interface ActivationLane {
   mem: MemCost;
   /** Bits of the lane's entry in the activation ROM, whose words hold PE entries (0: no ROM). */
   memWidth: number;
+}
+
+/**
+ * qnn_act_lane's clamp and zero point: the shifted value is compared with the output range
+ * moved by −ZERO (constants), then ZERO is added to the OUT_BITS kept. The value is as wide
+ * as synthesis sees it: x times the MBITS-wide M (the ROM's constants reach synthesis after
+ * the multiplier is built) plus the rounding carry, less the S bits a shared S shifts out
+ * (the template's SHIFT, or a lane's one-entry ROM); a per-channel S leaves all of them. A compare the value's range
+ * cannot fail is not built (an unsigned x is never below a range that starts at or below 0).
+ */
+export function requantClampLuts(
+  a: Extract<ActivationCostParams, { kind: 'requant' }>,
+  inBits: number,
+  outBits: number,
+  /** Channels each lane serves: one is a one-entry ROM, a constant S per lane, that synthesis sees. */
+  channelsPerLane: number,
+): number {
+  const full = inBits + (a.mbits ?? C.activation.defaultMbits) + 1;
+  const bits = a.variableShift && channelsPerLane > 1 ? full : Math.max(1, full - a.maxShift);
+  const signedIn = a.inputSigned ?? true;
+  const vLo = signedIn ? -(2 ** (bits - 1)) : 0;
+  const vHi = signedIn ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  const yLo = a.outSigned ? -(2 ** (outBits - 1)) : 0;
+  const yHi = a.outSigned ? 2 ** (outBits - 1) - 1 : 2 ** outBits - 1;
+  const xLo = yLo - a.zero;
+  const xHi = yHi - a.zero;
+  const compares = (vLo < xLo ? 1 : 0) + (vHi > xHi ? 1 : 0);
+  const width = Math.max(bits, signedBitsFor(xLo, xLo), signedBitsFor(xHi, xHi));
+  return compares * Math.ceil(width * C.activation.compareLutsPerBit) + (compares > 0 ? outBits : 0) + (a.zero !== 0 ? outBits : 0);
 }
 
 /** One PE lane of a threshold or requant stage on an `inBits` value, producing `outBits`. */
@@ -499,15 +532,13 @@ export function activationLane(
     // register in fabric (the sweep's xcup MVAU FF median 10 % → 3 % with it counted).
     ff += prod;
   }
-  // After >>> S the value has prod − S significant bits: a shared S is wiring; a per-channel
-  // S a log shifter (two 2:1 levels per LUT6) over the whole product.
-  const shifted = a.variableShift ? prod : Math.max(1, prod - a.maxShift);
-  if (a.variableShift) {
+  if (a.variableShift && channelsPerLane > 1) {
+    // A per-channel S: a log shifter (two 2:1 levels per LUT6) over the whole product. (A
+    // lane that serves one channel reads a one-entry ROM, a constant: its shift is wiring.)
     lut += prod * Math.ceil(clog2(a.maxShift + 1) / 2);
     ff += C.activation.shiftBits; // shift_q
   }
-  if (a.hasZero) lut += outBits + 1;
-  lut += 2 * Math.ceil(shifted * C.activation.compareLutsPerBit) + outBits; // clamp to [min(out), max(out)]
+  lut += requantClampLuts(a, inBits, outBits, channelsPerLane);
   const memWidth = a.perChannel ? m + (a.variableShift ? C.activation.shiftBits : 0) : 0;
   return { lut, ff, dsp, mem: romCost(memWidth ? channelsPerLane : 0, memWidth, fab), memWidth };
 }

@@ -48,7 +48,9 @@ export function activationCostParams(a: Activation, input: ActivationInput): Act
     perChannel: variableShift || !allEqual(ms),
     variableShift,
     maxShift: Math.max(...ss),
-    hasZero: a.zero !== 0,
+    zero: a.zero,
+    outSigned: a.out.kind === 'int',
+    inputSigned: input.min < 0,
     mbits: a.mbits,
   };
 }

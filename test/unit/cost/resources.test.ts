@@ -13,6 +13,7 @@ import {
   hardWiredTreeLuts,
   macLane,
   activationLane,
+  requantClampLuts,
   activationResources,
   type ActivationCostParams,
   type MulOperand,
@@ -101,6 +102,20 @@ describe('memory placement: the cheapest of logic, LUTRAM and block RAM by Yosys
   });
 });
 
+// qnn_act_lane multiplies x (the accumulator, or a standalone engine's input) by {0, M}, M of MBITS bits.
+const requant = (mbits: number, over: Partial<Extract<ActivationCostParams, { kind: 'requant' }>> = {}): ActivationCostParams => ({
+  kind: 'requant',
+  multiplierBits: mbits,
+  multiplierOnes: 2,
+  perChannel: false,
+  variableShift: false,
+  maxShift: 8,
+  zero: 0,
+  outSigned: false,
+  mbits,
+  ...over,
+});
+
 describe('DSP rule: what Yosys mul2dsp maps (synth_xilinx -family xc7, synth_ice40 -dsp)', () => {
   const sgn = (bits: number): MulOperand => ({ bits, signed: true });
   const uns = (bits: number): MulOperand => ({ bits, signed: false });
@@ -186,18 +201,6 @@ describe('DSP rule: what Yosys mul2dsp maps (synth_xilinx -family xc7, synth_ice
     expect(h.lut).toBeGreaterThan(mvauResources(mv(op), xilinx).total.lut);
   });
 
-  // qnn_act_lane multiplies x (the accumulator, or a standalone engine's input) by {0, M}, M of MBITS bits.
-  const requant = (mbits: number): ActivationCostParams => ({
-    kind: 'requant',
-    multiplierBits: mbits,
-    multiplierOnes: 2,
-    perChannel: false,
-    variableShift: false,
-    maxShift: 8,
-    hasZero: false,
-    mbits,
-  });
-
   it('requant: x × M is a multiplier too — an i4 × 8-bit M is a DSP on Xilinx (13-bit product), an i2 × 4-bit M is not (7 bits)', () => {
     expect(activationLane(requant(8), 4, 4, 1, xilinx).dsp).toBe(1);
     expect(activationLane(requant(4), 2, 2, 1, xilinx).dsp).toBe(0);
@@ -209,15 +212,7 @@ describe('DSP rule: what Yosys mul2dsp maps (synth_xilinx -family xc7, synth_ice
 
   it('requant: one DSP per PE lane even when M and S are shared (Yosys maps it before the ROM turns constant)', () => {
     // A 14-bit accumulator × the default 16-bit M: 14 × 17 signed → one DSP48 (two slices on iCE40, one a 1-bit leftover).
-    const shared: ActivationCostParams = {
-      kind: 'requant',
-      multiplierBits: 15,
-      multiplierOnes: 7,
-      perChannel: false,
-      variableShift: false,
-      maxShift: 20,
-      hasZero: false,
-    };
+    const shared = requant(15, { multiplierOnes: 7, maxShift: 20, mbits: undefined });
     const withAct = (fab: Fabric) =>
       mvauResources(
         {
@@ -359,32 +354,32 @@ describe('every template structure has its term', () => {
     expect(t(3).memWidth).toBe(30);
   });
 
+  it('requant clamp: only the compares the shifted value can fail, as wide as synthesis sees it (qnn_act_lane, SHIFT)', () => {
+    // u8 × a 16-bit M >>> 21 is at most 2^(8 + 16 + 1 − 21) − 1 = 15: a u6 output holds it, no compare.
+    const rnd7004 = requant(16, { maxShift: 21, inputSigned: false });
+    expect(requantClampLuts(rnd7004, 8, 6, 1)).toBe(0);
+    // Into u3 it can overflow: the upper compare on 4 bits (2 LUT6) and the output mux.
+    expect(requantClampLuts(rnd7004, 8, 3, 1)).toBe(2 + 3);
+    // Signed (−8 … 7 after the shift), into u2: below 0 and above 3, both compares.
+    expect(requantClampLuts({ ...rnd7004, inputSigned: true }, 8, 2, 1)).toBe(2 * 2 + 2);
+    // A zero point moves the range by −ZERO (u6 from 60: 0 − 60 … 63 − 60, so 4 bits can
+    // overflow; compared on 7 bits) and adds an OUT_BITS adder.
+    expect(requantClampLuts({ ...rnd7004, zero: 60 }, 8, 6, 1)).toBe(4 + 6 + 6);
+    // A per-channel S is applied by a shifter: the compares see all 8 + 16 + 1 bits; a lane
+    // serving one channel reads a one-entry ROM, a constant S, and sees the narrow value.
+    const perChannel = { ...rnd7004, inputSigned: true, variableShift: true, perChannel: true };
+    expect(requantClampLuts(perChannel, 8, 2, 4)).toBe(2 * 13 + 2);
+    expect(requantClampLuts(perChannel, 8, 2, 1)).toBe(2 * 2 + 2);
+  });
+
   it('a requant multiplier in LUTs registers its product; in a DSP it does not', () => {
-    const q: ActivationCostParams = {
-      kind: 'requant',
-      multiplierBits: 6,
-      multiplierOnes: 3,
-      perChannel: true,
-      variableShift: false,
-      maxShift: 8,
-      hasZero: false,
-      mbits: 6,
-    };
+    const q = requant(6, { multiplierOnes: 3, perChannel: true });
     expect(activationLane(q, 10, 4, 8, xilinx)).toMatchObject({ dsp: 1, ff: 4 });
     expect(activationLane(q, 10, 4, 8, hx8k)).toMatchObject({ dsp: 0, ff: 4 + 16 });
   });
 
   it('requant after an MVAU vs stand-alone (measured, Yosys 0.23): where the rounding add and the product register go', () => {
-    const q: ActivationCostParams = {
-      kind: 'requant',
-      multiplierBits: 16,
-      multiplierOnes: 8,
-      perChannel: false,
-      variableShift: false,
-      maxShift: 21,
-      hasZero: false,
-      mbits: 16,
-    };
+    const q = requant(16, { multiplierOnes: 8, maxShift: 21 });
     const xczu7ev = fabricOf(findDevice('xczu7ev'));
     // iCE40, one SB_MAC16: a stand-alone lane's MAC adds 2^(S−1) itself, a fused one (after
     // the accumulator) leaves the (9 + 16)-bit add in LUTs.
