@@ -442,6 +442,8 @@ export type ActivationCostParams =
       inputSigned?: boolean;
     };
 
+export type RequantCostParams = Extract<ActivationCostParams, { kind: 'requant' }>;
+
 export interface ActivationLane {
   /** LUT6 logic of one lane (before c1 and the family factor). */
   lut: number;
@@ -462,7 +464,7 @@ export interface ActivationLane {
  * cannot fail is not built (an unsigned x is never below a range that starts at or below 0).
  */
 export function requantClampLuts(
-  a: Extract<ActivationCostParams, { kind: 'requant' }>,
+  a: RequantCostParams,
   inBits: number,
   outBits: number,
   /** Channels each lane serves: one is a one-entry ROM, a constant S per lane, that synthesis sees. */

@@ -16,6 +16,7 @@ import {
   requantClampLuts,
   activationResources,
   type ActivationCostParams,
+  type RequantCostParams,
   type MulOperand,
   multiplierDsps,
   multiplierSliceLuts,
@@ -103,7 +104,7 @@ describe('memory placement: the cheapest of logic, LUTRAM and block RAM by Yosys
 });
 
 // qnn_act_lane multiplies x (the accumulator, or a standalone engine's input) by {0, M}, M of MBITS bits.
-const requant = (mbits: number, over: Partial<Extract<ActivationCostParams, { kind: 'requant' }>> = {}): ActivationCostParams => ({
+const requant = (mbits: number, over: Partial<RequantCostParams> = {}): RequantCostParams => ({
   kind: 'requant',
   multiplierBits: mbits,
   multiplierOnes: 2,
