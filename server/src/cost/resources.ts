@@ -428,6 +428,8 @@ export type ActivationCostParams =
       /** S differs between channels: a barrel shifter instead of wiring. */
       variableShift: boolean;
       maxShift: number;
+      /** Bits of S that differ between channels: the per-channel shifter's levels (default: all of maxShift's). */
+      shiftLevels?: number;
       /** The zero point, added after the shift. */
       zero: number;
       /** The output type is iN (else uN). */
@@ -453,6 +455,8 @@ export interface ActivationLane {
   mem: MemCost;
   /** Bits of the lane's entry in the activation ROM, whose words hold PE entries (0: no ROM). */
   memWidth: number;
+  /** Output bits that are distinct registers (a requant that never clamps: its value's bits; else all). */
+  liveBits: number;
 }
 
 /**
@@ -460,16 +464,19 @@ export interface ActivationLane {
  * moved by −ZERO (constants), then ZERO is added to the OUT_BITS kept. The value is as wide
  * as synthesis sees it: x times the MBITS-wide M (the ROM's constants reach synthesis after
  * the multiplier is built) plus the rounding carry, less the S bits a shared S shifts out
- * (the template's SHIFT, or a lane's one-entry ROM); a per-channel S leaves all of them. A compare the value's range
- * cannot fail is not built (an unsigned x is never below a range that starts at or below 0).
+ * (the template's SHIFT, or a lane's one-entry ROM); a per-channel S leaves all of them. A
+ * compare the value's range cannot fail is not built (an unsigned x is never below a range
+ * that starts at or below 0). With neither compare nor zero point, y is the value itself:
+ * only its bits are distinct (the others are 0 or copies of its sign, and synthesis keeps
+ * one register of each).
  */
-export function requantClampLuts(
+export function requantClamp(
   a: RequantCostParams,
   inBits: number,
   outBits: number,
   /** Channels each lane serves: one is a one-entry ROM, a constant S per lane, that synthesis sees. */
   channelsPerLane: number,
-): number {
+): { lut: number; liveBits: number } {
   const full = inBits + (a.mbits ?? C.activation.defaultMbits) + 1;
   const bits = a.variableShift && channelsPerLane > 1 ? full : Math.max(1, full - a.maxShift);
   const signedIn = a.inputSigned ?? true;
@@ -481,7 +488,8 @@ export function requantClampLuts(
   const xHi = yHi - a.zero;
   const compares = (vLo < xLo ? 1 : 0) + (vHi > xHi ? 1 : 0);
   const width = Math.max(bits, signedBitsFor(xLo, xLo), signedBitsFor(xHi, xHi));
-  return compares * Math.ceil(width * C.activation.compareLutsPerBit) + (compares > 0 ? outBits : 0) + (a.zero !== 0 ? outBits : 0);
+  const lut = compares * Math.ceil(width * C.activation.compareLutsPerBit) + (compares > 0 ? outBits : 0) + (a.zero !== 0 ? outBits : 0);
+  return { lut, liveBits: compares === 0 && a.zero === 0 ? Math.min(outBits, bits) : outBits };
 }
 
 /** One PE lane of a threshold or requant stage on an `inBits` value, producing `outBits`. */
@@ -499,14 +507,15 @@ export function activationLane(
     // Comparators against the thresholds (registered), and the count of those passed (thermometer → binary).
     const memWidth = a.perChannel ? a.count * inBits : 0;
     const mem = romCost(memWidth ? channelsPerLane : 0, memWidth, fab);
-    if (a.perChannel) return { lut: a.count * cmp + adderTreeLuts(a.count, 1), ff: a.count + outBits, dsp: 0, mem, memWidth };
+    if (a.perChannel)
+      return { lut: a.count * cmp + adderTreeLuts(a.count, 1), ff: a.count + outBits, dsp: 0, mem, memWidth, liveBits: outBits };
     // Against constants: only the distinct ones inside the value's range are built (none: the
     // output is a constant and synthesis removes the lane), and they share one inverted copy
     // of x (the subtractions' operand; measured on a sweep of shared thresholds, u2 to i12
     // inputs, 1 to 15 thresholds: per lane LUTs grow with inBits even for one comparator).
     const n = a.distinct ?? a.count;
-    if (n === 0) return { lut: 0, ff: 0, dsp: 0, mem, memWidth };
-    return { lut: inBits + n * cmp + adderTreeLuts(n, 1), ff: n + outBits, dsp: 0, mem, memWidth };
+    if (n === 0) return { lut: 0, ff: 0, dsp: 0, mem, memWidth, liveBits: outBits };
+    return { lut: inBits + n * cmp + adderTreeLuts(n, 1), ff: n + outBits, dsp: 0, mem, memWidth, liveBits: outBits };
   }
   const m = a.multiplierBits;
   const prod = inBits + m;
@@ -535,14 +544,18 @@ export function activationLane(
     ff += prod;
   }
   if (a.variableShift && channelsPerLane > 1) {
-    // A per-channel S: a log shifter (two 2:1 levels per LUT6) over the whole product. (A
-    // lane that serves one channel reads a one-entry ROM, a constant: its shift is wiring.)
-    lut += prod * Math.ceil(clog2(a.maxShift + 1) / 2);
+    // A per-channel S: a log shifter over the whole product, a 2:1 level for each bit of S
+    // that differs between channels (two levels per LUT6; the ROM's other bits are constant,
+    // so their levels are wiring). A lane that serves one channel reads a one-entry ROM, a
+    // constant: its shift is wiring.
+    lut += prod * Math.ceil((a.shiftLevels ?? clog2(a.maxShift + 1)) / 2);
     ff += C.activation.shiftBits; // shift_q
   }
-  lut += requantClampLuts(a, inBits, outBits, channelsPerLane);
+  const clamp = requantClamp(a, inBits, outBits, channelsPerLane);
+  lut += clamp.lut;
+  ff += clamp.liveBits - outBits; // y
   const memWidth = a.perChannel ? m + (a.variableShift ? C.activation.shiftBits : 0) : 0;
-  return { lut, ff, dsp, mem: romCost(memWidth ? channelsPerLane : 0, memWidth, fab), memWidth };
+  return { lut, ff, dsp, mem: romCost(memWidth ? channelsPerLane : 0, memWidth, fab), memWidth, liveBits: clamp.liveBits };
 }
 
 // ---- the MVAU ---------------------------------------------------------------------------
@@ -613,7 +626,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const weightMem = romCost(nf * sf, p.pe * p.simd * p.operands.weightBits, fab);
   const inputBuffer = nf > 1 ? ramCost(sf, inWord, fab) : ramCost(0, 0, fab);
   const activationMem = act?.memWidth ? romCost(nf, p.pe * act.memWidth, fab) : romCost(0, 0, fab);
-  const skid = skidResources(p.pe * p.outBits);
+  const skid = skidResources(p.pe * (act?.liveBits ?? p.outBits));
   const actLut = activation ? (activation.kind === 'requant' ? k.lut.requant : k.lut.threshold) * p.pe * act!.lut : 0;
   const lut =
     k.lut.c0 +
@@ -918,7 +931,7 @@ export function activationResources(
   const lane = activationLane(a, inBits, outBits, groups, fab);
   const mem = lane.memWidth ? romCost(groups, pe * lane.memWidth, fab) : romCost(0, 0, fab);
   const counters = clog2(groups) + clog2(elementsPerFrame / pe);
-  const skid = skidResources(pe * outBits);
+  const skid = skidResources(pe * lane.liveBits);
   const k = fitOf(fab)[a.kind];
   const lut = k.lut.c0 + k.lut.control * counters + k.lut.lane * pe * lane.lut + k.lut.rom * mem.lut + k.lut.out * skid.lut;
   const ff = k.ff.c0 + counters + k.ff.input * pe * inBits + k.ff.lane * pe * lane.ff + k.ff.rom * mem.ff + skid.ff;

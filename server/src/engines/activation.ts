@@ -40,6 +40,8 @@ export function activationCostParams(a: Activation, input: ActivationInput): Act
   const ms = a.multipliers.length ? a.multipliers : [1];
   const ss = a.shifts.length ? a.shifts : [0];
   const variableShift = !allEqual(ss);
+  // The shift's bits that differ between channels: the shifter's levels (the others are wiring).
+  const varying = ss.reduce((acc, v) => acc | (v ^ ss[0]!), 0);
   return {
     kind: 'requant',
     // M ≥ 1 (model/requant.ts), so at least one bit.
@@ -48,6 +50,7 @@ export function activationCostParams(a: Activation, input: ActivationInput): Act
     perChannel: variableShift || !allEqual(ms),
     variableShift,
     maxShift: Math.max(...ss),
+    shiftLevels: popcount(varying),
     zero: a.zero,
     outSigned: a.out.kind === 'int',
     inputSigned: input.min < 0,

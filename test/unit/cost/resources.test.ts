@@ -13,7 +13,7 @@ import {
   hardWiredTreeLuts,
   macLane,
   activationLane,
-  requantClampLuts,
+  requantClamp,
   activationResources,
   type ActivationCostParams,
   type RequantCostParams,
@@ -355,22 +355,32 @@ describe('every template structure has its term', () => {
     expect(t(3).memWidth).toBe(30);
   });
 
-  it('requant clamp: only the compares the shifted value can fail, as wide as synthesis sees it (qnn_act_lane, SHIFT)', () => {
-    // u8 × a 16-bit M >>> 21 is at most 2^(8 + 16 + 1 − 21) − 1 = 15: a u6 output holds it, no compare.
+  it('requant clamp: only the compares the shifted value can fail, as wide as synthesis sees it (qnn_act_lane, SHIFT), and the output bits that are registers', () => {
+    // u8 × a 16-bit M >>> 21 is at most 2^(8 + 16 + 1 − 21) − 1 = 15: a u6 output holds it, no
+    // compare, and only its 4 low bits are registers (the other 2 are always 0).
     const rnd7004 = requant(16, { maxShift: 21, inputSigned: false });
-    expect(requantClampLuts(rnd7004, 8, 6, 1)).toBe(0);
+    expect(requantClamp(rnd7004, 8, 6, 1)).toEqual({ lut: 0, liveBits: 4 });
     // Into u3 it can overflow: the upper compare on 4 bits (2 LUT6) and the output mux.
-    expect(requantClampLuts(rnd7004, 8, 3, 1)).toBe(2 + 3);
+    expect(requantClamp(rnd7004, 8, 3, 1).lut).toBe(2 + 3);
     // Signed (−8 … 7 after the shift), into u2: below 0 and above 3, both compares.
-    expect(requantClampLuts({ ...rnd7004, inputSigned: true }, 8, 2, 1)).toBe(2 * 2 + 2);
+    expect(requantClamp({ ...rnd7004, inputSigned: true }, 8, 2, 1).lut).toBe(2 * 2 + 2);
     // A zero point moves the range by −ZERO (u6 from 60: 0 − 60 … 63 − 60, so 4 bits can
     // overflow; compared on 7 bits) and adds an OUT_BITS adder.
-    expect(requantClampLuts({ ...rnd7004, zero: 60 }, 8, 6, 1)).toBe(4 + 6 + 6);
+    expect(requantClamp({ ...rnd7004, zero: 60 }, 8, 6, 1).lut).toBe(4 + 6 + 6);
     // A per-channel S is applied by a shifter: the compares see all 8 + 16 + 1 bits; a lane
     // serving one channel reads a one-entry ROM, a constant S, and sees the narrow value.
     const perChannel = { ...rnd7004, inputSigned: true, variableShift: true, perChannel: true };
-    expect(requantClampLuts(perChannel, 8, 2, 4)).toBe(2 * 13 + 2);
-    expect(requantClampLuts(perChannel, 8, 2, 1)).toBe(2 * 2 + 2);
+    expect(requantClamp(perChannel, 8, 2, 4).lut).toBe(2 * 13 + 2);
+    expect(requantClamp(perChannel, 8, 2, 1).lut).toBe(2 * 2 + 2);
+  });
+
+  it('requant per-channel S: a shifter level per bit of S that differs between channels, none for a one-channel lane', () => {
+    const q = requant(16, { perChannel: true, variableShift: true, maxShift: 20 });
+    const lane = (levels: number, channelsPerLane: number) =>
+      activationLane({ ...q, shiftLevels: levels }, 8, 4, channelsPerLane, xilinx).lut;
+    // S ∈ {16, 20}: one bit differs, one 2:1 level (a LUT6 holds two) over the 8 + 16-bit product.
+    expect(lane(5, 2) - lane(1, 2)).toBe((8 + 16) * (3 - 1));
+    expect(lane(1, 1)).toBe(lane(5, 1));
   });
 
   it('a requant multiplier in LUTs registers its product; in a DSP it does not', () => {
