@@ -32,6 +32,12 @@ export interface ActivationFit {
   ff: { c0: number; input: number; lane: number; rom: number };
 }
 
+/** The stand-alone requant's: its lane's multiplier in LUTs (mul) and per-channel shifter (shift) have their own. */
+export interface RequantFit {
+  lut: ActivationFit['lut'] & { mul: number; shift: number };
+  ff: ActivationFit['ff'];
+}
+
 export interface FamilyFit {
   /**
    * MVAU (qnn_mvau): LUT = c0 + control·(counters + input mux) + lane·PE·SIMD·(multiply
@@ -71,9 +77,10 @@ export interface FamilyFit {
   /**
    * Stand-alone requant and threshold engines (qnn_act_stream), each its own set: LUT = c0 +
    * control + lane·PE·(activation lane) + rom + out; FF = c0 + input·PE·(input register) +
-   * lane·PE·(lane registers) + rom + the rest.
+   * lane·PE·(lane registers) + rom + the rest. The requant's lane is split: mul·PE·(its
+   * multiplier in LUTs) + shift·PE·(its per-channel shifter) + lane·PE·(the rest).
    */
-  requant: ActivationFit;
+  requant: RequantFit;
   threshold: ActivationFit;
   /**
    * Width converter (qnn_dwc): LUT = c0 + control·counters + mux·(output slice mux) +

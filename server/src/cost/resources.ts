@@ -457,6 +457,9 @@ export interface ActivationLane {
   memWidth: number;
   /** Output bits that are distinct registers (a requant that never clamps: its value's bits; else all). */
   liveBits: number;
+  /** Of `lut`, a requant's multiplier in LUTs (with a DSP: the adders joining its slices) and its per-channel shifter. */
+  mulLut: number;
+  shiftLut: number;
 }
 
 /**
@@ -508,14 +511,32 @@ export function activationLane(
     const memWidth = a.perChannel ? a.count * inBits : 0;
     const mem = romCost(memWidth ? channelsPerLane : 0, memWidth, fab);
     if (a.perChannel)
-      return { lut: a.count * cmp + adderTreeLuts(a.count, 1), ff: a.count + outBits, dsp: 0, mem, memWidth, liveBits: outBits };
+      return {
+        lut: a.count * cmp + adderTreeLuts(a.count, 1),
+        ff: a.count + outBits,
+        dsp: 0,
+        mem,
+        memWidth,
+        liveBits: outBits,
+        mulLut: 0,
+        shiftLut: 0,
+      };
     // Against constants: only the distinct ones inside the value's range are built (none: the
     // output is a constant and synthesis removes the lane), and they share one inverted copy
     // of x (the subtractions' operand; measured on a sweep of shared thresholds, u2 to i12
     // inputs, 1 to 15 thresholds: per lane LUTs grow with inBits even for one comparator).
     const n = a.distinct ?? a.count;
-    if (n === 0) return { lut: 0, ff: 0, dsp: 0, mem, memWidth, liveBits: outBits };
-    return { lut: inBits + n * cmp + adderTreeLuts(n, 1), ff: n + outBits, dsp: 0, mem, memWidth, liveBits: outBits };
+    if (n === 0) return { lut: 0, ff: 0, dsp: 0, mem, memWidth, liveBits: outBits, mulLut: 0, shiftLut: 0 };
+    return {
+      lut: inBits + n * cmp + adderTreeLuts(n, 1),
+      ff: n + outBits,
+      dsp: 0,
+      mem,
+      memWidth,
+      liveBits: outBits,
+      mulLut: 0,
+      shiftLut: 0,
+    };
   }
   const m = a.multiplierBits;
   const prod = inBits + m;
@@ -525,13 +546,15 @@ export function activationLane(
   const mOp: MulOperand = { bits: mbits, signed: false };
   const dsp = multiplierDsps(xOp, mOp, inBits + mbits + 1, fab);
   // A multiplier cut into DSP slices: the adders joining them (and a leftover slice in LUTs).
-  let lut = multiplierSliceLuts(xOp, mOp, inBits + mbits + 1, fab);
+  let mulLut = multiplierSliceLuts(xOp, mOp, inBits + mbits + 1, fab);
+  let lut = 0;
   let ff = outBits; // y
   if (dsp === 0) {
     // In LUTs after the ROM's constant bits are gone: shift-adds for one shared M, a multiplier otherwise;
     // the product register and the + 2^(S−1) rounding adder (a DSP keeps the product in its
     // multiplier register; a DSP48 takes the rounding add into its post-adder, an SB_MAC16 does not).
-    lut += (a.perChannel ? lutMultiplierLuts(inBits, m) : Math.max(0, a.multiplierOnes - 1) * prod) + prod;
+    mulLut += a.perChannel ? lutMultiplierLuts(inBits, m) : Math.max(0, a.multiplierOnes - 1) * prod;
+    lut += prod;
     ff += prod;
   } else if (fab.family === 'ice40') {
     // Measured (Yosys 0.23, the sweep's stand-alone requants, u2 to i12 inputs): a stand-alone
@@ -543,19 +566,18 @@ export function activationLane(
     // register in fabric (the sweep's xcup MVAU FF median 10 % → 3 % with it counted).
     ff += prod;
   }
-  if (a.variableShift && channelsPerLane > 1) {
-    // A per-channel S: a log shifter over the whole product, a 2:1 level for each bit of S
-    // that differs between channels (two levels per LUT6; the ROM's other bits are constant,
-    // so their levels are wiring). A lane that serves one channel reads a one-entry ROM, a
-    // constant: its shift is wiring.
-    lut += prod * Math.ceil((a.shiftLevels ?? clog2(a.maxShift + 1)) / 2);
-    ff += C.activation.shiftBits; // shift_q
-  }
+  // A per-channel S: a log shifter over the whole product, a 2:1 level for each bit of S
+  // that differs between channels (two levels per LUT6; the ROM's other bits are constant,
+  // so their levels are wiring). A lane that serves one channel reads a one-entry ROM, a
+  // constant: its shift is wiring.
+  const shiftLut = a.variableShift && channelsPerLane > 1 ? prod * Math.ceil((a.shiftLevels ?? clog2(a.maxShift + 1)) / 2) : 0;
+  if (shiftLut > 0) ff += C.activation.shiftBits; // shift_q
   const clamp = requantClamp(a, inBits, outBits, channelsPerLane);
-  lut += clamp.lut;
+  lut += clamp.lut + mulLut + shiftLut;
   ff += clamp.liveBits - outBits; // y
   const memWidth = a.perChannel ? m + (a.variableShift ? C.activation.shiftBits : 0) : 0;
-  return { lut, ff, dsp, mem: romCost(memWidth ? channelsPerLane : 0, memWidth, fab), memWidth, liveBits: clamp.liveBits };
+  const mem = romCost(memWidth ? channelsPerLane : 0, memWidth, fab);
+  return { lut, ff, dsp, mem, memWidth, liveBits: clamp.liveBits, mulLut, shiftLut };
 }
 
 // ---- the MVAU ---------------------------------------------------------------------------
@@ -933,7 +955,12 @@ export function activationResources(
   const counters = clog2(groups) + clog2(elementsPerFrame / pe);
   const skid = skidResources(pe * lane.liveBits);
   const k = fitOf(fab)[a.kind];
-  const lut = k.lut.c0 + k.lut.control * counters + k.lut.lane * pe * lane.lut + k.lut.rom * mem.lut + k.lut.out * skid.lut;
+  // The requant's multiplier and shifter have their own coefficients; a threshold's lane has neither.
+  const laneLut =
+    'mul' in k.lut
+      ? k.lut.lane * (lane.lut - lane.mulLut - lane.shiftLut) + k.lut.mul * lane.mulLut + k.lut.shift * lane.shiftLut
+      : k.lut.lane * lane.lut;
+  const lut = k.lut.c0 + k.lut.control * counters + pe * laneLut + k.lut.rom * mem.lut + k.lut.out * skid.lut;
   const ff = k.ff.c0 + counters + k.ff.input * pe * inBits + k.ff.lane * pe * lane.ff + k.ff.rom * mem.ff + skid.ff;
   return { total: { lut, ff, bram18: mem.bram18, dsp: pe * lane.dsp }, mem };
 }

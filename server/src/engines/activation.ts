@@ -26,7 +26,12 @@ function popcount(n: number): number {
 }
 
 /** The parameters the activation resource formulas take (cost/resources.ts). */
-export function activationCostParams(a: Activation, input: ActivationInput): ActivationCostParams {
+export function activationCostParams(
+  a: Activation,
+  input: ActivationInput,
+  /** PE lanes; lane p serves channels p, p + PE, … (the shifter's levels are per lane). */
+  pe: number,
+): ActivationCostParams {
   if (a.kind === 'threshold') {
     const count = a.thresholds[0]?.length ?? 1;
     const same = allEqual(a.thresholds, (x, y) => x.length === y.length && x.every((t, i) => t === y[i]));
@@ -40,8 +45,20 @@ export function activationCostParams(a: Activation, input: ActivationInput): Act
   const ms = a.multipliers.length ? a.multipliers : [1];
   const ss = a.shifts.length ? a.shifts : [0];
   const variableShift = !allEqual(ss);
-  // The shift's bits that differ between channels: the shifter's levels (the others are wiring).
-  const varying = ss.reduce((acc, v) => acc | (v ^ ss[0]!), 0);
+  // A lane's shifter: a level per bit of S that differs between its channels (the others are
+  // wiring), and no more than picking one of its distinct S needs (every select is a function
+  // of the channel counter, which synthesis sees through); the lane with the most sets the
+  // estimate's.
+  let levels = 0;
+  for (let p = 0; p < Math.min(pe, ss.length); p++) {
+    let varying = 0;
+    const distinct = new Set<number>();
+    for (let c = p; c < ss.length; c += pe) {
+      varying |= ss[c]! ^ ss[p]!;
+      distinct.add(ss[c]!);
+    }
+    levels = Math.max(levels, Math.min(popcount(varying), Math.ceil(Math.log2(distinct.size))));
+  }
   return {
     kind: 'requant',
     // M ≥ 1 (model/requant.ts), so at least one bit.
@@ -50,7 +67,7 @@ export function activationCostParams(a: Activation, input: ActivationInput): Act
     perChannel: variableShift || !allEqual(ms),
     variableShift,
     maxShift: Math.max(...ss),
-    shiftLevels: popcount(varying),
+    shiftLevels: levels,
     zero: a.zero,
     outSigned: a.out.kind === 'int',
     inputSigned: input.min < 0,
@@ -172,7 +189,7 @@ function activationDescriptor(kind: 'requant' | 'threshold'): EngineDescriptor {
       const fab = multiplierFabric(fabric, (e.layer as ActivationLayer).multipliers);
       const total = roundResources(
         activationResources(
-          activationCostParams(v.act, standaloneInput(e)),
+          activationCostParams(v.act, standaloneInput(e), v.pe),
           typeBits(e.inType),
           typeBits(e.outType),
           v.ch,

@@ -265,7 +265,7 @@ export const mvauDescriptor: EngineDescriptor = {
         operands: macOperands(l),
         accBits: l.acc.bits,
         outBits: typeBits(e.outType),
-        activation: e.activation ? activationCostParams(e.activation, accumulatorInput(l)) : undefined,
+        activation: e.activation ? activationCostParams(e.activation, accumulatorInput(l), l.pe) : undefined,
         pixels: l.pixels,
       },
       fab,

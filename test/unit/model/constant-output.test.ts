@@ -57,12 +57,12 @@ describe('threshold lane estimate with shared thresholds', () => {
   const u4 = { min: 0, max: 15, bits: 5 };
 
   it('counts only distinct thresholds inside (min, max]', () => {
-    expect(activationCostParams(act([0, 7, 7]), u4)).toMatchObject({ perChannel: false, distinct: 1 });
-    expect(activationCostParams(act([1, 15, 16]), u4)).toMatchObject({ distinct: 2 });
+    expect(activationCostParams(act([0, 7, 7]), u4, 1)).toMatchObject({ perChannel: false, distinct: 1 });
+    expect(activationCostParams(act([1, 15, 16]), u4, 1)).toMatchObject({ distinct: 2 });
   });
 
   it('a lane of equal or out-of-range thresholds costs what its distinct ones cost; none, nothing', () => {
-    const lane = (ts: number[]) => activationLane(activationCostParams(act(ts), u4), 4, 2, 1, fab);
+    const lane = (ts: number[]) => activationLane(activationCostParams(act(ts), u4, 1), 4, 2, 1, fab);
     expect(lane([3, 3, 9])).toEqual(lane([3, 9, 99]));
     expect(lane([3, 9, 12]).lut).toBeGreaterThan(lane([3, 9, 9]).lut);
     expect(lane([3, 9, 12]).ff).toBe(3 + 2);
