@@ -679,7 +679,7 @@ coefficient set), ${g.blocks} blocks; fitted: ${runs.join(', ')}.
   towards the least absolute error. Memory placement (LUT, LUTRAM or block RAM) and the
   DSP mapping rules are Yosys' own rules, not fitted.
 
-Rerun: \`npm run calibrate\` (about 50 min of Yosys on 2 cores from a cold cache; seconds
+Rerun: \`npm run calibrate\` (about 45 min of Yosys on 2 cores from a cold cache; seconds
 when nothing changed). \`-- --no-write\` reports without writing, \`-- --skip-examples\` leaves
 out the whole designs, \`-- --examples=REGEX\` synthesises only the examples whose names match,
 \`-- --example-timeout=S\` skips an example whose synthesis takes longer,
@@ -731,17 +731,20 @@ ${d.dTable || '(not run)'}
 - **Scatter within a kind**: ABC's LUT mapping of a given template varies by tens of percent
   with constants (random weights, thresholds, scales) and widths; one coefficient per term
   cannot follow it, which is what the worst cases above show.
-- **The stand-alone requant's lane** is not what its formula says: fitted freely, its lane
-  coefficient goes to about 0 and the skid buffer's pe·outBits term carries the lanes (3 to
-  7 LUTs per output bit), even with the sweep's 24 requants of one shared scale (\`rq*\`,
-  u1 to u8 and i4, i8 outputs) beside the others. What Yosys builds is mostly carry chains:
-  the clamp compares the 34-bit biased value from the DSP's output (whose top bits it does
-  not know), 11 CARRY4 per lane on xc7 whatever the output width. Tying the skid to the
-  MVAU's coefficient fitted the sweep worse (LUT median 8 % → 20 % on xc7), and pricing the
-  clamp by the shifted value's width changed nothing (the premise is false on the DSP path).
-  So random network 7004 (u8 × 0.03 into u6, PE 8) is the worst whole design: LUT +39 % on
-  iCE40, FF +36 % on xczu7ev (its xcup input and lane registers scatter: 12 to 43 per lane
-  on the requant sweep).
+- **The requant's clamp** used to compare a 34-bit biased value (\`max(PW, 32) + 2\` bits):
+  with the shift read from the ROM, Yosys kept 34-bit carry chains for a signed value (2 × 9
+  CARRY4 per lane on xc7), which no formula of the output width followed. qnn_act_lane now
+  compares the shifted value with the output range moved by −ZERO, adds ZERO on OUT_BITS
+  bits, and takes a shared S as the parameter SHIFT, so the value is PW − S bits before
+  synthesis sees it (a stand-alone i12 → i4 requant with a zero point, PE 8, on iCE40: 714
+  LUTs → 238). The estimate (resources.ts \`requantClamp\`) counts the compares the value's
+  range can fail, as wide as synthesis sees it (x times the MBITS-wide M, less a shared S or
+  a one-channel lane's constant S), and the output bits that are registers: a requant that
+  never clamps keeps only its value's bits (random network 7004, u8 × 0.03 into u6, holds a
+  4-bit value: its LUT error went from +39 % to −7 % on iCE40, its FF error on xczu7ev from
+  +36 % to +18 %). A stand-alone lane's LUT multiplier and per-channel shifter have their own
+  coefficients (\`mul\`, \`shift\`); the shifter has a level per bit of S that differs
+  between a lane's channels, and no more than picking one of its distinct S needs.
 - **UltraScale+** is fitted, not modelled: Yosys 0.23 \`synth_xilinx -family xcup\` builds
   the same RTL with more LUT6 and MUXF7-9 than \`-family xc7\` (pow2_net on xczu9eg: about
   43,000 LUTs against 28,800), which the xcup set's coefficients (the \`xcup\` rows above,
