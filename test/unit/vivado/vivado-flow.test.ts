@@ -178,11 +178,11 @@ describe('preflight (stand-in vivado on PATH)', () => {
 });
 
 describe('running build.tcl (stand-in vivado)', () => {
-  async function build(name: string, extra: NodeJS.ProcessEnv = {}, signal?: AbortSignal) {
+  /** `events` fills while it runs (a test can wait for a phase). */
+  async function build(name: string, extra: NodeJS.ProcessEnv = {}, signal?: AbortSignal, events: [VivadoPhase, 'start' | 'end'][] = []) {
     const rtl = rtlFolder(name);
     const out = path.join(root, name, 'vivado');
     const { tcl } = writeVivadoScripts(design(rtl), out);
-    const events: [VivadoPhase, 'start' | 'end'][] = [];
     const lines: string[] = [];
     const result = await runVivadoBuild(tcl, {
       vivado: path.join(standIn, 'vivado'),
@@ -234,9 +234,13 @@ describe('running build.tcl (stand-in vivado)', () => {
   it('cancel ends the whole process tree: no process is left', async () => {
     const pidFile = path.join(root, 'hang.pid');
     const ac = new AbortController();
-    const started = build('hang', { FAKE_VIVADO_HANG: 'place_design', FAKE_VIVADO_PIDFILE: pidFile }, ac.signal);
+    const events: [VivadoPhase, 'start' | 'end'][] = [];
+    const started = build('hang', { FAKE_VIVADO_HANG: 'place_design', FAKE_VIVADO_PIDFILE: pidFile }, ac.signal, events);
     const t0 = Date.now();
-    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim() === '') {
+    // The stand-in hangs in place_design, and the runner has read the phase from its log
+    // (on a loaded machine the log line can arrive after the pid file is written).
+    const placing = (): boolean => events.some(([p, e]) => p === 'placement' && e === 'start');
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim() === '' || !placing()) {
       if (Date.now() - t0 > 20_000) throw new Error('the stand-in never reached place_design');
       await new Promise((r) => setTimeout(r, 50));
     }
