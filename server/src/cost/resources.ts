@@ -510,33 +510,25 @@ export function activationLane(
     // Comparators against the thresholds (registered), and the count of those passed (thermometer → binary).
     const memWidth = a.perChannel ? a.count * inBits : 0;
     const mem = romCost(memWidth ? channelsPerLane : 0, memWidth, fab);
-    if (a.perChannel)
-      return {
-        lut: a.count * cmp + adderTreeLuts(a.count, 1),
-        ff: a.count + outBits,
-        dsp: 0,
-        mem,
-        memWidth,
-        liveBits: outBits,
-        mulLut: 0,
-        shiftLut: 0,
-      };
-    // Against constants: only the distinct ones inside the value's range are built (none: the
-    // output is a constant and synthesis removes the lane), and they share one inverted copy
-    // of x (the subtractions' operand; measured on a sweep of shared thresholds, u2 to i12
-    // inputs, 1 to 15 thresholds: per lane LUTs grow with inBits even for one comparator).
-    const n = a.distinct ?? a.count;
-    if (n === 0) return { lut: 0, ff: 0, dsp: 0, mem, memWidth, liveBits: outBits, mulLut: 0, shiftLut: 0 };
-    return {
-      lut: inBits + n * cmp + adderTreeLuts(n, 1),
-      ff: n + outBits,
+    // A threshold lane: its comparators and count in LUTs, its registers; no multiplier or shifter.
+    const lane = (lut: number, ff: number): ActivationLane => ({
+      lut,
+      ff,
       dsp: 0,
       mem,
       memWidth,
       liveBits: outBits,
       mulLut: 0,
       shiftLut: 0,
-    };
+    });
+    if (a.perChannel) return lane(a.count * cmp + adderTreeLuts(a.count, 1), a.count + outBits);
+    // Against constants: only the distinct ones inside the value's range are built (none: the
+    // output is a constant and synthesis removes the lane), and they share one inverted copy
+    // of x (the subtractions' operand; measured on a sweep of shared thresholds, u2 to i12
+    // inputs, 1 to 15 thresholds: per lane LUTs grow with inBits even for one comparator).
+    const n = a.distinct ?? a.count;
+    if (n === 0) return lane(0, 0);
+    return lane(inBits + n * cmp + adderTreeLuts(n, 1), n + outBits);
   }
   const m = a.multiplierBits;
   const prod = inBits + m;
