@@ -767,9 +767,10 @@ ${d.dTable || '(not run)'}
 - **Memory placement and DSP mapping** are Yosys' rules (memory.ts, resources.ts
   \`multiplierDsps\`), not fitted; the mismatches listed above are where memory.ts's costs
   differ from memory_libmap's (small iCE40 RAMs near 64 bits, which Yosys keeps in
-  registers), and, in the whole designs, cnv_w2a2's deep weight ROMs (per engine, measured
-  once with the blocks kept: c3 31 RAMB18 estimated / 22 built, c4 37 / 32, c5 73 / 65,
-  d6 17 / 16, d7 32 / 29), which Yosys packs tighter than the RAMB18 table of memory.ts.
+  registers). A deep ROM is laid out as memory_libmap does it (memory.ts
+  \`ramb18RomLayout\`): its depth cut into segments of a configuration's depth, laid side
+  by side across the blocks' width (CNV's c3 weights, 1,152 × 256 bits: 22 RAMB18, not 31);
+  cnv_w2a2 comes to 192 RAMB18 estimated for 190 built (216 before).
 
 ## The coefficients
 

@@ -44,6 +44,35 @@ export function ramb18Blocks(depth: number, width: number): number {
   return Math.ceil(d / 512) * Math.ceil(w / 36);
 }
 
+/** The RAMB18 simple dual-port configurations, depth × width. */
+const RAMB18_CONFIGS: readonly [number, number][] = [
+  [16384, 1],
+  [8192, 2],
+  [4096, 4],
+  [2048, 9],
+  [1024, 18],
+  [512, 36],
+];
+
+/**
+ * A ROM in RAMB18s as Yosys' memory_libmap places it: the depth cut into segments of a
+ * configuration's depth, and the segments laid side by side across the blocks' width (a
+ * read-only memory needs no per-segment write enable), so a block holds bits of several
+ * segments; an output mux picks the segment. Measured on CNV's weight ROMs (1,152 × 256
+ * bits: 11 RAMB36 in 512 × 72, that is 22 RAMB18, where block per segment gives 24 to 30).
+ * Never more than `ramb18Blocks`.
+ */
+export function ramb18RomLayout(depth: number, width: number): { blocks: number; segments: number } {
+  if (depth <= 0 || width <= 0) return { blocks: 0, segments: 0 };
+  let best = { blocks: ramb18Blocks(depth, width), segments: Math.ceil(depth / 512) };
+  for (const [d, w] of RAMB18_CONFIGS) {
+    const segments = Math.ceil(depth / d);
+    const blocks = Math.ceil((segments * width) / w);
+    if (blocks < best.blocks || (blocks === best.blocks && segments < best.segments)) best = { blocks, segments };
+  }
+  return best;
+}
+
 const EBR_CONFIGS: readonly [number, number][] = [
   [256, 16],
   [512, 8],
@@ -80,7 +109,7 @@ function blockRamCost(blocks: number, fab: Fabric): number {
 export function romCost(depth: number, width: number, fab: Fabric): MemCost {
   if (depth <= 0 || width <= 0) return mem('none', 0, 0, {});
   if (depth <= 1) return mem('logic', depth, width, {});
-  const blocks = blockRams(depth, width, fab);
+  const blocks = fab.family === 'ice40' ? ebrBlocks(depth, width) : ramb18RomLayout(depth, width).blocks;
   if (depth * width * C.memory.romLogicCostPerBit[fab.family] > blockRamCost(blocks, fab))
     return mem('bram', depth, width, { bram18: blocks });
   // A ROM in logic has at most 2^depth − 2 distinct non-constant bit columns; Yosys merges

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fabricOf, type Fabric } from '../../../server/src/cost/fabric.js';
 import { findDevice } from '../../../server/src/device/devices.js';
-import { ebrBlocks, ramb18Blocks, ramCost, romCost } from '../../../server/src/cost/memory.js';
+import { ebrBlocks, ramb18Blocks, ramb18RomLayout, ramCost, romCost } from '../../../server/src/cost/memory.js';
 import {
   adderTreeLuts,
   constantMultiplier,
@@ -66,6 +66,25 @@ describe('RAMB18 aspect-ratio table (hardware.md §4)', () => {
     expect(ebrBlocks(1024, 8)).toBe(2);
     expect(ebrBlocks(300, 4)).toBe(1); // 1024×4
     expect(ebrBlocks(200, 32)).toBe(2);
+  });
+});
+
+describe('a ROM in RAMB18s as memory_libmap lays it out: depth segments side by side across the width', () => {
+  it.each([
+    // [depth, width, blocks, segments]: CNV's weight ROMs, measured with Yosys 0.23 (synth_xilinx).
+    [1152, 256, 22, 3], // c3: 11 RAMB36 in 512 × 72 (block per segment: 24 at best)
+    [9216, 64, 32, 9], // c4
+    [65536, 4, 15, 32], // d6 (with its other memory, 16 built)
+    [65536, 8, 29, 32], // d7: 2K × 9 segments, 8 bits each, across 9-bit blocks
+    [512, 36, 1, 1],
+    [100, 8, 1, 1],
+  ])('%i × %i bits → %i RAMB18 (%i segments)', (d, w, blocks, segments) => {
+    expect(ramb18RomLayout(d, w)).toEqual({ blocks, segments });
+    expect(blocks).toBeLessThanOrEqual(ramb18Blocks(d, w));
+  });
+
+  it('the weight ROM of a network takes that count', () => {
+    expect(romCost(1152, 256, xilinx)).toMatchObject({ kind: 'bram', bram18: 22 });
   });
 });
 
@@ -525,7 +544,8 @@ describe('hard-wired weights (NF·SF = 1)', () => {
 
 describe('MVAU weight memory in a network', () => {
   it('per-PE ROMs of depth NF·SF and width SIMD·wbits, plus the input buffer', () => {
-    // dense 1024 → 64, i4 weights, PE 2, SIMD 2: each PE's ROM is 32·512 = 16384 × 8 bits → 8 RAMB18,
+    // dense 1024 → 64, i4 weights, PE 2, SIMD 2: NF·SF = 32·512 = 16384 words of 2 × 2 × 4 bits,
+    // 8 segments of 2K × 9 laid across the width (8 × 16 bits over 9-bit blocks) → 15 RAMB18,
     // and the input buffer (SF = 512 words of 2 × u8) one more.
     const net = new NetBuilder({ device: 'xc7z020', input: { shape: [1024], type: u(8) } })
       .dense('fc', 64, i(4), { pe: 2, simd: 2 })
@@ -533,7 +553,7 @@ describe('MVAU weight memory in a network', () => {
     const l = estimateNetwork(net).layers[0];
     expect(l.weight_mem).toBe('bram');
     expect(l.weight_bits).toBe(1024 * 64 * 4);
-    expect(l.bram18).toBe(2 * 8 + 1);
+    expect(l.bram18).toBe(15 + 1);
   });
 
   it('a shallow ROM stays in LUTRAM (and pow2 weights never use DSPs)', () => {
