@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { COST_CONSTANTS, type FamilyFit, type FitSet } from '../server/src/cost/constants.js';
 import { fabricOf, type Resources } from '../server/src/cost/fabric.js';
 import { parseDocument, coreServices } from '../server/src/language/parse.js';
-import { finalEstimate } from '../server/src/analysis/analyze.js';
+import { finalEstimate, type Analysis } from '../server/src/analysis/analyze.js';
 import { compileNetwork } from '../server/src/rtl/compile.js';
 import { findDevice } from '../server/src/device/devices.js';
 import { synthTargetOf } from '../server/src/rtl/yosys-script.js';
@@ -103,6 +103,11 @@ function useFit(fit: Record<FitSet, FamilyFit>): void {
   for (const f of ALL_SETS) live.fit[f] = clone(fit[f]);
 }
 
+/** QNN035: the design's output is the same for every input, so synthesis removes the logic the estimate counts. */
+function constantOutput(a: Analysis): boolean {
+  return a.diagnostics.some((d) => d.code === 'QNN035');
+}
+
 // ---- synthesis of the sweep -----------------------------------------------------------------
 
 async function collect(): Promise<{
@@ -128,8 +133,8 @@ async function collect(): Promise<{
   for (const spec of specs) {
     for (const family of setsOf(spec)) {
       const c = await compileSpec(spec, family, WORK);
-      // A constant output (QNN035): synthesis keeps none of the logic the estimate counts.
-      if (c.codes.some((code) => code.startsWith('QNN035'))) {
+      // A constant output: synthesis keeps none of the logic the estimate counts.
+      if (constantOutput(c.analysis)) {
         degenerate.add(spec.name);
         continue;
       }
@@ -423,7 +428,7 @@ async function prepareDesign(
   const target = synthTargetOf(findDevice(device)!);
   const c = compileNetwork(a, path.join(dir, 'after'), `${name}.qnn`);
   // A layer whose output is constant: Yosys removes it and what feeds it, the estimate does not.
-  const degenerate = a.diagnostics.some((d) => d.code === 'QNN035') ? 'QNN035' : undefined;
+  const degenerate = constantOutput(a) ? 'QNN035' : undefined;
   return {
     synth: async (timeoutS: number): Promise<DesignRow> => {
       const r = await synthWhole(c.rtlDir, c.top, target.family, target.xilinx ?? 'xc7', timeoutS * 1000);

@@ -58,19 +58,13 @@ const RAMB18_CONFIGS: readonly [number, number][] = [
  * A ROM in RAMB18s as Yosys' memory_libmap places it: the depth cut into segments of a
  * configuration's depth, and the segments laid side by side across the blocks' width (a
  * read-only memory needs no per-segment write enable), so a block holds bits of several
- * segments; an output mux picks the segment. Measured on CNV's weight ROMs (1,152 × 256
- * bits: 11 RAMB36 in 512 × 72, that is 22 RAMB18, where block per segment gives 24 to 30).
- * Never more than `ramb18Blocks`.
+ * segments; an output mux picks the segment. The fewest over the configurations, never more
+ * than `ramb18Blocks` (block per segment). Measured on CNV's weight ROMs (1,152 × 256 bits:
+ * 11 RAMB36 in 512 × 72, that is 22 RAMB18, where block per segment gives 24 to 30).
  */
-export function ramb18RomLayout(depth: number, width: number): { blocks: number; segments: number } {
-  if (depth <= 0 || width <= 0) return { blocks: 0, segments: 0 };
-  let best = { blocks: ramb18Blocks(depth, width), segments: Math.ceil(depth / 512) };
-  for (const [d, w] of RAMB18_CONFIGS) {
-    const segments = Math.ceil(depth / d);
-    const blocks = Math.ceil((segments * width) / w);
-    if (blocks < best.blocks || (blocks === best.blocks && segments < best.segments)) best = { blocks, segments };
-  }
-  return best;
+export function ramb18RomBlocks(depth: number, width: number): number {
+  if (depth <= 0 || width <= 0) return 0;
+  return Math.min(...RAMB18_CONFIGS.map(([d, w]) => Math.ceil((Math.ceil(depth / d) * width) / w)));
 }
 
 const EBR_CONFIGS: readonly [number, number][] = [
@@ -96,6 +90,11 @@ export function blockRams(depth: number, width: number, fab: Fabric): number {
   return fab.family === 'ice40' ? ebrBlocks(depth, width) : ramb18Blocks(depth, width);
 }
 
+/** Block RAMs for a ROM: on Xilinx packed as `ramb18RomBlocks`; iCE40 EBRs as any memory. */
+function romBlocks(depth: number, width: number, fab: Fabric): number {
+  return fab.family === 'ice40' ? ebrBlocks(depth, width) : ramb18RomBlocks(depth, width);
+}
+
 function mem(kind: MemKind, depth: number, width: number, r: Partial<Resources>): MemCost {
   return { kind, depth, width, bits: depth * width, lut: r.lut ?? 0, ff: r.ff ?? 0, bram18: r.bram18 ?? 0, dsp: 0 };
 }
@@ -109,7 +108,7 @@ function blockRamCost(blocks: number, fab: Fabric): number {
 export function romCost(depth: number, width: number, fab: Fabric): MemCost {
   if (depth <= 0 || width <= 0) return mem('none', 0, 0, {});
   if (depth <= 1) return mem('logic', depth, width, {});
-  const blocks = fab.family === 'ice40' ? ebrBlocks(depth, width) : ramb18RomLayout(depth, width).blocks;
+  const blocks = romBlocks(depth, width, fab);
   if (depth * width * C.memory.romLogicCostPerBit[fab.family] > blockRamCost(blocks, fab))
     return mem('bram', depth, width, { bram18: blocks });
   // A ROM in logic has at most 2^depth − 2 distinct non-constant bit columns; Yosys merges

@@ -24,9 +24,9 @@ const CAPACITY_LABELS: Readonly<Record<DeviceFamily, Readonly<Record<ResourceKey
   ice40: { ...RESOURCE_LABELS.ice40, lut: 'logic cells' },
 };
 
-/** What a device's `key` capacity counts on `family` (iCE40's `lut`: logic cells). */
-export function capacityLabel(family: DeviceFamily, key: ResourceKey): string {
-  return CAPACITY_LABELS[family][key];
+/** What each of a device's capacities counts on `family` (iCE40's `lut`: logic cells). */
+export function capacityLabels(family: DeviceFamily): Readonly<Record<ResourceKey, string>> {
+  return CAPACITY_LABELS[family];
 }
 
 export function resourceLabel(family: DeviceFamily, key: ResourceKey): string {

@@ -43,8 +43,8 @@ export function activationCostParams(
     return { kind: 'threshold', count, perChannel: true };
   }
   const ms = a.multipliers.length ? a.multipliers : [1];
-  const ss = a.shifts.length ? a.shifts : [0];
-  const variableShift = !allEqual(ss);
+  const ss = shiftsOf(a);
+  const variableShift = sharedShift(a) === undefined;
   // A lane's shifter: a level per bit of S that differs between its channels (the others are
   // wiring), and no more than picking one of its distinct S needs (every select is a function
   // of the channel counter, which synthesis sees through); the lane with the most sets the
@@ -93,9 +93,14 @@ export function thresholdWidth(act: ThresholdParams, input: ActivationInput): nu
   return thresholdBits(act, input.min, input.max, input.bits);
 }
 
+/** A requant's S per channel (none given: 0). */
+function shiftsOf(act: RequantParams): number[] {
+  return act.shifts.length ? act.shifts : [0];
+}
+
 /** The S every channel of a requant shares, or undefined when they differ. */
 export function sharedShift(act: RequantParams): number | undefined {
-  const ss = act.shifts.length ? act.shifts : [0];
+  const ss = shiftsOf(act);
   return allEqual(ss) ? ss[0] : undefined;
 }
 

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import * as path from 'node:path';
 import type { Analysis } from '../analysis/analyze.js';
 import { capacityUse, fabricOf } from '../cost/fabric.js';
-import { capacityLabel } from '../cost/utilisation.js';
+import { capacityLabels } from '../cost/utilisation.js';
 import { findDevice, type Device } from '../device/devices.js';
 import { buildFiles } from '../protocol/build-folder.js';
 import type { BuildFlow, BuildPathStep, BuildProgress, BuildReport, BuildResources } from '../protocol/results.js';
@@ -117,13 +117,7 @@ export async function buildBitstream(analysis: Analysis, qnnFile: string, outDir
 
   const previous = readReport(files.buildReport);
   const reusable = previous?.ok && previous.input_hash === inputHash && (previous.bitstream === null || existsSync(previous.bitstream));
-  const family = fabricOf(device).family;
-  const labels = {
-    lut: capacityLabel(family, 'lut'),
-    ff: capacityLabel(family, 'ff'),
-    bram18: capacityLabel(family, 'bram18'),
-    dsp: capacityLabel(family, 'dsp'),
-  };
+  const labels = { ...capacityLabels(fabricOf(device).family) };
   // (labels: a report written before they were added is served with them)
   if (!opts.force && previous && reusable) return { ...previous, resources: { ...previous.resources, labels }, cached: true };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fabricOf, type Fabric } from '../../../server/src/cost/fabric.js';
 import { findDevice } from '../../../server/src/device/devices.js';
-import { ebrBlocks, ramb18Blocks, ramb18RomLayout, ramCost, romCost } from '../../../server/src/cost/memory.js';
+import { ebrBlocks, ramb18Blocks, ramb18RomBlocks, ramCost, romCost } from '../../../server/src/cost/memory.js';
 import {
   adderTreeLuts,
   constantMultiplier,
@@ -71,15 +71,15 @@ describe('RAMB18 aspect-ratio table (hardware.md §4)', () => {
 
 describe('a ROM in RAMB18s as memory_libmap lays it out: depth segments side by side across the width', () => {
   it.each([
-    // [depth, width, blocks, segments]: CNV's weight ROMs, measured with Yosys 0.23 (synth_xilinx).
-    [1152, 256, 22, 3], // c3: 11 RAMB36 in 512 × 72 (block per segment: 24 at best)
-    [9216, 64, 32, 9], // c4
-    [65536, 4, 15, 32], // d6 (with its other memory, 16 built)
-    [65536, 8, 29, 32], // d7: 2K × 9 segments, 8 bits each, across 9-bit blocks
-    [512, 36, 1, 1],
-    [100, 8, 1, 1],
-  ])('%i × %i bits → %i RAMB18 (%i segments)', (d, w, blocks, segments) => {
-    expect(ramb18RomLayout(d, w)).toEqual({ blocks, segments });
+    // [depth, width, blocks]: CNV's weight ROMs, measured with Yosys 0.23 (synth_xilinx).
+    [1152, 256, 22], // c3: 11 RAMB36 in 512 × 72, 3 segments (block per segment: 24 at best)
+    [9216, 64, 32], // c4
+    [65536, 4, 15], // d6 (with its other memory, 16 built)
+    [65536, 8, 29], // d7: 32 segments of 2K × 9, 8 bits each, across 9-bit blocks
+    [512, 36, 1],
+    [100, 8, 1],
+  ])('%i × %i bits → %i RAMB18', (d, w, blocks) => {
+    expect(ramb18RomBlocks(d, w)).toBe(blocks);
     expect(blocks).toBeLessThanOrEqual(ramb18Blocks(d, w));
   });
 
