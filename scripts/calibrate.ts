@@ -773,7 +773,7 @@ ${d.dTable || '(not run)'}
   \`multiplierDsps\`), not fitted; the mismatches listed above are where memory.ts's costs
   differ from memory_libmap's (small iCE40 RAMs near 64 bits, which Yosys keeps in
   registers). A deep ROM is laid out as memory_libmap does it (memory.ts
-  \`ramb18RomLayout\`): its depth cut into segments of a configuration's depth, laid side
+  \`ramb18RomBlocks\`): its depth cut into segments of a configuration's depth, laid side
   by side across the blocks' width (CNV's c3 weights, 1,152 × 256 bits: 22 RAMB18, not 31);
   cnv_w2a2 comes to 192 RAMB18 estimated for 190 built (216 before).
 
