@@ -770,12 +770,15 @@ ${d.dTable || '(not run)'}
   the distinct thresholds inside the compared value's range (the accumulator's exact bounds,
   or the input type's), none at all when every threshold misses it.
 - **Memory placement and DSP mapping** are Yosys' rules (memory.ts, resources.ts
-  \`multiplierDsps\`), not fitted; the mismatches listed above are where memory.ts's costs
-  differ from memory_libmap's (small iCE40 RAMs near 64 bits, which Yosys keeps in
-  registers). A deep ROM is laid out as memory_libmap does it (memory.ts
-  \`ramb18RomBlocks\`): its depth cut into segments of a configuration's depth, laid side
-  by side across the blocks' width (CNV's c3 weights, 1,152 × 256 bits: 22 RAMB18, not 31);
-  cnv_w2a2 comes to 192 RAMB18 estimated for 190 built (216 before).
+  \`multiplierDsps\`), not fitted; memory.ts prices each placement as memory_libmap does
+  (its library files' costs, and its read-mux and write-decode scores). A ROM in block RAM
+  has its depth cut into segments of a configuration's depth, laid side by side across the
+  blocks' width (\`blockRomLayout\`: CNV's c3 weights, 1,152 × 256 bits, are 22 RAMB18, not
+  31; on iCE40 a 1,152 × 3 ROM is one EBR, not two). A buffer read where it is written (the
+  MVAU's input buffer, the max-pool's running maxima) takes single-port LUTRAM on Xilinx
+  (RAM64X1S, RAM128X1S), cheaper than the RAM64M a separate read address needs: CNV's c3
+  and c4 input buffers (72 × 32, 144 × 16) stay in LUTRAM where a RAMB18 was estimated.
+  cnv_w2a2 comes to 190 RAMB18 estimated for 190 built (216 two fits ago, then 192).
 
 ## The coefficients
 

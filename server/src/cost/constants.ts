@@ -103,6 +103,13 @@ export interface DspMapping {
   signedOnly: boolean;
 }
 
+/** One LUTRAM kind of Yosys' Xilinx library, as memory_libmap prices it (constants `memory.lutram`). */
+export interface LutramLibrary {
+  cost: number;
+  widthscale: number;
+  options: { abits: number; width: number; primitive: { bits: number; luts: number } }[];
+}
+
 export interface CostConstants {
   /**
    * Memory placement (hardware.md §4): Yosys `memory_libmap` takes the cheapest of logic,
@@ -121,15 +128,25 @@ export interface CostConstants {
      * (17 bits wide) only past 159 bits.
      */
     fifoEbrExtraCost: number;
-    /** Cost of one RAM32M / RAM64M (lutrams_xc5v.txt). */
-    lutramCost: number;
+    /**
+     * Xilinx LUTRAM (lutrams_xc5v.txt), per port shape: `sdp` for a memory whose read and
+     * write addresses differ (RAM32M / RAM64M), `sp` for one that reads where it writes
+     * (`mem[a] <= d; q = mem[a]`: RAM32M, RAM64X1S, RAM128X1S, RAM256X1S). memory_libmap
+     * prices an option (2^abits entries × `width` bits per unit) at (cost − widthscale) per
+     * unit plus widthscale per unit-width of data, for each depth segment, plus `muxCost` per
+     * bit and extra segment for the read mux and `demuxCost` per segment for the write
+     * enables. `primitive`: the LUT6 count of one primitive and the data bits it holds.
+     * (The true dual-port option, RAM64X1D / RAM128X1D, never beats the SDP one for our
+     * shapes.)
+     */
+    lutram: Record<'sdp' | 'sp', LutramLibrary>;
+    /** memory_libmap's FACTOR_MUX / FACTOR_DEMUX: cost per read-mux input bit and per write-enable decode. */
+    muxCost: number;
+    demuxCost: number;
     /** Cost of one RAMB18 (brams_xc4v.txt) or one 4-kbit EBR (ice40/brams.txt). */
     blockRamCost: Record<'xilinx' | 'ice40', number>;
     /** Entries one Xilinx LUT6 holds as a 1-bit ROM (a ROM64X1); MUXF7/MUXF8 join four of them for free. */
     romDepthPerLut6: number;
-    /** Writable LUTRAM (simple dual port): RAM64M = 4 LUT6 for 64 × 3 bits; RAM32M = 4 LUT6 for 32 × 6 bits. */
-    ram64: { depth: number; width: number; luts: number };
-    ram32: { depth: number; width: number; luts: number };
     /** Entries one iCE40 LUT4 holds as a 1-bit ROM, and the read-mux overhead factor on top. */
     romDepthPerLut4: number;
     lut4RomMuxFactor: number;
@@ -203,12 +220,31 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
   memory: {
     romLogicCostPerBit: { xilinx: 1 / 64, ice40: 1 / 16 },
     ramLogicCostPerBit: 1,
-    lutramCost: 8,
+    lutram: {
+      sdp: {
+        cost: 8,
+        widthscale: 7,
+        options: [
+          { abits: 5, width: 6, primitive: { bits: 6, luts: 4 } }, // RAM32M
+          { abits: 6, width: 3, primitive: { bits: 3, luts: 4 } }, // RAM64M
+        ],
+      },
+      sp: {
+        cost: 8,
+        widthscale: 8,
+        options: [
+          { abits: 5, width: 8, primitive: { bits: 8, luts: 4 } }, // RAM32M
+          { abits: 6, width: 4, primitive: { bits: 1, luts: 1 } }, // RAM64X1S
+          { abits: 7, width: 2, primitive: { bits: 1, luts: 2 } }, // RAM128X1S
+          { abits: 8, width: 1, primitive: { bits: 1, luts: 4 } }, // RAM256X1S
+        ],
+      },
+    },
+    muxCost: 0.5,
+    demuxCost: 0.5,
     fifoEbrExtraCost: 15.5,
     blockRamCost: { xilinx: 129, ice40: 64 },
     romDepthPerLut6: 64,
-    ram64: { depth: 64, width: 3, luts: 4 },
-    ram32: { depth: 32, width: 6, luts: 4 },
     romDepthPerLut4: 16,
     lut4RomMuxFactor: 1.33,
   },

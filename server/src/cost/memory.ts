@@ -5,8 +5,9 @@
  * cheapest of logic, LUTRAM and block RAM by the costs in constants.ts `memory`. A ROM
  * costs 1/64 per bit in logic on Xilinx (LUT6 ROMs joined by MUXF7/MUXF8), so it stays
  * in LUTs until it would fill more than about half of the RAMB18s it needs; a written
- * memory costs 1 per bit in registers, so on Xilinx it takes LUTRAM (RAM32M / RAM64M)
- * until about 16 of them cost more than one RAMB18. iCE40 has no LUTRAM: a ROM stays in
+ * memory costs 1 per bit in registers, so on Xilinx it takes LUTRAM (RAM32M / RAM64M, or
+ * RAM64X1S / RAM128X1S for one read where it is written) until it would cost more than
+ * the RAMB18s. iCE40 has no LUTRAM: a ROM stays in
  * LUT4 logic up to 1 kbit per EBR, a written memory in registers up to 64 bits per EBR.
  * (FINN's rule, the first anchor, was depth: ≤ 128 in LUTRAM, deeper in BRAM.) A ROM
  * of depth 1 is hard-wired constants and costs no memory at all.
@@ -54,19 +55,7 @@ const RAMB18_CONFIGS: readonly [number, number][] = [
   [512, 36],
 ];
 
-/**
- * A ROM in RAMB18s as Yosys' memory_libmap places it: the depth cut into segments of a
- * configuration's depth, and the segments laid side by side across the blocks' width (a
- * read-only memory needs no per-segment write enable), so a block holds bits of several
- * segments; an output mux picks the segment. The fewest over the configurations, never more
- * than `ramb18Blocks` (block per segment). Measured on CNV's weight ROMs (1,152 × 256 bits:
- * 11 RAMB36 in 512 × 72, that is 22 RAMB18, where block per segment gives 24 to 30).
- */
-export function ramb18RomBlocks(depth: number, width: number): number {
-  if (depth <= 0 || width <= 0) return 0;
-  return Math.min(...RAMB18_CONFIGS.map(([d, w]) => Math.ceil((Math.ceil(depth / d) * width) / w)));
-}
-
+/** The iCE40 4-kbit EBR configurations, depth × width. */
 const EBR_CONFIGS: readonly [number, number][] = [
   [256, 16],
   [512, 8],
@@ -74,7 +63,38 @@ const EBR_CONFIGS: readonly [number, number][] = [
   [2048, 2],
 ];
 
-/** iCE40 4-kbit EBRs: the cheapest of the 256×16, 512×8, 1024×4 and 2048×2 configurations. */
+/**
+ * A ROM in block RAMs as Yosys' memory_libmap places it: the depth cut into segments of a
+ * configuration's depth, and the segments laid side by side across the blocks' width (a
+ * read-only memory needs no per-segment write enable), so a block holds bits of several
+ * segments; an output mux picks the segment. memory_libmap takes the cheapest configuration:
+ * its blocks plus `muxCost` per bit and extra segment. Measured on CNV's weight ROMs
+ * (1,152 × 256 bits: 11 RAMB36 in 512 × 72, that is 22 RAMB18, where a block per segment
+ * gives 24 to 30) and on iCE40 (1,152 × 3 bits: one EBR in 256 × 16, five segments).
+ */
+function blockRomLayout(
+  depth: number,
+  width: number,
+  configs: readonly [number, number][],
+  blockCost: number,
+): { blocks: number; cost: number } {
+  let best = { blocks: 0, cost: Infinity };
+  for (const [d, w] of configs) {
+    const segments = Math.ceil(depth / d);
+    const blocks = Math.ceil((segments * width) / w);
+    const cost = blocks * blockCost + C.memory.muxCost * (segments - 1) * width;
+    if (cost < best.cost) best = { blocks, cost };
+  }
+  return best;
+}
+
+/** RAMB18s for a ROM (`blockRomLayout`): never more than `ramb18Blocks` (a block per segment). */
+export function ramb18RomBlocks(depth: number, width: number): number {
+  if (depth <= 0 || width <= 0) return 0;
+  return blockRomLayout(depth, width, RAMB18_CONFIGS, C.memory.blockRamCost.xilinx).blocks;
+}
+
+/** iCE40 4-kbit EBRs for a written memory: the cheapest of the 256×16, 512×8, 1024×4 and 2048×2 configurations. */
 export function ebrBlocks(depth: number, width: number): number {
   if (depth <= 0 || width <= 0) return 0;
   return Math.min(...EBR_CONFIGS.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
@@ -90,9 +110,10 @@ export function blockRams(depth: number, width: number, fab: Fabric): number {
   return fab.family === 'ice40' ? ebrBlocks(depth, width) : ramb18Blocks(depth, width);
 }
 
-/** Block RAMs for a ROM: on Xilinx packed as `ramb18RomBlocks`; iCE40 EBRs as any memory. */
-function romBlocks(depth: number, width: number, fab: Fabric): number {
-  return fab.family === 'ice40' ? ebrBlocks(depth, width) : ramb18RomBlocks(depth, width);
+/** Block RAMs for a ROM and memory_libmap's cost for them (`blockRomLayout`), on either family. */
+function romBlocks(depth: number, width: number, fab: Fabric): { blocks: number; cost: number } {
+  const configs = fab.family === 'ice40' ? EBR_CONFIGS : RAMB18_CONFIGS;
+  return blockRomLayout(depth, width, configs, C.memory.blockRamCost[fab.family]);
 }
 
 function mem(kind: MemKind, depth: number, width: number, r: Partial<Resources>): MemCost {
@@ -108,9 +129,8 @@ function blockRamCost(blocks: number, fab: Fabric): number {
 export function romCost(depth: number, width: number, fab: Fabric): MemCost {
   if (depth <= 0 || width <= 0) return mem('none', 0, 0, {});
   if (depth <= 1) return mem('logic', depth, width, {});
-  const blocks = romBlocks(depth, width, fab);
-  if (depth * width * C.memory.romLogicCostPerBit[fab.family] > blockRamCost(blocks, fab))
-    return mem('bram', depth, width, { bram18: blocks });
+  const block = romBlocks(depth, width, fab);
+  if (depth * width * C.memory.romLogicCostPerBit[fab.family] > block.cost) return mem('bram', depth, width, { bram18: block.blocks });
   // A ROM in logic has at most 2^depth − 2 distinct non-constant bit columns; Yosys merges
   // equal columns (and their output registers) and drops constant ones, which matters for
   // the shallow activation ROMs (depth NF) of wide PE words.
@@ -131,18 +151,42 @@ function muxLuts(n: number): number {
   return n <= 1 ? 0 : Math.ceil((n - 1) / 3);
 }
 
-/** Xilinx LUTRAM for a written memory: RAM32M (≤ 32 deep) or RAM64M primitives, and the read mux beyond 64 entries. */
-function lutram(depth: number, width: number): { primitives: number; lut: number } {
-  const cfg = depth <= C.memory.ram32.depth ? C.memory.ram32 : C.memory.ram64;
-  const primitives = Math.ceil(width / cfg.width) * Math.ceil(depth / cfg.depth);
-  return { primitives, lut: primitives * cfg.luts + width * muxLuts(Math.ceil(depth / cfg.depth)) };
+/**
+ * Xilinx LUTRAM for a written memory, as memory_libmap picks it from Yosys' library
+ * (constants.ts `memory.lutram`): the cheapest option by its cost, with the LUT6s of its
+ * primitives and of the read mux that joins the depth segments.
+ */
+function lutram(depth: number, width: number, ports: RamPorts): { cost: number; lut: number } {
+  const lib = C.memory.lutram[ports];
+  let best = { cost: Infinity, lut: 0 };
+  for (const o of lib.options) {
+    const segments = Math.ceil(depth / 2 ** o.abits);
+    const units = Math.ceil((segments * width) / o.width);
+    const cost =
+      (lib.cost - lib.widthscale) * units +
+      (lib.widthscale * segments * width) / o.width +
+      C.memory.muxCost * (segments - 1) * width +
+      (segments > 1 ? C.memory.demuxCost * segments : 0);
+    const lut = segments * Math.ceil(width / o.primitive.bits) * o.primitive.luts + width * muxLuts(segments);
+    if (cost < best.cost) best = { cost, lut };
+  }
+  return best;
 }
 
 /**
- * A buffer written at run time (one write port, one read port). `ebrExtraCost`: what
- * Yosys adds per iCE40 EBR for this template's ports (constants.ts `fifoEbrExtraCost`).
+ * How a written memory's ports are addressed: 'sdp', a write address and a read address
+ * (line buffers, FIFOs); 'sp', one address for both (`mem[a] <= d` and a read of `mem[a]`:
+ * the MVAU's input buffer, the max-pool's running maxima), which Xilinx maps to
+ * single-port LUTRAM.
  */
-export function ramCost(depth: number, width: number, fab: Fabric, ebrExtraCost = 0): MemCost {
+export type RamPorts = 'sdp' | 'sp';
+
+/**
+ * A buffer written at run time (one write port, one read port, addressed as `ports` says).
+ * `ebrExtraCost`: what Yosys adds per iCE40 EBR for this template's ports (constants.ts
+ * `fifoEbrExtraCost`).
+ */
+export function ramCost(depth: number, width: number, fab: Fabric, ports: RamPorts = 'sdp', ebrExtraCost = 0): MemCost {
   if (depth <= 0 || width <= 0) return mem('none', 0, 0, {});
   // One entry is a register.
   if (depth <= 1) return mem('logic', depth, width, { ff: width });
@@ -157,9 +201,8 @@ export function ramCost(depth: number, width: number, fab: Fabric, ebrExtraCost 
     // Registers with a depth-to-1 read mux per bit (a LUT4 is a 2:1 mux with a spare input) and a write decoder.
     return mem('logic', depth, width, { ff: depth * width + width, lut: width * (depth - 1) + depth + clog2(depth) });
   }
-  const l = lutram(depth, width);
-  const lutramCost = l.primitives * C.memory.lutramCost;
-  if (blockRamCost(blocks, fab) < Math.min(lutramCost, logicCost)) return mem('bram', depth, width, { bram18: blocks });
-  if (logicCost < lutramCost) return mem('logic', depth, width, { ff: depth * width + width, lut: width * muxLuts(depth) });
+  const l = lutram(depth, width, ports);
+  if (blockRamCost(blocks, fab) < Math.min(l.cost, logicCost)) return mem('bram', depth, width, { bram18: blocks });
+  if (logicCost < l.cost) return mem('logic', depth, width, { ff: depth * width + width, lut: width * muxLuts(depth) });
   return mem('lutram', depth, width, { lut: l.lut, ff: width });
 }

@@ -110,11 +110,24 @@ describe('memory placement: the cheapest of logic, LUTRAM and block RAM by Yosys
     expect(ramCost(2000, 18, xilinx)).toMatchObject({ kind: 'bram', bram18: 2 });
   });
 
+  it('a Xilinx RAM read where it is written (single port) takes RAM64X1S / RAM128X1S, cheaper than RAM64M', () => {
+    // CNV's input buffers, measured with Yosys 0.23: c3's 72 × 32 is 32 RAM128X1S (cost 128,
+    // a RAMB18 129), c4's 144 × 16 is 48 RAM64X1S and a 3:1 read mux per bit.
+    expect(ramCost(72, 32, xilinx, 'sp')).toMatchObject({ kind: 'lutram', lut: 64, bram18: 0 });
+    expect(ramCost(144, 16, xilinx, 'sp')).toMatchObject({ kind: 'lutram', lut: 48 + 16, bram18: 0 });
+    // With a read address of its own the same buffer costs RAM64Ms enough to take a RAMB18.
+    expect(ramCost(72, 32, xilinx)).toMatchObject({ kind: 'bram', bram18: 1 });
+    expect(ramCost(144, 16, xilinx)).toMatchObject({ kind: 'bram', bram18: 1 });
+  });
+
   it('iCE40 has no LUTRAM: ROMs in LUT4 logic up to 1 kbit per EBR, RAMs in registers up to 64 bits', () => {
     expect(romCost(16, 4, up5k)).toMatchObject({ kind: 'logic', lut: 4 });
     expect(romCost(128, 8, up5k)).toMatchObject({ kind: 'logic', bram18: 0 });
     expect(romCost(256, 4, up5k)).toMatchObject({ kind: 'logic', bram18: 0 });
     expect(romCost(128, 16, up5k)).toMatchObject({ kind: 'bram', bram18: 1 });
+    // Depth segments share an EBR's width: a 1,152 × 3 ROM is five 256-deep segments in one
+    // 256 × 16 EBR (sweep conv15's weights, measured: its MVAU has 2 EBRs with the input buffer).
+    expect(romCost(1152, 3, up5k)).toMatchObject({ kind: 'bram', bram18: 1 });
     expect(ramCost(8, 8, up5k)).toMatchObject({ kind: 'logic', bram18: 0, ff: 72 });
     expect(ramCost(16, 4, up5k)).toMatchObject({ kind: 'logic', bram18: 0 });
     expect(ramCost(16, 8, up5k)).toMatchObject({ kind: 'bram', bram18: 1 });
