@@ -730,7 +730,11 @@ ${d.dTable || '(not run)'}
   merged, so a depth-4 activation ROM of 1,568 bits has 14 flip-flops); \`synth_xilinx\` packs
   the accumulator into a DSP48 (the MAC's own when SIMD = 1, the requant's when the
   accumulator is its wider operand: its pre-adder and D/AD registers take the tree root and
-  the accumulator; on 7-series only: with \`-family xcup\` they stay in fabric); on iCE40 an EBR in its 256×16 configuration comes with a register and a
+  the accumulator; on 7-series only: with \`-family xcup\` they stay in fabric, and so does
+  the tree's first adder a DSP48E1's post-adder takes; a u8 × i2 MAC at SIMD 1 is one
+  DSP48E1 alone on xc7, one DSP48E2 and a 20-bit accumulator in fabric on xcup); a
+  comparator x ≥ T is a carry chain over an inverted copy of x (INV cells), against ROM
+  entries as against constants; on iCE40 an EBR in its 256×16 configuration comes with a register and a
   mux per data bit; XNOR lanes are a plain adder-tree popcount (FINN-R's 3-pairs-per-LUT6
   compression is not what Yosys builds from qnn_mvau).
 - **Scatter within a kind**: ABC's LUT mapping of a given template varies by tens of percent

@@ -521,11 +521,14 @@ export function activationLane(
       mulLut: 0,
       shiftLut: 0,
     });
-    if (a.perChannel) return lane(a.count * cmp + adderTreeLuts(a.count, 1), a.count + outBits);
+    // The comparators share one inverted copy of x (the subtractions' operand: Yosys builds
+    // x ≥ T as a carry chain over ~x, INV cells; measured on the sweep's thresholds, u2 to
+    // i16 inputs, 1 to 15 thresholds, per lane LUTs grow with inBits even for one
+    // comparator, against ROM entries as against constants: i12 and i16 per-channel
+    // thresholds were 31 to 53 % under without it).
+    if (a.perChannel) return lane(inBits + a.count * cmp + adderTreeLuts(a.count, 1), a.count + outBits);
     // Against constants: only the distinct ones inside the value's range are built (none: the
-    // output is a constant and synthesis removes the lane), and they share one inverted copy
-    // of x (the subtractions' operand; measured on a sweep of shared thresholds, u2 to i12
-    // inputs, 1 to 15 thresholds: per lane LUTs grow with inBits even for one comparator).
+    // output is a constant and synthesis removes the lane).
     const n = a.distinct ?? a.count;
     if (n === 0) return lane(0, 0);
     return lane(inBits + n * cmp + adderTreeLuts(n, 1), n + outBits);
@@ -619,8 +622,9 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   // The count of negated leaves, added at the root (constant for hard-wired weights: only the add).
   const negcLuts = lane.negates ? (p.operands.hardWired ? 0 : adderTreeLuts(p.simd, 1)) + sumBits : 0;
   // A DSP lane takes one adder of the tree's first level into its post-adder (P = A·B + C);
-  // hard-wired lanes: those whose constant is a DSP (lane.dsp is then their share).
-  const absorbed = Math.floor(leaves / 2) * (lane.productBits + 1) * Math.min(lane.dsp, 1);
+  // hard-wired lanes: those whose constant is a DSP (lane.dsp is then their share). Not with
+  // -family xcup, whose DSP48E2s Yosys 0.23 leaves without it (accumulatorInDsp).
+  const absorbed = fab.xilinxArch === 'xcup' ? 0 : Math.floor(leaves / 2) * (lane.productBits + 1) * Math.min(lane.dsp, 1);
   // Hard-wired pow2 and bipolar weights are wiring and signs, and on a bipolar input any
   // constant is +w or −w picked by the bit (a signed 1-bit operand): the tree adds those
   // narrowed. A constant int weight on a wider input is a shift-and-add multiplier, whose
@@ -689,7 +693,10 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
  */
 function accumulatorInDsp(p: MvauCostParams, lane: LaneCost, act: ActivationLane | undefined, fab: Fabric): boolean {
   if (fab.family !== 'xilinx') return false;
-  if (lane.dsp >= 1 && p.simd === 1) return true;
+  // -family xcup packs neither (a u8 × i2 MAC, SIMD 1: one DSP48E1 alone on xc7, one DSP48E2
+  // and the accumulator's carry chain in fabric on xcup; the sweep's xcup MVAUs with DSP lanes
+  // were 30 to 64 % under).
+  if (lane.dsp >= 1 && p.simd === 1) return fab.xilinxArch !== 'xcup';
   if (p.activation?.kind === 'requant' && act && act.dsp > 0 && fab.xilinxArch !== 'xcup') {
     const mbits = p.activation.mbits ?? C.activation.defaultMbits;
     return p.accBits >= mbits + 1;

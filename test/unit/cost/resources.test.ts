@@ -319,6 +319,27 @@ describe('logic estimates', () => {
     const xc7 = mvauResources(p, xilinx).total;
     borrowing('xcup', 'xilinx', () => expect(mvauResources(p, zu).total).toEqual(xc7));
     expect(mvauResources(p, zu).total.lut).not.toBeCloseTo(xc7.lut, 0);
+    // DSP lanes: Yosys packs a SIMD-1 lane's accumulator into its DSP48E1 (P = P + A·B) and a
+    // tree's first adder into the post-adder; with -family xcup it builds both in fabric
+    // (measured on a u8 × i2 MAC: SIMD 1 is one DSP48E1 alone, one DSP48E2 plus a 20-bit
+    // accumulator and its carry chain).
+    const dspLanes = (simd: number): MvauCostParams => ({
+      ...p,
+      simd,
+      mw: 4 * simd,
+      operands: { weightKind: 'int', weightBits: 8, inputBits: 8, inputBipolar: false },
+      accBits: 20,
+      outBits: 20,
+    });
+    borrowing('xcup', 'xilinx', () => {
+      for (const simd of [1, 2]) {
+        const a = mvauResources(dspLanes(simd), xilinx).total;
+        const b = mvauResources(dspLanes(simd), zu).total;
+        expect(b.dsp).toBe(a.dsp);
+        expect(b.lut).toBeGreaterThan(a.lut);
+      }
+      expect(mvauResources(dspLanes(1), zu).total.ff).toBeGreaterThan(mvauResources(dspLanes(1), xilinx).total.ff);
+    });
   });
 
   it('window generator: the template’s line buffer (rows_needed rows of W pixels), one copy per lane', () => {
