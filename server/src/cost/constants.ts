@@ -70,10 +70,13 @@ export interface FamilyFit {
   /** Window generator (qnn_window): LUT = c0 + control + arith (address steps, compares) + lanes + ram; FF = c0 + ram·(line buffer in registers) + the rest. */
   window: { lut: { c0: number; control: number; arith: number; lanes: number; ram: number }; ff: { c0: number; ram: number } };
   /**
-   * Max-pool (qnn_maxpool): LUT = c0 + control + max·(max units) + select·(closing-slot muxes) + ram;
+   * Max-pool (qnn_maxpool): LUT = c0 + control + max·(max units) + select·(closing-slot muxes) + ram, and in 2-D rows2d (the vertical stage's fixed part);
    * FF = c0 + ram + the rest. MMV (qnn_maxpool_mmv): its compare-and-select trees take mmvMax.
    */
-  pool: { lut: { c0: number; control: number; max: number; mmvMax: number; select: number; ram: number }; ff: { c0: number; ram: number } };
+  pool: {
+    lut: { c0: number; rows2d: number; control: number; max: number; mmvMax: number; select: number; ram: number };
+    ff: { c0: number; ram: number };
+  };
   /**
    * Stand-alone requant and threshold engines (qnn_act_stream), each its own set: LUT = c0 +
    * control + lane·PE·(activation lane) + rom + out; FF = c0 + input·PE·(input register) +
