@@ -1,26 +1,25 @@
 /**
- * The calibrated estimate against Yosys on held-out configurations (hardware.md §4): networks
- * drawn from the calibration sweep's space with other seeds, none of them in the sweep
- * (test/synth/calibration/sweep.ts `heldOutSpecs`), and FIFO depths the sweep does not use.
- * Each block (every engine template, width converter and FIFO, synthesised as its own module
- * by test/synth/calibration/synth.ts for xc7z020, ice40up5k and, with the UltraScale+ set (xcup),
- * xczu7ev) is compared with the estimate.
+ * The calibrated estimate against Yosys on held-out configurations, one test per engine and
+ * coefficient set (hardware.md §4): networks drawn from the calibration sweep's space with
+ * other seeds, none of them in the sweep (test/synth/calibration/sweep.ts `heldOutSpecs`),
+ * and FIFO depths the sweep does not use. Each block (every engine template, width converter
+ * and FIFO, synthesised as its own module by test/synth/calibration/synth.ts for xc7z020,
+ * ice40up5k and, with the UltraScale+ set (xcup), xczu7ev) is compared with the estimate.
  *
- * BRAM18 and DSP must be exact. For LUT and FF the issue's target (median |error| ≤ 10 %,
- * worst ≤ 25 %) is NOT met on these blocks by the fitted model (measured with Yosys 0.23,
- * 2026-12-04, after the requant clamp change: Xilinx LUT median 6.1 %, worst 51 % on a
- * stand-alone threshold of hard-wired constants (PE 8), FF 2.2 %, worst 22 %; iCE40 LUT
- * median 9.0 %, worst 44 % on a stand-alone requant (PE 4), FF 3.3 %, worst 33 %;
- * UltraScale+ (xcup, on xczu7ev) without the MMV nets LUT median 7.8 %, worst 52 % on the
- * same threshold, FF 2.4 %, worst 22 %;
- * docs/calibration.md), so this test guards what the calibration achieves: per family a
- * median of at most 15 % and no block off by more than 60 % (or 4 units, for blocks of a
- * handful of cells). Tighten both as the model improves. The three MMV convs are checked on
- * xc7 and iCE40 only: on xcup one of them (u8 × i2, PE 8, SIMD 10, M 4) is 6,514 LUTs
+ * Every engine must have BRAM18 and DSP exact. For LUT and FF each engine is held to the
+ * issue's target (median |error| ≤ 10 %, worst block ≤ 25 %, or 4 units for blocks of a
+ * handful of cells) unless `WIDER` names it: there the fitted model does not meet the target
+ * on these blocks, and the test holds it to what the calibration achieves (measured with
+ * Yosys 0.23, 2026-12-04, the values beside each entry). Of the 50 engine × set × resource
+ * checks, 27 meet the target and WIDER lists the other 23: mostly worst blocks of 26 to
+ * 47 % (ABC's scatter on a few blocks) and the iCE40 stand-alone requant's LUT median (24 %).
+ * Each test also fails when its WIDER entry is no longer needed, so the list only shrinks
+ * as the model improves; docs/calibration.md has the sweep's own per-engine table. The MMV nets are checked on xc7
+ * and iCE40 only: on xcup one of their MVAUs (u8 × i2, PE 8, SIMD 10, M 4) is 6,514 LUTs
  * estimated for 3,783 built (+72 %), ABC's xcup scatter that the xcup set's one mulConst
- * coefficient does not follow (the sweep's xcup MMV MVAU: median 15 %, worst 45 %).
- * Cold (nothing cached) it takes about 3 min on 2 cores.
- * Yosys results are cached by content (node_modules/.cache/qnn-calibrate).
+ * coefficient does not follow.
+ * Cold (nothing cached) it takes about 7 min on 2 cores; Yosys results are cached by content
+ * (node_modules/.cache/qnn-calibrate).
  */
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
@@ -34,7 +33,7 @@ const WORK = path.join(tmpdir(), 'qnn-fpga-synth-calibration');
 
 const sweep = sweepSpecs();
 const held: NetSpec[] = [
-  ...heldOutSpecs(901, { dense: 4, conv: 3, pool: 2, act: 4, chain: 1, mmv: 3, constAct: 3 }, sweep),
+  ...heldOutSpecs(901, { dense: 8, conv: 6, pool: 6, act: 8, chain: 2, mmv: 3, constAct: 6, requant: 4, narrowInt: 3 }, sweep),
   // Depths between the sweep's (1, 2, 3, 4, 6, 9, 17, …): registers, LUTRAM / EBR, block RAM.
   ...[5, 12, 40, 700].map((depth, i): NetSpec => ({
     name: `held_fifo${i}`,
@@ -48,16 +47,88 @@ const held: NetSpec[] = [
   })),
 ];
 
-const MEDIAN = 15;
-const WORST = 60;
+type Res = 'lut' | 'ff';
+interface Bound {
+  median: number;
+  worst: number;
+}
+/** The issue's target (hardware.md §4), per engine. */
+const TARGET: Bound = { median: 10, worst: 25 };
+/** Blocks this many units off pass whatever their percentage (a 3-LUT converter off by 1). */
+const SMALL = 4;
+/**
+ * Where the fitted model misses TARGET on the held-out blocks: the bound held instead, and
+ * what was measured (median / worst %). Each entry is a gap the model still has.
+ */
+const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
+  'xilinx mvau lut': { median: 15, worst: 30 }, // 11.9 / 29
+  'xilinx window lut': { median: 10, worst: 45 }, // 4.8 / 43 (a conv's window at PE 2, SIMD 6)
+  'xilinx window ff': { median: 10, worst: 35 }, // 5.8 / 33
+  'xilinx maxpool ff': { median: 15, worst: 45 }, // 11.8 / 43
+  'xilinx dwc lut': { median: 25, worst: 25 }, // 19.5 / 21 (two converters)
+  'xilinx mvau_mmv lut': { median: 10, worst: 30 }, // 6.5 / 25.5 (three MMV convs)
+  'xilinx mvau_mmv ff': { median: 30, worst: 30 }, // 27.6 / 29
+  'ice40 mvau lut': { median: 10, worst: 30 }, // 7.2 / 29
+  'ice40 window lut': { median: 10, worst: 35 }, // 7.9 / 30.4
+  'ice40 window ff': { median: 15, worst: 30 }, // 10.8 / 28
+  'ice40 maxpool lut': { median: 15, worst: 35 }, // 14.0 / 32
+  'ice40 requant lut': { median: 25, worst: 45 }, // 24.2 / 41
+  'ice40 requant ff': { median: 10, worst: 30 }, // 2.7 / 27
+  'ice40 threshold lut': { median: 15, worst: 35 }, // 10.6 / 30.4
+  'ice40 fifo ff': { median: 10, worst: 35 }, // 0 / 33 (a 5 × 4-bit FIFO: 44 FFs estimated, 33 built)
+  'ice40 mvau_mmv lut': { median: 20, worst: 35 }, // 19.4 / 32
+  'ice40 maxpool_mmv lut': { median: 20, worst: 35 }, // 16.0 / 34
+  'xcup mvau lut': { median: 10, worst: 40 }, // 9.6 / 36
+  'xcup window lut': { median: 15, worst: 35 }, // 11.7 / 30.3
+  'xcup window ff': { median: 10, worst: 35 }, // 6.2 / 33
+  'xcup maxpool ff': { median: 15, worst: 45 }, // 11.8 / 43
+  'xcup requant lut': { median: 15, worst: 50 }, // 10.9 / 47
+  'xcup dwc lut': { median: 25, worst: 25 }, // 19.5 / 21
+};
+
+const FAMILIES: SynthFamily[] = ['xilinx', 'ice40', 'xcup'];
+const KINDS: BlockKind[] = ['mvau', 'mvau_mmv', 'window', 'maxpool', 'maxpool_mmv', 'requant', 'threshold', 'dwc', 'fifo'];
+const specsOf = (family: SynthFamily): NetSpec[] => (family === 'xcup' ? held.filter((s) => !s.name.startsWith('held_mmv')) : held);
+
 const pctOff = (est: number, syn: number): number => (100 * Math.abs(est - syn)) / Math.max(syn, 1);
-const within = (est: number, syn: number): boolean => Math.abs(est - syn) <= 4 || pctOff(est, syn) <= WORST;
 const median = (xs: number[]): number => {
   const v = [...xs].sort((a, b) => a - b);
   return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
 
-describe.skipIf(!findTool('yosys'))('the calibrated estimate on held-out blocks (Yosys)', () => {
+interface Row {
+  id: string;
+  kind: BlockKind;
+  line: string;
+  est: Record<Res | 'bram18' | 'dsp', number>;
+  syn: Record<Res | 'bram18' | 'dsp', number>;
+}
+
+/** The held-out blocks of one set, estimated and synthesised (once per set, shared by its tests). */
+const rowsBySet = new Map<SynthFamily, Promise<Row[]>>();
+function rowsOf(family: SynthFamily): Promise<Row[]> {
+  let p = rowsBySet.get(family);
+  if (!p) {
+    p = (async () => {
+      const compiled = await Promise.all(specsOf(family).map((s) => compileSpec(s, family, WORK)));
+      const results = await Promise.all(compiled.map((c) => synthBlocks(c.compiled.rtlDir, c.compiled.top, family)));
+      return compiled.flatMap((c, i) =>
+        c.blocks.map((b): Row => {
+          const syn = results[i].blocks[b.instance];
+          if (!syn) throw new Error(`${b.id}: not in the synthesis`);
+          const e = b.estimate();
+          const est = { lut: Math.round(e.lut), ff: Math.round(e.ff), bram18: e.bram18, dsp: e.dsp };
+          const line = `${b.id} (${b.what}): estimate LUT ${est.lut} FF ${est.ff} BRAM18 ${est.bram18} DSP ${est.dsp}; Yosys LUT ${syn.lut} FF ${syn.ff} BRAM18 ${syn.bram18} DSP ${syn.dsp}`;
+          return { id: b.id, kind: b.kind, line, est, syn };
+        }),
+      );
+    })();
+    rowsBySet.set(family, p);
+  }
+  return p;
+}
+
+describe.skipIf(!findTool('yosys'))('the calibrated estimate on held-out blocks, per engine (Yosys)', () => {
   it('holds out networks the sweep does not contain, of every layer kind', () => {
     const bodies = new Set(sweep.map((s) => s.body));
     expect(held.filter((s) => bodies.has(s.body))).toEqual([]);
@@ -66,34 +137,39 @@ describe.skipIf(!findTool('yosys'))('the calibrated estimate on held-out blocks 
     expect([...ops].some((o) => o.startsWith('conv'))).toBe(true);
   });
 
-  for (const family of ['xilinx', 'ice40', 'xcup'] as SynthFamily[]) {
-    it(`${family}: BRAM18 and DSP exact per block; LUT and FF median ≤ ${MEDIAN} %, none off by more than ${WORST} %`, async () => {
-      const specs = family === 'xcup' ? held.filter((s) => !s.name.startsWith('held_mmv')) : held;
-      const compiled = await Promise.all(specs.map((s) => compileSpec(s, family, WORK)));
-      const results = await Promise.all(compiled.map((c) => synthBlocks(c.compiled.rtlDir, c.compiled.top, family)));
-      const bad: string[] = [];
-      const seen = new Set<BlockKind>();
-      const errs: Record<'lut' | 'ff', number[]> = { lut: [], ff: [] };
-      compiled.forEach((c, i) => {
-        for (const b of c.blocks) {
-          const syn = results[i].blocks[b.instance];
-          if (!syn) {
-            bad.push(`${b.id}: not in the synthesis`);
-            continue;
+  it('names in WIDER only engines and sets this test checks, each wider than the target', () => {
+    for (const [key, b] of Object.entries(WIDER)) {
+      const [family, kind] = key.split(' ') as [SynthFamily, BlockKind];
+      expect(FAMILIES).toContain(family);
+      expect(KINDS).toContain(kind);
+      expect(b.median > TARGET.median || b.worst > TARGET.worst, key).toBe(true);
+    }
+  });
+
+  for (const family of FAMILIES) {
+    for (const kind of KINDS) {
+      if (family === 'xcup' && kind.endsWith('_mmv')) continue;
+      const bound = (res: Res): Bound => WIDER[`${family} ${kind} ${res}`] ?? TARGET;
+      const says = (res: Res): string => `${res.toUpperCase()} median ≤ ${bound(res).median} %, worst ≤ ${bound(res).worst} %`;
+      it(`${family} ${kind}: BRAM18 and DSP exact; ${says('lut')}; ${says('ff')}`, async () => {
+        const rows = (await rowsOf(family)).filter((r) => r.kind === kind);
+        expect(rows.length, `held-out ${kind} blocks on ${family}`).toBeGreaterThan(0);
+        expect(rows.filter((r) => r.est.bram18 !== r.syn.bram18 || r.est.dsp !== r.syn.dsp).map((r) => r.line)).toEqual([]);
+        for (const res of ['lut', 'ff'] as Res[]) {
+          const b = bound(res);
+          const off = rows.filter((r) => Math.abs(r.est[res] - r.syn[res]) > SMALL && pctOff(r.est[res], r.syn[res]) > b.worst);
+          expect(
+            off.map((r) => `${res}: ${r.line}`),
+            `${kind} blocks off by more than ${b.worst} %`,
+          ).toEqual([]);
+          const m = median(rows.map((r) => pctOff(r.est[res], r.syn[res])));
+          expect(m, `${kind} ${res.toUpperCase()} median % error over ${rows.length} blocks`).toBeLessThanOrEqual(b.median);
+          if (b !== TARGET) {
+            const beyond = rows.some((r) => Math.abs(r.est[res] - r.syn[res]) > SMALL && pctOff(r.est[res], r.syn[res]) > TARGET.worst);
+            expect(m > TARGET.median || beyond, `WIDER['${family} ${kind} ${res}'] is no longer needed: the target is met`).toBe(true);
           }
-          seen.add(b.kind);
-          const e = b.estimate();
-          errs.lut.push(pctOff(Math.round(e.lut), syn.lut));
-          errs.ff.push(pctOff(Math.round(e.ff), syn.ff));
-          const line = `${b.id} (${b.what}): estimate LUT ${Math.round(e.lut)} FF ${Math.round(e.ff)} BRAM18 ${e.bram18} DSP ${e.dsp}; Yosys LUT ${syn.lut} FF ${syn.ff} BRAM18 ${syn.bram18} DSP ${syn.dsp}`;
-          if (!within(e.lut, syn.lut) || !within(e.ff, syn.ff) || e.bram18 !== syn.bram18 || e.dsp !== syn.dsp) bad.push(line);
         }
-      });
-      expect(bad).toEqual([]);
-      expect(median(errs.lut), 'LUT median % error').toBeLessThanOrEqual(MEDIAN);
-      expect(median(errs.ff), 'FF median % error').toBeLessThanOrEqual(MEDIAN);
-      const mmv = family === 'xcup' ? [] : ['maxpool_mmv', 'mvau_mmv'];
-      expect([...seen].sort()).toEqual(['dwc', 'fifo', 'maxpool', ...mmv, 'mvau', 'requant', 'threshold', 'window'].sort());
-    }, 600_000);
+      }, 1_200_000);
+    }
   }
 });

@@ -1,5 +1,5 @@
 /**
- * Where a FIFO's memory goes on iCE40 (cost/memory.ts, constants.ts `fifoEbrExtraCost`):
+ * Where a FIFO's memory goes on iCE40 (cost/memory.ts, constants.ts `ebrBufferExtraCost`):
  * qnn_fifo synthesised with `synth_ice40` at widths and depths around the point where Yosys
  * moves it from registers to a 4-kbit EBR (79 bits in registers, 80 in an EBR; two EBRs
  * only past 159 bits), against the estimate's EBR count.

@@ -125,12 +125,14 @@ export interface CostConstants {
     /** Cost of one bit of a written memory in registers (the default). */
     ramLogicCostPerBit: number;
     /**
-     * What Yosys adds to each 4-kbit EBR of a qnn_fifo memory on iCE40 (emulating its read
-     * port): measured on qnn_fifo with synth_ice40, a FIFO memory stays in registers up to
-     * 79 bits (3 × 26, 13 × 6) and takes one EBR from 80 (2 × 40, 10 × 8, 16 × 5); two EBRs
-     * (17 bits wide) only past 159 bits.
+     * What Yosys adds to each 4-kbit EBR of a buffer with a write port and a registered read
+     * port (qnn_fifo's memory, qnn_window's line buffer) on iCE40 (emulating its read port):
+     * measured on qnn_fifo with synth_ice40, a FIFO memory stays in registers up to 79 bits
+     * (3 × 26, 13 × 6) and takes one EBR from 80 (2 × 40, 10 × 8, 16 × 5); two EBRs (17 bits
+     * wide) only past 159 bits. A window's 6 × 12-bit line buffer (72 bits) stays in
+     * registers too (held-out conv5).
      */
-    fifoEbrExtraCost: number;
+    ebrBufferExtraCost: number;
     /**
      * Xilinx LUTRAM (lutrams_xc5v.txt), per port shape: `sdp` for a memory whose read and
      * write addresses differ (RAM32M / RAM64M), `sp` for one that reads where it writes
@@ -245,7 +247,7 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
     },
     muxCost: 0.5,
     demuxCost: 0.5,
-    fifoEbrExtraCost: 15.5,
+    ebrBufferExtraCost: 15.5,
     blockRamCost: { xilinx: 129, ice40: 64 },
     romDepthPerLut6: 64,
     romDepthPerLut4: 16,

@@ -184,7 +184,7 @@ export type RamPorts = 'sdp' | 'sp';
 /**
  * A buffer written at run time (one write port, one read port, addressed as `ports` says).
  * `ebrExtraCost`: what Yosys adds per iCE40 EBR for this template's ports (constants.ts
- * `fifoEbrExtraCost`).
+ * `ebrBufferExtraCost`).
  */
 export function ramCost(depth: number, width: number, fab: Fabric, ports: RamPorts = 'sdp', ebrExtraCost = 0): MemCost {
   if (depth <= 0 || width <= 0) return mem('none', 0, 0, {});
