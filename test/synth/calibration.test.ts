@@ -18,7 +18,7 @@
  * and iCE40 only: on xcup one of their MVAUs (u8 × i2, PE 8, SIMD 10, M 4) is 6,514 LUTs
  * estimated for 3,783 built (+72 %), ABC's xcup scatter that the xcup set's one mulConst
  * coefficient does not follow.
- * Cold (nothing cached) it takes about 7 min on 2 cores; Yosys results are cached by content
+ * Cold (nothing cached) it takes 5.5 min on 2 cores; Yosys results are cached by content
  * (node_modules/.cache/qnn-calibrate).
  */
 import { describe, expect, it } from 'vitest';
