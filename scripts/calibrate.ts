@@ -668,7 +668,9 @@ coefficient set), ${g.blocks} blocks; fitted: ${runs.join(', ')}.
   qnn_maxpool_mmv, each kept as one block with its M copies); stand-alone thresholds and
   requants of hard-wired constants on u2 to i12 inputs at PE up to 16 (\`cact*\`, \`rq*\`:
   thresholds outside the input's range or repeated, outputs u1 to u8); narrow int convs as
-  the examples fold them (\`nint*\`: u2 to u8 × i2 to i4, PE 2 to 8, SIMD 4 to 16, a fused requant).
+  the examples fold them (\`nint*\`: u2 to u8 × i2 to i4, PE 2 to 8, SIMD 4 to 16, a fused requant);
+  window generators at a real CNN's geometry (\`lwin*\`: 12 to 32-pixel images of 3 to 128
+  channels, SIMD 3 to 32, as CNV's).
 - **Synthesis** (test/synth/calibration/synth.ts): each network is compiled as \`qnn compile\` does
   and synthesised for each coefficient set: xc7z020 (\`synth_xilinx -family xc7 -flatten\`),
   ice40up5k (\`synth_ice40 -dsp\`) and, for the UltraScale+ parts (devices.json family
@@ -691,7 +693,7 @@ out the whole designs, \`-- --examples=REGEX\` synthesises only the examples who
 \`-- --family=xcup\` (or \`xilinx\`, \`ice40\`, comma-separated) synthesises and fits only those
 sets: the others keep their coefficients and their rows on this page.
 The synthesis test \`npx vitest run --project synth test/synth/calibration.test.ts\` checks
-held-out configurations (about 90 networks the sweep does not contain) against the fitted
+held-out configurations (53 networks the sweep does not contain) against the fitted
 model, one test per engine and coefficient set: BRAM18 and DSP exact, LUT and FF within
 the issue's target (median ≤ 10 %, worst block ≤ 25 %) or, where the model does not meet
 it, within the bound its \`WIDER\` table names with what was measured (23 of the 50

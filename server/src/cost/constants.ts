@@ -67,8 +67,11 @@ export interface FamilyFit {
     };
     ff: { c0: number; pipe: number; act: number; rom: number; ram: number };
   };
-  /** Window generator (qnn_window): LUT = c0 + control + arith (address steps, compares) + lanes + ram; FF = c0 + ram·(line buffer in registers) + the rest. */
-  window: { lut: { c0: number; control: number; arith: number; lanes: number; ram: number }; ff: { c0: number; ram: number } };
+  /** Window generator (qnn_window): LUT = c0 + control + arith (address steps, compares) + lanes + ram; FF = c0 + control·(its counters, coordinates and trackers) + ram·(line buffer in registers). */
+  window: {
+    lut: { c0: number; control: number; arith: number; lanes: number; ram: number };
+    ff: { c0: number; control: number; ram: number };
+  };
   /**
    * Max-pool (qnn_maxpool): LUT = c0 + control + max·(max units) + select·(closing-slot muxes) + ram, and in 2-D rows2d (the vertical stage's fixed part);
    * FF = c0 + ram + the rest. MMV (qnn_maxpool_mmv): its compare-and-select trees take mmvMax.

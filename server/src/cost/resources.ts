@@ -829,7 +829,7 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const control = aw + clog2(g.cg) + clog2(g.oh) + clog2(g.ow) + clog2(g.sf) + 2 * cw + 2 * nw + 3 * aw;
   const perTracked = small + 2 * cw + aw;
   const k = fitOf(fab).window;
-  const ff = k.ff.c0 + control + tracked * perTracked + g.lanes + k.ff.ram * buffer.ff;
+  const ff = k.ff.c0 + k.ff.control * (control + tracked * perTracked + g.lanes) + k.ff.ram * buffer.ff;
   // Every register bit's next value (an adder or a mux); the next window's five address
   // steps (adds of a constant, modulo the depth); avail's add and the need / oldest-pixel
   // sums (three adders) and their four compares; per tracked lane its step (D0 or D01)

@@ -420,6 +420,30 @@ function requantSpec(r: Rng, idx: number): NetSpec {
   return { name: `rq${idx}`, body: [...lines, 'output a1'].map((l) => `  ${l}`).join('\n') };
 }
 
+/**
+ * A window generator at the geometry of a real CNN (FINN's CNV, the cnv_w2a2 example): 12 to
+ * 32 pixel images of 3 to 128 channels, 3×3 kernels with and without padding, SIMD 3 to 32
+ * (several channel groups a pixel), before a small MVAU (2 filters, PE 1) so that the
+ * window's own cost is most of the network. The other convs of the sweep have images of at
+ * most 12 pixels and 16 channels, where the window's counters and line buffer stay small.
+ */
+function largeWindowSpec(r: Rng, idx: number): NetSpec {
+  const inT = pick(r, ['u2', 'u2', 'u8', 'bipolar']);
+  const size = pick(r, [12, 14, 16, 28, 30, 32]);
+  const c = pick(r, [3, 16, 32, 64, 128]);
+  const simd = pick(
+    r,
+    divisorsOf(c).filter((d) => d >= 3 && d <= 32),
+  );
+  // (A bipolar tensor has no 0 to pad with.)
+  const pad = pick(r, ['', ', pad=same']);
+  const lines = [
+    `input x: ${inT}[${size}, ${size}, ${c}]`,
+    `layer c1 = conv2d(x, filters=2, kernel=3${inT === 'bipolar' ? '' : pad}, weights=i2(random, seed=${800 + idx})) fold(pe=1, simd=${simd})`,
+  ];
+  return { name: `lwin${idx}`, body: [...lines, 'output c1'].map((l) => `  ${l}`).join('\n') };
+}
+
 const FIFO_DEPTHS = [1, 2, 3, 4, 6, 9, 17, 33, 65, 129, 257, 513, 1025, 2049];
 
 export interface SweepOptions {
@@ -438,6 +462,8 @@ export interface SweepOptions {
   narrowInt?: number;
   /** Stand-alone requants of one shared scale. */
   requant?: number;
+  /** Window generators at a real CNN's geometry. */
+  largeWindow?: number;
 }
 
 /** The sweep. Names are unique and stable for a seed. */
@@ -456,6 +482,7 @@ export function sweepSpecs(o: SweepOptions = {}): NetSpec[] {
   for (let i = 0; i < (o.constAct ?? 24); i++) out.push(constActSpec(r, i));
   for (let i = 0; i < (o.narrowInt ?? 12); i++) out.push(narrowIntSpec(r, i));
   for (let i = 0; i < (o.requant ?? 24); i++) out.push(requantSpec(r, i));
+  for (let i = 0; i < (o.largeWindow ?? 10); i++) out.push(largeWindowSpec(r, i));
   return out;
 }
 
@@ -473,6 +500,7 @@ export function heldOutSpecs(seed: number, counts: SweepOptions, sweep: readonly
     constAct: 0,
     narrowInt: 0,
     requant: 0,
+    largeWindow: 0,
     ...counts,
     seed,
   });
