@@ -88,7 +88,7 @@ function blockRomLayout(
   return best;
 }
 
-/** RAMB18s for a ROM (`blockRomLayout`): never more than `ramb18Blocks` (a block per segment). */
+/** RAMB18s for a ROM (`blockRomLayout`): the fewest, unless a split's read mux costs more than the block it saves. */
 export function ramb18RomBlocks(depth: number, width: number): number {
   if (depth <= 0 || width <= 0) return 0;
   return blockRomLayout(depth, width, RAMB18_CONFIGS, C.memory.blockRamCost.xilinx).blocks;

@@ -903,9 +903,9 @@ export function poolResources(p: PoolCostParams, fab: Fabric): { total: Resource
   // The slots are read without a register (acc[cg] feeds the max at once): ramCost's read register is not there.
   const asyncRead = h.kind === 'lutram' || (h.kind === 'logic' && cg > 1) ? slots * dw : 0;
   const f = fitOf(fab).pool;
-  // The vertical stage (2-D) has a fixed part of its own (its stage-1 controls and the bank
-  // flags' logic): the sweep's many 1-D pools set the other coefficients, and without it
-  // iCE40 2-D pools were 25 to 32 % under.
+  // The vertical stage (2-D) has a fixed LUT term of its own, fitted on the 2-D pools: the
+  // terms above miss part of that stage, and the sweep's many 1-D pools set their
+  // coefficients (without it iCE40 2-D pools were 25 to 32 % under).
   const lut =
     f.lut.c0 +
     (two ? f.lut.rows2d : 0) +
