@@ -181,12 +181,20 @@ function lutram(depth: number, width: number, ports: RamPorts): { cost: number; 
  */
 export type RamPorts = 'sdp' | 'sp';
 
-/**
- * A buffer written at run time (one write port, one read port, addressed as `ports` says).
- * `ebrExtraCost`: what Yosys adds per iCE40 EBR for this template's ports (constants.ts
- * `ebrBufferExtraCost`).
- */
-export function ramCost(depth: number, width: number, fab: Fabric, ports: RamPorts = 'sdp', ebrExtraCost = 0): MemCost {
+/** How a template's buffer is built around its memory (ramCost). */
+export interface RamOptions {
+  /** Default 'sdp'. */
+  ports?: RamPorts;
+  /** What Yosys adds per iCE40 EBR for this template's read port (constants.ts `ebrBufferExtraCost`); default 0. */
+  ebrExtraCost?: number;
+  /** iCE40: a register per data bit beside the EBRs (qnn_fifo's read port). */
+  ebrReadRegister?: boolean;
+}
+
+/** A buffer written at run time (one write port, one read port). */
+export function ramCost(depth: number, width: number, fab: Fabric, o: RamOptions = {}): MemCost {
+  const ports = o.ports ?? 'sdp';
+  const ebrExtraCost = o.ebrExtraCost ?? 0;
   if (depth <= 0 || width <= 0) return mem('none', 0, 0, {});
   // One entry is a register.
   if (depth <= 1) return mem('logic', depth, width, { ff: width });
@@ -194,10 +202,13 @@ export function ramCost(depth: number, width: number, fab: Fabric, ports: RamPor
   const logicCost = depth * width * C.memory.ramLogicCostPerBit;
   if (fab.family === 'ice40') {
     // In the 256×16 configuration Yosys adds a register and a mux per data bit around the
-    // EBRs (measured by the calibration sweep: FIFOs and input buffers wider than 8 bits).
+    // EBRs (measured by the calibration sweep: FIFOs and input buffers wider than 8 bits),
+    // and around a FIFO's EBRs another register (`ebrReadRegister`: the sweep's FIFOs in EBRs
+    // were 19 to 46 % under on FFs without it).
     const extra = ebrNeeds16(depth, width) ? width : 0;
+    const readRegister = o.ebrReadRegister ? width : 0;
     if (logicCost > blockRamCost(blocks, fab) + blocks * ebrExtraCost)
-      return mem('bram', depth, width, { bram18: blocks, ff: extra, lut: extra });
+      return mem('bram', depth, width, { bram18: blocks, ff: extra + readRegister, lut: extra });
     // Registers with a depth-to-1 read mux per bit (a LUT4 is a 2:1 mux with a spare input) and a write decoder.
     return mem('logic', depth, width, { ff: depth * width + width, lut: width * (depth - 1) + depth + clog2(depth) });
   }

@@ -642,7 +642,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const inWord = p.simd * p.operands.inputBits;
   const inMux = nf > 1 ? inWord : 0; // stream or buffer
   const weightMem = romCost(nf * sf, p.pe * p.simd * p.operands.weightBits, fab);
-  const inputBuffer = nf > 1 ? ramCost(sf, inWord, fab, 'sp') : ramCost(0, 0, fab);
+  const inputBuffer = nf > 1 ? ramCost(sf, inWord, fab, { ports: 'sp' }) : ramCost(0, 0, fab);
   const activationMem = act?.memWidth ? romCost(nf, p.pe * act.memWidth, fab) : romCost(0, 0, fab);
   const skid = skidResources(p.pe * (act?.liveBits ?? p.outBits));
   const actLut = activation ? (activation.kind === 'requant' ? k.lut.requant : k.lut.threshold) * p.pe * act!.lut : 0;
@@ -816,7 +816,7 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const g = windowGeometry(p);
   const depth = windowRows(p) * g.wi * g.cg;
   const laneWidth = p.inElems * p.bits;
-  const lane = ramCost(depth, laneWidth, fab, 'sdp', C.memory.ebrBufferExtraCost);
+  const lane = ramCost(depth, laneWidth, fab, { ebrExtraCost: C.memory.ebrBufferExtraCost });
   const buffer = copies(lane, g.lanes);
   const ru = g.kw * g.cg;
   const fits = (a: number, b: number) => a % b === 0 || b % a === 0;
@@ -883,7 +883,7 @@ export function poolResources(p: PoolCostParams, fab: Fabric): { total: Resource
   const cg = p.channels / p.pe;
   const dw = p.pe * p.bits;
   const slots = Math.ceil(k / p.stride);
-  const h = ramCost(cg, dw, fab, 'sp');
+  const h = ramCost(cg, dw, fab, { ports: 'sp' });
   const two = p.dims === 2;
   const rowWords = p.outRowWidth * cg;
   const v = two ? ramCost(rowWords, dw, fab) : ramCost(0, 0, fab);
@@ -930,7 +930,7 @@ export function poolMmvResources(
   const max = p.bits === 1 ? 1 : Math.ceil(p.bits * C.activation.compareLutsPerBit) + p.bits;
   // 2-D: the row of running maxima (rowWords pooled words, read without a register) and
   // the compare with it (K − 1 more per output element across the window's rows).
-  const row = p.rowWords > 0 ? ramCost(p.rowWords, p.outElems * p.bits, fab, 'sp') : undefined;
+  const row = p.rowWords > 0 ? ramCost(p.rowWords, p.outElems * p.bits, fab, { ports: 'sp' }) : undefined;
   const vertical = p.rowWords > 0 ? p.outElems * max : 0;
   // The output register, valid and last, and the column / row / row-of-window counters.
   const counters = clog2(p.wordsPerRow) + (p.rowWords > 0 ? clog2(p.rows) + clog2(p.kernel) : 0);
@@ -1011,7 +1011,7 @@ export function fifoResources(depth: number, width: number, fab: Fabric): Resour
   if (depth === 2) return { lut: k.lut.c0 + k.lut.data * dw, ff: 2 * dw + 2, bram18: 0, dsp: 0, impl: 'registers' };
   const words = depth - 1;
   const ptr = 2 * clog2(words) + clog2(words + 1);
-  const m = ramCost(words, dw, fab, 'sdp', C.memory.ebrBufferExtraCost);
+  const m = ramCost(words, dw, fab, { ebrExtraCost: C.memory.ebrBufferExtraCost, ebrReadRegister: true });
   const impl: FifoImpl = m.kind === 'bram' ? 'bram' : m.kind === 'lutram' ? 'lutram' : 'registers';
   // Pointer increments and wrap, the count's add/subtract, full and empty compares.
   const lut = k.lut.c0 + k.lut.control * 2 * ptr + k.lut.mem * m.lut;

@@ -113,8 +113,8 @@ describe('memory placement: the cheapest of logic, LUTRAM and block RAM by Yosys
   it('a Xilinx RAM read where it is written (single port) takes RAM64X1S / RAM128X1S, cheaper than RAM64M', () => {
     // CNV's input buffers, measured with Yosys 0.23: c3's 72 × 32 is 32 RAM128X1S (cost 128,
     // a RAMB18 129), c4's 144 × 16 is 48 RAM64X1S and a 3:1 read mux per bit.
-    expect(ramCost(72, 32, xilinx, 'sp')).toMatchObject({ kind: 'lutram', lut: 64, bram18: 0 });
-    expect(ramCost(144, 16, xilinx, 'sp')).toMatchObject({ kind: 'lutram', lut: 48 + 16, bram18: 0 });
+    expect(ramCost(72, 32, xilinx, { ports: 'sp' })).toMatchObject({ kind: 'lutram', lut: 64, bram18: 0 });
+    expect(ramCost(144, 16, xilinx, { ports: 'sp' })).toMatchObject({ kind: 'lutram', lut: 48 + 16, bram18: 0 });
     // With a read address of its own the same buffer costs RAM64Ms enough to take a RAMB18.
     expect(ramCost(72, 32, xilinx)).toMatchObject({ kind: 'bram', bram18: 1 });
     expect(ramCost(144, 16, xilinx)).toMatchObject({ kind: 'bram', bram18: 1 });
@@ -132,6 +132,11 @@ describe('memory placement: the cheapest of logic, LUTRAM and block RAM by Yosys
     expect(ramCost(16, 4, up5k)).toMatchObject({ kind: 'logic', bram18: 0 });
     expect(ramCost(16, 8, up5k)).toMatchObject({ kind: 'bram', bram18: 1 });
     expect(ramCost(64, 8, up5k)).toMatchObject({ kind: 'bram', bram18: 1 });
+    // A FIFO's EBRs (sweep fifo10, 128 × 33 bits in three 256 × 16 EBRs, measured): a register
+    // per data bit for the 16-bit configuration and another for the read port Yosys emulates.
+    const fifoMem = ramCost(128, 33, up5k, { ebrExtraCost: COST_CONSTANTS.memory.ebrBufferExtraCost, ebrReadRegister: true });
+    expect(fifoMem).toMatchObject({ kind: 'bram', bram18: 3, ff: 2 * 33 });
+    expect(ramCost(128, 33, up5k).ff).toBe(33);
   });
 });
 
