@@ -693,10 +693,10 @@ out the whole designs, \`-- --examples=REGEX\` synthesises only the examples who
 \`-- --family=xcup\` (or \`xilinx\`, \`ice40\`, comma-separated) synthesises and fits only those
 sets: the others keep their coefficients and their rows on this page.
 The synthesis test \`npx vitest run --project synth test/synth/calibration.test.ts\` checks
-held-out configurations (53 networks the sweep does not contain) against the fitted
+held-out configurations (61 networks the sweep does not contain) against the fitted
 model, one test per engine and coefficient set: BRAM18 and DSP exact, LUT and FF within
 the issue's target (median ≤ 10 %, worst block ≤ 25 %) or, where the model does not meet
-it, within the bound its \`WIDER\` table names with what was measured (24 of the 54
+it, within the bound its \`WIDER\` table names with what was measured (30 of the 54
 engine × set × resource checks).
 
 ## Error per engine (blocks of the sweep): before → after

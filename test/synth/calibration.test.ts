@@ -10,9 +10,11 @@
  * issue's target (median |error| ≤ 10 %, worst block ≤ 25 %, or 4 units for blocks of a
  * handful of cells) unless `WIDER` names it: there the fitted model does not meet the target
  * on these blocks, and the test holds it to what the calibration achieves (measured with
- * Yosys 0.23, 2026-12-04, the values beside each entry). Of the 54 engine × set × resource
- * checks, 30 meet the target and WIDER lists the other 24: mostly worst blocks of 26 to
- * 47 % (ABC's scatter on a few blocks) and the iCE40 stand-alone requant's LUT median (24 %).
+ * Yosys 0.23, 2026-12-04: median / worst %, the block count, the worst block). Of the 54
+ * engine × set × resource checks, 24 meet the target and WIDER lists the other 30: mostly
+ * worst blocks of 26 to 55 % (ABC's scatter on a few blocks), and out of the sweep's space a
+ * u4 × i3 conv (held_nint2: the LUT multiplier formula is 2× over for i3 weights, +71 %) and
+ * one MMV conv (held_mmv1, +77 %).
  * Each test also fails when its WIDER entry is no longer needed, so the list only shrinks
  * as the model improves; docs/calibration.md has the sweep's own per-engine table.
  * Cold (nothing cached) it takes about 6 min on 2 cores; Yosys results are cached by content
@@ -32,7 +34,7 @@ const sweep = sweepSpecs();
 const held: NetSpec[] = [
   ...heldOutSpecs(
     901,
-    { dense: 8, conv: 6, pool: 6, act: 8, chain: 2, mmv: 3, constAct: 6, requant: 4, narrowInt: 3, largeWindow: 3 },
+    { dense: 8, conv: 6, pool: 6, act: 12, chain: 6, mmv: 3, constAct: 6, requant: 4, narrowInt: 3, largeWindow: 3 },
     sweep,
   ),
   // Depths between the sweep's (1, 2, 3, 4, 6, 9, 17, …): registers, LUTRAM / EBR, block RAM.
@@ -62,30 +64,36 @@ const SMALL = 4;
  * what was measured (median / worst %). Each entry is a gap the model still has.
  */
 const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
-  'xilinx mvau lut': { median: 10, worst: 30 }, // 9.5 / 30
-  'xilinx window lut': { median: 10, worst: 50 }, // 5.0 / 47 (a conv's window at PE 2, SIMD 6)
-  'xilinx window ff': { median: 10, worst: 35 }, // 4.3 / 35
-  'xilinx maxpool ff': { median: 15, worst: 45 }, // 11.8 / 43
-  'xilinx dwc lut': { median: 25, worst: 25 }, // 19.5 / 21 (two converters)
-  'xilinx mvau_mmv lut': { median: 10, worst: 30 }, // 6.6 / 26 (three MMV convs)
-  'xilinx mvau_mmv ff': { median: 30, worst: 30 }, // 27.6 / 29
-  'ice40 mvau lut': { median: 10, worst: 30 }, // 6.4 / 29
-  'ice40 window lut': { median: 10, worst: 30 }, // 4.2 / 29
-  'ice40 window ff': { median: 10, worst: 35 }, // 7.1 / 32 (a 14 × 14 × 32 window at SIMD 32)
-  'ice40 maxpool lut': { median: 15, worst: 35 }, // 14.0 / 32
-  'ice40 requant lut': { median: 25, worst: 45 }, // 24.2 / 41
-  'ice40 requant ff': { median: 10, worst: 30 }, // 2.7 / 27
-  'ice40 threshold lut': { median: 15, worst: 35 }, // 10.6 / 30.4
-  'ice40 fifo ff': { median: 10, worst: 35 }, // 0 / 33 (a 5 × 4-bit FIFO: 44 FFs estimated, 33 built)
-  'ice40 mvau_mmv lut': { median: 20, worst: 35 }, // 19.4 / 32
-  'ice40 maxpool_mmv lut': { median: 20, worst: 35 }, // 16.0 / 34
-  'xcup mvau lut': { median: 15, worst: 40 }, // 10.4 / 36
-  'xcup mvau_mmv lut': { median: 15, worst: 35 }, // 12 / 30 (three MMV convs)
-  'xcup window lut': { median: 15, worst: 35 }, // 10.1 / 34
-  'xcup window ff': { median: 10, worst: 35 }, // 4.4 / 35
-  'xcup maxpool ff': { median: 15, worst: 45 }, // 11.8 / 43
-  'xcup requant lut': { median: 15, worst: 50 }, // 10.9 / 47
-  'xcup dwc lut': { median: 25, worst: 25 }, // 19.5 / 21
+  'xilinx mvau lut': { median: 15, worst: 75 }, // 11.1 / 71 (n 32, held_nint2/c1.mvau)
+  'xilinx mvau_mmv lut': { median: 25, worst: 80 }, // 20.1 / 77 (n 3, held_mmv1/c1.mvau)
+  'xilinx mvau_mmv ff': { median: 15, worst: 25 }, // 14.7 / 25 (n 3)
+  'xilinx window lut': { median: 10, worst: 55 }, // 7.3 / 52 (n 15, held_lwin2/c1.window)
+  'xilinx window ff': { median: 10, worst: 35 }, // 5.4 / 35 (n 15, held_conv4/c1.window)
+  'xilinx maxpool ff': { median: 10, worst: 45 }, // 9.0 / 43 (n 14, held_pool0/p1.pool)
+  'xilinx maxpool_mmv lut': { median: 15, worst: 25 }, // 10.8 / 11 (one block)
+  'xilinx maxpool_mmv ff': { median: 25, worst: 25 }, // 23.8 / 24 (one block)
+  'xilinx requant lut': { median: 10, worst: 30 }, // 8.2 / 27 (n 11, held_rq2/a1.requant)
+  'xilinx threshold lut': { median: 20, worst: 30 }, // 16.5 / 26 (n 11, held_act11/a1.threshold)
+  'xilinx dwc lut': { median: 15, worst: 25 }, // 13.8 / 0 (n 6)
+  'ice40 mvau lut': { median: 10, worst: 30 }, // 5.7 / 29 (n 32, held_dense1/d1.mvau)
+  'ice40 mvau ff': { median: 10, worst: 30 }, // 8.8 / 29 (n 32, held_lwin0/c1.mvau)
+  'ice40 mvau_mmv lut': { median: 25, worst: 30 }, // 25.0 / 28 (n 3, held_mmv2/c1.mvau)
+  'ice40 window lut': { median: 10, worst: 40 }, // 9.5 / 36 (n 15, held_lwin0/c1.window)
+  'ice40 window ff': { median: 15, worst: 55 }, // 10.4 / 51 (n 15, held_lwin2/c1.window)
+  'ice40 maxpool lut': { median: 15, worst: 35 }, // 12.8 / 32 (n 14, held_pool4/p1.pool)
+  'ice40 maxpool_mmv lut': { median: 15, worst: 25 }, // 11.8 / 12 (one block)
+  'ice40 requant lut': { median: 15, worst: 45 }, // 11.8 / 41 (n 11, held_rq0/a1.requant)
+  'ice40 requant ff': { median: 10, worst: 30 }, // 2.7 / 26 (n 11, held_rq2/a1.requant)
+  'ice40 threshold lut': { median: 15, worst: 25 }, // 10.6 / 17 (n 11)
+  'ice40 fifo ff': { median: 10, worst: 30 }, // 0.0 / 27 (n 11, held_fifo0/fifo_p1_p2)
+  'xcup mvau lut': { median: 15, worst: 50 }, // 13.1 / 49 (n 32, held_nint2/c1.mvau)
+  'xcup mvau_mmv lut': { median: 30, worst: 90 }, // 26.9 / 85 (n 3, held_mmv1/c1.mvau)
+  'xcup window lut': { median: 15, worst: 55 }, // 10.9 / 52 (n 15, held_lwin2/c1.window)
+  'xcup window ff': { median: 10, worst: 35 }, // 5.4 / 35 (n 15, held_conv4/c1.window)
+  'xcup maxpool ff': { median: 10, worst: 45 }, // 9.0 / 43 (n 14, held_pool0/p1.pool)
+  'xcup maxpool_mmv ff': { median: 25, worst: 25 }, // 23.8 / 24 (one block)
+  'xcup threshold lut': { median: 15, worst: 30 }, // 13.8 / 26 (n 11, held_act11/a1.threshold)
+  'xcup dwc lut': { median: 15, worst: 25 }, // 12.2 / 0 (n 6)
 };
 
 const FAMILIES: SynthFamily[] = ['xilinx', 'ice40', 'xcup'];
