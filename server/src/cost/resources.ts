@@ -179,10 +179,16 @@ export function dspsPerMultiplier(aBits: number, bBits: number, fab: Fabric): nu
   return multiplierDsps({ bits: aBits, signed: true }, { bits: bBits, signed: true }, aBits + bBits, fab);
 }
 
-/** FINN-R's LUT multiplier: (2⌈(a+b)/6⌉ − 1)·(a+b) LUT6. */
+/**
+ * A LUT multiplier of an a-bit by a b-bit operand: a·b + 2·(a − 2)·(b − 2) LUT6 (an AND row
+ * for a 1-bit operand). Fitted on Yosys 0.23 \`synth_xilinx -nodsp\` of a registered
+ * signed × signed and signed × unsigned product, 2 to 8 bits each (i3 × u4: 10 built, 16
+ * here; i2 × u8: 16 / 16; i4 × u8: 60 / 56; i6 × u6: 67 / 68; i8 × s8: 166 / 136). FINN-R's
+ * (2⌈(a+b)/6⌉ − 1)·(a+b), used before, jumps where a + b passes a multiple of 6 (i3 × u4:
+ * 21, twice what Yosys builds) and grows too slowly past it (i8 × s8: 80).
+ */
 export function lutMultiplierLuts(aBits: number, bBits: number): number {
-  const s = aBits + bBits;
-  return (2 * Math.ceil(s / 6) - 1) * s;
+  return aBits * bBits + 2 * Math.max(0, aBits - 2) * Math.max(0, bBits - 2);
 }
 
 /**
