@@ -16,7 +16,7 @@
  * +77 % on xc7, +86 % on xcup).
  * Each test also fails when its WIDER entry is no longer needed, so the list only shrinks
  * as the model improves; docs/calibration.md has the sweep's own per-engine table.
- * Cold (nothing cached) it takes about 6 min on 2 cores; Yosys results are cached by content
+ * Cold (nothing cached) it takes about 7 min on 2 cores; Yosys results are cached by content
  * (node_modules/.cache/qnn-calibrate).
  */
 import { describe, expect, it } from 'vitest';
