@@ -29,22 +29,6 @@ export interface MemCost extends Resources {
   bits: number;
 }
 
-/**
- * RAMB18 blocks for a depth × width memory, hardware.md §4 (FINN's table for simple
- * dual-port RAMB18s: 16K×1, 8K×2, 4K×4, 2K×9, 1K×18, 512×36).
- */
-export function ramb18Blocks(depth: number, width: number): number {
-  if (depth <= 0 || width <= 0) return 0;
-  const d = depth;
-  const w = width;
-  if (w <= 1) return Math.ceil(d / 16384);
-  if (w <= 2) return Math.ceil(d / 8192);
-  if (w <= 4) return Math.ceil(d / 4096) * Math.ceil(w / 4);
-  if (w <= 9) return Math.ceil(d / 2048) * Math.ceil(w / 9);
-  if (w <= 18 || d > 512) return Math.ceil(d / 1024) * Math.ceil(w / 18);
-  return Math.ceil(d / 512) * Math.ceil(w / 36);
-}
-
 /** The RAMB18 simple dual-port configurations, depth × width. */
 const RAMB18_CONFIGS: readonly [number, number][] = [
   [16384, 1],
@@ -62,6 +46,32 @@ const EBR_CONFIGS: readonly [number, number][] = [
   [1024, 4],
   [2048, 2],
 ];
+
+/** A family's block RAM configurations. */
+function configsOf(fab: Fabric): readonly [number, number][] {
+  return fab.family === 'ice40' ? EBR_CONFIGS : RAMB18_CONFIGS;
+}
+
+/**
+ * Block RAMs for a written memory: a block per depth segment and width slice, in the
+ * configuration that needs the fewest (for RAMB18s the same as FINN's aspect-ratio table,
+ * hardware.md §4). Each segment needs its own write enable, so unlike a ROM's
+ * (`blockRomLayout`) its segments do not share a block.
+ */
+function ramBlocks(depth: number, width: number, configs: readonly [number, number][]): number {
+  if (depth <= 0 || width <= 0) return 0;
+  return Math.min(...configs.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
+}
+
+/** RAMB18s for a written memory (`ramBlocks`). */
+export function ramb18Blocks(depth: number, width: number): number {
+  return ramBlocks(depth, width, RAMB18_CONFIGS);
+}
+
+/** iCE40 4-kbit EBRs for a written memory (`ramBlocks`). */
+export function ebrBlocks(depth: number, width: number): number {
+  return ramBlocks(depth, width, EBR_CONFIGS);
+}
 
 /**
  * A ROM in block RAMs as Yosys' memory_libmap places it: the depth cut into segments of a
@@ -94,12 +104,6 @@ export function ramb18RomBlocks(depth: number, width: number): number {
   return blockRomLayout(depth, width, RAMB18_CONFIGS, C.memory.blockRamCost.xilinx).blocks;
 }
 
-/** iCE40 4-kbit EBRs for a written memory: the cheapest of the 256×16, 512×8, 1024×4 and 2048×2 configurations. */
-export function ebrBlocks(depth: number, width: number): number {
-  if (depth <= 0 || width <= 0) return 0;
-  return Math.min(...EBR_CONFIGS.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
-}
-
 /** Whether only the 16-bit-wide EBR configuration gives the fewest blocks (more than 8 bits per block). */
 function ebrNeeds16(depth: number, width: number): boolean {
   const n = ebrBlocks(depth, width);
@@ -107,13 +111,12 @@ function ebrNeeds16(depth: number, width: number): boolean {
 }
 
 export function blockRams(depth: number, width: number, fab: Fabric): number {
-  return fab.family === 'ice40' ? ebrBlocks(depth, width) : ramb18Blocks(depth, width);
+  return ramBlocks(depth, width, configsOf(fab));
 }
 
 /** Block RAMs for a ROM and memory_libmap's cost for them (`blockRomLayout`), on either family. */
 function romBlocks(depth: number, width: number, fab: Fabric): { blocks: number; cost: number } {
-  const configs = fab.family === 'ice40' ? EBR_CONFIGS : RAMB18_CONFIGS;
-  return blockRomLayout(depth, width, configs, C.memory.blockRamCost[fab.family]);
+  return blockRomLayout(depth, width, configsOf(fab), C.memory.blockRamCost[fab.family]);
 }
 
 function mem(kind: MemKind, depth: number, width: number, r: Partial<Resources>): MemCost {
@@ -185,16 +188,14 @@ export type RamPorts = 'sdp' | 'sp';
 export interface RamOptions {
   /** Default 'sdp'. */
   ports?: RamPorts;
-  /** What Yosys adds per iCE40 EBR for this template's read port (constants.ts `ebrBufferExtraCost`); default 0. */
-  ebrExtraCost?: number;
+  /** iCE40: Yosys emulates this template's read port around its EBRs (qnn_fifo, qnn_window), at constants.ts `ebrBufferExtraCost` per EBR. */
+  ebrEmulatedRead?: boolean;
   /** iCE40: a register per data bit beside the EBRs (qnn_fifo's read port). */
   ebrReadRegister?: boolean;
 }
 
 /** A buffer written at run time (one write port, one read port). */
 export function ramCost(depth: number, width: number, fab: Fabric, o: RamOptions = {}): MemCost {
-  const ports = o.ports ?? 'sdp';
-  const ebrExtraCost = o.ebrExtraCost ?? 0;
   if (depth <= 0 || width <= 0) return mem('none', 0, 0, {});
   // One entry is a register.
   if (depth <= 1) return mem('logic', depth, width, { ff: width });
@@ -207,12 +208,13 @@ export function ramCost(depth: number, width: number, fab: Fabric, o: RamOptions
     // were 19 to 46 % under on FFs without it).
     const extra = ebrNeeds16(depth, width) ? width : 0;
     const readRegister = o.ebrReadRegister ? width : 0;
-    if (logicCost > blockRamCost(blocks, fab) + blocks * ebrExtraCost)
+    const emulation = o.ebrEmulatedRead ? blocks * C.memory.ebrBufferExtraCost : 0;
+    if (logicCost > blockRamCost(blocks, fab) + emulation)
       return mem('bram', depth, width, { bram18: blocks, ff: extra + readRegister, lut: extra });
     // Registers with a depth-to-1 read mux per bit (a LUT4 is a 2:1 mux with a spare input) and a write decoder.
     return mem('logic', depth, width, { ff: depth * width + width, lut: width * (depth - 1) + depth + clog2(depth) });
   }
-  const l = lutram(depth, width, ports);
+  const l = lutram(depth, width, o.ports ?? 'sdp');
   if (blockRamCost(blocks, fab) < Math.min(l.cost, logicCost)) return mem('bram', depth, width, { bram18: blocks });
   if (logicCost < l.cost) return mem('logic', depth, width, { ff: depth * width + width, lut: width * muxLuts(depth) });
   return mem('lutram', depth, width, { lut: l.lut, ff: width });

@@ -822,7 +822,7 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const g = windowGeometry(p);
   const depth = windowRows(p) * g.wi * g.cg;
   const laneWidth = p.inElems * p.bits;
-  const lane = ramCost(depth, laneWidth, fab, { ebrExtraCost: C.memory.ebrBufferExtraCost });
+  const lane = ramCost(depth, laneWidth, fab, { ebrEmulatedRead: true });
   const buffer = copies(lane, g.lanes);
   const ru = g.kw * g.cg;
   const fits = (a: number, b: number) => a % b === 0 || b % a === 0;
@@ -1017,7 +1017,7 @@ export function fifoResources(depth: number, width: number, fab: Fabric): Resour
   if (depth === 2) return { lut: k.lut.c0 + k.lut.data * dw, ff: 2 * dw + 2, bram18: 0, dsp: 0, impl: 'registers' };
   const words = depth - 1;
   const ptr = 2 * clog2(words) + clog2(words + 1);
-  const m = ramCost(words, dw, fab, { ebrExtraCost: C.memory.ebrBufferExtraCost, ebrReadRegister: true });
+  const m = ramCost(words, dw, fab, { ebrEmulatedRead: true, ebrReadRegister: true });
   const impl: FifoImpl = m.kind === 'bram' ? 'bram' : m.kind === 'lutram' ? 'lutram' : 'registers';
   // Pointer increments and wrap, the count's add/subtract, full and empty compares.
   const lut = k.lut.c0 + k.lut.control * 2 * ptr + k.lut.mem * m.lut;

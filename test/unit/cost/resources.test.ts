@@ -134,7 +134,7 @@ describe('memory placement: the cheapest of logic, LUTRAM and block RAM by Yosys
     expect(ramCost(64, 8, up5k)).toMatchObject({ kind: 'bram', bram18: 1 });
     // A FIFO's EBRs (sweep fifo10, 128 × 33 bits in three 256 × 16 EBRs, measured): a register
     // per data bit for the 16-bit configuration and another for the read port Yosys emulates.
-    const fifoMem = ramCost(128, 33, up5k, { ebrExtraCost: COST_CONSTANTS.memory.ebrBufferExtraCost, ebrReadRegister: true });
+    const fifoMem = ramCost(128, 33, up5k, { ebrEmulatedRead: true, ebrReadRegister: true });
     expect(fifoMem).toMatchObject({ kind: 'bram', bram18: 3, ff: 2 * 33 });
     expect(ramCost(128, 33, up5k).ff).toBe(33);
   });
