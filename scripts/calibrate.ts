@@ -4,7 +4,8 @@
  *
  * 1. The sweep (test/synth/calibration/sweep.ts) is compiled for each coefficient set (xilinx:
  *    xc7z020, `synth_xilinx -family xc7`; ice40: ice40up5k, `synth_ice40 -dsp`; xcup: the
- *    UltraScale+ xczu7ev, `synth_xilinx -family xcup`) and synthesised with every
+ *    UltraScale+ xczu7ev, `synth_xilinx -family xcup`; the flow's commands after it,
+ *    rtl/yosys-script.ts) and synthesised with every
  *    engine template and stream block kept as its own module (synth.ts), so each block of
  *    each network is one sample. Yosys results are cached by content.
  * 2. Per family and engine kind, the LUT and FF formulas are linear in their coefficients:
@@ -672,9 +673,12 @@ coefficient set), ${g.blocks} blocks; fitted: ${runs.join(', ')}.
   window generators at a real CNN's geometry (\`lwin*\`: 12 to 32-pixel images of 3 to 128
   channels, SIMD 3 to 32, as CNV's).
 - **Synthesis** (test/synth/calibration/synth.ts): each network is compiled as \`qnn compile\` does
-  and synthesised for each coefficient set: xc7z020 (\`synth_xilinx -family xc7 -flatten\`),
-  ice40up5k (\`synth_ice40 -dsp\`) and, for the UltraScale+ parts (devices.json family
-  zynqmp), xczu7ev (\`synth_xilinx -family xcup -flatten\`, compiled with the xcup DSP rules),
+  and synthesised for each coefficient set as the flow does (rtl/yosys-script.ts): xc7z020
+  (\`synth_xilinx -family xc7 -flatten\`), ice40up5k (\`synth_ice40 -dsp\`) and, for the
+  UltraScale+ parts (devices.json family zynqmp), xczu7ev (\`synth_xilinx -family xcup
+  -flatten\`, compiled with the xcup DSP rules); after synth_xilinx, \`opt_merge -share_all\`
+  merges the equal cells it leaves (an inverter per flip-flop with an active-low enable or
+  reset, equal LUTs on the same inputs: a quarter of an MVAU chain's LUTs before),
   with every template instance (qnn_mvau, qnn_mvau_mmv, qnn_window, qnn_maxpool,
   qnn_maxpool_mmv, qnn_requant, qnn_threshold, qnn_dwc, qnn_fifo) kept as its own module, so \`stat\` counts
   each block; the counts are those of \`qnn report\` (flows/reports/yosys-stat.ts). Results
@@ -696,13 +700,15 @@ The synthesis test \`npx vitest run --project synth test/synth/calibration.test.
 held-out configurations (61 networks the sweep does not contain) against the fitted
 model, one test per engine and coefficient set: BRAM18 and DSP exact, LUT and FF within
 the issue's target (median ≤ 10 %, worst block ≤ 25 %) or, where the model does not meet
-it, within the bound its \`WIDER\` table names with what was measured (30 of the 54
+it, within the bound its \`WIDER\` table names with what was measured (32 of the 54
 engine × set × resource checks).
 
 ## Error per engine (blocks of the sweep): before → after
 
 Before: the coefficients the run that fitted the set started from (the first xcup fit started
-from the Xilinx set, which UltraScale+ parts used until then). Errors are |estimate − Yosys| / Yosys.
+from the Xilinx set, which UltraScale+ parts used until then; the xilinx and xcup fits of
+2026-12-04 started from coefficients fitted to synth_xilinx's counts before the flow merged
+its duplicated cells, so their "before" LUT medians are 0 to 154 % off, mostly high). Errors are |estimate − Yosys| / Yosys.
 
 ${d.errTable}
 ${
@@ -760,11 +766,18 @@ ${d.dTable || '(not run)'}
   +36 % to +18 %). A stand-alone lane's LUT multiplier and per-channel shifter have their own
   coefficients (\`mul\`, \`shift\`); the shifter has a level per bit of S that differs
   between a lane's channels, and no more than picking one of its distinct S needs.
-- **UltraScale+** is fitted, not modelled: Yosys 0.23 \`synth_xilinx -family xcup\` builds
-  the same RTL with more LUT6 and MUXF7-9 than \`-family xc7\` (pow2_net on xczu9eg: about
-  43,000 LUTs against 28,800), which the xcup set's coefficients (the \`xcup\` rows above,
-  fitted on the sweep synthesised for xczu7ev) absorb term by term; ABC's scatter is wider
-  there (the xcup MVAU rows above: its worst blocks are off by a factor of two either way).${pow2Line}
+- **UltraScale+** has its own coefficient set (the \`xcup\` rows above, fitted on the sweep
+  synthesised for xczu7ev): \`-family xcup\` maps the same RTL with other LUT6 and MUXF7-9
+  counts and DSP48E2 rules. Most of what had set it apart was synth_xilinx's duplicated cells:
+  with them, pow2_net on xczu9eg was 43,052 LUTs; merged by the flow's \`opt_merge
+  -share_all\`, 27,762.${pow2Line}
+- **synth_xilinx's duplicated cells**: it gives each flip-flop with an active-low enable or
+  reset an inverter of its own (\`dfflegalize\` works per cell; the engines' pipeline enable
+  is the skid buffer's "empty", \`!skid_valid\`), and ABC leaves equal LUTs on the same
+  inputs apart. The flow merges them (rtl/yosys-script.ts \`XILINX_AFTER_SYNTH\`), and so
+  does this calibration: before, 232 of the 871 LUTs of a two-MVAU chain (chain3) on xc7
+  were such inverters, and the estimate had been fitted to count them. synth_ice40 leaves
+  none (its inverters are on distinct signals).
 - **Hard-wired products** are counted one by one, not fitted: each lane multiplies its
   input by its own constant, which is a DSP when what \`wreduce\` leaves of it (trailing
   zeros shifted out, redundant sign bits dropped) passes the fabric's DSP rule, else
@@ -778,7 +791,10 @@ ${d.dTable || '(not run)'}
   hardware the RTL describes, and the editor warns (QNN035). Such designs are left out of the
   summary above. A shared threshold set's comparators are counted as Yosys builds them: only
   the distinct thresholds inside the compared value's range (the accumulator's exact bounds,
-  or the input type's), none at all when every threshold misses it.
+  or the input type's), none at all when every threshold misses it. On Xilinx a value of up
+  to 6 bits is compared in one LUT6 (no carry chain, no inverted copy of it), and comparators
+  against constants have their own coefficient (\`compare\`; sweep thresholds on xc7, LUT
+  median 12.2 → 9.8 %, worst 67 → 46 %, with both); on iCE40 they stay with the lane's.
 - **Memory placement and DSP mapping** are Yosys' rules (memory.ts, resources.ts
   \`multiplierDsps\`), not fitted; memory.ts prices each placement as memory_libmap does
   (its library files' costs, and its read-mux and write-decode scores). A ROM in block RAM

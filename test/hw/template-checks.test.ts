@@ -313,7 +313,8 @@ describe('qnn compile: file list and Yosys script', () => {
     const ice = yosysScriptText(['a.sv', 'top.sv'], 'top', synthTargetOf(findDevice('ice40up5k')!), 'x');
     expect(ice).toContain('synth_ice40 -top top -dsp');
     const zu = yosysScriptText(['a.sv', 'top.sv'], 'top', synthTargetOf(findDevice('xczu3eg')!), 'x');
-    expect(zu).toContain('synth_xilinx -family xcup -top top -flatten');
+    expect(zu).toContain('synth_xilinx -family xcup -top top -flatten\nopt_merge -share_all\nclean\nstat\n');
+    expect(ice).not.toContain('opt_merge');
     expect(zu).toContain('read:\nread_verilog -sv a.sv top.sv\nhierarchy -check -top top\nsynth:\n');
   });
 

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { lutMultiplierLuts } from '../../server/src/cost/resources.js';
 import { parseYosysStatText } from '../../server/src/flows/reports/yosys-stat.js';
 import { findTool, runProcess } from '../../server/src/flows/tools.js';
+import { XILINX_AFTER_SYNTH } from '../../server/src/rtl/yosys-script.js';
 
 /** [weight bits (signed), input bits, input signed]. */
 const CASES: [number, number, boolean][] = [
@@ -62,7 +63,11 @@ async function synthLuts(w: number, a: number, signedIn: boolean): Promise<numbe
   );
   const r = await runProcess(
     findTool('yosys')!,
-    ['-q', '-p', `read_verilog -sv ${name}.sv; synth_xilinx -family xc7 -nodsp -flatten -top ${name}; tee -q -o ${name}.txt stat`],
+    [
+      '-q',
+      '-p',
+      `read_verilog -sv ${name}.sv; synth_xilinx -family xc7 -nodsp -flatten -top ${name}; ${XILINX_AFTER_SYNTH.join('; ')}; tee -q -o ${name}.txt stat`,
+    ],
     { cwd: work, timeoutMs: 120_000 },
   );
   if (r.code !== 0) throw new Error(`yosys failed on ${name}:\n${r.stdout}${r.stderr}`);

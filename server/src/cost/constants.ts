@@ -38,6 +38,16 @@ export interface RequantFit {
   ff: ActivationFit['ff'];
 }
 
+/**
+ * The stand-alone threshold's: on Xilinx its lane's comparators against constants have
+ * their own (compare); lane keeps the rest (on iCE40, where those comparators are carry
+ * chains like the ones against ROM entries, all of it, and compare is unused).
+ */
+export interface ThresholdFit {
+  lut: ActivationFit['lut'] & { compare: number };
+  ff: ActivationFit['ff'];
+}
+
 export interface FamilyFit {
   /**
    * MVAU (qnn_mvau): LUT = c0 + control·(counters + input mux) + lane·PE·SIMD·(multiply
@@ -87,7 +97,7 @@ export interface FamilyFit {
    * multiplier in LUTs) + shift·PE·(its per-channel shifter) + lane·PE·(the rest).
    */
   requant: RequantFit;
-  threshold: ActivationFit;
+  threshold: ThresholdFit;
   /**
    * Width converter (qnn_dwc): LUT = c0 + control·counters + mux·(output slice mux) +
    * collect·(the group register, when input words are collected); FF = c0 + the rest.

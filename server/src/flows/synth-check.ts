@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { requireTool, runProcess } from './tools.js';
-import { FILE_LIST, parseFileList, yosysReadCommands, yosysSynthCommand, type SynthFamily } from '../rtl/yosys-script.js';
+import { FILE_LIST, parseFileList, yosysReadCommands, yosysSynthCommands, type SynthFamily } from '../rtl/yosys-script.js';
 
 export type { SynthFamily } from '../rtl/yosys-script.js';
 
@@ -35,7 +35,7 @@ export async function yosysSynth(
         .sort();
   const statFile = `yosys-${family}-stat.txt`;
   rmSync(path.join(rtlDir, statFile), { force: true });
-  const script = [...yosysReadCommands(sources, top), yosysSynthCommand(top, { family }), `tee -o ${statFile} stat`].join('; ');
+  const script = [...yosysReadCommands(sources, top), ...yosysSynthCommands(top, { family }), `tee -o ${statFile} stat`].join('; ');
   const t0 = performance.now();
   const r = await runProcess(yosys, ['-q', '-p', script], {
     cwd: path.resolve(rtlDir),

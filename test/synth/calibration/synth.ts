@@ -17,7 +17,14 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireTool, runProcess } from '../../../server/src/flows/tools.js';
 import { countResources } from '../../../server/src/flows/reports/yosys-stat.js';
-import { FILE_LIST, parseFileList, yosysReadCommands } from '../../../server/src/rtl/yosys-script.js';
+import {
+  FILE_LIST,
+  parseFileList,
+  XILINX_AFTER_SYNTH,
+  yosysReadCommands,
+  yosysSynthCommands,
+  type SynthTarget,
+} from '../../../server/src/rtl/yosys-script.js';
 import type { Resources } from '../../../server/src/cost/fabric.js';
 
 /**
@@ -52,8 +59,8 @@ const MERGED_MODULES = ['qnn_mvau_mmv'] as const;
 
 /** The synthesis commands per family: the flow's (rtl/yosys-script.ts) with the blocks kept. */
 function synthCommand(top: string, family: SynthFamily, arch: 'xc7' | 'xcup' = 'xc7'): string {
-  if (family === 'ice40') return `synth_ice40 -top ${top} -dsp`;
-  return `synth_xilinx -family ${family === 'xcup' ? 'xcup' : arch} -top ${top} -flatten`;
+  const target: SynthTarget = family === 'ice40' ? { family } : { family: 'xilinx', xilinx: family === 'xcup' ? 'xcup' : arch };
+  return yosysSynthCommands(top, target).join('; ');
 }
 
 /**
@@ -89,6 +96,8 @@ function sourcesOf(rtlDir: string): string[] {
 function contentKey(rtlDir: string, family: SynthFamily, mode: string): string {
   const h = createHash('sha256');
   h.update(`${SCRIPT_VERSION}\n${yosysVersion()}\n${family}\n${mode}\n`);
+  // The commands after synth_xilinx are part of what a result depends on (synth_ice40 has none).
+  if (family !== 'ice40') h.update(`${XILINX_AFTER_SYNTH.join('; ')}\n`);
   for (const f of readdirSync(rtlDir).sort()) {
     if (f.startsWith('yosys-') || f === 'synth.ys') continue;
     h.update(`${f}\n`);
