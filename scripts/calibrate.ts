@@ -678,7 +678,7 @@ coefficient set), ${g.blocks} blocks; fitted: ${runs.join(', ')}.
   UltraScale+ parts (devices.json family zynqmp), xczu7ev (\`synth_xilinx -family xcup
   -flatten\`, compiled with the xcup DSP rules); after synth_xilinx, \`opt_merge -share_all\`
   merges the equal cells it leaves (an inverter per flip-flop with an active-low enable or
-  reset, equal LUTs on the same inputs: a quarter of an MVAU chain's LUTs before),
+  reset, equal LUTs on the same inputs: a fifth of an MVAU chain's LUTs on xc7, a third on xcup),
   with every template instance (qnn_mvau, qnn_mvau_mmv, qnn_window, qnn_maxpool,
   qnn_maxpool_mmv, qnn_requant, qnn_threshold, qnn_dwc, qnn_fifo) kept as its own module, so \`stat\` counts
   each block; the counts are those of \`qnn report\` (flows/reports/yosys-stat.ts). Results
@@ -775,7 +775,7 @@ ${d.dTable || '(not run)'}
   reset an inverter of its own (\`dfflegalize\` works per cell; the engines' pipeline enable
   is the skid buffer's "empty", \`!skid_valid\`), and ABC leaves equal LUTs on the same
   inputs apart. The flow merges them (rtl/yosys-script.ts \`XILINX_AFTER_SYNTH\`), and so
-  does this calibration: before, 232 of the 871 LUTs of a two-MVAU chain (chain3) on xc7
+  does this calibration: before, 232 of the 1,103 LUTs of a two-MVAU chain (chain3) on xc7
   were such inverters, and the estimate had been fitted to count them. synth_ice40 leaves
   none (its inverters are on distinct signals).
 - **Hard-wired products** are counted one by one, not fitted: each lane multiplies its

@@ -14,10 +14,11 @@
  * median / worst %, the block count, the worst block). Of the 54 engine × set × resource
  * checks, 22 meet the target and WIDER lists the other 32: mostly worst blocks of 26 to 65 %
  * (ABC's scatter on a few blocks), and one MMV conv (held_mmv1, +165 % on xc7, +169 % on
- * xcup: the estimate's LUT terms for an MMV MVAU whose products are in DSPs).
+ * xcup: hard-wired u4 weights on u2 inputs, whose products and adder trees the estimate
+ * counts at 1,040 LUTs on xc7 where Yosys builds 479 for the whole block).
  * Each test also fails when its WIDER entry is no longer needed, so the list only shrinks
  * as the model improves (it grew by two when the flow stopped counting synth_xilinx's
- * duplicated inverters: a quarter of the LUTs the model had been fitted to were those);
+ * duplicated cells: a fifth to a third of the LUTs the model had been fitted to were those);
  * docs/calibration.md has the sweep's own per-engine table.
  * Cold (nothing cached) it takes about 7 min on 2 cores; Yosys results are cached by content
  * (node_modules/.cache/qnn-calibrate).
