@@ -32,10 +32,10 @@ export function yosysReadCommands(sources: readonly string[], top: string): stri
  * What follows `synth_xilinx`. Its flip-flops take only an active-high enable and reset, so
  * it gives every flip-flop whose enable or reset is active-low an inverter of its own
  * (dfflegalize works per cell), and ABC leaves equal LUTs on the same inputs apart; nothing
- * in synth_xilinx merges them afterwards. `opt_merge -share_all` does (Vivado builds no such
- * copies): measured on a two-MVAU chain (the sweep's chain3), 1,103 LUTs on xc7, 232 of them
- * INVs, became 880 with 13 INVs, and 1,300 LUTs became 868 on xcup. synth_ice40 leaves no
- * such copies.
+ * in synth_xilinx merges them afterwards. `opt_merge -share_all` does (Vivado has no reason
+ * to make such copies): measured on a two-MVAU chain (the sweep's chain3), 1,103 LUTs on
+ * xc7, 232 of them INVs, became 880 with 13 INVs, and 1,300 LUTs became 868 on xcup.
+ * synth_ice40 leaves no such copies.
  */
 export const XILINX_AFTER_SYNTH = ['opt_merge -share_all', 'clean'] as const;
 
