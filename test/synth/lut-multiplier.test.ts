@@ -2,10 +2,11 @@
  * The LUT multiplier's formula (cost/resources.ts `lutMultiplierLuts`: a·b + 2·(a − 2)·(b − 2)
  * LUT6) against what Yosys builds for a registered product alone (`synth_xilinx -nodsp`),
  * signed weights of 2 to 8 bits times signed and unsigned inputs of 2 to 8 bits, counted as
- * `qnn report` counts them (flows/reports/yosys-stat.ts). Measured with Yosys 0.23
- * (2026-12-04): median |error| 8.2 %, worst +60 % (i3 × u4: 16 for 10 built); FINN-R's
- * (2⌈(a+b)/6⌉ − 1)·(a+b), the formula before, median 33 %, worst +88 % (i2 × u8: 30 for 16)
- * and −52 % (i8 × i8: 80 for 166). About 45 s.
+ * `qnn report` counts them (flows/reports/yosys-stat.ts), after the flow's commands that
+ * follow synth_xilinx (rtl/yosys-script.ts). Measured with Yosys 0.23 (2026-12-04): median
+ * |error| 8.2 %, worst +60 % (i3 × u4: 16 for 10 built); FINN-R's (2⌈(a+b)/6⌉ − 1)·(a+b),
+ * the formula before, median 28.6 %, worst +88 % (i2 × u8: 30 for 16) and −47 % (i8 × i8:
+ * 80 for 150). About 45 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

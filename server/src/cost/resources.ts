@@ -181,11 +181,12 @@ export function dspsPerMultiplier(aBits: number, bBits: number, fab: Fabric): nu
 
 /**
  * A LUT multiplier of an a-bit by a b-bit operand: a·b + 2·(a − 2)·(b − 2) LUT6 (an AND row
- * for a 1-bit operand). Fitted on Yosys 0.23 \`synth_xilinx -nodsp\` of a registered
- * signed × signed and signed × unsigned product, 2 to 8 bits each (i3 × u4: 10 built, 16
- * here; i2 × u8: 16 / 16; i4 × u8: 60 / 56; i6 × u6: 67 / 68; i8 × s8: 166 / 136). FINN-R's
- * (2⌈(a+b)/6⌉ − 1)·(a+b), used before, jumps where a + b passes a multiple of 6 (i3 × u4:
- * 21, twice what Yosys builds) and grows too slowly past it (i8 × s8: 80).
+ * for a 1-bit operand). Fitted on Yosys 0.23 `synth_xilinx -nodsp` (and the flow's commands
+ * after it) of a registered signed × signed and signed × unsigned product, 2 to 8 bits each
+ * (built / here: i3 × u4 10 / 16; i2 × u8 16 / 16; i4 × u8 60 / 56; i6 × u6 63 / 68; i8 × i8
+ * 150 / 136; test/synth/lut-multiplier.test.ts). FINN-R's (2⌈(a+b)/6⌉ − 1)·(a+b), used
+ * before, jumps where a + b passes a multiple of 6 (i3 × u4: 21, twice what Yosys builds)
+ * and grows too slowly past it (i8 × i8: 80).
  */
 export function lutMultiplierLuts(aBits: number, bBits: number): number {
   return aBits * bBits + 2 * Math.max(0, aBits - 2) * Math.max(0, bBits - 2);
@@ -531,10 +532,11 @@ export function activationLane(
       compareLut,
     });
     // The comparators share one inverted copy of x (the subtractions' operand: Yosys builds
-    // x ≥ T as a carry chain over ~x, INV cells; measured on the sweep's thresholds, u2 to
-    // i16 inputs, 1 to 15 thresholds, per lane LUTs grow with inBits even for one
-    // comparator, against ROM entries as against constants: i12 and i16 per-channel
-    // thresholds were 31 to 53 % under without it).
+    // x ≥ T as a carry chain over ~x; on the sweep's thresholds, u2 to i16 inputs, 1 to 15
+    // thresholds, per lane LUTs grow with inBits even for one comparator: i12 and i16
+    // per-channel thresholds were 31 to 53 % under without it). Measured when synth_xilinx's
+    // per-flip-flop inverters were still counted; without them it still helps on Xilinx
+    // (dropping it took the sweep's xc7 thresholds from LUT median 12.2 to 14.3 %).
     if (a.perChannel) return lane(inBits + a.count * cmp + adderTreeLuts(a.count, 1), a.count + outBits);
     // Against constants: only the distinct ones inside the value's range are built (none: the
     // output is a constant and synthesis removes the lane).
@@ -981,7 +983,7 @@ export function activationResources(
   const skid = skidResources(pe * lane.liveBits);
   const k = fitOf(fab)[a.kind];
   // The requant's multiplier and shifter have their own coefficients, as have a threshold's
-  // comparators against constants and its count.
+  // comparators against constants (on Xilinx).
   const laneLut =
     'mul' in k.lut
       ? k.lut.lane * (lane.lut - lane.mulLut - lane.shiftLut) + k.lut.mul * lane.mulLut + k.lut.shift * lane.shiftLut

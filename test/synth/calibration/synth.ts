@@ -17,14 +17,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireTool, runProcess } from '../../../server/src/flows/tools.js';
 import { countResources } from '../../../server/src/flows/reports/yosys-stat.js';
-import {
-  FILE_LIST,
-  parseFileList,
-  XILINX_AFTER_SYNTH,
-  yosysReadCommands,
-  yosysSynthCommands,
-  type SynthTarget,
-} from '../../../server/src/rtl/yosys-script.js';
+import { FILE_LIST, parseFileList, yosysReadCommands, yosysSynthCommands, type SynthTarget } from '../../../server/src/rtl/yosys-script.js';
 import type { Resources } from '../../../server/src/cost/fabric.js';
 
 /**
@@ -64,8 +57,10 @@ function synthCommand(top: string, family: SynthFamily, arch: 'xc7' | 'xcup' = '
 }
 
 /**
- * Bumped when the commands or the parsing change what a design without MMV engines gives, so
- * the cache is not reused (the MMV modules' commands only act on designs that have them).
+ * Bumped when the commands around the synthesis (keeping the blocks, reading their counts) or
+ * the parsing change what a design without MMV engines gives, so the cache is not reused (the
+ * MMV modules' commands only act on designs that have them). The synthesis commands
+ * themselves (rtl/yosys-script.ts) are part of the key as they are.
  */
 const SCRIPT_VERSION = 'per-block-1';
 
@@ -95,9 +90,8 @@ function sourcesOf(rtlDir: string): string[] {
 
 function contentKey(rtlDir: string, family: SynthFamily, mode: string): string {
   const h = createHash('sha256');
-  h.update(`${SCRIPT_VERSION}\n${yosysVersion()}\n${family}\n${mode}\n`);
-  // The commands after synth_xilinx are part of what a result depends on (synth_ice40 has none).
-  if (family !== 'ice40') h.update(`${XILINX_AFTER_SYNTH.join('; ')}\n`);
+  // The flow's synthesis commands are part of the key (top and -family are in `mode` / `family`).
+  h.update(`${SCRIPT_VERSION}\n${yosysVersion()}\n${family}\n${mode}\n${synthCommand('TOP', family)}\n`);
   for (const f of readdirSync(rtlDir).sort()) {
     if (f.startsWith('yosys-') || f === 'synth.ys') continue;
     h.update(`${f}\n`);

@@ -413,6 +413,25 @@ describe('every template structure has its term', () => {
     expect(t(3).memWidth).toBe(30);
   });
 
+  it('threshold against constants: on Xilinx a value of up to 6 bits is one LUT6 per comparator (no carry chain, no ~x), with its own coefficient; iCE40 keeps carry chains', () => {
+    const t = (inBits: number, fab: Fabric) => activationLane({ kind: 'threshold', count: 3, perChannel: false }, inBits, 2, 1, fab);
+    const tree = adderTreeLuts(3, 1);
+    // u6 on Xilinx: three 1-LUT comparators, counted apart (compareLut) for `compare`.
+    expect(t(6, xilinx)).toMatchObject({ lut: 3 + tree, compareLut: 3 });
+    // i8: carry-chain comparators (compareLutsPerBit) over the shared ~x.
+    const cmp8 = Math.ceil(8 * COST_CONSTANTS.activation.compareLutsPerBit);
+    expect(t(8, xilinx)).toMatchObject({ lut: 8 + 3 * cmp8 + tree, compareLut: 3 * cmp8 });
+    // iCE40: carry chains over ~x for any width, all under the lane's coefficient.
+    const cmp4 = Math.ceil(4 * COST_CONSTANTS.activation.compareLutsPerBit);
+    expect(t(4, up5k)).toMatchObject({ lut: 4 + 3 * cmp4 + tree, compareLut: 0 });
+    // The stand-alone engine prices compareLut with `compare`, the rest with `lane`.
+    const k = COST_CONSTANTS.fit.xilinx.threshold.lut;
+    const a = (inBits: number) =>
+      activationResources({ kind: 'threshold', count: 3, perChannel: false }, inBits, 2, 4, 4, xilinx).total.lut;
+    expect(a(6) - a(5)).toBeCloseTo(0, 9); // both 1-LUT comparators
+    expect(a(6)).toBeCloseTo(k.c0 + 4 * (k.lane * tree + k.compare * 3) + k.out * skidResources(4 * 2).lut, 9);
+  });
+
   it('requant clamp: only the compares the shifted value can fail, as wide as synthesis sees it (qnn_act_lane, SHIFT), and the output bits that are registers', () => {
     // u8 × a 16-bit M >>> 21 is at most 2^(8 + 16 + 1 − 21) − 1 = 15: a u6 output holds it, no
     // compare, and only its 4 low bits are registers (the other 2 are always 0).
