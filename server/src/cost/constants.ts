@@ -160,6 +160,14 @@ export interface CostConstants {
     lutram: Record<'sdp' | 'sp', LutramLibrary>;
     /** memory_libmap's FACTOR_MUX / FACTOR_DEMUX: cost per read-mux input bit and per write-enable decode. */
     muxCost: number;
+    /**
+     * What memory_libmap adds to a LUTRAM option for a synchronous read port transparent to
+     * the write (memory.ts `syncRead`), measured with synth_xilinx on `mem[a] <= f(mem[a], d); q = mem[a]` with
+     * `a` a counter register, 2 to 8 entries of 1 to 24 bits: registers up to 24 bits (2 ×
+     * 12, 3 × 4, 4 × 3, 5 × 2, 8 × 1), LUTRAM from 32, 18, 16, 15 and 16 bits, which the SDP
+     * option's cost matches for any value from 8 to 10.
+     */
+    syncReadEmulationCost: number;
     demuxCost: number;
     /** Cost of one RAMB18 (brams_xc4v.txt) or one 4-kbit EBR (ice40/brams.txt). */
     blockRamCost: Record<'xilinx' | 'ice40', number>;
@@ -260,6 +268,7 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
     },
     muxCost: 0.5,
     demuxCost: 0.5,
+    syncReadEmulationCost: 9,
     ebrBufferExtraCost: 15.5,
     blockRamCost: { xilinx: 129, ice40: 64 },
     romDepthPerLut6: 64,

@@ -159,8 +159,11 @@ function muxLuts(n: number): number {
  * (constants.ts `memory.lutram`): the cheapest option by its cost, with the LUT6s of its
  * primitives and of the read mux that joins the depth segments.
  */
-function lutram(depth: number, width: number, ports: RamPorts): { cost: number; lut: number } {
-  const lib = C.memory.lutram[ports];
+function lutram(depth: number, width: number, ports: RamPorts, syncRead: boolean): { cost: number; lut: number } {
+  // A synchronous read port reads at another address than the write port's (the next one):
+  // the SDP shapes, plus the emulation of the synchronous read on LUTRAM's asynchronous one.
+  const lib = C.memory.lutram[syncRead ? 'sdp' : ports];
+  const emulation = syncRead ? C.memory.syncReadEmulationCost : 0;
   let best = { cost: Infinity, lut: 0 };
   for (const o of lib.options) {
     const segments = Math.ceil(depth / 2 ** o.abits);
@@ -169,7 +172,8 @@ function lutram(depth: number, width: number, ports: RamPorts): { cost: number; 
       (lib.cost - lib.widthscale) * units +
       (lib.widthscale * segments * width) / o.width +
       C.memory.muxCost * (segments - 1) * width +
-      (segments > 1 ? C.memory.demuxCost * segments : 0);
+      (segments > 1 ? C.memory.demuxCost * segments : 0) +
+      emulation;
     const lut = segments * Math.ceil(width / o.primitive.bits) * o.primitive.luts + width * muxLuts(segments);
     if (cost < best.cost) best = { cost, lut };
   }
@@ -188,10 +192,21 @@ export type RamPorts = 'sdp' | 'sp';
 export interface RamOptions {
   /** Default 'sdp'. */
   ports?: RamPorts;
-  /** iCE40: Yosys emulates this template's read port around its EBRs (qnn_fifo, qnn_window), at constants.ts `ebrBufferExtraCost` per EBR. */
+  /**
+   * iCE40: Yosys emulates this template's read port around its EBRs (qnn_fifo, qnn_window,
+   * the 2-D max-pool's partial rows: a read of an address being written returns the old
+   * word), at constants.ts `ebrBufferExtraCost` per EBR: it delays the write (a register
+   * per data and address bit) and registers the read data beside the EBR's own.
+   */
   ebrEmulatedRead?: boolean;
-  /** iCE40: a register per data bit beside the EBRs (qnn_fifo's read port). */
-  ebrReadRegister?: boolean;
+  /**
+   * Xilinx: the template reads and writes `mem[counter]`, the read without a register after
+   * it (the max-pools' running maxima): Yosys moves the counter's register into the read
+   * port (memory_dff), which makes it synchronous and transparent to the write at the
+   * counter's current value. memory_libmap prices LUTRAM for it as an SDP memory plus
+   * `syncReadEmulationCost` (the bypass), so shallow ones stay in registers.
+   */
+  syncRead?: boolean;
 }
 
 /** A buffer written at run time (one write port, one read port). */
@@ -201,21 +216,27 @@ export function ramCost(depth: number, width: number, fab: Fabric, o: RamOptions
   if (depth <= 1) return mem('logic', depth, width, { ff: width });
   const blocks = blockRams(depth, width, fab);
   const logicCost = depth * width * C.memory.ramLogicCostPerBit;
+  // The read port's registers outside block RAM: the data register, or for a synchronous
+  // read of `mem[counter]` (`syncRead`) a second address register beside the counter
+  // (measured: 2 to 32 entries in registers on both families, 3 to 8 in LUTRAM).
+  const readPort = o.syncRead ? clog2(depth) : width;
   if (fab.family === 'ice40') {
     // In the 256×16 configuration Yosys adds a register and a mux per data bit around the
-    // EBRs (measured by the calibration sweep: FIFOs and input buffers wider than 8 bits),
-    // and around a FIFO's EBRs another register (`ebrReadRegister`: the sweep's FIFOs in EBRs
-    // were 19 to 46 % under on FFs without it).
+    // EBRs (measured by the calibration sweep: FIFOs and input buffers wider than 8 bits).
+    // An emulated read port has instead the delayed write's data and address, the bypass
+    // word and two flags (measured register by register: qnn_fifo 65 × 8, 16 and 33 bits,
+    // line buffers of 16 and 256 bits).
     const extra = ebrNeeds16(depth, width) ? width : 0;
-    const readRegister = o.ebrReadRegister ? width : 0;
     const emulation = o.ebrEmulatedRead ? blocks * C.memory.ebrBufferExtraCost : 0;
-    if (logicCost > blockRamCost(blocks, fab) + emulation)
-      return mem('bram', depth, width, { bram18: blocks, ff: extra + readRegister, lut: extra });
+    if (logicCost > blockRamCost(blocks, fab) + emulation) {
+      const ff = o.ebrEmulatedRead ? 2 * width + clog2(depth) + 2 : extra;
+      return mem('bram', depth, width, { bram18: blocks, ff, lut: extra });
+    }
     // Registers with a depth-to-1 read mux per bit (a LUT4 is a 2:1 mux with a spare input) and a write decoder.
-    return mem('logic', depth, width, { ff: depth * width + width, lut: width * (depth - 1) + depth + clog2(depth) });
+    return mem('logic', depth, width, { ff: depth * width + readPort, lut: width * (depth - 1) + depth + clog2(depth) });
   }
-  const l = lutram(depth, width, o.ports ?? 'sdp');
+  const l = lutram(depth, width, o.ports ?? 'sdp', o.syncRead ?? false);
   if (blockRamCost(blocks, fab) < Math.min(l.cost, logicCost)) return mem('bram', depth, width, { bram18: blocks });
-  if (logicCost < l.cost) return mem('logic', depth, width, { ff: depth * width + width, lut: width * muxLuts(depth) });
-  return mem('lutram', depth, width, { lut: l.lut, ff: width });
+  if (logicCost < l.cost) return mem('logic', depth, width, { ff: depth * width + readPort, lut: width * muxLuts(depth) });
+  return mem('lutram', depth, width, { lut: l.lut, ff: readPort });
 }

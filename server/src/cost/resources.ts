@@ -837,6 +837,9 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const laneWidth = p.inElems * p.bits;
   const lane = ramCost(depth, laneWidth, fab, { ebrEmulatedRead: true });
   const buffer = copies(lane, g.lanes);
+  // Every lane's copy is written with the same word: on iCE40 the emulated read port's
+  // registers are shared but for each copy's two flags (measured: 9 lanes of 8 bits).
+  if (lane.kind === 'bram' && fab.family === 'ice40') buffer.ff -= (g.lanes - 1) * (lane.ff - 2);
   const ru = g.kw * g.cg;
   const fits = (a: number, b: number) => a % b === 0 || b % a === 0;
   const tracked = fits(ru, g.lanes) && fits(g.cg, g.lanes) ? 1 : g.lanes;
@@ -848,7 +851,7 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const control = aw + clog2(g.cg) + clog2(g.oh) + clog2(g.ow) + clog2(g.sf) + 2 * cw + 2 * nw + 3 * aw;
   const perTracked = small + 2 * cw + aw;
   const k = fitOf(fab).window;
-  const ff = k.ff.c0 + k.ff.control * (control + tracked * perTracked + g.lanes) + k.ff.ram * buffer.ff;
+  const ff = k.ff.c0 + k.ff.control * windowRegisters(p, g, { aw, cw, nw, tracked }) + k.ff.ram * buffer.ff;
   // Every register bit's next value (an adder or a mux); the next window's five address
   // steps (adds of a constant, modulo the depth); avail's add and the need / oldest-pixel
   // sums (three adders) and their four compares; per tracked lane its step (D0 or D01)
@@ -861,6 +864,37 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const lanesLogic = tracked * trackedLogic + (g.lanes - tracked) * derivedLogic + g.lanes * laneWidth;
   const lut = k.lut.c0 + k.lut.control * control + k.lut.arith * arithmetic + k.lut.lanes * lanesLogic + k.lut.ram * buffer.lut;
   return { total: { lut, ff, bram18: buffer.bram18, dsp: 0 }, buffer };
+}
+
+/** Trailing zero bits of n (n > 0). */
+const trailingZeros = (n: number): number => {
+  let z = 0;
+  for (let v = n; v > 0 && v % 2 === 0; v /= 2) z++;
+  return z;
+};
+
+/**
+ * qnn_window's registers as synthesis keeps them (measured on the held-out and sweep
+ * windows with synth_xilinx, register by register): the pixel accounting (avail, need_pix,
+ * old_pix and y0·W, NW bits each); the writer's address and channel group; the reader's
+ * oy, ox, sf; the window origin y0, x0 (1-D: x0 is constant, and y0 equals the lane
+ * tracker's y when a window is one word, SF = 1); the buffer's base addresses, whose low
+ * bits stay zero where they step by whole rows (rbase, and fbase unless a frame is whole
+ * rows of the buffer: then it is constant); per tracked lane its coordinates and unit; per
+ * lane the padding flag; out_valid and tlast.
+ */
+function windowRegisters(p: WindowCostParams, g: WindowGeometry, w: { aw: number; cw: number; nw: number; tracked: number }): number {
+  const two = p.dims === 2;
+  const bits = (n: number) => (n > 1 ? clog2(n) : 0);
+  const rowZeros = Math.min(w.aw, trailingZeros(g.wi * g.cg));
+  const rows = windowRows(p);
+  const rbase = two ? Math.min(w.aw, w.aw - rowZeros + 1) : 0;
+  const fbase = g.hi % rows === 0 ? 0 : w.aw - rowZeros;
+  const origin = two ? (g.sf > 1 ? 2 * w.cw : w.cw) : g.sf > 1 ? w.cw : 0;
+  // pbase (1-D: only where the window is several words, or the row is padded) and addr0.
+  const bases = rbase + fbase + (two || g.sf > 1 || g.ph > 0 ? w.aw : 0) + w.aw;
+  const perTracked = w.cw + (two || g.sf > 1 ? w.cw : 0) + bits(g.kw) + bits(g.cg);
+  return 4 * w.nw + w.aw + bits(g.cg) + bits(g.oh) + bits(g.ow) + bits(g.sf) + origin + bases + w.tracked * perTracked + g.lanes + 2;
 }
 
 /** `n` copies of memory `m` (plus `extra` copies of a second one), described as the first. */
@@ -902,25 +936,29 @@ export function poolResources(p: PoolCostParams, fab: Fabric): { total: Resource
   const cg = p.channels / p.pe;
   const dw = p.pe * p.bits;
   const slots = Math.ceil(k / p.stride);
-  const h = ramCost(cg, dw, fab, { ports: 'sp' });
+  const h = ramCost(cg, dw, fab, { ports: 'sp', syncRead: true });
   const two = p.dims === 2;
   const rowWords = p.outRowWidth * cg;
-  const v = two ? ramCost(rowWords, dw, fab) : ramCost(0, 0, fab);
+  const v = two ? ramCost(rowWords, dw, fab, { ebrEmulatedRead: true }) : ramCost(0, 0, fab);
   const banks = two ? slots : 0;
   const buffer: MemCost = two ? copies(v, banks, h, slots) : copies(h, slots);
   const rows = p.rows ?? p.rowWidth;
   const outRows = two ? Math.floor((rows - k) / p.stride) + 1 : 1;
   const period = clog2(slots * p.stride);
+  // Channel group, column, row, the two window phases, the vertical stage's read address
+  // (2-D) and the output word count.
   const counters =
-    clog2(cg) + clog2(p.rowWidth) + clog2(two ? rows : 1) + period + (two ? period : 0) + clog2(rowWords) + clog2(outRows * rowWords);
+    clog2(cg) + clog2(p.rowWidth) + clog2(two ? rows : 1) + period + (two ? period + clog2(rowWords) : 0) + clog2(outRows * rowWords);
   const max = p.bipolar ? 1 : Math.ceil(p.bits * C.activation.compareLutsPerBit) + p.bits; // compare + select (bipolar: OR)
   const units = slots + banks;
   // The closing slot's / bank's maximum; a one-word bank's bypass mux.
   const selects = dw * (muxLuts(slots) + muxLuts(banks) + (two && rowWords <= 1 ? banks : 0));
-  // hm1, raddr1, the bank flags; a one-word bank (ROWW = 1) has its read register and a bypass register beside it.
-  const stages = two ? dw + clog2(rowWords) + 3 * slots + (rowWords <= 1 ? 2 * dw * banks : 0) : 0;
-  // The slots are read without a register (acc[cg] feeds the max at once): ramCost's read register is not there.
-  const asyncRead = h.kind === 'lutram' || (h.kind === 'logic' && cg > 1) ? slots * dw : 0;
+  // The vertical stage's registers: hm1, raddr1, v1 and emit_v1, and per bank its flags:
+  // `init`; `act` unless every row is in a window of the bank (K a multiple of S); `last`
+  // unless it equals another bank's `init` (K − 1 a multiple of S), which synthesis merges.
+  // A one-word bank (ROWW = 1) has a bypass register beside its read register.
+  const flags = banks * (1 + (k % p.stride ? 1 : 0) + ((k - 1) % p.stride ? 1 : 0));
+  const stages = two ? dw + clog2(rowWords) + 2 + flags + (rowWords <= 1 ? 2 * dw * banks : 0) : 0;
   const f = fitOf(fab).pool;
   // The vertical stage (2-D) has a fixed LUT term of its own, fitted on the 2-D pools: the
   // terms above miss part of that stage, and the sweep's many 1-D pools set their
@@ -932,7 +970,8 @@ export function poolResources(p: PoolCostParams, fab: Fabric): { total: Resource
     f.lut.max * units * p.pe * max +
     f.lut.select * selects +
     f.lut.ram * buffer.lut;
-  const ff = f.ff.c0 + counters + stages + dw + f.ff.ram * (buffer.ff - asyncRead);
+  // The output register with its valid and last.
+  const ff = f.ff.c0 + counters + stages + dw + 2 + f.ff.ram * buffer.ff;
   return { total: { lut, ff, bram18: buffer.bram18, dsp: 0 }, buffer };
 }
 
@@ -949,7 +988,7 @@ export function poolMmvResources(
   const max = p.bits === 1 ? 1 : Math.ceil(p.bits * C.activation.compareLutsPerBit) + p.bits;
   // 2-D: the row of running maxima (rowWords pooled words, read without a register) and
   // the compare with it (K − 1 more per output element across the window's rows).
-  const row = p.rowWords > 0 ? ramCost(p.rowWords, p.outElems * p.bits, fab, { ports: 'sp' }) : undefined;
+  const row = p.rowWords > 0 ? ramCost(p.rowWords, p.outElems * p.bits, fab, { ports: 'sp', syncRead: true }) : undefined;
   const vertical = p.rowWords > 0 ? p.outElems * max : 0;
   // The output register, valid and last, and the column / row / row-of-window counters.
   const counters = clog2(p.wordsPerRow) + (p.rowWords > 0 ? clog2(p.rows) + clog2(p.kernel) : 0);
@@ -1031,7 +1070,7 @@ export function fifoResources(depth: number, width: number, fab: Fabric): Resour
   if (depth === 2) return { lut: k.lut.c0 + k.lut.data * dw, ff: 2 * dw + 2, bram18: 0, dsp: 0, impl: 'registers' };
   const words = depth - 1;
   const ptr = 2 * clog2(words) + clog2(words + 1);
-  const m = ramCost(words, dw, fab, { ebrEmulatedRead: true, ebrReadRegister: true });
+  const m = ramCost(words, dw, fab, { ebrEmulatedRead: true });
   const impl: FifoImpl = m.kind === 'bram' ? 'bram' : m.kind === 'lutram' ? 'lutram' : 'registers';
   // Pointer increments and wrap, the count's add/subtract, full and empty compares.
   const lut = k.lut.c0 + k.lut.control * 2 * ptr + k.lut.mem * m.lut;
