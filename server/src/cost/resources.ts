@@ -661,7 +661,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const inWord = p.simd * p.operands.inputBits;
   const inMux = nf > 1 ? inWord : 0; // stream or buffer
   const weightMem = romCost(nf * sf, p.pe * p.simd * p.operands.weightBits, fab);
-  const inputBuffer = nf > 1 ? ramCost(sf, inWord, fab, { ports: 'sp' }) : ramCost(0, 0, fab);
+  const inputBuffer = nf > 1 ? ramCost(sf, inWord, fab, { ports: 'sp', ebrEmulatedRead: true }) : ramCost(0, 0, fab);
   const activationMem = act?.memWidth ? romCost(nf, p.pe * act.memWidth, fab) : romCost(0, 0, fab);
   const skid = skidResources(p.pe * (act?.liveBits ?? p.outBits));
   const actLut = activation ? (activation.kind === 'requant' ? k.lut.requant : k.lut.threshold) * p.pe * act!.lut : 0;
