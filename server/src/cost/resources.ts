@@ -868,13 +868,23 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   // steps (adds of a constant, modulo the depth); avail's add and the need / oldest-pixel
   // sums (three adders) and their four compares; per tracked lane its step (D0 or D01)
   // and the four in-frame compares; per derived lane an add of a constant and its
-  // in-frame compares against constants (a quarter LUT per bit); the padding masks.
+  // in-frame compares against constants (a quarter LUT per bit).
   const cmp = (bits: number) => Math.ceil(bits * C.activation.compareLutsPerBit);
   const arithmetic = 5 * (aw + 2) + 3 * nw + 4 * cmp(nw);
   const trackedLogic = perTracked + 2 * (aw + 2) + 4 * cmp(cw);
   const derivedLogic = aw + 2 + 2 * cmp(cw);
-  const lanesLogic = tracked * trackedLogic + (g.lanes - tracked) * derivedLogic + g.lanes * laneWidth;
-  const lut = k.lut.c0 + k.lut.control * control + k.lut.arith * arithmetic + k.lut.lanes * lanesLogic + k.lut.ram * buffer.lut;
+  const lanesLogic = tracked * trackedLogic + (g.lanes - tracked) * derivedLogic;
+  // The padding mask on every output bit (`pad_q ? 0 : q`; built without padding too, where
+  // synthesis cannot prove `in_frame` constant), with a block RAM's read mux in front: a
+  // LUT per bit, measured on the large windows (256 LUT2s on held_lwin2's 256-bit word).
+  const mask = g.lanes * laneWidth;
+  const lut =
+    k.lut.c0 +
+    k.lut.control * control +
+    k.lut.arith * arithmetic +
+    k.lut.lanes * lanesLogic +
+    k.lut.mask * mask +
+    k.lut.ram * buffer.lut;
   return { total: { lut, ff, bram18: buffer.bram18, dsp: 0 }, buffer };
 }
 
