@@ -801,10 +801,26 @@ ${d.dTable || '(not run)'}
   has its depth cut into segments of a configuration's depth, laid side by side across the
   blocks' width (\`blockRomLayout\`: CNV's c3 weights, 1,152 × 256 bits, are 22 RAMB18, not
   31; on iCE40 a 1,152 × 3 ROM is one EBR, not two). A buffer read where it is written (the
-  MVAU's input buffer, the max-pool's running maxima) takes single-port LUTRAM on Xilinx
-  (RAM64X1S, RAM128X1S), cheaper than the RAM64M a separate read address needs: CNV's c3
-  and c4 input buffers (72 × 32, 144 × 16) stay in LUTRAM where a RAMB18 was estimated.
-  cnv_w2a2 comes to 190 RAMB18 estimated for 190 built (216 two fits ago, then 192).
+  MVAU's input buffer) takes single-port LUTRAM on Xilinx (RAM64X1S, RAM128X1S), cheaper
+  than the RAM64M a separate read address needs: CNV's c3 and c4 input buffers (72 × 32,
+  144 × 16) stay in LUTRAM where a RAMB18 was estimated. The max-pool's running maxima are
+  read at a counter without a register after them: \`memory_dff\` moves the counter's
+  register into the read port, which becomes synchronous and transparent to the write, and
+  memory_libmap then prices LUTRAM as an SDP memory plus the emulation (measured: up to 24
+  bits stay in registers, 2 × 12, 3 × 4, 8 × 1), with a copy of the address register beside
+  it. On iCE40 an EBR whose read may meet its write (FIFOs, line buffers, the MVAU's input
+  buffer, the 2-D max-pool's partial rows) has its read port emulated: the write delayed by
+  a register per data and address bit, a bypass word and two flags, shared by copies
+  written with the same word. cnv_w2a2 comes to 190 RAMB18 estimated for 190 built (216
+  two fits ago, then 192).
+- **Registers as synthesis keeps them**: the flip-flop counts follow the templates register
+  by register, as synthesis reduces them (measured by name in Yosys' netlists): qnn_window's
+  four NW-bit pixel counts, its origin (1-D: no x0, and y0 is the lane tracker's y when a
+  window is one word) and its base addresses, whose low bits stay zero where they step by
+  whole rows; the max-pool's counters per dimension and the vertical stage's flags (equal
+  ones merged); MMV copies' own valid flags; the accumulator register taken into the
+  requant DSP where nothing accumulates (NF·SF = 1). The held-out windows' FF on xc7 came
+  from a worst of 37 % to within 6 % with unit coefficients.
 
 ## The coefficients
 
