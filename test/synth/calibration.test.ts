@@ -12,14 +12,15 @@
  * on these blocks, and the test holds it to what the calibration achieves (measured with
  * Yosys 0.23 and, on xc7 and xcup, the flow's opt_merge after synth_xilinx, 2026-12-04:
  * median / worst %, the block count, the worst block). Of the 54 engine × set × resource
- * checks, 22 meet the target and WIDER lists the other 32: mostly worst blocks of 26 to 65 %
- * (ABC's scatter on a few blocks), and one MMV conv (held_mmv1, +165 % on xc7, +169 % on
- * xcup: hard-wired u4 weights on u2 inputs, whose products and adder trees the estimate
- * counts at 1,040 LUTs on xc7 where Yosys builds 479 for the whole block).
- * Each test also fails when its WIDER entry is no longer needed, so the list only shrinks
- * as the model improves (it grew by two when the flow stopped counting synth_xilinx's
- * duplicated cells: a fifth to a third of the LUTs the model had been fitted to were those);
- * docs/calibration.md has the sweep's own per-engine table.
+ * checks, 35 meet the target and WIDER lists the other 19: all but two are LUT counts,
+ * mostly worst blocks of 26 to 63 % (ABC's scatter on a few blocks), and one MMV conv
+ * (held_mmv1, +165 % on xc7, +169 % on xcup: hard-wired u4 weights on u2 inputs, whose
+ * products and adder trees the estimate counts at 1,040 LUTs on xc7 where Yosys builds 479
+ * for the whole block). Each test also fails when its WIDER entry is no longer needed, so
+ * the list only shrinks as the model improves (it grew by two when the flow stopped
+ * counting synth_xilinx's duplicated cells, a fifth to a third of the LUTs the model had
+ * been fitted to; it lost thirteen when the FF counts began to follow the templates
+ * register by register); docs/calibration.md has the sweep's own per-engine table.
  * Cold (nothing cached) it took 7.6 min on 2 cores (2026-12-04); Yosys results are cached by content
  * (node_modules/.cache/qnn-calibrate).
  */
@@ -69,34 +70,21 @@ const SMALL = 4;
 const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
   'xilinx mvau lut': { median: 15, worst: 45 }, // 11.2 / 40 (n 32, held_nint2/c1.mvau)
   'xilinx mvau_mmv lut': { median: 30, worst: 165 }, // 29.5 / 165 (n 3, held_mmv1/c1.mvau)
-  'xilinx mvau_mmv ff': { median: 15, worst: 25 }, // 14.7 / 25 (n 3)
-  'xilinx window lut': { median: 10, worst: 60 }, // 7.4 / 59 (n 15, held_lwin2/c1.window)
-  'xilinx window ff': { median: 10, worst: 40 }, // 5.4 / 37 (n 15, held_conv4/c1.window)
-  'xilinx maxpool lut': { median: 15, worst: 25 }, // 10.5 / 24 (n 14)
-  'xilinx maxpool ff': { median: 10, worst: 45 }, // 9.0 / 43 (n 14, held_pool0/p1.pool)
-  'xilinx maxpool_mmv lut': { median: 15, worst: 25 }, // 14.8 / 15 (n 1)
-  'xilinx maxpool_mmv ff': { median: 25, worst: 25 }, // 23.8 / 24 (n 1)
+  'xilinx window lut': { median: 10, worst: 30 }, // 8.7 / 28 (n 15, held_conv4/c1.window)
+  'xilinx maxpool lut': { median: 10, worst: 30 }, // 5.7 / 26 (n 14, held_pool5/p1.pool)
   'xilinx requant lut': { median: 10, worst: 30 }, // 8.6 / 28 (n 11, held_rq1/a1.requant)
   'xilinx threshold lut': { median: 10, worst: 35 }, // 6.3 / 33 (n 11, held_act1/a1.threshold)
   'ice40 mvau lut': { median: 10, worst: 30 }, // 6.4 / 27 (n 32, held_dense1/d1.mvau)
-  'ice40 mvau ff': { median: 10, worst: 30 }, // 8.8 / 29 (n 32, held_lwin0/c1.mvau)
   'ice40 mvau_mmv lut': { median: 25, worst: 30 }, // 23.3 / 30 (n 3, held_mmv2/c1.mvau)
-  'ice40 window lut': { median: 10, worst: 40 }, // 9.5 / 36 (n 15, held_lwin0/c1.window)
-  'ice40 window ff': { median: 15, worst: 55 }, // 10.4 / 51 (n 15, held_lwin2/c1.window)
-  'ice40 maxpool lut': { median: 15, worst: 35 }, // 12.8 / 32 (n 14, held_pool4/p1.pool)
-  'ice40 maxpool_mmv lut': { median: 15, worst: 25 }, // 11.8 / 12 (n 1)
+  'ice40 mvau_mmv ff': { median: 15, worst: 25 }, // 10.5 / 12 (n 3)
+  'ice40 window lut': { median: 10, worst: 30 }, // 7.4 / 28 (n 15, held_conv1/c1.window)
+  'ice40 maxpool lut': { median: 10, worst: 30 }, // 9.4 / 28 (n 14, held_pool4/p1.pool)
   'ice40 requant lut': { median: 15, worst: 45 }, // 11.8 / 41 (n 11, held_rq0/a1.requant)
   'ice40 requant ff': { median: 10, worst: 30 }, // 2.7 / 26 (n 11, held_rq2/a1.requant)
   'ice40 threshold lut': { median: 15, worst: 25 }, // 10.6 / 17 (n 11)
-  'ice40 fifo ff': { median: 10, worst: 30 }, // 0.0 / 27 (n 11, held_fifo0/fifo_p1_p2)
   'xcup mvau lut': { median: 10, worst: 35 }, // 9.8 / 31 (n 32, held_conv0/c1.mvau)
   'xcup mvau_mmv lut': { median: 25, worst: 170 }, // 22.0 / 169 (n 3, held_mmv1/c1.mvau)
-  'xcup window lut': { median: 10, worst: 60 }, // 6.8 / 58 (n 15, held_lwin2/c1.window)
-  'xcup window ff': { median: 10, worst: 40 }, // 5.4 / 37 (n 15, held_conv4/c1.window)
-  'xcup maxpool lut': { median: 15, worst: 30 }, // 11.6 / 26 (n 14, held_pool3/p1.pool)
-  'xcup maxpool ff': { median: 10, worst: 45 }, // 9.0 / 43 (n 14, held_pool0/p1.pool)
-  'xcup maxpool_mmv lut': { median: 25, worst: 25 }, // 20.7 / 21 (n 1)
-  'xcup maxpool_mmv ff': { median: 25, worst: 25 }, // 23.8 / 24 (n 1)
+  'xcup maxpool lut': { median: 15, worst: 40 }, // 12.5 / 38 (n 14, held_pool3/p1.pool)
   'xcup requant lut': { median: 10, worst: 30 }, // 4.7 / 28 (n 11, held_rq1/a1.requant)
   'xcup threshold lut': { median: 10, worst: 65 }, // 6.3 / 63 (n 11, held_cact5/a1.threshold)
 };
