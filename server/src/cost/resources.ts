@@ -879,12 +879,7 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   // LUT per bit, measured on the large windows (256 LUT2s on held_lwin2's 256-bit word).
   const mask = g.lanes * laneWidth;
   const lut =
-    k.lut.c0 +
-    k.lut.control * control +
-    k.lut.arith * arithmetic +
-    k.lut.lanes * lanesLogic +
-    k.lut.mask * mask +
-    k.lut.ram * buffer.lut;
+    k.lut.c0 + k.lut.control * control + k.lut.arith * arithmetic + k.lut.lanes * lanesLogic + k.lut.mask * mask + k.lut.ram * buffer.lut;
   return { total: { lut, ff, bram18: buffer.bram18, dsp: 0 }, buffer };
 }
 
