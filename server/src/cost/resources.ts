@@ -843,7 +843,7 @@ export function windowRows(p: WindowCostParams): number {
  * and reader's counters and coordinates, the pixel accounting that paces them, an address
  * tracker per lane (one when the lanes keep fixed offsets), and per lane the padding mask.
  */
-export function windowResources(p: WindowCostParams, fab: Fabric): { total: Resources; buffer: MemCost } {
+export function windowResources(p: WindowCostParams, fab: Fabric): { total: Resources; buffer: MemCost; registers: number } {
   const g = windowGeometry(p);
   const depth = windowRows(p) * g.wi * g.cg;
   const laneWidth = p.inElems * p.bits;
@@ -863,7 +863,8 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const control = aw + clog2(g.cg) + clog2(g.oh) + clog2(g.ow) + clog2(g.sf) + 2 * cw + 2 * nw + 3 * aw;
   const perTracked = small + 2 * cw + aw;
   const k = fitOf(fab).window;
-  const ff = k.ff.c0 + k.ff.control * windowRegisters(p, g, { aw, cw, nw, tracked }) + k.ff.ram * buffer.ff;
+  const registers = windowRegisters(p, g, { aw, cw, nw, tracked });
+  const ff = k.ff.c0 + k.ff.control * registers + k.ff.ram * buffer.ff;
   // Every register bit's next value (an adder or a mux); the next window's five address
   // steps (adds of a constant, modulo the depth); avail's add and the need / oldest-pixel
   // sums (three adders) and their four compares; per tracked lane its step (D0 or D01)
@@ -880,7 +881,7 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const mask = g.lanes * laneWidth;
   const lut =
     k.lut.c0 + k.lut.control * control + k.lut.arith * arithmetic + k.lut.lanes * lanesLogic + k.lut.mask * mask + k.lut.ram * buffer.lut;
-  return { total: { lut, ff, bram18: buffer.bram18, dsp: 0 }, buffer };
+  return { total: { lut, ff, bram18: buffer.bram18, dsp: 0 }, buffer, registers };
 }
 
 /** Trailing zero bits of n (n > 0). */
