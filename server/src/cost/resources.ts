@@ -731,7 +731,7 @@ function accumulatorInDsp(p: MvauCostParams, lane: LaneCost, act: ActivationLane
  * holds the tree's sum for the multiplier (measured: the held-out MMV conv held_mmv1, four
  * copies with no accumulator register left and 16 DSPs).
  */
-function accRegisterInDsp(p: MvauCostParams, words: number, act: ActivationLane | undefined, fab: Fabric): boolean {
+export function accRegisterInDsp(p: MvauCostParams, words: number, act: ActivationLane | undefined, fab: Fabric): boolean {
   return fab.family === 'xilinx' && words === 1 && p.activation?.kind === 'requant' && (act?.dsp ?? 0) > 0;
 }
 

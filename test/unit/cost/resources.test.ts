@@ -3,6 +3,7 @@ import { fabricOf, type Fabric } from '../../../server/src/cost/fabric.js';
 import { findDevice } from '../../../server/src/device/devices.js';
 import { ebrBlocks, ramb18Blocks, ramb18RomBlocks, ramCost, romCost } from '../../../server/src/cost/memory.js';
 import {
+  accRegisterInDsp,
   adderTreeLuts,
   constantMultiplier,
   constantMultiplierLuts,
@@ -279,6 +280,26 @@ describe('logic estimates', () => {
     expect(adderTreeLuts(2, 8)).toBe(9);
     expect(adderTreeLuts(4, 8)).toBe(2 * 9 + 10);
     expect(adderTreeLuts(3, 4)).toBe(5 + 6);
+  });
+
+  it('with nothing to accumulate (NF·SF = 1) the accumulator register is the requant DSP input register on Xilinx', () => {
+    // held_mmv1 (u2 × u4, requant on DSPs): no accumulator register left in any copy.
+    const p: MvauCostParams = {
+      pe: 4,
+      simd: 6,
+      mh: 4,
+      mw: 6,
+      operands: { weightKind: 'int', weightBits: 4, inputBits: 2, inputBipolar: false },
+      accBits: 10,
+      outBits: 4,
+      activation: requant(16),
+    };
+    const act = activationLane(requant(16), 10, 4, 1, xilinx);
+    expect(act.dsp).toBe(1);
+    expect(accRegisterInDsp(p, 1, act, xilinx)).toBe(true);
+    expect(accRegisterInDsp(p, 2, act, xilinx)).toBe(false); // it accumulates
+    expect(accRegisterInDsp(p, 1, activationLane(requant(16), 10, 4, 1, up5k), up5k)).toBe(false);
+    expect(accRegisterInDsp({ ...p, activation: undefined }, 1, undefined, xilinx)).toBe(false);
   });
 
   it('LUT grows with PE·SIMD and is cheapest for bipolar, then pow2, then int', () => {
