@@ -194,9 +194,9 @@ export interface RamOptions {
   ports?: RamPorts;
   /**
    * iCE40: Yosys emulates this template's read port around its EBRs (qnn_fifo, qnn_window,
-   * the 2-D max-pool's partial rows: a read of an address being written returns the old
-   * word), at constants.ts `ebrBufferExtraCost` per EBR: it delays the write (a register
-   * per data and address bit) and registers the read data beside the EBR's own.
+   * the MVAU's input buffer, the 2-D max-pool's partial rows: a read of an address being
+   * written returns the old word), at constants.ts `ebrBufferExtraCost` per EBR: it delays
+   * the write (a register per data and address bit) and keeps a bypass word and two flags.
    */
   ebrEmulatedRead?: boolean;
   /**
