@@ -200,11 +200,13 @@ export interface RamOptions {
    */
   ebrEmulatedRead?: boolean;
   /**
-   * Xilinx: the template reads and writes `mem[counter]`, the read without a register after
-   * it (the max-pools' running maxima): Yosys moves the counter's register into the read
-   * port (memory_dff), which makes it synchronous and transparent to the write at the
-   * counter's current value. memory_libmap prices LUTRAM for it as an SDP memory plus
-   * `syncReadEmulationCost` (the bypass), so shallow ones stay in registers.
+   * The template reads and writes `mem[counter]`, the read without a register after it (the
+   * max-pools' running maxima): Yosys moves the counter's register into the read port
+   * (memory_dff), which makes it synchronous and transparent to the write at the counter's
+   * current value. On Xilinx memory_libmap prices LUTRAM for it as an SDP memory (whatever
+   * `ports` says) plus `syncReadEmulationCost` (the bypass), so shallow ones stay in
+   * registers; on both families the read port keeps a copy of the address register
+   * instead of a data register.
    */
   syncRead?: boolean;
 }

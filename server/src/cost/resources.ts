@@ -911,8 +911,8 @@ function windowRegisters(p: WindowCostParams, g: WindowGeometry, w: { aw: number
   const origin = two ? (g.sf > 1 ? 2 * w.cw : w.cw) : g.sf > 1 ? w.cw : 0;
   // pbase (1-D: only where the window is several words, or the row is padded) and addr0.
   const bases = rbase + fbase + (two || g.sf > 1 || g.ph > 0 ? w.aw : 0) + w.aw;
-  const perTracked = w.cw + (two || g.sf > 1 ? w.cw : 0) + bits(g.kw) + bits(g.cg);
-  return 4 * w.nw + w.aw + bits(g.cg) + bits(g.oh) + bits(g.ow) + bits(g.sf) + origin + bases + w.tracked * perTracked + g.lanes + 2;
+  const trackerRegisters = w.cw + (two || g.sf > 1 ? w.cw : 0) + bits(g.kw) + bits(g.cg);
+  return 4 * w.nw + w.aw + bits(g.cg) + bits(g.oh) + bits(g.ow) + bits(g.sf) + origin + bases + w.tracked * trackerRegisters + g.lanes + 2;
 }
 
 /** `n` copies of memory `m` (plus `extra` copies of a second one), described as the first. */
@@ -954,7 +954,7 @@ export function poolResources(p: PoolCostParams, fab: Fabric): { total: Resource
   const cg = p.channels / p.pe;
   const dw = p.pe * p.bits;
   const slots = Math.ceil(k / p.stride);
-  const h = ramCost(cg, dw, fab, { ports: 'sp', syncRead: true });
+  const h = ramCost(cg, dw, fab, { syncRead: true });
   const two = p.dims === 2;
   const rowWords = p.outRowWidth * cg;
   const v = two ? ramCost(rowWords, dw, fab, { ebrEmulatedRead: true }) : ramCost(0, 0, fab);
@@ -1006,7 +1006,7 @@ export function poolMmvResources(
   const max = p.bits === 1 ? 1 : Math.ceil(p.bits * C.activation.compareLutsPerBit) + p.bits;
   // 2-D: the row of running maxima (rowWords pooled words, read without a register) and
   // the compare with it (K − 1 more per output element across the window's rows).
-  const row = p.rowWords > 0 ? ramCost(p.rowWords, p.outElems * p.bits, fab, { ports: 'sp', syncRead: true }) : undefined;
+  const row = p.rowWords > 0 ? ramCost(p.rowWords, p.outElems * p.bits, fab, { syncRead: true }) : undefined;
   const vertical = p.rowWords > 0 ? p.outElems * max : 0;
   // The output register, valid and last, and the column / row / row-of-window counters.
   const counters = clog2(p.wordsPerRow) + (p.rowWords > 0 ? clog2(p.rows) + clog2(p.kernel) : 0);

@@ -272,7 +272,8 @@ export const mvauDescriptor: EngineDescriptor = {
     );
     // MMV: M copies of the PE × SIMD array (hard-wired weights: NF = SF = 1, QNN046).
     const m = mmvOf(l);
-    // Their control registers are equal in every copy, and synthesis keeps one of each.
+    // Their issue counters are equal in every copy, and synthesis keeps one of each (each
+    // copy keeps its own input register and valid flags: resources.ts `mvauResources`).
     const copies = m > 1 ? addResources(scaleResources(mv.total, m), scaleResources(mv.control, 1 - m)) : mv.total;
     const parts: Record<string, Resources> = { mvau: roundResources(copies) };
     if (l.op !== 'dense') parts.window = roundResources(windowCost(l, e.inElemsPerWord, fabric).total);

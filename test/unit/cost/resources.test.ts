@@ -37,6 +37,16 @@ import { i, NetBuilder, pow2, u, bipolar } from './net-builder.js';
 const xilinx = fabricOf(findDevice('xc7z020'));
 const up5k = fabricOf(findDevice('ice40up5k'));
 const hx8k = fabricOf(findDevice('ice40hx8k'));
+/** An MVAU at its full fold (NF = SF = 1: MH = PE, MW = SIMD). */
+const fullFold = (pe: number, simd: number, operands: MacOperands, accBits: number, outBits: number): MvauCostParams => ({
+  pe,
+  simd,
+  mh: pe,
+  mw: simd,
+  operands,
+  accBits,
+  outBits,
+});
 
 describe('RAMB18 aspect-ratio table (hardware.md §4)', () => {
   it.each([
@@ -285,13 +295,7 @@ describe('logic estimates', () => {
   it('with nothing to accumulate (NF·SF = 1) the accumulator register is the requant DSP input register on Xilinx', () => {
     // held_mmv1 (u2 × u4, requant on DSPs): no accumulator register left in any copy.
     const p: MvauCostParams = {
-      pe: 4,
-      simd: 6,
-      mh: 4,
-      mw: 6,
-      operands: { weightKind: 'int', weightBits: 4, inputBits: 2, inputBipolar: false },
-      accBits: 10,
-      outBits: 4,
+      ...fullFold(4, 6, { weightKind: 'int', weightBits: 4, inputBits: 2, inputBipolar: false }, 10, 4),
       activation: requant(16),
     };
     const act = activationLane(requant(16), 10, 4, 1, xilinx);
@@ -316,15 +320,7 @@ describe('logic estimates', () => {
 
   it('each family (and UltraScale+) has its own fitted coefficients: the same structure, priced by the device’s set', () => {
     // NF = SF = 1: hard-wired weights, no input buffer, no memories, no DSPs on either part.
-    const p: MvauCostParams = {
-      pe: 4,
-      simd: 8,
-      mh: 4,
-      mw: 8,
-      operands: { weightKind: 'int', weightBits: 3, inputBits: 4, inputBipolar: false },
-      accBits: 10,
-      outBits: 10,
-    };
+    const p = fullFold(4, 8, { weightKind: 'int', weightBits: 3, inputBits: 4, inputBipolar: false }, 10, 10);
     // Runs `f` with set `to` reading set `from`'s coefficients.
     const sets = COST_CONSTANTS.fit as Record<'xilinx' | 'ice40' | 'xcup', unknown>;
     const borrowing = (to: keyof typeof sets, from: keyof typeof sets, f: () => void): void => {
