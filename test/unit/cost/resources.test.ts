@@ -24,6 +24,7 @@ import {
   multiplierUsesDsp,
   mvauResources,
   poolResources,
+  maxUnitLuts,
   skidResources,
   windowResources,
   windowRows,
@@ -590,6 +591,12 @@ describe('every template structure has its term', () => {
       xilinx,
     );
     expect(one.buffer.bits).toBe(8 * 4);
+  });
+
+  it('a compare-and-select of narrow values is a LUT6 per output bit on Xilinx; iCE40 keeps the compare', () => {
+    // u2 and u3: both operands' bits fit one LUT6; u4: a compare (2 LUTs) and 4 muxes.
+    expect([1, 2, 3, 4, 8].map((b) => maxUnitLuts(b, xilinx))).toEqual([1, 2, 3, 6, 12]);
+    expect([1, 2, 4].map((b) => maxUnitLuts(b, up5k))).toEqual([2, 3, 6]);
   });
 });
 
