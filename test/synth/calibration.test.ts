@@ -12,7 +12,7 @@
  * on these blocks, and the test holds it to what the calibration achieves (measured with
  * Yosys 0.23 and, on xc7 and xcup, the flow's opt_merge after synth_xilinx, 2026-12-04:
  * median / worst %, the block count, the worst block). Of the 54 engine × set × resource
- * checks, 36 meet the target and WIDER lists the other 18: all but two are LUT counts,
+ * checks, 38 meet the target and WIDER lists the other 16: all but two are LUT counts,
  * mostly worst blocks of 26 to 63 % (ABC's scatter on a few blocks), and the three MMV
  * convs, where one block is the median (held_mmv2, u4 × i2: −27 % on xc7; held_mmv1, u2 × u4,
  * was +165 % until products on 2-bit inputs were counted as wiring into a narrowed tree,
@@ -22,7 +22,7 @@
  * been fitted to; it lost thirteen when the FF counts began to follow the templates
  * register by register; its MMV bounds went from 165 % to 30 % with the narrow-input
  * products, and it lost the xc7 max-pool when a narrow compare-and-select became a LUT
- * per bit); docs/calibration.md has the sweep's own per-engine table.
+ * per bit, and the Xilinx requants when a DSP product's zero-point compare was counted); docs/calibration.md has the sweep's own per-engine table.
  * Cold (nothing cached) it took 7.6 min on 2 cores (2026-12-04); Yosys results are cached by content
  * (node_modules/.cache/qnn-calibrate).
  */
@@ -73,7 +73,6 @@ const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
   'xilinx mvau lut': { median: 15, worst: 45 }, // 11.9 / 41 (n 32, held_nint2/c1.mvau)
   'xilinx mvau_mmv lut': { median: 10, worst: 30 }, // 5.0 / 27 (n 3, held_mmv2/c1.mvau)
   'xilinx window lut': { median: 10, worst: 30 }, // 8.7 / 28 (n 15, held_conv4/c1.window)
-  'xilinx requant lut': { median: 10, worst: 30 }, // 8.6 / 28 (n 11, held_rq1/a1.requant)
   'xilinx threshold lut': { median: 10, worst: 35 }, // 6.3 / 33 (n 11, held_act1/a1.threshold)
   'ice40 mvau lut': { median: 10, worst: 30 }, // 6.0 / 27 (n 32, held_dense1/d1.mvau)
   'ice40 mvau_mmv lut': { median: 25, worst: 30 }, // 20.7 / 29 (n 3, held_mmv2/c1.mvau)
@@ -86,7 +85,6 @@ const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
   'xcup mvau lut': { median: 10, worst: 35 }, // 9.4 / 34 (n 32, held_conv0/c1.mvau)
   'xcup mvau_mmv lut': { median: 20, worst: 25 }, // 15.2 / 21 (n 3)
   'xcup maxpool lut': { median: 10, worst: 30 }, // 6.4 / 29 (n 14, held_pool3/p1.pool)
-  'xcup requant lut': { median: 10, worst: 30 }, // 4.7 / 28 (n 11, held_rq1/a1.requant)
   'xcup threshold lut': { median: 10, worst: 65 }, // 6.3 / 63 (n 11, held_cact5/a1.threshold)
 };
 

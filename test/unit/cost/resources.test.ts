@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fabricOf, type Fabric } from '../../../server/src/cost/fabric.js';
+import { fabricOf, multiplierFabric, type Fabric } from '../../../server/src/cost/fabric.js';
 import { findDevice } from '../../../server/src/device/devices.js';
 import { ebrBlocks, ramb18Blocks, ramb18RomBlocks, ramCost, romCost } from '../../../server/src/cost/memory.js';
 import {
@@ -468,6 +468,29 @@ describe('every template structure has its term', () => {
     const perChannel = { ...rnd7004, inputSigned: true, variableShift: true, perChannel: true };
     expect(requantClamp(perChannel, 8, 2, 4).lut).toBe(2 * 13 + 2);
     expect(requantClamp(perChannel, 8, 2, 1).lut).toBe(2 * 2 + 2);
+  });
+
+  it("requant on a DSP48 with a zero point: synthesis cannot see the product's sign, so the lower compare is built too (held_rq1)", () => {
+    // u4 × an 8-bit M, u4 out from ZERO = 1: −1 … 14 before the zero point.
+    const q = requant(8, { maxShift: 7, inputSigned: false, zero: 1 });
+    const clampLuts = (fab: Fabric) => {
+      const l = activationLane(q, 4, 4, 1, fab);
+      return l.lut - l.mulLut - l.shiftLut;
+    };
+    expect(activationLane(q, 4, 4, 1, xilinx).dsp).toBe(1);
+    expect(clampLuts(xilinx)).toBe(requantClamp({ ...q, inputSigned: true }, 4, 4, 1).lut);
+    expect(clampLuts(xilinx)).toBeGreaterThan(requantClamp(q, 4, 4, 1).lut);
+    // Without a zero point the lower compare is the sign bit, counted as none.
+    const z0 = { ...q, zero: 0 };
+    const l0 = activationLane(z0, 4, 4, 1, xilinx);
+    expect(l0.lut - l0.mulLut - l0.shiftLut).toBe(requantClamp(z0, 4, 4, 1).lut);
+    // In LUTs (mul=lut) the product is visible: x·M ≥ 0 never fails the lower compare, and
+    // the zero point adds only the upper compare's change and its adder.
+    const lutFab = multiplierFabric(xilinx, 'lut');
+    const lz = activationLane(q, 4, 4, 1, lutFab);
+    const lz0 = activationLane(z0, 4, 4, 1, lutFab);
+    expect(lz.dsp).toBe(0);
+    expect(lz.lut - lz0.lut).toBe(requantClamp(q, 4, 4, 1).lut - requantClamp(z0, 4, 4, 1).lut);
   });
 
   it('requant per-channel S: a shifter level per bit of S that differs between channels, none for a one-channel lane', () => {
