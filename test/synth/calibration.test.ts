@@ -12,7 +12,7 @@
  * on these blocks, and the test holds it to what the calibration achieves (measured with
  * Yosys 0.23 and, on xc7 and xcup, the flow's opt_merge after synth_xilinx, 2026-12-04:
  * median / worst %, the block count, the worst block). Of the 54 engine × set × resource
- * checks, 38 meet the target and WIDER lists the other 16: all but two are LUT counts,
+ * checks, 39 meet the target and WIDER lists the other 15: all but one are LUT counts,
  * mostly worst blocks of 26 to 63 % (ABC's scatter on a few blocks), and the three MMV
  * convs, where one block is the median (held_mmv2, u4 × i2: −27 % on xc7; held_mmv1, u2 × u4,
  * was +165 % until products on 2-bit inputs were counted as wiring into a narrowed tree,
@@ -22,7 +22,8 @@
  * been fitted to; it lost thirteen when the FF counts began to follow the templates
  * register by register; its MMV bounds went from 165 % to 30 % with the narrow-input
  * products, and it lost the xc7 max-pool when a narrow compare-and-select became a LUT
- * per bit, and the Xilinx requants when a DSP product's zero-point compare was counted); docs/calibration.md has the sweep's own per-engine table.
+ * per bit, the Xilinx requants when a DSP product's zero-point compare was counted, and
+ * iCE40's MMV flip-flops when a fused requant's product register was); docs/calibration.md has the sweep's own per-engine table.
  * Cold (nothing cached) it took 7.6 min on 2 cores (2026-12-04); Yosys results are cached by content
  * (node_modules/.cache/qnn-calibrate).
  */
@@ -76,7 +77,6 @@ const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
   'xilinx threshold lut': { median: 10, worst: 35 }, // 6.3 / 33 (n 11, held_act1/a1.threshold)
   'ice40 mvau lut': { median: 10, worst: 30 }, // 6.0 / 27 (n 32, held_dense1/d1.mvau)
   'ice40 mvau_mmv lut': { median: 25, worst: 30 }, // 20.7 / 29 (n 3, held_mmv2/c1.mvau)
-  'ice40 mvau_mmv ff': { median: 15, worst: 25 }, // 10.5 / 12 (n 3)
   'ice40 window lut': { median: 10, worst: 30 }, // 7.4 / 28 (n 15, held_conv1/c1.window)
   'ice40 maxpool lut': { median: 10, worst: 30 }, // 9.4 / 28 (n 14, held_pool4/p1.pool)
   'ice40 requant lut': { median: 15, worst: 45 }, // 11.8 / 41 (n 11, held_rq0/a1.requant)

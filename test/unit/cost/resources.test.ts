@@ -512,11 +512,13 @@ describe('every template structure has its term', () => {
     const q = requant(16, { multiplierOnes: 8, maxShift: 21 });
     const xczu7ev = fabricOf(findDevice('xczu7ev'));
     // iCE40, one SB_MAC16: a stand-alone lane's MAC adds 2^(S−1) itself, a fused one (after
-    // the accumulator) leaves the (9 + 16)-bit add in LUTs.
+    // the accumulator) leaves the (9 + 16)-bit add in LUTs and its product register in
+    // flip-flops (held_mmv2: 10 bits a lane, by name).
     const alone = activationLane(q, 9, 6, 1, up5k);
     const fused = activationLane(q, 9, 6, 1, up5k, true);
     expect(alone.dsp).toBe(1);
     expect(fused.lut - alone.lut).toBe(9 + 16);
+    expect(fused.ff - alone.ff).toBe(9 + 16);
     // UltraScale+: after the accumulator the product register stays in fabric; 7-series packs it.
     expect(activationLane(q, 9, 6, 1, xczu7ev, true).ff - activationLane(q, 9, 6, 1, xczu7ev).ff).toBe(9 + 16);
     expect(activationLane(q, 9, 6, 1, xilinx, true).ff).toBe(activationLane(q, 9, 6, 1, xilinx).ff);
