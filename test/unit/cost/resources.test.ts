@@ -307,6 +307,17 @@ describe('logic estimates', () => {
     expect(accRegisterInDsp({ ...p, activation: undefined }, 1, undefined, xilinx)).toBe(false);
   });
 
+  it('with nothing to accumulate (NF·SF = 1) the accumulator has no adder: its LUTs do not depend on ACC_BITS', () => {
+    const op: MacOperands = { weightKind: 'pow2', weightBits: 3, inputBits: 4, inputBipolar: false };
+    // Wider than the tree's root (4 + 3 + 2 bits), so ACC_BITS caps nothing.
+    const lut = (p: MvauCostParams) => mvauResources(p, xilinx).total.lut;
+    expect(lut(fullFold(2, 4, op, 16, 16)) - lut(fullFold(2, 4, op, 12, 16))).toBe(0);
+    // Folded (SF = 2) it accumulates: acc·PE per accumulator bit.
+    const folded = (acc: number): MvauCostParams => ({ ...fullFold(2, 4, op, acc, 16), mw: 8 });
+    const k = COST_CONSTANTS.fit.xilinx.mvau.lut.acc;
+    expect(lut(folded(16)) - lut(folded(12))).toBeCloseTo(k * 2 * 4, 9);
+  });
+
   it('LUT grows with PE·SIMD and is cheapest for bipolar, then pow2, then int', () => {
     const base = { pe: 4, simd: 8, mh: 16, mw: 32, accBits: 16, outBits: 16 };
     const lut = (op: MacOperands, p = base) => mvauResources({ ...p, operands: op }, xilinx).total.lut;
