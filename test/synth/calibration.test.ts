@@ -72,18 +72,18 @@ const SMALL = 4;
  * what was measured (median / worst %). Each entry is a gap the model still has.
  */
 const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
-  'xilinx mvau lut': { median: 15, worst: 40 }, // 10.0 / 37 (n 32, held_conv0/c1.mvau)
-  'xilinx mvau_mmv lut': { median: 10, worst: 30 }, // 3.8 / 27 (n 3, held_mmv2/c1.mvau)
+  'xilinx mvau lut': { median: 10, worst: 40 }, // 9.9 / 36 (n 32, held_nint2/c1.mvau)
+  'xilinx mvau_mmv lut': { median: 10, worst: 30 }, // 3.1 / 26 (n 3, held_mmv2/c1.mvau)
   'xilinx window lut': { median: 10, worst: 30 }, // 8.7 / 28 (n 15, held_conv4/c1.window)
   'xilinx threshold lut': { median: 10, worst: 35 }, // 6.3 / 33 (n 11, held_act1/a1.threshold)
   'ice40 mvau lut': { median: 10, worst: 30 }, // 6.9 / 27 (n 32, held_dense6/d1.mvau)
-  'ice40 mvau_mmv lut': { median: 25, worst: 30 }, // 22.3 / 27 (n 3, held_mmv2/c1.mvau)
+  'ice40 mvau_mmv lut': { median: 25, worst: 30 }, // 24.0 / 26 (n 3, held_mmv2/c1.mvau)
   'ice40 window lut': { median: 10, worst: 30 }, // 7.4 / 28 (n 15, held_conv1/c1.window)
   'ice40 maxpool lut': { median: 10, worst: 30 }, // 9.4 / 28 (n 14, held_pool4/p1.pool)
   'ice40 requant lut': { median: 15, worst: 45 }, // 11.8 / 41 (n 11, held_rq0/a1.requant)
   'ice40 requant ff': { median: 10, worst: 30 }, // 2.7 / 26 (n 11, held_rq2/a1.requant)
   'ice40 threshold lut': { median: 15, worst: 25 }, // 10.6 / 17 (n 11)
-  'xcup mvau lut': { median: 10, worst: 45 }, // 9.8 / 41 (n 32, held_conv0/c1.mvau)
+  'xcup mvau lut': { median: 10, worst: 35 }, // 9.4 / 34 (n 32, held_nint2/c1.mvau)
   'xcup maxpool lut': { median: 10, worst: 30 }, // 6.4 / 29 (n 14, held_pool3/p1.pool)
   'xcup threshold lut': { median: 10, worst: 65 }, // 6.3 / 63 (n 11, held_cact5/a1.threshold)
 };

@@ -692,10 +692,11 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
         )
       : adderTreeLuts(leaves, lane.productBits)) - absorbed;
   const accInDsp = accumulatorInDsp(p, lane, act, fab);
-  // With NF·SF = 1 every step is a vector's first: the accumulator takes the tree's sum and
-  // adds nothing (no adder; its register stays). Counting its adder there held the fitted
-  // acc coefficient near 0.25 (0.7 to 0.8 once it is left out).
-  const accumulates = nf * sf > 1;
+  // With SF = 1 every step is an output's first (the template's first1 = sf == 0): the
+  // accumulator takes the tree's sum and adds nothing (no adder; its register stays).
+  // Counting its adder there held the fitted acc coefficient near 0.25 (0.9 to 1.1 once it
+  // is left out).
+  const accumulates = sf > 1;
   // Issue counters nf, sf, the ROM address, the pixel counter; with an activation the nf index rides along two stages.
   const counters = clog2(nf) + clog2(sf) + clog2(nf * sf) + clog2(p.pixels ?? 1);
   const inWord = p.simd * p.operands.inputBits;

@@ -307,11 +307,14 @@ describe('logic estimates', () => {
     expect(accRegisterInDsp({ ...p, activation: undefined }, 1, undefined, xilinx)).toBe(false);
   });
 
-  it('with nothing to accumulate (NF·SF = 1) the accumulator has no adder: its LUTs do not depend on ACC_BITS', () => {
+  it('with nothing to accumulate (SF = 1) the accumulator has no adder: its LUTs do not depend on ACC_BITS', () => {
     const op: MacOperands = { weightKind: 'pow2', weightBits: 3, inputBits: 4, inputBipolar: false };
     // Wider than the tree's root (4 + 3 + 2 bits), so ACC_BITS caps nothing.
     const lut = (p: MvauCostParams) => mvauResources(p, xilinx).total.lut;
     expect(lut(fullFold(2, 4, op, 16, 16)) - lut(fullFold(2, 4, op, 12, 16))).toBe(0);
+    // NF = 4, SF = 1: each output still takes one step (the template's first1 = sf == 0).
+    const rows = (acc: number): MvauCostParams => ({ ...fullFold(2, 4, op, acc, 16), mh: 8, operands: op });
+    expect(lut(rows(16)) - lut(rows(12))).toBe(0);
     // Folded (SF = 2) it accumulates: acc·PE per accumulator bit.
     const folded = (acc: number): MvauCostParams => ({ ...fullFold(2, 4, op, acc, 16), mw: 8 });
     const k = COST_CONSTANTS.fit.xilinx.mvau.lut.acc;
