@@ -80,7 +80,7 @@ const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
   'ice40 mvau_mmv lut': { median: 25, worst: 30 }, // 24.0 / 26 (n 3, held_mmv2/c1.mvau)
   'ice40 window lut': { median: 10, worst: 30 }, // 7.4 / 28 (n 15, held_conv1/c1.window)
   'ice40 maxpool lut': { median: 10, worst: 30 }, // 9.4 / 28 (n 14, held_pool4/p1.pool)
-  'ice40 requant lut': { median: 15, worst: 45 }, // 11.8 / 41 (n 11, held_rq0/a1.requant)
+  'ice40 requant lut': { median: 15, worst: 35 }, // 10.6 / 34 (n 11, held_rq0/a1.requant)
   'ice40 requant ff': { median: 10, worst: 30 }, // 2.7 / 26 (n 11, held_rq2/a1.requant)
   'ice40 threshold lut': { median: 15, worst: 25 }, // 10.6 / 17 (n 11)
   'xcup mvau lut': { median: 10, worst: 35 }, // 9.4 / 34 (n 32, held_nint2/c1.mvau)

@@ -590,9 +590,10 @@ export function activationLane(
     ff += prod;
   } else if (fab.family === 'ice40') {
     // Measured (Yosys 0.23, the sweep's stand-alone requants, u2 to i12 inputs): a stand-alone
-    // lane's one SB_MAC16 takes the rounding add into its own adder; after an MVAU's
-    // accumulator, or split over several MACs, it stays in LUTs.
-    if (fused || dsp > 1) lut += prod;
+    // lane's one SB_MAC16 takes the rounding add into its own adder when x is unsigned; with
+    // a signed x (the sweep's i4 to i12 requants were 20 to 36 % under without it), after an
+    // MVAU's accumulator, or split over several MACs, it stays in LUTs.
+    if (fused || dsp > 1 || (a.inputSigned ?? true)) lut += prod;
     // After an MVAU's accumulator its product register stays in fabric too (counted by name
     // in held_mmv2's netlist: 10 bits per lane; the sweep's iCE40 MVAU FF median 4.7 → 2.2 %,
     // MMV MVAU 6.0 → 3.8 %, with it counted).
@@ -608,12 +609,12 @@ export function activationLane(
   // constant: its shift is wiring.
   const shiftLut = a.variableShift && channelsPerLane > 1 ? prod * Math.ceil((a.shiftLevels ?? clog2(a.maxShift + 1)) / 2) : 0;
   if (shiftLut > 0) ff += C.activation.shiftBits; // shift_q
-  // A DSP48's product is opaque to synthesis: it cannot see that an unsigned x times M is
+  // A DSP's product is opaque to synthesis: it cannot see that an unsigned x times M is
   // non-negative, so with a zero point (ZERO > 0, unsigned out) it builds `wide < −ZERO` too;
   // with ZERO = 0 that compare is the sign bit. Measured on the sweep's stand-alone requants:
-  // xc7 LUT median 10.8 → 9.4 %, xcup 10.8 → 6.5 %. Counted for signed outputs as well, xcup
-  // fitted worse (11.9 %); counted on iCE40's SB_MAC16, the held-out requants did (11.8 → 17.1 %).
-  const opaqueZero = fab.family === 'xilinx' && dsp > 0 && a.zero > 0 && !a.outSigned;
+  // LUT median xc7 10.8 → 9.4 %, xcup 10.8 → 6.5 %, iCE40 11.0 → 9.4 % (with the signed
+  // rounding add above). Counted for signed outputs as well, xcup fitted worse (11.9 %).
+  const opaqueZero = dsp > 0 && a.zero > 0 && !a.outSigned;
   const clamp = requantClamp(opaqueZero ? { ...a, inputSigned: true } : a, inBits, outBits, channelsPerLane);
   lut += clamp.lut + mulLut + shiftLut;
   ff += clamp.liveBits - outBits; // y

@@ -14,6 +14,7 @@ import {
   hardWiredTreeLuts,
   macLane,
   activationLane,
+  type ActivationLane,
   requantClamp,
   activationResources,
   type ActivationCostParams,
@@ -484,7 +485,7 @@ describe('every template structure has its term', () => {
     expect(requantClamp(perChannel, 8, 2, 1).lut).toBe(2 * 2 + 2);
   });
 
-  it("requant on a DSP48 with a zero point: synthesis cannot see the product's sign, so the lower compare is built too (held_rq1)", () => {
+  it("requant on a DSP with a zero point: synthesis cannot see the product's sign, so the lower compare is built too (held_rq1)", () => {
     // u4 × an 8-bit M, u4 out from ZERO = 1: −1 … 14 before the zero point.
     const q = requant(8, { maxShift: 7, inputSigned: false, zero: 1 });
     const clampLuts = (fab: Fabric) => {
@@ -494,6 +495,9 @@ describe('every template structure has its term', () => {
     expect(activationLane(q, 4, 4, 1, xilinx).dsp).toBe(1);
     expect(clampLuts(xilinx)).toBe(requantClamp({ ...q, inputSigned: true }, 4, 4, 1).lut);
     expect(clampLuts(xilinx)).toBeGreaterThan(requantClamp(q, 4, 4, 1).lut);
+    // The same on iCE40's SB_MAC16.
+    expect(activationLane(q, 4, 4, 1, up5k).dsp).toBe(1);
+    expect(clampLuts(up5k)).toBe(requantClamp({ ...q, inputSigned: true }, 4, 4, 1).lut);
     // Without a zero point the lower compare is the sign bit, counted as none.
     const z0 = { ...q, zero: 0 };
     const l0 = activationLane(z0, 4, 4, 1, xilinx);
@@ -525,14 +529,20 @@ describe('every template structure has its term', () => {
   it('requant after an MVAU vs stand-alone (measured, Yosys 0.23): where the rounding add and the product register go', () => {
     const q = requant(16, { multiplierOnes: 8, maxShift: 21 });
     const xczu7ev = fabricOf(findDevice('xczu7ev'));
-    // iCE40, one SB_MAC16: a stand-alone lane's MAC adds 2^(S−1) itself, a fused one (after
-    // the accumulator) leaves the (9 + 16)-bit add in LUTs and its product register in
-    // flip-flops (held_mmv2: 10 bits a lane, by name).
-    const alone = activationLane(q, 9, 6, 1, up5k);
+    // iCE40, one SB_MAC16: a stand-alone lane's MAC adds 2^(S−1) itself on an unsigned x; a
+    // fused one (after the accumulator) leaves the (9 + 16)-bit add in LUTs and its product
+    // register in flip-flops (held_mmv2: 10 bits a lane, by name), and so does a stand-alone
+    // lane on a signed x (the add only).
+    const unsigned = { ...q, inputSigned: false };
+    const alone = activationLane(unsigned, 9, 6, 1, up5k);
+    const signedAlone = activationLane(q, 9, 6, 1, up5k);
     const fused = activationLane(q, 9, 6, 1, up5k, true);
     expect(alone.dsp).toBe(1);
-    expect(fused.lut - alone.lut).toBe(9 + 16);
-    expect(fused.ff - alone.ff).toBe(9 + 16);
+    // Beside the multiplier and the clamp (a signed value also has a lower compare).
+    const rest = (l: ActivationLane, c: RequantCostParams) => l.lut - l.mulLut - l.shiftLut - requantClamp(c, 9, 6, 1).lut;
+    expect(rest(signedAlone, q) - rest(alone, unsigned)).toBe(9 + 16);
+    expect(fused.lut).toBe(signedAlone.lut);
+    expect(fused.ff - signedAlone.ff).toBe(9 + 16);
     // UltraScale+: after the accumulator the product register stays in fabric; 7-series packs it.
     expect(activationLane(q, 9, 6, 1, xczu7ev, true).ff - activationLane(q, 9, 6, 1, xczu7ev).ff).toBe(9 + 16);
     expect(activationLane(q, 9, 6, 1, xilinx, true).ff).toBe(activationLane(q, 9, 6, 1, xilinx).ff);
