@@ -700,7 +700,7 @@ The synthesis test \`npx vitest run --project synth test/synth/calibration.test.
 held-out configurations (61 networks the sweep does not contain) against the fitted
 model, one test per engine and coefficient set: BRAM18 and DSP exact, LUT and FF within
 the issue's target (median ≤ 10 %, worst block ≤ 25 %) or, where the model does not meet
-it, within the bound its \`WIDER\` table names with what was measured (14 of the 54
+it, within the bound its \`WIDER\` table names with what was measured (13 of the 54
 engine × set × resource checks).
 
 ## Error per engine (blocks of the sweep): before → after
