@@ -309,7 +309,7 @@ function intLaneDsps(op: MacOperands, fab: Fabric, accBits: number): number {
 /**
  * The widest input whose products by a hard-wired int weight cost no LUTs of their own (the
  * tree adds them narrowed, `hardWiredTreeLuts`). Measured on the sweep's and the held-out
- * MMV convs: u2 inputs fit (held_mmv1, u2 × u4: +165 % → −2 % on xc7 before the refit),
+ * MMV convs: u2 inputs fit (held_mmv1, u2 × u4: +165 % → +3 % on xc7 before the refit),
  * u4 inputs do not (the sweep's MMV LUT median went 19 → 36 % on xc7 with them).
  */
 const WIRED_PRODUCT_INPUT_BITS = 2;
@@ -985,13 +985,6 @@ export interface PoolCostParams {
 }
 
 /**
- * Max pooling (hw-templates/qnn_maxpool.sv), PE channels per cycle. A horizontal stage of
- * ⌈K/S⌉ slots, each a running maximum per channel group of the current pixel (C/PE words);
- * in 2-D a vertical stage of ⌈K/S⌉ banks of partial output rows (Wout·C/PE words each,
- * registered read); a max unit (compare + select per element) per slot and bank; the
- * position counters, the stage registers and the output register.
- */
-/**
  * One compare-and-select of two `bits`-bit values: a compare and a 2:1 mux per bit. On
  * Xilinx, where both operands fit one LUT6 (2·bits ≤ 6), a LUT per output bit instead: ABC
  * folds the compare into each bit's select there, and synth_ice40 keeps the compare on its
@@ -1003,6 +996,13 @@ export function maxUnitLuts(bits: number, fab: Fabric): number {
   return Math.ceil(bits * C.activation.compareLutsPerBit) + bits;
 }
 
+/**
+ * Max pooling (hw-templates/qnn_maxpool.sv), PE channels per cycle. A horizontal stage of
+ * ⌈K/S⌉ slots, each a running maximum per channel group of the current pixel (C/PE words);
+ * in 2-D a vertical stage of ⌈K/S⌉ banks of partial output rows (Wout·C/PE words each,
+ * registered read); a max unit (compare + select per element) per slot and bank; the
+ * position counters, the stage registers and the output register.
+ */
 export function poolResources(p: PoolCostParams, fab: Fabric): { total: Resources; buffer: MemCost } {
   const k = p.kernel;
   const cg = p.channels / p.pe;
