@@ -53,6 +53,7 @@ export interface FamilyFit {
    * MVAU (qnn_mvau): LUT = c0 + control·(counters + input mux) + lane·PE·SIMD·(multiply
    * lane), one coefficient per lane variant (mulInt: an int multiplier in LUTs; mulConst:
    * hard-wired constant multiplies; pow2: shift and negate; neg: ±a or ±w; xnor) +
+   * negConst·PE·SIMD·(iCE40: the inverters of hard-wired negative constants; 0 elsewhere) +
    * tree·PE·(adder tree + negation count) + acc·PE·ACC_BITS + requant|threshold·PE·(fused
    * activation lane) + rom·(weight and activation ROMs in logic) + ram·(input buffer) +
    * out·(skid buffer); FF = c0 + pipe·PE·(tree root + accumulator) + act·PE·(activation lane)
@@ -64,6 +65,7 @@ export interface FamilyFit {
       control: number;
       mulInt: number;
       mulConst: number;
+      negConst: number;
       pow2: number;
       neg: number;
       xnor: number;

@@ -214,6 +214,8 @@ export interface LaneCost {
    * conditional negation ±a / ±w ('neg'), an XNOR ('xnor').
    */
   variant: 'mul' | 'const' | 'pow2' | 'neg' | 'xnor';
+  /** Hard-wired weights on iCE40: the mean inverters a lane's negative constant needs (`carryInverters`). */
+  inverters?: number;
 }
 
 /** Values entering the adder tree of a PE with `simd` lanes. */
@@ -265,13 +267,13 @@ export function constantMultiplier(w: number, a: MulOperand, productBits: number
 }
 
 /** `constantMultiplier` summed over a hard-wired layer's products, per lane (cached per products, fabric and widths). */
-const constantLaneCache = new WeakMap<object, Map<string, { dsp: number; lut: number }>>();
+const constantLaneCache = new WeakMap<object, Map<string, { dsp: number; lut: number; negative: number }>>();
 function meanConstantLane(
   op: MacOperands,
   { products: weights, lanes }: { products: ArrayLike<number>; lanes: number },
   productBits: number,
   fab: Fabric,
-): { dsp: number; lut: number } {
+): { dsp: number; lut: number; negative: number } {
   const a: MulOperand = { bits: op.inputBits, signed: op.inputSigned ?? false };
   const key = `${fab.family}/${fab.xilinxArch ?? ''}/${fab.dspAvailable}/${a.bits}/${a.signed}/${productBits}`;
   let byKey = constantLaneCache.get(weights);
@@ -280,13 +282,15 @@ function meanConstantLane(
   if (!mean) {
     let dsp = 0;
     let lut = 0;
+    let negative = 0;
     for (let i = 0; i < weights.length; i++) {
       const c = constantMultiplier(weights[i], a, productBits, fab);
       dsp += c.dsp;
       lut += c.lut;
+      if (weights[i] < 0 && c.dsp === 0) negative++;
     }
     const n = Math.max(lanes, 1);
-    mean = { dsp: dsp / n, lut: lut / n };
+    mean = { dsp: dsp / n, lut: lut / n, negative: negative / n };
     byKey.set(key, mean);
   }
   return mean;
@@ -314,6 +318,19 @@ function intLaneDsps(op: MacOperands, fab: Fabric, accBits: number): number {
  */
 const WIRED_PRODUCT_INPUT_BITS = 2;
 
+/**
+ * Whether a hard-wired lane's negative constant costs an inverter per input bit: on iCE40 an
+ * SB_CARRY takes its operands straight from the LUT's inputs, so a subtracted (or one's
+ * complemented) unsigned input needs its bits inverted in LUTs of their own (single-input
+ * LUT4s, a fifth of the iCEBreaker example's LUTs are such). Fitted on the sweep, the
+ * coefficient is 1.05 (one LUT4 an inverted bit); held-out iCE40 MMV convs went 24.0 / 26 →
+ * 21.8 / 25 %. On Xilinx the carry chain's LUT inverts the operand itself; a signed input's
+ * negation is absorbed there too (measured: few INVs on i4 and i8 inputs).
+ */
+function carryInverters(fab: Fabric, op: MacOperands): boolean {
+  return fab.family === 'ice40' && !(op.inputSigned ?? false);
+}
+
 /** One lane; `accBits` caps the product (the template's PRODW), default uncapped. */
 export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneCost {
   const a = op.inputBits;
@@ -328,7 +345,8 @@ export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneC
       // On an input of at most WIRED_PRODUCT_INPUT_BITS, each product bit is a function of
       // those few bits, which the tree's first adders take into their own LUTs.
       const wired = a <= WIRED_PRODUCT_INPUT_BITS;
-      return { lut: wired ? 0 : m.lut, ff: 0, dsp: m.dsp, productBits: pbits, group: 1, variant: 'const' };
+      const inverters = carryInverters(fab, op) ? m.negative * a : 0;
+      return { lut: wired ? 0 : m.lut, ff: 0, dsp: m.dsp, productBits: pbits, group: 1, variant: 'const', inverters };
     }
     const dsp = intLaneDsps(op, fab, accBits);
     if (dsp > 0) return { lut: 0, ff: 0, dsp, productBits: pbits, group: 1, variant: 'mul' };
@@ -337,7 +355,10 @@ export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneC
   if (op.hardWired && !op.inputBipolar) {
     // A constant ±1 or ±2^e: wiring, the sign goes to the adder tree.
     const pbits = op.weightKind === 'bipolar' ? a + 1 : a + weightMagnitudeBits(op);
-    return { lut: 0, ff: 0, dsp: 0, productBits: pbits, group: 1, negates: true, variant: 'const' };
+    let negative = 0;
+    for (let i = 0; i < op.hardWired.products.length; i++) if (op.hardWired.products[i] < 0) negative++;
+    const inverters = carryInverters(fab, op) ? (negative / Math.max(op.hardWired.lanes, 1)) * a : 0;
+    return { lut: 0, ff: 0, dsp: 0, productBits: pbits, group: 1, negates: true, variant: 'const', inverters };
   }
   if (op.hardWired && op.inputBipolar) {
     // ±w for a constant w, picked by the input bit: each product bit is a constant, the bit
@@ -711,6 +732,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
     k.lut.c0 +
     k.lut.control * (counters + inMux) +
     k.lut[LANE_TERM[lane.variant]] * p.pe * p.simd * lane.lut +
+    k.lut.negConst * p.pe * p.simd * (lane.inverters ?? 0) +
     k.lut.tree * p.pe * (tree + negcLuts) +
     k.lut.acc * p.pe * (accInDsp || !accumulates ? 0 : p.accBits) +
     actLut +

@@ -702,6 +702,42 @@ describe('hard-wired weights (NF·SF = 1)', () => {
     expect(macLane({ ...op(positive), inputBits: 4 }, xilinx).lut).toBeGreaterThan(0);
   });
 
+  it("iCE40: a hard-wired negative constant on an unsigned input costs an inverter per input bit (the SB_CARRY's operands come straight from the LUT inputs)", () => {
+    const w = [3, -3, 0, 5, -1, 2];
+    const op: MacOperands = {
+      weightKind: 'int',
+      weightBits: 4,
+      weightSigned: true,
+      inputBits: 4,
+      inputBipolar: false,
+      hardWired: { products: w, lanes: w.length, matrix: Int32Array.from(w) },
+    };
+    // Two of six lanes are negative: 2/6 of 4 bits each, on average.
+    expect(macLane(op, up5k, 12).inverters).toBeCloseTo((2 / 6) * 4, 9);
+    expect(macLane(op, xilinx, 12).inverters).toBe(0); // the carry chain's LUT inverts it
+    expect(macLane({ ...op, inputSigned: true }, up5k, 12).inverters).toBe(0);
+    // pow2 weights: the one's complement of a negative one, the same inverters.
+    const p2: MacOperands = {
+      ...op,
+      weightKind: 'pow2',
+      weightBits: 3,
+      hardWired: { products: [4, -2, 1], lanes: 3, matrix: Int32Array.from([4, -2, 1]) },
+    };
+    expect(macLane(p2, up5k).inverters).toBeCloseTo((1 / 3) * 4, 9);
+    // The MVAU prices them with negConst, per lane: PE·SIMD·inverters.
+    const fit = COST_CONSTANTS.fit.ice40.mvau.lut;
+    const k = fit.negConst;
+    expect(k).toBeGreaterThan(0.5); // fitted near one LUT4 an inverted bit
+    const lut = () => mvauResources(fullFold(1, 6, op, 12, 12), up5k).total.lut;
+    const priced = lut();
+    try {
+      fit.negConst = 0;
+      expect(priced - lut()).toBeCloseTo(k * 6 * (2 / 6) * 4, 9);
+    } finally {
+      fit.negConst = k;
+    }
+  });
+
   it('a constant multiply costs one adder per canonical signed digit after the first', () => {
     expect([0, 1, -1, 4, -8].map((w) => constantMultiplierLuts(w, 8))).toEqual([0, 0, 0, 0, 0]);
     expect(constantMultiplierLuts(3, 8)).toBe(8 + 2); // 4 − 1
