@@ -40,6 +40,7 @@ import { sweepSpecs } from '../test/synth/calibration/sweep.js';
 import { compileSpec, DEVICE, type Block, type BlockKind, type CompiledSpec } from '../test/synth/calibration/samples.js';
 import { CACHE_DIR, synthBlocks, synthWhole, yosysVersion, type BlockCounts } from '../test/synth/calibration/synth.js';
 import { errorStats, nnls, pctError } from '../test/synth/calibration/fit.js';
+import { CHECKS, WIDER } from '../test/synth/calibration/held-out-bounds.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CALIBRATION = path.join(ROOT, 'server/src/cost/calibration.json');
@@ -700,7 +701,7 @@ The synthesis test \`npx vitest run --project synth test/synth/calibration.test.
 held-out configurations (61 networks the sweep does not contain) against the fitted
 model, one test per engine and coefficient set: BRAM18 and DSP exact, LUT and FF within
 the issue's target (median ≤ 10 %, worst block ≤ 25 %) or, where the model does not meet
-it, within the bound its \`WIDER\` table names with what was measured (13 of the 54
+it, within the bound its \`WIDER\` table names with what was measured (${Object.keys(WIDER).length} of the ${CHECKS}
 engine × set × resource checks).
 
 ## Error per engine (blocks of the sweep): before → after
