@@ -33,7 +33,6 @@ export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>>
   'xilinx threshold lut': { median: 10, worst: 35 }, // 6.3 / 33 (n 11, held_act1/a1.threshold)
   'ice40 mvau lut': { median: 10, worst: 30 }, // 7.5 / 28 (n 32, held_dense6/d1.mvau)
   'ice40 mvau_mmv lut': { median: 25, worst: 30 }, // 21.8 / 25 (n 3, held_mmv1/c1.mvau)
-  'ice40 window lut': { median: 10, worst: 30 }, // 6.5 / 29 (n 15, held_conv1/c1.window)
   'ice40 maxpool lut': { median: 10, worst: 30 }, // 9.4 / 28 (n 14, held_pool4/p1.pool)
   'ice40 requant lut': { median: 15, worst: 35 }, // 10.6 / 34 (n 11, held_rq0/a1.requant)
   'ice40 requant ff': { median: 10, worst: 30 }, // 2.7 / 26 (n 11, held_rq2/a1.requant)

@@ -28,6 +28,7 @@ import {
   maxUnitLuts,
   skidResources,
   windowResources,
+  wrapAddLuts,
   windowRows,
   type MacOperands,
   type WindowCostParams,
@@ -627,6 +628,21 @@ describe('every template structure has its term', () => {
     const lane = ramCost(win.buffer.depth, 8, up5k, { ebrEmulatedRead: true });
     expect(lane.kind).toBe('bram');
     expect(win.buffer.ff).toBe(lane.ff + 8 * 2);
+  });
+
+  it('a line-buffer address step modulo a power-of-two depth is one adder, else two', () => {
+    // wrap_add(a, b): a + b and a + b − DEPTH (AW + 2 bits each); with DEPTH = 2^AW both
+    // have the same low AW bits (held_lwin0's 256-word buffer; held_lwin2's is 120).
+    expect(wrapAddLuts(256, 8)).toBe(8);
+    expect(wrapAddLuts(120, 7)).toBe(2 * 9);
+    // held_lwin0's window (16 × 16 × 128 u8, SIMD 32: 256 words) and the same on 15 × 15
+    // (240 words): the smaller image costs more, its seven address steps two adders each.
+    const at = (side: number) =>
+      windowResources({ dims: 2, kernel: 3, rowWidth: side, rows: side, channels: 128, inElems: 32, outElems: 32, bits: 8, pad: 1 }, up5k);
+    const p2 = at(16);
+    const other = at(15);
+    expect([p2.buffer.depth, other.buffer.depth]).toEqual([256, 240]);
+    expect(other.total.lut).toBeGreaterThan(p2.total.lut);
   });
 
   it('max pooling: a running maximum per open window and, in 2-D, the partial output rows', () => {
