@@ -124,9 +124,10 @@ describe.skipIf(!findTool('yosys'))('the calibrated estimate on held-out blocks,
           const worst = rows
             .filter((r) => Math.abs(r.est[res] - r.syn[res]) > SMALL)
             .reduce<Row | undefined>((w, r) => (!w || pctOff(r.est[res], r.syn[res]) > pctOff(w.est[res], w.syn[res]) ? r : w), undefined);
-          console.log(
-            `${family} ${kind} ${res}: ${m.toFixed(1)} / ${worst ? pctOff(worst.est[res], worst.syn[res]).toFixed(0) : 0} % (n ${rows.length}${worst ? `, ${worst.id}` : ''})`,
-          );
+          const worstText = worst
+            ? `${pctOff(worst.est[res], worst.syn[res]).toFixed(0)} % (n ${rows.length}, ${worst.id})`
+            : `- (n ${rows.length}, all within ${SMALL} units)`;
+          console.log(`${family} ${kind} ${res}: ${m.toFixed(1)} / ${worstText}`);
           expect(m, `${kind} ${res.toUpperCase()} median % error over ${rows.length} blocks`).toBeLessThanOrEqual(b.median);
           if (b !== TARGET) {
             const beyond = rows.some((r) => Math.abs(r.est[res] - r.syn[res]) > SMALL && pctOff(r.est[res], r.syn[res]) > TARGET.worst);
