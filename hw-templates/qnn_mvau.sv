@@ -196,9 +196,7 @@ module qnn_mvau #(
   logic           nf_last, sf_last;
 
   assign nf_last       = (nf == NFW'(NF - 1));
-  // With SF = 1 every step is a vector's first and last: said as constants, so that synthesis
-  // drops the step counter and the accumulator's adder (it cannot prove `sf` stays 0).
-  assign sf_last       = (SF == 1) || (sf == SFW'(SF - 1));
+  assign sf_last       = (sf == SFW'(SF - 1));
   assign s_axis_tready = en && (nf == '0);
   assign fire          = en && ((nf != '0) || s_axis_tvalid);
 
@@ -245,7 +243,7 @@ module qnn_mvau #(
   end
   always_ff @(posedge clk) begin
     if (en) begin
-      first1 <= (SF == 1) || (sf == '0);
+      first1 <= (sf == '0);
       last1  <= sf_last;
       tlast1 <= nf_last && (pix == PXW'(PIXELS - 1));
     end

@@ -1,8 +1,8 @@
 /**
- * Engine templates in Yosys (npm run test:synth; moved out of the simulation tests, where
- * Yosys took half a minute): in `synth_xilinx` the pow2 and bipolar MVAU variants map to 0
- * DSPs, the i8 × i8 one to some, a deep FIFO infers block RAM, a register slice no memory;
- * in `synth_ice40` an MVAU at SF = 1 has no accumulator adder.
+ * Engine templates in Yosys `synth_xilinx` (npm run test:synth; moved out of the
+ * simulation tests, where Yosys took half a minute): the pow2 and bipolar MVAU variants
+ * map to 0 DSPs, the i8 × i8 one to some; a deep FIFO infers block RAM, a register slice
+ * no memory.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -33,39 +33,7 @@ afterAll(() => {
  * -flatten` flattens the engine into its wrapper and `stat` reports each wrapper's cells.
  */
 async function synthStats(cfgs: MvauCfg[]): Promise<Record<string, number>[]> {
-  const dir = writeWrappers(cfgs, 'mvau');
-  const script = `read_verilog -defer -sv ${SRCS.join(' ')} syn_top.sv; synth_xilinx -flatten -top syn_top; tee -q -o stat.txt stat`;
-  const res = await runProcess(findTool('yosys')!, ['-q', '-p', script], { cwd: dir, timeoutMs: 170_000 });
-  expect(res.code, res.stderr + res.stdout).toBe(0);
-  const text = readFileSync(path.join(dir, 'stat.txt'), 'utf8');
-  return cfgs.map((_, k) => {
-    const m = new RegExp(`^=== syn_${k} ===$([\\s\\S]*?)(?=^===|^design hierarchy)`, 'm').exec(text);
-    if (!m) throw new Error(`no statistics for syn_${k} in:\n${text}`);
-    const cells: Record<string, number> = {};
-    for (const c of m[1]!.matchAll(/^\s+(\w+)\s+(\d+)\s*$/gm)) cells[c[1]!] = Number(c[2]);
-    return cells;
-  });
-}
-
-/** The hierarchical names of each configuration's SB_LUT4s after `synth_ice40` (one Yosys run). */
-async function ice40LutNames(cfgs: MvauCfg[]): Promise<string[][]> {
-  const dir = writeWrappers(cfgs, 'mvau-ice40');
-  const script = `read_verilog -defer -sv ${SRCS.join(' ')} syn_top.sv; synth_ice40 -top syn_top; write_json net.json`;
-  const res = await runProcess(findTool('yosys')!, ['-q', '-p', script], { cwd: dir, timeoutMs: 170_000 });
-  expect(res.code, res.stderr + res.stdout).toBe(0);
-  const net = JSON.parse(readFileSync(path.join(dir, 'net.json'), 'utf8')) as {
-    modules: Record<string, { cells: Record<string, { type: string; attributes?: { hdlname?: string } }> }>;
-  };
-  return cfgs.map((_, k) =>
-    Object.entries(net.modules[`syn_${k}`]?.cells ?? {})
-      .filter(([, c]) => c.type === 'SB_LUT4')
-      .map(([name, c]) => c.attributes?.hdlname ?? name),
-  );
-}
-
-/** One wrapper module per configuration (keep_hierarchy) and a top instantiating them all, in `work/sub`. */
-function writeWrappers(cfgs: MvauCfg[], sub: string): string {
-  const dir = path.join(work, sub);
+  const dir = path.join(work, 'mvau');
   mkdirSync(dir, { recursive: true });
   const wrappers: string[] = [];
   cfgs.forEach((c, k) => {
@@ -106,7 +74,17 @@ function writeWrappers(cfgs: MvauCfg[], sub: string): string {
       .join('') +
     'endmodule\n';
   writeFileSync(path.join(dir, 'syn_top.sv'), wrappers.join('') + top);
-  return dir;
+  const script = `read_verilog -defer -sv ${SRCS.join(' ')} syn_top.sv; synth_xilinx -flatten -top syn_top; tee -q -o stat.txt stat`;
+  const res = await runProcess(findTool('yosys')!, ['-q', '-p', script], { cwd: dir, timeoutMs: 170_000 });
+  expect(res.code, res.stderr + res.stdout).toBe(0);
+  const text = readFileSync(path.join(dir, 'stat.txt'), 'utf8');
+  return cfgs.map((_, k) => {
+    const m = new RegExp(`^=== syn_${k} ===$([\\s\\S]*?)(?=^===|^design hierarchy)`, 'm').exec(text);
+    if (!m) throw new Error(`no statistics for syn_${k} in:\n${text}`);
+    const cells: Record<string, number> = {};
+    for (const c of m[1]!.matchAll(/^\s+(\w+)\s+(\d+)\s*$/gm)) cells[c[1]!] = Number(c[2]);
+    return cells;
+  });
 }
 
 const cellCount = (cells: Record<string, number>, re: RegExp): number =>
@@ -167,21 +145,4 @@ describe.skipIf(!haveYosys)('qnn_fifo in Yosys', () => {
     const slice = await stat(8, 1);
     expect(slice).not.toMatch(/RAM/);
   });
-});
-
-describe.skipIf(!haveYosys)('qnn_mvau in Yosys synth_ice40', () => {
-  it('builds no accumulator adder at SF = 1 (every step a vector’s first), and one at SF = 2', async () => {
-    // The estimate counts no adder at SF = 1 (cost/resources.ts `accumulates`); synth_ice40
-    // built one (nine to ten LUT4s a PE on a held-out MMV conv) until the template said
-    // `first1` and `sf_last` as constants there.
-    const dims = (simd: number) => ({ mw: 8, mh: 4, pe: 2, simd });
-    const [one, two] = await ice40LutNames([
-      makeCfg({ kind: 'int', bits: 4 }, { kind: 'uint', bits: 4 }, 0, dims(8), rng(21), 'general'),
-      makeCfg({ kind: 'int', bits: 4 }, { kind: 'uint', bits: 4 }, 0, dims(4), rng(21), 'general'),
-    ]);
-    const accAdder = (names: string[]) => names.filter((n) => /g_acc\[\d+\]\.(nxt|base)/.test(n));
-    expect(one!.length).toBeGreaterThan(0);
-    expect(accAdder(one!)).toEqual([]);
-    expect(accAdder(two!).length).toBeGreaterThan(0);
-  }, 180_000);
 });
