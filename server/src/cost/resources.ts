@@ -953,10 +953,10 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
  * qnn_window's `wrap_add` (a buffer address plus a step, modulo DEPTH): two adders, a + b
  * and a + b − DEPTH (AW + 2 bits each), the select between them part of the register's next
  * value (counted with the registers). With DEPTH a power of two both have the same low AW
- * bits, and synthesis keeps one AW-bit adder: counted as two adders everywhere, the sweep's
- * iCE40 windows with a power-of-two buffer were all over (up to +37 %), the others under;
- * with this rule their LUT median / worst went 7.1 / 34 → 5.9 / 23 %, the held-out windows'
- * 7.7 / 28 → 5.9 / 14 %.
+ * bits, and synthesis keeps one AW-bit adder. Priced alike before (one (AW + 2)-bit add a
+ * step), the fitted model put the sweep's iCE40 windows with a power-of-two buffer all over
+ * (up to +37 %) and most others under; with this rule (refitted) their LUT median / worst
+ * went 6.5 / 37 → 5.8 / 23 %, the held-out windows' 6.5 / 29 → 5.7 / 14 %.
  */
 export function wrapAddLuts(depth: number, aw: number): number {
   return depth > 0 && (depth & (depth - 1)) === 0 ? aw : 2 * (aw + 2);
