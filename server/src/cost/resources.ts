@@ -22,7 +22,7 @@
 import { COST_CONSTANTS as C, type DspMapping, type FamilyFit } from './constants.js';
 import { addResources, clog2, type Fabric, type Resources } from './fabric.js';
 import { ramCost, romCost, type MemCost } from './memory.js';
-import { signedBitsFor } from '../model/qtype.js';
+import { isPowerOfTwo, signedBitsFor } from '../model/qtype.js';
 
 export { COST_CONSTANTS } from './constants.js';
 
@@ -930,10 +930,10 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   // Every register bit's next value (an adder or a mux), over the registers synthesis keeps
   // (windowRegisters; a formula over the counters' widths instead left the sweep's xc7
   // windows at LUT median 7.5 %, worst 32.5 %, now 3.1 / 13.1 %); the next window's five
-  // address steps (wrapAddLuts: adds of a constant, modulo the depth); avail's add and the need / oldest-pixel
-  // sums (three adders) and their four compares; per tracked lane its step (D0 or D01)
-  // and the four in-frame compares; per derived lane an add of a constant and its
-  // in-frame compares against constants (a quarter LUT per bit).
+  // address steps (adds of a constant modulo the depth, wrapAddLuts); avail's add and the
+  // need / oldest-pixel sums (three adders) and their four compares; per tracked lane its
+  // step (D0 or D01) and the four in-frame compares; per derived lane an add of a constant
+  // and its in-frame compares against constants (a quarter LUT per bit).
   const cmp = (bits: number) => Math.ceil(bits * C.activation.compareLutsPerBit);
   const wrap = wrapAddLuts(depth, aw);
   const arithmetic = 5 * wrap + 3 * nw + 4 * cmp(nw);
@@ -959,7 +959,7 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
  * went 6.5 / 37 → 5.8 / 23 %, the held-out windows' 6.5 / 29 → 5.7 / 14 %.
  */
 export function wrapAddLuts(depth: number, aw: number): number {
-  return depth > 0 && (depth & (depth - 1)) === 0 ? aw : 2 * (aw + 2);
+  return isPowerOfTwo(depth) ? aw : 2 * (aw + 2);
 }
 
 /** Trailing zero bits of n (n > 0). */

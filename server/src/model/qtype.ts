@@ -93,7 +93,8 @@ export function fitsType(v: number, t: QType): boolean {
   return v >= typeMin(t) && v <= typeMax(t);
 }
 
-function isPowerOfTwo(v: number): boolean {
+/** v is 2^k for an integer k ≥ 0. */
+export function isPowerOfTwo(v: number): boolean {
   return v >= 1 && Number.isInteger(Math.log2(v));
 }
 

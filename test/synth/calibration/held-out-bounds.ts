@@ -36,7 +36,7 @@ export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>>
   'ice40 maxpool lut': { median: 10, worst: 30 }, // 9.4 / 28 (n 14, held_pool4/p1.pool)
   'ice40 requant lut': { median: 15, worst: 35 }, // 10.6 / 34 (n 11, held_rq0/a1.requant)
   'ice40 requant ff': { median: 10, worst: 30 }, // 2.7 / 26 (n 11, held_rq2/a1.requant)
-  'ice40 threshold lut': { median: 15, worst: 25 }, // 10.6 / 17 (n 11)
+  'ice40 threshold lut': { median: 15, worst: 25 }, // 10.6 / 17 (n 11, held_cact3/a1.threshold)
   'xcup mvau lut': { median: 10, worst: 35 }, // 9.4 / 34 (n 32, held_nint2/c1.mvau)
   'xcup maxpool lut': { median: 10, worst: 30 }, // 6.4 / 29 (n 14, held_pool3/p1.pool)
   'xcup threshold lut': { median: 10, worst: 65 }, // 6.3 / 63 (n 11, held_cact5/a1.threshold)
