@@ -40,6 +40,7 @@ import { sweepSpecs } from '../test/synth/calibration/sweep.js';
 import { compileSpec, DEVICE, type Block, type BlockKind, type CompiledSpec } from '../test/synth/calibration/samples.js';
 import { CACHE_DIR, synthBlocks, synthWhole, yosysVersion, type BlockCounts } from '../test/synth/calibration/synth.js';
 import { errorStats, nnls, pctError } from '../test/synth/calibration/fit.js';
+import { measureLutMultipliers } from '../test/synth/calibration/multipliers.js';
 import { CHECKS, WIDER } from '../test/synth/calibration/held-out-bounds.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -99,7 +100,8 @@ interface Sample {
 
 // ---- the coefficients, swapped in and out of COST_CONSTANTS ---------------------------------
 
-const live = COST_CONSTANTS as unknown as { fit: Record<FitSet, FamilyFit> };
+const live = COST_CONSTANTS as unknown as { fit: Record<FitSet, FamilyFit>; lutMultipliers: Record<FitSet, Record<string, number>> };
+const liveTables = live.lutMultipliers;
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 function useFit(fit: Record<FitSet, FamilyFit>): void {
   for (const f of ALL_SETS) live.fit[f] = clone(fit[f]);
@@ -525,6 +527,23 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const before = clone(live.fit);
   console.log(`Calibration sweep: ${yosysVersion()}; work ${WORK}; Yosys cache ${CACHE_DIR}`);
+  // The LUT multiplier table is measured, not fitted; the fit below prices the lanes with it.
+  for (const f of FAMILIES) {
+    const table = await measureLutMultipliers(f);
+    const old = liveTables[f] ?? {};
+    const changed = Object.keys(table).filter((k) => old[k] !== table[k]);
+    console.log(
+      `LUT multipliers, ${f}: ${Object.keys(table).length} products measured, ${changed.length} changed${
+        changed.length
+          ? ` (${changed
+              .slice(0, 8)
+              .map((k) => `${k} ${old[k] ?? '-'} → ${table[k]}`)
+              .join(', ')}${changed.length > 8 ? ', …' : ''})`
+          : ''
+      }`,
+    );
+    liveTables[f] = table;
+  }
   const { samples, compiled, synthMs, cachedRuns, runs, degenerate } = await collect();
   console.log(
     `${compiled.length} compiled networks, ${runs} Yosys runs (${cachedRuns} cached, ${(synthMs / 1000).toFixed(0)} s of Yosys), ${samples.length} blocks`,
@@ -613,7 +632,7 @@ async function main(): Promise<void> {
     };
     // The sets this run does not fit are written back exactly as they were read.
     const coefficients = Object.fromEntries(ALL_SETS.map((f) => [f, FAMILIES.includes(f) ? after[f] : (previous[f] ?? after[f])]));
-    const out = { $comment: previous.$comment, generated, ...coefficients };
+    const out = { $comment: previous.$comment, generated, ...coefficients, lutMultipliers: liveTables };
     writeFileSync(CALIBRATION, JSON.stringify(out, null, 2) + '\n');
     writeFileSync(DOC, doc({ errTable, worst: worstTable(samples), missed, degenerate, dTable, generated, after }));
     console.log(`wrote ${path.relative(ROOT, CALIBRATION)} and ${path.relative(ROOT, DOC)}`);

@@ -222,6 +222,14 @@ export interface CostConstants {
    */
   fit: Record<FitSet, FamilyFit>;
   /**
+   * Measured, not fitted: what Yosys builds for one registered w × a product in LUTs, per
+   * coefficient set (`synth_xilinx -nodsp`, `synth_ice40` without DSPs), keyed
+   * `${w}x${a}${s}` for a signed w-bit weight times an a-bit input, `s` signed or `u`
+   * unsigned, 2 ≤ w ≤ 8, 1 ≤ a ≤ 8 (calibration.json `lutMultipliers`, written by `npm run
+   * calibrate`; resources.ts `lutMultiplierLutsOn` reads it, the formula covers the rest).
+   */
+  lutMultipliers: Record<FitSet, Readonly<Record<string, number>>>;
+  /**
    * Pipeline depths of the latency model (cost/latency.ts), in cycles from an input
    * handshake to the output handshake it causes: the templates' timing contracts.
    */
@@ -290,6 +298,7 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
   fifo: { defaultDepth: 2 },
   skid: { lutC0: 3 },
   fit: { xilinx: calibration.xilinx, ice40: calibration.ice40, xcup: calibration.xcup },
+  lutMultipliers: calibration.lutMultipliers,
   latency: {
     mvauPipe: 3,
     activationPipe: 2,

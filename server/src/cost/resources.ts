@@ -19,7 +19,7 @@
  * the requant multiplier are multipliers; pow2 weights are shifts and bipolar weights XNORs
  * or negations.
  */
-import { COST_CONSTANTS as C, type DspMapping, type FamilyFit } from './constants.js';
+import { COST_CONSTANTS as C, type DspMapping, type FamilyFit, type FitSet } from './constants.js';
 import { addResources, clog2, type Fabric, type Resources } from './fabric.js';
 import { ramCost, romCost, type MemCost } from './memory.js';
 import { isPowerOfTwo, signedBitsFor } from '../model/qtype.js';
@@ -53,8 +53,12 @@ export interface MacOperands {
 
 /** The fitted coefficients of the fabric's family (UltraScale+ parts: the xcup set). */
 function fitOf(fab: Fabric): FamilyFit {
-  // UltraScale+ (synth_xilinx -family xcup) has its own set; 7-series parts the Xilinx one.
-  return fab.family === 'xilinx' && fab.xilinxArch === 'xcup' ? C.fit.xcup : C.fit[fab.family];
+  return C.fit[fitSetOf(fab)];
+}
+
+/** The coefficient set of the fabric: UltraScale+ (synth_xilinx -family xcup) has its own; 7-series parts the Xilinx one. */
+function fitSetOf(fab: Fabric): FitSet {
+  return fab.family === 'xilinx' && fab.xilinxArch === 'xcup' ? 'xcup' : fab.family;
 }
 
 /** Bits of the non-negative integer v (0 for 0). */
@@ -190,6 +194,26 @@ export function dspsPerMultiplier(aBits: number, bBits: number, fab: Fabric): nu
  */
 export function lutMultiplierLuts(aBits: number, bBits: number): number {
   return aBits * bBits + 2 * Math.max(0, aBits - 2) * Math.max(0, bBits - 2);
+}
+
+/** The table's key for a signed w-bit weight times an a-bit input (a 1-bit input is unsigned): `3x4u`. */
+export function lutMultiplierKey(w: number, a: number, aSigned: boolean): string {
+  return `${w}x${a}${aSigned && a > 1 ? 's' : 'u'}`;
+}
+
+/**
+ * A LUT multiplier of a w-bit weight by an a-bit input on the fabric: what Yosys builds for
+ * it as measured by `npm run calibrate` (COST_CONSTANTS.lutMultipliers: signed weights of 2
+ * to 8 bits, an unsigned weight counted as one bit wider, times signed or unsigned inputs of
+ * 1 to 8 bits), the formula beyond. The formula is a fit across widths and cannot follow
+ * how unevenly the synthesised size grows: i3 × u4 is 10 LUT6 built and 16 by the formula,
+ * i5 × u5 33 and 43, i8 × i8 150 and 136, and UltraScale+ builds i5 × u4 from 51 where 7
+ * series takes 30; iCE40 LUT4s are another table again.
+ */
+export function lutMultiplierLutsOn(fab: Fabric, w: number, wSigned: boolean, a: number, aSigned: boolean): number {
+  const wBits = w + (wSigned ? 0 : 1);
+  const measured = C.lutMultipliers[fitSetOf(fab)][lutMultiplierKey(wBits, a, aSigned)];
+  return measured ?? lutMultiplierLuts(w, a);
 }
 
 /**
@@ -350,7 +374,14 @@ export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneC
     }
     const dsp = intLaneDsps(op, fab, accBits);
     if (dsp > 0) return { lut: 0, ff: 0, dsp, productBits: pbits, group: 1, variant: 'mul' };
-    return { lut: lutMultiplierLuts(op.weightBits, a), ff: 0, dsp: 0, productBits: pbits, group: 1, variant: 'mul' };
+    return {
+      lut: lutMultiplierLutsOn(fab, op.weightBits, op.weightSigned ?? true, a, op.inputSigned ?? false),
+      ff: 0,
+      dsp: 0,
+      productBits: pbits,
+      group: 1,
+      variant: 'mul',
+    };
   }
   if (op.hardWired && !op.inputBipolar) {
     // A constant ±1 or ±2^e: wiring, the sign goes to the adder tree.
@@ -1200,7 +1231,8 @@ export function peakMacLanes(op: MacOperands, fab: Fabric, capacity: { lut: numb
   if (lane.dsp > 0) {
     const dspLanes = Math.floor(capacity.dsp / lane.dsp);
     const lutLeft = Math.max(0, capacity.lut - dspLanes * addShare);
-    const lutLaneCost = k.mulInt * lutMultiplierLuts(op.weightBits, op.inputBits) + addShare;
+    const lutLaneCost =
+      k.mulInt * lutMultiplierLutsOn(fab, op.weightBits, op.weightSigned ?? true, op.inputBits, op.inputSigned ?? false) + addShare;
     return dspLanes + Math.floor(lutLeft / lutLaneCost);
   }
   return Math.floor(capacity.lut / (k[LANE_TERM[lane.variant]] * lane.lut + addShare));

@@ -140,6 +140,11 @@ async function slot<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Runs one Yosys script in `cwd` through the same queue as the block syntheses. */
+export function runYosysQueued(script: string, cwd: string, timeoutMs = 1_800_000): ReturnType<typeof runProcess> {
+  return slot(() => runProcess(requireTool('yosys'), ['-q', '-p', script], { cwd, timeoutMs }));
+}
+
 /**
  * Synthesises the compiled design in `rtlDir` (top `top`) for `family` with every block
  * kept, and returns each block instance's LUT / FF / BRAM18 / DSP (yosys-stat.ts counts).

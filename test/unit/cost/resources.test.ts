@@ -29,6 +29,9 @@ import {
   skidResources,
   windowResources,
   wrapAddLuts,
+  lutMultiplierKey,
+  lutMultiplierLuts,
+  lutMultiplierLutsOn,
   windowRows,
   type MacOperands,
   type WindowCostParams,
@@ -338,15 +341,17 @@ describe('logic estimates', () => {
   it('each family (and UltraScale+) has its own fitted coefficients: the same structure, priced by the device’s set', () => {
     // NF = SF = 1: hard-wired weights, no input buffer, no memories, no DSPs on either part.
     const p = fullFold(4, 8, { weightKind: 'int', weightBits: 3, inputBits: 4, inputBipolar: false }, 10, 10);
-    // Runs `f` with set `to` reading set `from`'s coefficients.
+    // Runs `f` with set `to` reading set `from`'s coefficients (and its LUT multiplier table).
     const sets = COST_CONSTANTS.fit as Record<'xilinx' | 'ice40' | 'xcup', unknown>;
+    const tables = COST_CONSTANTS.lutMultipliers as Record<keyof typeof sets, unknown>;
     const borrowing = (to: keyof typeof sets, from: keyof typeof sets, f: () => void): void => {
-      const own = sets[to];
+      const own = [sets[to], tables[to]];
       try {
         sets[to] = sets[from];
+        tables[to] = tables[from];
         f();
       } finally {
-        sets[to] = own;
+        [sets[to], tables[to]] = own;
       }
     };
     const ice40 = mvauResources(p, hx8k).total;
@@ -643,6 +648,27 @@ describe('every template structure has its term', () => {
     const other = at(15);
     expect([p2.buffer.depth, other.buffer.depth]).toEqual([256, 240]);
     expect(other.total.lut).toBeGreaterThan(p2.total.lut);
+  });
+
+  it('a LUT multiplier is priced from the measured table per coefficient set, the formula beyond it', () => {
+    const xcup = fabricOf(findDevice('xczu7ev'));
+    const T = COST_CONSTANTS.lutMultipliers;
+    // Every product of 2- to 8-bit signed weights by 1- to 8-bit inputs is measured, per set.
+    for (const set of ['xilinx', 'ice40', 'xcup'] as const) expect(Object.keys(T[set]).length).toBe(7 * (1 + 7 * 2));
+    // held_nint2's lane, i3 × u4: the table's count (what synth_xilinx -nodsp builds), not the formula's 16.
+    const lane = macLane({ weightKind: 'int', weightBits: 3, weightSigned: true, inputBits: 4, inputSigned: false }, xilinx);
+    expect(lane.lut).toBe(T.xilinx[lutMultiplierKey(3, 4, false)]);
+    expect(lane.lut).toBeLessThan(lutMultiplierLuts(3, 4));
+    // A signed input has its own entry; an unsigned weight is a signed one a bit wider; a 1-bit input is unsigned.
+    expect(lutMultiplierLutsOn(xilinx, 4, true, 6, true)).toBe(T.xilinx['4x6s']);
+    expect(lutMultiplierLutsOn(xilinx, 4, false, 6, false)).toBe(T.xilinx['5x6u']);
+    expect(lutMultiplierKey(3, 1, true)).toBe('3x1u');
+    // Each set reads its own table (UltraScale+ and iCE40 LUT4s build these differently).
+    expect(lutMultiplierLutsOn(xcup, 5, true, 4, false)).toBe(T.xcup['5x4u']);
+    expect(lutMultiplierLutsOn(up5k, 5, true, 4, false)).toBe(T.ice40['5x4u']);
+    // Beyond the table: the formula.
+    expect(lutMultiplierLutsOn(xilinx, 10, true, 8, false)).toBe(lutMultiplierLuts(10, 8));
+    expect(lutMultiplierLutsOn(xilinx, 4, true, 12, true)).toBe(lutMultiplierLuts(4, 12));
   });
 
   it('max pooling: a running maximum per open window and, in 2-D, the partial output rows', () => {

@@ -1,0 +1,73 @@
+/**
+ * The LUT multiplier table (COST_CONSTANTS.lutMultipliers): what Yosys builds for one
+ * registered w × a product in LUTs, per coefficient set, measured rather than fitted. The
+ * product is written as qnn_mvau writes its int lanes (`PRODW'(av) * PRODW'(wv)`, an
+ * unsigned input zero-extended to a signed one), and synthesised without DSPs
+ * (`synth_xilinx -nodsp` and the flow's commands after it; `synth_ice40` without `-dsp`), so
+ * the table also prices the lanes `mul=lut` moves out of DSPs. Results are cached by content
+ * beside the block syntheses (synth.ts).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { lutMultiplierKey } from '../../../server/src/cost/resources.js';
+import { parseYosysStatText } from '../../../server/src/flows/reports/yosys-stat.js';
+import { XILINX_AFTER_SYNTH } from '../../../server/src/rtl/yosys-script.js';
+import { CACHE_DIR, runYosysQueued, yosysVersion, type SynthFamily } from './synth.js';
+
+/** The widths the table covers: signed weights of 2 to 8 bits, inputs of 1 to 8 bits. */
+export const TABLE_WEIGHT_BITS = [2, 3, 4, 5, 6, 7, 8];
+export const TABLE_INPUT_BITS = [1, 2, 3, 4, 5, 6, 7, 8];
+
+/** One registered product, as qnn_mvau's int lane forms it. */
+function productModule(name: string, w: number, a: number, aSigned: boolean): string {
+  const avw = aSigned ? a : a + 1;
+  const p = w + a;
+  const av = aSigned ? '$signed(a)' : "$signed({1'b0, a})";
+  return [
+    `module ${name} (input logic clk, input logic signed [${w - 1}:0] wv, input logic [${a - 1}:0] a, output logic signed [${p - 1}:0] y);`,
+    `  logic signed [${avw - 1}:0] av;`,
+    `  assign av = ${av};`,
+    `  always_ff @(posedge clk) y <= ${p}'(av) * ${p}'(wv);`,
+    'endmodule',
+    '',
+  ].join('\n');
+}
+
+function synthCommand(top: string, family: SynthFamily): string {
+  return family === 'ice40'
+    ? `synth_ice40 -top ${top}`
+    : [`synth_xilinx -family ${family === 'xcup' ? 'xcup' : 'xc7'} -nodsp -flatten -top ${top}`, ...XILINX_AFTER_SYNTH].join('; ');
+}
+
+/** Yosys' LUT count (LUT6 on Xilinx, SB_LUT4 on iCE40) for one w × a product, cached. */
+export async function productLuts(w: number, a: number, aSigned: boolean, family: SynthFamily): Promise<number> {
+  const name = `mul_${w}_${a}_${aSigned ? 's' : 'u'}`;
+  const source = productModule(name, w, a, aSigned);
+  const command = synthCommand(name, family);
+  const key = createHash('sha256').update(`lut-multiplier-1\n${yosysVersion()}\n${command}\n${source}`).digest('hex').slice(0, 32);
+  const cacheFile = path.join(CACHE_DIR, `${key}.json`);
+  if (existsSync(cacheFile)) return (JSON.parse(readFileSync(cacheFile, 'utf8')) as { lut: number }).lut;
+  const work = mkdtempSync(path.join(tmpdir(), 'qnn-lutmul-'));
+  try {
+    writeFileSync(path.join(work, `${name}.sv`), source);
+    const r = await runYosysQueued(`read_verilog -sv ${name}.sv; ${command}; tee -q -o stat.txt stat`, work, 300_000);
+    if (r.code !== 0) throw new Error(`yosys failed on ${name} (${family}):\n${(r.stdout + r.stderr).slice(-2000)}`);
+    const lut = parseYosysStatText(readFileSync(path.join(work, 'stat.txt'), 'utf8')).lut ?? 0;
+    mkdirSync(CACHE_DIR, { recursive: true });
+    writeFileSync(cacheFile, JSON.stringify({ lut }));
+    return lut;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The whole table for one coefficient set, in key order (w, then a, then u before s). */
+export async function measureLutMultipliers(family: SynthFamily): Promise<Record<string, number>> {
+  const cases = TABLE_WEIGHT_BITS.flatMap((w) =>
+    TABLE_INPUT_BITS.flatMap((a) => (a === 1 ? [[w, a, false] as const] : [[w, a, false] as const, [w, a, true] as const])),
+  );
+  const luts = await Promise.all(cases.map(([w, a, s]) => productLuts(w, a, s, family)));
+  return Object.fromEntries(cases.map(([w, a, s], i) => [lutMultiplierKey(w, a, s), luts[i]]));
+}
