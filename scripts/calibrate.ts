@@ -8,6 +8,9 @@
  *    rtl/yosys-script.ts) and synthesised with every
  *    engine template and stream block kept as its own module (synth.ts), so each block of
  *    each network is one sample. Yosys results are cached by content.
+ *    The LUT multiplier table is measured the same way (calibration/multipliers.ts: one
+ *    registered product per weight and input width, without DSPs) and written beside the
+ *    coefficients (`lutMultipliers`); the fit prices the LUT multiplier lanes with it.
  * 2. Per family and engine kind, the LUT and FF formulas are linear in their coefficients:
  *    each term's value is read off the estimate itself (the coefficient set to a unit, the
  *    others to 0), and the coefficients are fitted by non-negative least squares on the
@@ -815,6 +818,16 @@ ${d.dTable || '(not run)'}
   to 6 bits is compared in one LUT6 (no carry chain, no inverted copy of it), and comparators
   against constants have their own coefficient (\`compare\`; sweep thresholds on xc7, LUT
   median 12.2 → 9.8 %, worst 67 → 46 %, with both); on iCE40 they stay with the lane's.
+- **LUT multipliers are measured, not fitted**: the run synthesises one registered product
+  for every signed weight of 2 to 8 bits times every input of 1 to 8 bits, signed and
+  unsigned, as qnn_mvau writes it, without DSPs (\`synth_xilinx -nodsp\`, \`synth_ice40\`),
+  and writes the LUT counts to calibration.json \`lutMultipliers\`, one table per set
+  (test/synth/calibration/multipliers.ts; resources.ts \`lutMultiplierLutsOn\`). A formula
+  across widths cannot follow how unevenly the size grows (i3 × u4 is 10 LUT6 built, 16 by
+  the formula; UltraScale+ builds i5 × u4 from 51 where 7 series takes 30); it still prices
+  wider products (\`lutMultiplierLuts\`, within 13 % of Yosys up to i16 × i16,
+  test/synth/lut-multiplier.test.ts). The held-out conv with i3 × u4 lanes (held_nint2) went
+  from +36 % to +2 % on xc7 and from +34 % to 0 % on xcup.
 - **Memory placement and DSP mapping** are Yosys' rules (memory.ts, resources.ts
   \`multiplierDsps\`), not fitted; memory.ts prices each placement as memory_libmap does
   (its library files' costs, and its read-mux and write-decode scores). A ROM in block RAM

@@ -184,13 +184,14 @@ export function dspsPerMultiplier(aBits: number, bBits: number, fab: Fabric): nu
 }
 
 /**
- * A LUT multiplier of an a-bit by a b-bit operand: a·b + 2·(a − 2)·(b − 2) LUT6 (an AND row
- * for a 1-bit operand). Fitted on Yosys 0.23 `synth_xilinx -nodsp` (and the flow's commands
- * after it) of a registered signed × signed and signed × unsigned product, 2 to 8 bits each
- * (built / here: i3 × u4 10 / 16; i2 × u8 16 / 16; i4 × u8 60 / 56; i6 × u6 63 / 68; i8 × i8
- * 150 / 136; test/synth/lut-multiplier.test.ts). FINN-R's (2⌈(a+b)/6⌉ − 1)·(a+b), used
- * before, jumps where a + b passes a multiple of 6 (i3 × u4: 21, twice what Yosys builds)
- * and grows too slowly past it (i8 × i8: 80).
+ * A LUT multiplier of an a-bit by a b-bit operand, by formula: a·b + 2·(a − 2)·(b − 2) LUT6
+ * (an AND row for a 1-bit operand). It prices the products wider than the measured table
+ * (`lutMultiplierLutsOn`): a per-channel requant's x · M, a slice left from a DSP split, a
+ * wide `mul=lut` lane. Fitted on Yosys 0.23 `synth_xilinx -nodsp` (and the flow's commands
+ * after it) of registered products; beyond the table it is within 13 % of what Yosys builds
+ * (i16 × i16: 648 for 571; test/synth/lut-multiplier.test.ts). FINN-R's
+ * (2⌈(a+b)/6⌉ − 1)·(a+b), used before, jumps where a + b passes a multiple of 6 and grows
+ * too slowly past it (i16 × i16: 352).
  */
 export function lutMultiplierLuts(aBits: number, bBits: number): number {
   return aBits * bBits + 2 * Math.max(0, aBits - 2) * Math.max(0, bBits - 2);

@@ -656,7 +656,10 @@ describe('every template structure has its term', () => {
     // Every product of 2- to 8-bit signed weights by 1- to 8-bit inputs is measured, per set.
     for (const set of ['xilinx', 'ice40', 'xcup'] as const) expect(Object.keys(T[set]).length).toBe(7 * (1 + 7 * 2));
     // held_nint2's lane, i3 × u4: the table's count (what synth_xilinx -nodsp builds), not the formula's 16.
-    const lane = macLane({ weightKind: 'int', weightBits: 3, weightSigned: true, inputBits: 4, inputSigned: false }, xilinx);
+    const lane = macLane(
+      { weightKind: 'int', weightBits: 3, weightSigned: true, inputBits: 4, inputSigned: false, inputBipolar: false },
+      xilinx,
+    );
     expect(lane.lut).toBe(T.xilinx[lutMultiplierKey(3, 4, false)]);
     expect(lane.lut).toBeLessThan(lutMultiplierLuts(3, 4));
     // A signed input has its own entry; an unsigned weight is a signed one a bit wider; a 1-bit input is unsigned.

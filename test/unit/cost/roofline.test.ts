@@ -31,9 +31,11 @@ describe('roofline', () => {
     expect(r.ceilings.bandwidth_bytes_s).toBe(4.2e9);
     // Device peak at i4 × u8 (a 12-bit product: Yosys maps it to a DSP48): 220 DSP lanes, each
     // with a 13-bit adder (× the fitted tree coefficient); the other 53,200 LUTs less those
-    // adders hold LUT lanes of a 4 × 8 LUT multiplier, 4·8 + 2·2·6 = 56 LUTs (× mulInt), + the adder.
+    // adders hold LUT lanes of an i4 × u8 LUT multiplier, 60 LUTs as Yosys builds it (the
+    // measured table, lutMultipliers), × mulInt, + the adder.
     const k = COST_CONSTANTS.fit.xilinx.mvau.lut;
-    const lanes = 220 + Math.floor((53200 - 220 * 13 * k.tree) / (56 * k.mulInt + 13 * k.tree));
+    expect(COST_CONSTANTS.lutMultipliers.xilinx['4x8u']).toBe(60);
+    const lanes = 220 + Math.floor((53200 - 220 * 13 * k.tree) / (60 * k.mulInt + 13 * k.tree));
     expect(r.ceilings.precision).toBe('i4 × u8');
     expect(r.ceilings.device_peak_lanes).toBe(lanes);
     expect(r.ceilings.device_peak_ops_s).toBe(lanes * 2 * 100e6);
