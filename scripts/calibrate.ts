@@ -535,16 +535,9 @@ async function main(): Promise<void> {
     const table = await measureLutMultipliers(f);
     const old = liveTables[f] ?? {};
     const changed = Object.keys(table).filter((k) => old[k] !== table[k]);
-    console.log(
-      `LUT multipliers, ${f}: ${Object.keys(table).length} products measured, ${changed.length} changed${
-        changed.length
-          ? ` (${changed
-              .slice(0, 8)
-              .map((k) => `${k} ${old[k] ?? '-'} → ${table[k]}`)
-              .join(', ')}${changed.length > 8 ? ', …' : ''})`
-          : ''
-      }`,
-    );
+    const shown = changed.slice(0, 8).map((k) => `${k} ${old[k] ?? '-'} → ${table[k]}`);
+    const detail = changed.length ? ` (${shown.join(', ')}${changed.length > shown.length ? ', …' : ''})` : '';
+    console.log(`LUT multipliers, ${f}: ${Object.keys(table).length} products measured, ${changed.length} changed${detail}`);
     liveTables[f] = table;
   }
   const { samples, compiled, synthMs, cachedRuns, runs, degenerate } = await collect();

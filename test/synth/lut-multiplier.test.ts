@@ -12,7 +12,7 @@
  *   within 13 % on the cases below (i16 × i16: 648 for 571 built); FINN-R's
  *   (2⌈(a+b)/6⌉ − 1)·(a+b) is 38 % under on i16 × i16 (352).
  *
- * About 1.5 min cold (51 + 8 small syntheses on 2 cores).
+ * About 2.5 min cold (59 small syntheses on 2 cores, measured beside another Yosys job).
  */
 import { describe, expect, it } from 'vitest';
 import { COST_CONSTANTS, lutMultiplierKey, lutMultiplierLuts } from '../../server/src/cost/resources.js';
