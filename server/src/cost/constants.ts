@@ -1,13 +1,14 @@
 /**
  * Every constant of the cost model, in one object.
  *
- * Two kinds: the structure of Yosys' own rules (memory placement costs, the DSP mapping
+ * Three kinds: the structure of Yosys' own rules (memory placement costs, the DSP mapping
  * thresholds, comparator and shift widths, pipeline depths), which are read from Yosys and
- * the templates and kept exact; and the fitted coefficients of the LUT and FF formulas
- * (`fit`), per resource family, which `npm run calibrate` (scripts/calibrate.ts,
- * hardware.md §4) fits to Yosys `synth_xilinx` / `synth_ice40` on a sweep of our own
- * engines and writes to calibration.json. Nothing else in `cost/` holds a tuned number,
- * so a recalibration is a change to that file only.
+ * the templates and kept exact; the fitted coefficients of the LUT and FF formulas (`fit`),
+ * per resource family, which `npm run calibrate` (scripts/calibrate.ts, hardware.md §4)
+ * fits to Yosys `synth_xilinx` / `synth_ice40` on a sweep of our own engines; and the LUT
+ * multiplier table (`lutMultipliers`), which the same run measures. Both of the last two
+ * are written to calibration.json. Nothing else in `cost/` holds a tuned number, so a
+ * recalibration is a change to that file only.
  */
 import calibration from './calibration.json' with { type: 'json' };
 import type { Family } from './fabric.js';

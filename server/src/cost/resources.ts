@@ -20,7 +20,7 @@
  * or negations.
  */
 import { COST_CONSTANTS as C, type DspMapping, type FamilyFit, type FitSet } from './constants.js';
-import { addResources, clog2, type Fabric, type Resources } from './fabric.js';
+import { addResources, clog2, multiplierFabric, type Fabric, type Resources } from './fabric.js';
 import { ramCost, romCost, type MemCost } from './memory.js';
 import { isPowerOfTwo, signedBitsFor } from '../model/qtype.js';
 
@@ -638,7 +638,7 @@ export function activationLane(
     // In LUTs after the ROM's constant bits are gone: shift-adds for one shared M, a multiplier otherwise;
     // the product register and the + 2^(S−1) rounding adder (a DSP keeps the product in its
     // multiplier register; a DSP48 takes the rounding add into its post-adder, an SB_MAC16 does not).
-    mulLut += a.perChannel ? lutMultiplierLuts(inBits, m) : Math.max(0, a.multiplierOnes - 1) * prod;
+    mulLut += a.perChannel ? lutMultiplierLutsOn(fab, m, false, inBits, a.inputSigned ?? true) : Math.max(0, a.multiplierOnes - 1) * prod;
     lut += prod;
     ff += prod;
   } else if (fab.family === 'ice40') {
@@ -1232,8 +1232,8 @@ export function peakMacLanes(op: MacOperands, fab: Fabric, capacity: { lut: numb
   if (lane.dsp > 0) {
     const dspLanes = Math.floor(capacity.dsp / lane.dsp);
     const lutLeft = Math.max(0, capacity.lut - dspLanes * addShare);
-    const lutLaneCost =
-      k.mulInt * lutMultiplierLutsOn(fab, op.weightBits, op.weightSigned ?? true, op.inputBits, op.inputSigned ?? false) + addShare;
+    // The same lane with its product in LUTs, as `mul=lut` builds it.
+    const lutLaneCost = k.mulInt * macLane(op, multiplierFabric(fab, 'lut')).lut + addShare;
     return dspLanes + Math.floor(lutLeft / lutLaneCost);
   }
   return Math.floor(capacity.lut / (k[LANE_TERM[lane.variant]] * lane.lut + addShare));

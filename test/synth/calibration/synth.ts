@@ -153,7 +153,6 @@ export async function synthBlocks(rtlDir: string, top: string, family: SynthFami
   const key = contentKey(rtlDir, family, `blocks:${top}`);
   const cacheFile = path.join(CACHE_DIR, `${key}.json`);
   if (existsSync(cacheFile)) return { ...(JSON.parse(readFileSync(cacheFile, 'utf8')) as SynthBlocks), cached: true };
-  const yosys = requireTool('yosys');
   const sources = sourcesOf(rtlDir);
   const keep = BLOCK_MODULES.map((m) => `*\\${m}`).join(' ');
   const script = [
@@ -165,7 +164,7 @@ export async function synthBlocks(rtlDir: string, top: string, family: SynthFami
     'tee -q -o yosys-blocks-stat.txt stat',
     `tee -q -o yosys-blocks-cells.txt dump ${top}/t:$paramod*`,
   ].join('; ');
-  const r = await slot(() => runProcess(yosys, ['-q', '-p', script], { cwd: rtlDir, timeoutMs }));
+  const r = await runYosysQueued(script, rtlDir, timeoutMs);
   if (r.code !== 0) throw new Error(`yosys failed in ${rtlDir} (${family}):\n${(r.stdout + r.stderr).slice(-3000)}`);
   const modules = parseStatModules(readFileSync(path.join(rtlDir, 'yosys-blocks-stat.txt'), 'utf8'));
   const dump = readFileSync(path.join(rtlDir, 'yosys-blocks-cells.txt'), 'utf8');
@@ -199,13 +198,12 @@ export async function synthWhole(
   const key = contentKey(rtlDir, family, `whole:${arch}:${top}`);
   const cacheFile = path.join(CACHE_DIR, `${key}.json`);
   if (existsSync(cacheFile)) return { ...JSON.parse(readFileSync(cacheFile, 'utf8')), cached: true };
-  const yosys = requireTool('yosys');
   const script = [
     ...yosysReadCommands(sourcesOf(rtlDir), top),
     synthCommand(top, family, arch),
     'tee -q -o yosys-whole-stat.txt stat',
   ].join('; ');
-  const r = await slot(() => runProcess(yosys, ['-q', '-p', script], { cwd: rtlDir, timeoutMs }));
+  const r = await runYosysQueued(script, rtlDir, timeoutMs);
   if (r.timedOut) return { total: { lut: 0, ff: 0, bram18: 0, dsp: 0 }, ms: r.durationMs, cached: false, timedOut: true };
   if (r.code !== 0) throw new Error(`yosys failed in ${rtlDir} (${family}):\n${(r.stdout + r.stderr).slice(-3000)}`);
   const modules = parseStatModules(readFileSync(path.join(rtlDir, 'yosys-whole-stat.txt'), 'utf8'));

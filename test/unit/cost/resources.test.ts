@@ -526,6 +526,15 @@ describe('every template structure has its term', () => {
     expect(lane(1, 1)).toBe(lane(5, 1));
   });
 
+  it('a per-channel requant multiplier in LUTs is priced like an MVAU lane: the measured table, the formula beyond', () => {
+    // x · M with M unsigned (a signed M + 1 bits, as qnn_act_lane extends it): hx8k has no DSPs.
+    const T = COST_CONSTANTS.lutMultipliers;
+    const narrow = activationLane({ ...requant(6, { perChannel: true }), inputSigned: false }, 4, 4, 8, hx8k);
+    expect(narrow.mulLut).toBe(T.ice40[lutMultiplierKey(7, 4, false)]);
+    const wide = activationLane(requant(16, { perChannel: true }), 10, 4, 8, hx8k);
+    expect(wide.mulLut).toBe(lutMultiplierLuts(16, 10));
+  });
+
   it('a requant multiplier in LUTs registers its product; in a DSP it does not', () => {
     const q = requant(6, { multiplierOnes: 3, perChannel: true });
     expect(activationLane(q, 10, 4, 8, xilinx)).toMatchObject({ dsp: 1, ff: 4 });
