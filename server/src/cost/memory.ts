@@ -128,8 +128,34 @@ function blockRamCost(blocks: number, fab: Fabric): number {
   return blocks * C.memory.blockRamCost[fab.family];
 }
 
-/** A memory whose contents are fixed at build time (read-only). */
-export function romCost(depth: number, width: number, fab: Fabric): MemCost {
+/**
+ * Distinct non-constant bit columns of a ROM image (`words`, one entry each, `width` bits):
+ * what a ROM in logic keeps, since Yosys drops constant columns and merges equal ones (with
+ * their output registers).
+ */
+export function romImageColumns(words: readonly bigint[], width: number): number {
+  const columns = new Set<string>();
+  for (let b = 0; b < width; b++) {
+    let col = '';
+    for (const w of words) col += (w >> BigInt(b)) & 1n ? '1' : '0';
+    if (col.includes('0') && col.includes('1')) columns.add(col);
+  }
+  return columns.size;
+}
+
+/** The entries of a `.mem` image (one hexadecimal word per line). */
+export function hexWords(text: string): bigint[] {
+  return text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((h) => BigInt(`0x${h}`));
+}
+
+/**
+ * A memory whose contents are fixed at build time (read-only). `columns`, where the
+ * contents are known: the image's distinct non-constant bit columns (`romImageColumns`).
+ */
+export function romCost(depth: number, width: number, fab: Fabric, columns?: number): MemCost {
   if (depth <= 0 || width <= 0) return mem('none', 0, 0, {});
   if (depth <= 1) return mem('logic', depth, width, {});
   const block = romBlocks(depth, width, fab);
@@ -137,16 +163,17 @@ export function romCost(depth: number, width: number, fab: Fabric): MemCost {
   // A ROM in logic has at most 2^depth − 2 distinct non-constant bit columns; Yosys merges
   // equal columns (and their output registers) and drops constant ones, which matters for
   // the shallow activation ROMs (depth NF) of wide PE words.
-  const columns = depth < 30 ? Math.min(width, 2 ** depth - 2) : width;
+  const bound = depth < 30 ? Math.min(width, 2 ** depth - 2) : width;
+  const kept = columns === undefined ? bound : Math.min(bound, columns);
   if (fab.family === 'ice40') {
     // LUT4 ROM: 16 entries per LUT4 and bit, plus the read mux that joins them.
-    const lut = columns * Math.ceil(depth / C.memory.romDepthPerLut4) * (depth > C.memory.romDepthPerLut4 ? C.memory.lut4RomMuxFactor : 1);
-    return mem('logic', depth, width, { lut, ff: columns });
+    const lut = kept * Math.ceil(depth / C.memory.romDepthPerLut4) * (depth > C.memory.romDepthPerLut4 ? C.memory.lut4RomMuxFactor : 1);
+    return mem('logic', depth, width, { lut, ff: kept });
   }
   // LUT6 ROMs of 64 entries, four joined by MUXF7/MUXF8 per 256 entries, then LUT muxes.
   const perLut = C.memory.romDepthPerLut6;
-  const lut = columns * (Math.ceil(depth / perLut) + muxLuts(Math.ceil(depth / (4 * perLut))));
-  return mem('lutram', depth, width, { lut, ff: columns });
+  const lut = kept * (Math.ceil(depth / perLut) + muxLuts(Math.ceil(depth / (4 * perLut))));
+  return mem('lutram', depth, width, { lut, ff: kept });
 }
 
 /** LUT6 4:1 muxes selecting one of n (per bit). */

@@ -482,7 +482,7 @@ export function skidResources(width: number): Resources {
  * (comparators against constants, a constant multiply), a set per channel is a ROM of
  * NF entries per PE lane (each lane serves NF = channels/PE channels in turn).
  */
-export type ActivationCostParams =
+export type ActivationCostParams = (
   | {
       kind: 'threshold';
       /** Thresholds per channel (2^B − 1; bipolar out: 1). */
@@ -520,7 +520,14 @@ export type ActivationCostParams =
       mbits?: number;
       /** A standalone requant's input type is iN (default) or uN; fused, the accumulator is signed. */
       inputSigned?: boolean;
-    };
+    }
+) & {
+  /**
+   * A per-channel activation ROM's distinct non-constant bit columns, counted on its image
+   * (PE entries per word; memory.ts `romImageColumns`). Default: the bound depth allows.
+   */
+  romColumns?: number;
+};
 
 export type RequantCostParams = Extract<ActivationCostParams, { kind: 'requant' }>;
 
@@ -757,7 +764,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const inMux = nf > 1 ? inWord : 0; // stream or buffer
   const weightMem = romCost(nf * sf, p.pe * p.simd * p.operands.weightBits, fab);
   const inputBuffer = nf > 1 ? ramCost(sf, inWord, fab, { ports: 'sp', ebrEmulatedRead: true }) : ramCost(0, 0, fab);
-  const activationMem = act?.memWidth ? romCost(nf, p.pe * act.memWidth, fab) : romCost(0, 0, fab);
+  const activationMem = act?.memWidth ? romCost(nf, p.pe * act.memWidth, fab, activation?.romColumns) : romCost(0, 0, fab);
   const skid = skidResources(p.pe * (act?.liveBits ?? p.outBits));
   const actLut = activation ? (activation.kind === 'requant' ? k.lut.requant : k.lut.threshold) * p.pe * act!.lut : 0;
   const lut =
@@ -1157,7 +1164,7 @@ export function activationResources(
   const groups = channels / pe;
   // The lane sees the input widened by one bit (signed); `inBits` is what the comparators and multiplier see.
   const lane = activationLane(a, inBits, outBits, groups, fab);
-  const mem = lane.memWidth ? romCost(groups, pe * lane.memWidth, fab) : romCost(0, 0, fab);
+  const mem = lane.memWidth ? romCost(groups, pe * lane.memWidth, fab, a.romColumns) : romCost(0, 0, fab);
   const counters = clog2(groups) + clog2(elementsPerFrame / pe);
   const skid = skidResources(pe * lane.liveBits);
   const k = fitOf(fab)[a.kind];

@@ -6,6 +6,7 @@
  */
 import { multiplierFabric, roundResources, type Fabric } from '../cost/fabric.js';
 import { COST_CONSTANTS as C } from '../cost/constants.js';
+import { hexWords, romImageColumns } from '../cost/memory.js';
 import { activationResources, bitLength, type ActivationCostParams } from '../cost/resources.js';
 import { validPes } from '../model/folding.js';
 import { signedBitsFor, typeBits, typeMax, typeMin } from '../model/qtype.js';
@@ -40,7 +41,7 @@ export function activationCostParams(
       const distinct = new Set((a.thresholds[0] ?? []).filter((t) => t > input.min && t <= input.max)).size;
       return { kind: 'threshold', count, perChannel: false, distinct };
     }
-    return { kind: 'threshold', count, perChannel: true };
+    return { kind: 'threshold', count, perChannel: true, romColumns: romColumnsOf(a, input, pe) };
   }
   const ms = a.multipliers.length ? a.multipliers : [1];
   const ss = shiftsOf(a);
@@ -59,12 +60,14 @@ export function activationCostParams(
     }
     levels = Math.max(levels, Math.min(popcount(varying), Math.ceil(Math.log2(distinct.size))));
   }
+  const perChannel = variableShift || !allEqual(ms);
   return {
     kind: 'requant',
     // M ≥ 1 (model/requant.ts), so at least one bit.
     multiplierBits: Math.max(1, ...ms.map(bitLength)),
     multiplierOnes: popcount(ms[0]),
-    perChannel: variableShift || !allEqual(ms),
+    perChannel,
+    ...(perChannel ? { romColumns: romColumnsOf(a, input, pe) } : {}),
     variableShift,
     maxShift: Math.max(...ss),
     shiftLevels: levels,
@@ -73,6 +76,22 @@ export function activationCostParams(
     inputSigned: input.min < 0,
     mbits: a.mbits,
   };
+}
+
+/**
+ * The activation ROM's distinct non-constant bit columns, counted on the image the RTL
+ * reads (`activationRom`); undefined where the constants do not make a ROM yet (an invalid
+ * fold, which the checks report).
+ */
+function romColumnsOf(a: Activation, input: ActivationInput, pe: number): number | undefined {
+  let text: string;
+  try {
+    text = activationMem(a, pe, a.kind === 'threshold' ? thresholdWidth(a, input) : 0, { min: input.min, max: input.max });
+  } catch {
+    return undefined;
+  }
+  const words = hexWords(text);
+  return romImageColumns(words, Math.max(0, ...words.map((w) => w.toString(2).length)));
 }
 
 /** The range of the value an activation compares: the accumulator's (fused) or the input type's (stand-alone). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fabricOf, multiplierFabric, type Fabric } from '../../../server/src/cost/fabric.js';
 import { findDevice } from '../../../server/src/device/devices.js';
-import { ebrBlocks, ramb18Blocks, ramb18RomBlocks, ramCost, romCost } from '../../../server/src/cost/memory.js';
+import { ebrBlocks, ramb18Blocks, ramb18RomBlocks, ramCost, romCost, romImageColumns } from '../../../server/src/cost/memory.js';
 import {
   accRegisterInDsp,
   adderTreeLuts,
@@ -115,6 +115,22 @@ describe('memory placement: the cheapest of logic, LUTRAM and block RAM by Yosys
     expect(romCost(512, 18, xilinx)).toMatchObject({ kind: 'bram', bram18: 1 });
     expect(romCost(1024, 9, xilinx)).toMatchObject({ kind: 'bram', bram18: 1 });
     expect(romCost(1, 64, xilinx)).toMatchObject({ kind: 'logic', lut: 0, ff: 0, bram18: 0 });
+  });
+
+  it('a ROM in logic keeps only its image’s distinct non-constant bit columns (Yosys drops and merges the rest)', () => {
+    // Bits 0 and 2 are the same column, bit 1 its complement, bit 3 constant 1, bit 4 constant 0.
+    const image = [0b01010n, 0b01101n, 0b01010n, 0b01101n];
+    expect(romImageColumns(image, 5)).toBe(2);
+    expect(romImageColumns([0b101n, 0b101n], 3)).toBe(0);
+    // The activation ROM of held_act1 (4 words of two i12 thresholds, measured with Yosys 0.23):
+    // 20 of its 24 columns vary, 10 of them distinct; the depth alone bounds it at 2^4 − 2 = 14.
+    const act1 = [0xfeef3cn, 0x161f6en, 0x0e1074n, 0xf7ffb0n];
+    expect(romImageColumns(act1, 24)).toBe(10);
+    expect(romCost(4, 24, xilinx)).toMatchObject({ kind: 'lutram', lut: 14, ff: 14 });
+    expect(romCost(4, 24, xilinx, romImageColumns(act1, 24))).toMatchObject({ kind: 'lutram', lut: 10, ff: 10 });
+    expect(romCost(4, 24, up5k, 0)).toMatchObject({ kind: 'logic', lut: 0, ff: 0 });
+    // The count only lowers the bound: it does not move a ROM out of block RAM.
+    expect(romCost(1024, 9, xilinx, 3)).toMatchObject({ kind: 'bram', bram18: 1 });
   });
 
   it('Xilinx RAMs take RAM32M / RAM64M until about 16 of them cost more than a RAMB18', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { check, net } from './helpers.js';
-import { activationLane } from '../../../server/src/cost/resources.js';
+import { activationLane, activationResources } from '../../../server/src/cost/resources.js';
 import { fabricOf } from '../../../server/src/cost/fabric.js';
 import { findDevice } from '../../../server/src/device/devices.js';
 import { activationCostParams } from '../../../server/src/engines/activation.js';
@@ -67,5 +67,27 @@ describe('threshold lane estimate with shared thresholds', () => {
     expect(lane([3, 9, 12]).lut).toBeGreaterThan(lane([3, 9, 9]).lut);
     expect(lane([3, 9, 12]).ff).toBe(3 + 2);
     expect(lane([-5, 0, 40])).toMatchObject({ lut: 0, ff: 0 });
+  });
+});
+
+describe('a per-channel activation ROM is estimated from its image', () => {
+  const fab = fabricOf(findDevice('xc7z020')!);
+  const perChannel = (rows: number[][]): Activation =>
+    ({ kind: 'threshold', thresholds: rows, bias: 0, out: { kind: 'uint', bits: 1 } }) as Activation;
+  const i8 = { min: -128, max: 127, bits: 8 };
+
+  it('counts the distinct non-constant bit columns of the PE-wide words', () => {
+    // PE 2: words {ch0, ch1} and {ch2, ch3}; equal words make every column constant.
+    expect(activationCostParams(perChannel([[-5], [3], [-5], [3]]), i8, 2)).toMatchObject({ perChannel: true, romColumns: 0 });
+    // Channel 0's -5 (11111011) against channel 2's 4 (00000100): seven equal columns and one
+    // complement of them; channels 1 and 3 are equal, their columns constant.
+    const cols = activationCostParams(perChannel([[-5], [3], [4], [3]]), i8, 2);
+    expect(cols).toMatchObject({ romColumns: 2 });
+  });
+
+  it('a ROM of constant columns costs no LUTs or registers of its own', () => {
+    const cost = (rows: number[][]) => activationResources(activationCostParams(perChannel(rows), i8, 2), 8, 1, 4, 2, fab).mem;
+    expect(cost([[-5], [3], [-5], [3]])).toMatchObject({ lut: 0, ff: 0 });
+    expect(cost([[-5], [3], [4], [3]])).toMatchObject({ lut: 2, ff: 2 });
   });
 });
