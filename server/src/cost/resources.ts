@@ -664,10 +664,13 @@ export function activationLane(
     ff += prod;
   }
   // A per-channel S: a log shifter over the whole product, a 2:1 level for each bit of S
-  // that differs between channels (two levels per LUT6; the ROM's other bits are constant,
-  // so their levels are wiring). A lane that serves one channel reads a one-entry ROM, a
-  // constant: its shift is wiring.
-  const shiftLut = a.variableShift && channelsPerLane > 1 ? prod * Math.ceil((a.shiftLevels ?? clog2(a.maxShift + 1)) / 2) : 0;
+  // that differs between channels (two levels per LUT6, one per LUT4: a 4:1 mux needs six
+  // inputs; the ROM's other bits are constant, so their levels are wiring). A lane that
+  // serves one channel reads a one-entry ROM, a constant: its shift is wiring. (One level
+  // per LUT4 took held_dense6, an i8 × i4 dense with two varying S bits, from −26 to −20 %
+  // on iCE40.)
+  const levels = a.shiftLevels ?? clog2(a.maxShift + 1);
+  const shiftLut = a.variableShift && channelsPerLane > 1 ? prod * (fab.family === 'ice40' ? levels : Math.ceil(levels / 2)) : 0;
   if (shiftLut > 0) ff += C.activation.shiftBits; // shift_q
   // A DSP's product is opaque to synthesis: it cannot see that an unsigned x times M is
   // non-negative, so with a zero point (ZERO > 0, unsigned out) it builds `wide < −ZERO` too;
@@ -766,7 +769,16 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const inputBuffer = nf > 1 ? ramCost(sf, inWord, fab, { ports: 'sp', ebrEmulatedRead: true }) : ramCost(0, 0, fab);
   const activationMem = act?.memWidth ? romCost(nf, p.pe * act.memWidth, fab, activation?.romColumns) : romCost(0, 0, fab);
   const skid = skidResources(p.pe * (act?.liveBits ?? p.outBits));
-  const actLut = activation ? (activation.kind === 'requant' ? k.lut.requant : k.lut.threshold) * p.pe * act!.lut : 0;
+  // A per-channel requant's x · M in LUTs is priced as the lanes' own multipliers (mulInt):
+  // the same structure (`lutMultiplierLutsOn`), whatever it multiplies. Under the requant
+  // coefficient (0.59 on iCE40) the sweep's dense15 (PE 8, its 16-bit M multipliers in LUTs
+  // where the UP5K's SB_MAC16s run out) was 42 % under; with it, 9 %.
+  const lutMul = activation?.kind === 'requant' && activation.perChannel && act?.dsp === 0 ? act.mulLut : 0;
+  const actLut = !act
+    ? 0
+    : activation!.kind === 'requant'
+      ? p.pe * (k.lut.requant * (act.lut - lutMul) + k.lut.mulInt * lutMul)
+      : k.lut.threshold * p.pe * act.lut;
   const lut =
     k.lut.c0 +
     k.lut.control * (counters + inMux) +

@@ -540,6 +540,27 @@ describe('every template structure has its term', () => {
     // S ∈ {16, 20}: one bit differs, one 2:1 level (a LUT6 holds two) over the 8 + 16-bit product.
     expect(lane(5, 2) - lane(1, 2)).toBe((8 + 16) * (3 - 1));
     expect(lane(1, 1)).toBe(lane(5, 1));
+    // A LUT4 holds one 2:1 level (a 4:1 mux needs six inputs).
+    const lane4 = (levels: number) => activationLane({ ...q, shiftLevels: levels }, 8, 4, 2, hx8k).lut;
+    expect(lane4(5) - lane4(1)).toBe((8 + 16) * (5 - 1));
+  });
+
+  it('an MVAU prices a per-channel requant’s LUT multiplier as its own lanes’ (mulInt), the rest of the lane at the requant coefficient', () => {
+    const k = COST_CONSTANTS.fit.ice40.mvau.lut as Record<string, number>;
+    // Bipolar weights: the MAC lanes themselves have no multiplier, so mulInt prices only the requant's.
+    const op: MacOperands = { weightKind: 'bipolar', weightBits: 1, inputBits: 4, inputBipolar: false };
+    const perChannel = requant(6, { perChannel: true });
+    const total = () =>
+      mvauResources({ pe: 2, simd: 4, mh: 8, mw: 16, operands: op, accBits: 12, outBits: 4, activation: perChannel }, hx8k).total.lut;
+    const lane = activationLane({ ...perChannel, inputSigned: true }, 12, 4, 4, hx8k, true);
+    expect(lane.dsp).toBe(0);
+    expect(lane.mulLut).toBeGreaterThan(0);
+    const mulInt = k.mulInt;
+    const priced = total();
+    k.mulInt = k.requant;
+    const atRequant = total();
+    k.mulInt = mulInt;
+    expect(priced - atRequant).toBeCloseTo(2 * (mulInt - k.requant) * lane.mulLut, 6);
   });
 
   it('a per-channel requant multiplier in LUTs is priced like an MVAU lane: the measured table, the formula beyond', () => {
