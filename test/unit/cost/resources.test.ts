@@ -162,6 +162,13 @@ describe('memory placement: the cheapest of logic, LUTRAM and block RAM by Yosys
     // 256 × 16 EBR (sweep conv15's weights, measured: its MVAU has 2 EBRs with the input buffer).
     expect(romCost(1152, 3, up5k)).toMatchObject({ kind: 'bram', bram18: 1 });
     expect(ramCost(8, 8, up5k)).toMatchObject({ kind: 'logic', bram18: 0, ff: 72 });
+    // Their LUT4s as synth_ice40 builds a register file (measured: 16 × 1 bits 31 LUT4, 4 × 2
+    // bits 8, 32 × 2 bits 87): fewer than a 2:1 mux per entry and bit, as a LUT4 holds more.
+    expect(ramCost(16, 1, up5k).lut).toBe(31);
+    expect(ramCost(4, 2, up5k).lut).toBe(8);
+    expect(ramCost(32, 2, up5k).lut).toBe(87);
+    // Between measured depths, linear: 10 entries between 8 (5 + 8) and 12 (9 + 15).
+    expect(ramCost(10, 1, up5k).lut).toBe(7 + 12);
     expect(ramCost(16, 4, up5k)).toMatchObject({ kind: 'logic', bram18: 0 });
     expect(ramCost(16, 8, up5k)).toMatchObject({ kind: 'bram', bram18: 1 });
     expect(ramCost(64, 8, up5k)).toMatchObject({ kind: 'bram', bram18: 1 });
