@@ -179,6 +179,13 @@ export interface CostConstants {
     /** Entries one iCE40 LUT4 holds as a 1-bit ROM, and the read-mux overhead factor on top. */
     romDepthPerLut4: number;
     lut4RomMuxFactor: number;
+    /**
+     * An iCE40 register file as synth_ice40 builds it (Yosys 0.23, measured on a registered
+     * read of `mem[ra]` and a write of `mem[wa]`, depths 2 to 64, one and two bits wide):
+     * per depth, the LUT4s of its read mux per data bit and of its write decoder, fewer than
+     * a 2:1 mux per entry as a LUT4 holds more. memory.ts interpolates between depths.
+     */
+    lut4RegisterFile: readonly (readonly [depth: number, muxPerBit: number, decode: number])[];
   };
   /**
    * Multipliers → DSP blocks: the parameters Yosys gives its `mul2dsp` techmap (Yosys 0.23
@@ -285,6 +292,19 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
     romDepthPerLut6: 64,
     romDepthPerLut4: 16,
     lut4RomMuxFactor: 1.33,
+    lut4RegisterFile: [
+      [2, 1, 2],
+      [3, 2, 3],
+      [4, 2, 4],
+      [5, 3, 5],
+      [6, 4, 6],
+      [8, 5, 8],
+      [12, 9, 15],
+      [16, 11, 20],
+      [24, 18, 30],
+      [32, 26, 35],
+      [64, 52, 72],
+    ],
   },
   dsp: {
     // DSP48E1: 25 × 18 signed, partial products 18 × 18; UG901: products of 4 × 4 bits and less stay in LUTs.

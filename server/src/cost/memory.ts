@@ -238,32 +238,16 @@ export interface RamOptions {
   syncRead?: boolean;
 }
 
-/**
- * LUT4s of a register file's depth-to-1 read mux, per data bit, and of its write decoder, as
- * synth_ice40 builds them (measured, Yosys 0.23: a registered read of `mem[ra]` and a write
- * of `mem[wa]`, depths 2 to 64, one and two bits wide); between the measured depths linear.
- */
-const LUT4_RF: readonly [depth: number, mux: number, decode: number][] = [
-  [2, 1, 2],
-  [3, 2, 3],
-  [4, 2, 4],
-  [5, 3, 5],
-  [6, 4, 6],
-  [8, 5, 8],
-  [12, 9, 15],
-  [16, 11, 20],
-  [24, 18, 30],
-  [32, 26, 35],
-  [64, 52, 72],
-];
+/** `memory.lut4RegisterFile`'s column for `depth` (1: read mux per bit, 2: write decoder), linear between its depths. */
 function lut4Rf(depth: number, col: 1 | 2): number {
-  let lo = LUT4_RF[0];
-  for (const row of LUT4_RF) {
+  const table = C.memory.lut4RegisterFile;
+  let lo = table[0];
+  for (const row of table) {
     if (row[0] === depth) return row[col];
     if (row[0] > depth) return Math.round(lo[col] + ((row[col] - lo[col]) * (depth - lo[0])) / (row[0] - lo[0]));
     lo = row;
   }
-  const last = LUT4_RF[LUT4_RF.length - 1];
+  const last = table[table.length - 1];
   return Math.round((last[col] * depth) / last[0]);
 }
 const lut4ReadMux = (depth: number): number => lut4Rf(depth, 1);
@@ -292,7 +276,7 @@ export function ramCost(depth: number, width: number, fab: Fabric, o: RamOptions
       const ff = o.ebrEmulatedRead ? 2 * width + clog2(depth) + 2 : extra;
       return mem('bram', depth, width, { bram18: blocks, ff, lut: extra });
     }
-    // Registers with a depth-to-1 read mux per bit and a write decoder, as measured (`LUT4_RF`).
+    // Registers with a depth-to-1 read mux per bit and a write decoder, as measured (constants.ts `lut4RegisterFile`).
     return mem('logic', depth, width, { ff: depth * width + readPort, lut: width * lut4ReadMux(depth) + lut4WriteDecode(depth) });
   }
   const l = lutram(depth, width, o.ports ?? 'sdp', o.syncRead ?? false);
