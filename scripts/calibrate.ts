@@ -687,7 +687,8 @@ coefficient set), ${g.blocks} blocks; fitted: ${runs.join(', ')}.
   thresholds outside the input's range or repeated, outputs u1 to u8); narrow int convs as
   the examples fold them (\`nint*\`: u2 to u8 × i2 to i4, PE 2 to 8, SIMD 4 to 16, a fused requant);
   window generators at a real CNN's geometry (\`lwin*\`: 12 to 32-pixel images of 3 to 128
-  channels, SIMD 3 to 32, as CNV's).
+  channels, SIMD 3 to 32, as CNV's); 2-D MMV max-pools on the input (\`mmvpool*\`: kernel 2
+  and 4, 2 and 4 pixels per cycle, u1 to u8, i4 and bipolar, 1 to 8 channels).
 - **Synthesis** (test/synth/calibration/synth.ts): each network is compiled as \`qnn compile\` does
   and synthesised for each coefficient set as the flow does (rtl/yosys-script.ts): xc7z020
   (\`synth_xilinx -family xc7 -flatten\`), ice40up5k (\`synth_ice40 -dsp\`) and, for the
@@ -713,7 +714,7 @@ out the whole designs, \`-- --examples=REGEX\` synthesises only the examples who
 \`-- --family=xcup\` (or \`xilinx\`, \`ice40\`, comma-separated) synthesises and fits only those
 sets: the others keep their coefficients and their rows on this page.
 The synthesis test \`npx vitest run --project synth test/synth/calibration.test.ts\` checks
-held-out configurations (61 networks the sweep does not contain) against the fitted
+held-out configurations (64 networks the sweep does not contain) against the fitted
 model, one test per engine and coefficient set: BRAM18 and DSP exact, LUT and FF within
 the issue's target (median ≤ 10 %, worst block ≤ 25 %) or, where the model does not meet
 it, within the bound its \`WIDER\` table names with what was measured (${Object.keys(WIDER).length} of the ${CHECKS}

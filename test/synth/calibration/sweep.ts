@@ -208,6 +208,20 @@ function poolSpec(r: Rng, idx: number): NetSpec {
   return { name: `pool${idx}`, body: [...lines, 'output p1'].map((l) => `  ${l}`).join('\n') };
 }
 
+/**
+ * A 2-D MMV max-pool on the input (qnn_maxpool_mmv's row of running maxima): M pixels per
+ * cycle, M a multiple of the kernel dividing the row, stride = kernel, PE = channels.
+ */
+function mmvPoolSpec(r: Rng, idx: number): NetSpec {
+  const k = pick(r, [2, 2, 4]);
+  const m = k === 4 ? 4 : pick(r, [2, 4]);
+  const len = pick(r, [8, 16, 32]);
+  const c = pick(r, [1, 2, 4, 8]);
+  const inT = pick(r, ['u1', 'u2', 'u4', 'u8', 'i4', 'bipolar']);
+  const lines = [`input x: ${inT}[${len}, ${len}, ${c}]`, `layer p1 = maxpool(x, kernel=${k}) fold(pe=${c}, mmv=${m})`];
+  return { name: `mmvpool${idx}`, body: [...lines, 'output p1'].map((l) => `  ${l}`).join('\n') };
+}
+
 /** A stand-alone requant or threshold on the input (nothing to fuse into), then a second one behind a FIFO. */
 function activationSpec(r: Rng, idx: number): NetSpec {
   const c = pick(r, [1, 2, 4, 8, 16, 32]);
@@ -464,6 +478,8 @@ export interface SweepOptions {
   requant?: number;
   /** Window generators at a real CNN's geometry. */
   largeWindow?: number;
+  /** 2-D MMV max-pools. */
+  mmvPool?: number;
 }
 
 /** The sweep. Names are unique and stable for a seed. */
@@ -483,6 +499,7 @@ export function sweepSpecs(o: SweepOptions = {}): NetSpec[] {
   for (let i = 0; i < (o.narrowInt ?? 12); i++) out.push(narrowIntSpec(r, i));
   for (let i = 0; i < (o.requant ?? 24); i++) out.push(requantSpec(r, i));
   for (let i = 0; i < (o.largeWindow ?? 10); i++) out.push(largeWindowSpec(r, i));
+  for (let i = 0; i < (o.mmvPool ?? 8); i++) out.push(mmvPoolSpec(r, i));
   return out;
 }
 
@@ -501,6 +518,7 @@ export function heldOutSpecs(seed: number, counts: SweepOptions, sweep: readonly
     narrowInt: 0,
     requant: 0,
     largeWindow: 0,
+    mmvPool: 0,
     ...counts,
     seed,
   });
