@@ -6,8 +6,8 @@
  * the templates and kept exact; the fitted coefficients of the LUT and FF formulas (`fit`),
  * per resource family, which `npm run calibrate` (scripts/calibrate.ts, hardware.md §4)
  * fits to Yosys `synth_xilinx` / `synth_ice40` on a sweep of our own engines; and the LUT
- * multiplier table (`lutMultipliers`), which the same run measures. Both of the last two
- * are written to calibration.json. Nothing else in `cost/` holds a tuned number, so a
+ * multiplier and adder-tree tables (`lutMultipliers`, `adderTrees`), which the same run
+ * measures. The last three are written to calibration.json. Nothing else in `cost/` holds a tuned number, so a
  * recalibration is a change to that file only.
  */
 import calibration from './calibration.json' with { type: 'json' };
@@ -238,6 +238,13 @@ export interface CostConstants {
    */
   lutMultipliers: Record<FitSet, Readonly<Record<string, number>>>;
   /**
+   * Measured, not fitted: what Yosys builds for an MVAU's adder tree of n signed w-bit
+   * leaves in LUTs, per coefficient set, keyed `${n}x${w}`, 2 ≤ n ≤ 64, 1 ≤ w ≤ 16
+   * (calibration.json `adderTrees`, written by `npm run calibrate`; resources.ts
+   * `adderTreeLutsOn` reads it and interpolates).
+   */
+  adderTrees: Record<FitSet, Readonly<Record<string, number>>>;
+  /**
    * Pipeline depths of the latency model (cost/latency.ts), in cycles from an input
    * handshake to the output handshake it causes: the templates' timing contracts.
    */
@@ -320,6 +327,7 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
   skid: { lutC0: 3 },
   fit: { xilinx: calibration.xilinx, ice40: calibration.ice40, xcup: calibration.xcup },
   lutMultipliers: calibration.lutMultipliers,
+  adderTrees: (calibration as { adderTrees?: Record<FitSet, Record<string, number>> }).adderTrees ?? { xilinx: {}, ice40: {}, xcup: {} },
   latency: {
     mvauPipe: 3,
     activationPipe: 2,

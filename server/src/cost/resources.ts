@@ -450,6 +450,50 @@ export function hardWiredTreeLuts(matrix: Int32Array, simd: number, inputBits: n
   return mean;
 }
 
+/** The adder-tree table's key for `n` leaves of `bits` bits: `32x4`. */
+export function adderTreeKey(n: number, bits: number): string {
+  return `${n}x${bits}`;
+}
+
+/** The table's leaf counts and leaf widths, read off its keys (sorted). */
+function adderTreeGrid(table: Readonly<Record<string, number>>): { leaves: number[]; bits: number[] } {
+  const keys = Object.keys(table).map((k) => k.split('x').map(Number) as [number, number]);
+  const sorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+  return { leaves: sorted(keys.map((k) => k[0])), bits: sorted(keys.map((k) => k[1])) };
+}
+
+/** The two grid points around `x` (the last two beyond the grid: linear extrapolation) and x's weight on the upper. */
+function bracket(grid: readonly number[], x: number): [number, number, number] {
+  let i = 1;
+  while (i < grid.length - 1 && grid[i] < x) i++;
+  const lo = grid[i - 1];
+  const hi = grid[i];
+  return [lo, hi, (x - lo) / (hi - lo)];
+}
+
+/**
+ * An MVAU's adder tree of `n` leaves of `bits` bits on the fabric, as Yosys builds it: one
+ * `$macc` (alumacc merges the tree), a carry-save tree of full adders and a final adder,
+ * about two LUTs per leaf bit past a handful of leaves where a binary tree of carry-chain
+ * adders (`adderTreeLuts`) would take one. Measured by `npm run calibrate`
+ * (COST_CONSTANTS.adderTrees: 2 to 64 leaves of 1 to 16 bits), linear between its points
+ * and beyond them; without a table, `adderTreeLuts`.
+ */
+export function adderTreeLutsOn(fab: Fabric, n: number, bits: number): number {
+  if (n <= 1) return 0;
+  const table = C.adderTrees[fitSetOf(fab)];
+  if (!table || Object.keys(table).length < 4) return adderTreeLuts(n, bits);
+  const exact = table[adderTreeKey(n, bits)];
+  if (exact !== undefined) return exact;
+  const grid = adderTreeGrid(table);
+  const [n0, n1, tn] = bracket(grid.leaves, n);
+  const [b0, b1, tb] = bracket(grid.bits, bits);
+  const at = (nn: number, bb: number): number => table[adderTreeKey(nn, bb)] ?? adderTreeLuts(nn, bb);
+  const lo = at(n0, b0) + tb * (at(n0, b1) - at(n0, b0));
+  const hi = at(n1, b0) + tb * (at(n1, b1) - at(n1, b0));
+  return Math.max(0, lo + tn * (hi - lo));
+}
+
 /** LUT6 of a binary adder tree summing n values of `bits` bits (one LUT per result bit, carry chain). */
 export function adderTreeLuts(n: number, bits: number): number {
   let luts = 0;
@@ -754,7 +798,8 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
           bipolarIn || (p.operands.inputSigned ?? false),
           narrowInt ? lane.productBits : 0,
         )
-      : adderTreeLuts(leaves, lane.productBits)) - absorbed;
+      : // An XNOR leaf is {0, a ⊙ w}: one bit that varies, the tree a popcount.
+        adderTreeLutsOn(fab, leaves, lane.variant === 'xnor' ? 1 : lane.productBits)) - absorbed;
   const accInDsp = accumulatorInDsp(p, lane, act, fab);
   // With SF = 1 every step is an output's first (the template's first1 = sf == 0): the
   // accumulator takes the tree's sum and adds nothing (no adder; its register stays).

@@ -4,7 +4,9 @@ import { findDevice } from '../../../server/src/device/devices.js';
 import { ebrBlocks, ramb18Blocks, ramb18RomBlocks, ramCost, romCost, romImageColumns } from '../../../server/src/cost/memory.js';
 import {
   accRegisterInDsp,
+  adderTreeKey,
   adderTreeLuts,
+  adderTreeLutsOn,
   constantMultiplier,
   constantMultiplierLuts,
   COST_CONSTANTS,
@@ -102,6 +104,26 @@ describe('a ROM in RAMB18s as memory_libmap lays it out: depth segments side by 
 
   it('the weight ROM of a network takes that count', () => {
     expect(romCost(1152, 256, xilinx)).toMatchObject({ kind: 'bram', bram18: 22 });
+  });
+});
+
+describe('MVAU adder trees as Yosys builds them (the measured table, adderTreeLutsOn)', () => {
+  const T = COST_CONSTANTS.adderTrees.xilinx;
+  it('reads the grid, interpolates between its points and extrapolates past its 64 leaves', () => {
+    expect(adderTreeLutsOn(xilinx, 32, 4)).toBe(T[adderTreeKey(32, 4)]);
+    expect(adderTreeLutsOn(xilinx, 1, 8)).toBe(0);
+    // 5 leaves: halfway between 4 and 6; 5 bits: halfway between 4 and 6.
+    expect(adderTreeLutsOn(xilinx, 5, 4)).toBeCloseTo((T['4x4'] + T['6x4']) / 2, 9);
+    expect(adderTreeLutsOn(xilinx, 8, 5)).toBeCloseTo((T['8x4'] + T['8x6']) / 2, 9);
+    // 128 leaves: the slope from 32 to 64 leaves, continued.
+    expect(adderTreeLutsOn(xilinx, 128, 4)).toBeCloseTo(T['64x4'] + 2 * (T['64x4'] - T['32x4']), 9);
+    // Past a handful of leaves a carry-save tree: more than a binary tree of carry-chain adders.
+    expect(adderTreeLutsOn(xilinx, 32, 4)).toBeGreaterThan(1.3 * adderTreeLuts(32, 4));
+  });
+
+  it('each coefficient set has its own table', () => {
+    expect(adderTreeLutsOn(up5k, 32, 4)).toBe(COST_CONSTANTS.adderTrees.ice40['32x4']);
+    expect(Object.keys(COST_CONSTANTS.adderTrees.xcup).length).toBe(Object.keys(T).length);
   });
 });
 
@@ -364,17 +386,19 @@ describe('logic estimates', () => {
   it('each family (and UltraScale+) has its own fitted coefficients: the same structure, priced by the device’s set', () => {
     // NF = SF = 1: hard-wired weights, no input buffer, no memories, no DSPs on either part.
     const p = fullFold(4, 8, { weightKind: 'int', weightBits: 3, inputBits: 4, inputBipolar: false }, 10, 10);
-    // Runs `f` with set `to` reading set `from`'s coefficients (and its LUT multiplier table).
+    // Runs `f` with set `to` reading set `from`'s coefficients (and its measured tables).
     const sets = COST_CONSTANTS.fit as Record<'xilinx' | 'ice40' | 'xcup', unknown>;
     const tables = COST_CONSTANTS.lutMultipliers as Record<keyof typeof sets, unknown>;
+    const trees = COST_CONSTANTS.adderTrees as Record<keyof typeof sets, unknown>;
     const borrowing = (to: keyof typeof sets, from: keyof typeof sets, f: () => void): void => {
-      const own = [sets[to], tables[to]];
+      const own = [sets[to], tables[to], trees[to]];
       try {
         sets[to] = sets[from];
         tables[to] = tables[from];
+        trees[to] = trees[from];
         f();
       } finally {
-        [sets[to], tables[to]] = own;
+        [sets[to], tables[to], trees[to]] = own;
       }
     };
     const ice40 = mvauResources(p, hx8k).total;
