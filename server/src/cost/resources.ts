@@ -1285,14 +1285,16 @@ export function fifoResources(depth: number, width: number, fab: Fabric): Resour
 
 /**
  * MAC lanes a device could hold at one precision: its DSPs (when the product maps to DSPs)
- * plus its LUTs, at the marginal cost of one more SIMD lane (multiplier + its share of the
- * adder tree, one adder of product width, each times the family's fitted coefficient). Control overhead is
- * left out: this is a ceiling.
+ * plus its LUTs, at the marginal cost of one more SIMD lane (multiplier + its leaf of a wide
+ * adder tree as Yosys builds it, `adderTreeLutsOn`, each times the family's fitted
+ * coefficient). Control overhead is left out: this is a ceiling.
  */
 export function peakMacLanes(op: MacOperands, fab: Fabric, capacity: { lut: number; dsp: number }): number {
   const k = fitOf(fab).mvau.lut;
   const lane = macLane(op, fab);
-  const addShare = (k.tree * (lane.productBits + 1)) / lane.group;
+  // One more leaf of a wide tree (the measured trees' slope from 32 to 64 leaves).
+  const leafLuts = (adderTreeLutsOn(fab, 64, lane.productBits) - adderTreeLutsOn(fab, 32, lane.productBits)) / 32;
+  const addShare = (k.tree * leafLuts) / lane.group;
   if (lane.dsp > 0) {
     const dspLanes = Math.floor(capacity.dsp / lane.dsp);
     const lutLeft = Math.max(0, capacity.lut - dspLanes * addShare);

@@ -30,12 +30,15 @@ describe('roofline', () => {
     expect(r.bandwidth_source).toBe('board');
     expect(r.ceilings.bandwidth_bytes_s).toBe(4.2e9);
     // Device peak at i4 × u8 (a 12-bit product: Yosys maps it to a DSP48): 220 DSP lanes, each
-    // with a 13-bit adder (× the fitted tree coefficient); the other 53,200 LUTs less those
-    // adders hold LUT lanes of an i4 × u8 LUT multiplier, 60 LUTs as Yosys builds it (the
-    // measured table, lutMultipliers), × mulInt, + the adder.
+    // with its leaf of a wide adder tree (the measured trees' slope from 32 to 64 leaves of
+    // 12 bits, × the fitted tree coefficient); the other 53,200 LUTs less those leaves hold
+    // LUT lanes of an i4 × u8 LUT multiplier, 60 LUTs as Yosys builds it (the measured table,
+    // lutMultipliers), × mulInt, + the leaf.
     const k = COST_CONSTANTS.fit.xilinx.mvau.lut;
     expect(COST_CONSTANTS.lutMultipliers.xilinx['4x8u']).toBe(60);
-    const lanes = 220 + Math.floor((53200 - 220 * 13 * k.tree) / (60 * k.mulInt + 13 * k.tree));
+    const T = COST_CONSTANTS.adderTrees.xilinx;
+    const leaf = (k.tree * (T['64x12'] - T['32x12'])) / 32;
+    const lanes = 220 + Math.floor((53200 - 220 * leaf) / (60 * k.mulInt + leaf));
     expect(r.ceilings.precision).toBe('i4 × u8');
     expect(r.ceilings.device_peak_lanes).toBe(lanes);
     expect(r.ceilings.device_peak_ops_s).toBe(lanes * 2 * 100e6);
