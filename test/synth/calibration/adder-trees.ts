@@ -8,14 +8,9 @@
  * tree of carry-chain adders would take one (32 leaves of 4 bits: 279 LUT6 built, 181 as a
  * binary tree). Results are cached by content beside the block syntheses (synth.ts).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { adderTreeKey } from '../../../server/src/cost/resources.js';
-import { parseYosysStatText } from '../../../server/src/flows/reports/yosys-stat.js';
 import { XILINX_AFTER_SYNTH } from '../../../server/src/rtl/yosys-script.js';
-import { CACHE_DIR, runYosysQueued, yosysVersion, type SynthFamily } from './synth.js';
+import { moduleLuts, type SynthFamily } from './synth.js';
 
 /** The trees the table covers: 2 to 64 leaves of 1 to 16 bits (resources.ts interpolates between them). */
 export const TABLE_TREE_LEAVES = [2, 3, 4, 6, 8, 12, 16, 24, 32, 64];
@@ -57,21 +52,7 @@ export async function treeLuts(n: number, w: number, family: SynthFamily): Promi
   const name = `tree_${n}_${w}`;
   const source = treeModule(name, n, w);
   const command = synthCommand(name, family);
-  const key = createHash('sha256').update(`adder-tree-1\n${yosysVersion()}\n${command}\n${source}`).digest('hex').slice(0, 32);
-  const cacheFile = path.join(CACHE_DIR, `${key}.json`);
-  if (existsSync(cacheFile)) return (JSON.parse(readFileSync(cacheFile, 'utf8')) as { lut: number }).lut;
-  const work = mkdtempSync(path.join(tmpdir(), 'qnn-tree-'));
-  try {
-    writeFileSync(path.join(work, `${name}.sv`), source);
-    const r = await runYosysQueued(`read_verilog -sv ${name}.sv; ${command}; tee -q -o stat.txt stat`, work, 600_000);
-    if (r.code !== 0) throw new Error(`yosys failed on ${name} (${family}):\n${(r.stdout + r.stderr).slice(-2000)}`);
-    const lut = parseYosysStatText(readFileSync(path.join(work, 'stat.txt'), 'utf8')).lut ?? 0;
-    mkdirSync(CACHE_DIR, { recursive: true });
-    writeFileSync(cacheFile, JSON.stringify({ lut }));
-    return lut;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  return moduleLuts('adder-tree-1', name, source, command, family, 600_000);
 }
 
 /** The whole table for one coefficient set, in key order (leaves, then bits). */

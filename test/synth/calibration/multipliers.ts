@@ -7,14 +7,9 @@
  * the table also prices the lanes `mul=lut` moves out of DSPs. Results are cached by content
  * beside the block syntheses (synth.ts).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { lutMultiplierKey } from '../../../server/src/cost/resources.js';
-import { parseYosysStatText } from '../../../server/src/flows/reports/yosys-stat.js';
 import { XILINX_AFTER_SYNTH } from '../../../server/src/rtl/yosys-script.js';
-import { CACHE_DIR, runYosysQueued, yosysVersion, type SynthFamily } from './synth.js';
+import { moduleLuts, type SynthFamily } from './synth.js';
 
 /** The widths the table covers: signed weights of 2 to 8 bits, inputs of 1 to 8 bits. */
 export const TABLE_WEIGHT_BITS = [2, 3, 4, 5, 6, 7, 8];
@@ -46,21 +41,7 @@ export async function productLuts(w: number, a: number, aSigned: boolean, family
   const name = `mul_${w}_${a}_${aSigned ? 's' : 'u'}`;
   const source = productModule(name, w, a, aSigned);
   const command = synthCommand(name, family);
-  const key = createHash('sha256').update(`lut-multiplier-1\n${yosysVersion()}\n${command}\n${source}`).digest('hex').slice(0, 32);
-  const cacheFile = path.join(CACHE_DIR, `${key}.json`);
-  if (existsSync(cacheFile)) return (JSON.parse(readFileSync(cacheFile, 'utf8')) as { lut: number }).lut;
-  const work = mkdtempSync(path.join(tmpdir(), 'qnn-lutmul-'));
-  try {
-    writeFileSync(path.join(work, `${name}.sv`), source);
-    const r = await runYosysQueued(`read_verilog -sv ${name}.sv; ${command}; tee -q -o stat.txt stat`, work, 300_000);
-    if (r.code !== 0) throw new Error(`yosys failed on ${name} (${family}):\n${(r.stdout + r.stderr).slice(-2000)}`);
-    const lut = parseYosysStatText(readFileSync(path.join(work, 'stat.txt'), 'utf8')).lut ?? 0;
-    mkdirSync(CACHE_DIR, { recursive: true });
-    writeFileSync(cacheFile, JSON.stringify({ lut }));
-    return lut;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  return moduleLuts('lut-multiplier-1', name, source, command, family, 300_000);
 }
 
 /** The whole table for one coefficient set, in key order (w, then a, then u before s). */

@@ -12,11 +12,12 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireTool, runProcess } from '../../../server/src/flows/tools.js';
-import { countResources } from '../../../server/src/flows/reports/yosys-stat.js';
+import { countResources, parseYosysStatText } from '../../../server/src/flows/reports/yosys-stat.js';
 import { FILE_LIST, parseFileList, yosysReadCommands, yosysSynthCommands, type SynthTarget } from '../../../server/src/rtl/yosys-script.js';
 import type { Resources } from '../../../server/src/cost/fabric.js';
 
@@ -143,6 +144,36 @@ async function slot<T>(f: () => Promise<T>): Promise<T> {
 /** Runs one Yosys script in `cwd` through the same queue as the block syntheses. */
 export function runYosysQueued(script: string, cwd: string, timeoutMs = 1_800_000): ReturnType<typeof runProcess> {
   return slot(() => runProcess(requireTool('yosys'), ['-q', '-p', script], { cwd, timeoutMs }));
+}
+
+/**
+ * Yosys' LUT count (LUT6 on Xilinx, SB_LUT4 on iCE40) for one small module (`source`, top
+ * `name`) synthesised by `command`, cached by content under `tag` (the measured tables:
+ * multipliers.ts, adder-trees.ts).
+ */
+export async function moduleLuts(
+  tag: string,
+  name: string,
+  source: string,
+  command: string,
+  family: SynthFamily,
+  timeoutMs: number,
+): Promise<number> {
+  const key = createHash('sha256').update(`${tag}\n${yosysVersion()}\n${command}\n${source}`).digest('hex').slice(0, 32);
+  const cacheFile = path.join(CACHE_DIR, `${key}.json`);
+  if (existsSync(cacheFile)) return (JSON.parse(readFileSync(cacheFile, 'utf8')) as { lut: number }).lut;
+  const work = mkdtempSync(path.join(tmpdir(), `qnn-${tag}-`));
+  try {
+    writeFileSync(path.join(work, `${name}.sv`), source);
+    const r = await runYosysQueued(`read_verilog -sv ${name}.sv; ${command}; tee -q -o stat.txt stat`, work, timeoutMs);
+    if (r.code !== 0) throw new Error(`yosys failed on ${name} (${family}):\n${(r.stdout + r.stderr).slice(-2000)}`);
+    const lut = parseYosysStatText(readFileSync(path.join(work, 'stat.txt'), 'utf8')).lut ?? 0;
+    mkdirSync(CACHE_DIR, { recursive: true });
+    writeFileSync(cacheFile, JSON.stringify({ lut }));
+    return lut;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /**
