@@ -685,13 +685,19 @@ export function activationLane(
   let mulLut = multiplierSliceLuts(xOp, mOp, inBits + mbits + 1, fab);
   let lut = 0;
   let ff = outBits; // y
+  // With one S for every channel the bits below S − 1 of the product reach nothing: adding
+  // 2^(S−1) and shifting S bits out depends on bit S − 1 and above only. Measured (Yosys
+  // 0.23): a stand-alone lane's product in LUTs loses those register bits and their rounding
+  // adder (the sweep's PE-16 i4 requants, act23 and act26, were 30 % over on iCE40 FFs
+  // without it); after an MVAU's accumulator they stay (held_mmv1: 14 % under with them gone).
+  const deadBits = a.variableShift || fused ? 0 : Math.max(0, Math.min(a.maxShift - 1, prod));
   if (dsp === 0) {
     // In LUTs after the ROM's constant bits are gone: shift-adds for one shared M, a multiplier otherwise;
     // the product register and the + 2^(S−1) rounding adder (a DSP keeps the product in its
     // multiplier register; a DSP48 takes the rounding add into its post-adder, an SB_MAC16 does not).
     mulLut += a.perChannel ? lutMultiplierLutsOn(fab, m, false, inBits, a.inputSigned ?? true) : Math.max(0, a.multiplierOnes - 1) * prod;
-    lut += prod;
-    ff += prod;
+    lut += prod - deadBits;
+    ff += prod - deadBits;
   } else if (fab.family === 'ice40') {
     // Measured (Yosys 0.23, the sweep's stand-alone requants, u2 to i12 inputs): a stand-alone
     // lane's one SB_MAC16 takes the rounding add into its own adder when x is unsigned; with

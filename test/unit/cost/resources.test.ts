@@ -604,9 +604,14 @@ describe('every template structure has its term', () => {
   });
 
   it('a requant multiplier in LUTs registers its product; in a DSP it does not', () => {
-    const q = requant(6, { multiplierOnes: 3, perChannel: true });
-    expect(activationLane(q, 10, 4, 8, xilinx)).toMatchObject({ dsp: 1, ff: 4 });
-    expect(activationLane(q, 10, 4, 8, hx8k)).toMatchObject({ dsp: 0, ff: 4 + 16 });
+    const q = requant(6, { multiplierOnes: 3, perChannel: true, variableShift: true });
+    expect(activationLane(q, 10, 4, 8, xilinx)).toMatchObject({ dsp: 1, ff: 4 + 5 }); // y, shift_q
+    expect(activationLane(q, 10, 4, 8, hx8k)).toMatchObject({ dsp: 0, ff: 4 + 16 + 5 }); // + shift_q
+    // One S for every channel (8): the product's bits below S − 1 reach nothing, and a
+    // stand-alone lane drops their registers; after an MVAU's accumulator they stay.
+    const shared = { ...q, variableShift: false };
+    expect(activationLane(shared, 10, 4, 8, hx8k)).toMatchObject({ dsp: 0, ff: 4 + 16 - 7 });
+    expect(activationLane({ ...shared, inputSigned: true }, 10, 4, 8, hx8k, true).ff).toBe(4 + 16);
   });
 
   it('requant after an MVAU vs stand-alone (measured, Yosys 0.23): where the rounding add and the product register go', () => {
