@@ -550,8 +550,14 @@ export type ActivationCostParams = (
       /** S differs between channels: a barrel shifter instead of wiring. */
       variableShift: boolean;
       maxShift: number;
-      /** Bits of S that differ between channels: the per-channel shifter's levels (default: all of maxShift's). */
+      /** The per-channel shifter's levels in a stand-alone engine (default: all of maxShift's bits). */
       shiftLevels?: number;
+      /**
+       * Bits of S that differ between a lane's channels: the shifter's levels after an MVAU,
+       * where S reaches the lane through the activation ROM's pipeline registers and
+       * synthesis builds a level for each (default: `shiftLevels`).
+       */
+      shiftVaryingBits?: number;
       /** The zero point, added after the shift. */
       zero: number;
       /** The output type is iN (else uN). */
@@ -719,7 +725,7 @@ export function activationLane(
   // serves one channel reads a one-entry ROM, a constant: its shift is wiring. (One level
   // per LUT4 took held_dense6, an i8 × i4 dense with two varying S bits, from −26 to −20 %
   // on iCE40.)
-  const levels = a.shiftLevels ?? clog2(a.maxShift + 1);
+  const levels = (fused ? a.shiftVaryingBits : undefined) ?? a.shiftLevels ?? clog2(a.maxShift + 1);
   const shiftLut = a.variableShift && channelsPerLane > 1 ? prod * (fab.family === 'ice40' ? levels : Math.ceil(levels / 2)) : 0;
   if (shiftLut > 0) ff += C.activation.shiftBits; // shift_q
   // A DSP's product is opaque to synthesis: it cannot see that an unsigned x times M is

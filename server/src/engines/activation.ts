@@ -47,10 +47,11 @@ export function activationCostParams(
   const ss = shiftsOf(a);
   const variableShift = sharedShift(a) === undefined;
   // A lane's shifter: a level per bit of S that differs between its channels (the others are
-  // wiring), and no more than picking one of its distinct S needs (every select is a function
-  // of the channel counter, which synthesis sees through); the lane with the most sets the
-  // estimate's.
+  // wiring), and in a stand-alone engine no more than picking one of its distinct S needs
+  // (every select is a function of the channel counter, which synthesis sees through); the
+  // lane with the most sets the estimate's.
   let levels = 0;
+  let varyingBits = 0;
   for (let p = 0; p < Math.min(pe, ss.length); p++) {
     let varying = 0;
     const distinct = new Set<number>();
@@ -59,6 +60,7 @@ export function activationCostParams(
       distinct.add(ss[c]!);
     }
     levels = Math.max(levels, Math.min(popcount(varying), Math.ceil(Math.log2(distinct.size))));
+    varyingBits = Math.max(varyingBits, popcount(varying));
   }
   const perChannel = variableShift || !allEqual(ms);
   return {
@@ -71,6 +73,7 @@ export function activationCostParams(
     variableShift,
     maxShift: Math.max(...ss),
     shiftLevels: levels,
+    shiftVaryingBits: varyingBits,
     zero: a.zero,
     outSigned: a.out.kind === 'int',
     inputSigned: input.min < 0,

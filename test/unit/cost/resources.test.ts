@@ -571,6 +571,12 @@ describe('every template structure has its term', () => {
     // S ∈ {16, 20}: one bit differs, one 2:1 level (a LUT6 holds two) over the 8 + 16-bit product.
     expect(lane(5, 2) - lane(1, 2)).toBe((8 + 16) * (3 - 1));
     expect(lane(1, 1)).toBe(lane(5, 1));
+    // After an MVAU S comes through the activation ROM's pipeline registers, and synthesis
+    // builds a level for every bit of S that varies (held_dense6's S of 23 to 26: four), not
+    // only for picking one of its distinct S (two).
+    const fused = (levels: number, varying: number) =>
+      activationLane({ ...q, shiftLevels: levels, shiftVaryingBits: varying, inputSigned: true }, 8, 4, 2, xilinx, true).lut;
+    expect(fused(2, 4) - fused(2, 2)).toBe((8 + 16) * (2 - 1));
     // A LUT4 holds one 2:1 level (a 4:1 mux needs six inputs).
     const lane4 = (levels: number) => activationLane({ ...q, shiftLevels: levels }, 8, 4, 2, hx8k).lut;
     expect(lane4(5) - lane4(1)).toBe((8 + 16) * (5 - 1));

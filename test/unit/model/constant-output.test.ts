@@ -91,3 +91,23 @@ describe('a per-channel activation ROM is estimated from its image', () => {
     expect(cost([[-5], [3], [4], [3]])).toMatchObject({ lut: 2, ff: 2 });
   });
 });
+
+describe('a per-channel requant shifter: its levels', () => {
+  const requantOf = (shifts: number[]): Activation =>
+    ({
+      kind: 'requant',
+      scales: shifts.map(() => 0.1),
+      multipliers: shifts.map(() => 205),
+      shifts,
+      zero: 0,
+      mbits: 16,
+      out: { kind: 'uint', bits: 4 },
+    }) as unknown as Activation;
+  const acc = { min: -32768, max: 32767, bits: 16 };
+
+  it('stand-alone: no more than picking one of the distinct S needs; after an MVAU: every bit of S that varies', () => {
+    // One lane (PE 1) over channels with S 23 to 26: bits 0 to 3 vary, four distinct values.
+    const p = activationCostParams(requantOf([23, 24, 25, 26]), acc, 1);
+    expect(p).toMatchObject({ kind: 'requant', variableShift: true, shiftLevels: 2, shiftVaryingBits: 4 });
+  });
+});
