@@ -455,11 +455,16 @@ export function adderTreeKey(n: number, bits: number): string {
   return `${n}x${bits}`;
 }
 
-/** The table's leaf counts and leaf widths, read off its keys (sorted). */
+/** The table's leaf counts and leaf widths, read off its keys (sorted; cached per table). */
+const adderTreeGrids = new WeakMap<object, { leaves: number[]; bits: number[] }>();
 function adderTreeGrid(table: Readonly<Record<string, number>>): { leaves: number[]; bits: number[] } {
+  const hit = adderTreeGrids.get(table);
+  if (hit) return hit;
   const keys = Object.keys(table).map((k) => k.split('x').map(Number) as [number, number]);
   const sorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
-  return { leaves: sorted(keys.map((k) => k[0])), bits: sorted(keys.map((k) => k[1])) };
+  const grid = { leaves: sorted(keys.map((k) => k[0])), bits: sorted(keys.map((k) => k[1])) };
+  adderTreeGrids.set(table, grid);
+  return grid;
 }
 
 /** The two grid points around `x` (the last two beyond the grid: linear extrapolation) and x's weight on the upper. */
