@@ -35,6 +35,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COST_CONSTANTS, type FamilyFit, type FitSet } from '../server/src/cost/constants.js';
 import { fabricOf, type Resources } from '../server/src/cost/fabric.js';
+import { fitSetOf } from '../server/src/cost/resources.js';
 import { parseDocument, coreServices } from '../server/src/language/parse.js';
 import { finalEstimate, type Analysis } from '../server/src/analysis/analyze.js';
 import { compileNetwork } from '../server/src/rtl/compile.js';
@@ -81,8 +82,7 @@ const PARTIAL = FAMILIES.length < ALL_SETS.length;
 function setOfDevice(name: string): FitSet | undefined {
   const d = findDevice(name);
   if (!d) return undefined;
-  const fab = fabricOf(d);
-  return fab.family === 'xilinx' && fab.xilinxArch === 'xcup' ? 'xcup' : fab.family;
+  return fitSetOf(fabricOf(d));
 }
 
 /** The coefficient groups of FamilyFit and the block kinds each is fitted on. */

@@ -7,8 +7,8 @@
  * per resource family, which `npm run calibrate` (scripts/calibrate.ts, hardware.md §4)
  * fits to Yosys `synth_xilinx` / `synth_ice40` on a sweep of our own engines; and the LUT
  * multiplier and adder-tree tables (`lutMultipliers`, `adderTrees`), which the same run
- * measures. The last three are written to calibration.json. Nothing else in `cost/` holds a tuned number, so a
- * recalibration is a change to that file only.
+ * measures. The last three are written to calibration.json. Nothing else in `cost/` holds
+ * a tuned number, so a recalibration is a change to that file only.
  */
 import calibration from './calibration.json' with { type: 'json' };
 import type { Family } from './fabric.js';
@@ -327,7 +327,7 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
   skid: { lutC0: 3 },
   fit: { xilinx: calibration.xilinx, ice40: calibration.ice40, xcup: calibration.xcup },
   lutMultipliers: calibration.lutMultipliers,
-  adderTrees: (calibration as { adderTrees?: Record<FitSet, Record<string, number>> }).adderTrees ?? { xilinx: {}, ice40: {}, xcup: {} },
+  adderTrees: calibration.adderTrees,
   latency: {
     mvauPipe: 3,
     activationPipe: 2,

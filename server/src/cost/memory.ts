@@ -143,14 +143,6 @@ export function romImageColumns(words: readonly bigint[], width: number): number
   return columns.size;
 }
 
-/** The entries of a `.mem` image (one hexadecimal word per line). */
-export function hexWords(text: string): bigint[] {
-  return text
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .map((h) => BigInt(`0x${h}`));
-}
-
 /**
  * A memory whose contents are fixed at build time (read-only). `columns`, where the
  * contents are known: the image's distinct non-constant bit columns (`romImageColumns`).

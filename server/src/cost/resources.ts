@@ -57,7 +57,7 @@ function fitOf(fab: Fabric): FamilyFit {
 }
 
 /** The coefficient set of the fabric: UltraScale+ (synth_xilinx -family xcup) has its own; 7-series parts the Xilinx one. */
-function fitSetOf(fab: Fabric): FitSet {
+export function fitSetOf(fab: Fabric): FitSet {
   return fab.family === 'xilinx' && fab.xilinxArch === 'xcup' ? 'xcup' : fab.family;
 }
 
@@ -482,18 +482,18 @@ function bracket(grid: readonly number[], x: number): [number, number, number] {
  * about two LUTs per leaf bit past a handful of leaves where a binary tree of carry-chain
  * adders (`adderTreeLuts`) would take one. Measured by `npm run calibrate`
  * (COST_CONSTANTS.adderTrees: 2 to 64 leaves of 1 to 16 bits), linear between its points
- * and beyond them; without a table, `adderTreeLuts`.
+ * and beyond them.
  */
 export function adderTreeLutsOn(fab: Fabric, n: number, bits: number): number {
   if (n <= 1) return 0;
   const table = C.adderTrees[fitSetOf(fab)];
-  if (!table || Object.keys(table).length < 4) return adderTreeLuts(n, bits);
   const exact = table[adderTreeKey(n, bits)];
   if (exact !== undefined) return exact;
   const grid = adderTreeGrid(table);
   const [n0, n1, tn] = bracket(grid.leaves, n);
   const [b0, b1, tb] = bracket(grid.bits, bits);
-  const at = (nn: number, bb: number): number => table[adderTreeKey(nn, bb)] ?? adderTreeLuts(nn, bb);
+  // The grid is complete (every leaf count at every width: calibrate measures it so).
+  const at = (nn: number, bb: number): number => table[adderTreeKey(nn, bb)]!;
   const lo = at(n0, b0) + tb * (at(n0, b1) - at(n0, b0));
   const hi = at(n1, b0) + tb * (at(n1, b1) - at(n1, b0));
   return Math.max(0, lo + tn * (hi - lo));

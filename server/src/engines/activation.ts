@@ -6,14 +6,14 @@
  */
 import { multiplierFabric, roundResources, type Fabric } from '../cost/fabric.js';
 import { COST_CONSTANTS as C } from '../cost/constants.js';
-import { hexWords, romImageColumns } from '../cost/memory.js';
+import { romImageColumns } from '../cost/memory.js';
 import { activationResources, bitLength, type ActivationCostParams } from '../cost/resources.js';
 import { validPes } from '../model/folding.js';
 import { signedBitsFor, typeBits, typeMax, typeMin } from '../model/qtype.js';
 import { channelsOf, product } from '../model/shape.js';
 import type { Activation, ActivationLayer, Engine, RequantParams, ThresholdParams } from '../model/types.js';
 import type { EngineDescriptor, EngineTiming, Fold, RomFile, TemplateParams, TokenEngine } from './descriptor.js';
-import { activationMem, kindCode, requantShiftBits, thresholdBits, thresholdCount } from './rom-layout.js';
+import { activationImage, activationMem, kindCode, requantShiftBits, thresholdBits, thresholdCount } from './rom-layout.js';
 import { stepResult } from './tokens.js';
 
 function allEqual<T>(xs: readonly T[], eq: (a: T, b: T) => boolean = (a, b) => a === b): boolean {
@@ -82,19 +82,17 @@ export function activationCostParams(
 }
 
 /**
- * The activation ROM's distinct non-constant bit columns, counted on the image the RTL
- * reads (`activationRom`); undefined where the constants do not make a ROM yet (an invalid
- * fold, which the checks report).
+ * The activation ROM's distinct non-constant bit columns, counted on the words the RTL
+ * reads (`activationImage`, the words of `activationRom`); undefined where the constants do
+ * not make a ROM yet (an invalid fold, which the checks report).
  */
 function romColumnsOf(a: Activation, input: ActivationInput, pe: number): number | undefined {
-  let text: string;
   try {
-    text = activationMem(a, pe, a.kind === 'threshold' ? thresholdWidth(a, input) : 0, { min: input.min, max: input.max });
+    const image = activationImage(a, pe, a.kind === 'threshold' ? thresholdWidth(a, input) : 0, { min: input.min, max: input.max });
+    return romImageColumns(image.words, image.width);
   } catch {
     return undefined;
   }
-  const words = hexWords(text);
-  return romImageColumns(words, Math.max(0, ...words.map((w) => w.toString(2).length)));
 }
 
 /** The range of the value an activation compares: the accumulator's (fused) or the input type's (stand-alone). */

@@ -116,17 +116,30 @@ export function weightMem(layer: MvauLayer, pe: number, simd: number, wType: QTy
  * standalone engine's T_BITS); it is ignored for requant.
  */
 export function activationMem(act: Activation, pe: number, accBits: number, opts: ActivationMemOptions = {}): string {
-  if (act.kind === 'requant') return requantMem(act, pe, opts);
-  return thresholdMem(act, pe, accBits, opts);
+  const image = activationImage(act, pe, accBits, opts);
+  const digits = Math.ceil(image.width / 4);
+  return image.words.map((w) => w.toString(16).padStart(digits, '0')).join('\n') + '\n';
 }
 
-function requantMem(act: RequantParams, pe: number, opts: ActivationMemOptions): string {
+/** A ROM's contents: one `width`-bit word per entry. */
+export interface RomImage {
+  width: number;
+  words: bigint[];
+}
+
+/** The activation ROM's words (`activationMem` is their `.mem` text; the estimate counts their columns). */
+export function activationImage(act: Activation, pe: number, accBits: number, opts: ActivationMemOptions = {}): RomImage {
+  if (act.kind === 'requant') return requantImage(act, pe, opts);
+  return thresholdImage(act, pe, accBits, opts);
+}
+
+function requantImage(act: RequantParams, pe: number, opts: ActivationMemOptions): RomImage {
   const channels = opts.channels ?? act.multipliers.length;
   checkFold(channels, pe);
   const sbits = opts.shiftBits ?? requantShiftBits(act);
   const mbits = act.mbits;
   const word = new WordBuilder(pe * (mbits + sbits));
-  const lines: string[] = [];
+  const words: bigint[] = [];
   for (let g = 0; g < channels / pe; g++) {
     word.clear();
     for (let p = 0; p < pe; p++) {
@@ -141,12 +154,12 @@ function requantMem(act: RequantParams, pe: number, opts: ActivationMemOptions):
       word.set(base, mbits, BigInt(m));
       word.set(base + mbits, sbits, BigInt(s));
     }
-    lines.push(word.hex());
+    words.push(word.value());
   }
-  return lines.join('\n') + '\n';
+  return { width: word.width, words };
 }
 
-function thresholdMem(act: ThresholdParams, pe: number, tbits: number, opts: ActivationMemOptions): string {
+function thresholdImage(act: ThresholdParams, pe: number, tbits: number, opts: ActivationMemOptions): RomImage {
   const channels = opts.channels ?? act.thresholds.length;
   checkFold(channels, pe);
   const n = thresholdCount(act);
@@ -157,7 +170,7 @@ function thresholdMem(act: ThresholdParams, pe: number, tbits: number, opts: Act
   const lo = -(2n ** BigInt(tbits - 1));
   const hi = 2n ** BigInt(tbits - 1) - 1n;
   const word = new WordBuilder(pe * n * tbits);
-  const lines: string[] = [];
+  const words: bigint[] = [];
   for (let g = 0; g < channels / pe; g++) {
     word.clear();
     for (let p = 0; p < pe; p++) {
@@ -170,9 +183,9 @@ function thresholdMem(act: ThresholdParams, pe: number, tbits: number, opts: Act
         word.set((p * n + i) * tbits, tbits, BigInt.asUintN(tbits, t));
       }
     }
-    lines.push(word.hex());
+    words.push(word.value());
   }
-  return lines.join('\n') + '\n';
+  return { width: word.width, words };
 }
 
 function checkFold(channels: number, pe: number): void {
@@ -195,6 +208,11 @@ class WordBuilder {
       this.bits[offset + i] = Number(x & 1n);
       x >>= 1n;
     }
+  }
+  value(): bigint {
+    let v = 0n;
+    for (let i = this.bits.length - 1; i >= 0; i--) v = (v << 1n) | BigInt(this.bits[i]);
+    return v;
   }
   hex(): string {
     let out = '';

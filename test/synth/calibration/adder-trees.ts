@@ -6,11 +6,11 @@
  * merges the whole sum into one `$macc`, which becomes a carry-save tree of full adders and
  * one final adder, so past a handful of leaves it costs about two LUTs per leaf bit where a
  * tree of carry-chain adders would take one (32 leaves of 4 bits: 279 LUT6 built, 181 as a
- * binary tree). Results are cached by content beside the block syntheses (synth.ts).
+ * binary tree). It is synthesised with the flow's own commands (synth.ts `synthCommand`);
+ * results are cached by content beside the block syntheses.
  */
 import { adderTreeKey } from '../../../server/src/cost/resources.js';
-import { XILINX_AFTER_SYNTH } from '../../../server/src/rtl/yosys-script.js';
-import { moduleLuts, type SynthFamily } from './synth.js';
+import { moduleLuts, synthCommand, type SynthFamily } from './synth.js';
 
 /** The trees the table covers: 2 to 64 leaves of 1 to 16 bits (resources.ts interpolates between them). */
 export const TABLE_TREE_LEAVES = [2, 3, 4, 6, 8, 12, 16, 24, 32, 64];
@@ -39,12 +39,6 @@ function treeModule(name: string, n: number, w: number): string {
   }
   lines.push(`  always_ff @(posedge clk) begin xq <= x; y <= $signed(v${levels}); end`, 'endmodule', '');
   return lines.join('\n');
-}
-
-function synthCommand(top: string, family: SynthFamily): string {
-  return family === 'ice40'
-    ? `synth_ice40 -top ${top}`
-    : [`synth_xilinx -family ${family === 'xcup' ? 'xcup' : 'xc7'} -flatten -top ${top}`, ...XILINX_AFTER_SYNTH].join('; ');
 }
 
 /** Yosys' LUT count (LUT6 on Xilinx, SB_LUT4 on iCE40) for a tree of `n` signed `w`-bit leaves, cached. */

@@ -51,8 +51,8 @@ export const BLOCK_MODULES = [
  */
 const MERGED_MODULES = ['qnn_mvau_mmv'] as const;
 
-/** The synthesis commands per family: the flow's (rtl/yosys-script.ts) with the blocks kept. */
-function synthCommand(top: string, family: SynthFamily, arch: 'xc7' | 'xcup' = 'xc7'): string {
+/** The synthesis commands per family: the flow's (rtl/yosys-script.ts). */
+export function synthCommand(top: string, family: SynthFamily, arch: 'xc7' | 'xcup' = 'xc7'): string {
   const target: SynthTarget = family === 'ice40' ? { family } : { family: 'xilinx', xilinx: family === 'xcup' ? 'xcup' : arch };
   return yosysSynthCommands(top, target).join('; ');
 }
