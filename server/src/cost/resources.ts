@@ -1197,6 +1197,21 @@ export function poolResources(p: PoolCostParams, fab: Fabric): { total: Resource
 }
 
 /**
+ * The compare-and-select LUTs of an MMV max-pool: per output element K − 1 max units across
+ * the window's pixels and, in 2-D, one with the row's running maximum. One bit per element
+ * (u1, bipolar): the maximum is an OR, and the window's K bits, the running bit and the
+ * first-row flag are one function of K (+ 2) inputs, LUT6s or LUT4s chained.
+ */
+export function mmvPoolMaxLuts(kernel: number, outElems: number, bits: number, twoD: boolean, fab: Fabric): number {
+  if (bits === 1) {
+    const inputs = kernel + (twoD ? 2 : 0);
+    const lutInputs = fab.family === 'ice40' ? 4 : 6;
+    return outElems * Math.ceil((inputs - 1) / (lutInputs - 1));
+  }
+  return outElems * (kernel - 1 + (twoD ? 1 : 0)) * maxUnitLuts(bits, fab);
+}
+
+/**
  * The word-by-word max-pool of MMV (hw-templates/qnn_maxpool_mmv.sv): per output element
  * a tree of K − 1 compare-and-select units (bipolar: an OR), the output register and the
  * counters; in 2-D the row of running maxima. LUT coefficients: the pool set's (its trees
@@ -1206,16 +1221,14 @@ export function poolMmvResources(
   p: { kernel: number; outElems: number; bits: number; rowWords: number; rows: number; wordsPerRow: number },
   fab: Fabric,
 ): Resources {
-  const max = p.bits === 1 ? 1 : maxUnitLuts(p.bits, fab);
   // 2-D: the row of running maxima (rowWords pooled words, read without a register) and
   // the compare with it (K − 1 more per output element across the window's rows).
   const row = p.rowWords > 0 ? ramCost(p.rowWords, p.outElems * p.bits, fab, { syncRead: true }) : undefined;
-  const vertical = p.rowWords > 0 ? p.outElems * max : 0;
+  const maxLuts = mmvPoolMaxLuts(p.kernel, p.outElems, p.bits, p.rowWords > 0, fab);
   // The output register, valid and last, and the column / row / row-of-window counters.
   const counters = clog2(p.wordsPerRow) + (p.rowWords > 0 ? clog2(p.rows) + clog2(p.kernel) : 0);
   const f = fitOf(fab).pool;
-  const lut =
-    f.lut.c0 + f.lut.control * counters + f.lut.mmvMax * (p.outElems * (p.kernel - 1) * max + vertical) + f.lut.ram * (row?.lut ?? 0);
+  const lut = f.lut.c0 + f.lut.control * counters + f.lut.mmvMax * maxLuts + f.lut.ram * (row?.lut ?? 0);
   const ff = p.outElems * p.bits + 2 + counters + (row ? row.ff : 0);
   return { lut, ff, bram18: row?.bram18 ?? 0, dsp: 0 };
 }

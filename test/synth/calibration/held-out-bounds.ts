@@ -31,10 +31,8 @@ export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>>
   'xilinx mvau lut': { median: 10, worst: 30 }, // 9.0 / 27 (n 32, held_dense7/d1.mvau)
   'xilinx mvau_mmv lut': { median: 20, worst: 30 }, // 16.7 / 27 (n 3, held_mmv2/c1.mvau)
   'xilinx threshold lut': { median: 10, worst: 30 }, // 6.3 / 28 (n 11, held_act1/a1.threshold)
-  'ice40 maxpool_mmv lut': { median: 15, worst: 25 }, // 10.0 / 13 (n 4, held_mmvpool0/p1.pool)
   'ice40 requant lut': { median: 15, worst: 35 }, // 10.6 / 34 (n 11, held_rq0/a1.requant)
   'xcup mvau lut': { median: 10, worst: 30 }, // 9.2 / 28 (n 32, held_conv0/c1.mvau)
   'xcup maxpool lut': { median: 10, worst: 30 }, // 7.3 / 29 (n 14, held_pool3/p1.pool)
-  'xcup maxpool_mmv lut': { median: 15, worst: 25 }, // 11.5 / 23 (n 4, held_mmvpool1/p1.pool)
   'xcup threshold lut': { median: 10, worst: 65 }, // 6.3 / 63 (n 11, held_cact5/a1.threshold)
 };

@@ -28,6 +28,7 @@ import {
   mvauResources,
   poolResources,
   maxUnitLuts,
+  mmvPoolMaxLuts,
   skidResources,
   windowResources,
   wrapAddLuts,
@@ -706,6 +707,19 @@ describe('every template structure has its term', () => {
       xilinx,
     );
     expect(pool.buffer).toMatchObject({ kind: 'logic', ff: 17 });
+  });
+
+  it('a one-bit MMV max-pool is one OR per output element: the window bits, the running bit and the first-row flag', () => {
+    // K = 2 in 2-D: four inputs, one LUT on both families (held_mmvpool1, bipolar, 8 output
+    // elements: 39 LUT6 built, 48 estimated when each max step was a unit of its own).
+    expect(mmvPoolMaxLuts(2, 8, 1, true, xilinx)).toBe(8);
+    expect(mmvPoolMaxLuts(2, 8, 1, true, up5k)).toBe(8);
+    // K = 4: six inputs, one LUT6 or two LUT4s; in 1-D four inputs.
+    expect(mmvPoolMaxLuts(4, 8, 1, true, xilinx)).toBe(8);
+    expect(mmvPoolMaxLuts(4, 8, 1, true, up5k)).toBe(16);
+    expect(mmvPoolMaxLuts(4, 8, 1, false, up5k)).toBe(8);
+    // Wider elements: a compare-and-select unit per step.
+    expect(mmvPoolMaxLuts(2, 8, 4, true, xilinx)).toBe(8 * 2 * maxUnitLuts(4, xilinx));
   });
 
   it('iCE40: an EBR whose read may meet its write has its read port emulated, shared by copies written alike', () => {
