@@ -209,6 +209,25 @@ function poolSpec(r: Rng, idx: number): NetSpec {
 }
 
 /**
+ * A 2-D max-pool on the input, with images up to a CNN's 32 × 32 and strides below the
+ * kernel: the vertical stage (banks of partial output rows) has terms of its own, and the
+ * pool networks above draw only ten 2-D pools, all on images of at most 16 pixels.
+ */
+function pool2dSpec(r: Rng, idx: number): NetSpec {
+  const c = pick(r, [1, 2, 4, 8, 16]);
+  const len = pick(r, [8, 12, 16, 24, 32]);
+  const k = pick(r, [2, 2, 3, 4]);
+  const stride = pick(r, [k, k, Math.max(1, k - 1), 1]);
+  const inT = pick(r, ['u1', 'u2', 'u4', 'u8', 'i4', 'i8', 'bipolar']);
+  const pe = pick(r, divisorsOf(c));
+  const lines = [
+    `input x: ${inT}[${len}, ${len}, ${c}]`,
+    `layer p1 = maxpool(x, kernel=${k}${stride !== k ? `, stride=${stride}` : ''}) fold(pe=${pe})`,
+  ];
+  return { name: `pool2d${idx}`, body: [...lines, 'output p1'].map((l) => `  ${l}`).join('\n') };
+}
+
+/**
  * A 2-D MMV max-pool on the input (qnn_maxpool_mmv's row of running maxima): M pixels per
  * cycle, M a multiple of the kernel dividing the row, stride = kernel, PE = channels.
  */
@@ -480,6 +499,8 @@ export interface SweepOptions {
   largeWindow?: number;
   /** 2-D MMV max-pools. */
   mmvPool?: number;
+  /** 2-D max-pools. */
+  pool2d?: number;
 }
 
 /** The sweep. Names are unique and stable for a seed. */
@@ -500,6 +521,7 @@ export function sweepSpecs(o: SweepOptions = {}): NetSpec[] {
   for (let i = 0; i < (o.requant ?? 24); i++) out.push(requantSpec(r, i));
   for (let i = 0; i < (o.largeWindow ?? 10); i++) out.push(largeWindowSpec(r, i));
   for (let i = 0; i < (o.mmvPool ?? 8); i++) out.push(mmvPoolSpec(r, i));
+  for (let i = 0; i < (o.pool2d ?? 12); i++) out.push(pool2dSpec(r, i));
   return out;
 }
 
@@ -519,6 +541,7 @@ export function heldOutSpecs(seed: number, counts: SweepOptions, sweep: readonly
     requant: 0,
     largeWindow: 0,
     mmvPool: 0,
+    pool2d: 0,
     ...counts,
     seed,
   });
