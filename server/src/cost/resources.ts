@@ -543,6 +543,12 @@ export type ActivationCostParams = (
        * T > max, and equal thresholds are one comparator). Default: `count`.
        */
       distinct?: number;
+      /**
+       * Bits of the compared value as a signed number (a stand-alone engine's uB input is
+       * B + 1: qnn_act_stream widens it with a 0, which synthesis cannot drop). Default: the
+       * lane's input bits.
+       */
+      compareBits?: number;
     }
   | {
       kind: 'requant';
@@ -681,7 +687,9 @@ export function activationLane(
     // Xilinx: a value of up to 6 bits is compared in one LUT6, without a carry chain or ~x;
     // these comparators have their own coefficient (sweep thresholds on xc7, LUT median
     // 12.2 → 9.8 %, worst 67 → 46 %, with both).
-    const inLut = inBits <= 6;
+    // The width is the signed one synthesis compares: a stand-alone u6 input is 7 bits, in a
+    // carry chain (the sweep's u6 thresholds were 31 and 46 % under as one LUT6 each).
+    const inLut = (a.compareBits ?? inBits) <= 6;
     const compare = n * (inLut ? 1 : cmp);
     return lane((inLut ? 0 : inBits) + compare + tree, n + outBits, compare);
   }

@@ -39,7 +39,7 @@ export function activationCostParams(
     if (same) {
       // x ≥ T is constant for T ≤ min (true) or T > max (false), and equal thresholds are one comparator.
       const distinct = new Set((a.thresholds[0] ?? []).filter((t) => t > input.min && t <= input.max)).size;
-      return { kind: 'threshold', count, perChannel: false, distinct };
+      return { kind: 'threshold', count, perChannel: false, distinct, compareBits: input.bits };
     }
     return { kind: 'threshold', count, perChannel: true, romColumns: romColumnsOf(a, input, pe) };
   }

@@ -33,6 +33,6 @@ export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>>
   'xilinx threshold lut': { median: 10, worst: 30 }, // 6.3 / 28 (n 11, held_act1/a1.threshold)
   'ice40 requant lut': { median: 15, worst: 35 }, // 10.6 / 34 (n 11, held_rq0/a1.requant)
   'xcup mvau lut': { median: 10, worst: 30 }, // 9.2 / 28 (n 32, held_conv0/c1.mvau)
-  'xcup maxpool lut': { median: 10, worst: 30 }, // 7.3 / 29 (n 14, held_pool3/p1.pool)
-  'xcup threshold lut': { median: 10, worst: 65 }, // 6.3 / 63 (n 11, held_cact5/a1.threshold)
+  'xcup maxpool lut': { median: 10, worst: 30 }, // 9.0 / 28 (n 14, held_fifo1/p2.pool)
+  'xcup threshold lut': { median: 10, worst: 55 }, // 6.3 / 50 (n 11, held_cact5/a1.threshold)
 };

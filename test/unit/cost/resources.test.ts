@@ -506,6 +506,11 @@ describe('every template structure has its term', () => {
     const tree = adderTreeLuts(3, 1);
     // u6 on Xilinx: three 1-LUT comparators, counted apart (compareLut) for `compare`.
     expect(t(6, xilinx)).toMatchObject({ lut: 3 + tree, compareLut: 3 });
+    // A stand-alone u6 input is compared as a 7-bit signed value (qnn_act_stream widens it
+    // with a 0): carry chains, like i7 (u6 one-lane engines: 17 LUT6 built, i6 and u5 13).
+    const wide = activationLane({ kind: 'threshold', count: 3, perChannel: false, compareBits: 7 }, 6, 2, 1, xilinx);
+    const cmp6 = Math.ceil(6 * COST_CONSTANTS.activation.compareLutsPerBit);
+    expect(wide).toMatchObject({ lut: 6 + 3 * cmp6 + tree, compareLut: 3 * cmp6 });
     // i8: carry-chain comparators (compareLutsPerBit) over the shared ~x.
     const cmp8 = Math.ceil(8 * COST_CONSTANTS.activation.compareLutsPerBit);
     expect(t(8, xilinx)).toMatchObject({ lut: 8 + 3 * cmp8 + tree, compareLut: 3 * cmp8 });
