@@ -715,14 +715,19 @@ export function activationLane(
     // the product register and the + 2^(S−1) rounding adder (a DSP keeps the product in its
     // multiplier register; a DSP48 takes the rounding add into its post-adder, an SB_MAC16 does not).
     mulLut += a.perChannel ? lutMultiplierLutsOn(fab, m, false, inBits, a.inputSigned ?? true) : Math.max(0, a.multiplierOnes - 1) * prod;
-    lut += prod - deadBits;
+    // The rounding adder works on the template's product width PW (x widened by a bit in a
+    // stand-alone engine, + MBITS + 1): the product is sign-extended to it, which synthesis
+    // keeps (x · 3 in a 22-bit PW: a 7-bit product, a 22-bit rounding carry chain).
+    // Its bits below S − 1, sign extension included, are not read.
+    const pw = Math.max(prod, (fused ? inBits : inBits + 1) + mbits + 1);
+    lut += pw - (deadBits > 0 ? Math.min(a.maxShift - 1, pw) : 0);
     ff += prod - deadBits;
   } else if (fab.family === 'ice40') {
     // Measured (Yosys 0.23, the sweep's stand-alone requants, u2 to i12 inputs): a stand-alone
     // lane's one SB_MAC16 takes the rounding add into its own adder when x is unsigned; with
     // a signed x (the sweep's i4 to i12 requants were 20 to 36 % under without it), after an
     // MVAU's accumulator, or split over several MACs, it stays in LUTs.
-    if (fused || dsp > 1 || (a.inputSigned ?? true)) lut += prod;
+    if (fused || dsp > 1 || (a.inputSigned ?? true)) lut += Math.max(prod, (fused ? inBits : inBits + 1) + mbits + 1);
     // After an MVAU's accumulator its product register stays in fabric too (counted by name
     // in held_mmv2's netlist: 10 bits per lane; the sweep's iCE40 MVAU FF median 4.7 → 2.2 %,
     // MMV MVAU 6.0 → 3.8 %, with it counted).
