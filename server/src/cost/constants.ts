@@ -218,7 +218,10 @@ export interface CostConstants {
     /** Depth used for every inter-engine FIFO until the compiler's FIFO analysis supplies depths. */
     defaultDepth: number;
   };
-  /** qnn_skid's control LUTs (take / drain / ready) beside its per-bit mux. */
+  /**
+   * qnn_skid's control LUTs (take / drain / ready) beside its per-bit mux: measured, W + 7
+   * LUTs for W data bits on xc7, xcup and iCE40 (test/synth/skid.test.ts).
+   */
   skid: { lutC0: number };
   /**
    * The fitted coefficients, per resource family (calibration.json, written by `npm run
@@ -324,7 +327,7 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
   ice40LogicCells: { lut: 1.235, ff: 0.385 },
   activation: { compareLutsPerBit: 0.5, shiftBits: 5, defaultMbits: 16 },
   fifo: { defaultDepth: 2 },
-  skid: { lutC0: 3 },
+  skid: { lutC0: 6 },
   fit: { xilinx: calibration.xilinx, ice40: calibration.ice40, xcup: calibration.xcup },
   lutMultipliers: calibration.lutMultipliers,
   adderTrees: calibration.adderTrees,
