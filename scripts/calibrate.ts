@@ -717,7 +717,8 @@ coefficient set), ${g.blocks} blocks; fitted: ${runs.join(', ')}.
   the examples fold them (\`nint*\`: u2 to u8 × i2 to i4, PE 2 to 8, SIMD 4 to 16, a fused requant);
   window generators at a real CNN's geometry (\`lwin*\`: 12 to 32-pixel images of 3 to 128
   channels, SIMD 3 to 32, as CNV's); 2-D MMV max-pools on the input (\`mmvpool*\`: kernel 2
-  and 4, 2 and 4 pixels per cycle, u1 to u8, i4 and bipolar, 1 to 8 channels).
+  and 4, 2 and 4 pixels per cycle, u1 to u8, i4 and bipolar, 1 to 8 channels); 2-D
+  max-pools on images up to 32 × 32 with strides below the kernel (\`pool2d*\`).
 - **Synthesis** (test/synth/calibration/synth.ts): each network is compiled as \`qnn compile\` does
   and synthesised for each coefficient set as the flow does (rtl/yosys-script.ts): xc7z020
   (\`synth_xilinx -family xc7 -flatten\`), ice40up5k (\`synth_ice40 -dsp\`) and, for the
@@ -734,8 +735,8 @@ coefficient set), ${g.blocks} blocks; fitted: ${runs.join(', ')}.
   value is read off the estimate itself, and the coefficients are fitted by non-negative
   least squares on the relative error (blocks under ${FLOOR} units count as ${FLOOR}), reweighted
   towards the least absolute error; a block that repeats another (the same terms and Yosys
-  count, as the FIFO networks' pools and activations do) is one sample. Memory placement (LUT, LUTRAM or block RAM) and the
-  DSP mapping rules are Yosys' own rules, not fitted.
+  count, as the FIFO networks' pools and activations do) is one sample. Memory placement
+  (LUT, LUTRAM or block RAM) and the DSP mapping rules are Yosys' own rules, not fitted.
 
 Rerun: \`npm run calibrate\` (about 50 min of Yosys on 2 cores from a cold cache; seconds
 when nothing changed). \`-- --no-write\` reports without writing, \`-- --skip-examples\` leaves
