@@ -710,16 +710,17 @@ export function activationLane(
   // adder (the sweep's PE-16 i4 requants, act23 and act26, were 30 % over on iCE40 FFs
   // without it); after an MVAU's accumulator they stay (held_mmv1: 14 % under with them gone).
   const deadBits = a.variableShift || fused ? 0 : Math.max(0, Math.min(a.maxShift - 1, prod));
+  // The rounding adder works on the template's product width PW (ACC_BITS + MBITS + 1, where
+  // a stand-alone engine's ACC_BITS is x widened by a bit): the product is sign-extended to
+  // it, which synthesis keeps (x · 3 with a 16-bit MBITS: a 7-bit product, a 22-bit rounding
+  // carry chain, read off the $alu cells after alumacc).
+  const pw = Math.max(prod, (fused ? inBits : inBits + 1) + mbits + 1);
   if (dsp === 0) {
     // In LUTs after the ROM's constant bits are gone: shift-adds for one shared M, a multiplier otherwise;
     // the product register and the + 2^(S−1) rounding adder (a DSP keeps the product in its
     // multiplier register; a DSP48 takes the rounding add into its post-adder, an SB_MAC16 does not).
     mulLut += a.perChannel ? lutMultiplierLutsOn(fab, m, false, inBits, a.inputSigned ?? true) : Math.max(0, a.multiplierOnes - 1) * prod;
-    // The rounding adder works on the template's product width PW (x widened by a bit in a
-    // stand-alone engine, + MBITS + 1): the product is sign-extended to it, which synthesis
-    // keeps (x · 3 in a 22-bit PW: a 7-bit product, a 22-bit rounding carry chain).
-    // Its bits below S − 1, sign extension included, are not read.
-    const pw = Math.max(prod, (fused ? inBits : inBits + 1) + mbits + 1);
+    // The rounding adder's bits below S − 1, sign extension included, are not read.
     lut += pw - (deadBits > 0 ? Math.min(a.maxShift - 1, pw) : 0);
     ff += prod - deadBits;
   } else if (fab.family === 'ice40') {
@@ -727,7 +728,7 @@ export function activationLane(
     // lane's one SB_MAC16 takes the rounding add into its own adder when x is unsigned; with
     // a signed x (the sweep's i4 to i12 requants were 20 to 36 % under without it), after an
     // MVAU's accumulator, or split over several MACs, it stays in LUTs.
-    if (fused || dsp > 1 || (a.inputSigned ?? true)) lut += Math.max(prod, (fused ? inBits : inBits + 1) + mbits + 1);
+    if (fused || dsp > 1 || (a.inputSigned ?? true)) lut += pw;
     // After an MVAU's accumulator its product register stays in fabric too (counted by name
     // in held_mmv2's netlist: 10 bits per lane; the sweep's iCE40 MVAU FF median 4.7 → 2.2 %,
     // MMV MVAU 6.0 → 3.8 %, with it counted).
