@@ -18,6 +18,7 @@
  */
 import { COST_CONSTANTS as C } from './constants.js';
 import { clog2, type Fabric, type Resources } from './fabric.js';
+import { interpolate } from './interpolate.js';
 
 /** 'logic': hard-wired constants, LUT4 ROM logic or registers; 'none': no memory. */
 export type MemKind = 'lutram' | 'bram' | 'logic' | 'none';
@@ -230,17 +231,16 @@ export interface RamOptions {
   syncRead?: boolean;
 }
 
-/** `memory.lut4RegisterFile`'s column for `depth` (1: read mux per bit, 2: write decoder), linear between its depths. */
+/** `memory.lut4RegisterFile`'s column for `depth` (1: read mux per bit, 2: write decoder), linear between and beyond its depths. */
 function lut4Rf(depth: number, col: 1 | 2): number {
   const table = C.memory.lut4RegisterFile;
-  let lo = table[0];
-  for (const row of table) {
-    if (row[0] === depth) return row[col];
-    if (row[0] > depth) return Math.round(lo[col] + ((row[col] - lo[col]) * (depth - lo[0])) / (row[0] - lo[0]));
-    lo = row;
-  }
-  const last = table[table.length - 1];
-  return Math.round((last[col] * depth) / last[0]);
+  return Math.round(
+    interpolate(
+      table.map((row) => row[0]),
+      table.map((row) => row[col]),
+      depth,
+    ),
+  );
 }
 const lut4ReadMux = (depth: number): number => lut4Rf(depth, 1);
 const lut4WriteDecode = (depth: number): number => lut4Rf(depth, 2);

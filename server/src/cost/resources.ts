@@ -22,6 +22,7 @@
 import { COST_CONSTANTS as C, type DspMapping, type FamilyFit, type FitSet } from './constants.js';
 import { addResources, clog2, multiplierFabric, type Fabric, type Resources } from './fabric.js';
 import { ramCost, romCost, type MemCost } from './memory.js';
+import { bracket } from './interpolate.js';
 import { isPowerOfTwo, signedBitsFor } from '../model/qtype.js';
 
 export { COST_CONSTANTS } from './constants.js';
@@ -467,15 +468,6 @@ function adderTreeGrid(table: Readonly<Record<string, number>>): { leaves: numbe
   return grid;
 }
 
-/** The two grid points around `x` (the last two beyond the grid: linear extrapolation) and x's weight on the upper. */
-function bracket(grid: readonly number[], x: number): [number, number, number] {
-  let i = 1;
-  while (i < grid.length - 1 && grid[i] < x) i++;
-  const lo = grid[i - 1];
-  const hi = grid[i];
-  return [lo, hi, (x - lo) / (hi - lo)];
-}
-
 /**
  * An MVAU's adder tree of `n` leaves of `bits` bits on the fabric, as Yosys builds it: one
  * `$macc` (alumacc merges the tree), a carry-save tree of full adders and a final adder,
@@ -709,7 +701,8 @@ export function activationLane(
   // 0.23): a stand-alone lane's product in LUTs loses those register bits and their rounding
   // adder (the sweep's PE-16 i4 requants, act23 and act26, were 30 % over on iCE40 FFs
   // without it); after an MVAU's accumulator they stay (held_mmv1: 14 % under with them gone).
-  const deadBits = a.variableShift || fused ? 0 : Math.max(0, Math.min(a.maxShift - 1, prod));
+  const unread = (bits: number): number => (a.variableShift || fused ? 0 : Math.max(0, Math.min(a.maxShift - 1, bits)));
+  const deadBits = unread(prod);
   // The rounding adder works on the template's product width PW (ACC_BITS + MBITS + 1, where
   // a stand-alone engine's ACC_BITS is x widened by a bit): the product is sign-extended to
   // it, which synthesis keeps (x · 3 with a 16-bit MBITS: a 7-bit product, a 22-bit rounding
@@ -721,7 +714,7 @@ export function activationLane(
     // multiplier register; a DSP48 takes the rounding add into its post-adder, an SB_MAC16 does not).
     mulLut += a.perChannel ? lutMultiplierLutsOn(fab, m, false, inBits, a.inputSigned ?? true) : Math.max(0, a.multiplierOnes - 1) * prod;
     // The rounding adder's bits below S − 1, sign extension included, are not read.
-    lut += pw - (deadBits > 0 ? Math.min(a.maxShift - 1, pw) : 0);
+    lut += pw - unread(pw);
     ff += prod - deadBits;
   } else if (fab.family === 'ice40') {
     // Measured (Yosys 0.23, the sweep's stand-alone requants, u2 to i12 inputs): a stand-alone

@@ -91,7 +91,7 @@ export function weightMem(layer: MvauLayer, pe: number, simd: number, wType: QTy
   const sf = mw / simd;
   const wbits = typeBits(wType);
   const word = new WordBuilder(pe * simd * wbits);
-  const lines: string[] = [];
+  const words: bigint[] = [];
   for (let n = 0; n < nf; n++) {
     for (let f = 0; f < sf; f++) {
       word.clear();
@@ -104,10 +104,10 @@ export function weightMem(layer: MvauLayer, pe: number, simd: number, wType: QTy
           word.set((p * simd + s) * wbits, wbits, BigInt(encodeValue(v, wType)));
         }
       }
-      lines.push(word.hex());
+      words.push(word.value());
     }
   }
-  return lines.join('\n') + '\n';
+  return memText({ width: word.width, words });
 }
 
 /**
@@ -116,7 +116,11 @@ export function weightMem(layer: MvauLayer, pe: number, simd: number, wType: QTy
  * standalone engine's T_BITS); it is ignored for requant.
  */
 export function activationMem(act: Activation, pe: number, accBits: number, opts: ActivationMemOptions = {}): string {
-  const image = activationImage(act, pe, accBits, opts);
+  return memText(activationImage(act, pe, accBits, opts));
+}
+
+/** A ROM image as `$readmemh` reads it: one word a line, ⌈width/4⌉ hex digits, most significant first. */
+function memText(image: RomImage): string {
   const digits = Math.ceil(image.width / 4);
   return image.words.map((w) => w.toString(16).padStart(digits, '0')).join('\n') + '\n';
 }
@@ -192,7 +196,7 @@ function checkFold(channels: number, pe: number): void {
   if (!Number.isInteger(pe) || pe < 1 || channels % pe !== 0) throw new Error(`PE=${pe} does not divide ${channels} channels`);
 }
 
-/** A memory word assembled field by field; hex() gives ⌈width/4⌉ digits, most significant first. */
+/** A memory word assembled field by field; value() is the word (memText formats it). */
 class WordBuilder {
   private readonly bits: Uint8Array;
   constructor(readonly width: number) {
@@ -210,16 +214,12 @@ class WordBuilder {
     }
   }
   value(): bigint {
-    let v = 0n;
-    for (let i = this.bits.length - 1; i >= 0; i--) v = (v << 1n) | BigInt(this.bits[i]);
-    return v;
-  }
-  hex(): string {
-    let out = '';
+    // Four bits at a time (a bit at a time is a BigInt operation per weight bit).
+    let out = '0x0';
     for (let d = this.bits.length / 4 - 1; d >= 0; d--) {
       const b = d * 4;
       out += (this.bits[b] | (this.bits[b + 1] << 1) | (this.bits[b + 2] << 2) | (this.bits[b + 3] << 3)).toString(16);
     }
-    return out;
+    return BigInt(out);
   }
 }

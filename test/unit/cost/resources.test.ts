@@ -40,6 +40,7 @@ import {
   type WindowCostParams,
   type MvauCostParams,
 } from '../../../server/src/cost/resources.js';
+import { bracket, interpolate } from '../../../server/src/cost/interpolate.js';
 import { estimateNetwork } from '../../../server/src/cost/estimate.js';
 import { i, NetBuilder, pow2, u, bipolar } from './net-builder.js';
 
@@ -1007,5 +1008,18 @@ describe('MVAU weight memory in a network', () => {
     const l = estimateNetwork(net).layers[0];
     expect(l.dsp).toBe(0);
     expect(l.weight_mem).toBe('logic'); // NF·SF = 1: hard-wired
+  });
+});
+
+describe('linear interpolation on the measured tables (cost/interpolate.ts)', () => {
+  it('is exact at the points, linear between them and along the last two beyond them', () => {
+    const xs = [2, 4, 8];
+    const ys = [1, 5, 9];
+    expect(interpolate(xs, ys, 4)).toBe(5);
+    expect(interpolate(xs, ys, 3)).toBe(3);
+    expect(interpolate(xs, ys, 6)).toBe(7);
+    expect(interpolate(xs, ys, 16)).toBe(17);
+    expect(interpolate(xs, ys, 1)).toBe(-1);
+    expect(bracket(xs, 6)).toEqual([4, 8, 0.5]);
   });
 });
