@@ -39,10 +39,15 @@ export function yosysReadCommands(sources: readonly string[], top: string): stri
  */
 export const XILINX_AFTER_SYNTH = ['opt_merge -share_all', 'clean'] as const;
 
-/** The synthesis commands for a target (flattened: resource counts are for the whole design). */
-export function yosysSynthCommands(top: string, target: SynthTarget): string[] {
-  if (target.family === 'ice40') return [`synth_ice40 -top ${top} -dsp`];
-  return [`synth_xilinx -family ${target.xilinx ?? 'xc7'} -top ${top} -flatten`, ...XILINX_AFTER_SYNTH];
+/**
+ * The synthesis commands for a target (flattened: resource counts are for the whole design).
+ * `dsp: false` maps no multiplier to a DSP block (the calibration's LUT multiplier table);
+ * the flow always lets Yosys map them.
+ */
+export function yosysSynthCommands(top: string, target: SynthTarget, o: { dsp?: boolean } = {}): string[] {
+  const dsp = o.dsp ?? true;
+  if (target.family === 'ice40') return [`synth_ice40 -top ${top}${dsp ? ' -dsp' : ''}`];
+  return [`synth_xilinx -family ${target.xilinx ?? 'xc7'} -top ${top} -flatten${dsp ? '' : ' -nodsp'}`, ...XILINX_AFTER_SYNTH];
 }
 
 /** `files.f`: the sources, one relative path a line, each after the modules it instantiates. */

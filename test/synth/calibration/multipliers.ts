@@ -8,8 +8,7 @@
  * beside the block syntheses (synth.ts).
  */
 import { lutMultiplierKey } from '../../../server/src/cost/resources.js';
-import { XILINX_AFTER_SYNTH } from '../../../server/src/rtl/yosys-script.js';
-import { moduleLuts, type SynthFamily } from './synth.js';
+import { moduleLuts, synthCommand, type SynthFamily } from './synth.js';
 
 /** The widths the table covers: signed weights of 2 to 8 bits, inputs of 1 to 8 bits. */
 export const TABLE_WEIGHT_BITS = [2, 3, 4, 5, 6, 7, 8];
@@ -30,17 +29,11 @@ function productModule(name: string, w: number, a: number, aSigned: boolean): st
   ].join('\n');
 }
 
-function synthCommand(top: string, family: SynthFamily): string {
-  return family === 'ice40'
-    ? `synth_ice40 -top ${top}`
-    : [`synth_xilinx -family ${family === 'xcup' ? 'xcup' : 'xc7'} -nodsp -flatten -top ${top}`, ...XILINX_AFTER_SYNTH].join('; ');
-}
-
 /** Yosys' LUT count (LUT6 on Xilinx, SB_LUT4 on iCE40) for one w × a product, cached. */
 export async function productLuts(w: number, a: number, aSigned: boolean, family: SynthFamily): Promise<number> {
   const name = `mul_${w}_${a}_${aSigned ? 's' : 'u'}`;
   const source = productModule(name, w, a, aSigned);
-  const command = synthCommand(name, family);
+  const command = synthCommand(name, family, { dsp: false });
   return moduleLuts('lut-multiplier-1', name, source, command, family, 300_000);
 }
 

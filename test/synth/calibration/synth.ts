@@ -51,10 +51,11 @@ export const BLOCK_MODULES = [
  */
 const MERGED_MODULES = ['qnn_mvau_mmv'] as const;
 
-/** The synthesis commands per family: the flow's (rtl/yosys-script.ts). */
-export function synthCommand(top: string, family: SynthFamily, arch: 'xc7' | 'xcup' = 'xc7'): string {
-  const target: SynthTarget = family === 'ice40' ? { family } : { family: 'xilinx', xilinx: family === 'xcup' ? 'xcup' : arch };
-  return yosysSynthCommands(top, target).join('; ');
+/** The synthesis commands per family: the flow's (rtl/yosys-script.ts); `dsp: false` without DSP blocks. */
+export function synthCommand(top: string, family: SynthFamily, o: { arch?: 'xc7' | 'xcup'; dsp?: boolean } = {}): string {
+  const target: SynthTarget =
+    family === 'ice40' ? { family } : { family: 'xilinx', xilinx: family === 'xcup' ? 'xcup' : (o.arch ?? 'xc7') };
+  return yosysSynthCommands(top, target, { dsp: o.dsp }).join('; ');
 }
 
 /**
@@ -231,7 +232,7 @@ export async function synthWhole(
   if (existsSync(cacheFile)) return { ...JSON.parse(readFileSync(cacheFile, 'utf8')), cached: true };
   const script = [
     ...yosysReadCommands(sourcesOf(rtlDir), top),
-    synthCommand(top, family, arch),
+    synthCommand(top, family, { arch }),
     'tee -q -o yosys-whole-stat.txt stat',
   ].join('; ');
   const r = await runYosysQueued(script, rtlDir, timeoutMs);

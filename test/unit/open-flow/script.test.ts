@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { findDevice } from '../../../server/src/device/devices.js';
+import { yosysSynthCommands } from '../../../server/src/rtl/yosys-script.js';
 import {
   bitstreamName,
   buildShellScript,
@@ -61,5 +62,15 @@ describe('open flow scripts', () => {
     expect(sh).toContain('(cd ../rtl && yosys -q -s ../bitstream/synth_ice40.ys)');
     expect(sh).toMatch(/^nextpnr-ice40 --up5k --package sg48 /m);
     expect(sh).toContain('icepack design.asc net_top.bin');
+  });
+});
+
+describe('the synthesis commands (rtl/yosys-script.ts yosysSynthCommands)', () => {
+  it('map multipliers to DSP blocks unless asked not to (the calibration LUT multiplier table)', () => {
+    expect(yosysSynthCommands('t', { family: 'ice40' })).toEqual(['synth_ice40 -top t -dsp']);
+    expect(yosysSynthCommands('t', { family: 'ice40' }, { dsp: false })).toEqual(['synth_ice40 -top t']);
+    const [xilinx, ...after] = yosysSynthCommands('t', { family: 'xilinx', xilinx: 'xcup' }, { dsp: false });
+    expect(xilinx).toBe('synth_xilinx -family xcup -top t -flatten -nodsp');
+    expect(after).toEqual(yosysSynthCommands('t', { family: 'xilinx', xilinx: 'xcup' }).slice(1));
   });
 });
