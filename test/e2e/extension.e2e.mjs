@@ -33,11 +33,22 @@ test('editing a network: colouring, Problems with codes, quick fix, hover, compl
     await wb.openFile('peak_detector.qnn');
     await server.waitForExtensionActivated?.('qnn-fpga.qnn-fpga').catch(() => {});
 
-    // Syntax colouring from the TextMate grammar: keyword and layer name differ.
+    // Syntax colouring from the TextMate grammar: keyword and layer name differ. The
+    // language server's semantic tokens (the layer name) can arrive before the grammar's
+    // tokens are painted, so two colours on the line are not enough: wait for the keyword's.
     await wb.waitForColouring('layer c1 = conv1d(scan');
-    const kw = await wb.tokenStyle('layer', { lineText: 'layer c1 = conv1d' });
-    const op = await wb.tokenStyle('conv1d', { lineText: 'layer c1 = conv1d' });
-    const name = await wb.tokenStyle('c1', { lineText: 'layer c1 = conv1d' });
+    const style = (word) => wb.tokenStyle(word, { lineText: 'layer c1 = conv1d' });
+    const { kw, op, name } = await waitUntil(
+      async () => {
+        const [kw, op, name] = await Promise.all([style('layer'), style('conv1d'), style('c1')]);
+        return kw.color !== op.color && kw.color !== name.color && { kw, op, name };
+      },
+      { what: 'the keyword "layer" coloured apart from the operator and the layer name', timeout: 60_000 },
+    ).catch(async (e) => {
+      const [kw, op, name] = await Promise.all([style('layer'), style('conv1d'), style('c1')]);
+      t.diagnostic(`layer ${kw.color}, conv1d ${op.color}, c1 ${name.color}`);
+      throw e;
+    });
     t.diagnostic(`layer ${kw.color}, conv1d ${op.color}, c1 ${name.color}`);
     assert.notEqual(kw.color, name.color, 'the keyword and the layer name are coloured differently');
     assert.notEqual(kw.color, op.color, 'the keyword and the operator are coloured differently');
