@@ -800,6 +800,18 @@ ${d.dTable || '(not run)'}
   entries as against constants; on iCE40 an EBR in its 256×16 configuration comes with a register and a
   mux per data bit; XNOR lanes are a plain adder-tree popcount (FINN-R's 3-pairs-per-LUT6
   compression is not what Yosys builds from qnn_mvau).
+- **Wide LUT ROMs of 65 to 128 words on Xilinx**: alone, a ROM column of 7 address bits is
+  two LUT6 and a MUXF7, and so the estimate prices it (a 128 × 384-bit ROM with its output
+  register: 768 LUT6, 384 MUXF7). Inside a flattened MVAU, where ABC maps the ROM together
+  with the rest of the module, a wide one is not: held_dense7's weight ROM (u1 × pow2<3>,
+  PE 4, SIMD 32: 128 × 384 bits) takes 1,992 LUTs, 226 of its 384 columns mapped as alone
+  and the others through shared decoders of the address (652 LUT2). ABC run on the ROM's
+  cone alone maps it to 384 seven-input LUTs, and the ROM kept as a module of its own
+  (\`keep_hierarchy\`) gives 768 LUT6 and the whole MVAU 2,744 LUTs against 3,812 (estimate
+  2,780). The same layer at SIMD 16 (256 × 192 bits, 8 address bits) maps its ROM as alone;
+  wide0's (72 × 1,024 bits) takes 4,043 LUTs against 2,055 alone. This is most of why the
+  sweep's widest MVAUs (wide0 −25 %, wide5 −15 %) and held_dense7 (−27 %, the xc7 MVAU
+  \`WIDER\` bound) are under. Whether Vivado does the same has not been measured.
 - **Scatter within a kind**: ABC's LUT mapping of a given template varies by tens of percent
   with constants (random weights, thresholds, scales) and widths; one coefficient per term
   cannot follow it, which is what the worst cases above show.
