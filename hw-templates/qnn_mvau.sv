@@ -229,6 +229,15 @@ module qnn_mvau #(
 
   if (HARD_WIRED != 0) begin : g_wconst
     assign w1 = WEIGHT_WORD;
+  end else if (DEPTH > 32) begin : g_wrom_module
+    // A ROM of more than 32 words is read through qnn_rom, whose instance the Yosys
+    // commands for Xilinx keep as a module of its own (keep_hierarchy, rtl/yosys-script.ts).
+    // Inside the flattened MVAU, ABC maps a 7-address-bit ROM through address decoders its
+    // columns share: held_dense7's 128 × 384-bit ROM took 1,992 LUTs there on xc7, 768 LUT6
+    // and 384 MUXF7 kept apart. A shallow ROM stays inline: its bits are constants and
+    // address bits that synthesis folds into the products (held_conv0's 2-word ROM kept
+    // apart: 115 → 203 LUTs on xc7).
+    qnn_rom #(.WIDTH(WW), .DEPTH(DEPTH), .FILE(WEIGHT_FILE)) u_wrom (.clk(clk), .en(en), .addr(waddr), .q(w1));
   end else begin : g_wrom
     (* rom_style = "auto" *) logic [WW-1:0] wmem [DEPTH];
     if (WEIGHT_FILE != "") begin : g_load

@@ -18,6 +18,7 @@ import { compileNetwork } from '../../server/src/rtl/compile.js';
 import { FILE_LIST, parseFileList, synthTargetOf, YOSYS_SCRIPT, yosysScriptText } from '../../server/src/rtl/yosys-script.js';
 import { findDevice } from '../../server/src/device/devices.js';
 import { check } from '../unit/model/helpers.js';
+import { templateClosure } from '../../server/src/rtl/templates.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const hw = (f: string): string => path.join(root, 'hw-templates', f);
@@ -28,7 +29,7 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'qnn-template-checks-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 type Params = Record<string, number | string>;
-const MVAU_SRCS = ['qnn_mvau.sv', 'qnn_act_lane.sv', 'qnn_skid.sv'].map(hw);
+const MVAU_SRCS = templateClosure(['qnn_mvau']);
 const ACT_SRCS = ['qnn_act_stream.sv', 'qnn_act_lane.sv', 'qnn_skid.sv'].map(hw);
 const MVAU: Params = {
   MW: 8,
@@ -183,6 +184,13 @@ const IMPOSSIBLE: { what: string; top: string; sources: string[]; params: Params
     params: { WIDTH: 8 },
     message: 'qnn_fifo: DEPTH (0) must be at least 1',
   },
+  {
+    what: 'ROM: one word',
+    top: 'qnn_rom',
+    sources: [hw('qnn_rom.sv')],
+    params: { WIDTH: 8, DEPTH: 1, FILE: 'r.mem' },
+    message: 'qnn_rom: DEPTH (1) must be at least 2 and WIDTH (8) at least 1',
+  },
 ];
 
 /** Icarus: compile with the parameters on the root module, run; the check is a $fatal at time 0. */
@@ -313,7 +321,9 @@ describe('qnn compile: file list and Yosys script', () => {
     const ice = yosysScriptText(['a.sv', 'top.sv'], 'top', synthTargetOf(findDevice('ice40up5k')!), 'x');
     expect(ice).toContain('synth_ice40 -top top -dsp');
     const zu = yosysScriptText(['a.sv', 'top.sv'], 'top', synthTargetOf(findDevice('xczu3eg')!), 'x');
-    expect(zu).toContain('synth_xilinx -family xcup -top top -flatten\nopt_merge -share_all\nclean\nstat\n');
+    expect(zu).toContain(
+      'synth:\nsetattr -set keep_hierarchy 1 t:*\\qnn_rom\nsynth_xilinx -family xcup -top top -flatten\nopt_merge -share_all\nclean\nstat\n',
+    );
     expect(ice).not.toContain('opt_merge');
     expect(zu).toContain('read:\nread_verilog -sv a.sv top.sv\nhierarchy -check -top top\nsynth:\n');
   });

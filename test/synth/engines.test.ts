@@ -14,9 +14,10 @@ import { findTool, runProcess } from '../../server/src/flows/tools.js';
 import { activationMem, weightMem } from '../../server/src/engines/rom-layout.js';
 import { rng } from '../hw/engines/random-kit.js';
 import { makeCfg, obits, params, randomData, type MvauCfg } from '../hw/engines/mvau-kit.js';
+import { templateClosure } from '../../server/src/rtl/templates.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SRCS = ['qnn_mvau.sv', 'qnn_act_lane.sv', 'qnn_skid.sv'].map((f) => path.join(root, 'hw-templates', f));
+const SRCS = templateClosure(['qnn_mvau']);
 const haveYosys = findTool('yosys') !== undefined;
 
 let work: string;

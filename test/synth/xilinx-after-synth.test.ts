@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseYosysStatText } from '../../server/src/flows/reports/yosys-stat.js';
 import { findTool, runProcess } from '../../server/src/flows/tools.js';
-import { XILINX_AFTER_SYNTH, yosysSynthCommands } from '../../server/src/rtl/yosys-script.js';
+import { XILINX_AFTER_SYNTH, XILINX_KEEP_ROMS, yosysSynthCommands } from '../../server/src/rtl/yosys-script.js';
 
 let work = '';
 beforeAll(() => {
@@ -46,7 +46,8 @@ async function synth(commands: string[]): Promise<Record<string, number>> {
 
 describe.skipIf(!findTool('yosys'))('the flow after synth_xilinx (Yosys)', () => {
   it('merges the inverter synth_xilinx gives each flip-flop with an active-low enable', async () => {
-    const [synthXilinx, ...after] = yosysSynthCommands('bank', { family: 'xilinx', xilinx: 'xc7' });
+    const [keepRoms, synthXilinx, ...after] = yosysSynthCommands('bank', { family: 'xilinx', xilinx: 'xc7' });
+    expect(keepRoms).toBe(XILINX_KEEP_ROMS);
     expect(after).toEqual([...XILINX_AFTER_SYNTH]);
     const alone = await synth([synthXilinx!]);
     const flow = await synth([synthXilinx!, ...after]);

@@ -47,8 +47,23 @@ export const XILINX_AFTER_SYNTH = ['opt_merge -share_all', 'clean'] as const;
 export function yosysSynthCommands(top: string, target: SynthTarget, o: { dsp?: boolean } = {}): string[] {
   const dsp = o.dsp ?? true;
   if (target.family === 'ice40') return [`synth_ice40 -top ${top}${dsp ? ' -dsp' : ''}`];
-  return [`synth_xilinx -family ${target.xilinx ?? 'xc7'} -top ${top} -flatten${dsp ? '' : ' -nodsp'}`, ...XILINX_AFTER_SYNTH];
+  return [
+    XILINX_KEEP_ROMS,
+    `synth_xilinx -family ${target.xilinx ?? 'xc7'} -top ${top} -flatten${dsp ? '' : ' -nodsp'}`,
+    ...XILINX_AFTER_SYNTH,
+  ];
 }
+
+/**
+ * Before `synth_xilinx`: every qnn_rom instance (an MVAU weight ROM of more than 32 words,
+ * hw-templates/qnn_mvau.sv) stays a module of its own through `-flatten`. ABC, mapping the
+ * ROM with the rest of the MVAU, built part of it through shared address decoders:
+ * held_dense7's 128 × 384-bit ROM took 1,992 LUTs in the MVAU, 768 LUT6 kept apart, and the
+ * sweep's wide0 (72 × 1,024 bits) went from 11,257 to 9,297 LUTs. On iCE40, whose deep ROMs
+ * are EBRs, the flattened design is left as it was. (A cell selection, `t:`, so a design
+ * without one matches nothing without a warning.)
+ */
+export const XILINX_KEEP_ROMS = 'setattr -set keep_hierarchy 1 t:*\\qnn_rom';
 
 /** `files.f`: the sources, one relative path a line, each after the modules it instantiates. */
 export function fileListText(sources: readonly string[]): string {

@@ -18,7 +18,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activate, mvau } from '../../../server/src/golden/golden.js';
 import { typeBits, typeName, typeValues } from '../../../server/src/model/qtype.js';
@@ -30,9 +29,9 @@ import { packWords, unpackWords } from '../../../server/src/flows/sim/words.js';
 import { activationMem, thresholdBits, weightMem } from '../../../server/src/engines/rom-layout.js';
 import { rng, pick, limiter, randomRequant, randomThresholds } from './random-kit.js';
 import { makeCfg, makeLayer, obits, outType, params as mvauParams, type MvauCfg } from './mvau-kit.js';
+import { templateClosure } from '../../../server/src/rtl/templates.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const SRCS = ['qnn_mvau_mmv.sv', 'qnn_mvau.sv', 'qnn_act_lane.sv', 'qnn_skid.sv'].map((f) => path.join(root, 'hw-templates', f));
+const SRCS = templateClosure(['qnn_mvau_mmv']);
 const TOP = 'qnn_mvau_mmv';
 const haveVerilator = findTool('verilator') !== undefined;
 const haveIcarus = findTool('iverilog') !== undefined && findTool('vvp') !== undefined;

@@ -16,7 +16,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { typeBits } from '../../../server/src/model/qtype.js';
 import { findTool } from '../../../server/src/flows/tools.js';
@@ -26,9 +25,9 @@ import { packWords, unpackWords } from '../../../server/src/flows/sim/words.js';
 import { activationMem, thresholdBits, weightMem } from '../../../server/src/engines/rom-layout.js';
 import { rng, int, limiter } from './random-kit.js';
 import { FOLDS, foldDims, label, makeCfg, nf, obits, outType, params, qtype, randomData, sf, type MvauCfg } from './mvau-kit.js';
+import { templateClosure } from '../../../server/src/rtl/templates.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const SRCS = ['qnn_mvau.sv', 'qnn_act_lane.sv', 'qnn_skid.sv'].map((f) => path.join(root, 'hw-templates', f));
+const SRCS = templateClosure(['qnn_mvau']);
 const haveVerilator = findTool('verilator') !== undefined;
 const haveIcarus = findTool('iverilog') !== undefined && findTool('vvp') !== undefined;
 
@@ -108,6 +107,10 @@ const CORNERS: MvauCfg[] = [
     outT: { kind: 'int', bits: 4 },
     nThresh: 14,
     bias: -7,
+  }),
+  // A weight ROM of more than 32 words (NF·SF = 4 · 18 = 72): the template reads it through qnn_rom.
+  makeCfg({ kind: 'int', bits: 3 }, { kind: 'uint', bits: 4 }, 1, { mw: 36, mh: 8, pe: 2, simd: 2 }, rng(8), 'general', {
+    pixels: 2,
   }),
 ];
 
@@ -236,6 +239,14 @@ describe.skipIf(!haveIcarus)('qnn_mvau on Icarus', () => {
     'biased threshold %i: %s — bit-exact under random stalls',
     async (i, _l, c) => {
       checkData(c, await runCase(c, 'icarus', { frames: 2, seed: 711 + i, runName: `i-bias-${i}` }), 2);
+    },
+    180_000,
+  );
+  // A weight ROM of more than 32 words (qnn_rom) on Icarus too.
+  it.concurrent.each(CORNERS.filter((c) => nf(c) * sf(c) > 32).map((c, i) => [i, label(c), c] as const))(
+    'deep weight ROM %i: %s — bit-exact under random stalls',
+    async (i, _l, c) => {
+      checkData(c, await runCase(c, 'icarus', { frames: 2, seed: 811 + i, runName: `i-rom-${i}` }), 2);
     },
     180_000,
   );

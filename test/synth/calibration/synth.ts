@@ -110,21 +110,38 @@ function counts(cells: Record<string, number>, family: SynthFamily): Resources {
   return { lut: c.lut ?? 0, ff: c.ff ?? 0, bram18: c.bram18 ?? 0, dsp: c.dsp ?? 0 };
 }
 
-/** `stat` text: cells by type per module (`=== name ===` sections). */
+/**
+ * `stat` text: cells by type per module (`=== name ===` sections), each kept submodule's
+ * cells counted in its parent (a module the template keeps, such as qnn_rom, belongs to the
+ * block that instantiates it).
+ */
 export function parseStatModules(text: string): Map<string, Record<string, number>> {
-  const out = new Map<string, Record<string, number>>();
+  const own = new Map<string, Record<string, number>>();
   let cur: Record<string, number> | undefined;
   for (const line of text.split('\n')) {
     const h = /^=== (.+?) ===\s*$/.exec(line);
     if (h) {
       cur = h[1] === 'design hierarchy' ? undefined : {};
-      if (cur) out.set(h[1], cur);
+      if (cur) own.set(h[1], cur);
       continue;
     }
-    const m = /^\s+(\$?[A-Za-z_][\w$]*)\s+(\d+)\s*$/.exec(line);
+    // Cell types: primitives ($lut, LUT6, SB_LUT4) and kept modules ($paramod$<hash>\qnn_rom).
+    const m = /^\s+(\$?[A-Za-z_][\w$]*(?:\\\w+)?)\s+(\d+)\s*$/.exec(line);
     if (cur && m) cur[m[1]] = Number(m[2]);
   }
-  return out;
+  const flat = new Map<string, Record<string, number>>();
+  const flatten = (name: string): Record<string, number> => {
+    const done = flat.get(name);
+    if (done) return done;
+    const out: Record<string, number> = {};
+    for (const [type, n] of Object.entries(own.get(name) ?? {})) {
+      const sub = own.has(type) ? flatten(type) : { [type]: 1 };
+      for (const [t, k] of Object.entries(sub)) out[t] = (out[t] ?? 0) + n * k;
+    }
+    flat.set(name, out);
+    return out;
+  };
+  return new Map([...own.keys()].map((name) => [name, flatten(name)]));
 }
 
 /** A queue that runs at most `n` Yosys processes at once (the machine has 2 cores). */
@@ -201,18 +218,16 @@ export async function synthBlocks(rtlDir: string, top: string, family: SynthFami
   const modules = parseStatModules(readFileSync(path.join(rtlDir, 'yosys-blocks-stat.txt'), 'utf8'));
   const dump = readFileSync(path.join(rtlDir, 'yosys-blocks-cells.txt'), 'utf8');
   const blocks: Record<string, BlockCounts> = {};
-  const total: Resources = { lut: 0, ff: 0, bram18: 0, dsp: 0 };
   for (const m of dump.matchAll(/^\s*cell (\S+) \\?(\S+)\s*$/gm)) {
     const cells = modules.get(m[1]);
     if (!cells) throw new Error(`no statistics for module ${m[1]} (instance ${m[2]})`);
     blocks[m[2]] = { ...counts(cells, family), cells };
   }
-  for (const [name, cells] of modules) {
-    // The top's own cells (glue left after flattening the engine wrappers) count once.
-    const n = name === top ? 1 : Object.values(blocks).filter((b) => b.cells === cells).length;
-    const c = counts(cells, family);
-    for (const k of ['lut', 'ff', 'bram18', 'dsp'] as const) total[k] += n * c[k];
-  }
+  // The top's cells with every kept module's in them: the blocks and the glue left after
+  // flattening the engine wrappers.
+  const topCells = modules.get(top);
+  if (!topCells) throw new Error(`no statistics for ${top}`);
+  const total = counts(topCells, family);
   const res: SynthBlocks = { blocks, total, ms: r.durationMs, cached: false };
   mkdirSync(CACHE_DIR, { recursive: true });
   writeFileSync(cacheFile, JSON.stringify(res));

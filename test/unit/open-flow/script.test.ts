@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { findDevice } from '../../../server/src/device/devices.js';
-import { yosysSynthCommands } from '../../../server/src/rtl/yosys-script.js';
+import { XILINX_KEEP_ROMS, yosysSynthCommands } from '../../../server/src/rtl/yosys-script.js';
 import {
   bitstreamName,
   buildShellScript,
@@ -69,8 +69,9 @@ describe('the synthesis commands (rtl/yosys-script.ts yosysSynthCommands)', () =
   it('map multipliers to DSP blocks unless asked not to (the calibration LUT multiplier table)', () => {
     expect(yosysSynthCommands('t', { family: 'ice40' })).toEqual(['synth_ice40 -top t -dsp']);
     expect(yosysSynthCommands('t', { family: 'ice40' }, { dsp: false })).toEqual(['synth_ice40 -top t']);
-    const [xilinx, ...after] = yosysSynthCommands('t', { family: 'xilinx', xilinx: 'xcup' }, { dsp: false });
+    const [keep, xilinx, ...after] = yosysSynthCommands('t', { family: 'xilinx', xilinx: 'xcup' }, { dsp: false });
+    expect(keep).toBe(XILINX_KEEP_ROMS);
     expect(xilinx).toBe('synth_xilinx -family xcup -top t -flatten -nodsp');
-    expect(after).toEqual(yosysSynthCommands('t', { family: 'xilinx', xilinx: 'xcup' }).slice(1));
+    expect(after).toEqual(yosysSynthCommands('t', { family: 'xilinx', xilinx: 'xcup' }).slice(2));
   });
 });
