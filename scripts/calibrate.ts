@@ -726,7 +726,8 @@ coefficient set), ${g.blocks} blocks; fitted: ${runs.join(', ')}.
   -flatten\`, compiled with the xcup DSP rules); after synth_xilinx, \`opt_merge -share_all\`
   merges the equal cells it leaves (an inverter per flip-flop with an active-low enable or
   reset, equal LUTs on the same inputs: a fifth of an MVAU chain's LUTs on xc7, a third on xcup),
-  with every template instance (qnn_mvau, qnn_mvau_mmv, qnn_window, qnn_maxpool,
+  and before it, an MVAU weight ROM of more than 32 words (qnn_rom) is kept as a module of its
+  own through the flattening (counted here in its MVAU); with every template instance (qnn_mvau, qnn_mvau_mmv, qnn_window, qnn_maxpool,
   qnn_maxpool_mmv, qnn_requant, qnn_threshold, qnn_dwc, qnn_fifo) kept as its own module, so \`stat\` counts
   each block; the counts are those of \`qnn report\` (flows/reports/yosys-stat.ts). Results
   are cached by content under node_modules/.cache/qnn-calibrate: a rerun only synthesises
@@ -800,18 +801,18 @@ ${d.dTable || '(not run)'}
   entries as against constants; on iCE40 an EBR in its 256×16 configuration comes with a register and a
   mux per data bit; XNOR lanes are a plain adder-tree popcount (FINN-R's 3-pairs-per-LUT6
   compression is not what Yosys builds from qnn_mvau).
-- **Wide LUT ROMs of 65 to 128 words on Xilinx**: alone, a ROM column of 7 address bits is
-  two LUT6 and a MUXF7, and so the estimate prices it (a 128 × 384-bit ROM with its output
-  register: 768 LUT6, 384 MUXF7). Inside a flattened MVAU, where ABC maps the ROM together
-  with the rest of the module, a wide one is not: held_dense7's weight ROM (u1 × pow2<3>,
-  PE 4, SIMD 32: 128 × 384 bits) takes 1,992 LUTs, 226 of its 384 columns mapped as alone
-  and the others through shared decoders of the address (652 LUT2). ABC run on the ROM's
-  cone alone maps it to 384 seven-input LUTs, and the ROM kept as a module of its own
-  (\`keep_hierarchy\`) gives 768 LUT6 and the whole MVAU 2,744 LUTs against 3,812 (estimate
-  2,780). The same layer at SIMD 16 (256 × 192 bits, 8 address bits) maps its ROM as alone;
-  wide0's (72 × 1,024 bits) takes 4,043 LUTs against 2,055 alone. This is most of why the
-  sweep's widest MVAUs (wide0 −25 %, wide5 −15 %) and held_dense7 (−27 %, the xc7 MVAU
-  \`WIDER\` bound) are under. Whether Vivado does the same has not been measured.
+- **Wide LUT ROMs on Xilinx** used to come out under Yosys: ABC, mapping a weight ROM of 65
+  to 128 words together with the rest of a flattened MVAU, built part of it through shared
+  decoders of the address. held_dense7's (u1 × pow2<3>, PE 4, SIMD 32: 128 × 384 bits) took
+  1,992 LUTs where alone a column of 7 address bits is two LUT6 and a MUXF7 (768 LUT6, 384
+  MUXF7), as the estimate prices it. The template now reads a ROM of more than 32 words
+  through qnn_rom, and the flow's Yosys commands for Xilinx keep it apart
+  (rtl/yosys-script.ts \`XILINX_KEEP_ROMS\`): on xc7, held_dense7 3,812 → 2,768 LUTs, the
+  sweep's wide0 (72 × 1,024 bits) 11,257 → 9,297 and wide5 (112 × 448) 8,162 → 6,971; on
+  xcup, wide0 10,251 → 9,321. Shallower ROMs stay inline: kept apart, a 2-word ROM's
+  constant and address bits no longer fold into the products (held_conv0 on xc7: 115 → 203
+  LUTs). On iCE40 the deep ROMs are EBRs and the design is flattened as before. Vivado
+  flattens it too; whether it has ABC's trouble has not been measured.
 - **Scatter within a kind**: ABC's LUT mapping of a given template varies by tens of percent
   with constants (random weights, thresholds, scales) and widths; one coefficient per term
   cannot follow it, which is what the worst cases above show.
