@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { requireTool, runProcess } from './tools.js';
+import { parseYosysStatText } from './reports/yosys-stat.js';
 import { FILE_LIST, parseFileList, yosysReadCommands, yosysSynthCommands, type SynthFamily } from '../rtl/yosys-script.js';
 
 export type { SynthFamily } from '../rtl/yosys-script.js';
@@ -49,7 +50,7 @@ export async function yosysSynth(
   } catch {
     // No stat: synthesis failed before it; the log says why.
   }
-  const cells: Record<string, number> = {};
-  for (const m of stat.matchAll(/^\s+(\$?\w+)\s+(\d+)$/gm)) cells[m[1]] = (cells[m[1]] ?? 0) + Number(m[2]);
+  // The whole design's cells: with a kept module (qnn_rom on Xilinx), the design hierarchy's totals.
+  const cells = stat ? { ...parseYosysStatText(stat).cells } : {};
   return { ok: r.code === 0 && !/ERROR/.test(log), cells, log, ms: performance.now() - t0 };
 }
