@@ -116,19 +116,10 @@ function counts(cells: Record<string, number>, family: SynthFamily): Resources {
  * block that instantiates it).
  */
 export function parseStatModules(text: string): Map<string, Record<string, number>> {
-  const own = new Map<string, Record<string, number>>();
-  let cur: Record<string, number> | undefined;
-  for (const line of text.split('\n')) {
-    const h = /^=== (.+?) ===\s*$/.exec(line);
-    if (h) {
-      cur = h[1] === 'design hierarchy' ? undefined : {};
-      if (cur) own.set(h[1], cur);
-      continue;
-    }
-    // Cell types: primitives ($lut, LUT6, SB_LUT4) and kept modules ($paramod$<hash>\qnn_rom).
-    const m = /^\s+(\$?[A-Za-z_][\w$]*(?:\\\w+)?)\s+(\d+)\s*$/.exec(line);
-    if (cur && m) cur[m[1]] = Number(m[2]);
-  }
+  // The flow's parser (flows/reports/yosys-stat.ts) reads the sections; cell types that name a
+  // module ($paramod$<hash>\qnn_rom) are expanded here.
+  const stat = parseYosysStatText(text);
+  const own = new Map(Object.entries(stat.modules ?? (stat.top ? { [stat.top]: stat.cells } : {})));
   const flat = new Map<string, Record<string, number>>();
   const flatten = (name: string): Record<string, number> => {
     const done = flat.get(name);
