@@ -421,10 +421,21 @@ const hardWiredTreeCache = new WeakMap<Int32Array, Map<string, number>>();
  * With `signedLeafBits` (int weights on a narrow int input), a PE with a negative constant
  * or a signed input adds leaves of that full width instead: the template's leaves are
  * sign-extended products, and `wreduce` narrows only adders whose top bits are zero
- * (measured: u2 × i4 and u2 × u4 versions of one conv, 715 and 479 LUTs).
+ * (measured: u2 × i4 and u2 × u4 versions of one conv, 715 and 479 LUTs). Given the fabric,
+ * such a full-width tree is priced as Yosys builds it, the carry-save `$macc` of
+ * `adderTreeLutsOn`, not as a binary tree of carry-chain adders: the sweep's u2 × i4 MMV
+ * convs (mmv3, 20 leaves a PE; mmv4, 9) were 52 and 36 % under on xc7, 31 and 28 % on iCE40,
+ * as binary trees; 26 and 24 %, 7 and 7 %, with the measured table (after the refit).
  */
-export function hardWiredTreeLuts(matrix: Int32Array, simd: number, inputBits: number, inputSigned: boolean, signedLeafBits = 0): number {
-  const key = `${inputBits}/${inputSigned}/${simd}/${signedLeafBits}`;
+export function hardWiredTreeLuts(
+  matrix: Int32Array,
+  simd: number,
+  inputBits: number,
+  inputSigned: boolean,
+  signedLeafBits = 0,
+  fab?: Fabric,
+): number {
+  const key = `${inputBits}/${inputSigned}/${simd}/${signedLeafBits}/${fab ? fitSetOf(fab) : ''}`;
   let byKey = hardWiredTreeCache.get(matrix);
   if (!byKey) hardWiredTreeCache.set(matrix, (byKey = new Map()));
   const hit = byKey.get(key);
@@ -444,7 +455,9 @@ export function hardWiredTreeLuts(matrix: Int32Array, simd: number, inputBits: n
       bits += bitLength(maxIn * Math.abs(oddPart(w).odd)) + (inputSigned || w < 0 ? 1 : 0);
     }
     const leafBits = signedLeafBits > 0 && (negative || inputSigned) ? signedLeafBits : Math.round(bits / n);
-    total += n > 1 ? adderTreeLuts(n, leafBits) : 0;
+    // Full-width sign-extended leaves: Yosys' carry-save $macc, as measured for the fabric.
+    const fullWidth = signedLeafBits > 0 && leafBits === signedLeafBits;
+    total += n > 1 ? (fab && fullWidth ? adderTreeLutsOn(fab, n, leafBits) : adderTreeLuts(n, leafBits)) : 0;
   }
   const mean = pes > 0 ? total / pes : 0;
   byKey.set(key, mean);
@@ -821,6 +834,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
           bipolarIn ? 1 : p.operands.inputBits,
           bipolarIn || (p.operands.inputSigned ?? false),
           narrowInt ? lane.productBits : 0,
+          fab,
         )
       : // An XNOR leaf is {0, a ⊙ w}: one bit that varies, the tree a popcount.
         adderTreeLutsOn(fab, leaves, lane.variant === 'xnor' ? 1 : lane.productBits)) - absorbed;

@@ -865,6 +865,14 @@ describe('hard-wired weights (NF·SF = 1)', () => {
     // 3·7 = 21 needs 5 bits, 3·5 = 15 and 3·3 = 9 need 4: (5 + 4 + 4) / 3 rounds to 4; x·−5 is sign-extended to 6.
     expect(hardWiredTreeLuts(Int32Array.from(positive), 4, 2, false, 6)).toBe(adderTreeLuts(3, 4));
     expect(hardWiredTreeLuts(Int32Array.from(mixed), 4, 2, false, 6)).toBe(adderTreeLuts(3, 6));
+    // On a fabric, full-width sign-extended leaves are Yosys' carry-save $macc (the measured
+    // table); narrowed leaves stay a binary tree of carry-chain adders.
+    for (const fab of [xilinx, up5k]) {
+      expect(hardWiredTreeLuts(Int32Array.from(mixed), 4, 2, false, 6, fab)).toBe(adderTreeLutsOn(fab, 3, 6));
+      expect(hardWiredTreeLuts(Int32Array.from(positive), 4, 2, false, 6, fab)).toBe(adderTreeLuts(3, 4));
+    }
+    const twenty = Int32Array.from({ length: 20 }, (_, j) => (j % 2 ? -3 : 5));
+    expect(hardWiredTreeLuts(twenty, 20, 2, false, 6, xilinx)).toBeGreaterThan(hardWiredTreeLuts(twenty, 20, 2, false, 6));
     const tree = (w: number[]) =>
       mvauResources({ pe: 1, simd: 4, mh: 1, mw: 4, operands: op(w), accBits: 8, outBits: 8 }, xilinx).total.lut;
     expect(tree(mixed)).toBeGreaterThan(tree(positive));
