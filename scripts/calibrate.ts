@@ -886,6 +886,13 @@ ${d.dTable || '(not run)'}
   Hard-wired products on wider inputs are added by the same measured trees, which the sweep
   and the held-out MMV convs prefer, though it puts the peak_detector_4g example 22 % over
   Yosys (13 % before): their shift-adds share the tree's \`$macc\`, which no table prices yet.
+  On 7-series parts a tree whose leaves are DSP products has its own coefficient
+  (\`treeDsp\`, fitted near a third of \`tree\`): \`xilinx_dsp\` packs adds into the DSP48E1
+  post-adders and cascades them (PCOUT to PCIN) past the first level the estimate takes out
+  (\`absorbed\`). With it the held-out xc7 MVAUs went from 8.9 / 24 to 5.9 / 22 % (LUT median
+  / worst) and the MMV convs from 14.8 / 26 to 9.8 / 18 %, which ended their wider bound.
+  iCE40 and \`-family xcup\` keep such trees in fabric (fitted there, it came out equal to
+  \`tree\` on xcup, and on iCE40 rested on two blocks), so it is 0 in those sets.
 - **Memory placement and DSP mapping** are Yosys' rules (memory.ts, resources.ts
   \`multiplierDsps\`), not fitted; memory.ts prices each placement as memory_libmap does
   (its library files' costs, and its read-mux and write-decode scores). A ROM in block RAM

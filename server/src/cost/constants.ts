@@ -55,9 +55,10 @@ export interface FamilyFit {
    * lane), one coefficient per lane variant (mulInt: an int multiplier in LUTs; mulConst:
    * hard-wired constant multiplies; pow2: shift and negate; neg: ±a or ±w; xnor) +
    * negConst·PE·SIMD·(iCE40: the inverters of hard-wired negative constants; 0 elsewhere) +
-   * tree·PE·(adder tree + negation count) + acc·PE·ACC_BITS + requant|threshold·PE·(fused
-   * activation lane) + rom·(weight and activation ROMs in logic) + ram·(input buffer) +
-   * out·(skid buffer); FF = c0 + pipe·PE·(tree root + accumulator) + act·PE·(activation lane)
+   * tree·PE·(adder tree + negation count), treeDsp instead where the leaves are DSP products
+   * on a 7-series part (Yosys packs adds into DSP48E1 post-adders and cascades; 0 elsewhere)
+   * + acc·PE·ACC_BITS + requant|threshold·PE·(fused activation lane) + rom·(weight and
+   * activation ROMs in logic) + ram·(input buffer) + out·(skid buffer); FF = c0 + pipe·PE·(tree root + accumulator) + act·PE·(activation lane)
    * + rom·(ROM output registers) + ram·(input buffer registers) + the rest.
    */
   mvau: {
@@ -71,6 +72,7 @@ export interface FamilyFit {
       neg: number;
       xnor: number;
       tree: number;
+      treeDsp: number;
       acc: number;
       requant: number;
       threshold: number;

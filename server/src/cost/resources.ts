@@ -839,6 +839,10 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
       : // An XNOR leaf is {0, a ⊙ w}: one bit that varies, the tree a popcount.
         adderTreeLutsOn(fab, leaves, lane.variant === 'xnor' ? 1 : lane.productBits)) - absorbed;
   const accInDsp = accumulatorInDsp(p, lane, act, fab);
+  // The share of the tree whose leaves are DSP products on 7-series parts, where Yosys packs
+  // adds into the DSP48E1s' post-adders and cascades beyond the first level (treeDsp; iCE40
+  // and -family xcup keep the tree in fabric, as \`absorbed\` above).
+  const dspShare = fab.family === 'xilinx' && fab.xilinxArch !== 'xcup' ? Math.min(lane.dsp, 1) : 0;
   // With SF = 1 every step is an output's first (the template's first1 = sf == 0): the
   // accumulator takes the tree's sum and adds nothing (no adder; its register stays).
   // Counting its adder there held the fitted acc coefficient near 0.25 (0.9 to 1.1 once it
@@ -867,7 +871,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
     k.lut.control * (counters + inMux) +
     k.lut[LANE_TERM[lane.variant]] * p.pe * p.simd * lane.lut +
     k.lut.negConst * p.pe * p.simd * (lane.inverters ?? 0) +
-    k.lut.tree * p.pe * (tree + negcLuts) +
+    (k.lut.tree * (1 - dspShare) + k.lut.treeDsp * dspShare) * p.pe * (tree + negcLuts) +
     k.lut.acc * p.pe * (accInDsp || !accumulates ? 0 : p.accBits) +
     actLut +
     k.lut.rom * (weightMem.lut + activationMem.lut) +
