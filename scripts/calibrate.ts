@@ -525,7 +525,7 @@ function designSummary(rows: string[]): string {
     const s = errorStats(samples(cell));
     if (s.n === 0) return `${what}: no synthesised design`;
     const met = s.median <= 10 && s.worst <= 25 ? 'met' : 'not met';
-    return `${what}: median ${s.median.toFixed(0)} %, worst ${s.worst.toFixed(0)} % (${s.worstId}): target ${met}`;
+    return `${what}: median ${s.median.toFixed(1)} %, worst ${s.worst.toFixed(1)} % (${s.worstId}): target ${met}`;
   };
   const left = rows.filter((row) => row.includes(DEGENERATE)).map((row) => cellOf(row, 0));
   return [
