@@ -104,10 +104,10 @@ export interface FamilyFit {
   requant: RequantFit;
   threshold: ThresholdFit;
   /**
-   * Width converter (qnn_dwc): LUT = c0 + control·counters + mux·(output slice mux) +
-   * collect·(the group register, when input words are collected); FF = c0 + the rest.
+   * Width converter (qnn_dwc): LUT = c0 + control·counters + mux·(output slice mux); FF =
+   * c0 + the rest.
    */
-  converter: { lut: { c0: number; control: number; mux: number; collect: number }; ff: { c0: number } };
+  converter: { lut: { c0: number; control: number; mux: number }; ff: { c0: number } };
   /** FIFO (qnn_fifo): LUT = c0 + data·(skid mux, depth 2) + control·(pointers, count) + mem; FF = c0 + mem + the rest. */
   fifo: { lut: { c0: number; data: number; control: number; mem: number }; ff: { c0: number; mem: number } };
 }

@@ -1309,8 +1309,13 @@ export function converterResources(inBits: number, outBits: number, fab: Fabric,
   const counters = clog2(slicesOut) + clog2(slicesIn) + clog2(frameOutWords);
   const collect = slicesIn > 1 ? bufferBits - inBits : 0;
   const k = fitOf(fab).converter;
-  const lut =
-    k.lut.c0 + k.lut.control * counters + k.lut.mux * outBits * muxLuts(slicesOut) + k.lut.collect * (slicesIn > 1 ? bufferBits : 0);
+  // The collected words and the group are registers with an enable (no LUTs: measured on
+  // synth_xilinx and synth_ice40 once the template sends a one-slice group as it is). The
+  // output mux is a LUT6 4:1 per two levels on Xilinx, a LUT4 2:1 per level on iCE40 (an
+  // 8:1 select of 6 bits: 42 LUT4s; priced as LUT6 muxes, held_chain4's 8 → 1 converter was
+  // 32 % under on iCE40).
+  const mux = fab.family === 'ice40' ? Math.max(0, slicesOut - 1) : muxLuts(slicesOut);
+  const lut = k.lut.c0 + k.lut.control * counters + k.lut.mux * outBits * mux;
   return { lut, ff: k.ff.c0 + counters + collect + bufferBits, bram18: 0, dsp: 0, bufferBits };
 }
 
