@@ -813,6 +813,13 @@ ${d.dTable || '(not run)'}
   constant and address bits no longer fold into the products (held_conv0 on xc7: 115 → 203
   LUTs). On iCE40 the deep ROMs are EBRs and the design is flattened as before. Vivado
   flattens it too; whether it has ABC's trouble has not been measured.
+- **Width converters on iCE40** used to cost a LUT4 per output bit more than the template
+  needs: with one output word a group, qnn_dwc still picked the word through a slice select
+  on a counter that only ever holds 0, which synthesis cannot prove, so every bit was gated
+  (1 → 8 words of 12 bits: 115 LUT4s; 19 now that the template sends the group as it is;
+  synth_xilinx had already folded it away). The fit had priced it as a LUT per collected
+  bit (\`collect\`, 1.1 on iCE40, about 0 elsewhere); the term is gone. The iCE40 output
+  select is priced as LUT4 2:1 muxes (8:1 of 6 bits: 42 LUT4s), not LUT6 4:1 ones.
 - **Scatter within a kind**: ABC's LUT mapping of a given template varies by tens of percent
   with constants (random weights, thresholds, scales) and widths; one coefficient per term
   cannot follow it, which is what the worst cases above show.
