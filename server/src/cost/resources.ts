@@ -841,7 +841,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const accInDsp = accumulatorInDsp(p, lane, act, fab);
   // The share of the tree whose leaves are DSP products on 7-series parts, where Yosys packs
   // adds into the DSP48E1s' post-adders and cascades beyond the first level (treeDsp; iCE40
-  // and -family xcup keep the tree in fabric, as \`absorbed\` above).
+  // and -family xcup keep the tree in fabric, as `absorbed` above).
   const dspShare = fab.family === 'xilinx' && fab.xilinxArch !== 'xcup' ? Math.min(lane.dsp, 1) : 0;
   // With SF = 1 every step is an output's first (the template's first1 = sf == 0): the
   // accumulator takes the tree's sum and adds nothing (no adder; its register stays).
@@ -1311,8 +1311,8 @@ export function converterResources(inBits: number, outBits: number, fab: Fabric,
   const k = fitOf(fab).converter;
   // The collected words and the group are registers with an enable (no LUTs: measured on
   // synth_xilinx and synth_ice40 once the template sends a one-slice group as it is). The
-  // output mux is a LUT6 4:1 per two levels on Xilinx, a LUT4 2:1 per level on iCE40 (an
-  // 8:1 select of 6 bits: 42 LUT4s; priced as LUT6 muxes, held_chain4's 8 → 1 converter was
+  // output select takes a LUT6 per 4:1 mux on Xilinx, a LUT4 per 2:1 mux on iCE40 (an 8:1
+  // select of 6 bits: 42 LUT4s; priced as LUT6 muxes, held_chain4's 8 → 1 converter was
   // 32 % under on iCE40).
   const mux = fab.family === 'ice40' ? Math.max(0, slicesOut - 1) : muxLuts(slicesOut);
   const lut = k.lut.c0 + k.lut.control * counters + k.lut.mux * outBits * mux;

@@ -373,6 +373,29 @@ describe('logic estimates', () => {
     expect(lut(folded(16)) - lut(folded(12))).toBeCloseTo(k * 2 * 4, 9);
   });
 
+  it('on 7-series parts a tree of DSP products is priced by treeDsp (post-adders, cascades); elsewhere by tree', () => {
+    const zu = fabricOf(findDevice('xczu9eg'));
+    // u8 × i4 lanes are DSPs on both parts; u2 × i2 lanes stay in LUTs.
+    const dspLanes = fullFold(2, 8, { weightKind: 'int', weightBits: 4, inputBits: 8, inputBipolar: false }, 20, 20);
+    const lutLanes = fullFold(2, 8, { weightKind: 'int', weightBits: 2, inputBits: 2, inputBipolar: false }, 10, 10);
+    expect(mvauResources(dspLanes, xilinx).total.dsp).toBe(16);
+    expect(mvauResources(lutLanes, xilinx).total.dsp).toBe(0);
+    const rec = COST_CONSTANTS.fit.xilinx.mvau.lut;
+    const zuRec = COST_CONSTANTS.fit.xcup.mvau.lut;
+    const lut = (p: MvauCostParams, fab: Fabric) => mvauResources(p, fab).total.lut;
+    const before = [lut(dspLanes, xilinx), lut(lutLanes, xilinx), lut(dspLanes, zu)];
+    const saved = [rec.treeDsp, zuRec.treeDsp];
+    try {
+      rec.treeDsp += 1;
+      zuRec.treeDsp += 1;
+      expect(lut(dspLanes, xilinx)).toBeGreaterThan(before[0]!);
+      expect(lut(lutLanes, xilinx)).toBe(before[1]);
+      expect(lut(dspLanes, zu)).toBe(before[2]);
+    } finally {
+      [rec.treeDsp, zuRec.treeDsp] = saved as [number, number];
+    }
+  });
+
   it('LUT grows with PE·SIMD and is cheapest for bipolar, then pow2, then int', () => {
     const base = { pe: 4, simd: 8, mh: 16, mw: 32, accBits: 16, outBits: 16 };
     const lut = (op: MacOperands, p = base) => mvauResources({ ...p, operands: op }, xilinx).total.lut;
@@ -468,6 +491,19 @@ describe('logic estimates', () => {
   it('width converters keep the input words before the last and the whole lcm-wide group (qnn_dwc)', () => {
     // 8 → 16 bits, 8 output words per frame: hold 16 + collect 8 + counters 1 + 3 + hold_valid (Yosys: 29 FFs).
     expect(converterResources(8, 16, xilinx, 8).ff).toBe(29);
+  });
+
+  it('width converters: collected words cost no LUTs; the output select is LUT6 4:1 muxes on Xilinx, LUT4 2:1 on iCE40', () => {
+    // 48 → 6 bits: eight output slices, a 3-bit slice counter.
+    for (const [fab, muxPerBit] of [
+      [xilinx, 3],
+      [up5k, 7],
+    ] as const) {
+      const k = COST_CONSTANTS.fit[fab.family === 'ice40' ? 'ice40' : 'xilinx'].converter.lut;
+      expect(converterResources(48, 6, fab).lut).toBeCloseTo(k.c0 + 3 * k.control + 6 * muxPerBit * k.mux, 9);
+      // 6 → 48 bits collects eight words: only its counter beside c0.
+      expect(converterResources(6, 48, fab).lut).toBeCloseTo(k.c0 + 3 * k.control, 9);
+    }
   });
 
   it('FIFOs (qnn_fifo): a register slice, a skid buffer, else a (depth − 1)-word memory of width + tlast', () => {
