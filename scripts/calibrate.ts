@@ -820,6 +820,14 @@ ${d.dTable || '(not run)'}
   synth_xilinx had already folded it away). The fit had priced it as a LUT per collected
   bit (\`collect\`, 1.1 on iCE40, about 0 elsewhere); the term is gone. The iCE40 output
   select is priced as LUT4 2:1 muxes (8:1 of 6 bits: 42 LUT4s), not LUT6 4:1 ones.
+- **Block RAM ROMs cut into depth segments** read them through an output mux (a LUT6 per
+  4:1 on Xilinx, a LUT4 per 2:1 on iCE40) with a registered segment select, which the
+  estimate left out although its own layout (\`blockRomLayout\`) implies it. The sweep has
+  no such ROM; CNV has four: its MVAUs with them were 10 to 34 % under Yosys on xc7 (c3,
+  1,152 × 256 bits in three segments: 2,089 estimated, 2,685 Yosys; now 2,424), and the
+  whole design 10 % under (now 5 %). On Xilinx the blocks may be RAMB36 pairs, twice as deep,
+  so fewer segments: c5's 73,728 × 16 bits are 64 RAMB18 in 18 segments, not 36 (priced
+  with 36, c5 came out 31 % over; with 18, 4 %).
 - **Scatter within a kind**: ABC's LUT mapping of a given template varies by tens of percent
   with constants (random weights, thresholds, scales) and widths; one coefficient per term
   cannot follow it, which is what the worst cases above show.

@@ -88,13 +88,13 @@ function blockRomLayout(
   width: number,
   configs: readonly [number, number][],
   blockCost: number,
-): { blocks: number; cost: number } {
-  let best = { blocks: 0, cost: Infinity };
+): { blocks: number; cost: number; segments: number } {
+  let best = { blocks: 0, cost: Infinity, segments: 1 };
   for (const [d, w] of configs) {
     const segments = Math.ceil(depth / d);
     const blocks = Math.ceil((segments * width) / w);
     const cost = blocks * blockCost + C.memory.muxCost * (segments - 1) * width;
-    if (cost < best.cost) best = { blocks, cost };
+    if (cost < best.cost) best = { blocks, cost, segments };
   }
   return best;
 }
@@ -116,7 +116,7 @@ export function blockRams(depth: number, width: number, fab: Fabric): number {
 }
 
 /** Block RAMs for a ROM and memory_libmap's cost for them (`blockRomLayout`), on either family. */
-function romBlocks(depth: number, width: number, fab: Fabric): { blocks: number; cost: number } {
+function romBlocks(depth: number, width: number, fab: Fabric): { blocks: number; cost: number; segments: number } {
   return blockRomLayout(depth, width, configsOf(fab), C.memory.blockRamCost[fab.family]);
 }
 
@@ -152,7 +152,23 @@ export function romCost(depth: number, width: number, fab: Fabric, columns?: num
   if (depth <= 0 || width <= 0) return mem('none', 0, 0, {});
   if (depth <= 1) return mem('logic', depth, width, {});
   const block = romBlocks(depth, width, fab);
-  if (depth * width * C.memory.romLogicCostPerBit[fab.family] > block.cost) return mem('bram', depth, width, { bram18: block.blocks });
+  if (depth * width * C.memory.romLogicCostPerBit[fab.family] > block.cost) {
+    // The depth segments laid side by side need an output mux that picks one per bit (a LUT6
+    // per 4:1 on Xilinx, a LUT4 per 2:1 on iCE40) and a register for the segment select
+    // beside the blocks' output registers. On Xilinx the same blocks may be RAMB36 pairs,
+    // twice as deep, and so fewer segments (CNV's c5 weights, 73,728 × 16 bits: 64 RAMB18
+    // in 18 segments of 4K × 9, not 36 of 2K × 9). Left out, CNV's MVAUs with such ROMs
+    // were 10 to 34 % under Yosys (c3 1,152 × 256 bits, 3 segments: 2,089 estimated, 2,685
+    // Yosys; now 2,424) and the whole design 10 %, now 4 %.
+    let segments = block.segments;
+    if (fab.family !== 'ice40')
+      for (const [d, w] of RAMB18_CONFIGS) {
+        const s36 = Math.ceil(depth / (2 * d));
+        if (2 * Math.ceil((s36 * width) / w) <= block.blocks) segments = Math.min(segments, s36);
+      }
+    const lut = width * (fab.family === 'ice40' ? segments - 1 : muxLuts(segments));
+    return mem('bram', depth, width, { bram18: block.blocks, lut, ff: clog2(segments) });
+  }
   // A ROM in logic has at most 2^depth − 2 distinct non-constant bit columns; Yosys merges
   // equal columns (and their output registers) and drops constant ones, which matters for
   // the shallow activation ROMs (depth NF) of wide PE words.

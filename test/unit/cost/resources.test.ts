@@ -141,6 +141,19 @@ describe('memory placement: the cheapest of logic, LUTRAM and block RAM by Yosys
     expect(romCost(1, 64, xilinx)).toMatchObject({ kind: 'logic', lut: 0, ff: 0, bram18: 0 });
   });
 
+  it('a ROM in block RAM whose depth is cut into segments reads them through an output mux with a registered select', () => {
+    // 576 × 256 fits one segment (1K × 18): no mux.
+    expect(romCost(576, 256, xilinx)).toMatchObject({ kind: 'bram', bram18: 15, lut: 0, ff: 0 });
+    // 1,152 × 256 in 512-deep blocks: three segments, a 3:1 mux (one LUT6) per bit, 2 select bits.
+    expect(romCost(1152, 256, xilinx)).toMatchObject({ kind: 'bram', bram18: 22, lut: 256, ff: 2 });
+    // 73,728 × 16: 64 RAMB18, as 32 RAMB36 of 4K × 9 (18 segments, not 36 of 2K × 9).
+    expect(romCost(73728, 16, xilinx)).toMatchObject({ kind: 'bram', bram18: 64, lut: 16 * 6, ff: 5 });
+    // 32,768 × 4: 4 RAMB36 of 32K × 1, one segment.
+    expect(romCost(32768, 4, xilinx)).toMatchObject({ kind: 'bram', bram18: 8, lut: 0 });
+    // iCE40: 1,152 × 3 in one EBR of 256 × 16, five segments: four LUT4 2:1 muxes per bit.
+    expect(romCost(1152, 3, up5k)).toMatchObject({ kind: 'bram', bram18: 1, lut: 12, ff: 3 });
+  });
+
   it('a ROM in logic keeps only its image’s distinct non-constant bit columns (Yosys drops and merges the rest)', () => {
     // Bits 0 and 2 are the same column, bit 1 its complement, bit 3 constant 1, bit 4 constant 0.
     const image = [0b01010n, 0b01101n, 0b01010n, 0b01101n];
