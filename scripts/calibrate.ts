@@ -727,9 +727,9 @@ coefficient set), ${g.blocks} blocks; fitted: ${runs.join(', ')}.
   merges the equal cells it leaves (an inverter per flip-flop with an active-low enable or
   reset, equal LUTs on the same inputs: a fifth of an MVAU chain's LUTs on xc7, a third on xcup),
   and before it, an MVAU weight ROM of more than 32 words (qnn_rom) is kept as a module of its
-  own through the flattening (counted here in its MVAU); with every template instance (qnn_mvau, qnn_mvau_mmv, qnn_window, qnn_maxpool,
-  qnn_maxpool_mmv, qnn_requant, qnn_threshold, qnn_dwc, qnn_fifo) kept as its own module, so \`stat\` counts
-  each block; the counts are those of \`qnn report\` (flows/reports/yosys-stat.ts). Results
+  own through the flattening (counted here in its MVAU); with every template instance
+  (qnn_mvau, qnn_mvau_mmv, qnn_window, qnn_maxpool, qnn_maxpool_mmv, qnn_requant,
+  qnn_threshold, qnn_dwc, qnn_fifo) kept as its own module, so \`stat\` counts each block; the counts are those of \`qnn report\` (flows/reports/yosys-stat.ts). Results
   are cached by content under node_modules/.cache/qnn-calibrate: a rerun only synthesises
   what changed.
 - **Fit**: per family and engine the formula is linear in its coefficients; each term's

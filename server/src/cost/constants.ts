@@ -58,8 +58,9 @@ export interface FamilyFit {
    * tree·PE·(adder tree + negation count), treeDsp instead where the leaves are DSP products
    * on a 7-series part (Yosys packs adds into DSP48E1 post-adders and cascades; 0 elsewhere)
    * + acc·PE·ACC_BITS + requant|threshold·PE·(fused activation lane) + rom·(weight and
-   * activation ROMs in logic) + ram·(input buffer) + out·(skid buffer); FF = c0 + pipe·PE·(tree root + accumulator) + act·PE·(activation lane)
-   * + rom·(ROM output registers) + ram·(input buffer registers) + the rest.
+   * activation ROMs in logic) + ram·(input buffer) + out·(skid buffer); FF = c0 +
+   * pipe·PE·(tree root + accumulator) + act·PE·(activation lane) + rom·(ROM output
+   * registers) + ram·(input buffer registers) + the rest.
    */
   mvau: {
     lut: {

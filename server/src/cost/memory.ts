@@ -17,7 +17,7 @@
  * FIFOs), which need a write port (dual-port LUTRAM on Xilinx, registers on iCE40).
  */
 import { COST_CONSTANTS as C } from './constants.js';
-import { clog2, type Fabric, type Resources } from './fabric.js';
+import { clog2, muxLuts, selectLuts, type Fabric, type Resources } from './fabric.js';
 import { interpolate } from './interpolate.js';
 
 /** 'logic': hard-wired constants, LUT4 ROM logic or registers; 'none': no memory. */
@@ -153,20 +153,20 @@ export function romCost(depth: number, width: number, fab: Fabric, columns?: num
   if (depth <= 1) return mem('logic', depth, width, {});
   const block = romBlocks(depth, width, fab);
   if (depth * width * C.memory.romLogicCostPerBit[fab.family] > block.cost) {
-    // The depth segments laid side by side need an output mux that picks one per bit (a LUT6
-    // per 4:1 on Xilinx, a LUT4 per 2:1 on iCE40) and a register for the segment select
-    // beside the blocks' output registers. On Xilinx the same blocks may be RAMB36 pairs,
-    // twice as deep, and so fewer segments (CNV's c5 weights, 73,728 × 16 bits: 64 RAMB18
-    // in 18 segments of 4K × 9, not 36 of 2K × 9). Left out, CNV's MVAUs with such ROMs
-    // were 10 to 34 % under Yosys (c3 1,152 × 256 bits, 3 segments: 2,089 estimated, 2,685
-    // Yosys; now 2,424) and the whole design 10 %, now 4 %.
+    // The depth segments laid side by side need an output mux that picks one per bit
+    // (`selectLuts`) and a register for the segment select beside the blocks' output
+    // registers. On Xilinx the same blocks may be RAMB36 pairs, twice as deep, and so fewer
+    // segments (CNV's c5 weights, 73,728 × 16 bits: 64 RAMB18 in 18 segments of 4K × 9, not
+    // 36 of 2K × 9). Left out, CNV's MVAUs with such ROMs were 10 to 34 % under Yosys (c3
+    // 1,152 × 256 bits, 3 segments: 2,089 estimated, 2,685 Yosys; now 2,424) and the whole
+    // design 10 %, now 5 %.
     let segments = block.segments;
     if (fab.family !== 'ice40')
       for (const [d, w] of RAMB18_CONFIGS) {
         const s36 = Math.ceil(depth / (2 * d));
         if (2 * Math.ceil((s36 * width) / w) <= block.blocks) segments = Math.min(segments, s36);
       }
-    const lut = width * (fab.family === 'ice40' ? segments - 1 : muxLuts(segments));
+    const lut = width * selectLuts(fab, segments);
     return mem('bram', depth, width, { bram18: block.blocks, lut, ff: clog2(segments) });
   }
   // A ROM in logic has at most 2^depth − 2 distinct non-constant bit columns; Yosys merges
@@ -183,11 +183,6 @@ export function romCost(depth: number, width: number, fab: Fabric, columns?: num
   const perLut = C.memory.romDepthPerLut6;
   const lut = kept * (Math.ceil(depth / perLut) + muxLuts(Math.ceil(depth / (4 * perLut))));
   return mem('lutram', depth, width, { lut, ff: kept });
-}
-
-/** LUT6 4:1 muxes selecting one of n (per bit). */
-function muxLuts(n: number): number {
-  return n <= 1 ? 0 : Math.ceil((n - 1) / 3);
 }
 
 /**

@@ -20,7 +20,7 @@
  * or negations.
  */
 import { COST_CONSTANTS as C, type DspMapping, type FamilyFit, type FitSet } from './constants.js';
-import { addResources, clog2, multiplierFabric, type Fabric, type Resources } from './fabric.js';
+import { addResources, clog2, multiplierFabric, muxLuts, selectLuts, type Fabric, type Resources } from './fabric.js';
 import { ramCost, romCost, type MemCost } from './memory.js';
 import { bracket } from './interpolate.js';
 import { isPowerOfTwo, signedBitsFor } from '../model/qtype.js';
@@ -76,11 +76,6 @@ function oddPart(w: number): { odd: number; shift: number } {
     shift++;
   }
   return { odd, shift };
-}
-
-/** LUT6 4:1 muxes needed to select one of n inputs (per output bit). */
-export function muxLuts(n: number): number {
-  return n <= 1 ? 0 : Math.ceil((n - 1) / 3);
 }
 
 // ---- multipliers and MAC lanes --------------------------------------------------------
@@ -421,21 +416,21 @@ const hardWiredTreeCache = new WeakMap<Int32Array, Map<string, number>>();
  * With `signedLeafBits` (int weights on a narrow int input), a PE with a negative constant
  * or a signed input adds leaves of that full width instead: the template's leaves are
  * sign-extended products, and `wreduce` narrows only adders whose top bits are zero
- * (measured: u2 × i4 and u2 × u4 versions of one conv, 715 and 479 LUTs). Given the fabric,
- * such a full-width tree is priced as Yosys builds it, the carry-save `$macc` of
+ * (measured: u2 × i4 and u2 × u4 versions of one conv, 715 and 479 LUTs). Such a
+ * full-width tree is priced as Yosys builds it on the fabric, the carry-save `$macc` of
  * `adderTreeLutsOn`, not as a binary tree of carry-chain adders: the sweep's u2 × i4 MMV
  * convs (mmv3, 20 leaves a PE; mmv4, 9) were 52 and 36 % under on xc7, 31 and 28 % on iCE40,
  * as binary trees; 26 and 24 %, 7 and 7 %, with the measured table (after the refit).
  */
 export function hardWiredTreeLuts(
+  fab: Fabric,
   matrix: Int32Array,
   simd: number,
   inputBits: number,
   inputSigned: boolean,
   signedLeafBits = 0,
-  fab?: Fabric,
 ): number {
-  const key = `${inputBits}/${inputSigned}/${simd}/${signedLeafBits}/${fab ? fitSetOf(fab) : ''}`;
+  const key = `${fitSetOf(fab)}/${inputBits}/${inputSigned}/${simd}/${signedLeafBits}`;
   let byKey = hardWiredTreeCache.get(matrix);
   if (!byKey) hardWiredTreeCache.set(matrix, (byKey = new Map()));
   const hit = byKey.get(key);
@@ -457,7 +452,7 @@ export function hardWiredTreeLuts(
     const leafBits = signedLeafBits > 0 && (negative || inputSigned) ? signedLeafBits : Math.round(bits / n);
     // Full-width sign-extended leaves: Yosys' carry-save $macc, as measured for the fabric.
     const fullWidth = signedLeafBits > 0 && leafBits === signedLeafBits;
-    total += n > 1 ? (fab && fullWidth ? adderTreeLutsOn(fab, n, leafBits) : adderTreeLuts(n, leafBits)) : 0;
+    total += n > 1 ? (fullWidth ? adderTreeLutsOn(fab, n, leafBits) : adderTreeLuts(n, leafBits)) : 0;
   }
   const mean = pes > 0 ? total / pes : 0;
   byKey.set(key, mean);
@@ -829,19 +824,20 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const tree =
     (wired
       ? hardWiredTreeLuts(
+          fab,
           wired.matrix,
           p.simd,
           bipolarIn ? 1 : p.operands.inputBits,
           bipolarIn || (p.operands.inputSigned ?? false),
           narrowInt ? lane.productBits : 0,
-          fab,
         )
       : // An XNOR leaf is {0, a ⊙ w}: one bit that varies, the tree a popcount.
         adderTreeLutsOn(fab, leaves, lane.variant === 'xnor' ? 1 : lane.productBits)) - absorbed;
   const accInDsp = accumulatorInDsp(p, lane, act, fab);
   // The share of the tree whose leaves are DSP products on 7-series parts, where Yosys packs
   // adds into the DSP48E1s' post-adders and cascades beyond the first level (treeDsp; iCE40
-  // and -family xcup keep the tree in fabric, as `absorbed` above).
+  // and -family xcup keep the tree in fabric). Both it and `absorbed` are needed: without
+  // `absorbed`, treeDsp refits to 0.02 and held-out xc7 MVAUs go 5.9 → 7.4 % (LUT median).
   const dspShare = fab.family === 'xilinx' && fab.xilinxArch !== 'xcup' ? Math.min(lane.dsp, 1) : 0;
   // With SF = 1 every step is an output's first (the template's first1 = sf == 0): the
   // accumulator takes the tree's sum and adds nothing (no adder; its register stays).
@@ -1311,11 +1307,9 @@ export function converterResources(inBits: number, outBits: number, fab: Fabric,
   const k = fitOf(fab).converter;
   // The collected words and the group are registers with an enable (no LUTs: measured on
   // synth_xilinx and synth_ice40 once the template sends a one-slice group as it is). The
-  // output select takes a LUT6 per 4:1 mux on Xilinx, a LUT4 per 2:1 mux on iCE40 (an 8:1
-  // select of 6 bits: 42 LUT4s; priced as LUT6 muxes, held_chain4's 8 → 1 converter was
-  // 32 % under on iCE40).
-  const mux = fab.family === 'ice40' ? Math.max(0, slicesOut - 1) : muxLuts(slicesOut);
-  const lut = k.lut.c0 + k.lut.control * counters + k.lut.mux * outBits * mux;
+  // output select per bit is the fabric's (`selectLuts`; priced as LUT6 muxes on iCE40,
+  // held_chain4's 8 → 1 converter was 32 % under).
+  const lut = k.lut.c0 + k.lut.control * counters + k.lut.mux * outBits * selectLuts(fab, slicesOut);
   return { lut, ff: k.ff.c0 + counters + collect + bufferBits, bram18: 0, dsp: 0, bufferBits };
 }
 

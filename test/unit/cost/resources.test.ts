@@ -871,12 +871,12 @@ describe('every template structure has its term', () => {
 describe('hard-wired weights (NF·SF = 1)', () => {
   it("a PE's tree of constant pow2 products adds only the non-zero ones, each as wide as its odd part needs", () => {
     // u2 inputs; one PE of 4 products: x·4 and −x·1 are x's 2 bits (and a sign for −x); the zeros drop out.
-    const pe = (w: number[]) => hardWiredTreeLuts(Int32Array.from(w), w.length, 2, false);
+    const pe = (w: number[]) => hardWiredTreeLuts(xilinx, Int32Array.from(w), w.length, 2, false);
     expect(pe([4, 0, -1, 0])).toBe(adderTreeLuts(2, 3)); // (2 + 3) / 2 rounds to 3
     expect(pe([2, 1, 1, 8])).toBe(adderTreeLuts(4, 2));
     expect(pe([0, 0, 2, 0])).toBe(0); // one product: no adder
     // Two PEs: the mean of their trees; a signed input has its sign bit in every product.
-    expect(hardWiredTreeLuts(Int32Array.from([1, 1, 0, 0]), 2, 4, true)).toBe(adderTreeLuts(2, 5) / 2);
+    expect(hardWiredTreeLuts(xilinx, Int32Array.from([1, 1, 0, 0]), 2, 4, true)).toBe(adderTreeLuts(2, 5) / 2);
   });
 
   it('a bipolar input picks +w or −w: no lane logic, and the tree adds 1-bit-signed constants', () => {
@@ -912,16 +912,15 @@ describe('hard-wired weights (NF·SF = 1)', () => {
     const mixed = [7, -5, 0, 3];
     expect(macLane(op(positive), xilinx)).toMatchObject({ lut: 0, variant: 'const', productBits: 6 });
     // 3·7 = 21 needs 5 bits, 3·5 = 15 and 3·3 = 9 need 4: (5 + 4 + 4) / 3 rounds to 4; x·−5 is sign-extended to 6.
-    expect(hardWiredTreeLuts(Int32Array.from(positive), 4, 2, false, 6)).toBe(adderTreeLuts(3, 4));
-    expect(hardWiredTreeLuts(Int32Array.from(mixed), 4, 2, false, 6)).toBe(adderTreeLuts(3, 6));
-    // On a fabric, full-width sign-extended leaves are Yosys' carry-save $macc (the measured
-    // table); narrowed leaves stay a binary tree of carry-chain adders.
+    // Narrowed leaves are a binary tree of carry-chain adders; full-width sign-extended ones
+    // (x·−5) are Yosys' carry-save $macc, the fabric's measured table.
     for (const fab of [xilinx, up5k]) {
-      expect(hardWiredTreeLuts(Int32Array.from(mixed), 4, 2, false, 6, fab)).toBe(adderTreeLutsOn(fab, 3, 6));
-      expect(hardWiredTreeLuts(Int32Array.from(positive), 4, 2, false, 6, fab)).toBe(adderTreeLuts(3, 4));
+      expect(hardWiredTreeLuts(fab, Int32Array.from(positive), 4, 2, false, 6)).toBe(adderTreeLuts(3, 4));
+      expect(hardWiredTreeLuts(fab, Int32Array.from(mixed), 4, 2, false, 6)).toBe(adderTreeLutsOn(fab, 3, 6));
     }
+    // Past a handful of leaves the $macc takes about two LUTs per leaf bit, a binary tree one.
     const twenty = Int32Array.from({ length: 20 }, (_, j) => (j % 2 ? -3 : 5));
-    expect(hardWiredTreeLuts(twenty, 20, 2, false, 6, xilinx)).toBeGreaterThan(hardWiredTreeLuts(twenty, 20, 2, false, 6));
+    expect(hardWiredTreeLuts(xilinx, twenty, 20, 2, false, 6)).toBeGreaterThan(adderTreeLuts(20, 6));
     const tree = (w: number[]) =>
       mvauResources({ pe: 1, simd: 4, mh: 1, mw: 4, operands: op(w), accBits: 8, outBits: 8 }, xilinx).total.lut;
     expect(tree(mixed)).toBeGreaterThan(tree(positive));
