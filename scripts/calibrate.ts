@@ -908,6 +908,12 @@ ${d.dTable || '(not run)'}
   / worst) and the MMV convs from 14.8 / 26 to 9.8 / 18 %, which ended their wider bound.
   iCE40 and \`-family xcup\` keep such trees in fabric (fitted there, it came out equal to
   \`tree\` on xcup, and on iCE40 rested on two blocks), so it is 0 in those sets.
+  On iCE40 hard-wired int weights on a 1- or 2-bit input are not free: an SB_CARRY takes
+  its operands from nets, so each product bit that is not a wire is a LUT4
+  (\`narrowProductLuts\`, counted with the inverters of negative constants under
+  \`carryOperand\`), and the narrowed tree is the measured \`$macc\` (two LUT4s a full
+  adder). held_mmv1 (u2 × u4, PE 4 × SIMD 6 × MMV 4) went from 29.5 to 23 % under, which
+  ended the held-out iCE40 MMV convs' wider bound (7.7 / 29 → 9.1 / 23 %).
 - **Memory placement and DSP mapping** are Yosys' rules (memory.ts, resources.ts
   \`multiplierDsps\`), not fitted; memory.ts prices each placement as memory_libmap does
   (its library files' costs, and its read-mux and write-decode scores). A ROM in block RAM

@@ -54,7 +54,8 @@ export interface FamilyFit {
    * MVAU (qnn_mvau): LUT = c0 + control·(counters + input mux) + lane·PE·SIMD·(multiply
    * lane), one coefficient per lane variant (mulInt: an int multiplier in LUTs; mulConst:
    * hard-wired constant multiplies; pow2: shift and negate; neg: ±a or ±w; xnor) +
-   * negConst·PE·SIMD·(iCE40: the inverters of hard-wired negative constants; 0 elsewhere) +
+   * carryOperand·PE·SIMD·(iCE40: the LUT4s that hand a hard-wired lane's operand to a carry
+   * chain, inverters of negative constants and narrow products; 0 elsewhere) +
    * tree·PE·(adder tree + negation count), treeDsp instead where the leaves are DSP products
    * on a 7-series part (Yosys packs adds into DSP48E1 post-adders and cascades; 0 elsewhere)
    * + acc·PE·ACC_BITS + requant|threshold·PE·(fused activation lane) + rom·(weight and
@@ -68,7 +69,7 @@ export interface FamilyFit {
       control: number;
       mulInt: number;
       mulConst: number;
-      negConst: number;
+      carryOperand: number;
       pow2: number;
       neg: number;
       xnor: number;

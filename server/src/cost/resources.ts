@@ -235,8 +235,12 @@ export interface LaneCost {
    * conditional negation ±a / ±w ('neg'), an XNOR ('xnor').
    */
   variant: 'mul' | 'const' | 'pow2' | 'neg' | 'xnor';
-  /** Hard-wired weights on iCE40: the mean inverters a lane's negative constant needs (`carryInverters`). */
-  inverters?: number;
+  /**
+   * Hard-wired weights on iCE40: the mean LUT4s a lane needs only to hand an SB_CARRY its
+   * operand, the inverted input bits of a negative constant (`carryInverters`) and the
+   * bits of a narrow product (`narrowProductLuts`).
+   */
+  carryOperands?: number;
 }
 
 /** Values entering the adder tree of a PE with `simd` lanes. */
@@ -287,14 +291,41 @@ export function constantMultiplier(w: number, a: MulOperand, productBits: number
   return { dsp, lut: dsp > 0 ? 0 : constantMultiplierLuts(w, a.bits) };
 }
 
+/**
+ * LUT4s of x · w on iCE40 where x has at most WIRED_PRODUCT_INPUT_BITS bits: each product
+ * bit is a function of x's few bits, and an SB_CARRY takes its operands straight from nets,
+ * so every bit that is neither constant nor one of x's bits is a LUT4 of its own (equal
+ * functions are one: ABC merges them). Counted on |w|'s product, over x's range.
+ */
+export function narrowProductLuts(w: number, a: MulOperand, productBits: number): number {
+  const c = Math.abs(Math.trunc(w));
+  if (c === 0) return 0;
+  const lo = a.signed ? -(2 ** (a.bits - 1)) : 0;
+  const hi = a.signed ? 2 ** (a.bits - 1) - 1 : 2 ** a.bits - 1;
+  const trivial = new Set<string>();
+  const column = (f: (x: number) => number): string => {
+    let t = '';
+    for (let x = lo; x <= hi; x++) t += f(x);
+    return t;
+  };
+  trivial.add(column(() => 0)).add(column(() => 1));
+  for (let i = 0; i < a.bits; i++) trivial.add(column((x) => Number((BigInt.asUintN(a.bits, BigInt(x)) >> BigInt(i)) & 1n)));
+  const seen = new Set<string>();
+  for (let k = 0; k < productBits; k++) {
+    const t = column((x) => Number((BigInt.asUintN(productBits, BigInt(x * c)) >> BigInt(k)) & 1n));
+    if (!trivial.has(t)) seen.add(t);
+  }
+  return seen.size;
+}
+
 /** `constantMultiplier` summed over a hard-wired layer's products, per lane (cached per products, fabric and widths). */
-const constantLaneCache = new WeakMap<object, Map<string, { dsp: number; lut: number; negative: number }>>();
+const constantLaneCache = new WeakMap<object, Map<string, { dsp: number; lut: number; negative: number; narrow: number }>>();
 function meanConstantLane(
   op: MacOperands,
   { products: weights, lanes }: { products: ArrayLike<number>; lanes: number },
   productBits: number,
   fab: Fabric,
-): { dsp: number; lut: number; negative: number } {
+): { dsp: number; lut: number; negative: number; narrow: number } {
   const a: MulOperand = { bits: op.inputBits, signed: op.inputSigned ?? false };
   const key = `${fab.family}/${fab.xilinxArch ?? ''}/${fab.dspAvailable}/${a.bits}/${a.signed}/${productBits}`;
   let byKey = constantLaneCache.get(weights);
@@ -304,14 +335,17 @@ function meanConstantLane(
     let dsp = 0;
     let lut = 0;
     let negative = 0;
+    let narrow = 0;
+    const wired = a.bits <= WIRED_PRODUCT_INPUT_BITS && fab.family === 'ice40';
     for (let i = 0; i < weights.length; i++) {
       const c = constantMultiplier(weights[i], a, productBits, fab);
       dsp += c.dsp;
       lut += c.lut;
       if (weights[i] < 0 && c.dsp === 0) negative++;
+      if (wired) narrow += narrowProductLuts(weights[i], a, productBits);
     }
     const n = Math.max(lanes, 1);
-    mean = { dsp: dsp / n, lut: lut / n, negative: negative / n };
+    mean = { dsp: dsp / n, lut: lut / n, negative: negative / n, narrow: narrow / n };
     byKey.set(key, mean);
   }
   return mean;
@@ -332,10 +366,13 @@ function intLaneDsps(op: MacOperands, fab: Fabric, accBits: number): number {
 }
 
 /**
- * The widest input whose products by a hard-wired int weight cost no LUTs of their own (the
- * tree adds them narrowed, `hardWiredTreeLuts`). Measured on the sweep's and the held-out
- * MMV convs: u2 inputs fit (held_mmv1, u2 × u4: +165 % → +3 % on xc7 before the refit),
- * u4 inputs do not (the sweep's MMV LUT median went 19 → 36 % on xc7 with them).
+ * The widest input whose products by a hard-wired int weight are no shift-and-add
+ * multipliers (the tree adds them narrowed, `hardWiredTreeLuts`). Measured on the sweep's
+ * and the held-out MMV convs: u2 inputs fit (held_mmv1, u2 × u4: +165 % → +3 % on xc7
+ * before the refit), u4 inputs do not (the sweep's MMV LUT median went 19 → 36 % on xc7
+ * with them). On a LUT6 fabric such a product costs nothing of its own (the tree's first
+ * adders take it into their LUTs); on iCE40 its bits that are not wires are LUT4s
+ * (`narrowProductLuts`).
  */
 const WIRED_PRODUCT_INPUT_BITS = 2;
 
@@ -366,8 +403,8 @@ export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneC
       // On an input of at most WIRED_PRODUCT_INPUT_BITS, each product bit is a function of
       // those few bits, which the tree's first adders take into their own LUTs.
       const wired = a <= WIRED_PRODUCT_INPUT_BITS;
-      const inverters = carryInverters(fab, op) ? m.negative * a : 0;
-      return { lut: wired ? 0 : m.lut, ff: 0, dsp: m.dsp, productBits: pbits, group: 1, variant: 'const', inverters };
+      const carryOperands = (carryInverters(fab, op) ? m.negative * a : 0) + (wired ? m.narrow : 0);
+      return { lut: wired ? 0 : m.lut, ff: 0, dsp: m.dsp, productBits: pbits, group: 1, variant: 'const', carryOperands };
     }
     const dsp = intLaneDsps(op, fab, accBits);
     if (dsp > 0) return { lut: 0, ff: 0, dsp, productBits: pbits, group: 1, variant: 'mul' };
@@ -385,8 +422,8 @@ export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneC
     const pbits = op.weightKind === 'bipolar' ? a + 1 : a + weightMagnitudeBits(op);
     let negative = 0;
     for (let i = 0; i < op.hardWired.products.length; i++) if (op.hardWired.products[i] < 0) negative++;
-    const inverters = carryInverters(fab, op) ? (negative / Math.max(op.hardWired.lanes, 1)) * a : 0;
-    return { lut: 0, ff: 0, dsp: 0, productBits: pbits, group: 1, negates: true, variant: 'const', inverters };
+    const carryOperands = carryInverters(fab, op) ? (negative / Math.max(op.hardWired.lanes, 1)) * a : 0;
+    return { lut: 0, ff: 0, dsp: 0, productBits: pbits, group: 1, negates: true, variant: 'const', carryOperands };
   }
   if (op.hardWired && op.inputBipolar) {
     // ±w for a constant w, picked by the input bit: each product bit is a constant, the bit
@@ -420,7 +457,11 @@ const hardWiredTreeCache = new WeakMap<Int32Array, Map<string, number>>();
  * full-width tree is priced as Yosys builds it on the fabric, the carry-save `$macc` of
  * `adderTreeLutsOn`, not as a binary tree of carry-chain adders: the sweep's u2 × i4 MMV
  * convs (mmv3, 20 leaves a PE; mmv4, 9) were 52 and 36 % under on xc7, 31 and 28 % on iCE40,
- * as binary trees; 26 and 24 %, 7 and 7 %, with the measured table (after the refit).
+ * as binary trees; 26 and 24 %, 7 and 7 %, with the measured table (after the refit). On
+ * iCE40 the narrowed leaves' tree is that `$macc` too, at their mean width: its full adders
+ * are two LUT4s a bit (sum and carry, each a LUT3), where a LUT6 fabric's binary tree is
+ * close to what it builds (a u2 × u4 conv, PE 4 × SIMD 6: 281 LUT4s, 68 SB_CARRYs, 110
+ * of the LUTs 3-input).
  */
 export function hardWiredTreeLuts(
   fab: Fabric,
@@ -451,7 +492,7 @@ export function hardWiredTreeLuts(
     }
     const leafBits = signedLeafBits > 0 && (negative || inputSigned) ? signedLeafBits : Math.round(bits / n);
     // Full-width sign-extended leaves: Yosys' carry-save $macc, as measured for the fabric.
-    const fullWidth = signedLeafBits > 0 && leafBits === signedLeafBits;
+    const fullWidth = signedLeafBits > 0 && (leafBits === signedLeafBits || fab.family === 'ice40');
     total += n > 1 ? (fullWidth ? adderTreeLutsOn(fab, n, leafBits) : adderTreeLuts(n, leafBits)) : 0;
   }
   const mean = pes > 0 ? total / pes : 0;
@@ -866,7 +907,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
     k.lut.c0 +
     k.lut.control * (counters + inMux) +
     k.lut[LANE_TERM[lane.variant]] * p.pe * p.simd * lane.lut +
-    k.lut.negConst * p.pe * p.simd * (lane.inverters ?? 0) +
+    k.lut.carryOperand * p.pe * p.simd * (lane.carryOperands ?? 0) +
     (k.lut.tree * (1 - dspShare) + k.lut.treeDsp * dspShare) * p.pe * (tree + negcLuts) +
     k.lut.acc * p.pe * (accInDsp || !accumulates ? 0 : p.accBits) +
     actLut +

@@ -28,7 +28,6 @@ export const CHECKS = FAMILIES.length * KINDS.length * 2;
  * the model still has.
  */
 export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
-  'ice40 mvau_mmv lut': { median: 10, worst: 35 }, // 7.7 / 29 (n 3, held_mmv1/c1.mvau)
   'xilinx threshold lut': { median: 10, worst: 30 }, // 7.4 / 28 (n 11, held_act1/a1.threshold)
   'ice40 requant lut': { median: 15, worst: 40 }, // 11.7 / 38 (n 11, held_rq0/a1.requant)
   'xcup mvau lut': { median: 10, worst: 30 }, // 8.6 / 27 (n 32, held_conv0/c1.mvau)

@@ -14,6 +14,7 @@ import {
   dspsPerMultiplier,
   fifoResources,
   hardWiredTreeLuts,
+  narrowProductLuts,
   macLane,
   activationLane,
   type ActivationLane,
@@ -912,12 +913,24 @@ describe('hard-wired weights (NF·SF = 1)', () => {
     const mixed = [7, -5, 0, 3];
     expect(macLane(op(positive), xilinx)).toMatchObject({ lut: 0, variant: 'const', productBits: 6 });
     // 3·7 = 21 needs 5 bits, 3·5 = 15 and 3·3 = 9 need 4: (5 + 4 + 4) / 3 rounds to 4; x·−5 is sign-extended to 6.
-    // Narrowed leaves are a binary tree of carry-chain adders; full-width sign-extended ones
-    // (x·−5) are Yosys' carry-save $macc, the fabric's measured table.
+    // On a LUT6 fabric narrowed leaves are a binary tree of carry-chain adders; full-width
+    // sign-extended ones (x·−5) are Yosys' carry-save $macc, the fabric's measured table. On
+    // iCE40 both are the $macc (its full adders are two LUT4s a bit).
     for (const fab of [xilinx, up5k]) {
-      expect(hardWiredTreeLuts(fab, Int32Array.from(positive), 4, 2, false, 6)).toBe(adderTreeLuts(3, 4));
       expect(hardWiredTreeLuts(fab, Int32Array.from(mixed), 4, 2, false, 6)).toBe(adderTreeLutsOn(fab, 3, 6));
     }
+    expect(hardWiredTreeLuts(xilinx, Int32Array.from(positive), 4, 2, false, 6)).toBe(adderTreeLuts(3, 4));
+    expect(hardWiredTreeLuts(up5k, Int32Array.from(positive), 4, 2, false, 6)).toBe(adderTreeLutsOn(up5k, 3, 4));
+    // iCE40: the product bits that are not wires are LUT4s (an SB_CARRY takes nets): u2 · 7 is
+    // {0, 7, 14, 21}, bit 0 is x0 and four other bits are functions of both (x0 ^ x1, …);
+    // u2 · 5 is x0, x1, x0, x1; u2 · 3 has three. On Xilinx the adders' LUT6s take them.
+    expect(narrowProductLuts(7, { bits: 2, signed: false }, 6)).toBe(4);
+    expect(narrowProductLuts(5, { bits: 2, signed: false }, 6)).toBe(0);
+    expect(narrowProductLuts(-3, { bits: 2, signed: false }, 6)).toBe(3); // counted on |w|
+    // i2 · 3 over x = −2..1 is −6, −3, 0, 3: bits 1 and 2 are LUTs, bit 0 is x0, the rest x1.
+    expect(narrowProductLuts(3, { bits: 2, signed: true }, 6)).toBe(2);
+    expect(macLane(op(positive), up5k).carryOperands).toBeCloseTo((4 + 0 + 0 + 3) / 4, 9);
+    expect(macLane(op(positive), xilinx).carryOperands ?? 0).toBe(0);
     // Past a handful of leaves the $macc takes about two LUTs per leaf bit, a binary tree one.
     const twenty = Int32Array.from({ length: 20 }, (_, j) => (j % 2 ? -3 : 5));
     expect(hardWiredTreeLuts(xilinx, twenty, 20, 2, false, 6)).toBeGreaterThan(adderTreeLuts(20, 6));
@@ -939,9 +952,9 @@ describe('hard-wired weights (NF·SF = 1)', () => {
       hardWired: { products: w, lanes: w.length, matrix: Int32Array.from(w) },
     };
     // Two of six lanes are negative: 2/6 of 4 bits each, on average.
-    expect(macLane(op, up5k, 12).inverters).toBeCloseTo((2 / 6) * 4, 9);
-    expect(macLane(op, xilinx, 12).inverters).toBe(0); // the carry chain's LUT inverts it
-    expect(macLane({ ...op, inputSigned: true }, up5k, 12).inverters).toBe(0);
+    expect(macLane(op, up5k, 12).carryOperands).toBeCloseTo((2 / 6) * 4, 9);
+    expect(macLane(op, xilinx, 12).carryOperands).toBe(0); // the carry chain's LUT inverts it
+    expect(macLane({ ...op, inputSigned: true }, up5k, 12).carryOperands).toBe(0);
     // pow2 weights: the one's complement of a negative one, the same inverters.
     const p2: MacOperands = {
       ...op,
@@ -949,18 +962,18 @@ describe('hard-wired weights (NF·SF = 1)', () => {
       weightBits: 3,
       hardWired: { products: [4, -2, 1], lanes: 3, matrix: Int32Array.from([4, -2, 1]) },
     };
-    expect(macLane(p2, up5k).inverters).toBeCloseTo((1 / 3) * 4, 9);
-    // The MVAU prices them with negConst, per lane: PE·SIMD·inverters.
+    expect(macLane(p2, up5k).carryOperands).toBeCloseTo((1 / 3) * 4, 9);
+    // The MVAU prices them with carryOperand, per lane: PE·SIMD·carryOperands.
     const fit = COST_CONSTANTS.fit.ice40.mvau.lut;
-    const k = fit.negConst;
+    const k = fit.carryOperand;
     expect(k).toBeGreaterThan(0.5); // fitted near one LUT4 an inverted bit
     const lut = () => mvauResources(fullFold(1, 6, op, 12, 12), up5k).total.lut;
     const priced = lut();
     try {
-      fit.negConst = 0;
+      fit.carryOperand = 0;
       expect(priced - lut()).toBeCloseTo(k * 6 * (2 / 6) * 4, 9);
     } finally {
-      fit.negConst = k;
+      fit.carryOperand = k;
     }
   });
 
