@@ -914,6 +914,13 @@ ${d.dTable || '(not run)'}
   \`carryOperand\`), and the narrowed tree is the measured \`$macc\` (two LUT4s a full
   adder). held_mmv1 (u2 × u4, PE 4 × SIMD 6 × MMV 4) went from 29.5 to 23 % under, which
   ended the held-out iCE40 MMV convs' wider bound (7.7 / 29 → 9.1 / 23 %).
+- **The stand-alone requant's rounding adder** (+ 2^(S−1), in LUTs where iCE40's SB_MAC16
+  leaves it: a signed x) has its own coefficient, \`round\`, and, as in LUTs, loses the
+  bits below S − 1 a shared S never reads (a lane that serves one channel has a constant S
+  too). Fitted at 1.3 LUT4 a bit; \`lane\`, which had priced it at 0.57, is now 0.84, and the
+  skid buffer's \`out\` fell from 1.96 to 1.44. iCE40 requants: sweep LUT 8.6 / 35 → 6.4 /
+  36 %, held-out 11.7 / 38 → 10.5 / 28 %; still wider than the target, on small blocks
+  (held_rq0, 29 LUT4s, is 37 estimated: its lanes are 3 LUT4s each).
 - **Memory placement and DSP mapping** are Yosys' rules (memory.ts, resources.ts
   \`multiplierDsps\`), not fitted; memory.ts prices each placement as memory_libmap does
   (its library files' costs, and its read-mux and write-decode scores). A ROM in block RAM

@@ -33,9 +33,12 @@ export interface ActivationFit {
   ff: { c0: number; input: number; lane: number; rom: number };
 }
 
-/** The stand-alone requant's: its lane's multiplier in LUTs (mul) and per-channel shifter (shift) have their own. */
+/**
+ * The stand-alone requant's: its lane's multiplier in LUTs (mul), per-channel shifter
+ * (shift) and rounding adder (round) have their own.
+ */
 export interface RequantFit {
-  lut: ActivationFit['lut'] & { mul: number; shift: number };
+  lut: ActivationFit['lut'] & { mul: number; shift: number; round: number };
   ff: ActivationFit['ff'];
 }
 

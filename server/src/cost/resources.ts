@@ -644,9 +644,13 @@ export interface ActivationLane {
   memWidth: number;
   /** Output bits that are distinct registers (a requant that never clamps: its value's bits; else all). */
   liveBits: number;
-  /** Of `lut`, a requant's multiplier in LUTs (with a DSP: the adders joining its slices) and its per-channel shifter. */
+  /**
+   * Of `lut`, a requant's multiplier in LUTs (with a DSP: the adders joining its slices), its
+   * per-channel shifter, and its + 2^(S−1) rounding adder where that is in LUTs.
+   */
   mulLut: number;
   shiftLut: number;
+  roundLut: number;
   /** Of `lut`, a threshold's comparators against constants. */
   compareLut: number;
 }
@@ -709,6 +713,7 @@ export function activationLane(
       liveBits: outBits,
       mulLut: 0,
       shiftLut: 0,
+      roundLut: 0,
       compareLut,
     });
     // The comparators share one inverted copy of x (the subtractions' operand: Yosys builds
@@ -744,13 +749,16 @@ export function activationLane(
   // A multiplier cut into DSP slices: the adders joining them (and a leftover slice in LUTs).
   let mulLut = multiplierSliceLuts(xOp, mOp, inBits + mbits + 1, fab);
   let lut = 0;
+  let roundLut = 0; // the + 2^(S−1) rounding adder, where it is in LUTs
   let ff = outBits; // y
   // With one S for every channel the bits below S − 1 of the product reach nothing: adding
   // 2^(S−1) and shifting S bits out depends on bit S − 1 and above only. Measured (Yosys
   // 0.23): a stand-alone lane's product in LUTs loses those register bits and their rounding
   // adder (the sweep's PE-16 i4 requants, act23 and act26, were 30 % over on iCE40 FFs
   // without it); after an MVAU's accumulator they stay (held_mmv1: 14 % under with them gone).
-  const unread = (bits: number): number => (a.variableShift || fused ? 0 : Math.max(0, Math.min(a.maxShift - 1, bits)));
+  // A lane that serves one channel reads a one-entry ROM: its S is a constant too.
+  const sharedShift = !a.variableShift || channelsPerLane === 1;
+  const unread = (bits: number): number => (!sharedShift || fused ? 0 : Math.max(0, Math.min(a.maxShift - 1, bits)));
   const deadBits = unread(prod);
   // The rounding adder works on the template's product width PW (ACC_BITS + MBITS + 1, where
   // a stand-alone engine's ACC_BITS is x widened by a bit): the product is sign-extended to
@@ -763,14 +771,17 @@ export function activationLane(
     // multiplier register; a DSP48 takes the rounding add into its post-adder, an SB_MAC16 does not).
     mulLut += a.perChannel ? lutMultiplierLutsOn(fab, m, false, inBits, a.inputSigned ?? true) : Math.max(0, a.multiplierOnes - 1) * prod;
     // The rounding adder's bits below S − 1, sign extension included, are not read.
-    lut += pw - unread(pw);
+    roundLut = pw - unread(pw);
     ff += prod - deadBits;
   } else if (fab.family === 'ice40') {
     // Measured (Yosys 0.23, the sweep's stand-alone requants, u2 to i12 inputs): a stand-alone
     // lane's one SB_MAC16 takes the rounding add into its own adder when x is unsigned; with
     // a signed x (the sweep's i4 to i12 requants were 20 to 36 % under without it), after an
-    // MVAU's accumulator, or split over several MACs, it stays in LUTs.
-    if (fused || dsp > 1 || (a.inputSigned ?? true)) lut += pw;
+    // MVAU's accumulator, or split over several MACs, it stays in LUTs. Stand-alone with one
+    // S, its bits below S − 1 add 0 and reach nothing, as in LUTs (the sweep's iCE40 requant
+    // LUT median / worst 8.6 / 35 → 6.4 / 36 %, held-out 11.7 / 38 → 10.5 / 28 %, with its own
+    // coefficient, `round`, fitted at 1.3 LUT4 a bit).
+    if (fused || dsp > 1 || (a.inputSigned ?? true)) roundLut = pw - unread(pw);
     // After an MVAU's accumulator its product register stays in fabric too (counted by name
     // in held_mmv2's netlist: 10 bits per lane; the sweep's iCE40 MVAU FF median 4.7 → 2.2 %,
     // MMV MVAU 6.0 → 3.8 %, with it counted).
@@ -796,11 +807,11 @@ export function activationLane(
   // rounding add above). Counted for signed outputs as well, xcup fitted worse (11.9 %).
   const opaqueZero = dsp > 0 && a.zero > 0 && !a.outSigned;
   const clamp = requantClamp(opaqueZero ? { ...a, inputSigned: true } : a, inBits, outBits, channelsPerLane);
-  lut += clamp.lut + mulLut + shiftLut;
+  lut += clamp.lut + mulLut + shiftLut + roundLut;
   ff += clamp.liveBits - outBits; // y
   const memWidth = a.perChannel ? m + (a.variableShift ? C.activation.shiftBits : 0) : 0;
   const mem = romCost(memWidth ? channelsPerLane : 0, memWidth, fab);
-  return { lut, ff, dsp, mem, memWidth, liveBits: clamp.liveBits, mulLut, shiftLut, compareLut: 0 };
+  return { lut, ff, dsp, mem, memWidth, liveBits: clamp.liveBits, mulLut, shiftLut, roundLut, compareLut: 0 };
 }
 
 // ---- the MVAU ---------------------------------------------------------------------------
@@ -1321,7 +1332,10 @@ export function activationResources(
   // comparators against constants (on Xilinx).
   const laneLut =
     'mul' in k.lut
-      ? k.lut.lane * (lane.lut - lane.mulLut - lane.shiftLut) + k.lut.mul * lane.mulLut + k.lut.shift * lane.shiftLut
+      ? k.lut.lane * (lane.lut - lane.mulLut - lane.shiftLut - lane.roundLut) +
+        k.lut.mul * lane.mulLut +
+        k.lut.shift * lane.shiftLut +
+        k.lut.round * lane.roundLut
       : k.lut.lane * (lane.lut - lane.compareLut) + k.lut.compare * lane.compareLut;
   const lut = k.lut.c0 + k.lut.control * counters + pe * laneLut + k.lut.rom * mem.lut + k.lut.out * skid.lut;
   const ff = k.ff.c0 + counters + k.ff.input * pe * inBits + k.ff.lane * pe * lane.ff + k.ff.rom * mem.ff + skid.ff;

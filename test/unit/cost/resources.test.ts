@@ -621,6 +621,32 @@ describe('every template structure has its term', () => {
     expect(lz.lut - lz0.lut).toBe(requantClamp(q, 4, 4, 1).lut - requantClamp(z0, 4, 4, 1).lut);
   });
 
+  it("requant rounding adder on iCE40's SB_MAC16: in LUTs for a signed x, from bit S − 1 up (the bits below add 0 and are not read); priced with its own coefficient", () => {
+    // i8 × a 16-bit M, S = 9: the template's product is 9 + 16 + 1 = 26 bits; 8 are below S − 1.
+    const q = requant(16, { maxShift: 9, inputSigned: true, outSigned: true });
+    const lane = activationLane(q, 8, 8, 1, up5k);
+    expect(lane.dsp).toBe(1);
+    expect(lane.roundLut).toBe(26 - 8);
+    // An unsigned x: the MAC's own adder takes the rounding add.
+    expect(activationLane({ ...q, inputSigned: false }, 8, 8, 1, up5k).roundLut).toBe(0);
+    // A per-channel S read from a ROM of several entries keeps every bit; a lane that serves
+    // one channel reads a one-entry ROM, a constant S, as a shared S.
+    const perChannel = { ...q, perChannel: true, variableShift: true };
+    expect(activationLane(perChannel, 8, 8, 4, up5k).roundLut).toBe(26);
+    expect(activationLane(perChannel, 8, 8, 1, up5k).roundLut).toBe(26 - 8);
+    // The stand-alone engine prices it with requant.round.
+    const fit = COST_CONSTANTS.fit.ice40.requant.lut;
+    const k = fit.round;
+    const lut = () => activationResources(q, 8, 8, 4, 1, up5k).total.lut;
+    const priced = lut();
+    try {
+      fit.round = 0;
+      expect(priced - lut()).toBeCloseTo(k * (26 - 8), 9);
+    } finally {
+      fit.round = k;
+    }
+  });
+
   it('requant per-channel S: a shifter level per bit of S that differs between channels, none for a one-channel lane', () => {
     const q = requant(16, { perChannel: true, variableShift: true, maxShift: 20 });
     const lane = (levels: number, channelsPerLane: number) =>
@@ -685,7 +711,8 @@ describe('every template structure has its term', () => {
     // flip-flops (held_mmv2: 10 bits a lane, by name), and so does a stand-alone lane on a
     // signed x (the add only). The add is as wide as the template's product PW, to which the
     // product is sign-extended: ACC_BITS + MBITS + 1, where a stand-alone engine's ACC_BITS
-    // is its input widened by a bit (9 + 1 + 16 + 1; fused, 9 + 16 + 1).
+    // is its input widened by a bit (9 + 1 + 16 + 1; fused, 9 + 16 + 1). Stand-alone, with
+    // one S, its bits below S − 1 add 0 and are not read (20 of them here); fused, they stay.
     const unsigned = { ...q, inputSigned: false };
     const alone = activationLane(unsigned, 9, 6, 1, up5k);
     const signedAlone = activationLane(q, 9, 6, 1, up5k);
@@ -693,8 +720,10 @@ describe('every template structure has its term', () => {
     expect(alone.dsp).toBe(1);
     // Beside the multiplier and the clamp (a signed value also has a lower compare).
     const rest = (l: ActivationLane, c: RequantCostParams) => l.lut - l.mulLut - l.shiftLut - requantClamp(c, 9, 6, 1).lut;
-    expect(rest(signedAlone, q) - rest(alone, unsigned)).toBe(9 + 1 + 16 + 1);
-    expect(signedAlone.lut - fused.lut).toBe(1);
+    expect(rest(signedAlone, q) - rest(alone, unsigned)).toBe(9 + 1 + 16 + 1 - 20);
+    expect(signedAlone.roundLut).toBe(9 + 1 + 16 + 1 - 20);
+    expect(fused.roundLut).toBe(9 + 16 + 1);
+    expect(fused.lut - signedAlone.lut).toBe(fused.roundLut - signedAlone.roundLut);
     expect(fused.ff - signedAlone.ff).toBe(9 + 16);
     // UltraScale+: after the accumulator the product register stays in fabric; 7-series packs it.
     expect(activationLane(q, 9, 6, 1, xczu7ev, true).ff - activationLane(q, 9, 6, 1, xczu7ev).ff).toBe(9 + 16);
