@@ -1126,7 +1126,11 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const wrap = wrapAddLuts(depth, aw);
   // A window that never moves (OH = OW = 1) needs a constant count of pixels: only avail's
   // add is left, compared with constants.
-  const arithmetic = 5 * wrap + (live.origin ? 3 * nw + 4 * cmp(nw) : nw + 2 * cmp(nw));
+  // The next window's address steps: three at a frame's end (fbase, rbase, pbase), two at a
+  // row's (only where there are several rows of windows, OH > 1) and pbase + CSTEP within a
+  // row (several windows in a row, OW > 1).
+  const steps = 3 + (g.oh > 1 ? 2 : 0) + (g.ow > 1 ? 1 : 0);
+  const arithmetic = steps * wrap + (live.origin ? 3 * nw + 4 * cmp(nw) : nw + 2 * cmp(nw));
   const trackedLogic = perTracked + 2 * wrap + 2 * coords * cmp(cw);
   const derivedLogic = wrap + coords * cmp(cw);
   const lanesLogic = tracked * trackedLogic + (g.lanes - tracked) * derivedLogic;
@@ -1217,7 +1221,8 @@ function windowRegisters(p: WindowCostParams, g: WindowGeometry, w: { aw: number
   const rbase = two ? Math.min(w.aw, w.aw - rowZeros + 1) : 0;
   const fbase = g.hi % rows === 0 ? 0 : w.aw - rowZeros;
   const live = windowMotion(g);
-  const origin = !live.origin ? 0 : two ? (g.sf > 1 ? 2 * w.cw : w.cw) : g.sf > 1 ? w.cw : 0;
+  // (x0 is constant where a row has one window, OW = 1.)
+  const origin = !live.origin ? 0 : two ? (g.sf > 1 && g.ow > 1 ? 2 * w.cw : w.cw) : g.sf > 1 ? w.cw : 0;
   // pbase (1-D: only where the window is several words, or the row is padded) and addr0.
   const bases = rbase + fbase + (two || g.sf > 1 || g.ph > 0 ? w.aw : 0) + w.aw;
   const trackerRegisters = ((live.rows ? 1 : 0) + (live.cols ? 1 : 0)) * w.cw + bits(g.kw) + bits(g.cg);

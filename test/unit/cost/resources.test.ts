@@ -792,6 +792,18 @@ describe('every template structure has its term', () => {
     );
     expect(one.registers).toBeLessThan(five.registers - 3 * 4);
     expect(one.total.lut).toBeLessThan(five.total.lut);
+    // 2-D, one window per row (a 3-wide image, K = 3, OW = 1; rnd7008's l0 has such a row):
+    // no x0 and no column step, but x still moves inside the window (SF > 1).
+    const narrow = windowResources(
+      { dims: 2, rowWidth: 3, rows: 8, channels: 2, kernel: 3, stride: 1, pad: 0, bits: 4, inElems: 1, outElems: 1 },
+      xilinx,
+    );
+    const wide = windowResources(
+      { dims: 2, rowWidth: 4, rows: 8, channels: 2, kernel: 3, stride: 1, pad: 0, bits: 4, inElems: 1, outElems: 1 },
+      xilinx,
+    );
+    expect(narrow.registers).toBeLessThan(wide.registers); // no x0, no ox
+    expect(narrow.total.lut).toBeLessThan(wide.total.lut);
   });
 
   it("qnn_window's registers as synth_xilinx keeps them (counted by name in its netlists)", () => {
