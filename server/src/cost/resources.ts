@@ -401,7 +401,8 @@ export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneC
     if (op.hardWired) {
       const m = meanConstantLane(op, op.hardWired, pbits, fab);
       // On an input of at most WIRED_PRODUCT_INPUT_BITS, each product bit is a function of
-      // those few bits, which the tree's first adders take into their own LUTs.
+      // those few bits: the tree's first adders take it into their LUT6s; iCE40's carry
+      // chains need it as a net (`narrowProductLuts`, with the inverters).
       const wired = a <= WIRED_PRODUCT_INPUT_BITS;
       const carryOperands = (carryInverters(fab, op) ? m.negative * a : 0) + (wired ? m.narrow : 0);
       return { lut: wired ? 0 : m.lut, ff: 0, dsp: m.dsp, productBits: pbits, group: 1, variant: 'const', carryOperands };
@@ -1117,18 +1118,17 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const ff = k.ff.c0 + k.ff.control * registers + k.ff.ram * buffer.ff;
   // Every register bit's next value (an adder or a mux), over the registers synthesis keeps
   // (windowRegisters; a formula over the counters' widths instead left the sweep's xc7
-  // windows at LUT median 7.5 %, worst 32.5 %, now 3.1 / 13.1 %); the next window's five
-  // address steps (adds of a constant modulo the depth, wrapAddLuts); avail's add and the
-  // need / oldest-pixel sums (three adders) and their four compares; per tracked lane its
-  // step (D0 or D01) and the four in-frame compares; per derived lane an add of a constant
-  // and its in-frame compares against constants (a quarter LUT per bit).
+  // windows at LUT median 7.5 %, worst 32.5 %, now 3.1 / 13.1 %); the next window's address
+  // steps (adds of a constant modulo the depth, wrapAddLuts): three at a frame's end (fbase,
+  // rbase, pbase), two at a row's where there are several rows of windows (OH > 1) and
+  // pbase + CSTEP where a row has several (OW > 1); avail's add and, where the window moves,
+  // the need / oldest-pixel sums (three adders) and their four compares (a window that never
+  // moves needs a constant count: avail compared with constants); per tracked lane its step
+  // (D0 or D01) and the in-frame compares of the coordinates that move (`windowMotion`); per
+  // derived lane an add of a constant and its in-frame compares against constants (a
+  // quarter LUT per bit).
   const cmp = (bits: number) => Math.ceil(bits * C.activation.compareLutsPerBit);
   const wrap = wrapAddLuts(depth, aw);
-  // A window that never moves (OH = OW = 1) needs a constant count of pixels: only avail's
-  // add is left, compared with constants.
-  // The next window's address steps: three at a frame's end (fbase, rbase, pbase), two at a
-  // row's (only where there are several rows of windows, OH > 1) and pbase + CSTEP within a
-  // row (several windows in a row, OW > 1).
   const steps = 3 + (g.oh > 1 ? 2 : 0) + (g.ow > 1 ? 1 : 0);
   const arithmetic = steps * wrap + (live.origin ? 3 * nw + 4 * cmp(nw) : nw + 2 * cmp(nw));
   const trackedLogic = perTracked + 2 * wrap + 2 * coords * cmp(cw);
