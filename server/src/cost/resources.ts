@@ -1124,14 +1124,17 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   // pbase + CSTEP where a row has several (OW > 1); avail's add and, where the window moves,
   // the need / oldest-pixel sums (three adders) and their four compares (a window that never
   // moves needs a constant count: avail compared with constants); per tracked lane its step
-  // (D0 or D01) and the in-frame compares of the coordinates that move (`windowMotion`); per
-  // derived lane an add of a constant and its in-frame compares against constants (a
-  // quarter LUT per bit).
+  // (D0 or D01) and, per coordinate that moves (`windowMotion`), its in-frame compare with
+  // the frame's end (the one with 0 is the sign bit); per derived lane an add of a constant
+  // and its in-frame compares against constants (a quarter LUT per bit).
   const cmp = (bits: number) => Math.ceil(bits * C.activation.compareLutsPerBit);
   const wrap = wrapAddLuts(depth, aw);
   const steps = 3 + (g.oh > 1 ? 2 : 0) + (g.ow > 1 ? 1 : 0);
-  const arithmetic = steps * wrap + (live.origin ? 3 * nw + 4 * cmp(nw) : nw + 2 * cmp(nw));
-  const trackedLogic = perTracked + 2 * wrap + 2 * coords * cmp(cw);
+  // Where a row has several windows, need_of's hx = x0 + KX and the column clamps of both
+  // sums (hx and x0 against W) are there too.
+  const columnClamps = g.ow > 1 ? cw + 2 * cmp(cw) : 0;
+  const arithmetic = steps * wrap + (live.origin ? 3 * nw + 4 * cmp(nw) : nw + 2 * cmp(nw)) + columnClamps;
+  const trackedLogic = perTracked + 2 * wrap + coords * cmp(cw);
   const derivedLogic = wrap + coords * cmp(cw);
   const lanesLogic = tracked * trackedLogic + (g.lanes - tracked) * derivedLogic;
   // The padding mask on every output bit (`pad_q ? 0 : q`; built without padding too, where
