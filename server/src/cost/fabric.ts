@@ -68,7 +68,6 @@ export function roundResources(r: Resources): Resources {
   return { lut: Math.round(r.lut), ff: Math.round(r.ff), bram18: Math.ceil(r.bram18), dsp: Math.ceil(r.dsp) };
 }
 
-/** ⌈log2 n⌉ for n ≥ 1 (bits of a counter that counts to n; 0 for n ≤ 1). */
 /** LUT6 4:1 muxes (two select levels each) per output bit to select one of n. */
 export function muxLuts(n: number): number {
   return n <= 1 ? 0 : Math.ceil((n - 1) / 3);
@@ -84,6 +83,7 @@ export function selectLuts(fab: Fabric, n: number): number {
   return fab.family === 'ice40' ? n - 1 : muxLuts(n);
 }
 
+/** ⌈log2 n⌉ for n ≥ 1 (bits of a counter that counts to n; 0 for n ≤ 1). */
 export function clog2(n: number): number {
   return n <= 1 ? 0 : Math.ceil(Math.log2(n));
 }

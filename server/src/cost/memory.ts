@@ -263,18 +263,24 @@ const lut4ReadMux = (depth: number): number => lut4Rf(depth, 1);
 const lut4WriteDecode = (depth: number): number => lut4Rf(depth, 2);
 
 /**
- * `n` copies of a run-time buffer that are always written together (the window's lanes: the
- * same word at the same address), each with its own read port. In registers (`logic`)
- * synthesis merges the copies' equal storage flip-flops, and on iCE40 their write decoder:
- * what is left per copy is its read mux and read register (measured: a 1-D window of two
- * lanes, 6 words of 18 bits in registers, 163 flip-flops where 252 were counted). Other
- * memories stay one per copy.
+ * `n` copies of the run-time buffer `ramCost(depth, width, fab, o)` that are always written
+ * together (the window's lanes: the same word at the same address), each with its own read
+ * port. Synthesis merges what the copies have in common:
+ * - in registers (`logic`), the storage flip-flops and, on iCE40, the write decoder: what
+ *   is left per copy is its read mux and read register (measured: a 1-D window of two
+ *   lanes, 6 words of 18 bits in registers, 163 flip-flops where 252 were counted);
+ * - in iCE40 EBRs with an emulated read port (`ebrEmulatedRead`), the delayed write and the
+ *   bypass word: each copy keeps its two flags (measured: 9 lanes of 8 bits).
+ * Other memories stay one per copy.
  */
-export function ramCopiesWrittenTogether(one: MemCost, n: number, fab: Fabric): MemCost {
+export function ramCopiesWrittenTogether(depth: number, width: number, fab: Fabric, o: RamOptions, n: number): MemCost {
+  const one = ramCost(depth, width, fab, o);
   const shared =
     one.kind === 'logic' && one.depth > 1
       ? { ff: one.depth * one.width, lut: fab.family === 'ice40' ? lut4WriteDecode(one.depth) : 0 }
-      : { ff: 0, lut: 0 };
+      : one.kind === 'bram' && fab.family === 'ice40' && o.ebrEmulatedRead
+        ? { ff: one.ff - 2, lut: 0 }
+        : { ff: 0, lut: 0 };
   return {
     ...one,
     bits: one.bits * n,

@@ -292,6 +292,17 @@ export function constantMultiplier(w: number, a: MulOperand, productBits: number
 }
 
 /**
+ * The widest input whose products by a hard-wired int weight are no shift-and-add
+ * multipliers (the tree adds them narrowed, `hardWiredTreeLuts`). Measured on the sweep's
+ * and the held-out MMV convs: u2 inputs fit (held_mmv1, u2 × u4: +165 % → +3 % on xc7
+ * before the refit), u4 inputs do not (the sweep's MMV LUT median went 19 → 36 % on xc7
+ * with them). On a LUT6 fabric such a product costs nothing of its own (the tree's first
+ * adders take it into their LUTs); on iCE40 its bits that are not wires are LUT4s
+ * (`narrowProductLuts`).
+ */
+const WIRED_PRODUCT_INPUT_BITS = 2;
+
+/**
  * LUT4s of x · w on iCE40 where x has at most WIRED_PRODUCT_INPUT_BITS bits: each product
  * bit is a function of x's few bits, and an SB_CARRY takes its operands straight from nets,
  * so every bit that is neither constant nor one of x's bits is a LUT4 of its own (equal
@@ -336,13 +347,18 @@ function meanConstantLane(
     let lut = 0;
     let negative = 0;
     let narrow = 0;
-    const wired = a.bits <= WIRED_PRODUCT_INPUT_BITS && fab.family === 'ice40';
+    // iCE40 narrow products: counted once per distinct weight (a layer has few).
+    const narrowOf = a.bits <= WIRED_PRODUCT_INPUT_BITS && fab.family === 'ice40' ? new Map<number, number>() : undefined;
     for (let i = 0; i < weights.length; i++) {
       const c = constantMultiplier(weights[i], a, productBits, fab);
       dsp += c.dsp;
       lut += c.lut;
       if (weights[i] < 0 && c.dsp === 0) negative++;
-      if (wired) narrow += narrowProductLuts(weights[i], a, productBits);
+      if (narrowOf) {
+        let v = narrowOf.get(weights[i]);
+        if (v === undefined) narrowOf.set(weights[i], (v = narrowProductLuts(weights[i], a, productBits)));
+        narrow += v;
+      }
     }
     const n = Math.max(lanes, 1);
     mean = { dsp: dsp / n, lut: lut / n, negative: negative / n, narrow: narrow / n };
@@ -364,17 +380,6 @@ function intLaneDsps(op: MacOperands, fab: Fabric, accBits: number): number {
     fab,
   );
 }
-
-/**
- * The widest input whose products by a hard-wired int weight are no shift-and-add
- * multipliers (the tree adds them narrowed, `hardWiredTreeLuts`). Measured on the sweep's
- * and the held-out MMV convs: u2 inputs fit (held_mmv1, u2 × u4: +165 % → +3 % on xc7
- * before the refit), u4 inputs do not (the sweep's MMV LUT median went 19 → 36 % on xc7
- * with them). On a LUT6 fabric such a product costs nothing of its own (the tree's first
- * adders take it into their LUTs); on iCE40 its bits that are not wires are LUT4s
- * (`narrowProductLuts`).
- */
-const WIRED_PRODUCT_INPUT_BITS = 2;
 
 /**
  * Whether a hard-wired lane's negative constant costs an inverter per input bit: on iCE40 an
@@ -492,9 +497,10 @@ export function hardWiredTreeLuts(
       bits += bitLength(maxIn * Math.abs(oddPart(w).odd)) + (inputSigned || w < 0 ? 1 : 0);
     }
     const leafBits = signedLeafBits > 0 && (negative || inputSigned) ? signedLeafBits : Math.round(bits / n);
-    // Full-width sign-extended leaves: Yosys' carry-save $macc, as measured for the fabric.
-    const fullWidth = signedLeafBits > 0 && (leafBits === signedLeafBits || fab.family === 'ice40');
-    total += n > 1 ? (fullWidth ? adderTreeLutsOn(fab, n, leafBits) : adderTreeLuts(n, leafBits)) : 0;
+    // Yosys' carry-save $macc, as measured for the fabric: full-width sign-extended leaves,
+    // and on iCE40 the narrowed ones too (its full adders are two LUT4s a bit).
+    const macc = signedLeafBits > 0 && (leafBits === signedLeafBits || fab.family === 'ice40');
+    total += n > 1 ? (macc ? adderTreeLutsOn(fab, n, leafBits) : adderTreeLuts(n, leafBits)) : 0;
   }
   const mean = pes > 0 ? total / pes : 0;
   byKey.set(key, mean);
@@ -1098,11 +1104,15 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const g = windowGeometry(p);
   const depth = windowRows(p) * g.wi * g.cg;
   const laneWidth = p.inElems * p.bits;
-  const lane = ramCost(depth, laneWidth, fab, { ebrEmulatedRead: true, readWords: windowReadWords(p, g, depth) });
-  const buffer = ramCopiesWrittenTogether(lane, g.lanes, fab);
-  // Every lane's copy is written with the same word: on iCE40 the emulated read port's
-  // registers are shared but for each copy's two flags (measured: 9 lanes of 8 bits).
-  if (lane.kind === 'bram' && fab.family === 'ice40') buffer.ff -= (g.lanes - 1) * (lane.ff - 2);
+  // Every lane's copy is written with the same word (what synthesis shares of them:
+  // `ramCopiesWrittenTogether`).
+  const buffer = ramCopiesWrittenTogether(
+    depth,
+    laneWidth,
+    fab,
+    { ebrEmulatedRead: true, readWords: windowReadWords(p, g, depth) },
+    g.lanes,
+  );
   const ru = g.kw * g.cg;
   const fits = (a: number, b: number) => a % b === 0 || b % a === 0;
   const tracked = fits(ru, g.lanes) && fits(g.cg, g.lanes) ? 1 : g.lanes;
@@ -1111,8 +1121,7 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   const nw = Math.max(clog2(2 * g.hi * g.wi + 2 * (depth / g.cg) + 4) + 1, cw + 1);
   const small = clog2(g.cg) + clog2(g.kw);
   const live = windowMotion(g);
-  const coords = (live.rows ? 1 : 0) + (live.cols ? 1 : 0);
-  const perTracked = small + coords * cw + aw;
+  const perTracked = small + live.coords * cw + aw;
   const k = fitOf(fab).window;
   const registers = windowRegisters(p, g, { aw, cw, nw, tracked });
   const ff = k.ff.c0 + k.ff.control * registers + k.ff.ram * buffer.ff;
@@ -1134,8 +1143,8 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   // sums (hx and x0 against W) are there too.
   const columnClamps = g.ow > 1 ? cw + 2 * cmp(cw) : 0;
   const arithmetic = steps * wrap + (live.origin ? 3 * nw + 4 * cmp(nw) : nw + 2 * cmp(nw)) + columnClamps;
-  const trackedLogic = perTracked + 2 * wrap + coords * cmp(cw);
-  const derivedLogic = wrap + coords * cmp(cw);
+  const trackedLogic = perTracked + 2 * wrap + live.coords * cmp(cw);
+  const derivedLogic = wrap + live.coords * cmp(cw);
   const lanesLogic = tracked * trackedLogic + (g.lanes - tracked) * derivedLogic;
   // The padding mask on every output bit (`pad_q ? 0 : q`; built without padding too, where
   // synthesis cannot prove `in_frame` constant), with a block RAM's read mux in front: a
@@ -1168,9 +1177,11 @@ export function wrapAddLuts(depth: number, aw: number): number {
  * that dimension's logic (its counter, origin, the trackers' coordinate and its two
  * in-frame compares) is gone; with a constant origin so are the need / oldest-pixel sums.
  */
-function windowMotion(g: WindowGeometry): { origin: boolean; rows: boolean; cols: boolean } {
+function windowMotion(g: WindowGeometry): { origin: boolean; rows: boolean; cols: boolean; coords: number } {
   const words = g.sf > 1;
-  return { origin: g.oh > 1 || g.ow > 1, rows: g.oh > 1 || (words && g.kh > 1), cols: g.ow > 1 || (words && g.kw > 1) };
+  const rows = g.oh > 1 || (words && g.kh > 1);
+  const cols = g.ow > 1 || (words && g.kw > 1);
+  return { origin: g.oh > 1 || g.ow > 1, rows, cols, coords: (rows ? 1 : 0) + (cols ? 1 : 0) };
 }
 
 /**
@@ -1228,7 +1239,7 @@ function windowRegisters(p: WindowCostParams, g: WindowGeometry, w: { aw: number
   const origin = !live.origin ? 0 : two ? (g.sf > 1 && g.ow > 1 ? 2 * w.cw : w.cw) : g.sf > 1 ? w.cw : 0;
   // pbase (1-D: only where the window is several words, or the row is padded) and addr0.
   const bases = rbase + fbase + (two || g.sf > 1 || g.ph > 0 ? w.aw : 0) + w.aw;
-  const trackerRegisters = ((live.rows ? 1 : 0) + (live.cols ? 1 : 0)) * w.cw + bits(g.kw) + bits(g.cg);
+  const trackerRegisters = live.coords * w.cw + bits(g.kw) + bits(g.cg);
   // avail, and where the window moves need_pix, old_pix and y0·W.
   return (
     (live.origin ? 4 : 1) * w.nw +

@@ -776,7 +776,17 @@ describe('every template structure has its term', () => {
     expect(w.buffer.lut).toBeGreaterThan(half.lut);
     expect(w.buffer.lut).toBeLessThan(2 * half.lut);
     // Block RAM and LUTRAM copies stay one per lane.
-    expect(ramCopiesWrittenTogether(ramCost(64, 8, xilinx), 3, xilinx).lut).toBe(3 * ramCost(64, 8, xilinx).lut);
+    expect(ramCopiesWrittenTogether(64, 8, xilinx, {}, 3)).toMatchObject({
+      lut: 3 * ramCost(64, 8, xilinx).lut,
+      ff: 3 * ramCost(64, 8, xilinx).ff,
+    });
+    // iCE40 EBRs with an emulated read port share it but for each copy's two flags.
+    const ebr = ramCost(512, 8, up5k, { ebrEmulatedRead: true });
+    expect(ebr.kind).toBe('bram');
+    expect(ramCopiesWrittenTogether(512, 8, up5k, { ebrEmulatedRead: true }, 9)).toMatchObject({
+      bram18: 9 * ebr.bram18,
+      ff: ebr.ff + 8 * 2,
+    });
   });
 
   it('qnn_window: a dimension with one window (OW = 1 in 1-D, OH = 1) costs no logic of its own', () => {
