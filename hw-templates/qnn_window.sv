@@ -417,9 +417,10 @@ module qnn_window #(
 
     logic [UW-1:0] mem [DEPTH];
     logic [UW-1:0] q;
-    logic pad_q;
     logic [AW-1:0] rd_addr;          // the lane's buffer address (mod DEPTH, also in the padding)
-    logic in_frame;                  // its input pixel is inside the frame (not padding)
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic in_frame;                  // its input pixel is inside the frame (not padding; unread without padding)
+    /* verilator lint_on UNUSEDSIGNAL */
 
     if (l == 0 || !ALIGNED) begin : g_track
       logic [CGW-1:0] cg;            // the lane's unit in the current word
@@ -480,11 +481,20 @@ module qnn_window #(
       if (s_fire) mem[wr_addr] <= s_axis_tdata;
     end
     always_ff @(posedge clk) begin
-      if (adv) begin
-        q <= mem[rd_addr];
-        pad_q <= !in_frame;
-      end
+      if (adv) q <= mem[rd_addr];
     end
-    assign m_axis_tdata[l*UW +: UW] = pad_q ? '0 : q;
+    if (PH > 0 || PW > 0) begin : g_pad
+      // Padding: a unit outside the frame reads as 0.
+      logic pad_q;
+      always_ff @(posedge clk) begin
+        if (adv) pad_q <= !in_frame;
+      end
+      assign m_axis_tdata[l*UW +: UW] = pad_q ? '0 : q;
+    end else begin : g_no_pad
+      // Without padding every unit a window reads lies in the frame. Synthesis could not prove
+      // in_frame constant, so it built the mask and the trackers' y and x that feed it; they
+      // are left unread here and removed.
+      assign m_axis_tdata[l*UW +: UW] = q;
+    end
   end
 endmodule

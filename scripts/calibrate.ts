@@ -966,6 +966,18 @@ ${d.dTable || '(not run)'}
   26 % smaller, xc7 2 to 5 %. The estimate counts one in-frame compare per moving
   coordinate (the other is the sign bit) and the column clamps of the need / oldest sums
   where a row has several windows; refitted: whole designs LUT median 9.6 %, worst 23.1 %.
+- **qnn_window without padding** (a template fix): the padding mask (\`pad_q ? 0 : q\`, a LUT
+  per output bit) was built for valid convolutions too, with the trackers' y and x that
+  feed it (and, in 1-D, the origin y0 that only they read), because synthesis could not
+  prove every unit in the frame. Without padding the template no longer builds the mask:
+  lwin7 (32 × 32 × 3 u2, SIMD 3) 446 → 394 LUT4s on iCE40, 326 → 288 LUTs and 139 → 124
+  FFs on xc7; cnv_w2a2 (six valid convs) 16,371 → 15,915 LUTs. The estimate drops the mask,
+  the trackers' coordinates and y0 where there is no padding, and counts old_pix at the
+  bits the frame's pixel count needs. The column step and clamps of a row of several
+  windows (2-D) have their own coefficient, \`columns\`: the iCE40 2-D windows were 9 %
+  under on average where the 1-D ones were even. Refitted: the sweep's iCE40 windows LUT
+  4.8 / 31 → 3.3 / 28 %, held-out 9.6 / 22 → 3.7 / 16 % (xc7 5.4 / 19 → 3.1 / 13 %); whole
+  designs LUT median 9.4 %, worst 23.1 %.
 
 ## The coefficients
 

@@ -87,9 +87,9 @@ export interface FamilyFit {
     };
     ff: { c0: number; pipe: number; act: number; rom: number; ram: number };
   };
-  /** Window generator (qnn_window): LUT = c0 + control·(its registers' next values) + arith (address steps, compares) + lanes + mask (the output's padding mask) + ram; FF = c0 + control·(its registers) + ram·(line buffer in registers). */
+  /** Window generator (qnn_window): LUT = c0 + control·(its registers' next values) + arith (address steps, compares) + columns·(the same for a row of several windows: the column step and clamps, 2-D) + lanes + mask (the output's padding mask) + ram; FF = c0 + control·(its registers) + ram·(line buffer in registers). */
   window: {
-    lut: { c0: number; control: number; arith: number; lanes: number; mask: number; ram: number };
+    lut: { c0: number; control: number; arith: number; columns: number; lanes: number; mask: number; ram: number };
     ff: { c0: number; control: number; ram: number };
   };
   /**

@@ -1142,16 +1142,25 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   // Where a row has several windows, need_of's hx = x0 + KX and the column clamps of both
   // sums (hx and x0 against W) are there too.
   const columnClamps = g.ow > 1 ? cw + 2 * cmp(cw) : 0;
-  const arithmetic = steps * wrap + (live.origin ? 3 * nw + 4 * cmp(nw) : nw + 2 * cmp(nw)) + columnClamps;
+  const arithmetic = (steps - (g.ow > 1 ? 1 : 0)) * wrap + (live.origin ? 3 * nw + 4 * cmp(nw) : nw + 2 * cmp(nw));
+  // Along a row of several windows: its column step and the clamps (2-D; their own
+  // coefficient: on iCE40 the 2-D windows were 9 % under on average where 1-D ones were even).
+  const columns = g.ow > 1 ? wrap + columnClamps : 0;
   const trackedLogic = perTracked + 2 * wrap + live.coords * cmp(cw);
   const derivedLogic = wrap + live.coords * cmp(cw);
   const lanesLogic = tracked * trackedLogic + (g.lanes - tracked) * derivedLogic;
-  // The padding mask on every output bit (`pad_q ? 0 : q`; built without padding too, where
-  // synthesis cannot prove `in_frame` constant), with a block RAM's read mux in front: a
-  // LUT per bit, measured on the large windows (256 LUT2s on held_lwin2's 256-bit word).
-  const mask = g.lanes * laneWidth;
+  // The padding mask on every output bit of a padded window (`pad_q ? 0 : q`), with a block
+  // RAM's read mux in front: a LUT per bit, measured on the large windows (256 LUT2s on
+  // held_lwin2's 256-bit word).
+  const mask = g.ph > 0 || g.pw > 0 ? g.lanes * laneWidth : 0;
   const lut =
-    k.lut.c0 + k.lut.control * registers + k.lut.arith * arithmetic + k.lut.lanes * lanesLogic + k.lut.mask * mask + k.lut.ram * buffer.lut;
+    k.lut.c0 +
+    k.lut.control * registers +
+    k.lut.arith * arithmetic +
+    k.lut.columns * columns +
+    k.lut.lanes * lanesLogic +
+    k.lut.mask * mask +
+    k.lut.ram * buffer.lut;
   return { total: { lut, ff, bram18: buffer.bram18, dsp: 0 }, buffer, registers };
 }
 
@@ -1170,9 +1179,9 @@ export function wrapAddLuts(depth: number, aw: number): number {
 
 /**
  * What moves in qnn_window, where synthesis keeps logic: the window origin where there are
- * several windows (OH or OW > 1), and a lane tracker's row y and column x where it can
- * change, from window to window (OH > 1, OW > 1) or between the words of one (SF > 1 with
- * several kernel rows or columns). With one window along a dimension (OW = 1 in every 1-D
+ * several windows (OH or OW > 1), and, in a padded window, a lane tracker's row y and column
+ * x where it can change, from window to window (OH > 1, OW > 1) or between the words of one
+ * (SF > 1 with several kernel rows or columns): `coords`. With one window along a dimension (OW = 1 in every 1-D
  * window) the template's "last" flag of that counter is the constant 1 and the rest of
  * that dimension's logic (its counter, origin, the trackers' coordinate and its two
  * in-frame compares) is gone; with a constant origin so are the need / oldest-pixel sums.
@@ -1181,7 +1190,10 @@ function windowMotion(g: WindowGeometry): { origin: boolean; rows: boolean; cols
   const words = g.sf > 1;
   const rows = g.oh > 1 || (words && g.kh > 1);
   const cols = g.ow > 1 || (words && g.kw > 1);
-  return { origin: g.oh > 1 || g.ow > 1, rows, cols, coords: (rows ? 1 : 0) + (cols ? 1 : 0) };
+  // Only the padding mask reads the trackers' y and x: without padding the template has no
+  // mask and synthesis removes them.
+  const padded = g.ph > 0 || g.pw > 0;
+  return { origin: g.oh > 1 || g.ow > 1, rows, cols, coords: padded ? (rows ? 1 : 0) + (cols ? 1 : 0) : 0 };
 }
 
 /**
@@ -1225,7 +1237,8 @@ const trailingZeros = (n: number): number => {
  * tracker's y when a window is one word, SF = 1); the buffer's base addresses, whose low
  * bits stay zero where they step by whole rows (rbase, and fbase unless a frame is whole
  * rows of the buffer: then it is constant); per tracked lane its coordinates
- * (`windowMotion`) and unit; per lane the padding flag; out_valid and tlast.
+ * (`windowMotion`) and unit; per lane, in a padded window, the padding flag; out_valid and
+ * tlast.
  */
 function windowRegisters(p: WindowCostParams, g: WindowGeometry, w: { aw: number; cw: number; nw: number; tracked: number }): number {
   const two = p.dims === 2;
@@ -1236,13 +1249,31 @@ function windowRegisters(p: WindowCostParams, g: WindowGeometry, w: { aw: number
   const fbase = g.hi % rows === 0 ? 0 : w.aw - rowZeros;
   const live = windowMotion(g);
   // (x0 is constant where a row has one window, OW = 1.)
-  const origin = !live.origin ? 0 : two ? (g.sf > 1 && g.ow > 1 ? 2 * w.cw : w.cw) : g.sf > 1 ? w.cw : 0;
+  // Without padding there are no trackers' coordinates for y0 and x0 to merge with: in 2-D
+  // each one that moves is its own (the need / oldest-pixel sums read them); in 1-D nothing
+  // else reads y0 (x0 is constant, so the oldest pixel's column is 0 whatever y0 is).
+  const padded = g.ph > 0 || g.pw > 0;
+  const origin = !live.origin
+    ? 0
+    : !padded
+      ? two
+        ? (g.oh > 1 ? w.cw : 0) + (g.ow > 1 ? w.cw : 0)
+        : 0
+      : two
+        ? g.sf > 1 && g.ow > 1
+          ? 2 * w.cw
+          : w.cw
+        : g.sf > 1
+          ? w.cw
+          : 0;
   // pbase (1-D: only where the window is several words, or the row is padded) and addr0.
   const bases = rbase + fbase + (two || g.sf > 1 || g.ph > 0 ? w.aw : 0) + w.aw;
   const trackerRegisters = live.coords * w.cw + bits(g.kw) + bits(g.cg);
-  // avail, and where the window moves need_pix, old_pix and y0·W.
+  // avail, and where the window moves need_pix, y0·W and old_pix (at most the frame's
+  // pixel count, never negative: synthesis keeps the bits that count needs).
+  const oldPix = Math.min(w.nw, clog2(g.hi * g.wi + 1));
   return (
-    (live.origin ? 4 : 1) * w.nw +
+    (live.origin ? 3 * w.nw + oldPix : w.nw) +
     w.aw +
     bits(g.cg) +
     bits(g.oh) +
@@ -1251,7 +1282,7 @@ function windowRegisters(p: WindowCostParams, g: WindowGeometry, w: { aw: number
     origin +
     bases +
     w.tracked * trackerRegisters +
-    g.lanes +
+    (padded ? g.lanes : 0) +
     2
   );
 }

@@ -819,7 +819,7 @@ describe('every template structure has its term', () => {
   it("qnn_window's registers as synth_xilinx keeps them (counted by name in its netlists)", () => {
     // Held-out windows of the calibration, each kept as a block of its network (synth_xilinx
     // -family xc7 and the flow's opt_merge; the template that reads a one-value counter as
-    // constant): flip-flops Yosys kept. The structural count plus the line buffer's registers
+    // constant and builds no padding mask without padding): flip-flops Yosys kept. The structural count plus the line buffer's registers
     // lands within 6 % of each (a fitted formula was up to 37 % off: conv4).
     const w = (
       dims: 1 | 2,
@@ -844,15 +844,16 @@ describe('every template structure has its term', () => {
       outElems: simd,
     });
     const measured: [WindowCostParams, number][] = [
-      [w(1, 8, 2, 1, 1, 0, 1, 2, 2), 39], // held_conv0
+      [w(1, 8, 2, 1, 1, 0, 1, 2, 2), 33], // held_conv0 (no padding: no mask, no trackers' y, x)
       [w(2, 8, 4, 3, 1, 1, 1, 2, 2), 97], // held_conv1
-      [w(2, 12, 4, 2, 2, 0, 4, 4, 4), 120], // held_conv2
-      [w(1, 32, 8, 5, 1, 0, 1, 2, 2), 84], // held_conv3: 1-D, no column logic
-      [w(1, 16, 2, 3, 2, 0, 1, 2, 6), 51], // held_conv4: 1-D, one word per window (no y0, x0, bases)
+      [w(2, 12, 4, 2, 2, 0, 4, 4, 4), 107], // held_conv2 (no padding)
+      [w(1, 32, 8, 5, 1, 0, 1, 2, 2), 67], // held_conv3: 1-D, no column logic, no padding (no y0)
+      [w(1, 16, 2, 3, 2, 0, 1, 2, 6), 42], // held_conv4: 1-D, one word per window, no padding (no y0, x0, bases)
       [w(1, 64, 3, 5, 1, 2, 4, 3, 3), 85], // held_conv5
       [w(1, 16, 8, 3, 1, 1, 2, 8, 24), 101], // held_mmv1: three lanes, one tracked
       [w(2, 28, 3, 3, 1, 1, 2, 3, 3), 131], // held_lwin1
       [w(2, 30, 32, 3, 1, 1, 8, 32, 32), 128], // held_lwin2: the line buffer in block RAM
+      [w(2, 32, 3, 3, 1, 0, 2, 3, 3), 124], // the sweep's lwin7: no padding (139 with the mask, y and x)
     ];
     for (const [p, ff] of measured) {
       const r = windowResources(p, xilinx);
