@@ -1029,6 +1029,8 @@ interface WindowGeometry {
   cg: number;
   lanes: number;
   sf: number;
+  /** Zero padding in either dimension: the template builds its padding mask (else none). */
+  padded: boolean;
 }
 
 function windowGeometry(p: WindowCostParams): WindowGeometry {
@@ -1057,6 +1059,7 @@ function windowGeometry(p: WindowCostParams): WindowGeometry {
     cg,
     lanes,
     sf: Math.max(1, (kh * kw * cg) / lanes),
+    padded: ph > 0 || pw > 0,
   };
 }
 
@@ -1152,7 +1155,7 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   // The padding mask on every output bit of a padded window (`pad_q ? 0 : q`), with a block
   // RAM's read mux in front: a LUT per bit, measured on the large windows (256 LUT2s on
   // held_lwin2's 256-bit word).
-  const mask = g.ph > 0 || g.pw > 0 ? g.lanes * laneWidth : 0;
+  const mask = g.padded ? g.lanes * laneWidth : 0;
   const lut =
     k.lut.c0 +
     k.lut.control * registers +
@@ -1181,8 +1184,9 @@ export function wrapAddLuts(depth: number, aw: number): number {
  * What moves in qnn_window, where synthesis keeps logic: the window origin where there are
  * several windows (OH or OW > 1), and, in a padded window, a lane tracker's row y and column
  * x where it can change, from window to window (OH > 1, OW > 1) or between the words of one
- * (SF > 1 with several kernel rows or columns): `coords`. With one window along a dimension (OW = 1 in every 1-D
- * window) the template's "last" flag of that counter is the constant 1 and the rest of
+ * (SF > 1 with several kernel rows or columns): `coords` (only the padding mask reads them;
+ * without padding there is none, and synthesis removes them). With one window along a
+ * dimension (OW = 1 in every 1-D window) the template's "last" flag of that counter is the constant 1 and the rest of
  * that dimension's logic (its counter, origin, the trackers' coordinate and its two
  * in-frame compares) is gone; with a constant origin so are the need / oldest-pixel sums.
  */
@@ -1190,10 +1194,7 @@ function windowMotion(g: WindowGeometry): { origin: boolean; rows: boolean; cols
   const words = g.sf > 1;
   const rows = g.oh > 1 || (words && g.kh > 1);
   const cols = g.ow > 1 || (words && g.kw > 1);
-  // Only the padding mask reads the trackers' y and x: without padding the template has no
-  // mask and synthesis removes them.
-  const padded = g.ph > 0 || g.pw > 0;
-  return { origin: g.oh > 1 || g.ow > 1, rows, cols, coords: padded ? (rows ? 1 : 0) + (cols ? 1 : 0) : 0 };
+  return { origin: g.oh > 1 || g.ow > 1, rows, cols, coords: g.padded ? (rows ? 1 : 0) + (cols ? 1 : 0) : 0 };
 }
 
 /**
@@ -1231,10 +1232,10 @@ const trailingZeros = (n: number): number => {
 
 /**
  * qnn_window's registers as synthesis keeps them (measured on the held-out and sweep
- * windows with synth_xilinx, register by register): the pixel accounting (avail, need_pix,
- * old_pix and y0·W, NW bits each); the writer's address and channel group; the reader's
- * oy, ox, sf; the window origin y0, x0 (1-D: x0 is constant, and y0 equals the lane
- * tracker's y when a window is one word, SF = 1); the buffer's base addresses, whose low
+ * windows with synth_xilinx, register by register): the pixel accounting (avail, need_pix
+ * and y0·W, NW bits each, old_pix as many as the frame's pixel count needs); the writer's
+ * address and channel group; the reader's oy, ox, sf; the window origin y0, x0 as far as it
+ * is its own (`windowOriginRegisters`); the buffer's base addresses, whose low
  * bits stay zero where they step by whole rows (rbase, and fbase unless a frame is whole
  * rows of the buffer: then it is constant); per tracked lane its coordinates
  * (`windowMotion`) and unit; per lane, in a padded window, the padding flag; out_valid and
@@ -1248,24 +1249,7 @@ function windowRegisters(p: WindowCostParams, g: WindowGeometry, w: { aw: number
   const rbase = two ? Math.min(w.aw, w.aw - rowZeros + 1) : 0;
   const fbase = g.hi % rows === 0 ? 0 : w.aw - rowZeros;
   const live = windowMotion(g);
-  // (x0 is constant where a row has one window, OW = 1.)
-  // Without padding there are no trackers' coordinates for y0 and x0 to merge with: in 2-D
-  // each one that moves is its own (the need / oldest-pixel sums read them); in 1-D nothing
-  // else reads y0 (x0 is constant, so the oldest pixel's column is 0 whatever y0 is).
-  const padded = g.ph > 0 || g.pw > 0;
-  const origin = !live.origin
-    ? 0
-    : !padded
-      ? two
-        ? (g.oh > 1 ? w.cw : 0) + (g.ow > 1 ? w.cw : 0)
-        : 0
-      : two
-        ? g.sf > 1 && g.ow > 1
-          ? 2 * w.cw
-          : w.cw
-        : g.sf > 1
-          ? w.cw
-          : 0;
+  const origin = windowOriginRegisters(g, two, live.origin, w.cw);
   // pbase (1-D: only where the window is several words, or the row is padded) and addr0.
   const bases = rbase + fbase + (two || g.sf > 1 || g.ph > 0 ? w.aw : 0) + w.aw;
   const trackerRegisters = live.coords * w.cw + bits(g.kw) + bits(g.cg);
@@ -1282,9 +1266,25 @@ function windowRegisters(p: WindowCostParams, g: WindowGeometry, w: { aw: number
     origin +
     bases +
     w.tracked * trackerRegisters +
-    (padded ? g.lanes : 0) +
+    (g.padded ? g.lanes : 0) +
     2
   );
+}
+
+/**
+ * The bits of the window origin (y0, x0) that synthesis keeps apart. x0 is constant where a
+ * row has one window (OW = 1, every 1-D window). With padding, a coordinate equal to a lane
+ * tracker's is merged with it (1-D: y0 is the tracker's y when a window is one word, SF = 1;
+ * 2-D: x0 is, unless SF > 1 with several windows a row). Without padding the trackers keep
+ * no coordinates: in 2-D each moving origin coordinate is its own (the need / oldest-pixel
+ * sums read them), and in 1-D nothing reads y0 (x0 is constant, so the oldest pixel's
+ * column is 0 whatever y0 is).
+ */
+function windowOriginRegisters(g: WindowGeometry, two: boolean, moves: boolean, cw: number): number {
+  if (!moves) return 0;
+  if (!g.padded) return two ? (g.oh > 1 ? cw : 0) + (g.ow > 1 ? cw : 0) : 0;
+  if (two) return g.sf > 1 && g.ow > 1 ? 2 * cw : cw;
+  return g.sf > 1 ? cw : 0;
 }
 
 /** `n` copies of memory `m` (plus `extra` copies of a second one), described as the first. */
