@@ -1132,8 +1132,11 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   // (windowRegisters; a formula over the counters' widths instead left the sweep's xc7
   // windows at LUT median 7.5 %, worst 32.5 %, now 3.1 / 13.1 %); the next window's address
   // steps (adds of a constant modulo the depth, wrapAddLuts): three at a frame's end (fbase,
-  // rbase, pbase), two at a row's where there are several rows of windows (OH > 1) and
-  // pbase + CSTEP where a row has several (OW > 1); avail's add and, where the window moves,
+  // rbase, pbase) and two at a row's where there are several rows of windows (OH > 1);
+  // where a row has several windows (OW > 1), its column step pbase + CSTEP, need_of's
+  // hx = x0 + KX and the column clamps of both sums (hx and x0 against W), under their own
+  // coefficient (`columns`: on iCE40 the 2-D windows were 9 % under on average where the
+  // 1-D ones were even); avail's add and, where the window moves,
   // the need / oldest-pixel sums (three adders) and their four compares (a window that never
   // moves needs a constant count: avail compared with constants); per tracked lane its step
   // (D0 or D01) and, per coordinate that moves (`windowMotion`), its in-frame compare with
@@ -1141,14 +1144,9 @@ export function windowResources(p: WindowCostParams, fab: Fabric): { total: Reso
   // and its in-frame compares against constants (a quarter LUT per bit).
   const cmp = (bits: number) => Math.ceil(bits * C.activation.compareLutsPerBit);
   const wrap = wrapAddLuts(depth, aw);
-  const steps = 3 + (g.oh > 1 ? 2 : 0) + (g.ow > 1 ? 1 : 0);
-  // Where a row has several windows, need_of's hx = x0 + KX and the column clamps of both
-  // sums (hx and x0 against W) are there too.
-  const columnClamps = g.ow > 1 ? cw + 2 * cmp(cw) : 0;
-  const arithmetic = (steps - (g.ow > 1 ? 1 : 0)) * wrap + (live.origin ? 3 * nw + 4 * cmp(nw) : nw + 2 * cmp(nw));
-  // Along a row of several windows: its column step and the clamps (2-D; their own
-  // coefficient: on iCE40 the 2-D windows were 9 % under on average where 1-D ones were even).
-  const columns = g.ow > 1 ? wrap + columnClamps : 0;
+  const rowSteps = 3 + (g.oh > 1 ? 2 : 0);
+  const arithmetic = rowSteps * wrap + (live.origin ? 3 * nw + 4 * cmp(nw) : nw + 2 * cmp(nw));
+  const columns = g.ow > 1 ? wrap + cw + 2 * cmp(cw) : 0;
   const trackedLogic = perTracked + 2 * wrap + live.coords * cmp(cw);
   const derivedLogic = wrap + live.coords * cmp(cw);
   const lanesLogic = tracked * trackedLogic + (g.lanes - tracked) * derivedLogic;
@@ -1186,15 +1184,16 @@ export function wrapAddLuts(depth: number, aw: number): number {
  * x where it can change, from window to window (OH > 1, OW > 1) or between the words of one
  * (SF > 1 with several kernel rows or columns): `coords` (only the padding mask reads them;
  * without padding there is none, and synthesis removes them). With one window along a
- * dimension (OW = 1 in every 1-D window) the template's "last" flag of that counter is the constant 1 and the rest of
- * that dimension's logic (its counter, origin, the trackers' coordinate and its two
- * in-frame compares) is gone; with a constant origin so are the need / oldest-pixel sums.
+ * dimension (OW = 1 in every 1-D window) the template's "last" flag of that counter is the
+ * constant 1 and the rest of that dimension's logic (its counter, origin, the trackers'
+ * coordinate and its in-frame compare) is gone; with a constant origin so are the need /
+ * oldest-pixel sums.
  */
-function windowMotion(g: WindowGeometry): { origin: boolean; rows: boolean; cols: boolean; coords: number } {
+function windowMotion(g: WindowGeometry): { origin: boolean; coords: number } {
   const words = g.sf > 1;
   const rows = g.oh > 1 || (words && g.kh > 1);
   const cols = g.ow > 1 || (words && g.kw > 1);
-  return { origin: g.oh > 1 || g.ow > 1, rows, cols, coords: g.padded ? (rows ? 1 : 0) + (cols ? 1 : 0) : 0 };
+  return { origin: g.oh > 1 || g.ow > 1, coords: g.padded ? (rows ? 1 : 0) + (cols ? 1 : 0) : 0 };
 }
 
 /**
@@ -1251,7 +1250,7 @@ function windowRegisters(p: WindowCostParams, g: WindowGeometry, w: { aw: number
   const live = windowMotion(g);
   const origin = windowOriginRegisters(g, two, live.origin, w.cw);
   // pbase (1-D: only where the window is several words, or the row is padded) and addr0.
-  const bases = rbase + fbase + (two || g.sf > 1 || g.ph > 0 ? w.aw : 0) + w.aw;
+  const bases = rbase + fbase + (two || g.sf > 1 || g.padded ? w.aw : 0) + w.aw;
   const trackerRegisters = live.coords * w.cw + bits(g.kw) + bits(g.cg);
   // avail, and where the window moves need_pix, y0·W and old_pix (at most the frame's
   // pixel count, never negative: synthesis keeps the bits that count needs).
