@@ -819,8 +819,9 @@ describe('every template structure has its term', () => {
   it("qnn_window's registers as synth_xilinx keeps them (counted by name in its netlists)", () => {
     // Held-out windows of the calibration, each kept as a block of its network (synth_xilinx
     // -family xc7 and the flow's opt_merge; the template that reads a one-value counter as
-    // constant and builds no padding mask without padding): flip-flops Yosys kept. The structural count plus the line buffer's registers
-    // lands within 6 % of each (a fitted formula was up to 37 % off: conv4).
+    // constant and builds no padding mask without padding): flip-flops Yosys kept. The
+    // structural count plus the line buffer's registers lands within 6 % of each (a fitted
+    // formula was up to 37 % off: conv4).
     const w = (
       dims: 1 | 2,
       hw: number,
