@@ -864,11 +864,24 @@ ${d.dTable || '(not run)'}
   input times the same constant, in two PEs) are one; MMV copies keep their own, overlapping
   windows or not (each copy has its own input register and enable). A PE adding hard-wired
   pow2 or bipolar products adds only the non-zero ones, each as wide as its constant's odd part
-  needs (\`hardWiredTreeLuts\`); int constants keep the full product width in the tree. On
-  a 1- or 2-bit input an int constant's product is wiring too, and where the leaves are
-  sign-extended to the full width (a negative constant, a signed input) the tree is priced
-  as Yosys' \`$macc\` (the measured table below), not as a binary tree: the sweep's u2 × i4
-  MMV convs (mmv3, mmv4) were 52 and 36 % under on xc7 that way, 26 and 24 % after.
+  needs (\`hardWiredTreeLuts\`); unsigned int constants keep the full product width in the
+  tree. On a 1- or 2-bit input an int constant's product is wiring too, and where the leaves
+  are sign-extended to the full width (a signed input) the tree is priced as Yosys'
+  \`$macc\` (the measured table below), not as a binary tree: the sweep's u2 × i4 MMV convs
+  (mmv3, mmv4) were 52 and 36 % under on xc7 that way, 26 and 24 % after.
+- **Negated leaves** (hard-wired signed int weights): qnn_mvau multiplies by |w| and feeds
+  the tree ~(x·|w|) for a negative w, adding the count of such leaves at the root. Yosys had
+  built x·w for a negative constant as a full-width signed product whose sign bits every tree
+  level added; the complement of the narrow product under constant ones it folds. Measured
+  (4 PEs of 20 random i2 weights on u4 inputs): 861 → 605 LUT4s on iCE40, 596 → 467 LUTs on
+  xc7, 611 → 482 on xcup; the peak_detector_4g example 16,141 → 14,059 LUTs. The estimate
+  prices these leaves narrow on any input, as the \`$macc\` when a PE has one (as narrowed
+  binary trees, mmv3 and mmv4 were 45 and 28 % under on xc7), counts the root's add of the
+  negated leaves' count, and on iCE40 the inverters of the complemented products, one per
+  column and magnitude (opt_merge merges equal ones; counted per weight, the held-out iCE40
+  MMV convs' LUT median was 11.2 %). x·5 and x·−5 are now one product, as are x·3 and x·6
+  (sweep mmv2: 8 DSPs, 10 before). The sweep's MMV convs' LUT median / worst: xc7 13.1 /
+  27 → 6.5 / 27 %, iCE40 5.2 / 16 → 2.9 / 19 %, xcup 13.2 / 26 → 9.5 / 27 %.
 - **Degenerate networks**: a requant whose scale maps every input to the same output (random
   network 7001: u3 values × 0.0117) lets Yosys remove its whole chain; the estimate counts the
   hardware the RTL describes, and the editor warns (QNN035). Such designs are left out of the
@@ -898,9 +911,8 @@ ${d.dTable || '(not run)'}
   Yosys off the grid: test/synth/adder-tree.test.ts); an XNOR lane's leaf counts as one bit
   (a popcount). Before it the sweep's xc7 MVAUs of SIMD 25 and more were 20 % under (median)
   where every other SIMD was within 3 %, and the held-out iCE40 MMV convs 22.5 % (median).
-  Hard-wired products on wider inputs are added by the same measured trees, which the sweep
-  and the held-out MMV convs prefer, though it puts the peak_detector_4g example 22 % over
-  Yosys (13 % before): their shift-adds share the tree's \`$macc\`, which no table prices yet.
+  Hard-wired products of unsigned constants on wider inputs are added by the same measured
+  trees, at the full product width (signed constants: negated leaves, above).
   On 7-series parts a tree whose leaves are DSP products has its own coefficient
   (\`treeDsp\`, fitted near a third of \`tree\`): \`xilinx_dsp\` packs adds into the DSP48E1
   post-adders and cascades them (PCOUT to PCIN) past the first level the estimate takes out

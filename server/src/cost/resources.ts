@@ -47,9 +47,18 @@ export interface MacOperands {
    * lane is wiring and a bipolar weight a sign for the adder tree. `products`: the
    * constants of the products synthesis keeps (equal ones merged), shared by `lanes`
    * lanes; a lane costs their sum over `lanes`. `matrix`: the weights, one row of SIMD per
-   * PE, for the adder trees (`hardWiredTreeLuts`).
+   * PE, for the adder trees (`hardWiredTreeLuts`). `negatedLeaves`: signed int weights
+   * multiplied by the template (not mul=lut), whose negative constants qnn_mvau builds as
+   * ~(a·|w|), the +1 added once at the root (its g_const_mul): a multiply by |w|, and a
+   * leaf as narrow as a positive one.
    */
-  hardWired?: { products: ArrayLike<number>; lanes: number; matrix: Int32Array };
+  hardWired?: {
+    products: ArrayLike<number>;
+    lanes: number;
+    matrix: Int32Array;
+    negatedLeaves?: boolean;
+    negatedProducts?: ArrayLike<number>;
+  };
 }
 
 /** The fitted coefficients of the fabric's family (UltraScale+ parts: the xcup set). */
@@ -333,12 +342,12 @@ export function narrowProductLuts(w: number, a: MulOperand, productBits: number)
 const constantLaneCache = new WeakMap<object, Map<string, { dsp: number; lut: number; negative: number; narrow: number }>>();
 function meanConstantLane(
   op: MacOperands,
-  { products: weights, lanes }: { products: ArrayLike<number>; lanes: number },
+  { products: weights, lanes, negatedLeaves: negated = false, negatedProducts }: NonNullable<MacOperands['hardWired']>,
   productBits: number,
   fab: Fabric,
 ): { dsp: number; lut: number; negative: number; narrow: number } {
   const a: MulOperand = { bits: op.inputBits, signed: op.inputSigned ?? false };
-  const key = `${fab.family}/${fab.xilinxArch ?? ''}/${fab.dspAvailable}/${a.bits}/${a.signed}/${productBits}`;
+  const key = `${fab.family}/${fab.xilinxArch ?? ''}/${fab.dspAvailable}/${a.bits}/${a.signed}/${productBits}/${negated}`;
   let byKey = constantLaneCache.get(weights);
   if (!byKey) constantLaneCache.set(weights, (byKey = new Map()));
   let mean = byKey.get(key);
@@ -353,13 +362,20 @@ function meanConstantLane(
       const c = constantMultiplier(weights[i], a, productBits, fab);
       dsp += c.dsp;
       lut += c.lut;
-      if (weights[i] < 0 && c.dsp === 0) negative++;
+      if (!negated && weights[i] < 0 && c.dsp === 0) negative++;
       if (narrowOf) {
         let v = narrowOf.get(weights[i]);
         if (v === undefined) narrowOf.set(weights[i], (v = narrowProductLuts(weights[i], a, productBits)));
         narrow += v;
       }
     }
+    // Negated leaves: the products are magnitudes, and the complemented ones are counted
+    // apart, one per column and magnitude (opt_merge merges equal complements as it does
+    // equal products; counted per negative weight instead, the held-out iCE40 MMV convs'
+    // LUT median was 11.2 %, 7.9 % so).
+    if (negated && negatedProducts)
+      for (let i = 0; i < negatedProducts.length; i++)
+        if (constantMultiplier(negatedProducts[i], a, productBits, fab).dsp === 0) negative++;
     const n = Math.max(lanes, 1);
     mean = { dsp: dsp / n, lut: lut / n, negative: negative / n, narrow: narrow / n };
     byKey.set(key, mean);
@@ -410,7 +426,20 @@ export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneC
       // chains need it as a net (`narrowProductLuts`, with the inverters).
       const wired = a <= WIRED_PRODUCT_INPUT_BITS;
       const carryOperands = (carryInverters(fab, op) ? m.negative * a : 0) + (wired ? m.narrow : 0);
-      return { lut: wired ? 0 : m.lut, ff: 0, dsp: m.dsp, productBits: pbits, group: 1, variant: 'const', carryOperands };
+      // Negated leaves: the root adds the count of the negative constants (a constant, but
+      // an adder all the same: the sweep's iCE40 MMV convs' LUT median 3.7 → 3.1 % with it,
+      // xc7 12.0 → 6.5 %, xcup 11.8 → 9.5 %).
+      const negates = (op.hardWired.negatedLeaves ?? false) && op.hardWired.matrix.some((w) => w < 0);
+      return {
+        lut: wired ? 0 : m.lut,
+        ff: 0,
+        dsp: m.dsp,
+        productBits: pbits,
+        group: 1,
+        variant: 'const',
+        carryOperands,
+        ...(negates ? { negates } : {}),
+      };
     }
     const dsp = intLaneDsps(op, fab, accBits);
     if (dsp > 0) return { lut: 0, ff: 0, dsp, productBits: pbits, group: 1, variant: 'mul' };
@@ -456,10 +485,13 @@ const hardWiredTreeCache = new WeakMap<Int32Array, Map<string, number>>();
  * drops the zero products and the trailing zeros of each constant (x·2^e·c is x·c with e
  * zero bits below, which no adder sees), so each PE sums only its non-zero products, each
  * as wide as (2^a − 1)·|c| needs (and a sign bit when the input is signed or c negative).
- * With `signedLeafBits` (int weights on a narrow int input), a PE with a negative constant
- * or a signed input adds leaves of that full width instead: the template's leaves are
- * sign-extended products, and `wreduce` narrows only adders whose top bits are zero
- * (measured: u2 × i4 and u2 × u4 versions of one conv, 715 and 479 LUTs). Such a
+ * With `signedLeafBits` (hard-wired int weights), a PE on a signed input, or with a negative
+ * constant whose leaf is not negated, adds leaves of that full width instead: the leaves
+ * are sign-extended products, and `wreduce` narrows only adders whose top bits are zero
+ * (measured before the negated leaves: u2 × i4 and u2 × u4 versions of one conv, 715 and
+ * 479 LUTs). With `negatedLeaves` a negative constant's leaf is ~(x·|c|), narrow, but the
+ * PE's tree is the `$macc` below on every fabric (the sweep's u2 × i4 MMV convs mmv3 and
+ * mmv4 were 45 and 28 % under on xc7 as narrowed binary trees). Such a
  * full-width tree is priced as Yosys builds it on the fabric, the carry-save `$macc` of
  * `adderTreeLutsOn`, not as a binary tree of carry-chain adders: the sweep's u2 × i4 MMV
  * convs (mmv3, 20 leaves a PE; mmv4, 9) were 52 and 36 % under on xc7, 31 and 28 % on iCE40,
@@ -476,8 +508,9 @@ export function hardWiredTreeLuts(
   inputBits: number,
   inputSigned: boolean,
   signedLeafBits = 0,
+  negatedLeaves = false,
 ): number {
-  const key = `${fitSetOf(fab)}/${inputBits}/${inputSigned}/${simd}/${signedLeafBits}`;
+  const key = `${fitSetOf(fab)}/${inputBits}/${inputSigned}/${simd}/${signedLeafBits}/${negatedLeaves}`;
   let byKey = hardWiredTreeCache.get(matrix);
   if (!byKey) hardWiredTreeCache.set(matrix, (byKey = new Map()));
   const hit = byKey.get(key);
@@ -496,10 +529,11 @@ export function hardWiredTreeLuts(
       negative ||= w < 0;
       bits += bitLength(maxIn * Math.abs(oddPart(w).odd)) + (inputSigned || w < 0 ? 1 : 0);
     }
-    const leafBits = signedLeafBits > 0 && (negative || inputSigned) ? signedLeafBits : Math.round(bits / n);
+    const full = signedLeafBits > 0 && (inputSigned || (negative && !negatedLeaves));
+    const leafBits = full ? signedLeafBits : Math.round(bits / n);
     // Yosys' carry-save $macc, as measured for the fabric: full-width sign-extended leaves,
     // and on iCE40 the narrowed ones too (its full adders are two LUT4s a bit).
-    const macc = signedLeafBits > 0 && (leafBits === signedLeafBits || fab.family === 'ice40');
+    const macc = signedLeafBits > 0 && (full || negative || fab.family === 'ice40');
     total += n > 1 ? (macc ? adderTreeLutsOn(fab, n, leafBits) : adderTreeLuts(n, leafBits)) : 0;
   }
   const mean = pes > 0 ? total / pes : 0;
@@ -875,11 +909,16 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   // Hard-wired pow2 and bipolar weights are wiring and signs, and on a bipolar input any
   // constant is +w or −w picked by the bit (a signed 1-bit operand): the tree adds those
   // narrowed, and so are the products of a constant int weight on an input of at most
-  // WIRED_PRODUCT_INPUT_BITS (full width where one is negative: `signedLeafBits`). On a
-  // wider input such a product is a shift-and-add multiplier, whose full-width output the
-  // tree adds (measured on the sweep's MMV convs: i2 × u8 nets fit worse narrowed).
+  // WIRED_PRODUCT_INPUT_BITS (full width on a signed input: `signedLeafBits`). Signed int
+  // weights have negated leaves (qnn_mvau's g_const_mul), narrow on any input: a positive
+  // product, or its complement under constant ones. Before them, a negative constant's
+  // product was sign-extended to the full width, and on a wider input the tree was priced
+  // at that width (the sweep's i2 × u8 MMV convs fitted worse narrowed). Refitted on the
+  // template with them, the sweep's MMV convs' LUT median is 6.5 % on xc7 and 9.5 % on xcup
+  // priced narrowed, 13.7 and 15.9 % at the full width.
   const narrowInt = p.operands.weightKind === 'int' && !bipolarIn && p.operands.inputBits <= WIRED_PRODUCT_INPUT_BITS;
-  const wired = lane.variant === 'const' && (p.operands.weightKind !== 'int' || bipolarIn || narrowInt) ? p.operands.hardWired : undefined;
+  const narrowTree = narrowInt || (p.operands.weightKind === 'int' && !bipolarIn && (p.operands.hardWired?.negatedLeaves ?? false));
+  const wired = lane.variant === 'const' && (p.operands.weightKind !== 'int' || bipolarIn || narrowTree) ? p.operands.hardWired : undefined;
   const tree =
     (wired
       ? hardWiredTreeLuts(
@@ -888,7 +927,8 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
           p.simd,
           bipolarIn ? 1 : p.operands.inputBits,
           bipolarIn || (p.operands.inputSigned ?? false),
-          narrowInt ? lane.productBits : 0,
+          narrowTree ? lane.productBits : 0,
+          p.operands.hardWired?.negatedLeaves ?? false,
         )
       : // An XNOR leaf is {0, a ⊙ w}: one bit that varies, the tree a popcount.
         adderTreeLutsOn(fab, leaves, lane.variant === 'xnor' ? 1 : lane.productBits)) - absorbed;

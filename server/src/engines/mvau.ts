@@ -47,27 +47,53 @@ function convChannels(l: MvauLayer): number | undefined {
   return l.op === 'dense' ? undefined : channelsOf(l.inShape);
 }
 
+/** |w| without its trailing zeros (0 for 0). */
+function oddMagnitude(w: number): number {
+  let m = Math.abs(w);
+  while (m > 0 && m % 2 === 0) m /= 2;
+  return m;
+}
+
+/** Per column of the weight matrix, the distinct keys of its weights (undefined: left out), cached per matrix. */
+function perColumn(l: MvauLayer, cache: WeakMap<Int32Array, Int32Array>, key: (w: number) => number | undefined): Int32Array {
+  const hit = cache.get(l.matrix);
+  if (hit) return hit;
+  const out: number[] = [];
+  for (let j = 0; j < l.mw; j++) {
+    const seen = new Set<number>();
+    for (let r = 0; r < l.mh; r++) {
+      const k = key(l.matrix[r * l.mw + j]);
+      if (k !== undefined) seen.add(k);
+    }
+    out.push(...seen);
+  }
+  const keys = Int32Array.from(out);
+  cache.set(l.matrix, keys);
+  return keys;
+}
+
 /**
  * The constants of a hard-wired layer's products, one entry per product synthesis keeps
  * (cached per weight matrix): Yosys merges equal products, the same input element times the
  * same constant, between the PEs of a column. Between MMV copies it does not, even where
  * their windows overlap (tap k + 1 of copy m is tap k of copy m + 1): each copy multiplies
  * its own input register, and the copies' enables come from their own counters, which
- * opt_merge cannot prove equal (measured: sweep mmv2, 10 DSPs built for 4 filters × 3 taps × 2 copies).
+ * opt_merge cannot prove equal (measured: sweep mmv2, 10 DSPs built for 4 filters × 3 taps
+ * × 2 copies, before the negated leaves). With negated leaves (signed int weights) a product
+ * is a·|w| (qnn_mvau's g_const_mul): x·5 and x·−5 are one, and so are x·3 and x·6 (`wreduce`
+ * makes a constant's trailing zeros a shift; sweep mmv2, whose columns hold −3 and 6, now
+ * builds 8).
  */
 const productsCache = new WeakMap<Int32Array, Int32Array>();
-function distinctProducts(l: MvauLayer): Int32Array {
-  const hit = productsCache.get(l.matrix);
-  if (hit) return hit;
-  const out: number[] = [];
-  for (let j = 0; j < l.mw; j++) {
-    const seen = new Set<number>();
-    for (let r = 0; r < l.mh; r++) seen.add(l.matrix[r * l.mw + j]);
-    out.push(...seen);
-  }
-  const products = Int32Array.from(out);
-  productsCache.set(l.matrix, products);
-  return products;
+const magnitudesCache = new WeakMap<Int32Array, Int32Array>();
+function distinctProducts(l: MvauLayer, negatedLeaves: boolean): Int32Array {
+  return negatedLeaves ? perColumn(l, magnitudesCache, oddMagnitude) : perColumn(l, productsCache, (w) => w);
+}
+
+/** With negated leaves, the products a·|w| that some PE complements: one per column and magnitude, as opt_merge leaves them. */
+const negatedCache = new WeakMap<Int32Array, Int32Array>();
+function negatedProducts(l: MvauLayer): Int32Array {
+  return perColumn(l, negatedCache, (w) => (w < 0 ? oddMagnitude(w) : undefined));
 }
 
 /** Hard-wired weights: NF·SF = 1, one weight per lane, a constant in the RTL (qnn_mvau HARD_WIRED). */
@@ -79,7 +105,16 @@ export function isHardWired(l: MvauLayer): boolean {
 export function macOperands(l: MvauLayer): MacOperands {
   const hardWired = isHardWired(l);
   // Per lane of one copy (MMV: the descriptor counts M copies).
-  const hw = () => ({ products: distinctProducts(l), lanes: l.pe * l.simd, matrix: l.matrix });
+  // Signed int weights on a non-bipolar input, multiplied by the template: qnn_mvau's
+  // g_const_mul negates the negative constants' leaves.
+  const negatedLeaves = l.weights.type.kind === 'int' && l.inType.kind !== 'bipolar' && l.multipliers !== 'lut';
+  const hw = () => ({
+    products: distinctProducts(l, negatedLeaves),
+    lanes: l.pe * l.simd,
+    matrix: l.matrix,
+    negatedLeaves,
+    ...(negatedLeaves ? { negatedProducts: negatedProducts(l) } : {}),
+  });
   return {
     ...(hardWired ? { hardWired: hw() } : {}),
     weightKind: l.weights.type.kind === 'pow2' ? 'pow2' : l.weights.type.kind === 'bipolar' ? 'bipolar' : 'int',

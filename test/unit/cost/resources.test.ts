@@ -52,6 +52,8 @@ import {
 import { bracket, interpolate } from '../../../server/src/cost/interpolate.js';
 import { estimateNetwork } from '../../../server/src/cost/estimate.js';
 import { i, NetBuilder, pow2, u, bipolar } from './net-builder.js';
+import { macOperands } from '../../../server/src/engines/mvau.js';
+import type { MvauLayer } from '../../../server/src/model/types.js';
 
 const xilinx = fabricOf(findDevice('xc7z020'));
 const up5k = fabricOf(findDevice('ice40up5k'));
@@ -1017,6 +1019,15 @@ describe('hard-wired weights (NF·SF = 1)', () => {
     }
     expect(hardWiredTreeLuts(xilinx, Int32Array.from(positive), 4, 2, false, 6)).toBe(adderTreeLuts(3, 4));
     expect(hardWiredTreeLuts(up5k, Int32Array.from(positive), 4, 2, false, 6)).toBe(adderTreeLutsOn(up5k, 3, 4));
+    // qnn_mvau negating the negative constants' leaves (~(x·5), the +1 at the root): x·−5 is
+    // as narrow as x·5 plus its sign, (5 + 5 + 4) / 3 rounds to 5; with a complemented leaf
+    // the tree is the $macc on a LUT6 fabric too.
+    for (const fab of [xilinx, up5k]) {
+      expect(hardWiredTreeLuts(fab, Int32Array.from(mixed), 4, 2, false, 6, true)).toBe(adderTreeLutsOn(fab, 3, 5));
+    }
+    expect(adderTreeLutsOn(xilinx, 3, 5)).toBeLessThan(adderTreeLutsOn(xilinx, 3, 6));
+    // A signed input's products are sign-extended all the same.
+    expect(hardWiredTreeLuts(xilinx, Int32Array.from(mixed), 4, 2, true, 6, true)).toBe(adderTreeLutsOn(xilinx, 3, 6));
     // iCE40: the product bits that are not wires are LUT4s (an SB_CARRY takes nets): u2 · 7 is
     // {0, 7, 14, 21}, bit 0 is x0 and four other bits are functions of both (x0 ^ x1, …);
     // u2 · 5 is x0, x1, x0, x1; u2 · 3 has three. On Xilinx the adders' LUT6s take them.
@@ -1035,6 +1046,19 @@ describe('hard-wired weights (NF·SF = 1)', () => {
     expect(tree(mixed)).toBeGreaterThan(tree(positive));
     // A 4-bit input is a shift-and-add multiplier per product, as before.
     expect(macLane({ ...op(positive), inputBits: 4 }, xilinx).lut).toBeGreaterThan(0);
+  });
+
+  it('hard-wired signed int weights have negated leaves where the template multiplies them (not mul=lut, not on a bipolar input)', () => {
+    const layer = (w: ReturnType<typeof i>, input = u(4), multipliers: MvauLayer['multipliers'] = 'dsp'): MvauLayer => {
+      const l = new NetBuilder({ device: 'xc7z020', input: { shape: [8], type: input } }).dense('d', 2, w, { pe: 2, simd: 8 })
+        .layers[0] as MvauLayer;
+      return { ...l, multipliers };
+    };
+    expect(macOperands(layer(i(4))).hardWired?.negatedLeaves).toBe(true);
+    expect(macOperands(layer(i(4), u(4), 'lut')).hardWired?.negatedLeaves).toBe(false);
+    expect(macOperands(layer(i(4), bipolar)).hardWired?.negatedLeaves).toBe(false);
+    expect(macOperands(layer(u(4))).hardWired?.negatedLeaves).toBe(false);
+    expect(macOperands(layer(pow2(3))).hardWired?.negatedLeaves).toBe(false);
   });
 
   it("iCE40: a hard-wired negative constant on an unsigned input costs an inverter per input bit (the SB_CARRY's operands come straight from the LUT inputs)", () => {
@@ -1111,10 +1135,17 @@ describe('hard-wired weights (NF·SF = 1)', () => {
   });
 
   it('a fully unfolded layer: each lane a multiply by its own constant, DSPs only where the constant maps to one', () => {
+    const oddMagnitude = (w: number): number => {
+      let m = Math.abs(w);
+      while (m > 0 && m % 2 === 0) m /= 2;
+      return m;
+    };
     const build = (w: ReturnType<typeof i>, inBits: number, pe: number, simd: number) =>
       new NetBuilder({ device: 'xc7z045', input: { shape: [32], type: u(inBits) } }).dense('fc', 16, w, { pe, simd }).build();
     // u8 × i8: the layer's DSPs are those of its products, counted one by one; the same
-    // input times the same constant in two rows is one product (Yosys merges them).
+    // input times the same constant in two rows is one product (Yosys merges them), and the
+    // template multiplies by |w| (complementing the leaf of a negative w), whose trailing
+    // zeros are a shift: x·−3, x·3 and x·6 are one product.
     const net = build(i(8), 8, 16, 32);
     const matrix = (net.layers[0] as { matrix: Int32Array }).matrix;
     matrix.forEach((_, k) => (matrix[k] = ((k * 37) % 256) - 128)); // each column: 8 values, twice each
@@ -1123,8 +1154,8 @@ describe('hard-wired weights (NF·SF = 1)', () => {
     const xc7045 = fabricOf(findDevice('xc7z045'));
     let dsps = 0;
     for (let j = 0; j < 32; j++)
-      for (const w of new Set(Array.from({ length: 16 }, (_, r) => matrix[r * 32 + j])))
-        dsps += constantMultiplier(w, { bits: 8, signed: false }, 16, xc7045).dsp;
+      for (const m of new Set(Array.from({ length: 16 }, (_, r) => oddMagnitude(matrix[r * 32 + j]))))
+        dsps += constantMultiplier(m, { bits: 8, signed: false }, 16, xc7045).dsp;
     expect(wired.dsp).toBe(dsps);
     expect(dsps).toBeGreaterThan(8 * 32 * 0.8); // most i8 constants are not 0 or ±2^e
     expect(dsps).toBeLessThanOrEqual(8 * 32);

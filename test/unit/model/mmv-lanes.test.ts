@@ -192,8 +192,9 @@ describe('auto-folding past one pixel per cycle', () => {
     expect(over.codes).toContain('QNN051');
     // …and says how many lanes would: 100 MHz / 1 cycle = 100M frames/s a lane, so 2. With
     // i2 constants (0, ±1, −2) are wiring and negations, no multipliers. With i4 constants
-    // the products Yosys keeps (u8 × 3, × −5, …; equal ones in a column merged) are DSPs under mul=dsp,
-    // and 2 lanes of them do not fit.
+    // the products Yosys keeps (u8 × 3, × 5, …: the template multiplies by |w|, and equal odd
+    // magnitudes in a column are one product) are DSPs under mul=dsp, and 2 lanes of them do
+    // not fit.
     expect(over.diagnostics.find((x) => x.code === 'QNN051')!.message).toContain(
       '`lanes 2` (2 copies of the pipeline as it is now, each on its own stream) would meet it and the device holds them',
     );
@@ -201,7 +202,7 @@ describe('auto-folding past one pixel per cycle', () => {
       net(auto.replace('i2(random, seed=1))', 'i4(random, seed=1), mul=dsp)'), { target: 'xc7z020 @ 100 MHz, fps >= 200M' }),
     );
     expect(dsp.diagnostics.find((x) => x.code === 'QNN051')!.message).toContain(
-      '`lanes 2` (2 copies of the pipeline as it is now, each on its own stream) would meet it, but the device does not hold them: its DSPs run out (1,216 of 220)',
+      '`lanes 2` (2 copies of the pipeline as it is now, each on its own stream) would meet it, but the device does not hold them: its DSPs run out (960 of 220)',
     );
     // Shifts instead of multipliers: the two lanes fit.
     const shifts = await check(net(auto.replace('i2(random', 'pow2<3>(random'), { target: 'xc7z020 @ 100 MHz, fps >= 200M' }));
