@@ -876,7 +876,7 @@ ${d.dTable || '(not run)'}
   (4 PEs of 20 random i2 weights on u4 inputs): 861 → 605 LUT4s on iCE40, 596 → 467 LUTs on
   xc7, 611 → 482 on xcup; the peak_detector_4g example 16,141 → 14,059 LUTs. The estimate
   prices these leaves narrow on any input, as the \`$macc\` when a PE has one (as narrowed
-  binary trees, mmv3 and mmv4 were 45 and 28 % under on xc7), counts the root's add of the
+  binary trees, mmv3 and mmv4 were 45 and 46 % under on xc7), counts the root's add of the
   negated leaves' count, and on iCE40 the inverters of the complemented products, one per
   column and magnitude (opt_merge merges equal ones; counted per weight, the held-out iCE40
   MMV convs' LUT median was 11.2 %). x·5 and x·−5 are now one product, as are x·3 and x·6

@@ -491,7 +491,7 @@ const hardWiredTreeCache = new WeakMap<Int32Array, Map<string, number>>();
  * (measured before the negated leaves: u2 × i4 and u2 × u4 versions of one conv, 715 and
  * 479 LUTs). With `negatedLeaves` a negative constant's leaf is ~(x·|c|), narrow, but the
  * PE's tree is the `$macc` below on every fabric (the sweep's u2 × i4 MMV convs mmv3 and
- * mmv4 were 45 and 28 % under on xc7 as narrowed binary trees). Such a
+ * mmv4 were 45 and 46 % under on xc7 as narrowed binary trees). Such a
  * full-width tree is priced as Yosys builds it on the fabric, the carry-save `$macc` of
  * `adderTreeLutsOn`, not as a binary tree of carry-chain adders: the sweep's u2 × i4 MMV
  * convs (mmv3, 20 leaves a PE; mmv4, 9) were 52 and 36 % under on xc7, 31 and 28 % on iCE40,
