@@ -1026,6 +1026,8 @@ describe('hard-wired weights (NF·SF = 1)', () => {
       expect(hardWiredTreeLuts(fab, Int32Array.from(mixed), 4, 2, false, 6, true)).toBe(adderTreeLutsOn(fab, 3, 5));
     }
     expect(adderTreeLutsOn(xilinx, 3, 5)).toBeLessThan(adderTreeLutsOn(xilinx, 3, 6));
+    // A PE without a negative constant is the narrowed binary tree, negated leaves or not.
+    expect(hardWiredTreeLuts(xilinx, Int32Array.from(positive), 4, 2, false, 6, true)).toBe(adderTreeLuts(3, 4));
     // A signed input's products are sign-extended all the same.
     expect(hardWiredTreeLuts(xilinx, Int32Array.from(mixed), 4, 2, true, 6, true)).toBe(adderTreeLutsOn(xilinx, 3, 6));
     // iCE40: the product bits that are not wires are LUT4s (an SB_CARRY takes nets): u2 · 7 is
