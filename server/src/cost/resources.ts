@@ -50,14 +50,15 @@ export interface MacOperands {
    * PE, for the adder trees (`hardWiredTreeLuts`). `negatedLeaves`: signed int weights
    * multiplied by the template (not mul=lut), whose negative constants qnn_mvau builds as
    * ~(a·|w|), the +1 added once at the root (its g_const_mul): a multiply by |w|, and a
-   * leaf as narrow as a positive one.
+   * leaf as narrow as a positive one; `products` are then odd magnitudes. `negativeProducts`:
+   * of those, the ones a PE complements (a negative constant), as synthesis keeps them.
    */
   hardWired?: {
     products: ArrayLike<number>;
+    negativeProducts: ArrayLike<number>;
     lanes: number;
     matrix: Int32Array;
     negatedLeaves?: boolean;
-    negatedProducts?: ArrayLike<number>;
   };
 }
 
@@ -85,6 +86,11 @@ function oddPart(w: number): { odd: number; shift: number } {
     shift++;
   }
   return { odd, shift };
+}
+
+/** |w| without its trailing zeros (0 for 0): the product x·w is x·that, shifted. */
+export function oddMagnitude(w: number): number {
+  return w === 0 ? 0 : Math.abs(oddPart(w).odd);
 }
 
 // ---- multipliers and MAC lanes --------------------------------------------------------
@@ -342,12 +348,12 @@ export function narrowProductLuts(w: number, a: MulOperand, productBits: number)
 const constantLaneCache = new WeakMap<object, Map<string, { dsp: number; lut: number; negative: number; narrow: number }>>();
 function meanConstantLane(
   op: MacOperands,
-  { products: weights, lanes, negatedLeaves: negated = false, negatedProducts }: NonNullable<MacOperands['hardWired']>,
+  { products: weights, negativeProducts, lanes }: NonNullable<MacOperands['hardWired']>,
   productBits: number,
   fab: Fabric,
 ): { dsp: number; lut: number; negative: number; narrow: number } {
   const a: MulOperand = { bits: op.inputBits, signed: op.inputSigned ?? false };
-  const key = `${fab.family}/${fab.xilinxArch ?? ''}/${fab.dspAvailable}/${a.bits}/${a.signed}/${productBits}/${negated}`;
+  const key = `${fab.family}/${fab.xilinxArch ?? ''}/${fab.dspAvailable}/${a.bits}/${a.signed}/${productBits}`;
   let byKey = constantLaneCache.get(weights);
   if (!byKey) constantLaneCache.set(weights, (byKey = new Map()));
   let mean = byKey.get(key);
@@ -362,20 +368,17 @@ function meanConstantLane(
       const c = constantMultiplier(weights[i], a, productBits, fab);
       dsp += c.dsp;
       lut += c.lut;
-      if (!negated && weights[i] < 0 && c.dsp === 0) negative++;
       if (narrowOf) {
         let v = narrowOf.get(weights[i]);
         if (v === undefined) narrowOf.set(weights[i], (v = narrowProductLuts(weights[i], a, productBits)));
         narrow += v;
       }
     }
-    // Negated leaves: the products are magnitudes, and the complemented ones are counted
-    // apart, one per column and magnitude (opt_merge merges equal complements as it does
-    // equal products; counted per negative weight instead, the held-out iCE40 MMV convs'
-    // LUT median was 11.2 %, 7.9 % so).
-    if (negated && negatedProducts)
-      for (let i = 0; i < negatedProducts.length; i++)
-        if (constantMultiplier(negatedProducts[i], a, productBits, fab).dsp === 0) negative++;
+    // The complemented products not in DSPs, as synthesis keeps them (opt_merge merges
+    // equal complements as it does equal products; with negated leaves counted per negative
+    // weight instead, the held-out iCE40 MMV convs' LUT median was 11.2 %, 7.9 % so).
+    for (let i = 0; i < negativeProducts.length; i++)
+      if (constantMultiplier(negativeProducts[i], a, productBits, fab).dsp === 0) negative++;
     const n = Math.max(lanes, 1);
     mean = { dsp: dsp / n, lut: lut / n, negative: negative / n, narrow: narrow / n };
     byKey.set(key, mean);
@@ -429,7 +432,7 @@ export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneC
       // Negated leaves: the root adds the count of the negative constants (a constant, but
       // an adder all the same: the sweep's iCE40 MMV convs' LUT median 3.7 → 3.1 % with it,
       // xc7 12.0 → 6.5 %, xcup 11.8 → 9.5 %).
-      const negates = (op.hardWired.negatedLeaves ?? false) && op.hardWired.matrix.some((w) => w < 0);
+      const negates = (op.hardWired.negatedLeaves ?? false) && op.hardWired.negativeProducts.length > 0;
       return {
         lut: wired ? 0 : m.lut,
         ff: 0,
@@ -455,8 +458,7 @@ export function macLane(op: MacOperands, fab: Fabric, accBits = Infinity): LaneC
   if (op.hardWired && !op.inputBipolar) {
     // A constant ±1 or ±2^e: wiring, the sign goes to the adder tree.
     const pbits = op.weightKind === 'bipolar' ? a + 1 : a + weightMagnitudeBits(op);
-    let negative = 0;
-    for (let i = 0; i < op.hardWired.products.length; i++) if (op.hardWired.products[i] < 0) negative++;
+    const negative = op.hardWired.negativeProducts.length;
     const carryOperands = carryInverters(fab, op) ? (negative / Math.max(op.hardWired.lanes, 1)) * a : 0;
     return { lut: 0, ff: 0, dsp: 0, productBits: pbits, group: 1, negates: true, variant: 'const', carryOperands };
   }
@@ -532,8 +534,9 @@ export function hardWiredTreeLuts(
     const full = signedLeafBits > 0 && (inputSigned || (negative && !negatedLeaves));
     const leafBits = full ? signedLeafBits : Math.round(bits / n);
     // Yosys' carry-save $macc, as measured for the fabric: full-width sign-extended leaves,
-    // and on iCE40 the narrowed ones too (its full adders are two LUT4s a bit).
-    const macc = signedLeafBits > 0 && (full || negative || fab.family === 'ice40');
+    // narrowed ones with a negated leaf among them, and on iCE40 the narrowed ones too (its
+    // full adders are two LUT4s a bit).
+    const macc = signedLeafBits > 0 && (inputSigned || negative || fab.family === 'ice40');
     total += n > 1 ? (macc ? adderTreeLutsOn(fab, n, leafBits) : adderTreeLuts(n, leafBits)) : 0;
   }
   const mean = pes > 0 ? total / pes : 0;
@@ -917,7 +920,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   // template with them, the sweep's MMV convs' LUT median is 6.5 % on xc7 and 9.5 % on xcup
   // priced narrowed, 13.7 and 15.9 % at the full width.
   const narrowInt = p.operands.weightKind === 'int' && !bipolarIn && p.operands.inputBits <= WIRED_PRODUCT_INPUT_BITS;
-  const narrowTree = narrowInt || (p.operands.weightKind === 'int' && !bipolarIn && (p.operands.hardWired?.negatedLeaves ?? false));
+  const narrowTree = narrowInt || (p.operands.hardWired?.negatedLeaves ?? false);
   const wired = lane.variant === 'const' && (p.operands.weightKind !== 'int' || bipolarIn || narrowTree) ? p.operands.hardWired : undefined;
   const tree =
     (wired

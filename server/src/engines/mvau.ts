@@ -13,7 +13,7 @@
  */
 import { COST_CONSTANTS as C } from '../cost/constants.js';
 import { addResources, multiplierFabric, roundResources, scaleResources, type Fabric, type Resources } from '../cost/fabric.js';
-import { mvauResources, type MacOperands } from '../cost/resources.js';
+import { mvauResources, oddMagnitude, type MacOperands } from '../cost/resources.js';
 import { validPes, validSimds } from '../model/folding.js';
 import { typeBits, typeName } from '../model/qtype.js';
 import { channelsOf, product } from '../model/shape.js';
@@ -47,17 +47,8 @@ function convChannels(l: MvauLayer): number | undefined {
   return l.op === 'dense' ? undefined : channelsOf(l.inShape);
 }
 
-/** |w| without its trailing zeros (0 for 0). */
-function oddMagnitude(w: number): number {
-  let m = Math.abs(w);
-  while (m > 0 && m % 2 === 0) m /= 2;
-  return m;
-}
-
-/** Per column of the weight matrix, the distinct keys of its weights (undefined: left out), cached per matrix. */
-function perColumn(l: MvauLayer, cache: WeakMap<Int32Array, Int32Array>, key: (w: number) => number | undefined): Int32Array {
-  const hit = cache.get(l.matrix);
-  if (hit) return hit;
+/** Per column of the weight matrix, the distinct keys of its weights (undefined: left out). */
+function perColumn(l: MvauLayer, key: (w: number) => number | undefined): Int32Array {
   const out: number[] = [];
   for (let j = 0; j < l.mw; j++) {
     const seen = new Set<number>();
@@ -67,9 +58,7 @@ function perColumn(l: MvauLayer, cache: WeakMap<Int32Array, Int32Array>, key: (w
     }
     out.push(...seen);
   }
-  const keys = Int32Array.from(out);
-  cache.set(l.matrix, keys);
-  return keys;
+  return Int32Array.from(out);
 }
 
 /**
@@ -82,18 +71,20 @@ function perColumn(l: MvauLayer, cache: WeakMap<Int32Array, Int32Array>, key: (w
  * × 2 copies, before the negated leaves). With negated leaves (signed int weights) a product
  * is a·|w| (qnn_mvau's g_const_mul): x·5 and x·−5 are one, and so are x·3 and x·6 (`wreduce`
  * makes a constant's trailing zeros a shift; sweep mmv2, whose columns hold −3 and 6, now
- * builds 8).
+ * builds 8). `negativeProducts`: those a PE complements (or, without negated leaves, whose
+ * negative constant it adds), one per column as they are merged too.
  */
-const productsCache = new WeakMap<Int32Array, Int32Array>();
-const magnitudesCache = new WeakMap<Int32Array, Int32Array>();
-function distinctProducts(l: MvauLayer, negatedLeaves: boolean): Int32Array {
-  return negatedLeaves ? perColumn(l, magnitudesCache, oddMagnitude) : perColumn(l, productsCache, (w) => w);
-}
-
-/** With negated leaves, the products a·|w| that some PE complements: one per column and magnitude, as opt_merge leaves them. */
-const negatedCache = new WeakMap<Int32Array, Int32Array>();
-function negatedProducts(l: MvauLayer): Int32Array {
-  return perColumn(l, negatedCache, (w) => (w < 0 ? oddMagnitude(w) : undefined));
+const productsCache = new WeakMap<Int32Array, Map<boolean, { products: Int32Array; negativeProducts: Int32Array }>>();
+function distinctProducts(l: MvauLayer, negatedLeaves: boolean): { products: Int32Array; negativeProducts: Int32Array } {
+  let byMode = productsCache.get(l.matrix);
+  if (!byMode) productsCache.set(l.matrix, (byMode = new Map()));
+  let hit = byMode.get(negatedLeaves);
+  if (!hit) {
+    const key = negatedLeaves ? oddMagnitude : (w: number) => w;
+    hit = { products: perColumn(l, key), negativeProducts: perColumn(l, (w) => (w < 0 ? key(w) : undefined)) };
+    byMode.set(negatedLeaves, hit);
+  }
+  return hit;
 }
 
 /** Hard-wired weights: NF·SF = 1, one weight per lane, a constant in the RTL (qnn_mvau HARD_WIRED). */
@@ -108,13 +99,7 @@ export function macOperands(l: MvauLayer): MacOperands {
   // Signed int weights on a non-bipolar input, multiplied by the template: qnn_mvau's
   // g_const_mul negates the negative constants' leaves.
   const negatedLeaves = l.weights.type.kind === 'int' && l.inType.kind !== 'bipolar' && l.multipliers !== 'lut';
-  const hw = () => ({
-    products: distinctProducts(l, negatedLeaves),
-    lanes: l.pe * l.simd,
-    matrix: l.matrix,
-    negatedLeaves,
-    ...(negatedLeaves ? { negatedProducts: negatedProducts(l) } : {}),
-  });
+  const hw = () => ({ ...distinctProducts(l, negatedLeaves), lanes: l.pe * l.simd, matrix: l.matrix, negatedLeaves });
   return {
     ...(hardWired ? { hardWired: hw() } : {}),
     weightKind: l.weights.type.kind === 'pow2' ? 'pow2' : l.weights.type.kind === 'bipolar' ? 'bipolar' : 'int',

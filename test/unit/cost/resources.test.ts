@@ -23,6 +23,7 @@ import {
   fifoResources,
   hardWiredTreeLuts,
   narrowProductLuts,
+  oddMagnitude,
   macLane,
   activationLane,
   type ActivationLane,
@@ -985,7 +986,7 @@ describe('hard-wired weights (NF·SF = 1)', () => {
       weightBits: 4,
       inputBits: 1,
       inputBipolar: true,
-      hardWired: { products: [4, -2, 1, -8, 2, 1], lanes: 8, matrix },
+      hardWired: { products: [4, -2, 1, -8, 2, 1], negativeProducts: [-2, -8], lanes: 8, matrix },
     };
     expect(macLane(op, xilinx)).toMatchObject({ lut: 0, dsp: 0, variant: 'const' });
     expect(macLane(op, xilinx).negates).toBeUndefined();
@@ -1005,7 +1006,7 @@ describe('hard-wired weights (NF·SF = 1)', () => {
       weightSigned: w.some((x) => x < 0),
       inputBits: 2,
       inputBipolar: false,
-      hardWired: { products: w, lanes: w.length, matrix: Int32Array.from(w) },
+      hardWired: { products: w, negativeProducts: w.filter((x) => x < 0), lanes: w.length, matrix: Int32Array.from(w) },
     });
     const positive = [7, 5, 0, 3];
     const mixed = [7, -5, 0, 3];
@@ -1071,7 +1072,7 @@ describe('hard-wired weights (NF·SF = 1)', () => {
       weightSigned: true,
       inputBits: 4,
       inputBipolar: false,
-      hardWired: { products: w, lanes: w.length, matrix: Int32Array.from(w) },
+      hardWired: { products: w, negativeProducts: w.filter((x) => x < 0), lanes: w.length, matrix: Int32Array.from(w) },
     };
     // Two of six lanes are negative: 2/6 of 4 bits each, on average.
     expect(macLane(op, up5k, 12).carryOperands).toBeCloseTo((2 / 6) * 4, 9);
@@ -1082,7 +1083,7 @@ describe('hard-wired weights (NF·SF = 1)', () => {
       ...op,
       weightKind: 'pow2',
       weightBits: 3,
-      hardWired: { products: [4, -2, 1], lanes: 3, matrix: Int32Array.from([4, -2, 1]) },
+      hardWired: { products: [4, -2, 1], negativeProducts: [-2], lanes: 3, matrix: Int32Array.from([4, -2, 1]) },
     };
     expect(macLane(p2, up5k).carryOperands).toBeCloseTo((1 / 3) * 4, 9);
     // The MVAU prices them with carryOperand, per lane: PE·SIMD·carryOperands.
@@ -1137,11 +1138,6 @@ describe('hard-wired weights (NF·SF = 1)', () => {
   });
 
   it('a fully unfolded layer: each lane a multiply by its own constant, DSPs only where the constant maps to one', () => {
-    const oddMagnitude = (w: number): number => {
-      let m = Math.abs(w);
-      while (m > 0 && m % 2 === 0) m /= 2;
-      return m;
-    };
     const build = (w: ReturnType<typeof i>, inBits: number, pe: number, simd: number) =>
       new NetBuilder({ device: 'xc7z045', input: { shape: [32], type: u(inBits) } }).dense('fc', 16, w, { pe, simd }).build();
     // u8 × i8: the layer's DSPs are those of its products, counted one by one; the same
@@ -1154,6 +1150,7 @@ describe('hard-wired weights (NF·SF = 1)', () => {
     const wired = estimateNetwork(net).layers[0];
     expect(wired.weight_mem).toBe('logic');
     const xc7045 = fabricOf(findDevice('xc7z045'));
+    expect([-12, 6, 5, 0].map(oddMagnitude)).toEqual([3, 3, 5, 0]);
     let dsps = 0;
     for (let j = 0; j < 32; j++)
       for (const m of new Set(Array.from({ length: 16 }, (_, r) => oddMagnitude(matrix[r * 32 + j]))))
