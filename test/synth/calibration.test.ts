@@ -32,7 +32,20 @@ const sweep = sweepSpecs();
 const held: NetSpec[] = [
   ...heldOutSpecs(
     901,
-    { dense: 8, conv: 6, pool: 6, act: 12, chain: 6, mmv: 3, constAct: 6, requant: 4, narrowInt: 3, largeWindow: 3, mmvPool: 3 },
+    {
+      dense: 8,
+      conv: 6,
+      pool: 6,
+      act: 12,
+      chain: 6,
+      mmv: 3,
+      constAct: 6,
+      requant: 4,
+      narrowInt: 3,
+      largeWindow: 3,
+      mmvPool: 3,
+      threshold: 12,
+    },
     sweep,
   ),
   // Depths between the sweep's (1, 2, 3, 4, 6, 9, 17, …): registers, LUTRAM / EBR, block RAM.

@@ -28,7 +28,11 @@ export const CHECKS = FAMILIES.length * KINDS.length * 2;
  * the model still has.
  */
 export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
-  'xilinx threshold lut': { median: 10, worst: 30 }, // 7.4 / 28 (n 11, held_act1/a1.threshold)
+  // The thresholds' held-out blocks include the \`thr*\` family (12 of the 23): per-channel
+  // sets of u3 and u4, wide inputs, a lane per channel. On the 11 others alone: xc7 11.1 /
+  // 31, iCE40 8.3 / 23, xcup 8.5 / 31 %.
+  'xilinx threshold lut': { median: 12, worst: 40 }, // 11.4 / 39 (n 23, held_thr7/a1.threshold)
   'ice40 requant lut': { median: 12, worst: 30 }, // 10.5 / 28 (n 11, held_rq0/a1.requant)
-  'xcup threshold lut': { median: 10, worst: 35 }, // 4.3 / 31 (n 11, held_cact5/a1.threshold)
+  'ice40 threshold lut': { median: 10, worst: 45 }, // 7.6 / 42 (n 23, held_thr4/a1.threshold)
+  'xcup threshold lut': { median: 12, worst: 40 }, // 10.2 / 39 (n 23, held_thr7/a1.threshold)
 };

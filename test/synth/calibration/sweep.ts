@@ -454,6 +454,32 @@ function requantSpec(r: Rng, idx: number): NetSpec {
 }
 
 /**
+ * Stand-alone thresholds across what the other families leave thin: per-channel sets of every
+ * output width (u4 too, 15 a channel), shared sets on every input, and PE from 1 to a lane
+ * per channel (a one-entry ROM, whose thresholds synthesis sees as constants), so that the
+ * lanes, the count of thresholds and the output register vary apart.
+ */
+function thresholdSpec(r: Rng, idx: number): NetSpec {
+  const inT = pick(r, ['u2', 'u4', 'u6', 'u8', 'i4', 'i6', 'i8', 'i12', 'i16']);
+  const out = pick(r, ['bipolar', 'u1', 'u2', 'u3', 'u4']);
+  const c = pick(r, [2, 4, 8, 16, 32]);
+  const pe = pick(r, divisorsOf(c));
+  const b = bitsOf(inT);
+  const [lo, hi] = inT.startsWith('u') ? [0, 2 ** b - 1] : [-(2 ** (b - 1)), 2 ** (b - 1) - 1];
+  const n = out === 'bipolar' ? 1 : 2 ** bitsOf(out) - 1;
+  const files: NetSpec['files'] = {};
+  let line: string;
+  if (r.intInRange(0, 1) === 0) {
+    line = `layer a1 = threshold(x, out=${out}, thresholds=[${ascending(r, n, lo, hi + 1).join(', ')}])`;
+  } else {
+    line = `layer a1 = threshold(x, out=${out}, thresholds=thresholds("a1_t.npy"))`;
+    files['a1_t.npy'] = { shape: [c, n], dtype: 'int32', data: Array.from({ length: c }, () => ascending(r, n, lo, hi + 1)).flat() };
+  }
+  const lines = [`input x: ${inT}[${pick(r, [4, 16, 64])}, ${c}]`, `${line} fold(pe=${pe})`];
+  return { name: `thr${idx}`, body: [...lines, 'output a1'].map((l) => `  ${l}`).join('\n'), files };
+}
+
+/**
  * A window generator at the geometry of a real CNN (FINN's CNV, the cnv_w2a2 example): 12 to
  * 32 pixel images of 3 to 128 channels, 3×3 kernels with and without padding, SIMD 3 to 32
  * (several channel groups a pixel), before a small MVAU (2 filters, PE 1) so that the
@@ -501,6 +527,8 @@ export interface SweepOptions {
   mmvPool?: number;
   /** 2-D max-pools. */
   pool2d?: number;
+  /** Stand-alone thresholds (shared and per channel, every output width). */
+  threshold?: number;
 }
 
 /** The sweep. Names are unique and stable for a seed. */
@@ -522,6 +550,7 @@ export function sweepSpecs(o: SweepOptions = {}): NetSpec[] {
   for (let i = 0; i < (o.largeWindow ?? 10); i++) out.push(largeWindowSpec(r, i));
   for (let i = 0; i < (o.mmvPool ?? 8); i++) out.push(mmvPoolSpec(r, i));
   for (let i = 0; i < (o.pool2d ?? 12); i++) out.push(pool2dSpec(r, i));
+  for (let i = 0; i < (o.threshold ?? 24); i++) out.push(thresholdSpec(r, i));
   return out;
 }
 
@@ -542,6 +571,7 @@ export function heldOutSpecs(seed: number, counts: SweepOptions, sweep: readonly
     largeWindow: 0,
     mmvPool: 0,
     pool2d: 0,
+    threshold: 0,
     ...counts,
     seed,
   });
