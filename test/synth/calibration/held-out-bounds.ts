@@ -28,7 +28,7 @@ export const CHECKS = FAMILIES.length * KINDS.length * 2;
  * the model still has.
  */
 export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
-  // The thresholds' held-out blocks include the \`thr*\` family (12 of the 23): per-channel
+  // The thresholds' held-out blocks include the `thr*` family (12 of the 23): per-channel
   // sets of u3 and u4, wide inputs, a lane per channel. On the 11 others alone: xc7 11.1 /
   // 31, iCE40 8.3 / 23, xcup 8.5 / 31 %.
   'xilinx threshold lut': { median: 12, worst: 40 }, // 11.4 / 39 (n 23, held_thr7/a1.threshold)

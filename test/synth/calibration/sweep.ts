@@ -109,6 +109,12 @@ function bitsOf(t: string): number {
   return Number(m![1]);
 }
 
+/** The values of an int type uN / iN: [min, max]. */
+function rangeOf(t: string): [number, number] {
+  const b = bitsOf(t);
+  return t.startsWith('u') ? [0, 2 ** b - 1] : [-(2 ** (b - 1)), 2 ** (b - 1) - 1];
+}
+
 /** A rough accumulator range for picking thresholds inside it. */
 function accRange(inT: string, wT: string, mw: number): number {
   const a = inT === 'bipolar' ? 1 : 2 ** bitsOf(inT);
@@ -383,8 +389,7 @@ function constActSpec(r: Rng, idx: number): NetSpec {
   const inT = pick(r, ['u2', 'u3', 'u4', 'i4', 'u6', 'i6', 'u8', 'i8', 'i12']);
   const c = pick(r, [4, 8, 16]);
   const pe = pick(r, divisorsOf(c));
-  const b = bitsOf(inT);
-  const [lo, hi] = inT.startsWith('u') ? [0, 2 ** b - 1] : [-(2 ** (b - 1)), 2 ** (b - 1) - 1];
+  const [lo, hi] = rangeOf(inT);
   let line: string;
   if (r.intInRange(0, 2) < 2) {
     const out = pick(r, ['bipolar', 'u1', 'u2', 'u3', 'u4']);
@@ -464,8 +469,7 @@ function thresholdSpec(r: Rng, idx: number): NetSpec {
   const out = pick(r, ['bipolar', 'u1', 'u2', 'u3', 'u4']);
   const c = pick(r, [2, 4, 8, 16, 32]);
   const pe = pick(r, divisorsOf(c));
-  const b = bitsOf(inT);
-  const [lo, hi] = inT.startsWith('u') ? [0, 2 ** b - 1] : [-(2 ** (b - 1)), 2 ** (b - 1) - 1];
+  const [lo, hi] = rangeOf(inT);
   const n = out === 'bipolar' ? 1 : 2 ** bitsOf(out) - 1;
   const files: NetSpec['files'] = {};
   let line: string;
