@@ -44,7 +44,7 @@ import { compileNetwork } from '../server/src/rtl/compile.js';
 import { findDevice } from '../server/src/device/devices.js';
 import { synthTargetOf } from '../server/src/rtl/yosys-script.js';
 import { randomNetwork } from '../test/hw/random-network.js';
-import { sweepSpecs } from '../test/synth/calibration/sweep.js';
+import { heldOutNetworks, sweepSpecs } from '../test/synth/calibration/sweep.js';
 import { compileSpec, DEVICE, type Block, type BlockKind, type CompiledSpec } from '../test/synth/calibration/samples.js';
 import { CACHE_DIR, synthBlocks, synthWhole, yosysVersion, type BlockCounts } from '../test/synth/calibration/synth.js';
 import { errorStats, nnls, pctError } from '../test/synth/calibration/fit.js';
@@ -749,7 +749,7 @@ out the whole designs, \`-- --examples=REGEX\` synthesises only the examples who
 \`-- --family=xcup\` (or \`xilinx\`, \`ice40\`, comma-separated) synthesises and fits only those
 sets: the others keep their coefficients and their rows on this page.
 The synthesis test \`npx vitest run --project synth test/synth/calibration.test.ts\` checks
-held-out configurations (76 networks the sweep does not contain) against the fitted
+held-out configurations (${heldOutNetworks().length} networks the sweep does not contain) against the fitted
 model, one test per engine and coefficient set: BRAM18 and DSP exact, LUT and FF within
 the issue's target (median ≤ 10 %, worst block ≤ 25 %) or, where the model does not meet
 it, within the bound its \`WIDER\` table names with what was measured (${Object.keys(WIDER).length} of the ${CHECKS}

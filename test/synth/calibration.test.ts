@@ -1,7 +1,7 @@
 /**
  * The calibrated estimate against Yosys on held-out configurations, one test per engine and
  * coefficient set (hardware.md §4): networks drawn from the calibration sweep's space with
- * other seeds, none of them in the sweep (test/synth/calibration/sweep.ts `heldOutSpecs`),
+ * other seeds, none of them in the sweep (test/synth/calibration/sweep.ts `heldOutNetworks`),
  * and FIFO depths the sweep does not use. Each block (every engine template, width converter
  * and FIFO, synthesised as its own module by test/synth/calibration/synth.ts for xc7z020,
  * ice40up5k and, with the UltraScale+ set (xcup), xczu7ev) is compared with the estimate.
@@ -21,45 +21,15 @@ import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { tmpdir } from 'node:os';
 import { findTool } from '../../server/src/flows/tools.js';
-import { heldOutSpecs, sweepSpecs } from './calibration/sweep.js';
-import { compileSpec, type BlockKind, type NetSpec } from './calibration/samples.js';
+import { heldOutNetworks, sweepSpecs } from './calibration/sweep.js';
+import { compileSpec, type BlockKind } from './calibration/samples.js';
 import { synthBlocks, type SynthFamily } from './calibration/synth.js';
 import { FAMILIES, KINDS, SMALL, TARGET, WIDER, type Bound, type Res } from './calibration/held-out-bounds.js';
 
 const WORK = path.join(tmpdir(), 'qnn-fpga-synth-calibration');
 
 const sweep = sweepSpecs();
-const held: NetSpec[] = [
-  ...heldOutSpecs(
-    901,
-    {
-      dense: 8,
-      conv: 6,
-      pool: 6,
-      act: 12,
-      chain: 6,
-      mmv: 3,
-      constAct: 6,
-      requant: 4,
-      narrowInt: 3,
-      largeWindow: 3,
-      mmvPool: 3,
-      threshold: 12,
-    },
-    sweep,
-  ),
-  // Depths between the sweep's (1, 2, 3, 4, 6, 9, 17, …): registers, LUTRAM / EBR, block RAM.
-  ...[5, 12, 40, 700].map((depth, i): NetSpec => ({
-    name: `held_fifo${i}`,
-    body: [
-      `  input x: u${[2, 4, 8, 3][i]}[64, ${[4, 8, 2, 16][i]}]`,
-      '  layer p1 = maxpool(x, kernel=2) fold(pe=2)',
-      '  layer p2 = maxpool(p1, kernel=2) fold(pe=2)',
-      '  output p2',
-    ].join('\n'),
-    fifoDepths: { fifo_p1_p2: depth },
-  })),
-];
+const held = heldOutNetworks(sweep);
 
 const pctOff = (est: number, syn: number): number => (100 * Math.abs(est - syn)) / Math.max(syn, 1);
 const median = (xs: number[]): number => {

@@ -581,3 +581,41 @@ export function heldOutSpecs(seed: number, counts: SweepOptions, sweep: readonly
   });
   return specs.filter((s) => !s.name.startsWith('fifo') && !seen.has(s.body)).map((s) => ({ ...s, name: `held_${s.name}` }));
 }
+
+/**
+ * The held-out set test/synth/calibration.test.ts checks the fitted model on: networks of
+ * the sweep's families drawn with another seed (none equal to a sweep network), and FIFOs
+ * at depths between the sweep's (1, 2, 3, 4, 6, 9, 17, …): registers, LUTRAM / EBR, block RAM.
+ */
+export function heldOutNetworks(sweep: readonly NetSpec[] = sweepSpecs()): NetSpec[] {
+  return [
+    ...heldOutSpecs(
+      901,
+      {
+        dense: 8,
+        conv: 6,
+        pool: 6,
+        act: 12,
+        chain: 6,
+        mmv: 3,
+        constAct: 6,
+        requant: 4,
+        narrowInt: 3,
+        largeWindow: 3,
+        mmvPool: 3,
+        threshold: 12,
+      },
+      sweep,
+    ),
+    ...[5, 12, 40, 700].map((depth, i): NetSpec => ({
+      name: `held_fifo${i}`,
+      body: [
+        `  input x: u${[2, 4, 8, 3][i]}[64, ${[4, 8, 2, 16][i]}]`,
+        '  layer p1 = maxpool(x, kernel=2) fold(pe=2)',
+        '  layer p2 = maxpool(p1, kernel=2) fold(pe=2)',
+        '  output p2',
+      ].join('\n'),
+      fifoDepths: { fifo_p1_p2: depth },
+    })),
+  ];
+}
