@@ -7,8 +7,10 @@
  * Every generated design is lint-clean under `verilator --lint-only -Wall`.
  * QNN_HW_CASES sets the number of random networks (12 by default). QNN_HW_EXAMPLES picks the
  * examples: `small` (the default, in npm test), `large` (npm run test:hw:large, which .ci/run
- * also runs) or `all`; large is more than LARGE_LANES parallel lanes (sfc_w1a1: its Verilator
- * model alone is about 4 min of a 2-core machine's npm test).
+ * also runs) or `all`. Large is a big model or a long run: more than LARGE_LANES parallel lanes
+ * (sfc_w1a1: its Verilator model alone is about 4 min of a 2-core machine's npm test), or
+ * frames of more than LONG_RUN simulated cycles (cnv_w2a2: about 100 CPU-seconds cold,
+ * peak_detector_icebreaker, whose bitstream's shell test/hw/uart-shell.test.ts runs in npm test).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { tmpdir } from 'node:os';
@@ -115,7 +117,7 @@ if (CASES > 0) {
  * the parallel lanes (Σ PE·SIMD), which the generated C++ grows with (sfc_w1a1's 20,896
  * XNOR lanes make ~90 MB of it).
  */
-async function examplesLargestFirst(): Promise<{ file: string; lanes: number }[]> {
+async function examplesLargestFirst(): Promise<{ file: string; lanes: number; cycles: number }[]> {
   const dir = path.join(ROOT, 'examples');
   const files = readdirSync(dir)
     .filter((d) => statSync(path.join(dir, d)).isDirectory())
@@ -124,22 +126,24 @@ async function examplesLargestFirst(): Promise<{ file: string; lanes: number }[]
         .filter((f) => f.endsWith('.qnn'))
         .map((f) => path.join(dir, d, f)),
     );
-  const lanes = new Map<string, number>();
+  const sizes = new Map<string, { lanes: number; cycles: number }>();
   for (const f of files) {
-    const net = (await check(readFileSync(f, 'utf8'), f)).analysis.network;
-    lanes.set(
-      f,
-      net.layers.reduce((n, l) => n + l.pe * l.simd, 0),
-    );
+    const { network, estimate } = (await check(readFileSync(f, 'utf8'), f)).analysis;
+    sizes.set(f, {
+      lanes: network.layers.reduce((n, l) => n + l.pe * l.simd, 0),
+      cycles: longRunCycles(estimate!),
+    });
   }
-  return files.map((file) => ({ file, lanes: lanes.get(file)! })).sort((a, b) => b.lanes - a.lanes);
+  return files.map((file) => ({ file, ...sizes.get(file)! })).sort((a, b) => b.lanes - a.lanes);
 }
+/** The cycles an example's runs simulate for their first frame and a second one (latency + 2 II). */
+const longRunCycles = (e: { latency_cycles: number; ii_cycles: number }): number => e.latency_cycles + 2 * e.ii_cycles;
 const LARGE_LANES = 10_000;
+const LONG_RUN = 200_000;
+const isLarge = ({ lanes, cycles }: { lanes: number; cycles: number }): boolean => lanes > LARGE_LANES || cycles > LONG_RUN;
 const EXAMPLE_SET = process.env.QNN_HW_EXAMPLES ?? 'small';
 if (!['small', 'large', 'all'].includes(EXAMPLE_SET)) throw new Error(`QNN_HW_EXAMPLES=${EXAMPLE_SET}: small, large or all`);
-const EXAMPLES = (await examplesLargestFirst()).filter(
-  ({ lanes }) => EXAMPLE_SET === 'all' || lanes > LARGE_LANES === (EXAMPLE_SET === 'large'),
-);
+const EXAMPLES = (await examplesLargestFirst()).filter((x) => EXAMPLE_SET === 'all' || isLarge(x) === (EXAMPLE_SET === 'large'));
 
 // See above: no example in the set (QNN_HW_EXAMPLES) is no suite.
 if (EXAMPLES.length > 0) {
@@ -153,7 +157,7 @@ if (EXAMPLES.length > 0) {
         const frames = analysis.estimate!.ii_cycles > 50_000 ? 2 : 3;
         // The tests build at -O0 (vitest.config.ts); a model that simulates ~10^6 cycles here
         // (CNV) is faster overall at -O1 (a -O0 model runs ~8x slower).
-        const opt = analysis.estimate!.latency_cycles + 2 * analysis.estimate!.ii_cycles > 200_000 ? '-O1' : undefined;
+        const opt = longRunCycles(analysis.estimate!) > LONG_RUN ? '-O1' : undefined;
         const [, r] = await Promise.all([
           lintClean(analysis, path.join(out, 'lint')),
           simulateNetwork({ analysis, sourceName: path.basename(file), outDir: out, simulator: 'verilator', frames, seed: 5, opt }),
