@@ -50,7 +50,7 @@ import { CACHE_DIR, synthBlocks, synthWhole, yosysVersion, type BlockCounts } fr
 import { errorStats, nnls, pctError } from '../test/synth/calibration/fit.js';
 import { measureAdderTrees } from '../test/synth/calibration/adder-trees.js';
 import { measureLutMultipliers } from '../test/synth/calibration/multipliers.js';
-import { CHECKS, WIDER } from '../test/synth/calibration/held-out-bounds.js';
+import { CHECKS, SMALL, WIDER } from '../test/synth/calibration/held-out-bounds.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CALIBRATION = path.join(ROOT, 'server/src/cost/calibration.json');
@@ -910,6 +910,27 @@ ${d.dTable || '(not run)'}
   the skid buffer's coefficient held at its measured 1, neither met the target on the
   held-out blocks: the skid (\`out\`) and the count both grow with PE × output bits, and the
   fit trades one for the other.
+- **Stand-alone thresholds on Xilinx are priced from their bits** (resources.ts
+  \`laneCompareLuts\`). The same i12 block of 16 lanes with one shared threshold synthesises
+  to 91 to 155 LUTs on xc7 depending on the threshold alone (2047: 91, 1515: 123, 853 or 0:
+  155). synth_xilinx cuts every x ≥ T into chunks of 3 bits from the MSB (Yosys' cmp2lcu: the
+  threshold still comes from a ROM register when it runs, so both operands count as LUT
+  inputs), each with a propagate (the chunk's bits equal) and a generate (x's chunk above
+  T's) on one carry chain; once T is constant, a generate is no LUT where T's chunk is all
+  ones or 0 followed by ones, and the sign chunk compares in offset binary. That rule gives
+  the LUTs of 53 single-threshold blocks exactly (i8 to i16, u6 and u8 inputs, xc7 and xcup
+  alike). Built that way, a threshold synthesis could see is constant true or false is still a
+  comparator (i12 thresholds −2048, 853 and 2048: 347 LUTs), comparators whose chunks hold
+  the same bits share their LUTs, a chunk that varies over a lane's channels (a per-channel
+  ROM) has both LUTs, and up to 6 bits the two chunks are plain logic that ABC packs into one
+  LUT6 per comparator where x and the threshold's distinct varying bits fit. With the count
+  of n comparator bits measured alone (constants.ts \`thresholdCountLuts\`: n = 15, 14 LUTs)
+  and both under \`compare\`, the fit puts \`compare\` at 0.97, the ROM at 0.93 and the skid at
+  1.18 on xc7, and the sweep's xc7 thresholds went from LUT median / worst 11.0 / 70 % to
+  4.6 / 34 %; held out (23 blocks) 11.4 / 39 → 4.0 / 21 % on xc7, 10.2 / 39 → 3.1 / 15 % on
+  xcup (blocks within ${SMALL} LUTs pass). iCE40 maps comparisons to SB_CARRY chains one bit a
+  cell and keeps the old terms (7.6 / 42 %); its cost moves with the threshold too (u8, PE 16:
+  78 LUT4s at 255, 206 at 128).
 - **LUT multipliers are measured, not fitted**: the run synthesises one registered product
   for every signed weight of 2 to 8 bits times every input of 1 to 8 bits, signed and
   unsigned, as qnn_mvau writes it, without DSPs (\`synth_xilinx -nodsp\`, \`synth_ice40\`),

@@ -220,6 +220,12 @@ export interface CostConstants {
     shiftBits: number;
     /** The requant multiplier's width in the RTL (template MBITS) when the caller does not say: the language's default `mbits`. */
     defaultMbits: number;
+    /**
+     * LUT6s of qnn_act_lane's count of n comparator bits (`g_count`, a chain of 1-bit adds) on
+     * Xilinx, as [n, LUTs] points to interpolate: measured on the module alone (Yosys 0.23,
+     * synth_xilinx, xc7 and xcup alike).
+     */
+    thresholdCountLuts: readonly (readonly [number, number])[];
   };
   fifo: {
     /** Depth used for every inter-engine FIFO until the compiler's FIFO analysis supplies depths. */
@@ -332,7 +338,19 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
     ice40: { aMaxBits: 16, bMaxBits: 16, aPartialBits: 16, minOperandBits: 2, minProductBits: 11, signedOnly: false },
   },
   ice40LogicCells: { lut: 1.235, ff: 0.385 },
-  activation: { compareLutsPerBit: 0.5, shiftBits: 5, defaultMbits: 16 },
+  activation: {
+    compareLutsPerBit: 0.5,
+    shiftBits: 5,
+    defaultMbits: 16,
+    thresholdCountLuts: [
+      [1, 0],
+      [3, 2],
+      [7, 4],
+      [15, 14],
+      [31, 49],
+      [255, 479],
+    ],
+  },
   fifo: { defaultDepth: 2 },
   skid: { lutC0: 6 },
   fit: { xilinx: calibration.xilinx, ice40: calibration.ice40, xcup: calibration.xcup },

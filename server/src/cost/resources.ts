@@ -629,11 +629,23 @@ export type ActivationCostParams = (
        */
       distinct?: number;
       /**
-       * Bits of the compared value as a signed number (a stand-alone engine's uB input is
-       * B + 1: qnn_act_stream widens it with a 0, which synthesis cannot drop). Default: the
-       * lane's input bits.
+       * Bits of the comparison as a signed number: the RTL's CW (a stand-alone engine's uB
+       * input is B + 1: qnn_act_stream widens it with a 0, which synthesis cannot drop; a
+       * threshold clipped to max + 1 can add a bit). Default: the lane's input bits.
        */
       compareBits?: number;
+      /**
+       * A shared set's thresholds as the RTL holds them (clipped to [min, max + 1], each value
+       * once): on Xilinx each is a comparator synthesis builds, priced by its bits
+       * (`constantCompareLuts`). Absent: `distinct` comparators of an average cost.
+       */
+      constants?: number[];
+      /**
+       * A per-channel set as each PE lane reads it from its ROM: for each lane, each
+       * comparator's threshold on each channel the lane serves (clipped, as the ROM holds
+       * them). On Xilinx, prices each comparator from how its bits vary (`laneCompareLuts`).
+       */
+      laneComparators?: number[][][];
     }
   | {
       kind: 'requant';
@@ -732,6 +744,140 @@ export function requantClamp(
   return { lut, liveBits: compares === 0 && a.zero === 0 ? Math.min(outBits, bits) : outBits };
 }
 
+/**
+ * LUTs of `x ≥ t` on a `width`-bit signed x against the constant t, as synth_xilinx builds it
+ * (Yosys' cmp2lcu with LUT_WIDTH 6): while the threshold still reaches the comparison from a
+ * register, both operands count as inputs, so the comparison is cut into chunks of 3 bits
+ * from the MSB, each with a propagate (its bits equal) and a generate (its x above its t)
+ * feeding one carry chain. Once t is known to be constant, a propagate over two or more bits
+ * is one LUT (over one bit: a wire where t's bit is 1, else an inverter), and a generate is
+ * none where the chunk's t is all ones (x cannot exceed it) or 0 followed by ones (x's top bit
+ * decides) — except in the sign chunk, whose bits compare in offset binary, so that top bit
+ * is x's sign inverted (a LUT). Measured exactly on 53 single-threshold blocks, PE 16, i8 to
+ * i16, u6 and u8 inputs (Yosys 0.23, xc7 and xcup alike): an i12 lane costs 4 LUTs at t =
+ * 2047, 6 at 1515, 8 at 853 or 0.
+ */
+export function constantCompareLuts(width: number, t: number): number {
+  const bits = BigInt.asUintN(width, BigInt(t));
+  let luts = 0;
+  for (let hi = width; hi > 0; hi -= 3) {
+    const k = Math.min(3, hi);
+    const { propagate, generate } = chunkLuts(width, hi, k, Number((bits >> BigInt(hi - k)) & BigInt((1 << k) - 1)));
+    luts += propagate + generate;
+  }
+  return luts;
+}
+
+/** The propagate and generate LUTs of one cmp2lcu chunk (bits hi − k to hi − 1) against constant bits `chunk`. */
+function chunkLuts(width: number, hi: number, k: number, chunk: number): { propagate: number; generate: number } {
+  const top = hi === width;
+  // The sign chunk compares in offset binary: its top bit flipped.
+  const c = top ? chunk ^ (1 << (k - 1)) : chunk;
+  const allOnes = c === (1 << k) - 1;
+  const topBitDecides = c === (1 << (k - 1)) - 1;
+  return { propagate: k >= 2 || c === 0 ? 1 : 0, generate: allOnes || (topBitDecides && !top) ? 0 : 1 };
+}
+
+/**
+ * LUTs of one lane's comparators `x ≥ T_i` on Xilinx, where `comparators[i]` holds T_i on
+ * each channel the lane serves (one value: a constant). Wider than 6 bits, cmp2lcu's chunks
+ * of 3 bits (see `constantCompareLuts`): a chunk whose bits of T are the same on every
+ * channel is priced as against that constant, any other has a propagate and a generate LUT
+ * (3 bits of x and at most 3 register bits each); comparators whose chunks hold the same bits
+ * share those LUTs (equal logic on the same x merges). Up to 6 bits, a chain of two chunks is
+ * plain logic (Yosys maps no carry chain for it) that ABC packs: one LUT6 per comparator where
+ * x and T's distinct varying bits (equal register columns merge) are at most 6 inputs, else a
+ * propagate and a generate LUT per chunk.
+ */
+export function laneCompareLuts(width: number, xBits: number, comparators: readonly (readonly number[])[]): number {
+  const mask = (1n << BigInt(width)) - 1n;
+  const seen = new Set<string>();
+  let luts = 0;
+  const add = (key: string, cost: number): void => {
+    if (cost === 0 || seen.has(key)) return;
+    seen.add(key);
+    luts += cost;
+  };
+  for (const values of comparators) {
+    const words = values.map((v) => BigInt(v) & mask);
+    const first = words[0] ?? 0n;
+    const constant = words.every((w) => w === first);
+    if (width <= 6) {
+      const columns = new Set<string>();
+      for (let b = 0n; b < BigInt(width); b++) {
+        const column = words.map((w) => (w >> b) & 1n).join('');
+        if (column.includes('0') && column.includes('1')) columns.add(column);
+      }
+      const inputs = xBits + columns.size;
+      add(`cmp:${words.join(',')}`, constant || inputs <= 6 ? 1 : Math.ceil((inputs - 1) / 5));
+      continue;
+    }
+    for (let hi = width; hi > 0; hi -= 3) {
+      const k = Math.min(3, hi);
+      const chunks = words.map((w) => (w >> BigInt(hi - k)) & ((1n << BigInt(k)) - 1n));
+      const fixed = chunks.every((c) => c === chunks[0]);
+      const key = `${hi}:${chunks.join(',')}`;
+      if (fixed) {
+        const { propagate, generate } = chunkLuts(width, hi, k, Number(chunks[0]));
+        add(`P${key}`, propagate);
+        add(`G${key}`, generate);
+      } else {
+        add(`P${key}`, 1);
+        add(`G${key}`, 1);
+      }
+    }
+  }
+  return luts;
+}
+
+/** LUTs of the count of n comparator bits on Xilinx (constants.ts `thresholdCountLuts`, interpolated). */
+export function thresholdCountLuts(n: number): number {
+  const points = C.activation.thresholdCountLuts;
+  if (n <= points[0]![0]) return points[0]![1];
+  for (let i = 1; i < points.length; i++) {
+    const [a, la] = points[i - 1]!;
+    const [b, lb] = points[i]!;
+    if (n <= b) return la + ((lb - la) * (n - a)) / (b - a);
+  }
+  const [b, lb] = points[points.length - 1]!;
+  return (lb * n) / b;
+}
+
+/**
+ * A stand-alone threshold lane's comparators on Xilinx (LUTs and how many are built), from the
+ * thresholds' bits (`laneCompareLuts`): per channel, an average of the PE lanes; shared, each
+ * value the RTL holds is a comparator where the comparison is wider than 6 bits — it is built
+ * while the threshold still comes from a register, so even one synthesis could then see is
+ * constant true or false stays (measured, i12, PE 16: thresholds −2048, 853 and 2048 cost 347
+ * LUTs, −853, 853 and 1515 363) — and up to 6 bits ABC sees x against constants and keeps only
+ * the distinct ones inside the value's range. Undefined without the thresholds.
+ */
+function standaloneXilinxComparators(
+  a: Extract<ActivationCostParams, { kind: 'threshold' }>,
+  inBits: number,
+): { luts: number; comparators: number } | undefined {
+  const cw = a.compareBits;
+  if (cw === undefined) return undefined;
+  if (a.perChannel) {
+    const lanes = a.laneComparators;
+    if (!lanes?.length) return undefined;
+    return { luts: lanes.reduce((sum, l) => sum + laneCompareLuts(cw, inBits, l), 0) / lanes.length, comparators: a.count };
+  }
+  if (cw <= 6) {
+    const n = a.distinct ?? a.count;
+    return { luts: n, comparators: n };
+  }
+  if (!a.constants) return undefined;
+  return {
+    luts: laneCompareLuts(
+      cw,
+      inBits,
+      a.constants.map((t) => [t]),
+    ),
+    comparators: a.constants.length,
+  };
+}
+
 /** One PE lane of a threshold or requant stage on an `inBits` value, producing `outBits`. */
 export function activationLane(
   a: ActivationCostParams,
@@ -760,12 +906,21 @@ export function activationLane(
       roundLut: 0,
       compareLut,
     });
-    // The comparators share one inverted copy of x (the subtractions' operand: Yosys builds
-    // x ≥ T as a carry chain over ~x; on the sweep's thresholds, u2 to i16 inputs, 1 to 15
-    // thresholds, per lane LUTs grow with inBits even for one comparator: i12 and i16
-    // per-channel thresholds were 31 to 53 % under without it). Measured when synth_xilinx's
-    // per-flip-flop inverters were still counted; without them it still helps on Xilinx
-    // (dropping it took the sweep's xc7 thresholds from LUT median 12.2 to 14.3 %).
+    // Stand-alone on Xilinx: the comparators as synth_xilinx builds them from the thresholds'
+    // bits, and their count, all under the `compare` coefficient.
+    if (!fused && fab.family !== 'ice40') {
+      const built = standaloneXilinxComparators(a, inBits);
+      // None: the output is a constant and synthesis removes the lane.
+      if (built?.comparators === 0) return lane(0, 0);
+      if (built) {
+        const lut = built.luts + thresholdCountLuts(built.comparators);
+        return lane(lut, built.comparators + outBits, lut);
+      }
+    }
+    // After an MVAU, and on iCE40: the comparators share one inverted copy of x (the
+    // subtractions' operand: Yosys builds x ≥ T as a carry chain over ~x; on the sweep's
+    // thresholds, u2 to i16 inputs, 1 to 15 thresholds, per lane LUTs grow with inBits even
+    // for one comparator: i12 and i16 per-channel thresholds were 31 to 53 % under without it).
     if (a.perChannel) return lane(inBits + a.count * cmp + adderTreeLuts(a.count, 1), a.count + outBits);
     // Against constants: only the distinct ones inside the value's range are built (none: the
     // output is a constant and synthesis removes the lane).
@@ -777,8 +932,6 @@ export function activationLane(
     // Xilinx: a value of up to 6 bits is compared in one LUT6, without a carry chain or ~x;
     // these comparators have their own coefficient (sweep thresholds on xc7, LUT median
     // 12.2 → 9.8 %, worst 67 → 46 %, with both).
-    // The width is the signed one synthesis compares: a stand-alone u6 input is 7 bits, in a
-    // carry chain (the sweep's u6 thresholds were 31 and 46 % under as one LUT6 each).
     const inLut = (a.compareBits ?? inBits) <= 6;
     const compare = n * (inLut ? 1 : cmp);
     return lane((inLut ? 0 : inBits) + compare + tree, n + outBits, compare);

@@ -13,7 +13,15 @@ import { signedBitsFor, typeBits, typeMax, typeMin } from '../model/qtype.js';
 import { channelsOf, product } from '../model/shape.js';
 import type { Activation, ActivationLayer, Engine, RequantParams, ThresholdParams } from '../model/types.js';
 import type { EngineDescriptor, EngineTiming, Fold, RomFile, TemplateParams, TokenEngine } from './descriptor.js';
-import { activationImage, activationMem, kindCode, requantShiftBits, thresholdBits, thresholdCount } from './rom-layout.js';
+import {
+  activationImage,
+  activationMem,
+  clippedThresholds,
+  kindCode,
+  requantShiftBits,
+  thresholdBits,
+  thresholdCount,
+} from './rom-layout.js';
 import { stepResult } from './tokens.js';
 
 function allEqual<T>(xs: readonly T[], eq: (a: T, b: T) => boolean = (a, b) => a === b): boolean {
@@ -39,9 +47,22 @@ export function activationCostParams(
     if (same) {
       // x ≥ T is constant for T ≤ min (true) or T > max (false), and equal thresholds are one comparator.
       const distinct = new Set((a.thresholds[0] ?? []).filter((t) => t > input.min && t <= input.max)).size;
-      return { kind: 'threshold', count, perChannel: false, distinct, compareBits: input.bits };
+      const constants = [...new Set(clippedThresholds(a, input.min, input.max)[0] ?? [])];
+      return { kind: 'threshold', count, perChannel: false, distinct, compareBits: thresholdWidth(a, input), constants };
     }
-    return { kind: 'threshold', count, perChannel: true, romColumns: romColumnsOf(a, input, pe) };
+    const clipped = clippedThresholds(a, input.min, input.max);
+    // Lane p serves channels p, p + PE, … (rom-layout.ts); each comparator's value on each.
+    const laneComparators = Array.from({ length: pe }, (_, p) =>
+      Array.from({ length: count }, (_, i) => clipped.filter((_, c) => c % pe === p).map((ts) => ts[i]!)),
+    );
+    return {
+      kind: 'threshold',
+      count,
+      perChannel: true,
+      compareBits: thresholdWidth(a, input),
+      laneComparators,
+      romColumns: romColumnsOf(a, input, pe),
+    };
   }
   const ms = a.multipliers.length ? a.multipliers : [1];
   const ss = shiftsOf(a);

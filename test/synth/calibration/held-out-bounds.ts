@@ -24,15 +24,14 @@ export const CHECKS = FAMILIES.length * KINDS.length * 2;
 /**
  * Where the fitted model misses TARGET on the held-out blocks: the bound held instead, and
  * what was measured (median / worst %, the block count, the worst block; Yosys 0.23 and, on
- * xc7 and xcup, the flow's opt_merge after synth_xilinx, 2026-12-05). Each entry is a gap
+ * xc7 and xcup, the flow's opt_merge after synth_xilinx, 2026-12-06). Each entry is a gap
  * the model still has.
  */
 export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
-  // The thresholds' held-out blocks include the `thr*` family (12 of the 23): per-channel
-  // sets of u3 and u4, wide inputs, a lane per channel. On the 11 others alone: xc7 11.1 /
-  // 31, iCE40 8.3 / 23, xcup 8.5 / 31 %.
-  'xilinx threshold lut': { median: 12, worst: 40 }, // 11.4 / 39 (n 23, held_thr7/a1.threshold)
   'ice40 requant lut': { median: 12, worst: 30 }, // 10.5 / 28 (n 11, held_rq0/a1.requant)
+  // The thresholds' held-out blocks include the `thr*` family (12 of the 23): per-channel
+  // sets of u3 and u4, wide inputs, a lane per channel. Xilinx prices a stand-alone lane's
+  // comparators from the thresholds' bits (resources.ts `laneCompareLuts`, xc7 4.0 / 20.9,
+  // xcup 3.1 / 25.0 %); iCE40 does not yet.
   'ice40 threshold lut': { median: 10, worst: 45 }, // 7.6 / 42 (n 23, held_thr4/a1.threshold)
-  'xcup threshold lut': { median: 12, worst: 40 }, // 10.2 / 39 (n 23, held_thr7/a1.threshold)
 };
