@@ -1,7 +1,9 @@
 /**
  * QNN035: an activation whose output does not depend on its input over the whole range it
  * can receive (the fused accumulator's exact bounds, or the input type's), and the
- * threshold lane's estimate, which builds only the comparators that are not constant.
+ * threshold lane's estimate, which builds only the comparators that are not constant where
+ * synthesis sees the constants (here a u4 input: up to 6 bits on Xilinx; wider ones,
+ * test/unit/cost/threshold-compare.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { check, net } from './helpers.js';
