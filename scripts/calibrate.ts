@@ -928,9 +928,15 @@ ${d.dTable || '(not run)'}
   and both under \`compare\`, the fit puts \`compare\` at 0.97, the ROM at 0.93 and the skid at
   1.18 on xc7, and the sweep's xc7 thresholds went from LUT median / worst 11.0 / 70 % to
   4.6 / 34 %; held out (23 blocks) 11.4 / 39 → 4.0 / 21 % on xc7, 10.2 / 39 → 3.1 / 15 % on
-  xcup (blocks within ${SMALL} LUTs pass). iCE40 maps comparisons to SB_CARRY chains one bit a
-  cell and keeps the old terms (7.6 / 42 %); its cost moves with the threshold too (u8, PE 16:
-  78 LUT4s at 255, 206 at 128).
+  xcup (blocks within ${SMALL} LUTs pass). The thresholds fused after an MVAU's accumulator
+  are the same qnn_act_lane and are priced the same way (under the MVAU's \`threshold\`
+  coefficient): the sweep's MVAUs went from LUT median / worst 6.7 / 55 to 6.0 / 42 % on xc7
+  and 6.1 / 60 to 6.1 / 46 % on xcup, the held-out ones from 5.0 / 21 to 5.7 / 24 % on xc7
+  and 8.9 / 21 to 5.6 / 20 % on xcup, and whole designs from LUT median 8.4 to 7.8 % (worst
+  21.5 to 23.1 %, rnd7010_xcup). iCE40 maps comparisons to SB_CARRY chains one bit a cell
+  and keeps the old terms (7.6 / 42 %): its cost moves with the threshold (u8, PE 16: 78
+  LUT4s at 255, 206 at 128) and with the fold in ways this rule does not follow (i10, one
+  threshold: 76 LUT4s at PE 4, 63 at PE 8).
 - **LUT multipliers are measured, not fitted**: the run synthesises one registered product
   for every signed weight of 2 to 8 bits times every input of 1 to 8 bits, signed and
   unsigned, as qnn_mvau writes it, without DSPs (\`synth_xilinx -nodsp\`, \`synth_ice40\`),

@@ -1,5 +1,5 @@
 /**
- * A stand-alone threshold lane on Xilinx, priced from the thresholds' bits as synth_xilinx
+ * A threshold lane on Xilinx, priced from the thresholds' bits as synth_xilinx
  * builds its comparators (resources.ts `constantCompareLuts`, `laneCompareLuts`): the figures
  * below are LUTs per lane measured with Yosys 0.23 on qnn_threshold blocks of 16 lanes
  * (synth_xilinx -family xc7 and xcup alike, the block less its 27 LUTs of skid and control,
@@ -103,13 +103,11 @@ describe('the stand-alone engine on Xilinx', () => {
     expect(block(853) - block(1515)).toBeCloseTo(16 * 2 * COST_CONSTANTS.fit.xilinx.threshold.lut.compare, 9);
   });
 
-  it('leaves iCE40 and the thresholds fused in an MVAU to the width-based terms', () => {
-    const p = activationCostParams(threshold([[853]]), i12, 1);
-    expect(activationLane(p, 12, 1, 1, up5k).lut).toBe(
-      activationLane(activationCostParams(threshold([[1515]]), i12, 1), 12, 1, 1, up5k).lut,
-    );
-    expect(activationLane(p, 12, 1, 1, xc7, true).lut).toBe(
-      activationLane(activationCostParams(threshold([[1515]]), i12, 1), 12, 1, 1, xc7, true).lut,
-    );
+  it('prices thresholds fused after an MVAU the same way (the same qnn_act_lane); iCE40 by widths alone', () => {
+    const at = (t: number, fab = xc7, fused = false) =>
+      activationLane(activationCostParams(threshold([[t]]), i12, 1), 12, 1, 1, fab, fused);
+    expect(at(853, xc7, true).lut - at(1515, xc7, true).lut).toBe(2);
+    expect(at(853, xc7, true)).toEqual(at(853));
+    expect(at(853, up5k).lut).toBe(at(1515, up5k).lut);
   });
 });
