@@ -790,7 +790,10 @@ function chunkLuts(width: number, hi: number, k: number, chunk: number): { propa
  * propagate and a generate LUT per chunk.
  */
 export function laneCompareLuts(width: number, xBits: number, comparators: readonly (readonly number[])[]): number {
-  const mask = (1n << BigInt(width)) - 1n;
+  // Two's complement bits as plain numbers (exact to 52 bits; a comparison is far narrower).
+  const span = 2 ** width;
+  const unsigned = (v: number): number => ((v % span) + span) % span;
+  const bitsOf = (w: number, lo: number, k: number): number => Math.floor(w / 2 ** lo) % 2 ** k;
   const seen = new Set<string>();
   let luts = 0;
   const add = (key: string, cost: number): void => {
@@ -799,13 +802,13 @@ export function laneCompareLuts(width: number, xBits: number, comparators: reado
     luts += cost;
   };
   for (const values of comparators) {
-    const words = values.map((v) => BigInt(v) & mask);
-    const first = words[0] ?? 0n;
+    const words = values.map(unsigned);
+    const first = words[0] ?? 0;
     const constant = words.every((w) => w === first);
     if (width <= 6) {
       const columns = new Set<string>();
-      for (let b = 0n; b < BigInt(width); b++) {
-        const column = words.map((w) => (w >> b) & 1n).join('');
+      for (let b = 0; b < width; b++) {
+        const column = words.map((w) => bitsOf(w, b, 1)).join('');
         if (column.includes('0') && column.includes('1')) columns.add(column);
       }
       const inputs = xBits + columns.size;
@@ -814,14 +817,14 @@ export function laneCompareLuts(width: number, xBits: number, comparators: reado
     }
     for (let hi = width; hi > 0; hi -= 3) {
       const k = Math.min(3, hi);
-      const chunks = words.map((w) => (w >> BigInt(hi - k)) & ((1n << BigInt(k)) - 1n));
-      const fixed = chunks.every((c) => c === chunks[0]);
-      const key = `${hi}:${chunks.join(',')}`;
+      const chunk = bitsOf(first, hi - k, k);
+      const fixed = constant || words.every((w) => bitsOf(w, hi - k, k) === chunk);
       if (fixed) {
-        const { propagate, generate } = chunkLuts(width, hi, k, Number(chunks[0]));
-        add(`P${key}`, propagate);
-        add(`G${key}`, generate);
+        const { propagate, generate } = chunkLuts(width, hi, k, chunk);
+        add(`P${hi}:${chunk}`, propagate);
+        add(`G${hi}:${chunk}`, generate);
       } else {
+        const key = `${hi}:${words.map((w) => bitsOf(w, hi - k, k)).join(',')}`;
         add(`P${key}`, 1);
         add(`G${key}`, 1);
       }
@@ -854,6 +857,19 @@ export function thresholdCountLuts(n: number): number {
  * the distinct ones inside the value's range. Undefined without the thresholds.
  */
 function xilinxComparators(
+  a: Extract<ActivationCostParams, { kind: 'threshold' }>,
+  inBits: number,
+): { luts: number; comparators: number } | undefined {
+  // Auto-folding asks for the same lane many times (engines/activation.ts caches the params).
+  let byBits = comparatorCache.get(a);
+  if (!byBits) comparatorCache.set(a, (byBits = new Map()));
+  if (!byBits.has(inBits)) byBits.set(inBits, countXilinxComparators(a, inBits));
+  return byBits.get(inBits);
+}
+
+const comparatorCache = new WeakMap<object, Map<number, { luts: number; comparators: number } | undefined>>();
+
+function countXilinxComparators(
   a: Extract<ActivationCostParams, { kind: 'threshold' }>,
   inBits: number,
 ): { luts: number; comparators: number } | undefined {

@@ -34,13 +34,28 @@ function popcount(n: number): number {
   return c;
 }
 
-/** The parameters the activation resource formulas take (cost/resources.ts). */
+/**
+ * The parameters the activation resource formulas take (cost/resources.ts), one object per
+ * activation, input range and PE: auto-folding asks for each fold's many times, and the
+ * per-channel thresholds' lane lists are as large as the layer's.
+ */
 export function activationCostParams(
   a: Activation,
   input: ActivationInput,
   /** PE lanes; lane p serves channels p, p + PE, … (the shifter's levels are per lane). */
   pe: number,
 ): ActivationCostParams {
+  let byKey = costParamsCache.get(a);
+  if (!byKey) costParamsCache.set(a, (byKey = new Map()));
+  const key = `${pe}|${input.min}|${input.max}|${input.bits}`;
+  let p = byKey.get(key);
+  if (!p) byKey.set(key, (p = costParamsOf(a, input, pe)));
+  return p;
+}
+
+const costParamsCache = new WeakMap<Activation, Map<string, ActivationCostParams>>();
+
+function costParamsOf(a: Activation, input: ActivationInput, pe: number): ActivationCostParams {
   if (a.kind === 'threshold') {
     const count = a.thresholds[0]?.length ?? 1;
     const same = allEqual(a.thresholds, (x, y) => x.length === y.length && x.every((t, i) => t === y[i]));
