@@ -910,7 +910,7 @@ ${d.dTable || '(not run)'}
   the skid buffer's coefficient held at its measured 1, neither met the target on the
   held-out blocks: the skid (\`out\`) and the count both grow with PE × output bits, and the
   fit trades one for the other.
-- **Stand-alone thresholds on Xilinx are priced from their bits** (resources.ts
+- **Thresholds on Xilinx are priced from their bits** (resources.ts
   \`laneCompareLuts\`). The same i12 block of 16 lanes with one shared threshold synthesises
   to 91 to 155 LUTs on xc7 depending on the threshold alone (2047: 91, 1515: 123, 853 or 0:
   155). synth_xilinx cuts every x ≥ T into chunks of 3 bits from the MSB (Yosys' cmp2lcu: the
