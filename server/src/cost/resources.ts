@@ -631,21 +631,16 @@ export type ActivationCostParams = (
       /**
        * Bits of the comparison as a signed number: the RTL's CW (a stand-alone engine's uB
        * input is B + 1: qnn_act_stream widens it with a 0, which synthesis cannot drop; a
-       * threshold clipped to max + 1 can add a bit). Default: the lane's input bits.
+       * threshold clipped to max + 1 can add a bit).
        */
-      compareBits?: number;
+      compareBits: number;
       /**
-       * A shared set's thresholds as the RTL holds them (clipped to [min, max + 1], each value
-       * once): on Xilinx each is a comparator synthesis builds, priced by its bits
-       * (`constantCompareLuts`). Absent: `distinct` comparators of an average cost.
+       * The comparators the RTL builds, as each PE lane reads them: for each lane, each
+       * comparator's threshold on each channel the lane serves, clipped to [min, max + 1] as
+       * the ROM holds them. A shared set is one lane of its distinct values, one channel each.
+       * Xilinx prices them from their bits (`laneCompareLuts`).
        */
-      constants?: number[];
-      /**
-       * A per-channel set as each PE lane reads it from its ROM: for each lane, each
-       * comparator's threshold on each channel the lane serves (clipped, as the ROM holds
-       * them). On Xilinx, prices each comparator from how its bits vary (`laneCompareLuts`).
-       */
-      laneComparators?: number[][][];
+      comparators: number[][][];
     }
   | {
       kind: 'requant';
@@ -707,7 +702,7 @@ export interface ActivationLane {
   mulLut: number;
   shiftLut: number;
   roundLut: number;
-  /** Of `lut`, a threshold's comparators against constants. */
+  /** Of `lut`, a threshold's comparators and their count on Xilinx (the `compare` coefficient's). */
   compareLut: number;
 }
 
@@ -745,30 +740,19 @@ export function requantClamp(
 }
 
 /**
- * LUTs of `x ≥ t` on a `width`-bit signed x against the constant t, as synth_xilinx builds it
- * (Yosys' cmp2lcu with LUT_WIDTH 6): while the threshold still reaches the comparison from a
+ * The propagate and generate LUTs of one chunk (bits hi − k to hi − 1) of `x ≥ T` on a
+ * `width`-bit signed x, against T's constant bits `chunk`, as synth_xilinx builds it (Yosys'
+ * cmp2lcu with LUT_WIDTH 6): while the threshold still reaches the comparison from a
  * register, both operands count as inputs, so the comparison is cut into chunks of 3 bits
- * from the MSB, each with a propagate (its bits equal) and a generate (its x above its t)
- * feeding one carry chain. Once t is known to be constant, a propagate over two or more bits
- * is one LUT (over one bit: a wire where t's bit is 1, else an inverter), and a generate is
- * none where the chunk's t is all ones (x cannot exceed it) or 0 followed by ones (x's top bit
- * decides) — except in the sign chunk, whose bits compare in offset binary, so that top bit
- * is x's sign inverted (a LUT). Measured exactly on 53 single-threshold blocks, PE 16, i8 to
- * i16, u6 and u8 inputs (Yosys 0.23, xc7 and xcup alike): an i12 lane costs 4 LUTs at t =
- * 2047, 6 at 1515, 8 at 853 or 0.
+ * from the MSB, each with a propagate (its bits equal) and a generate (its x above its T)
+ * feeding one carry chain. Once T is known to be constant, a propagate over two or more bits
+ * is one LUT (over one bit: a wire where T's bit is 1, else an inverter), and a generate is
+ * none where the chunk of T is all ones (x cannot exceed it) or 0 followed by ones (x's top
+ * bit decides) — except in the sign chunk, whose bits compare in offset binary, so that top
+ * bit is x's sign inverted (a LUT). Measured exactly on 53 single-threshold blocks, PE 16, i8
+ * to i16, u6 and u8 inputs (Yosys 0.23, xc7 and xcup alike): an i12 lane costs 4 LUTs at
+ * T = 2047, 6 at 1515, 8 at 853 or 0.
  */
-export function constantCompareLuts(width: number, t: number): number {
-  const bits = BigInt.asUintN(width, BigInt(t));
-  let luts = 0;
-  for (let hi = width; hi > 0; hi -= 3) {
-    const k = Math.min(3, hi);
-    const { propagate, generate } = chunkLuts(width, hi, k, Number((bits >> BigInt(hi - k)) & BigInt((1 << k) - 1)));
-    luts += propagate + generate;
-  }
-  return luts;
-}
-
-/** The propagate and generate LUTs of one cmp2lcu chunk (bits hi − k to hi − 1) against constant bits `chunk`. */
 function chunkLuts(width: number, hi: number, k: number, chunk: number): { propagate: number; generate: number } {
   const top = hi === width;
   // The sign chunk compares in offset binary: its top bit flipped.
@@ -781,7 +765,7 @@ function chunkLuts(width: number, hi: number, k: number, chunk: number): { propa
 /**
  * LUTs of one lane's comparators `x ≥ T_i` on Xilinx, where `comparators[i]` holds T_i on
  * each channel the lane serves (one value: a constant). Wider than 6 bits, cmp2lcu's chunks
- * of 3 bits (see `constantCompareLuts`): a chunk whose bits of T are the same on every
+ * of 3 bits (`chunkLuts`): a chunk whose bits of T are the same on every
  * channel is priced as against that constant, any other has a propagate and a generate LUT
  * (3 bits of x and at most 3 register bits each); comparators whose chunks hold the same bits
  * share those LUTs (equal logic on the same x merges). Up to 6 bits, a chain of two chunks is
@@ -849,51 +833,32 @@ export function thresholdCountLuts(n: number): number {
 /**
  * A threshold lane's comparators on Xilinx, stand-alone or after an MVAU's accumulator (the
  * same qnn_act_lane): LUTs and how many are built, from the thresholds' bits
- * (`laneCompareLuts`): per channel, an average of the PE lanes; shared, each
- * value the RTL holds is a comparator where the comparison is wider than 6 bits — it is built
- * while the threshold still comes from a register, so even one synthesis could then see is
- * constant true or false stays (measured, i12, PE 16: thresholds −2048, 853 and 2048 cost 347
- * LUTs, −853, 853 and 1515 363) — and up to 6 bits ABC sees x against constants and keeps only
- * the distinct ones inside the value's range. Undefined without the thresholds.
+ * (`laneCompareLuts`, an average of the PE lanes). Wider than 6 bits each value the RTL
+ * holds is a comparator: it is built while the threshold still comes from a register, so
+ * even one synthesis could then see is constant true or false stays (measured, i12, PE 16:
+ * thresholds −2048, 853 and 2048 cost 347 LUTs, −853, 853 and 1515 363). Up to 6 bits ABC
+ * sees x against a shared set's constants and keeps one LUT6 for each distinct one inside
+ * the value's range.
  */
-function xilinxComparators(
-  a: Extract<ActivationCostParams, { kind: 'threshold' }>,
-  inBits: number,
-): { luts: number; comparators: number } | undefined {
-  // Auto-folding asks for the same lane many times (engines/activation.ts caches the params).
-  let byBits = comparatorCache.get(a);
-  if (!byBits) comparatorCache.set(a, (byBits = new Map()));
-  if (!byBits.has(inBits)) byBits.set(inBits, countXilinxComparators(a, inBits));
-  return byBits.get(inBits);
-}
-
-const comparatorCache = new WeakMap<object, Map<number, { luts: number; comparators: number } | undefined>>();
-
-function countXilinxComparators(
-  a: Extract<ActivationCostParams, { kind: 'threshold' }>,
-  inBits: number,
-): { luts: number; comparators: number } | undefined {
-  const cw = a.compareBits;
-  if (cw === undefined) return undefined;
-  if (a.perChannel) {
-    const lanes = a.laneComparators;
-    if (!lanes?.length) return undefined;
-    return { luts: lanes.reduce((sum, l) => sum + laneCompareLuts(cw, inBits, l), 0) / lanes.length, comparators: a.count };
-  }
-  if (cw <= 6) {
+function xilinxComparators(a: Extract<ActivationCostParams, { kind: 'threshold' }>, inBits: number): { luts: number; comparators: number } {
+  if (!a.perChannel && a.compareBits <= 6) {
     const n = a.distinct ?? a.count;
     return { luts: n, comparators: n };
   }
-  if (!a.constants) return undefined;
-  return {
-    luts: laneCompareLuts(
-      cw,
-      inBits,
-      a.constants.map((t) => [t]),
-    ),
-    comparators: a.constants.length,
-  };
+  // An estimate prices the same lanes several times (engines/activation.ts keeps one params
+  // object per fold): the per-channel lists are as large as the layer, so once per list.
+  let byBits = laneLutsCache.get(a.comparators);
+  if (!byBits) laneLutsCache.set(a.comparators, (byBits = new Map()));
+  let luts = byBits.get(inBits);
+  if (luts === undefined) {
+    const lanes = a.comparators;
+    luts = lanes.reduce((sum, l) => sum + laneCompareLuts(a.compareBits, inBits, l), 0) / Math.max(1, lanes.length);
+    byBits.set(inBits, luts);
+  }
+  return { luts, comparators: a.comparators[0]?.length ?? 0 };
 }
+
+const laneLutsCache = new WeakMap<object, Map<number, number>>();
 
 /** One PE lane of a threshold or requant stage on an `inBits` value, producing `outBits`. */
 export function activationLane(
@@ -929,30 +894,20 @@ export function activationLane(
     if (fab.family !== 'ice40') {
       const built = xilinxComparators(a, inBits);
       // None: the output is a constant and synthesis removes the lane.
-      if (built?.comparators === 0) return lane(0, 0);
-      if (built) {
-        const lut = built.luts + thresholdCountLuts(built.comparators);
-        return lane(lut, built.comparators + outBits, lut);
-      }
+      if (built.comparators === 0) return lane(0, 0);
+      const lut = built.luts + thresholdCountLuts(built.comparators);
+      return lane(lut, built.comparators + outBits, lut);
     }
-    // iCE40, or without the thresholds: the comparators share one inverted copy of x (the
-    // subtractions' operand: Yosys builds x ≥ T as a carry chain over ~x; on the sweep's
-    // thresholds, u2 to i16 inputs, 1 to 15 thresholds, per lane LUTs grow with inBits even
-    // for one comparator: i12 and i16 per-channel thresholds were 31 to 53 % under without it).
+    // iCE40: the comparators share one inverted copy of x (the subtractions' operand: Yosys
+    // builds x ≥ T as a carry chain over ~x; on the sweep's thresholds, u2 to i16 inputs, 1 to
+    // 15 thresholds, per lane LUTs grow with inBits even for one comparator: i12 and i16
+    // per-channel thresholds were 31 to 53 % under without it), all under `lane`.
     if (a.perChannel) return lane(inBits + a.count * cmp + adderTreeLuts(a.count, 1), a.count + outBits);
     // Against constants: only the distinct ones inside the value's range are built (none: the
     // output is a constant and synthesis removes the lane).
     const n = a.distinct ?? a.count;
     if (n === 0) return lane(0, 0);
-    const tree = adderTreeLuts(n, 1);
-    // iCE40: carry chains over ~x, as against ROM entries (one coefficient).
-    if (fab.family === 'ice40') return lane(inBits + n * cmp + tree, n + outBits);
-    // Xilinx: a value of up to 6 bits is compared in one LUT6, without a carry chain or ~x;
-    // these comparators have their own coefficient (sweep thresholds on xc7, LUT median
-    // 12.2 → 9.8 %, worst 67 → 46 %, with both).
-    const inLut = (a.compareBits ?? inBits) <= 6;
-    const compare = n * (inLut ? 1 : cmp);
-    return lane((inLut ? 0 : inBits) + compare + tree, n + outBits, compare);
+    return lane(inBits + n * cmp + adderTreeLuts(n, 1), n + outBits);
   }
   const m = a.multiplierBits;
   const prod = inBits + m;

@@ -62,15 +62,16 @@ function costParamsOf(a: Activation, input: ActivationInput, pe: number): Activa
     if (same) {
       // x ≥ T is constant for T ≤ min (true) or T > max (false), and equal thresholds are one
       // comparator: `distinct` counts what synthesis keeps where it sees the constants (iCE40,
-      // after an MVAU, up to 6 bits on Xilinx); `constants` every value the RTL holds, which
-      // Xilinx builds into a comparator each when the comparison is wider (resources.ts).
+      // up to 6 bits on Xilinx); `comparators` every value the RTL holds, which Xilinx builds
+      // into a comparator each when the comparison is wider (resources.ts).
       const distinct = new Set((a.thresholds[0] ?? []).filter((t) => t > input.min && t <= input.max)).size;
-      const constants = [...new Set(clippedThresholds(a, input.min, input.max)[0] ?? [])];
-      return { kind: 'threshold', count, perChannel: false, distinct, compareBits: thresholdWidth(a, input), constants };
+      const values = [...new Set(clippedThresholds(a, input.min, input.max)[0] ?? [])];
+      const comparators = [values.map((t) => [t])];
+      return { kind: 'threshold', count, perChannel: false, distinct, compareBits: thresholdWidth(a, input), comparators };
     }
     const clipped = clippedThresholds(a, input.min, input.max);
     // Lane p serves channels p, p + PE, … (rom-layout.ts); each comparator's value on each.
-    const laneComparators = Array.from({ length: pe }, (_, p) => {
+    const comparators = Array.from({ length: pe }, (_, p) => {
       const rows = clipped.filter((_, c) => c % pe === p);
       return Array.from({ length: count }, (_, i) => rows.map((ts) => ts[i]!));
     });
@@ -79,7 +80,7 @@ function costParamsOf(a: Activation, input: ActivationInput, pe: number): Activa
       count,
       perChannel: true,
       compareBits: thresholdWidth(a, input),
-      laneComparators,
+      comparators,
       romColumns: romColumnsOf(a, input, pe),
     };
   }

@@ -31,7 +31,7 @@ export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>>
   'ice40 requant lut': { median: 12, worst: 30 }, // 10.5 / 28 (n 11, held_rq0/a1.requant)
   // The thresholds' held-out blocks include the `thr*` family (12 of the 23): per-channel
   // sets of u3 and u4, wide inputs, a lane per channel. Xilinx prices a stand-alone lane's
-  // comparators from the thresholds' bits (resources.ts `laneCompareLuts`, xc7 4.0 / 20.9,
-  // xcup 3.1 / 25.0 %); iCE40 does not yet.
+  // comparators from the thresholds' bits (resources.ts `laneCompareLuts`: xc7 4.0 / 21,
+  // xcup 3.1 / 15 %, within TARGET); iCE40 does not yet.
   'ice40 threshold lut': { median: 10, worst: 45 }, // 7.6 / 42 (n 23, held_thr4/a1.threshold)
 };

@@ -26,6 +26,8 @@ import {
   oddMagnitude,
   macLane,
   activationLane,
+  laneCompareLuts,
+  thresholdCountLuts,
   type ActivationLane,
   requantClamp,
   activationResources,
@@ -557,34 +559,43 @@ describe('every template structure has its term', () => {
     expect(mvauResources({ ...base, pixels: 1024 }, xilinx).total.ff - r.total.ff).toBeCloseTo(10, 9);
   });
 
+  /** A shared set of thresholds as activationCostParams gives it: one lane of its values. */
+  const shared = (values: number[], compareBits: number, distinct = values.length): ActivationCostParams => ({
+    kind: 'threshold',
+    count: values.length,
+    perChannel: false,
+    distinct,
+    compareBits,
+    comparators: [values.map((t) => [t])],
+  });
+
   it('threshold lanes register their comparisons (one FF per threshold)', () => {
-    const t = (count: number) => activationLane({ kind: 'threshold', count, perChannel: true }, 10, 2, 8, xilinx);
+    // Per channel, one lane over 8 channels: comparator i holds i·8 + c on channel c.
+    const rows = (count: number) => Array.from({ length: count }, (_, i) => Array.from({ length: 8 }, (_, c) => i * 8 + c));
+    const t = (count: number) =>
+      activationLane({ kind: 'threshold', count, perChannel: true, compareBits: 10, comparators: [rows(count)] }, 10, 2, 8, xilinx);
     expect(t(3).ff - t(1).ff).toBe(2);
     expect(t(3).memWidth).toBe(30);
   });
 
-  it('threshold against constants: on Xilinx a value of up to 6 bits is one LUT6 per comparator (no carry chain, no ~x), with its own coefficient; iCE40 keeps carry chains', () => {
-    const t = (inBits: number, fab: Fabric) => activationLane({ kind: 'threshold', count: 3, perChannel: false }, inBits, 2, 1, fab);
-    const tree = adderTreeLuts(3, 1);
-    // u6 on Xilinx: three 1-LUT comparators, counted apart (compareLut) for `compare`.
-    expect(t(6, xilinx)).toMatchObject({ lut: 3 + tree, compareLut: 3 });
+  it('threshold against constants: on Xilinx up to 6 bits one LUT6 per distinct comparator, wider the comparators from their bits, with the count under `compare`; iCE40 keeps carry chains over ~x under `lane`', () => {
+    const count3 = thresholdCountLuts(3);
+    // u6 compared on 6 bits: three 1-LUT comparators and their count, all counted for `compare`.
+    expect(activationLane(shared([10, 20, 40], 6), 6, 2, 1, xilinx)).toMatchObject({ lut: 3 + count3, compareLut: 3 + count3 });
     // A stand-alone u6 input is compared as a 7-bit signed value (qnn_act_stream widens it
-    // with a 0): carry chains, like i7 (u6 one-lane engines: 17 LUT6 built, i6 and u5 13).
-    const wide = activationLane({ kind: 'threshold', count: 3, perChannel: false, compareBits: 7 }, 6, 2, 1, xilinx);
-    const cmp6 = Math.ceil(6 * COST_CONSTANTS.activation.compareLutsPerBit);
-    expect(wide).toMatchObject({ lut: 6 + 3 * cmp6 + tree, compareLut: 3 * cmp6 });
-    // i8: carry-chain comparators (compareLutsPerBit) over the shared ~x.
-    const cmp8 = Math.ceil(8 * COST_CONSTANTS.activation.compareLutsPerBit);
-    expect(t(8, xilinx)).toMatchObject({ lut: 8 + 3 * cmp8 + tree, compareLut: 3 * cmp8 });
+    // with a 0): cmp2lcu's chunks, priced from the thresholds' bits.
+    const wide = activationLane(shared([10, 20, 40], 7), 6, 2, 1, xilinx);
+    expect(wide.lut).toBe(laneCompareLuts(7, 6, [[10], [20], [40]]) + count3);
+    expect(wide.lut).toBeGreaterThan(3 + count3);
     // iCE40: carry chains over ~x for any width, all under the lane's coefficient.
     const cmp4 = Math.ceil(4 * COST_CONSTANTS.activation.compareLutsPerBit);
-    expect(t(4, up5k)).toMatchObject({ lut: 4 + 3 * cmp4 + tree, compareLut: 0 });
+    const tree = adderTreeLuts(3, 1);
+    expect(activationLane(shared([1, 2, 3], 5), 4, 2, 1, up5k)).toMatchObject({ lut: 4 + 3 * cmp4 + tree, compareLut: 0 });
     // The stand-alone engine prices compareLut with `compare`, the rest with `lane`.
     const k = COST_CONSTANTS.fit.xilinx.threshold.lut;
-    const a = (inBits: number) =>
-      activationResources({ kind: 'threshold', count: 3, perChannel: false }, inBits, 2, 4, 4, xilinx).total.lut;
+    const a = (inBits: number) => activationResources(shared([1, 2, 3], inBits), inBits, 2, 4, 4, xilinx).total.lut;
     expect(a(6) - a(5)).toBeCloseTo(0, 9); // both 1-LUT comparators
-    expect(a(6)).toBeCloseTo(k.c0 + 4 * (k.lane * tree + k.compare * 3) + k.out * skidResources(4 * 2).lut, 9);
+    expect(a(6)).toBeCloseTo(k.c0 + 4 * k.compare * (3 + count3) + k.out * skidResources(4 * 2).lut, 9);
   });
 
   it('requant clamp: only the compares the shifted value can fail, as wide as synthesis sees it (qnn_act_lane, SHIFT), and the output bits that are registers', () => {
@@ -757,7 +768,7 @@ describe('every template structure has its term', () => {
   });
 
   it('standalone activation: one ROM of PE entries per word, the frame counter', () => {
-    const q: ActivationCostParams = { kind: 'threshold', count: 3, perChannel: true };
+    const q: ActivationCostParams = { kind: 'threshold', count: 3, perChannel: true, compareBits: 8, comparators: [[[1, 2, 3, 4]]] };
     const a = activationResources(q, 8, 2, 16, 4, xilinx);
     expect(a.mem).toMatchObject({ depth: 4, width: 4 * 3 * 8 });
     expect(activationResources(q, 8, 2, 16, 4, xilinx, 16 * 64).total.ff - a.total.ff).toBeCloseTo(6, 9);

@@ -1,18 +1,12 @@
 /**
  * A threshold lane on Xilinx, priced from the thresholds' bits as synth_xilinx
- * builds its comparators (resources.ts `constantCompareLuts`, `laneCompareLuts`): the figures
+ * builds its comparators (resources.ts `laneCompareLuts`, `chunkLuts`): the figures
  * below are LUTs per lane measured with Yosys 0.23 on qnn_threshold blocks of 16 lanes
  * (synth_xilinx -family xc7 and xcup alike, the block less its 27 LUTs of skid and control,
  * divided by 16), one threshold each.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  activationLane,
-  activationResources,
-  constantCompareLuts,
-  laneCompareLuts,
-  thresholdCountLuts,
-} from '../../../server/src/cost/resources.js';
+import { activationLane, activationResources, laneCompareLuts, thresholdCountLuts } from '../../../server/src/cost/resources.js';
 import { COST_CONSTANTS } from '../../../server/src/cost/constants.js';
 import { fabricOf } from '../../../server/src/cost/fabric.js';
 import { findDevice } from '../../../server/src/device/devices.js';
@@ -26,6 +20,8 @@ const threshold = (rows: number[][], out: Activation['out'] = { kind: 'bipolar' 
 const i12 = { min: -2048, max: 2047, bits: 12 };
 
 describe('x ≥ T against a constant, as cmp2lcu cuts it into 3-bit chunks', () => {
+  /** One comparator of a `width`-bit signed x against the constant t. */
+  const constantCompareLuts = (width: number, t: number): number => laneCompareLuts(width, width, [[t]]);
   // [signed width of the comparison, T, measured LUTs]; a uB input compares on B + 1 bits.
   const measured: [number, number, number][] = [
     [12, 2047, 4],
@@ -57,8 +53,8 @@ describe('x ≥ T against a constant, as cmp2lcu cuts it into 3-bit chunks', () 
 describe("a lane's comparators", () => {
   it('share the chunks whose bits they have in common', () => {
     // 853 = 001 101 010 101 and 855 = 001 101 010 111: only the low chunk differs (111: a propagate, no generate).
-    expect(laneCompareLuts(12, 12, [[853], [855]])).toBe(constantCompareLuts(12, 853) + 1);
-    expect(laneCompareLuts(12, 12, [[853], [853]])).toBe(constantCompareLuts(12, 853));
+    expect(laneCompareLuts(12, 12, [[853], [855]])).toBe(laneCompareLuts(12, 12, [[853]]) + 1);
+    expect(laneCompareLuts(12, 12, [[853], [853]])).toBe(8);
   });
 
   it('against a per-channel ROM: a chunk that varies over the channels has both LUTs, the others are priced as constants', () => {
@@ -85,10 +81,10 @@ describe('the stand-alone engine on Xilinx', () => {
       perChannel: false,
       distinct: 1,
       compareBits: 13,
-      constants: [-2048, 853, 2048],
+      comparators: [[[-2048], [853], [2048]]],
     });
     const perChannel = activationCostParams(threshold([[1], [2], [3], [4]]), i12, 2);
-    expect(perChannel).toMatchObject({ perChannel: true, compareBits: 12, laneComparators: [[[1, 3]], [[2, 4]]] });
+    expect(perChannel).toMatchObject({ perChannel: true, compareBits: 12, comparators: [[[1, 3]], [[2, 4]]] });
   });
 
   it('builds the thresholds synthesis could see are constant as comparators when the comparison is wider than 6 bits', () => {
