@@ -33,7 +33,8 @@ module qnn_act_lane #(
   parameter int ZERO       = 32'sh8000_0000,  // requant zero point, threshold bias; the default means "not given"
   parameter int N_THRESH   = 0,   // threshold
   parameter int T_BITS     = 0,   // threshold
-  parameter int MUL_LUT    = 0    // requant: 1 builds the x·M product from LUTs (mul=lut), 0 leaves it to the tool (a DSP)
+  parameter int MUL_LUT    = 0,   // requant: 1 builds the x·M product from LUTs (mul=lut), 0 leaves it to the tool (a DSP)
+  parameter int CMP_CARRY  = 0    // threshold: 1 compares by the sign of x − T (iCE40's carry chain), 0 writes x ≥ T
 ) (
   input  logic                       clk,
   input  logic                       en,
@@ -192,12 +193,23 @@ module qnn_act_lane #(
     localparam int CW = (ACC_BITS > T_BITS) ? ACC_BITS : T_BITS;
     localparam int NW = $clog2(N_THRESH + 1);
 
-    // Stage 1: one comparator per threshold.
+    // Stage 1: one comparator per threshold. synth_xilinx maps `x >= T` to LUT chunks
+    // (cmp2lcu); synth_ice40 makes it a subtraction on the carry chain but orients it either
+    // way, and T − x costs up to three times the LUT4s of x − T (stand-alone blocks of 1 to
+    // 15 thresholds: 88 to 235 LUT4s as `x >= T`, 32 to 93 as x − T). CMP_CARRY fixes the
+    // orientation: x ≥ T is the sign bit of the CW+1-bit difference x − T, exact as both
+    // are CW-bit signed.
+    function automatic logic at_least(input logic signed [CW-1:0] a, input logic signed [CW-1:0] b);
+      logic signed [CW:0] d;
+      d = (CW+1)'(a) - (CW+1)'(b);
+      at_least = ~d[CW];
+    endfunction
     logic [N_THRESH-1:0] ge;
     always_ff @(posedge clk) begin
       if (en) begin
         for (int i = 0; i < N_THRESH; i++)
-          ge[i] <= CW'(x) >= CW'($signed(prm[i*T_BITS +: T_BITS]));
+          if (CMP_CARRY != 0) ge[i] <= at_least(CW'(x), CW'($signed(prm[i*T_BITS +: T_BITS])));
+          else                ge[i] <= CW'(x) >= CW'($signed(prm[i*T_BITS +: T_BITS]));
       end
     end
 

@@ -31,6 +31,7 @@ module qnn_act_stream #(
   parameter int N_THRESH        = 0,   // threshold
   parameter int T_BITS          = 0,
   parameter int MUL_LUT         = 0,    // requant: 1 builds x·M from LUTs (qnn_act_lane)
+  parameter int CMP_CARRY       = 0,    // threshold: 1 compares on the carry chain (qnn_act_lane)
   parameter     ACT_FILE        = ""
 ) (
   input  logic                   clk,
@@ -137,7 +138,7 @@ module qnn_act_stream #(
     qnn_act_lane #(
       .ACT(ACT), .ACC_BITS(XW), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
       .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .SHIFT(SHIFT), .ZERO(ZERO), .N_THRESH(N_THRESH),
-      .T_BITS(T_BITS), .MUL_LUT(MUL_LUT)
+      .T_BITS(T_BITS), .MUL_LUT(MUL_LUT), .CMP_CARRY(CMP_CARRY)
     ) u_lane (
       .clk(clk),
       .en(en),

@@ -61,6 +61,7 @@ module qnn_mvau #(
   parameter int ZERO       = 32'sh8000_0000,  // ACT = 1: requant zero point (the default: not given)
   parameter int N_THRESH   = 0,   // ACT = 2: thresholds per channel
   parameter int MUL_LUT    = 0,   // 1: every multiplier (weight × input, requant) from LUTs (mul=lut); 0: `*`, the tool's DSP rule
+  parameter int CMP_CARRY  = 0,   // fused threshold: 1 compares on the carry chain (qnn_act_lane)
   parameter     WEIGHT_FILE = "",  // HARD_WIRED = 0
   parameter     ACT_FILE    = "",  // ACT ≠ 0
   parameter int HARD_WIRED  = 0,   // 1: NF = SF = 1 and the weights are WEIGHT_WORD
@@ -495,7 +496,7 @@ module qnn_mvau #(
       qnn_act_lane #(
         .ACT(ACT), .ACC_BITS(ACC_BITS), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
         .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .SHIFT(SHIFT), .ZERO(ZERO), .N_THRESH(N_THRESH),
-        .T_BITS(ACC_BITS), .MUL_LUT(MUL_LUT)
+        .T_BITS(ACC_BITS), .MUL_LUT(MUL_LUT), .CMP_CARRY(CMP_CARRY)
       ) u_lane (
         .clk(clk),
         .en(en),

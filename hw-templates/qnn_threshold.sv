@@ -5,7 +5,7 @@
 // ACT_FILE: depth CH/PE; word cg holds, for p = 0..PE−1 and i = 0..N_THRESH−1, threshold i
 // of channel cg·PE + p at [(p·N_THRESH + i)·T_BITS +: T_BITS] (two's complement, ascending).
 // tlast on the last word of each frame of ELEMS_PER_FRAME elements. Latency 4 cycles.
-// Every parameter but ZERO (the bias, 0 when not given) is required: qnn_act_stream and
+// Every parameter but ZERO (the bias, 0 when not given) and CMP_CARRY is required: qnn_act_stream and
 // qnn_act_lane check them.
 // Parameter checks (docs/engines-contract.md): QNN_PARAM_ERROR stops the elaboration of an
 // instance whose parameters are impossible, with a message. It is an elaboration-time
@@ -29,6 +29,7 @@ module qnn_threshold #(
   parameter int ZERO            = 0,    // the bias added to the count (0 for bipolar)
   parameter int N_THRESH        = 0,    // thresholds per channel (ZERO … ZERO + N_THRESH fit the output)
   parameter int T_BITS          = 0,    // bits of one threshold in the ROM
+  parameter int CMP_CARRY       = 0,    // 1: each comparison on the carry chain (iCE40; qnn_act_lane)
   parameter     ACT_FILE        = ""
 ) (
   input  logic                   clk,
@@ -45,7 +46,7 @@ module qnn_threshold #(
     .ACT(2), .PE(PE), .CH(CH), .ELEMS_PER_FRAME(ELEMS_PER_FRAME),
     .IN_BITS(IN_BITS), .IN_KIND(IN_KIND), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
     .MBITS(1), .SHIFT_BITS(1), .ZERO(ZERO), .N_THRESH(N_THRESH), .T_BITS(T_BITS),
-    .ACT_FILE(ACT_FILE)
+    .CMP_CARRY(CMP_CARRY), .ACT_FILE(ACT_FILE)
   ) u_act (
     .clk(clk), .rst_n(rst_n),
     .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),

@@ -933,10 +933,28 @@ ${d.dTable || '(not run)'}
   coefficient): the sweep's MVAUs went from LUT median / worst 6.7 / 55 to 6.0 / 42 % on xc7
   and 6.1 / 60 to 6.1 / 46 % on xcup, the held-out ones from 5.0 / 21 to 5.7 / 24 % on xc7
   and 8.9 / 21 to 5.6 / 20 % on xcup, and whole designs from LUT median 8.4 to 7.8 % (worst
-  21.5 to 23.1 %, rnd7010_xcup). iCE40 maps comparisons to SB_CARRY chains one bit a cell
-  and keeps the old terms (7.6 / 42 %): its cost moves with the threshold (u8, PE 16: 78
-  LUT4s at 255, 206 at 128) and with the fold in ways this rule does not follow (i10, one
-  threshold: 76 LUT4s at PE 4, 63 at PE 8).
+  21.5 to 23.1 %, rnd7010_xcup).
+- **Thresholds on iCE40 compare on the carry chain, in one orientation**: synth_ice40 builds
+  \`x >= T\` as a subtraction on SB_CARRY cells but orients it itself, x − T or T − x, lane by
+  lane (16 lanes of one design: 8 each way), and T − x against a constant costs up to three
+  times the LUT4s, so no rule could follow it (7.6 / 42 % held out, a wider bound). On iCE40
+  the template now writes each comparison as the sign of x − T (qnn_act_lane's CMP_CARRY,
+  docs/engines-contract.md; bit-exact on Verilator and Icarus, test/hw/carry-compare.test.ts):
+  stand-alone blocks of 1 to 15 thresholds went from 88–235 LUT4s to 32–93. Its cost is then
+  what \`ice40LaneCompare\` counts: a LUT4 for the sign of each distinct comparison inside the
+  value's range (none where x cannot be negative: the sign is the carry itself), ~T's
+  inverters for a per-channel set under the ROM's term (one per distinct ROM column, as the
+  ROM), and the count of the comparisons measured alone (constants.ts \`thresholdCountLuts\`,
+  LUT4s: 15 bits, 17), over every live threshold, equal ones included (a function of at most
+  four distinct comparisons: a LUT4 a bit). Sweep thresholds on iCE40 went from LUT median /
+  worst 12.0 / 113 to 4.0 / 22 %, held out from 7.6 / 42 to 4.7 / 19 % (the wider bound is
+  gone; one for xcup requants took its place: the templates' new text moved ABC's mapping of
+  held_act5, 312 → 344 LUTs for the same logic, past the target), the sweep's iCE40 MVAUs (fused thresholds) from 6.4 / 51 to 5.3 / 46 %, and whole
+  designs from LUT median 7.8 to 7.2 % (worst 23.1 %, unchanged). Xilinx keeps
+  \`x >= T\`: cmp2lcu's chunks cost less there than the carry chain for narrow or few
+  comparisons (i12, PE 16, one threshold: 142 LUTs against 206), more for wide per-channel
+  sets (u8, 7 thresholds, PE 2: 220 against 184), which the estimate does not yet choose
+  between.
 - **LUT multipliers are measured, not fitted**: the run synthesises one registered product
   for every signed weight of 2 to 8 bits times every input of 1 to 8 bits, signed and
   unsigned, as qnn_mvau writes it, without DSPs (\`synth_xilinx -nodsp\`, \`synth_ice40\`),

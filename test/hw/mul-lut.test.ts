@@ -15,6 +15,7 @@ import { check } from '../unit/model/helpers.js';
 import { compileNetwork } from '../../server/src/rtl/compile.js';
 import { simulateNetwork } from '../../server/src/flows/sim/network-sim.js';
 import { lintVerilator } from '../../server/src/flows/sim/lint.js';
+import { expectCompiledBitExact } from './bit-exact.js';
 
 const WORK = path.join(tmpdir(), 'qnn-fpga-mul-lut-tests');
 
@@ -72,23 +73,10 @@ describe('mul=lut against the golden model', () => {
         const { analysis, diagnostics } = await check(text);
         expect(diagnostics.filter((d) => d.severity === 1).map((d) => `${d.code} ${d.message}`)).toEqual([]);
         expect(analysis.estimate!.totals.dsp).toBe(0);
-        const dir = path.join(WORK, name);
-        const c = compileNetwork(analysis, path.join(dir, 'lint'), `${name}.qnn`);
+        const c = await expectCompiledBitExact({ analysis, name, outDir: path.join(WORK, name), frames: 5, icarus });
         // Every MVAU instance takes MUL_LUT (mul=lut on every MVAU of these networks).
         const mvaus = analysis.network.engines.filter((e) => e.kind === 'mvau');
         for (const e of mvaus) expect(readFileSync(path.join(c.rtlDir, `${name}_${e.name}.sv`), 'utf8'), e.name).toMatch(/\.MUL_LUT\(1\)/);
-        const [lint, sim] = await Promise.all([
-          lintVerilator({ sources: c.files.filter((f) => f.endsWith('.sv')).map((f) => path.join(c.rtlDir, f)), top: c.top }),
-          simulateNetwork({ analysis, sourceName: `${name}.qnn`, outDir: dir, simulator: 'verilator', frames: 5 }),
-        ]);
-        expect(lint.messages.map((m) => `${m.severity} ${m.code} ${m.file}:${m.line} ${m.message}`)).toEqual([]);
-        expect(sim.stall).toBeNull();
-        expect(sim.first_mismatch).toBeNull();
-        expect(sim.mismatches).toBe(0);
-        if (icarus) {
-          const ic = await simulateNetwork({ analysis, sourceName: `${name}.qnn`, outDir: dir, simulator: 'icarus', frames: 2 });
-          expect(ic.mismatches).toBe(0);
-        }
       },
       300_000,
     );

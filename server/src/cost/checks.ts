@@ -20,13 +20,12 @@ import { atFold, descriptorOf, foldText } from '../engines/registry.js';
 import { fifoDescriptor } from '../engines/fifo.js';
 import { typeName } from '../model/qtype.js';
 import type { Network, QnnDiagnostic } from '../model/types.js';
-import { findDevice } from '../device/devices.js';
 import { engineCost } from './engine-cost.js';
 import type { Estimate } from './estimate.js';
 import {
   addResources,
   capacityUse,
-  fabricOf,
+  networkFabric,
   RESOURCE_KEYS,
   zeroResources,
   type Fabric,
@@ -38,7 +37,7 @@ import { converterOf, fifoOf, linkBetween } from './links.js';
 import { utilisation } from './utilisation.js';
 
 export function costDiagnostics(net: Network, est: Estimate): QnnDiagnostic[] {
-  const fab = fabricOf(net.target ? findDevice(net.target.device) : undefined);
+  const fab = networkFabric(net);
   return [...deviceFit(net, est), ...frameRate(net, est, fab), ...converters(net, est), ...overProvisioned(net, est, fab)];
 }
 

@@ -221,11 +221,11 @@ export interface CostConstants {
     /** The requant multiplier's width in the RTL (template MBITS) when the caller does not say: the language's default `mbits`. */
     defaultMbits: number;
     /**
-     * LUT6s of qnn_act_lane's count of n comparator bits (`g_count`, a chain of 1-bit adds) on
-     * Xilinx, as [n, LUTs] points to interpolate: measured on the module alone (Yosys 0.23,
-     * synth_xilinx, xc7 and xcup alike).
+     * LUTs of qnn_act_lane's count of n comparator bits (`g_count`, a chain of 1-bit adds),
+     * as [n, LUTs] points to interpolate, per family: measured on the count alone between
+     * registers (Yosys 0.23; synth_xilinx, xc7 and xcup alike: LUT6s; synth_ice40: LUT4s).
      */
-    thresholdCountLuts: readonly (readonly [number, number])[];
+    thresholdCountLuts: Readonly<Record<'xilinx' | 'ice40', readonly (readonly [number, number])[]>>;
   };
   fifo: {
     /** Depth used for every inter-engine FIFO until the compiler's FIFO analysis supplies depths. */
@@ -342,14 +342,25 @@ export const COST_CONSTANTS: Readonly<CostConstants> = {
     compareLutsPerBit: 0.5,
     shiftBits: 5,
     defaultMbits: 16,
-    thresholdCountLuts: [
-      [1, 0],
-      [3, 2],
-      [7, 4],
-      [15, 14],
-      [31, 49],
-      [255, 479],
-    ],
+    thresholdCountLuts: {
+      xilinx: [
+        [1, 0],
+        [3, 2],
+        [7, 4],
+        [15, 14],
+        [31, 49],
+        [255, 479],
+      ],
+      ice40: [
+        [1, 0],
+        [3, 2],
+        [7, 6],
+        [15, 17],
+        [31, 52],
+        [63, 118],
+        [255, 517],
+      ],
+    },
   },
   fifo: { defaultDepth: 2 },
   skid: { lutC0: 6 },

@@ -2,7 +2,8 @@
  * The target fabric as the resource model sees it (Xilinx LUT6 + RAMB18 + DSP48, or iCE40
  * LUT4 + 4-kbit EBR + SB_MAC16), and the resource-count record every estimate returns.
  */
-import type { Device } from '../device/devices.js';
+import { findDevice, type Device } from '../device/devices.js';
+import type { Network } from '../model/types.js';
 import { COST_CONSTANTS as C } from './constants.js';
 
 /** Resource families: every Xilinx part in the database (7-series, UltraScale+) counts as 'xilinx'. */
@@ -24,6 +25,11 @@ export function fabricOf(device: Device | undefined): Fabric {
   if (!device) return { family: 'xilinx', dspAvailable: true };
   if (device.family === 'ice40') return { family: 'ice40', dspAvailable: device.dsp > 0 };
   return { family: 'xilinx', dspAvailable: device.dsp > 0, xilinxArch: device.family === 'zynqmp' ? 'xcup' : 'xc7' };
+}
+
+/** The fabric of a network's target device (fabricOf: none or unknown reads as Xilinx 7-series). */
+export function networkFabric(net: Pick<Network, 'target'>): Fabric {
+  return fabricOf(net.target ? findDevice(net.target.device) : undefined);
 }
 
 /**

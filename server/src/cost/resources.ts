@@ -20,7 +20,7 @@
  * or negations.
  */
 import { COST_CONSTANTS as C, type DspMapping, type FamilyFit, type FitSet } from './constants.js';
-import { addResources, clog2, multiplierFabric, muxLuts, selectLuts, type Fabric, type Resources } from './fabric.js';
+import { addResources, clog2, multiplierFabric, muxLuts, selectLuts, type Fabric, type Family, type Resources } from './fabric.js';
 import { ramCopiesWrittenTogether, ramCost, romCost, type MemCost } from './memory.js';
 import { bracket } from './interpolate.js';
 import { isPowerOfTwo, signedBitsFor } from '../model/qtype.js';
@@ -629,6 +629,12 @@ export type ActivationCostParams = (
        */
       distinct?: number;
       /**
+       * A shared set's thresholds inside (min, max] with equal ones each counted: the
+       * comparisons qnn_act_lane's count adds that are not constants (equal ones are one
+       * comparator but two bits of the sum). Default: counted from `comparators`.
+       */
+      live?: number;
+      /**
        * Bits of the comparison as a signed number: the RTL's CW (a stand-alone engine's uB
        * input is B + 1: qnn_act_stream widens it with a 0, which synthesis cannot drop; a
        * threshold clipped to max + 1 can add a bit).
@@ -638,9 +644,15 @@ export type ActivationCostParams = (
        * The comparators the RTL builds, as each PE lane reads them: for each lane, each
        * comparator's threshold on each channel the lane serves, clipped to [min, max + 1] as
        * the ROM holds them. A shared set is one lane of its distinct values, one channel each.
-       * Xilinx prices them from their bits (`laneCompareLuts`).
+       * Xilinx prices them from their bits (`laneCompareLuts`), iCE40 by which are one
+       * constant on all of a lane's channels (`ice40LaneCompare`).
        */
       comparators: number[][][];
+      /**
+       * What the thresholds are clipped to: [min, max + 1] of the compared value. x ≥ T is
+       * always true at the first and never at the second.
+       */
+      clip: readonly [number, number];
     }
   | {
       kind: 'requant';
@@ -817,9 +829,9 @@ export function laneCompareLuts(width: number, xBits: number, comparators: reado
   return luts;
 }
 
-/** LUTs of the count of n comparator bits on Xilinx (constants.ts `thresholdCountLuts`, interpolated). */
-export function thresholdCountLuts(n: number): number {
-  const points = C.activation.thresholdCountLuts;
+/** LUTs of the count of n comparator bits on the family (constants.ts `thresholdCountLuts`, interpolated). */
+export function thresholdCountLuts(n: number, family: Family = 'xilinx'): number {
+  const points = C.activation.thresholdCountLuts[family];
   if (n <= points[0]![0]) return points[0]![1];
   for (let i = 1; i < points.length; i++) {
     const [a, la] = points[i - 1]!;
@@ -860,6 +872,68 @@ function xilinxComparators(a: Extract<ActivationCostParams, { kind: 'threshold' 
 
 const laneLutsCache = new WeakMap<object, Map<number, number>>();
 
+/**
+ * One lane's comparators on iCE40 (the template's CMP_CARRY: x − T on the carry chain, whose
+ * sum LUT4 is needed for the sign bit only), where `comparators[i]` holds T_i on each channel
+ * the lane serves. The sign's LUT4 is x's sign bit against the carry (`signLut`); where x
+ * cannot be negative (a stand-alone engine's unsigned input, widened with a 0) it is the
+ * carry alone, and Yosys counts no LUT4 for it. A threshold that is one value on all the
+ * lane's channels is a constant: nothing at either end of `clip` (always or never passed),
+ * and equal constants are one comparator, but each is a bit of the count (`countBits`, where
+ * given: the lane's comparisons that are not constants, equal ones counted). One that varies
+ * reaches the chain from the ROM's registered read inverted (~T): a LUT4 for each of the
+ * ROM's distinct columns (equal registers merge across the lanes, and so do their
+ * inverters), which the ROM's own term counts (`romCost` prices the same columns; an i12
+ * lane of 4 channels and one random threshold is the sign's LUT4 and 9 inverters, for 12
+ * bits that differ, 3 of them alike). With the count of the comparisons
+ * (`thresholdCountLuts`, measured alone).
+ */
+export function ice40LaneCompare(
+  comparators: readonly (readonly number[])[],
+  clip: readonly [number, number],
+  signLut = true,
+  countBits?: number,
+): { luts: number; comparators: number } {
+  const constants = new Set<number>();
+  let built = 0;
+  let live = 0;
+  for (const values of comparators) {
+    const first = values[0] ?? clip[0];
+    if (values.every((v) => v === first)) {
+      if (first === clip[0] || first === clip[1]) continue;
+      live++;
+      if (constants.has(first)) continue;
+      constants.add(first);
+    } else live++;
+    built++;
+  }
+  // The count is a function of the distinct comparisons: of at most four, each of its bits
+  // is one LUT4 (the sweep's u2 input against 1, 2 and 3, 15 thresholds: 6 LUT4s a lane).
+  const bits = countBits ?? live;
+  const count = built <= 4 ? Math.min(clog2(bits + 1), thresholdCountLuts(bits, 'ice40')) : thresholdCountLuts(bits, 'ice40');
+  return { luts: (signLut ? built : 0) + count, comparators: built };
+}
+
+/**
+ * A threshold's comparators and their count on iCE40, per lane (the mean over the lanes);
+ * `fused`: after an MVAU's accumulator, whose sign synthesis cannot know.
+ */
+function ice40Comparators(a: Extract<ActivationCostParams, { kind: 'threshold' }>, fused: boolean): { luts: number; comparators: number } {
+  const signLut = fused || a.clip[0] < 0;
+  let byForm = ice40LaneCache.get(a.comparators);
+  if (!byForm) ice40LaneCache.set(a.comparators, (byForm = new Map()));
+  let memo = byForm.get(signLut);
+  if (!memo) {
+    const lanes = a.comparators.map((l) => ice40LaneCompare(l, a.clip, signLut, a.live));
+    const n = Math.max(1, lanes.length);
+    memo = { luts: lanes.reduce((s, l) => s + l.luts, 0) / n, comparators: lanes.reduce((s, l) => s + l.comparators, 0) / n };
+    byForm.set(signLut, memo);
+  }
+  return memo;
+}
+
+const ice40LaneCache = new WeakMap<object, Map<boolean, { luts: number; comparators: number }>>();
+
 /** One PE lane of a threshold or requant stage on an `inBits` value, producing `outBits`. */
 export function activationLane(
   a: ActivationCostParams,
@@ -870,7 +944,6 @@ export function activationLane(
   /** In an MVAU (after its accumulator), not a stand-alone engine. */
   fused = false,
 ): ActivationLane {
-  const cmp = Math.ceil(inBits * C.activation.compareLutsPerBit);
   if (a.kind === 'threshold') {
     // Comparators against the thresholds (registered), and the count of those passed (thermometer → binary).
     const memWidth = a.perChannel ? a.count * inBits : 0;
@@ -898,16 +971,12 @@ export function activationLane(
       const lut = built.luts + thresholdCountLuts(built.comparators);
       return lane(lut, built.comparators + outBits, lut);
     }
-    // iCE40: the comparators share one inverted copy of x (the subtractions' operand: Yosys
-    // builds x ≥ T as a carry chain over ~x; on the sweep's thresholds, u2 to i16 inputs, 1 to
-    // 15 thresholds, per lane LUTs grow with inBits even for one comparator: i12 and i16
-    // per-channel thresholds were 31 to 53 % under without it), all under `lane`.
-    if (a.perChannel) return lane(inBits + a.count * cmp + adderTreeLuts(a.count, 1), a.count + outBits);
-    // Against constants: only the distinct ones inside the value's range are built (none: the
-    // output is a constant and synthesis removes the lane).
-    const n = a.distinct ?? a.count;
-    if (n === 0) return lane(0, 0);
-    return lane(inBits + n * cmp + adderTreeLuts(n, 1), n + outBits);
+    // iCE40: x − T on the carry chain (ice40LaneCompare), with the count under `compare` (or
+    // the MVAU's `threshold`) as on Xilinx. None: the output is a constant and synthesis
+    // removes the lane.
+    const built = ice40Comparators(a, fused);
+    if (built.comparators === 0) return lane(0, 0);
+    return lane(built.luts, built.comparators + outBits, built.luts);
   }
   const m = a.multiplierBits;
   const prod = inBits + m;

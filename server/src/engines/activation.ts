@@ -57,6 +57,7 @@ const costParamsCache = new WeakMap<Activation, Map<string, ActivationCostParams
 
 function costParamsOf(a: Activation, input: ActivationInput, pe: number): ActivationCostParams {
   if (a.kind === 'threshold') {
+    const clip = [input.min, input.max + 1] as const;
     const count = a.thresholds[0]?.length ?? 1;
     const same = allEqual(a.thresholds, (x, y) => x.length === y.length && x.every((t, i) => t === y[i]));
     if (same) {
@@ -64,10 +65,20 @@ function costParamsOf(a: Activation, input: ActivationInput, pe: number): Activa
       // comparator: `distinct` counts what synthesis keeps where it sees the constants (iCE40,
       // up to 6 bits on Xilinx); `comparators` every value the RTL holds, which Xilinx builds
       // into a comparator each when the comparison is wider (resources.ts).
-      const distinct = new Set((a.thresholds[0] ?? []).filter((t) => t > input.min && t <= input.max)).size;
+      const inRange = (a.thresholds[0] ?? []).filter((t) => t > input.min && t <= input.max);
+      const distinct = new Set(inRange).size;
       const values = [...new Set(clippedThresholds(a, input.min, input.max)[0] ?? [])];
       const comparators = [values.map((t) => [t])];
-      return { kind: 'threshold', count, perChannel: false, distinct, compareBits: thresholdWidth(a, input), comparators };
+      return {
+        kind: 'threshold',
+        count,
+        perChannel: false,
+        distinct,
+        live: inRange.length,
+        compareBits: thresholdWidth(a, input),
+        comparators,
+        clip,
+      };
     }
     const clipped = clippedThresholds(a, input.min, input.max);
     // Lane p serves channels p, p + PE, … (rom-layout.ts); each comparator's value on each.
@@ -81,6 +92,7 @@ function costParamsOf(a: Activation, input: ActivationInput, pe: number): Activa
       perChannel: true,
       compareBits: thresholdWidth(a, input),
       comparators,
+      clip,
       romColumns: romColumnsOf(a, input, pe),
     };
   }
@@ -166,7 +178,7 @@ export function sharedShift(act: RequantParams): number | undefined {
 }
 
 /** The activation's template parameters shared by the MVAU (fused) and the stand-alone engines. */
-export function activationParams(act: Activation): TemplateParams {
+export function activationParams(act: Activation, fab: Fabric): TemplateParams {
   if (act.kind === 'requant') {
     return [
       ['MBITS', act.mbits],
@@ -181,6 +193,9 @@ export function activationParams(act: Activation): TemplateParams {
   return [
     ['N_THRESH', thresholdCount(act)],
     ['ZERO', act.bias],
+    // iCE40: each x ≥ T as the sign of x − T, whose orientation on the carry chain the
+    // estimate prices (synth_ice40 picks either otherwise); Xilinx keeps `x >= T` (cmp2lcu).
+    ...(fab.family === 'ice40' ? ([['CMP_CARRY', 1]] as TemplateParams) : []),
   ];
 }
 
@@ -266,7 +281,7 @@ function activationDescriptor(kind: 'requant' | 'threshold'): EngineDescriptor {
       );
       return { total, parts: { [kind]: total }, weightMem: 'none', weightBits: 0, macs: 0 };
     },
-    instances(e: Engine) {
+    instances(e: Engine, fab: Fabric) {
       const { pe, ch, act } = lanesView(e);
       const input = standaloneInput(e);
       const params: TemplateParams = [
@@ -277,7 +292,7 @@ function activationDescriptor(kind: 'requant' | 'threshold'): EngineDescriptor {
         ['IN_KIND', kindCode(e.inType)],
         ['OUT_BITS', typeBits(e.outType)],
         ['OUT_KIND', kindCode(e.outType)],
-        ...activationParams(act),
+        ...activationParams(act, fab),
       ];
       if (act.kind === 'threshold') params.push(['T_BITS', thresholdWidth(act, input)]);
       if ((e.layer as ActivationLayer).multipliers === 'lut') params.push(['MUL_LUT', 1]);

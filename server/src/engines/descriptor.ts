@@ -143,8 +143,11 @@ export interface EngineDescriptor {
   /** A fresh token engine for `frames` frames. */
   tokens(e: Engine, frames: number): TokenEngine;
   resources(e: Engine, fab: Fabric): EngineResources;
-  /** The template instances of its wrapper module, in stream order. */
-  instances(e: Engine): TemplateInstance[];
+  /**
+   * The template instances of its wrapper module, in stream order, for the fabric the
+   * estimate prices (a threshold compares on iCE40's carry chain: qnn_act_lane's CMP_CARRY).
+   */
+  instances(e: Engine, fab: Fabric): TemplateInstance[];
   /** The engine's multiply–accumulates, for engines with weights (the roofline's compute). */
   macs?(e: Engine): MacWork;
   /** ROM file names by role, and their contents. */

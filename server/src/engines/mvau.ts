@@ -306,7 +306,7 @@ export const mvauDescriptor: EngineDescriptor = {
     };
   },
 
-  instances(e: Engine): TemplateInstance[] {
+  instances(e: Engine, fab: Fabric): TemplateInstance[] {
     const l = layerOf(e);
     const act = e.activation;
     const files = mvauDescriptor.romFiles(e);
@@ -324,7 +324,7 @@ export const mvauDescriptor: EngineDescriptor = {
       ['ACT', act ? (act.kind === 'requant' ? 1 : 2) : 0],
       ['OUT_BITS', typeBits(e.outType)],
       ['OUT_KIND', kindCode(e.outType)],
-      ...(act ? activationParams(act) : []),
+      ...(act ? activationParams(act, fab) : []),
       // mul=lut (or moved there by mul=auto): the template builds its products from LUTs.
       ...(l.multipliers === 'lut' ? ([['MUL_LUT', 1]] as TemplateInstance['params']) : []),
       // Hard-wired (NF = SF = 1): the one weight word is a constant parameter, not a ROM.

@@ -46,7 +46,7 @@ function engineModule(plan: HardwarePlan, b: Extract<PlanBlock, { kind: 'engine'
   const mod = `${plan.network}_${b.instance}`;
   const header = `// Engine '${e.name}': ${e.layers.join(' + ')} (${e.kind}${e.layers.length > 1 ? ', activation fused' : ''})\nmodule ${mod} (\n  input  logic clk,\n  input  logic rst_n,\n  input  logic [${streamWidth(b.in) - 1}:0] s_axis_tdata,\n  input  logic s_axis_tvalid,\n  output logic s_axis_tready,\n  output logic [${streamWidth(b.out) - 1}:0] m_axis_tdata,\n  output logic m_axis_tvalid,\n  input  logic m_axis_tready,\n  output logic m_axis_tlast\n);\n`;
   let body = '';
-  for (const t of descriptorOf(e).instances(e)) {
+  for (const t of descriptorOf(e).instances(e, plan.fabric)) {
     if (t.outWire) body += wires({ name: t.output, ...t.outWire });
     body += instance(t.module, t.params, t.name, t.input, t.output);
     if (t.outWire)
@@ -61,7 +61,7 @@ export function templatesUsed(plan: HardwarePlan): string[] {
   for (const b of plan.blocks) {
     if (b.kind === 'fifo') mods.add(fifoDescriptor.module);
     else if (b.kind === 'dwc') mods.add(converterDescriptor.module);
-    else for (const t of descriptorOf(b.engine).instances(b.engine)) mods.add(t.module);
+    else for (const t of descriptorOf(b.engine).instances(b.engine, plan.fabric)) mods.add(t.module);
   }
   return [...mods].sort();
 }

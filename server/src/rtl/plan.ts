@@ -9,6 +9,7 @@ import { converterName, fifoName, svName } from '../engines/names.js';
 import { streamLinks, type StreamLink } from '../model/engines.js';
 import { typeBits } from '../model/qtype.js';
 import type { Engine, Network } from '../model/types.js';
+import { networkFabric, type Fabric } from '../cost/fabric.js';
 import type { Estimate, FifoEstimate } from '../protocol/estimate.js';
 
 export interface StreamSpec {
@@ -29,6 +30,8 @@ export type PlanBlock =
 
 export interface HardwarePlan {
   network: string;
+  /** The target's fabric, as the estimate prices it (the templates' family choices follow it). */
+  fabric: Fabric;
   top: string;
   input: StreamSpec;
   output: StreamSpec;
@@ -66,5 +69,5 @@ export function buildPlan(net: Network, estimate: Estimate): HardwarePlan {
       }
     }
   });
-  return { network: net.name, top: `${net.name}_top`, input, output: cur, blocks };
+  return { network: net.name, fabric: networkFabric(net), top: `${net.name}_top`, input, output: cur, blocks };
 }

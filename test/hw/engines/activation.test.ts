@@ -60,6 +60,8 @@ interface ActCfg {
   tBits: number;
   /** Requant: one S for all channels (a number: that S), which the template takes as SHIFT. */
   shift?: number | 'shared';
+  /** Threshold: CMP_CARRY = 1, each comparison as the sign of x − T (what iCE40 targets get). */
+  carry?: boolean;
 }
 
 const top = (c: ActCfg): string => (c.kind === 'requant' ? 'qnn_requant' : 'qnn_threshold');
@@ -69,7 +71,7 @@ const label = (c: ActCfg): string =>
   `${c.kind} ${typeName(c.inT)} → ${typeName(c.outT)} CH${c.ch} PE${c.pe} ELEMS${c.elems}` +
   (c.kind === 'requant'
     ? ` mbits${c.mbits} zero${c.zero}${c.shift !== undefined ? ` shift ${c.shift}` : ''}`
-    : ` N${c.nThresh} T${c.tBits}${c.bias ? ` bias${c.bias}` : ''}`);
+    : ` N${c.nThresh} T${c.tBits}${c.bias ? ` bias${c.bias}` : ''}${c.carry ? ' CMP_CARRY' : ''}`);
 
 /** The template's parameters, as the compiler sets them for `act` (SHIFT: its shared S, or −1). */
 function params(c: ActCfg, act: Activation): Record<string, number | string> {
@@ -84,7 +86,7 @@ function params(c: ActCfg, act: Activation): Record<string, number | string> {
     ACT_FILE: 'act.mem',
   };
   if (act.kind === 'requant') Object.assign(p, { MBITS: c.mbits, SHIFT_BITS: c.shiftBits, SHIFT: sharedShift(act) ?? -1, ZERO: c.zero });
-  else Object.assign(p, { N_THRESH: c.nThresh, T_BITS: c.tBits, ZERO: c.bias });
+  else Object.assign(p, { N_THRESH: c.nThresh, T_BITS: c.tBits, ZERO: c.bias, ...(c.carry ? { CMP_CARRY: 1 } : {}) });
   return p;
 }
 
@@ -141,6 +143,11 @@ const CASES: ActCfg[] = [];
   CASES.push(biasedCfg(rng(600), { kind: 'int', bits: 8 }, { kind: 'int', bits: 2 }, 2, -1, 'divisor'));
   CASES.push(biasedCfg(rng(601), { kind: 'int', bits: 16 }, { kind: 'int', bits: 4 }, 14, -7, 'all'));
   CASES.push(biasedCfg(rng(602), { kind: 'uint', bits: 8 }, { kind: 'uint', bits: 3 }, 4, 2, 'one'));
+  // Comparisons on the carry chain (iCE40's form): a 16-bit input against thresholds at and
+  // past its ends (x − T needs 17 bits), an unsigned one, and a signed count with a bias.
+  CASES.push({ ...randomCfg(rng(800), 'threshold', { kind: 'int', bits: 16 }, 'all'), carry: true });
+  CASES.push({ ...randomCfg(rng(801), 'threshold', { kind: 'uint', bits: 8 }, 'divisor'), carry: true });
+  CASES.push({ ...biasedCfg(rng(802), { kind: 'int', bits: 5 }, { kind: 'int', bits: 3 }, 6, -3, 'one'), carry: true });
   // One S for every channel (the template's SHIFT): a random one, none, and one that shifts
   // every bit out (the output is the clamped zero point).
   CASES.push({ ...randomCfg(rng(700), 'requant', { kind: 'int', bits: 8 }, 'divisor'), shift: 'shared' });

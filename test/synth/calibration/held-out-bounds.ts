@@ -29,9 +29,9 @@ export const CHECKS = FAMILIES.length * KINDS.length * 2;
  */
 export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
   'ice40 requant lut': { median: 12, worst: 30 }, // 10.5 / 28 (n 11, held_rq0/a1.requant)
-  // The thresholds' held-out blocks include the `thr*` family (12 of the 23): per-channel
-  // sets of u3 and u4, wide inputs, a lane per channel. Xilinx prices a stand-alone lane's
-  // comparators from the thresholds' bits (resources.ts `laneCompareLuts`: xc7 4.0 / 21,
-  // xcup 3.1 / 15 %, within TARGET); iCE40 does not yet.
-  'ice40 threshold lut': { median: 10, worst: 45 }, // 7.6 / 42 (n 23, held_thr4/a1.threshold)
+  // A per-channel requant of 16 channels a lane (held_act5: u8 → u4, PE 2, M and S from the
+  // ROM) is under on both Xilinx sets: 24 % on xc7; on xcup 18 % until the templates' text
+  // changed for iCE40's CMP_CARRY (2026-12-06), then ABC mapped the same logic to 344 LUTs
+  // instead of 312, 26 % over the estimate's 256. The estimate did not change.
+  'xcup requant lut': { median: 10, worst: 30 }, // 4.6 / 26 (n 11, held_act5/a1.requant)
 };

@@ -28,6 +28,7 @@ import {
   activationLane,
   laneCompareLuts,
   thresholdCountLuts,
+  ice40LaneCompare,
   type ActivationLane,
   requantClamp,
   activationResources,
@@ -567,18 +568,25 @@ describe('every template structure has its term', () => {
     distinct,
     compareBits,
     comparators: [values.map((t) => [t])],
+    clip: [-(2 ** (compareBits - 1)), 2 ** (compareBits - 1)],
   });
 
   it('threshold lanes register their comparisons (one FF per threshold)', () => {
     // Per channel, one lane over 8 channels: comparator i holds i·8 + c on channel c.
     const rows = (count: number) => Array.from({ length: count }, (_, i) => Array.from({ length: 8 }, (_, c) => i * 8 + c));
     const t = (count: number) =>
-      activationLane({ kind: 'threshold', count, perChannel: true, compareBits: 10, comparators: [rows(count)] }, 10, 2, 8, xilinx);
+      activationLane(
+        { kind: 'threshold', count, perChannel: true, compareBits: 10, comparators: [rows(count)], clip: [-512, 512] },
+        10,
+        2,
+        8,
+        xilinx,
+      );
     expect(t(3).ff - t(1).ff).toBe(2);
     expect(t(3).memWidth).toBe(30);
   });
 
-  it('threshold against constants: on Xilinx up to 6 bits one LUT6 per distinct comparator, wider the comparators from their bits, with the count under `compare`; iCE40 keeps carry chains over ~x under `lane`', () => {
+  it('threshold against constants: on Xilinx up to 6 bits one LUT6 per distinct comparator, wider the comparators from their bits; on iCE40 a sign LUT4 per distinct comparator (x − T on the carry chain); with the count under `compare`', () => {
     const count3 = thresholdCountLuts(3);
     // u6 compared on 6 bits: three 1-LUT comparators and their count, all counted for `compare`.
     expect(activationLane(shared([10, 20, 40], 6), 6, 2, 1, xilinx)).toMatchObject({ lut: 3 + count3, compareLut: 3 + count3 });
@@ -587,10 +595,39 @@ describe('every template structure has its term', () => {
     const wide = activationLane(shared([10, 20, 40], 7), 6, 2, 1, xilinx);
     expect(wide.lut).toBe(laneCompareLuts(7, 6, [[10], [20], [40]]) + count3);
     expect(wide.lut).toBeGreaterThan(3 + count3);
-    // iCE40: carry chains over ~x for any width, all under the lane's coefficient.
-    const cmp4 = Math.ceil(4 * COST_CONSTANTS.activation.compareLutsPerBit);
-    const tree = adderTreeLuts(3, 1);
-    expect(activationLane(shared([1, 2, 3], 5), 4, 2, 1, up5k)).toMatchObject({ lut: 4 + 3 * cmp4 + tree, compareLut: 0 });
+    // iCE40: x − T on the carry chain for any width, its sign bit a LUT4 (equal constants
+    // one), and the count of three (two LUT4s: a full adder).
+    expect(thresholdCountLuts(3, 'ice40')).toBe(2);
+    expect(activationLane(shared([1, 2, 3], 5), 4, 2, 1, up5k)).toMatchObject({ lut: 3 + 2, compareLut: 3 + 2 });
+    // Equal thresholds are one comparator but two bits of the count: 4 bits of 3 comparisons,
+    // each of the count's 3 bits one LUT4 of them.
+    expect(activationLane(shared([1, 2, 3, 3], 12, 3), 4, 2, 1, up5k).lut).toBe(3 + 3);
+    // A threshold at either end of the clip range is always or never passed: no comparator.
+    expect(ice40LaneCompare([[-16], [1], [16]], [-16, 16])).toEqual({ luts: 1, comparators: 1 });
+    // Per channel (~T's inverters are the ROM's term), a comparator each; equal constants
+    // are one comparator, but two of the four bits the count adds (3 LUT4s).
+    expect(
+      ice40LaneCompare(
+        [
+          [1, 5],
+          [2, 2],
+          [2, 2],
+          [3, 7],
+        ],
+        [-16, 16],
+      ),
+    ).toEqual({ luts: 3 + 3, comparators: 3 });
+    // x that cannot be negative (a stand-alone uB input): the sign is the carry, no LUT4.
+    expect(
+      ice40LaneCompare(
+        [
+          [1, 5],
+          [3, 7],
+        ],
+        [0, 16],
+        false,
+      ),
+    ).toEqual({ luts: 1, comparators: 2 });
     // The stand-alone engine prices compareLut with `compare`, the rest with `lane`.
     const k = COST_CONSTANTS.fit.xilinx.threshold.lut;
     const a = (inBits: number) => activationResources(shared([1, 2, 3], inBits), inBits, 2, 4, 4, xilinx).total.lut;
@@ -768,7 +805,14 @@ describe('every template structure has its term', () => {
   });
 
   it('standalone activation: one ROM of PE entries per word, the frame counter', () => {
-    const q: ActivationCostParams = { kind: 'threshold', count: 3, perChannel: true, compareBits: 8, comparators: [[[1, 2, 3, 4]]] };
+    const q: ActivationCostParams = {
+      kind: 'threshold',
+      count: 3,
+      perChannel: true,
+      compareBits: 8,
+      comparators: [[[1, 2, 3, 4]]],
+      clip: [-128, 128],
+    };
     const a = activationResources(q, 8, 2, 16, 4, xilinx);
     expect(a.mem).toMatchObject({ depth: 4, width: 4 * 3 * 8 });
     expect(activationResources(q, 8, 2, 16, 4, xilinx, 16 * 64).total.ff - a.total.ff).toBeCloseTo(6, 9);

@@ -6,10 +6,15 @@
  * MMV networks (test/hw/mmv.test.ts), whose engines are all hard-wired.
  */
 import { describe, expect, it } from 'vitest';
+import { fabricOf } from '../../../server/src/cost/fabric.js';
+import { findDevice } from '../../../server/src/device/devices.js';
 import { descriptorOf } from '../../../server/src/engines/registry.js';
 import { weightMem } from '../../../server/src/engines/rom-layout.js';
 import type { MvauLayer } from '../../../server/src/model/types.js';
 import { check, net } from './helpers.js';
+
+/** The helpers' default target (xc7z020). */
+const XC7 = fabricOf(findDevice('xc7z020'));
 
 const dense = (fold: string) => `layer d = dense(x, units=4, weights=i3(random, seed=4)) ${fold}`;
 
@@ -23,7 +28,7 @@ describe('hard-wired weights', () => {
   it('a full fold passes the weight word as a parameter (HARD_WIRED = 1) and writes no weight ROM', async () => {
     const e = await engineOf(net(dense('fold(pe=4, simd=64)')));
     const d = descriptorOf(e);
-    const [mvau] = d.instances(e);
+    const [mvau] = d.instances(e, XC7);
     const params = Object.fromEntries(mvau.params);
     const l = e.layer as MvauLayer;
     expect(params.HARD_WIRED).toBe(1);
@@ -36,7 +41,7 @@ describe('hard-wired weights', () => {
   it('a folded MVAU reads its weights from the ROM file', async () => {
     const e = await engineOf(net(dense('fold(pe=2, simd=16)')));
     const d = descriptorOf(e);
-    const params = Object.fromEntries(d.instances(e)[0].params);
+    const params = Object.fromEntries(d.instances(e, XC7)[0].params);
     expect(params.HARD_WIRED).toBeUndefined();
     expect(params.WEIGHT_FILE).toBe('d_weights.mem');
     expect(d.roms(e).map((r) => r.file)).toEqual(['d_weights.mem']);
@@ -47,7 +52,7 @@ describe('hard-wired weights', () => {
       net('layer c = conv1d(x, filters=4, kernel=3, pad=same, weights=i2(random, seed=1)) fold(pe=4, simd=12, mmv=2)'),
     );
     const mmv = descriptorOf(e)
-      .instances(e)
+      .instances(e, XC7)
       .find((t) => t.module === 'qnn_mvau_mmv')!;
     const params = Object.fromEntries(mmv.params);
     expect(params.HARD_WIRED).toBe(1);

@@ -7,8 +7,13 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fabricOf } from '../../../server/src/cost/fabric.js';
+import { findDevice } from '../../../server/src/device/devices.js';
 import { descriptorOf } from '../../../server/src/engines/registry.js';
 import { check, net } from './helpers.js';
+
+/** The helpers' default target (xc7z020). */
+const XC7 = fabricOf(findDevice('xc7z020'));
 
 const conv = (fold: string) => `layer c = conv1d(x, filters=4, kernel=5, pad=same, weights=i2(random, seed=1)) ${fold}`;
 
@@ -62,7 +67,7 @@ describe('fold(mmv=M)', () => {
       const r = await check(c2(k, pad, mmv));
       expect(r.codes.filter((c) => c < 'QNN043')).toEqual([]);
       const e = r.analysis.network.engines[0];
-      return Object.fromEntries(descriptorOf(e).instances(e)[0].params);
+      return Object.fromEntries(descriptorOf(e).instances(e, XC7)[0].params);
     };
     // 3×3 same at M = 4: 2 super-pixels of 4 a row, the kernel stays 3×3 (one super-pixel each side).
     const three = await params(3, 'same', 4);
@@ -105,7 +110,7 @@ describe('fold(mmv=M)', () => {
     expect(descriptorOf(pool).timing(pool).cycles).toBe(12);
     const t = descriptorOf(pool).tokens(pool, 1);
     expect(t.outWords).toBe(6);
-    const params = Object.fromEntries(descriptorOf(pool).instances(pool)[0].params);
+    const params = Object.fromEntries(descriptorOf(pool).instances(pool, XC7)[0].params);
     expect([params.DIMS, params.IN_H, params.IN_W, params.MMV]).toEqual([2, 6, 8, 4]);
     const bad = await check(net('layer p = maxpool(x, kernel=2) fold(pe=2, mmv=3)', { input }));
     expect(bad.diagnostics.find((x) => x.code === 'QNN046')!.message).toMatch(/multiple of the kernel 2 that divides the row's 8 pixels/);
@@ -120,7 +125,7 @@ describe('fold(mmv=M)', () => {
     );
     expect(r.codes.filter((c) => c < 'QNN043')).toEqual([]);
     const q = r.analysis.network.engines[1];
-    const params = Object.fromEntries(descriptorOf(q).instances(q)[0].params);
+    const params = Object.fromEntries(descriptorOf(q).instances(q, XC7)[0].params);
     expect([params.PE, params.CH]).toEqual([8, 8]);
     expect(descriptorOf(q).timing(q).cycles).toBe(4);
   });

@@ -3,11 +3,16 @@
  * the model, the estimate, the template parameters, the hover and QNN047 / QNN048.
  */
 import { describe, expect, it } from 'vitest';
+import { fabricOf } from '../../../server/src/cost/fabric.js';
+import { findDevice } from '../../../server/src/device/devices.js';
 import { descriptorOf } from '../../../server/src/engines/registry.js';
 import { layerHover } from '../../../server/src/lsp/hover-content.js';
 import { estimateTable } from '../../../server/src/report/estimate-text.js';
 import type { MvauLayer } from '../../../server/src/model/types.js';
 import { check, net } from './helpers.js';
+
+/** The helpers' default target (xc7z020). */
+const XC7 = fabricOf(findDevice('xc7z020'));
 
 // u8 × i8 lanes (17-bit products: a DSP48 or SB_MAC16 each) and a fused requant.
 const conv = (extra = '', fold = 'fold(pe=2, simd=2)') =>
@@ -31,7 +36,7 @@ describe('mul=', () => {
     // The template builds them from LUTs exactly when the estimate does.
     const param = (r: typeof auto) => {
       const e = r.analysis.network.engines[0];
-      return Object.fromEntries(descriptorOf(e).instances(e)[1].params).MUL_LUT;
+      return Object.fromEntries(descriptorOf(e).instances(e, XC7)[1].params).MUL_LUT;
     };
     expect(param(auto)).toBeUndefined();
     expect(param(lut)).toBe(1);
@@ -140,7 +145,7 @@ describe('mul=', () => {
     expect(le.multipliers).toEqual({ declared: 'auto', in: 'lut', moved: true });
     expect(le.dsp).toBe(0);
     const e = r.analysis.network.engines.find((x) => x.kind === 'requant')!;
-    expect(Object.fromEntries(descriptorOf(e).instances(e)[0].params).MUL_LUT).toBe(1);
+    expect(Object.fromEntries(descriptorOf(e).instances(e, XC7)[0].params).MUL_LUT).toBe(1);
     expect(layerHover(r.analysis.network, r.analysis.network.layers[1], r.analysis.estimate)).toContain(
       '| multipliers | in LUTs (placed as `mul=auto` does: moved there, the device has too few DSP blocks for every layer) |',
     );

@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { activate } from '../../../server/src/golden/golden.js';
 import { activationParams } from '../../../server/src/engines/activation.js';
+import { fabricOf } from '../../../server/src/cost/fabric.js';
+import { findDevice } from '../../../server/src/device/devices.js';
 import { layerHover } from '../../../server/src/lsp/hover-content.js';
 import type { ThresholdParams } from '../../../server/src/model/types.js';
 import { check, net } from './helpers.js';
@@ -135,10 +137,15 @@ describe('threshold bias: golden model and template parameters', () => {
     expect(Array.from(activate(a, Int32Array.from([-1, 0, 65, 130, 1000]), 1))).toEqual([-7, -6, 0, 7, 7]);
   });
 
-  it('the engines pass the bias as ZERO next to N_THRESH', () => {
-    expect(activationParams(ternary)).toEqual([
+  it('the engines pass the bias as ZERO next to N_THRESH, and on iCE40 compare on the carry chain', () => {
+    expect(activationParams(ternary, fabricOf(findDevice('xc7z020')))).toEqual([
       ['N_THRESH', 2],
       ['ZERO', -1],
+    ]);
+    expect(activationParams(ternary, fabricOf(findDevice('ice40up5k')))).toEqual([
+      ['N_THRESH', 2],
+      ['ZERO', -1],
+      ['CMP_CARRY', 1],
     ]);
   });
 });
