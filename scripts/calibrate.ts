@@ -949,8 +949,9 @@ ${d.dTable || '(not run)'}
   four distinct comparisons: a LUT4 a bit). Sweep thresholds on iCE40 went from LUT median /
   worst 12.0 / 113 to 4.0 / 22 %, held out from 7.6 / 42 to 4.7 / 19 % (the wider bound is
   gone; one for xcup requants took its place: the templates' new text moved ABC's mapping of
-  held_act5, 312 → 344 LUTs for the same logic, past the target), the sweep's iCE40 MVAUs (fused thresholds) from 6.4 / 51 to 5.3 / 46 %, and whole
-  designs from LUT median 7.8 to 7.2 % (worst 23.1 %, unchanged). Xilinx keeps
+  held_act5, 312 → 344 LUTs for the same logic, past the target), the sweep's iCE40 MVAUs
+  (fused thresholds) from 6.4 / 51 to 5.3 / 46 %, and whole designs from LUT median 7.8 to
+  7.2 % (worst 23.1 %, unchanged). Xilinx keeps
   \`x >= T\`: cmp2lcu's chunks cost less there than the carry chain for narrow or few
   comparisons (i12, PE 16, one threshold: 142 LUTs against 206), more for wide per-channel
   sets (u8, 7 thresholds, PE 2: 220 against 184), which the estimate does not yet choose
