@@ -43,12 +43,11 @@ export interface RequantFit {
 }
 
 /**
- * The stand-alone threshold's: on Xilinx its lane's comparators against constants have
- * their own (compare); lane keeps the rest (on iCE40, where those comparators are carry
- * chains like the ones against ROM entries, all of it, and compare is unused).
+ * The stand-alone threshold's: its lane is its comparators and their count, priced as the
+ * family's synthesis builds them (resources.ts `thresholdComparators`), under `compare`.
  */
 export interface ThresholdFit {
-  lut: ActivationFit['lut'] & { compare: number };
+  lut: Omit<ActivationFit['lut'], 'lane'> & { compare: number };
   ff: ActivationFit['ff'];
 }
 

@@ -714,8 +714,6 @@ export interface ActivationLane {
   mulLut: number;
   shiftLut: number;
   roundLut: number;
-  /** Of `lut`, a threshold's comparators and their count on Xilinx (the `compare` coefficient's). */
-  compareLut: number;
 }
 
 /**
@@ -830,7 +828,7 @@ export function laneCompareLuts(width: number, xBits: number, comparators: reado
 }
 
 /** LUTs of the count of n comparator bits on the family (constants.ts `thresholdCountLuts`, interpolated). */
-export function thresholdCountLuts(n: number, family: Family = 'xilinx'): number {
+export function thresholdCountLuts(n: number, family: Family): number {
   const points = C.activation.thresholdCountLuts[family];
   if (n <= points[0]![0]) return points[0]![1];
   for (let i = 1; i < points.length; i++) {
@@ -841,36 +839,6 @@ export function thresholdCountLuts(n: number, family: Family = 'xilinx'): number
   const [b, lb] = points[points.length - 1]!;
   return (lb * n) / b;
 }
-
-/**
- * A threshold lane's comparators on Xilinx, stand-alone or after an MVAU's accumulator (the
- * same qnn_act_lane): LUTs and how many are built, from the thresholds' bits
- * (`laneCompareLuts`, an average of the PE lanes). Wider than 6 bits each value the RTL
- * holds is a comparator: it is built while the threshold still comes from a register, so
- * even one synthesis could then see is constant true or false stays (measured, i12, PE 16:
- * thresholds −2048, 853 and 2048 cost 347 LUTs, −853, 853 and 1515 363). Up to 6 bits ABC
- * sees x against a shared set's constants and keeps one LUT6 for each distinct one inside
- * the value's range.
- */
-function xilinxComparators(a: Extract<ActivationCostParams, { kind: 'threshold' }>, inBits: number): { luts: number; comparators: number } {
-  if (!a.perChannel && a.compareBits <= 6) {
-    const n = a.distinct ?? a.count;
-    return { luts: n, comparators: n };
-  }
-  // An estimate prices the same lanes several times (engines/activation.ts keeps one params
-  // object per fold): the per-channel lists are as large as the layer, so once per list.
-  let byBits = laneLutsCache.get(a.comparators);
-  if (!byBits) laneLutsCache.set(a.comparators, (byBits = new Map()));
-  let luts = byBits.get(inBits);
-  if (luts === undefined) {
-    const lanes = a.comparators;
-    luts = lanes.reduce((sum, l) => sum + laneCompareLuts(a.compareBits, inBits, l), 0) / Math.max(1, lanes.length);
-    byBits.set(inBits, luts);
-  }
-  return { luts, comparators: a.comparators[0]?.length ?? 0 };
-}
-
-const laneLutsCache = new WeakMap<object, Map<number, number>>();
 
 /**
  * One lane's comparators on iCE40 (the template's CMP_CARRY: x − T on the carry chain, whose
@@ -915,24 +883,54 @@ export function ice40LaneCompare(
 }
 
 /**
- * A threshold's comparators and their count on iCE40, per lane (the mean over the lanes);
- * `fused`: after an MVAU's accumulator, whose sign synthesis cannot know.
+ * A threshold lane's comparators and their count, stand-alone or after an MVAU's accumulator
+ * (the same qnn_act_lane), as the family's synthesis builds them: the mean over the PE lanes
+ * of each lane's LUTs, and how many comparators it has (the flip-flops that register them).
+ *
+ * Xilinx (`x >= T`): from the thresholds' bits (`laneCompareLuts`). Wider than 6 bits each
+ * value the RTL holds is a comparator: it is built while the threshold still comes from a
+ * register, so even one synthesis could then see is constant true or false stays (measured,
+ * i12, PE 16: thresholds −2048, 853 and 2048 cost 347 LUTs, −853, 853 and 1515 363). Up to 6
+ * bits ABC sees x against a shared set's constants and keeps one LUT6 for each distinct one
+ * inside the value's range.
+ *
+ * iCE40 (the template's CMP_CARRY: x − T): `ice40LaneCompare`; `fused`, after an MVAU's
+ * accumulator, whose sign synthesis cannot know.
  */
-function ice40Comparators(a: Extract<ActivationCostParams, { kind: 'threshold' }>, fused: boolean): { luts: number; comparators: number } {
+function thresholdComparators(
+  a: Extract<ActivationCostParams, { kind: 'threshold' }>,
+  inBits: number,
+  fab: Fabric,
+  fused: boolean,
+): { luts: number; comparators: number } {
+  if (fab.family !== 'ice40' && !a.perChannel && a.compareBits <= 6) {
+    const n = a.distinct ?? a.count;
+    return { luts: n + thresholdCountLuts(n, 'xilinx'), comparators: n };
+  }
   const signLut = fused || a.clip[0] < 0;
-  let byForm = ice40LaneCache.get(a.comparators);
-  if (!byForm) ice40LaneCache.set(a.comparators, (byForm = new Map()));
-  let memo = byForm.get(signLut);
+  const lane =
+    fab.family === 'ice40'
+      ? (l: number[][]) => ice40LaneCompare(l, a.clip, signLut, a.live)
+      : (l: number[][]) => ({
+          luts: laneCompareLuts(a.compareBits, inBits, l) + thresholdCountLuts(l.length, 'xilinx'),
+          comparators: l.length,
+        });
+  // An estimate prices the same lanes several times (engines/activation.ts keeps one params
+  // object per fold): the per-channel lists are as large as the layer, so once per list.
+  const key = fab.family === 'ice40' ? `ice40 ${signLut}` : `xilinx ${inBits}`;
+  let byKey = comparatorsCache.get(a.comparators);
+  if (!byKey) comparatorsCache.set(a.comparators, (byKey = new Map()));
+  let memo = byKey.get(key);
   if (!memo) {
-    const lanes = a.comparators.map((l) => ice40LaneCompare(l, a.clip, signLut, a.live));
+    const lanes = a.comparators.map(lane);
     const n = Math.max(1, lanes.length);
-    memo = { luts: lanes.reduce((s, l) => s + l.luts, 0) / n, comparators: lanes.reduce((s, l) => s + l.comparators, 0) / n };
-    byForm.set(signLut, memo);
+    memo = { luts: lanes.reduce((sum, l) => sum + l.luts, 0) / n, comparators: lanes.reduce((sum, l) => sum + l.comparators, 0) / n };
+    byKey.set(key, memo);
   }
   return memo;
 }
 
-const ice40LaneCache = new WeakMap<object, Map<boolean, { luts: number; comparators: number }>>();
+const comparatorsCache = new WeakMap<object, Map<string, { luts: number; comparators: number }>>();
 
 /** One PE lane of a threshold or requant stage on an `inBits` value, producing `outBits`. */
 export function activationLane(
@@ -949,7 +947,7 @@ export function activationLane(
     const memWidth = a.perChannel ? a.count * inBits : 0;
     const mem = romCost(memWidth ? channelsPerLane : 0, memWidth, fab);
     // A threshold lane: its comparators and count in LUTs, its registers; no multiplier or shifter.
-    const lane = (lut: number, ff: number, compareLut = 0): ActivationLane => ({
+    const lane = (lut: number, ff: number): ActivationLane => ({
       lut,
       ff,
       dsp: 0,
@@ -959,24 +957,14 @@ export function activationLane(
       mulLut: 0,
       shiftLut: 0,
       roundLut: 0,
-      compareLut,
     });
-    // Xilinx: the comparators as synth_xilinx builds them from the thresholds' bits, and their
-    // count (stand-alone under the `compare` coefficient; after an MVAU, its `threshold`).
-    // Fused too, the sweep's xc7 MVAUs went from LUT median / worst 6.7 / 55 to 6.0 / 42 %.
-    if (fab.family !== 'ice40') {
-      const built = xilinxComparators(a, inBits);
-      // None: the output is a constant and synthesis removes the lane.
-      if (built.comparators === 0) return lane(0, 0);
-      const lut = built.luts + thresholdCountLuts(built.comparators);
-      return lane(lut, built.comparators + outBits, lut);
-    }
-    // iCE40: x − T on the carry chain (ice40LaneCompare), with the count under `compare` (or
-    // the MVAU's `threshold`) as on Xilinx. None: the output is a constant and synthesis
-    // removes the lane.
-    const built = ice40Comparators(a, fused);
+    // The comparators as the family's synthesis builds them, and their count: stand-alone under
+    // the `compare` coefficient, after an MVAU under its `threshold` (fused too, the sweep's
+    // xc7 MVAUs went from LUT median / worst 6.7 / 55 to 6.0 / 42 %). None: the output is a
+    // constant and synthesis removes the lane.
+    const built = thresholdComparators(a, inBits, fab, fused);
     if (built.comparators === 0) return lane(0, 0);
-    return lane(built.luts, built.comparators + outBits, built.luts);
+    return lane(built.luts, built.comparators + outBits);
   }
   const m = a.multiplierBits;
   const prod = inBits + m;
@@ -1050,7 +1038,7 @@ export function activationLane(
   ff += clamp.liveBits - outBits; // y
   const memWidth = a.perChannel ? m + (a.variableShift ? C.activation.shiftBits : 0) : 0;
   const mem = romCost(memWidth ? channelsPerLane : 0, memWidth, fab);
-  return { lut, ff, dsp, mem, memWidth, liveBits: clamp.liveBits, mulLut, shiftLut, roundLut, compareLut: 0 };
+  return { lut, ff, dsp, mem, memWidth, liveBits: clamp.liveBits, mulLut, shiftLut, roundLut };
 }
 
 // ---- the MVAU ---------------------------------------------------------------------------
@@ -1673,15 +1661,15 @@ export function activationResources(
   const counters = clog2(groups) + clog2(elementsPerFrame / pe);
   const skid = skidResources(pe * lane.liveBits);
   const k = fitOf(fab)[a.kind];
-  // The requant's multiplier and shifter have their own coefficients, as have a threshold's
-  // comparators against constants (on Xilinx).
+  // The requant's multiplier, shifter and rounding adder have their own coefficients; a
+  // threshold's lane is its comparators and their count, under `compare`.
   const laneLut =
     'mul' in k.lut
       ? k.lut.lane * (lane.lut - lane.mulLut - lane.shiftLut - lane.roundLut) +
         k.lut.mul * lane.mulLut +
         k.lut.shift * lane.shiftLut +
         k.lut.round * lane.roundLut
-      : k.lut.lane * (lane.lut - lane.compareLut) + k.lut.compare * lane.compareLut;
+      : k.lut.compare * lane.lut;
   const lut = k.lut.c0 + k.lut.control * counters + pe * laneLut + k.lut.rom * mem.lut + k.lut.out * skid.lut;
   const ff = k.ff.c0 + counters + k.ff.input * pe * inBits + k.ff.lane * pe * lane.ff + k.ff.rom * mem.ff + skid.ff;
   return { total: { lut, ff, bram18: mem.bram18, dsp: pe * lane.dsp }, mem };

@@ -28,7 +28,6 @@ import {
   activationLane,
   laneCompareLuts,
   thresholdCountLuts,
-  ice40LaneCompare,
   type ActivationLane,
   requantClamp,
   activationResources,
@@ -587,9 +586,9 @@ describe('every template structure has its term', () => {
   });
 
   it('threshold against constants: on Xilinx up to 6 bits one LUT6 per distinct comparator, wider the comparators from their bits; on iCE40 a sign LUT4 per distinct comparator (x − T on the carry chain); with the count under `compare`', () => {
-    const count3 = thresholdCountLuts(3);
-    // u6 compared on 6 bits: three 1-LUT comparators and their count, all counted for `compare`.
-    expect(activationLane(shared([10, 20, 40], 6), 6, 2, 1, xilinx)).toMatchObject({ lut: 3 + count3, compareLut: 3 + count3 });
+    const count3 = thresholdCountLuts(3, 'xilinx');
+    // u6 compared on 6 bits: three 1-LUT comparators and their count.
+    expect(activationLane(shared([10, 20, 40], 6), 6, 2, 1, xilinx).lut).toBe(3 + count3);
     // A stand-alone u6 input is compared as a 7-bit signed value (qnn_act_stream widens it
     // with a 0): cmp2lcu's chunks, priced from the thresholds' bits.
     const wide = activationLane(shared([10, 20, 40], 7), 6, 2, 1, xilinx);
@@ -598,37 +597,11 @@ describe('every template structure has its term', () => {
     // iCE40: x − T on the carry chain for any width, its sign bit a LUT4 (equal constants
     // one), and the count of three (two LUT4s: a full adder).
     expect(thresholdCountLuts(3, 'ice40')).toBe(2);
-    expect(activationLane(shared([1, 2, 3], 5), 4, 2, 1, up5k)).toMatchObject({ lut: 3 + 2, compareLut: 3 + 2 });
+    expect(activationLane(shared([1, 2, 3], 5), 4, 2, 1, up5k).lut).toBe(3 + 2);
     // Equal thresholds are one comparator but two bits of the count: 4 bits of 3 comparisons,
     // each of the count's 3 bits one LUT4 of them.
     expect(activationLane(shared([1, 2, 3, 3], 12, 3), 4, 2, 1, up5k).lut).toBe(3 + 3);
-    // A threshold at either end of the clip range is always or never passed: no comparator.
-    expect(ice40LaneCompare([[-16], [1], [16]], [-16, 16])).toEqual({ luts: 1, comparators: 1 });
-    // Per channel (~T's inverters are the ROM's term), a comparator each; equal constants
-    // are one comparator, but two of the four bits the count adds (3 LUT4s).
-    expect(
-      ice40LaneCompare(
-        [
-          [1, 5],
-          [2, 2],
-          [2, 2],
-          [3, 7],
-        ],
-        [-16, 16],
-      ),
-    ).toEqual({ luts: 3 + 3, comparators: 3 });
-    // x that cannot be negative (a stand-alone uB input): the sign is the carry, no LUT4.
-    expect(
-      ice40LaneCompare(
-        [
-          [1, 5],
-          [3, 7],
-        ],
-        [0, 16],
-        false,
-      ),
-    ).toEqual({ luts: 1, comparators: 2 });
-    // The stand-alone engine prices compareLut with `compare`, the rest with `lane`.
+    // The stand-alone engine prices the whole lane, comparators and count, with `compare`.
     const k = COST_CONSTANTS.fit.xilinx.threshold.lut;
     const a = (inBits: number) => activationResources(shared([1, 2, 3], inBits), inBits, 2, 4, 4, xilinx).total.lut;
     expect(a(6) - a(5)).toBeCloseTo(0, 9); // both 1-LUT comparators

@@ -1,12 +1,20 @@
 /**
- * A threshold lane on Xilinx, priced from the thresholds' bits as synth_xilinx
- * builds its comparators (resources.ts `laneCompareLuts`, `chunkLuts`): the figures
- * below are LUTs per lane measured with Yosys 0.23 on qnn_threshold blocks of 16 lanes
- * (synth_xilinx -family xc7 and xcup alike, the block less its 27 LUTs of skid and control,
- * divided by 16), one threshold each.
+ * A threshold lane as synthesis builds its comparators. On Xilinx, priced from the
+ * thresholds' bits (resources.ts `laneCompareLuts`, `chunkLuts`): the figures below are LUTs
+ * per lane measured with Yosys 0.23 on qnn_threshold blocks of 16 lanes (synth_xilinx -family
+ * xc7 and xcup alike, the block less its 27 LUTs of skid and control, divided by 16), one
+ * threshold each. On iCE40, x − T on the carry chain (the template's CMP_CARRY,
+ * `ice40LaneCompare`).
  */
 import { describe, expect, it } from 'vitest';
-import { activationLane, activationResources, laneCompareLuts, thresholdCountLuts } from '../../../server/src/cost/resources.js';
+import {
+  activationLane,
+  activationResources,
+  ice40LaneCompare,
+  laneCompareLuts,
+  skidResources,
+  thresholdCountLuts,
+} from '../../../server/src/cost/resources.js';
 import { COST_CONSTANTS } from '../../../server/src/cost/constants.js';
 import { fabricOf } from '../../../server/src/cost/fabric.js';
 import { findDevice } from '../../../server/src/device/devices.js';
@@ -69,9 +77,9 @@ describe("a lane's comparators", () => {
   });
 
   it('are counted by a measured chain of 1-bit adds', () => {
-    expect(thresholdCountLuts(1)).toBe(0);
-    expect(thresholdCountLuts(15)).toBe(14);
-    expect(thresholdCountLuts(11)).toBe(9);
+    expect(thresholdCountLuts(1, 'xilinx')).toBe(0);
+    expect(thresholdCountLuts(15, 'xilinx')).toBe(14);
+    expect(thresholdCountLuts(11, 'xilinx')).toBe(9);
   });
 });
 
@@ -88,10 +96,16 @@ describe('the stand-alone engine on Xilinx', () => {
   });
 
   it('builds the thresholds synthesis could see are constant as comparators when the comparison is wider than 6 bits', () => {
-    const lane = activationLane(activationCostParams(threshold([[-3000, 853, 3000]], { kind: 'uint', bits: 2 }), i12, 1), 12, 2, 1, xc7);
+    const params = activationCostParams(threshold([[-3000, 853, 3000]], { kind: 'uint', bits: 2 }), i12, 1);
+    const lane = activationLane(params, 12, 2, 1, xc7);
     expect(lane.ff).toBe(3 + 2);
-    expect(lane.lut).toBe(laneCompareLuts(13, 12, [[-2048], [853], [2048]]) + thresholdCountLuts(3));
-    expect(lane.compareLut).toBe(lane.lut);
+    expect(lane.lut).toBe(laneCompareLuts(13, 12, [[-2048], [853], [2048]]) + thresholdCountLuts(3, 'xilinx'));
+    // The whole lane, comparators and count, is priced under `compare` (one lane, one channel, one element: no counters).
+    const k = COST_CONSTANTS.fit.xilinx.threshold.lut;
+    expect(activationResources(params, 12, 2, 1, 1, xc7).total.lut).toBeCloseTo(
+      k.c0 + k.compare * lane.lut + k.out * skidResources(2).lut,
+      9,
+    );
   });
 
   it('prices a threshold by its bits: i12, 16 lanes, T = 1515 two LUTs a lane under T = 853 (measured: 123 and 155)', () => {
@@ -99,11 +113,45 @@ describe('the stand-alone engine on Xilinx', () => {
     expect(block(853) - block(1515)).toBeCloseTo(16 * 2 * COST_CONSTANTS.fit.xilinx.threshold.lut.compare, 9);
   });
 
-  it('prices thresholds fused after an MVAU the same way (the same qnn_act_lane); iCE40 by widths alone', () => {
-    const at = (t: number, fab = xc7, fused = false) =>
-      activationLane(activationCostParams(threshold([[t]]), i12, 1), 12, 1, 1, fab, fused);
-    expect(at(853, xc7, true).lut - at(1515, xc7, true).lut).toBe(2);
-    expect(at(853, xc7, true)).toEqual(at(853));
-    expect(at(853, up5k).lut).toBe(at(1515, up5k).lut);
+  it('prices thresholds fused after an MVAU the same way (the same qnn_act_lane)', () => {
+    const at = (t: number, fused = false) => activationLane(activationCostParams(threshold([[t]]), i12, 1), 12, 1, 1, xc7, fused);
+    expect(at(853, true).lut - at(1515, true).lut).toBe(2);
+    expect(at(853, true)).toEqual(at(853));
+  });
+});
+
+describe('a lane on iCE40: x − T on the carry chain', () => {
+  it("costs the sign's LUT4 a comparison, whatever the constant's bits", () => {
+    const at = (t: number) => activationLane(activationCostParams(threshold([[t]]), i12, 1), 12, 1, 1, up5k);
+    expect(at(853).lut).toBe(1);
+    expect(at(1515).lut).toBe(1);
+  });
+
+  it('builds no comparator for a threshold at either end of the clip range (always or never passed)', () => {
+    expect(ice40LaneCompare([[-16], [1], [16]], [-16, 16])).toEqual({ luts: 1, comparators: 1 });
+  });
+
+  it('counts equal constants as one comparator but two bits of the count; per channel a comparator each (~T is the ROM term)', () => {
+    // Three comparators, four bits the count adds: 3 LUT4s.
+    const lane = [
+      [1, 5],
+      [2, 2],
+      [2, 2],
+      [3, 7],
+    ];
+    expect(ice40LaneCompare(lane, [-16, 16])).toEqual({ luts: 3 + 3, comparators: 3 });
+  });
+
+  it('has no sign LUT4 where x cannot be negative (a stand-alone uB input): the sign is the carry', () => {
+    const lane = [
+      [1, 5],
+      [3, 7],
+    ];
+    expect(ice40LaneCompare(lane, [0, 16], false)).toEqual({ luts: 1, comparators: 2 });
+  });
+
+  it('counts with a measured table of LUT4s', () => {
+    expect(thresholdCountLuts(3, 'ice40')).toBe(2);
+    expect(thresholdCountLuts(15, 'ice40')).toBe(17);
   });
 });
