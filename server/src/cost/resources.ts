@@ -1008,11 +1008,15 @@ export function activationLane(
     // S, its bits below S − 1 add 0 and reach nothing, as in LUTs (the sweep's iCE40 requant
     // LUT median / worst 8.6 / 35 → 6.4 / 36 %, held-out 11.7 / 38 → 10.5 / 28 %, with its own
     // coefficient, `round`, fitted at 1.3 LUT4 a bit).
-    if (fused || dsp > 1 || (a.inputSigned ?? true)) roundLut = pw - unread(pw);
+    if (fused || dsp > 1 || (a.inputSigned ?? true) || a.variableShift) roundLut = pw - unread(pw);
     // After an MVAU's accumulator its product register stays in fabric too (counted by name
     // in held_mmv2's netlist: 10 bits per lane; the sweep's iCE40 MVAU FF median 4.7 → 2.2 %,
     // MMV MVAU 6.0 → 3.8 %, with it counted).
     if (fused) ff += prod;
+  } else if (a.variableShift) {
+    // EXPERIMENT: S read from the ROM: the rounding add stays in fabric.
+    roundLut = pw - unread(pw);
+    if (fab.xilinxArch === 'xcup' && fused) ff += prod;
   } else if (fab.xilinxArch === 'xcup' && fused) {
     // Measured: after an MVAU's accumulator, `-family xcup` keeps the DSP48E2's product
     // register in fabric (the sweep's xcup MVAU FF median 10 % → 3 % with it counted).
