@@ -34,7 +34,8 @@ module qnn_act_lane #(
   parameter int N_THRESH   = 0,   // threshold
   parameter int T_BITS     = 0,   // threshold
   parameter int MUL_LUT    = 0,   // requant: 1 builds the x·M product from LUTs (mul=lut), 0 leaves it to the tool (a DSP)
-  parameter int CMP_CARRY  = 0    // threshold: 1 compares by the sign of x − T (iCE40's carry chain), 0 writes x ≥ T
+  parameter int CMP_CARRY  = 0,   // threshold: 1 compares by the sign of x − T (iCE40's carry chain), 0 writes x ≥ T
+  parameter int CLAMP_TEST = 0    // requant: 1 tests clamp bounds at powers of two on the value's top bits (iCE40), 0 writes < and >
 ) (
   input  logic                       clk,
   input  logic                       en,
@@ -100,6 +101,12 @@ module qnn_act_lane #(
     sbits = 64;
     for (int i = 63; i >= 1; i--)
       if (v >= -(64'sd1 <<< (i - 1)) && v <= (64'sd1 <<< (i - 1)) - 64'sd1) sbits = i;
+  endfunction
+  // k where v = 2^k (k ≥ 0), else −1.
+  function automatic int pow2_exp(input logic signed [63:0] v);
+    pow2_exp = -1;
+    for (int i = 0; i < 63; i++)
+      if (v == (64'sd1 <<< i)) pow2_exp = i;
   endfunction
 
   if (ACT == 1) begin : g_requant
@@ -182,11 +189,37 @@ module qnn_act_lane #(
     end
     logic signed [CW-1:0] wide;
     assign wide = CW'(shifted);
+    // The clamp's compares. With CLAMP_TEST, a bound at a power of two (every requant
+    // without a zero point: 0 and 2^n − 1 for an unsigned output, −2^(n−1) and 2^(n−1) − 1
+    // for a signed one) is a test of the value's top bits: synth_ice40 builds `wide < 0` as
+    // a subtraction on the carry chain (a stand-alone u6 → u4 requant, PE 8: 174 LUT4s with
+    // `<` and `>`, 86 with the tests). On Xilinx, whose cmp2lcu builds `<` and `>` well, the
+    // tests gained nothing with one S and were mixed after a per-channel shifter (−14 to
+    // +27 % on xc7), so it keeps them. For k ≥ CW − 1 the value cannot pass the bound.
+    localparam int KLO = pow2_exp(-XLO);  // XLO = −2^KLO
+    localparam int KHI = pow2_exp(XHI + 1);  // XHI = 2^KHI − 1
+    logic below, above;
+    if (CLAMP_TEST == 0 || (XLO != 0 && KLO < 0)) begin : g_below_cmp
+      assign below = wide < LO;
+    end else if (XLO == 0) begin : g_below_sign
+      assign below = wide[CW-1];
+    end else if (KLO >= CW - 1) begin : g_never_below
+      assign below = 1'b0;
+    end else begin : g_below_pow2
+      assign below = wide[CW-1] & ~&wide[CW-2:KLO];
+    end
+    if (CLAMP_TEST == 0 || KHI < 0) begin : g_above_cmp
+      assign above = wide > HI;
+    end else if (KHI >= CW - 1) begin : g_never_above
+      assign above = 1'b0;
+    end else begin : g_above_pow2
+      assign above = ~wide[CW-1] & |wide[CW-2:KHI];
+    end
     always_ff @(posedge clk) begin
       if (en) begin
-        if (wide < LO)      y <= OUT_BITS'(YLO);
-        else if (wide > HI) y <= OUT_BITS'(YHI);
-        else                y <= wide[OUT_BITS-1:0] + OUT_BITS'(ZERO);
+        if (below)      y <= OUT_BITS'(YLO);
+        else if (above) y <= OUT_BITS'(YHI);
+        else            y <= wide[OUT_BITS-1:0] + OUT_BITS'(ZERO);
       end
     end
   end else if (ACT == 2) begin : g_threshold

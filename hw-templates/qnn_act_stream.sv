@@ -32,6 +32,7 @@ module qnn_act_stream #(
   parameter int T_BITS          = 0,
   parameter int MUL_LUT         = 0,    // requant: 1 builds x·M from LUTs (qnn_act_lane)
   parameter int CMP_CARRY       = 0,    // threshold: 1 compares on the carry chain (qnn_act_lane)
+  parameter int CLAMP_TEST      = 0,    // requant: 1 tests clamp bounds on the value's top bits (qnn_act_lane)
   parameter     ACT_FILE        = ""
 ) (
   input  logic                   clk,
@@ -138,7 +139,8 @@ module qnn_act_stream #(
     qnn_act_lane #(
       .ACT(ACT), .ACC_BITS(XW), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
       .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .SHIFT(SHIFT), .ZERO(ZERO), .N_THRESH(N_THRESH),
-      .T_BITS(T_BITS), .MUL_LUT(MUL_LUT), .CMP_CARRY(CMP_CARRY)
+      .T_BITS(T_BITS), .MUL_LUT(MUL_LUT), .CMP_CARRY(CMP_CARRY),
+      .CLAMP_TEST(CLAMP_TEST)
     ) u_lane (
       .clk(clk),
       .en(en),

@@ -62,6 +62,7 @@ module qnn_mvau #(
   parameter int N_THRESH   = 0,   // ACT = 2: thresholds per channel
   parameter int MUL_LUT    = 0,   // 1: every multiplier (weight × input, requant) from LUTs (mul=lut); 0: `*`, the tool's DSP rule
   parameter int CMP_CARRY  = 0,   // fused threshold: 1 compares on the carry chain (qnn_act_lane)
+  parameter int CLAMP_TEST = 0,   // fused requant: 1 tests clamp bounds on the value's top bits (qnn_act_lane)
   parameter     WEIGHT_FILE = "",  // HARD_WIRED = 0
   parameter     ACT_FILE    = "",  // ACT ≠ 0
   parameter int HARD_WIRED  = 0,   // 1: NF = SF = 1 and the weights are WEIGHT_WORD
@@ -496,7 +497,8 @@ module qnn_mvau #(
       qnn_act_lane #(
         .ACT(ACT), .ACC_BITS(ACC_BITS), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
         .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .SHIFT(SHIFT), .ZERO(ZERO), .N_THRESH(N_THRESH),
-        .T_BITS(ACC_BITS), .MUL_LUT(MUL_LUT), .CMP_CARRY(CMP_CARRY)
+        .T_BITS(ACC_BITS), .MUL_LUT(MUL_LUT), .CMP_CARRY(CMP_CARRY),
+        .CLAMP_TEST(CLAMP_TEST)
       ) u_lane (
         .clk(clk),
         .en(en),

@@ -61,6 +61,7 @@ module qnn_mvau_mmv #(
   parameter int N_THRESH   = 0,
   parameter int MUL_LUT    = 0,   // qnn_mvau's (mul=lut)
   parameter int CMP_CARRY  = 0,   // qnn_mvau's (fused threshold on the carry chain)
+  parameter int CLAMP_TEST = 0,   // qnn_mvau's (fused requant's clamp tests)
   parameter     WEIGHT_FILE = "",  // HARD_WIRED = 0
   parameter     ACT_FILE    = "",
   parameter int HARD_WIRED  = 0,   // qnn_mvau's: 1, the weights are WEIGHT_WORD
@@ -116,7 +117,7 @@ module qnn_mvau_mmv #(
       .IN_BITS(IN_BITS), .IN_KIND(IN_KIND), .W_BITS(W_BITS), .W_KIND(W_KIND),
       .ACC_BITS(ACC_BITS), .PIXELS(PIXELS), .ACT(ACT), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
       .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .SHIFT(SHIFT), .ZERO(ZERO), .N_THRESH(N_THRESH),
-      .MUL_LUT(MUL_LUT), .CMP_CARRY(CMP_CARRY), .WEIGHT_FILE(WEIGHT_FILE), .ACT_FILE(ACT_FILE),
+      .MUL_LUT(MUL_LUT), .CMP_CARRY(CMP_CARRY), .CLAMP_TEST(CLAMP_TEST), .WEIGHT_FILE(WEIGHT_FILE), .ACT_FILE(ACT_FILE),
       .HARD_WIRED(HARD_WIRED), .WEIGHT_WORD(WEIGHT_WORD)
     ) u_mvau (
       .clk(clk),

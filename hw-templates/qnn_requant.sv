@@ -4,7 +4,8 @@
 // ACT_FILE: depth CH/PE; word cg holds, for p = 0..PE−1, {S[SHIFT_BITS], M[MBITS]} of
 // channel cg·PE + p at [p·(MBITS+SHIFT_BITS) +: MBITS+SHIFT_BITS] (M in the low bits).
 // tlast on the last word of each frame of ELEMS_PER_FRAME elements. Latency 4 cycles.
-// Every parameter is required: qnn_act_stream and qnn_act_lane check them.
+// Every parameter but the options MUL_LUT and CLAMP_TEST (0 when not given) is required:
+// qnn_act_stream and qnn_act_lane check them.
 // Parameter checks (docs/engines-contract.md): QNN_PARAM_ERROR stops the elaboration of an
 // instance whose parameters are impossible, with a message. It is an elaboration-time
 // $error in Yosys, Vivado and Verilator; Icarus 11 has no elaboration-time $error, there it
@@ -29,6 +30,7 @@ module qnn_requant #(
   parameter int SHIFT           = -2,  // requant: the shared shift S, −1 per channel (from the ROM); −2 means "not given"
   parameter int ZERO            = 32'sh8000_0000,  // the default means "not given"
   parameter int MUL_LUT         = 0,    // 1: x·M from LUTs (mul=auto moved it there), 0: the tool's DSP rule
+  parameter int CLAMP_TEST      = 0,    // 1: clamp bounds at powers of two tested on the value's top bits (iCE40; qnn_act_lane)
   parameter     ACT_FILE        = ""
 ) (
   input  logic                   clk,
@@ -45,7 +47,7 @@ module qnn_requant #(
     .ACT(1), .PE(PE), .CH(CH), .ELEMS_PER_FRAME(ELEMS_PER_FRAME),
     .IN_BITS(IN_BITS), .IN_KIND(IN_KIND), .OUT_BITS(OUT_BITS), .OUT_KIND(OUT_KIND),
     .MBITS(MBITS), .SHIFT_BITS(SHIFT_BITS), .SHIFT(SHIFT), .ZERO(ZERO), .N_THRESH(1), .T_BITS(1),
-    .MUL_LUT(MUL_LUT), .ACT_FILE(ACT_FILE)
+    .MUL_LUT(MUL_LUT), .CLAMP_TEST(CLAMP_TEST), .ACT_FILE(ACT_FILE)
   ) u_act (
     .clk(clk), .rst_n(rst_n),
     .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),

@@ -939,7 +939,7 @@ ${d.dTable || '(not run)'}
   lane (16 lanes of one design: 8 each way), and T − x against a constant costs up to three
   times the LUT4s, so no rule could follow it (7.6 / 42 % held out, a wider bound). On iCE40
   the template now writes each comparison as the sign of x − T (qnn_act_lane's CMP_CARRY,
-  docs/engines-contract.md; bit-exact on Verilator and Icarus, test/hw/carry-compare.test.ts):
+  docs/engines-contract.md; bit-exact on Verilator and Icarus, test/hw/ice40-compare.test.ts):
   stand-alone blocks of 1 to 15 thresholds went from 88–235 LUT4s to 32–93. Its cost is then
   what \`ice40LaneCompare\` counts: a LUT4 for the sign of each distinct comparison inside the
   value's range (none where x cannot be negative: the sign is the carry itself), ~T's

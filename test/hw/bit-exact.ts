@@ -31,7 +31,7 @@ export async function expectBitExactThenFree(
 
 /**
  * The check of a network whose RTL takes a template option (mul-lut.test.ts,
- * carry-compare.test.ts): compiled into `outDir/lint`, lint-clean on Verilator, bit-exact
+ * ice40-compare.test.ts): compiled into `outDir/lint`, lint-clean on Verilator, bit-exact
  * under random backpressure on Verilator (`frames`) and, with `icarus`, on Icarus (2
  * frames). Returns the compiled design, for the test to read its wrappers.
  */

@@ -187,6 +187,9 @@ export function activationParams(act: Activation, fab: Fabric): TemplateParams {
       // compares only the bits the shift leaves); −1: each channel's S comes from the ROM.
       ['SHIFT', sharedShift(act) ?? -1],
       ['ZERO', act.zero],
+      // iCE40: clamp bounds at powers of two as tests of the value's top bits (synth_ice40
+      // builds `wide < 0` on the carry chain); Xilinx keeps `<` and `>` (cmp2lcu).
+      ...(fab.family === 'ice40' ? ([['CLAMP_TEST', 1]] as TemplateParams) : []),
     ];
   }
   // ZERO is the threshold's bias too (qnn_act_lane); 0 is the plain count.

@@ -62,6 +62,8 @@ interface ActCfg {
   shift?: number | 'shared';
   /** Threshold: CMP_CARRY = 1, each comparison as the sign of x − T (what iCE40 targets get). */
   carry?: boolean;
+  /** Requant: CLAMP_TEST = 1, clamp bounds at powers of two tested on the value's top bits (iCE40's). */
+  clampTest?: boolean;
 }
 
 const top = (c: ActCfg): string => (c.kind === 'requant' ? 'qnn_requant' : 'qnn_threshold');
@@ -70,7 +72,7 @@ const words = (c: ActCfg): number => c.elems / c.pe;
 const label = (c: ActCfg): string =>
   `${c.kind} ${typeName(c.inT)} → ${typeName(c.outT)} CH${c.ch} PE${c.pe} ELEMS${c.elems}` +
   (c.kind === 'requant'
-    ? ` mbits${c.mbits} zero${c.zero}${c.shift !== undefined ? ` shift ${c.shift}` : ''}`
+    ? ` mbits${c.mbits} zero${c.zero}${c.shift !== undefined ? ` shift ${c.shift}` : ''}${c.clampTest ? ' CLAMP_TEST' : ''}`
     : ` N${c.nThresh} T${c.tBits}${c.bias ? ` bias${c.bias}` : ''}${c.carry ? ' CMP_CARRY' : ''}`);
 
 /** The template's parameters, as the compiler sets them for `act` (SHIFT: its shared S, or −1). */
@@ -85,7 +87,8 @@ function params(c: ActCfg, act: Activation): Record<string, number | string> {
     OUT_KIND: kindCode(c.outT),
     ACT_FILE: 'act.mem',
   };
-  if (act.kind === 'requant') Object.assign(p, { MBITS: c.mbits, SHIFT_BITS: c.shiftBits, SHIFT: sharedShift(act) ?? -1, ZERO: c.zero });
+  if (act.kind === 'requant')
+    Object.assign(p, { MBITS: c.mbits, SHIFT_BITS: c.shiftBits, SHIFT: sharedShift(act) ?? -1, ZERO: c.zero, ...(c.clampTest ? { CLAMP_TEST: 1 } : {}) });
   else Object.assign(p, { N_THRESH: c.nThresh, T_BITS: c.tBits, ZERO: c.bias, ...(c.carry ? { CMP_CARRY: 1 } : {}) });
   return p;
 }
@@ -154,6 +157,22 @@ const CASES: ActCfg[] = [];
   CASES.push({ ...randomCfg(rng(701), 'requant', { kind: 'uint', bits: 8 }, 'all'), shift: 'shared' });
   CASES.push({ ...randomCfg(rng(702), 'requant', { kind: 'int', bits: 5 }, 'one'), shift: 0, mbits: 3 });
   CASES.push({ ...randomCfg(rng(703), 'requant', { kind: 'int', bits: 5 }, 'divisor'), shift: 31, mbits: 4, shiftBits: 5 });
+  // iCE40's clamp (CLAMP_TEST): without a zero point the bounds are at powers of two, tested
+  // on the value's top bits (an unsigned output's 0 on its sign); with every bit shifted out,
+  // bounds the value cannot pass; with a zero point, bounds that are no power of two (`<`, `>`).
+  const clampTest = (seed: number, inT: QType, outT: QType, peMode: (typeof PE_MODES)[number], more: Partial<ActCfg>): ActCfg => ({
+    ...randomCfg(rng(seed), 'requant', inT, peMode),
+    outT,
+    zero: 0,
+    clampTest: true,
+    ...more,
+  });
+  CASES.push(clampTest(710, { kind: 'uint', bits: 8 }, { kind: 'uint', bits: 4 }, 'divisor', { shift: 'shared' }));
+  CASES.push(clampTest(711, { kind: 'int', bits: 8 }, { kind: 'int', bits: 4 }, 'all', {}));
+  CASES.push(clampTest(712, { kind: 'int', bits: 5 }, { kind: 'uint', bits: 4 }, 'one', { shift: 31, mbits: 4, shiftBits: 5 }));
+  CASES.push(clampTest(713, { kind: 'int', bits: 5 }, { kind: 'int', bits: 4 }, 'divisor', { shift: 31, mbits: 4, shiftBits: 5 }));
+  CASES.push(clampTest(714, { kind: 'int', bits: 16 }, { kind: 'uint', bits: 3 }, 'divisor', { zero: 2 }));
+  CASES.push(clampTest(715, { kind: 'uint', bits: 8 }, { kind: 'int', bits: 6 }, 'one', { zero: -3, shift: 'shared' }));
 }
 
 function randomData(c: ActCfg, frames: number, seed: number): { act: Activation; input: number[]; expected: number[] } {
