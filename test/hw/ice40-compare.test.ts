@@ -113,7 +113,8 @@ describe("iCE40's comparison forms against the golden model", () => {
         const { analysis, diagnostics } = await check(text, withFiles(name, files));
         expect(diagnostics.filter((d) => d.severity === 1).map((d) => `${d.code} ${d.message}`)).toEqual([]);
         const c = await expectCompiledBitExact({ analysis, name, outDir: path.join(WORK, name), frames: 4, icarus });
-        for (const e of engines) expect(readFileSync(path.join(c.rtlDir, `${name}_${e}.sv`), 'utf8'), e).toMatch(new RegExp(`\\.${option}\\(1\\)`));
+        for (const e of engines)
+          expect(readFileSync(path.join(c.rtlDir, `${name}_${e}.sv`), 'utf8'), e).toMatch(new RegExp(`\\.${option}\\(1\\)`));
       },
       300_000,
     );

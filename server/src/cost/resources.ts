@@ -733,6 +733,12 @@ export function requantClamp(
   outBits: number,
   /** Channels each lane serves: one is a one-entry ROM, a constant S per lane, that synthesis sees. */
   channelsPerLane: number,
+  /**
+   * The template's CLAMP_TEST (iCE40): a bound at a power of two is a test of the value's top
+   * bits, on the template's CW-bit value, a bit wider than `bits` in a stand-alone engine
+   * (`widened`: it sees x widened by a sign bit).
+   */
+  clampTest?: { widened: boolean },
 ): { lut: number; liveBits: number } {
   const full = inBits + (a.mbits ?? C.activation.defaultMbits) + 1;
   const bits = a.variableShift && channelsPerLane > 1 ? full : Math.max(1, full - a.maxShift);
@@ -743,10 +749,30 @@ export function requantClamp(
   const yHi = a.outSigned ? 2 ** (outBits - 1) - 1 : 2 ** outBits - 1;
   const xLo = yLo - a.zero;
   const xHi = yHi - a.zero;
-  const compares = (vLo < xLo ? 1 : 0) + (vHi > xHi ? 1 : 0);
   const width = Math.max(bits, signedBitsFor(xLo, xLo), signedBitsFor(xHi, xHi));
-  const lut = compares * Math.ceil(width * C.activation.compareLutsPerBit) + (compares > 0 ? outBits : 0) + (a.zero !== 0 ? outBits : 0);
+  const compare = (needed: boolean, k: number | undefined): { built: number; lut: number } => {
+    if (!needed) return { built: 0, lut: 0 };
+    // CLAMP_TEST: 0 is the sign (k = −1: no LUT), 2^k − 1 and −2^k an OR or AND of the value's
+    // bits from k up, with its sign (a LUT4 tree); k ≥ width − 1 is a bound the value cannot pass.
+    if (clampTest && k !== undefined) {
+      const cw = Math.max(bits + (clampTest.widened ? 1 : 0), signedBitsFor(xLo, xLo), signedBitsFor(xHi, xHi));
+      if (k >= cw - 1) return { built: 0, lut: 0 };
+      return { built: 1, lut: k < 0 ? 0 : Math.ceil((cw - k - 1) / 3) };
+    }
+    return { built: 1, lut: Math.ceil(width * C.activation.compareLutsPerBit) };
+  };
+  const lower = compare(vLo < xLo, xLo === 0 ? -1 : exactLog2(-xLo));
+  const upper = compare(vHi > xHi, exactLog2(xHi + 1));
+  const compares = lower.built + upper.built;
+  const lut = lower.lut + upper.lut + (compares > 0 ? outBits : 0) + (a.zero !== 0 ? outBits : 0);
   return { lut, liveBits: compares === 0 && a.zero === 0 ? Math.min(outBits, bits) : outBits };
+}
+
+/** k where v = 2^k (k ≥ 0), else undefined. */
+function exactLog2(v: number): number | undefined {
+  if (v < 1 || !Number.isInteger(v)) return undefined;
+  const k = Math.round(Math.log2(v));
+  return 2 ** k === v ? k : undefined;
 }
 
 /**
@@ -932,6 +958,20 @@ function thresholdComparators(
 
 const comparatorsCache = new WeakMap<object, Map<string, { luts: number; comparators: number }>>();
 
+/**
+ * x · M for one constant M in LUTs (qnn_act_lane's MUL_LUT sum of x·2^i over M's set bits):
+ * alumacc gathers the terms into one $macc, and maccmap reduces them with full adders in
+ * logic, about inBits + 1 bits a term (a sum and a carry, 3-input functions: two LUT4s a bit
+ * on iCE40, one LUT6 holding both on Xilinx), to two rows added on the carry chain, PW bits.
+ * Measured on held_mmv1 (iCE40, 16 fused lanes of a 10-bit accumulator × M with 9 set bits,
+ * the requant lanes replaced by registers to count them): 187 LUT4s a lane; this counts 180.
+ * The count before, (ones − 1) · (inBits + M's bits), priced each term at the product's width.
+ */
+function constantProductLuts(ones: number, inBits: number, pw: number, fab: Fabric): number {
+  if (ones <= 1) return 0;
+  return (fab.family === 'ice40' ? 2 : 1) * Math.max(0, ones - 2) * (inBits + 1) + pw;
+}
+
 /** One PE lane of a threshold or requant stage on an `inBits` value, producing `outBits`. */
 export function activationLane(
   a: ActivationCostParams,
@@ -996,7 +1036,9 @@ export function activationLane(
     // In LUTs after the ROM's constant bits are gone: shift-adds for one shared M, a multiplier otherwise;
     // the product register and the + 2^(S−1) rounding adder (a DSP keeps the product in its
     // multiplier register; a DSP48 takes the rounding add into its post-adder, an SB_MAC16 does not).
-    mulLut += a.perChannel ? lutMultiplierLutsOn(fab, m, false, inBits, a.inputSigned ?? true) : Math.max(0, a.multiplierOnes - 1) * prod;
+    mulLut += a.perChannel
+      ? lutMultiplierLutsOn(fab, m, false, inBits, a.inputSigned ?? true)
+      : constantProductLuts(a.multiplierOnes, inBits, pw, fab);
     // The rounding adder's bits below S − 1, sign extension included, are not read.
     roundLut = pw - unread(pw);
     ff += prod - deadBits;
@@ -1037,7 +1079,13 @@ export function activationLane(
   // LUT median xc7 10.8 → 9.4 %, xcup 10.8 → 6.5 %, iCE40 11.0 → 9.4 % (with the signed
   // rounding add above). Counted for signed outputs as well, xcup fitted worse (11.9 %).
   const opaqueZero = dsp > 0 && a.zero > 0 && !a.outSigned;
-  const clamp = requantClamp(opaqueZero ? { ...a, inputSigned: true } : a, inBits, outBits, channelsPerLane);
+  const clamp = requantClamp(
+    opaqueZero ? { ...a, inputSigned: true } : a,
+    inBits,
+    outBits,
+    channelsPerLane,
+    fab.family === 'ice40' ? { widened: !fused } : undefined,
+  );
   lut += clamp.lut + mulLut + shiftLut + roundLut;
   ff += clamp.liveBits - outBits; // y
   const memWidth = a.perChannel ? m + (a.variableShift ? C.activation.shiftBits : 0) : 0;
@@ -1141,11 +1189,13 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const inputBuffer = nf > 1 ? ramCost(sf, inWord, fab, { ports: 'sp', ebrEmulatedRead: true }) : ramCost(0, 0, fab);
   const activationMem = act?.memWidth ? romCost(nf, p.pe * act.memWidth, fab, activation?.romColumns) : romCost(0, 0, fab);
   const skid = skidResources(p.pe * (act?.liveBits ?? p.outBits));
-  // A per-channel requant's x · M in LUTs is priced as the lanes' own multipliers (mulInt):
-  // the same structure (`lutMultiplierLutsOn`), whatever it multiplies. Under the requant
-  // coefficient (0.59 on iCE40) the sweep's dense15 (PE 8, its 16-bit M multipliers in LUTs
-  // where the UP5K's SB_MAC16s run out) was 42 % under; with it, 9 %.
-  const lutMul = activation?.kind === 'requant' && activation.perChannel && act?.dsp === 0 ? act.mulLut : 0;
+  // A requant's x · M in LUTs is priced as the lanes' own multipliers (mulInt): a per-channel
+  // M's multiplier (`lutMultiplierLutsOn`) and one M's terms (`constantProductLuts`) alike.
+  // Under the requant coefficient (0.59 on iCE40) the sweep's dense15 (PE 8, its 16-bit M
+  // multipliers in LUTs where the UP5K's SB_MAC16s run out) was 42 % under; with it, 9 %.
+  // Once CLAMP_TEST shrank the DSP lanes that coefficient is fitted on (0.36), held_mmv1's
+  // 16 lanes of one M's terms were 40 % under under it; with mulInt, 4 %.
+  const lutMul = activation?.kind === 'requant' && act?.dsp === 0 ? act.mulLut : 0;
   const actLut = !act
     ? 0
     : activation!.kind === 'requant'

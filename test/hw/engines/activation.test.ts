@@ -88,7 +88,13 @@ function params(c: ActCfg, act: Activation): Record<string, number | string> {
     ACT_FILE: 'act.mem',
   };
   if (act.kind === 'requant')
-    Object.assign(p, { MBITS: c.mbits, SHIFT_BITS: c.shiftBits, SHIFT: sharedShift(act) ?? -1, ZERO: c.zero, ...(c.clampTest ? { CLAMP_TEST: 1 } : {}) });
+    Object.assign(p, {
+      MBITS: c.mbits,
+      SHIFT_BITS: c.shiftBits,
+      SHIFT: sharedShift(act) ?? -1,
+      ZERO: c.zero,
+      ...(c.clampTest ? { CLAMP_TEST: 1 } : {}),
+    });
   else Object.assign(p, { N_THRESH: c.nThresh, T_BITS: c.tBits, ZERO: c.bias, ...(c.carry ? { CMP_CARRY: 1 } : {}) });
   return p;
 }

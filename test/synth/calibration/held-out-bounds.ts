@@ -27,11 +27,4 @@ export const CHECKS = FAMILIES.length * KINDS.length * 2;
  * xc7 and xcup, the flow's opt_merge after synth_xilinx, 2026-12-06). Each entry is a gap
  * the model still has.
  */
-export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
-  'ice40 requant lut': { median: 12, worst: 30 }, // 10.5 / 28 (n 11, held_rq0/a1.requant)
-  // A per-channel requant of 16 channels a lane (held_act5: u8 → u4, PE 2, M and S from the
-  // ROM) is under on both Xilinx sets: 24 % on xc7; on xcup 18 % until the templates' text
-  // changed for iCE40's CMP_CARRY (2026-12-06), then ABC mapped the same logic to 344 LUTs
-  // instead of 312, 26 % over the estimate's 256. The estimate did not change.
-  'xcup requant lut': { median: 10, worst: 30 }, // 4.6 / 26 (n 11, held_act5/a1.requant)
-};
+export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {};
