@@ -1049,20 +1049,25 @@ export function activationLane(
     // MVAU's accumulator, or split over several MACs, it stays in LUTs. Stand-alone with one
     // S, its bits below S − 1 add 0 and reach nothing, as in LUTs (the sweep's iCE40 requant
     // LUT median / worst 8.6 / 35 → 6.4 / 36 %, held-out 11.7 / 38 → 10.5 / 28 %, with its own
-    // coefficient, `round`, fitted at 1.3 LUT4 a bit).
+    // coefficient, `round`, fitted at 1.3 LUT4 a bit). An S read from the ROM keeps it in
+    // LUTs too, as on Xilinx (below).
     if (fused || dsp > 1 || (a.inputSigned ?? true) || a.variableShift) roundLut = pw - unread(pw);
     // After an MVAU's accumulator its product register stays in fabric too (counted by name
     // in held_mmv2's netlist: 10 bits per lane; the sweep's iCE40 MVAU FF median 4.7 → 2.2 %,
     // MMV MVAU 6.0 → 3.8 %, with it counted).
     if (fused) ff += prod;
-  } else if (a.variableShift) {
-    // EXPERIMENT: S read from the ROM: the rounding add stays in fabric.
-    roundLut = pw - unread(pw);
-    if (fab.xilinxArch === 'xcup' && fused) ff += prod;
-  } else if (fab.xilinxArch === 'xcup' && fused) {
+  } else {
+    // Xilinx: the DSP48 takes the add of a constant 2^(S−1) into its post-adder, but not that
+    // of an S read from the ROM (a channel's own, or a one-channel lane's one entry, which is
+    // a constant only after the multiplier is mapped): a decoder and a carry chain in fabric.
+    // Measured (Yosys 0.23, xcup): held_act5 (u8 → u4, 16 channels a lane) lost 74 of its 286
+    // LUTs with the rounding removed; the sweep's act4 (i12, a channel a lane) kept a 30-bit
+    // carry chain a lane. Counted, held-out xcup requants went from LUT median / worst 4.6 /
+    // 26 to 4.6 / 22 % (the templates before CLAMP_TEST).
+    if (a.variableShift) roundLut = pw - unread(pw);
     // Measured: after an MVAU's accumulator, `-family xcup` keeps the DSP48E2's product
     // register in fabric (the sweep's xcup MVAU FF median 10 % → 3 % with it counted).
-    ff += prod;
+    if (fab.xilinxArch === 'xcup' && fused) ff += prod;
   }
   // A per-channel S: a log shifter over the whole product, a 2:1 level for each bit of S
   // that differs between channels (two levels per LUT6, one per LUT4: a 4:1 mux needs six

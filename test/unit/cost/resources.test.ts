@@ -628,20 +628,36 @@ describe('every template structure has its term', () => {
   });
 
   it("requant clamp on iCE40 (CLAMP_TEST): a bound at a power of two is a test of the value's top bits, a LUT4 tree", () => {
+    // Stand-alone, the template's value is a bit wider than x · M needs (x widened by a sign bit).
+    const alone = { widened: true };
     // i8 × a 16-bit M >>> 21: a 4-bit value, −8 … 7. Into u2 (0 … 3): below 0 is its sign (no
     // LUT), above 3 its sign clear and bit 2 set (one LUT4), and the output mux; on Xilinx two
     // 2-LUT compares.
     const q = requant(16, { maxShift: 21, inputSigned: true });
-    expect(requantClamp(q, 8, 2, 1, true).lut).toBe(0 + 1 + 2);
+    expect(requantClamp(q, 8, 2, 1, alone).lut).toBe(0 + 1 + 2);
     expect(requantClamp(q, 8, 2, 1).lut).toBe(2 * 2 + 2);
     // Into i3 (−4 … 3): bit 2 against the sign, for each bound.
-    expect(requantClamp({ ...q, outSigned: true }, 8, 3, 1, true).lut).toBe(1 + 1 + 3);
-    // After a per-channel shifter the value has all 8 + 16 + 1 bits: above 15 is the sign
-    // clear and any of bits 4 … 23 set, 21 inputs, a tree of 7 LUT4s.
+    expect(requantClamp({ ...q, outSigned: true }, 8, 3, 1, alone).lut).toBe(1 + 1 + 3);
+    // After a per-channel shifter the value has all 8 + 1 + 16 + 1 bits: above 15 is the sign
+    // clear and any of bits 4 … 24 set, 22 inputs, a tree of 7 LUT4s.
     const perChannel = { ...q, variableShift: true, perChannel: true };
-    expect(requantClamp(perChannel, 8, 4, 4, true).lut).toBe(0 + 7 + 4);
+    expect(requantClamp(perChannel, 8, 4, 4, alone).lut).toBe(0 + 7 + 4);
     // A zero point moves the bounds off the powers of two (u4 from 3: −3 … 12): `<` and `>`.
-    expect(requantClamp({ ...q, zero: 3 }, 8, 4, 1, true).lut).toBe(requantClamp({ ...q, zero: 3 }, 8, 4, 1).lut);
+    expect(requantClamp({ ...q, zero: 3 }, 8, 4, 1, alone).lut).toBe(requantClamp({ ...q, zero: 3 }, 8, 4, 1).lut);
+  });
+
+  it('requant on a Xilinx DSP: the post-adder takes a constant 2^(S−1), not one from an S read from the ROM (held_act5)', () => {
+    const shared = requant(16, { maxShift: 12, inputSigned: false });
+    const perChannel = { ...shared, variableShift: true, perChannel: true };
+    const lane = (a: RequantCostParams, channels: number) => activationLane(a, 8, 4, channels, xilinx);
+    expect(lane(shared, 16).dsp).toBe(1);
+    expect(lane(perChannel, 16).dsp).toBe(1);
+    expect(lane(shared, 16).roundLut).toBe(0);
+    // The template's PW = 8 + 1 + 16 + 1, every bit read after a per-channel shifter.
+    expect(lane(perChannel, 16).roundLut).toBe(8 + 1 + 16 + 1);
+    // A lane of one channel reads a one-entry ROM: a constant S, known only after the DSP is
+    // mapped, so the add stays, without its 11 bits below S − 1.
+    expect(lane(perChannel, 1).roundLut).toBe(8 + 1 + 16 + 1 - 11);
   });
 
   it("requant on a DSP with a zero point: synthesis cannot see the product's sign, so the lower compare is built too (held_rq1)", () => {
