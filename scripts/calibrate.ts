@@ -956,6 +956,30 @@ ${d.dTable || '(not run)'}
   comparisons (i12, PE 16, one threshold: 142 LUTs against 206), more for wide per-channel
   sets (u8, 7 thresholds, PE 2: 220 against 184), which the estimate does not yet choose
   between.
+- **Requant clamps on iCE40 test their bounds' bits** (2026-12-06): synth_ice40 built a clamp
+  bound like \`wide < 0\` as a subtraction on the carry chain. On iCE40 the template now tests
+  a bound at a power of two (every requant without a zero point) on the value's top bits
+  (qnn_act_lane's CLAMP_TEST, docs/engines-contract.md; bit-exact on Verilator and Icarus,
+  test/hw/ice40-compare.test.ts): flattened, a stand-alone u6 → u4 requant at PE 8 went from
+  174 to 86 LUT4s, a per-channel i8 → u4 one at PE 2 from 463 to 324, whole random designs
+  from 479 to 423 LUT4s (rnd7004_ice40), 402 to 378 and 889 to 830. \`requantClamp\` prices
+  each test as a LUT4 tree over the bits it reads, on the template's value (a bit wider
+  stand-alone, where x is widened by a sign bit). Two more requant terms: on Xilinx an S read
+  from the activation ROM keeps the rounding add in fabric (the DSP's post-adder takes only a
+  constant: held_act5 lost 74 of its 286 LUTs with the rounding removed); and one M's
+  x · M in LUTs is counted as maccmap builds it (a full adder a bit a term: two LUT4s on
+  iCE40, \`constantProductLuts\`) under the lanes' \`mulInt\`, not the requant coefficient,
+  which CLAMP_TEST's smaller DSP lanes took to 0.36 (held_mmv1, 16 fused lanes in LUTs, was
+  40 % under; counted by replacing the requant lanes with registers: 187 LUT4s a lane). The
+  iCE40 MVAU's \`carryOperand\` then refits near 0: the sweep's MMV convs that have both put
+  the cost in the product term. Held out (LUT median / worst): iCE40 requants 10.5 / 28 →
+  8.5 / 21 % (their wider bound is gone), xcup requants 4.6 / 26 → 4.6 / 18 % (gone too),
+  xc7 requants 7.8 / 19 % (held_act5 was 24 % under); iCE40 MVAUs 4.0 / 19 %, MMV MVAUs
+  9.0 / 21 %. The sweep's iCE40 requants went from 6.4 / 36 to 4.8 / 51 % (the worst is
+  cact23, 37 LUT4s). The xc7 coefficients were fitted on the sweep as synthesised before
+  CLAMP_TEST's text (the same logic there: CLAMP_TEST = 0); xcup's and iCE40's on the sweep
+  resynthesised. The new text moved ABC's mapping of one held-out xcup MVAU, held_dense5,
+  from 477 to 443 LUTs for the same logic: 26 % over its unchanged estimate, a wider bound.
 - **LUT multipliers are measured, not fitted**: the run synthesises one registered product
   for every signed weight of 2 to 8 bits times every input of 1 to 8 bits, signed and
   unsigned, as qnn_mvau writes it, without DSPs (\`synth_xilinx -nodsp\`, \`synth_ice40\`),

@@ -27,4 +27,10 @@ export const CHECKS = FAMILIES.length * KINDS.length * 2;
  * xc7 and xcup, the flow's opt_merge after synth_xilinx, 2026-12-06). Each entry is a gap
  * the model still has.
  */
-export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {};
+export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
+  // held_dense5 (u4 × u4, PE 1 × SIMD 6, a fused requant with a zero point on the DSP) is
+  // over on xcup. Its estimate did not change when the templates' text did for iCE40's
+  // CLAMP_TEST (2026-12-06), nor its logic on Xilinx (CLAMP_TEST = 0 there), but ABC mapped
+  // it to 443 LUTs instead of 477, and 16 % over became 26 %.
+  'xcup mvau lut': { median: 10, worst: 30 },
+};
