@@ -753,7 +753,7 @@ export function requantClamp(
   const compare = (needed: boolean, k: number | undefined): { built: number; lut: number } => {
     if (!needed) return { built: 0, lut: 0 };
     // CLAMP_TEST: 0 is the sign (k = −1: no LUT), 2^k − 1 and −2^k an OR or AND of the value's
-    // bits from k up, with its sign (a LUT4 tree); k ≥ width − 1 is a bound the value cannot pass.
+    // bits from k up, with its sign (a LUT4 tree); k ≥ CW − 1 is a bound the value cannot pass.
     if (clampTest && k !== undefined) {
       const cw = Math.max(bits + (clampTest.widened ? 1 : 0), signedBitsFor(xLo, xLo), signedBitsFor(xHi, xHi));
       if (k >= cw - 1) return { built: 0, lut: 0 };
@@ -1033,7 +1033,7 @@ export function activationLane(
   // carry chain, read off the $alu cells after alumacc).
   const pw = Math.max(prod, (fused ? inBits : inBits + 1) + mbits + 1);
   if (dsp === 0) {
-    // In LUTs after the ROM's constant bits are gone: shift-adds for one shared M, a multiplier otherwise;
+    // In LUTs after the ROM's constant bits are gone: one shared M's terms, a multiplier otherwise;
     // the product register and the + 2^(S−1) rounding adder (a DSP keeps the product in its
     // multiplier register; a DSP48 takes the rounding add into its post-adder, an SB_MAC16 does not).
     mulLut += a.perChannel
@@ -1199,7 +1199,7 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   // Under the requant coefficient (0.59 on iCE40) the sweep's dense15 (PE 8, its 16-bit M
   // multipliers in LUTs where the UP5K's SB_MAC16s run out) was 42 % under; with it, 9 %.
   // Once CLAMP_TEST shrank the DSP lanes that coefficient is fitted on (0.36), held_mmv1's
-  // 16 lanes of one M's terms were 40 % under under it; with mulInt, 4 %.
+  // 16 lanes of one M's terms were 40 % under under it; with mulInt, 6 %.
   const lutMul = activation?.kind === 'requant' && act?.dsp === 0 ? act.mulLut : 0;
   const actLut = !act
     ? 0
