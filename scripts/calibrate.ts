@@ -974,12 +974,13 @@ ${d.dTable || '(not run)'}
   iCE40 MVAU's \`carryOperand\` then refits near 0: the sweep's MMV convs that have both put
   the cost in the product term. Held out (LUT median / worst): iCE40 requants 10.5 / 28 →
   8.5 / 21 % (their wider bound is gone), xcup requants 4.6 / 26 → 4.6 / 18 % (gone too),
-  xc7 requants 7.8 / 19 % (held_act5 was 24 % under); iCE40 MVAUs 4.0 / 19 %, MMV MVAUs
-  9.0 / 21 %. The sweep's iCE40 requants went from 6.4 / 36 to 4.8 / 51 % (the worst is
-  cact23, 37 LUT4s). The xc7 coefficients were fitted on the sweep as synthesised before
-  CLAMP_TEST's text (the same logic there: CLAMP_TEST = 0); xcup's and iCE40's on the sweep
-  resynthesised. The new text moved ABC's mapping of one held-out xcup MVAU, held_dense5,
-  from 477 to 443 LUTs for the same logic: 26 % over its unchanged estimate, a wider bound.
+  xc7 requants 7.8 / 14 % (held_act5 was 24 % under); iCE40 MVAUs 4.0 / 19 %, MMV MVAUs
+  9.0 / 21 %. The sweep's requants went from 6.4 / 36 to 4.8 / 51 % on iCE40 (the worst is
+  cact23, 37 LUT4s), 6.5 / 48 to 5.7 / 48 % on xc7 and xcup; whole designs from LUT median
+  7.2 to 7.4 %, worst 23.1 to 22.6 % (rnd7002_ice40). All three sets were resynthesised
+  from the new templates (Xilinx builds the same logic, CLAMP_TEST = 0, but the new text
+  moved ABC's mapping of one held-out xcup MVAU, held_dense5, from 477 to 443 LUTs: 26 %
+  over its unchanged estimate, a wider bound).
 - **LUT multipliers are measured, not fitted**: the run synthesises one registered product
   for every signed weight of 2 to 8 bits times every input of 1 to 8 bits, signed and
   unsigned, as qnn_mvau writes it, without DSPs (\`synth_xilinx -nodsp\`, \`synth_ice40\`),
