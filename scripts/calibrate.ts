@@ -964,20 +964,25 @@ ${d.dTable || '(not run)'}
   174 to 86 LUT4s, a per-channel i8 → u4 one at PE 2 from 463 to 324, whole random designs
   from 479 to 423 LUT4s (rnd7004_ice40), 402 to 378 and 889 to 830. \`requantClamp\` prices
   each test as a LUT4 tree over the bits it reads, on the template's value (a bit wider
-  stand-alone, where x is widened by a sign bit). Two more requant terms: on Xilinx an S read
+  stand-alone, where x is widened by a sign bit), and a bound with a zero point, still \`<\`
+  or \`>\`, as a subtraction on the carry chain, a LUT4 a bit (measured before CLAMP_TEST:
+  \`wide < 0\` cost 7.5 LUT4s a lane on a 6-bit value, 15 on 10 bits). Two more requant terms: on Xilinx an S read
   from the activation ROM keeps the rounding add in fabric (the DSP's post-adder takes only a
   constant: held_act5 lost 74 of its 286 LUTs with the rounding removed); and one M's
   x · M in LUTs is counted as maccmap builds it (a full adder a bit a term: two LUT4s on
-  iCE40, \`constantProductLuts\`) under the lanes' \`mulInt\`, not the requant coefficient,
-  which CLAMP_TEST's smaller DSP lanes took to 0.36 (held_mmv1, 16 fused lanes in LUTs, was
-  40 % under; counted by replacing the requant lanes with registers: 187 LUT4s a lane). The
-  iCE40 MVAU's \`carryOperand\` then refits near 0: the sweep's MMV convs that have both put
-  the cost in the product term. Held out (LUT median / worst): iCE40 requants 10.5 / 28 →
-  8.5 / 21 % (their wider bound is gone), xcup requants 4.6 / 26 → 4.6 / 18 % (gone too),
-  xc7 requants 7.8 / 14 % (held_act5 was 24 % under); iCE40 MVAUs 4.0 / 19 %, MMV MVAUs
-  9.0 / 21 %. The sweep's requants went from 6.4 / 36 to 4.8 / 51 % on iCE40 (the worst is
-  cact23, 37 LUT4s), 6.5 / 48 to 5.7 / 48 % on xc7 and xcup; whole designs from LUT median
-  7.2 to 7.4 %, worst 23.1 to 22.6 % (rnd7002_ice40). All three sets were resynthesised
+  iCE40, \`constantProductLuts\`) under a coefficient of its own, \`requantMul\` (0.66 on
+  iCE40; the sweep has no such lane on Xilinx, where it stays at mulInt). Under the requant
+  coefficient, which CLAMP_TEST's smaller DSP lanes took to 0.36, held_mmv1 (16 fused lanes
+  in LUTs; 187 LUT4s a lane, counted by replacing the requant lanes with registers) was 40 %
+  under; under the lanes' \`mulInt\`, the sweep's MMV convs, which also have hard-wired
+  negative constants, took the cost from \`carryOperand\` (1.2 refitted to 0.04). With
+  \`requantMul\`, carryOperand stays at 1.09 and held_mmv1 is 21 % under. Held out (LUT
+  median / worst): iCE40 requants 10.5 / 28 → 8.8 / 18 % (their wider bound is gone), xcup
+  requants 4.6 / 26 → 4.6 / 18 % (gone too), xc7 requants 7.8 / 14 % (held_act5 was 24 %
+  under); iCE40 MVAUs 4.2 / 22 %, MMV MVAUs 9.8 / 21 %. The sweep's requants went from 6.4 /
+  36 to 5.4 / 49 % on iCE40 (the worst is cact23, 37 LUT4s), 6.5 / 48 to 5.7 / 48 % on xc7
+  and xcup; whole designs from LUT median 7.2 to 8.6 %, worst 23.1 to 22.9 %
+  (rnd7004_ice40). All three sets were resynthesised
   from the new templates (Xilinx builds the same logic, CLAMP_TEST = 0, but the new text
   moved ABC's mapping of one held-out xcup MVAU, held_dense5, from 477 to 443 LUTs: 26 %
   over its unchanged estimate, a wider bound).

@@ -60,7 +60,9 @@ export interface FamilyFit {
    * chain, inverters of negative constants and narrow products; 0 elsewhere) +
    * tree·PE·(adder tree + negation count), treeDsp instead where the leaves are DSP products
    * on a 7-series part (Yosys packs adds into DSP48E1 post-adders and cascades; 0 elsewhere)
-   * + acc·PE·ACC_BITS + requant|threshold·PE·(fused activation lane) + rom·(weight and
+   * + acc·PE·ACC_BITS + requant|threshold·PE·(fused activation lane) + requantMul·PE·(the
+   * fused requant's x · M where it is in LUTs; the sweep has such lanes on iCE40 only, so
+   * elsewhere it keeps the value it started from, the set's mulInt) + rom·(weight and
    * activation ROMs in logic) + ram·(input buffer) + out·(skid buffer); FF = c0 +
    * pipe·PE·(tree root + accumulator) + act·PE·(activation lane) + rom·(ROM output
    * registers) + ram·(input buffer registers) + the rest.
@@ -79,6 +81,7 @@ export interface FamilyFit {
       treeDsp: number;
       acc: number;
       requant: number;
+      requantMul: number;
       threshold: number;
       rom: number;
       ram: number;

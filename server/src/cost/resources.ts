@@ -750,29 +750,28 @@ export function requantClamp(
   const xLo = yLo - a.zero;
   const xHi = yHi - a.zero;
   const width = Math.max(bits, signedBitsFor(xLo, xLo), signedBitsFor(xHi, xHi));
+  // iCE40 (CLAMP_TEST) compares the template's CW-bit value, a bit wider stand-alone.
+  const cw = clampTest ? Math.max(bits + (clampTest.widened ? 1 : 0), signedBitsFor(xLo, xLo), signedBitsFor(xHi, xHi)) : width;
+  const none = { built: 0, lut: 0 };
+  /** One compare, against a bound that is 2^k − 1 or −2^k (k; −1: the bound 0), or neither (undefined). */
   const compare = (needed: boolean, k: number | undefined): { built: number; lut: number } => {
-    if (!needed) return { built: 0, lut: 0 };
-    // CLAMP_TEST: 0 is the sign (k = −1: no LUT), 2^k − 1 and −2^k an OR or AND of the value's
-    // bits from k up, with its sign (a LUT4 tree); k ≥ CW − 1 is a bound the value cannot pass.
-    if (clampTest && k !== undefined) {
-      const cw = Math.max(bits + (clampTest.widened ? 1 : 0), signedBitsFor(xLo, xLo), signedBitsFor(xHi, xHi));
-      if (k >= cw - 1) return { built: 0, lut: 0 };
-      return { built: 1, lut: k < 0 ? 0 : Math.ceil((cw - k - 1) / 3) };
-    }
-    return { built: 1, lut: Math.ceil(width * C.activation.compareLutsPerBit) };
+    if (!needed) return none;
+    if (!clampTest) return { built: 1, lut: Math.ceil(width * C.activation.compareLutsPerBit) };
+    // `<` or `>` against any other constant is a CW-bit subtraction on the carry chain, about a
+    // LUT4 a bit (measured before CLAMP_TEST, the sweep's rq10 and rq16: 7.5 LUT4s a lane for
+    // `wide < 0` on CW = 6, 15 on CW = 10).
+    if (k === undefined) return { built: 1, lut: cw };
+    // A test: 0 is the sign (no LUT), 2^k − 1 and −2^k an OR or AND of the bits from k up with
+    // the sign (a LUT4 tree); for k ≥ CW − 1 the value cannot pass the bound.
+    if (k >= cw - 1) return none;
+    return { built: 1, lut: k < 0 ? 0 : Math.ceil((cw - k - 1) / 3) };
   };
-  const lower = compare(vLo < xLo, xLo === 0 ? -1 : exactLog2(-xLo));
-  const upper = compare(vHi > xHi, exactLog2(xHi + 1));
+  const pow2Exponent = (v: number): number | undefined => (isPowerOfTwo(v) ? Math.log2(v) : undefined);
+  const lower = compare(vLo < xLo, xLo === 0 ? -1 : pow2Exponent(-xLo));
+  const upper = compare(vHi > xHi, pow2Exponent(xHi + 1));
   const compares = lower.built + upper.built;
   const lut = lower.lut + upper.lut + (compares > 0 ? outBits : 0) + (a.zero !== 0 ? outBits : 0);
   return { lut, liveBits: compares === 0 && a.zero === 0 ? Math.min(outBits, bits) : outBits };
-}
-
-/** k where v = 2^k (k ≥ 0), else undefined. */
-function exactLog2(v: number): number | undefined {
-  if (v < 1 || !Number.isInteger(v)) return undefined;
-  const k = Math.round(Math.log2(v));
-  return 2 ** k === v ? k : undefined;
 }
 
 /**
@@ -964,7 +963,7 @@ const comparatorsCache = new WeakMap<object, Map<string, { luts: number; compara
  * logic, about inBits + 1 bits a term (a sum and a carry, 3-input functions: two LUT4s a bit
  * on iCE40, one LUT6 holding both on Xilinx), to two rows added on the carry chain, PW bits.
  * Measured on held_mmv1 (iCE40, 16 fused lanes of a 10-bit accumulator × M with 9 set bits,
- * the requant lanes replaced by registers to count them): 187 LUT4s a lane; this counts 180.
+ * the requant lanes replaced by registers to count them): 187 LUT4s a lane; this counts 181.
  * The count before, (ones − 1) · (inBits + M's bits), priced each term at the product's width.
  */
 function constantProductLuts(ones: number, inBits: number, pw: number, fab: Fabric): number {
@@ -1194,17 +1193,18 @@ export function mvauResources(p: MvauCostParams, fab: Fabric): MvauCost {
   const inputBuffer = nf > 1 ? ramCost(sf, inWord, fab, { ports: 'sp', ebrEmulatedRead: true }) : ramCost(0, 0, fab);
   const activationMem = act?.memWidth ? romCost(nf, p.pe * act.memWidth, fab, activation?.romColumns) : romCost(0, 0, fab);
   const skid = skidResources(p.pe * (act?.liveBits ?? p.outBits));
-  // A requant's x · M in LUTs is priced as the lanes' own multipliers (mulInt): a per-channel
-  // M's multiplier (`lutMultiplierLutsOn`) and one M's terms (`constantProductLuts`) alike.
-  // Under the requant coefficient (0.59 on iCE40) the sweep's dense15 (PE 8, its 16-bit M
-  // multipliers in LUTs where the UP5K's SB_MAC16s run out) was 42 % under; with it, 9 %.
-  // Once CLAMP_TEST shrank the DSP lanes that coefficient is fitted on (0.36), held_mmv1's
-  // 16 lanes of one M's terms were 40 % under under it; with mulInt, 6 %.
+  // A requant's x · M in LUTs has its own coefficient, `requantMul`: a per-channel M's
+  // multiplier (`lutMultiplierLutsOn`) and one M's terms (`constantProductLuts`) alike. Under
+  // the requant coefficient (fitted on the DSP lanes: 0.36 on iCE40 once CLAMP_TEST shrank
+  // them) held_mmv1's 16 lanes of one M's terms were 40 % under. Under the lanes' mulInt, the
+  // sweep's MMV convs, which also have hard-wired negative constants, took the cost from
+  // carryOperand (refitted from 1.2 to 0.04). With requantMul (0.66 on iCE40) carryOperand
+  // stays at 1.09 and held_mmv1 is 21 % under.
   const lutMul = activation?.kind === 'requant' && act?.dsp === 0 ? act.mulLut : 0;
   const actLut = !act
     ? 0
     : activation!.kind === 'requant'
-      ? p.pe * (k.lut.requant * (act.lut - lutMul) + k.lut.mulInt * lutMul)
+      ? p.pe * (k.lut.requant * (act.lut - lutMul) + k.lut.requantMul * lutMul)
       : k.lut.threshold * p.pe * act.lut;
   const lut =
     k.lut.c0 +

@@ -642,8 +642,10 @@ describe('every template structure has its term', () => {
     // clear and any of bits 4 … 24 set, 22 inputs, a tree of 7 LUT4s.
     const perChannel = { ...q, variableShift: true, perChannel: true };
     expect(requantClamp(perChannel, 8, 4, 4, alone).lut).toBe(0 + 7 + 4);
-    // A zero point moves the bounds off the powers of two (u4 from 3: −3 … 12): `<` and `>`.
-    expect(requantClamp({ ...q, zero: 3 }, 8, 4, 1, alone).lut).toBe(requantClamp({ ...q, zero: 3 }, 8, 4, 1).lut);
+    // A zero point moves the bounds off the powers of two (u4 from 3: −3 … 12, which the
+    // value passes only below): `<`, a 5-bit subtraction on the carry chain, a LUT4 a bit;
+    // then the output mux and the zero point's adder.
+    expect(requantClamp({ ...q, zero: 3 }, 8, 4, 1, alone).lut).toBe(5 + 4 + 4);
   });
 
   it('requant on a Xilinx DSP: the post-adder takes a constant 2^(S−1), not one from an S read from the ROM (held_act5)', () => {
@@ -731,22 +733,32 @@ describe('every template structure has its term', () => {
     expect(lane4(5) - lane4(1)).toBe((8 + 16) * (5 - 1));
   });
 
-  it('an MVAU prices a per-channel requant’s LUT multiplier as its own lanes’ (mulInt), the rest of the lane at the requant coefficient', () => {
+  it('an MVAU prices its requant’s x · M in LUTs with requantMul (per-channel M or one M alike), the rest of the lane at the requant coefficient', () => {
     const k = COST_CONSTANTS.fit.ice40.mvau.lut as Record<string, number>;
-    // Bipolar weights: the MAC lanes themselves have no multiplier, so mulInt prices only the requant's.
+    // Bipolar weights: the MAC lanes themselves have no multiplier.
     const op: MacOperands = { weightKind: 'bipolar', weightBits: 1, inputBits: 4, inputBipolar: false };
-    const perChannel = requant(6, { perChannel: true });
-    const total = () =>
-      mvauResources({ pe: 2, simd: 4, mh: 8, mw: 16, operands: op, accBits: 12, outBits: 4, activation: perChannel }, hx8k).total.lut;
-    const lane = activationLane({ ...perChannel, inputSigned: true }, 12, 4, 4, hx8k, true);
-    expect(lane.dsp).toBe(0);
-    expect(lane.mulLut).toBeGreaterThan(0);
-    const mulInt = k.mulInt;
-    const priced = total();
-    k.mulInt = k.requant;
-    const atRequant = total();
-    k.mulInt = mulInt;
-    expect(priced - atRequant).toBeCloseTo(2 * (mulInt - k.requant) * lane.mulLut, 6);
+    for (const act of [requant(6, { perChannel: true }), requant(16, { multiplierOnes: 5 })]) {
+      const total = () =>
+        mvauResources({ pe: 2, simd: 4, mh: 8, mw: 16, operands: op, accBits: 12, outBits: 4, activation: act }, hx8k).total.lut;
+      const lane = activationLane({ ...act, inputSigned: true }, 12, 4, 4, hx8k, true);
+      expect(lane.dsp).toBe(0);
+      expect(lane.mulLut).toBeGreaterThan(0);
+      const requantMul = k.requantMul;
+      const priced = total();
+      k.requantMul = k.requant;
+      const atRequant = total();
+      k.requantMul = requantMul;
+      expect(priced - atRequant).toBeCloseTo(2 * (requantMul - k.requant) * lane.mulLut, 6);
+    }
+  });
+
+  it('one M in LUTs: a full adder a bit per term beyond two (two LUT4s on iCE40, one LUT6 on Xilinx) and the PW-bit carry-chain add', () => {
+    // A 10-bit accumulator × an M of 9 set bits (held_mmv1): 7 terms of 11 bits reduced, a 27-bit add (fused: PW = 10 + 16 + 1).
+    const q = requant(16, { multiplierOnes: 9, maxShift: 17 });
+    expect(activationLane(q, 10, 4, 1, hx8k, true).mulLut).toBe(2 * 7 * 11 + 27);
+    expect(activationLane(q, 10, 4, 1, multiplierFabric(xilinx, 'lut'), true).mulLut).toBe(7 * 11 + 27);
+    // One set bit is a shift: no LUT.
+    expect(activationLane({ ...q, multiplierOnes: 1 }, 10, 4, 1, hx8k, true).mulLut).toBe(0);
   });
 
   it('a per-channel requant multiplier in LUTs is priced like an MVAU lane: the measured table, the formula beyond', () => {
@@ -1153,10 +1165,7 @@ describe('hard-wired weights (NF·SF = 1)', () => {
     // The MVAU prices them with carryOperand, per lane: PE·SIMD·carryOperands.
     const fit = COST_CONSTANTS.fit.ice40.mvau.lut;
     const k = fit.carryOperand;
-    // Fitted near one LUT4 an inverted bit until the fused requant's x · M in LUTs took the
-    // lanes' own coefficient (2026-12-06): the sweep's MMV convs that have both now put the
-    // cost there, and this term refits near 0. It must stay a live term for the check below.
-    expect(k).toBeGreaterThan(0);
+    expect(k).toBeGreaterThan(0.5); // fitted near one LUT4 an inverted bit
     const lut = () => mvauResources(fullFold(1, 6, op, 12, 12), up5k).total.lut;
     const priced = lut();
     try {
