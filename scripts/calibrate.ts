@@ -752,8 +752,8 @@ The synthesis test \`npx vitest run --project synth test/synth/calibration.test.
 held-out configurations (${heldOutNetworks().length} networks the sweep does not contain) against the fitted
 model, one test per engine and coefficient set: BRAM18 and DSP exact, LUT and FF within
 the issue's target (median ≤ 10 %, worst block ≤ 25 %) or, where the model does not meet
-it, within the bound its \`WIDER\` table names with what was measured (${Object.keys(WIDER).length} of the ${CHECKS}
-engine × set × resource checks).
+it, within the bound its \`WIDER\` table names with what was measured (${Object.keys(WIDER).length || 'none'} of the ${CHECKS}
+engine × set × resource checks${Object.keys(WIDER).length ? '' : ': every one meets the target'}).
 
 ## Error per engine (blocks of the sweep): before → after
 
@@ -985,17 +985,25 @@ ${d.dTable || '(not run)'}
   (rnd7004_ice40). All three sets were resynthesised
   from the new templates (Xilinx builds the same logic, CLAMP_TEST = 0, but the new text
   moved ABC's mapping of one held-out xcup MVAU, held_dense5, from 477 to 443 LUTs: 26 %
-  over its unchanged estimate, a wider bound).
-- **LUT multipliers are measured, not fitted**: the run synthesises one registered product
-  for every signed weight of 2 to 8 bits times every input of 1 to 8 bits, signed and
-  unsigned, as qnn_mvau writes it, without DSPs (\`synth_xilinx -nodsp\`, \`synth_ice40\`),
-  and writes the LUT counts to calibration.json \`lutMultipliers\`, one table per set
+  over its unchanged estimate, a wider bound, gone since: see unsigned weights below).
+- **LUT multipliers are measured, not fitted**: the run synthesises one registered product for
+  every weight of 2 to 8 bits times every input of 1 to 8 bits, each signed and unsigned, as
+  qnn_mvau writes it, without DSPs (\`synth_xilinx -nodsp\`, \`synth_ice40\`), and writes the
+  LUT counts to calibration.json \`lutMultipliers\`, one table per set
   (test/synth/calibration/multipliers.ts; resources.ts \`lutMultiplierLutsOn\`). A formula
-  across widths cannot follow how unevenly the size grows (i3 × u4 is 10 LUT6 built, 16 by
-  the formula; UltraScale+ builds i5 × u4 from 51 where 7 series takes 30); it still prices
-  wider products (\`lutMultiplierLuts\`, within 13 % of Yosys up to i16 × i16,
+  across widths cannot follow how unevenly the size grows (i3 × u4 is 10 LUT6 built, 16 by the
+  formula; UltraScale+ builds i5 × u4 from 51 where 7 series takes 30); it still prices wider
+  products (\`lutMultiplierLuts\`, within 13 % of Yosys up to i16 × i16,
   test/synth/lut-multiplier.test.ts). The held-out conv with i3 × u4 lanes (held_nint2) went
-  from +36 % to +2 % on xc7 and from +34 % to 0 % on xcup.
+  from +36 % to +2 % on xc7 and from +34 % to 0 % on xcup. Unsigned weights have entries of
+  their own (2026-12-06, keyed \`u4x4u\`): the table had priced a u4 weight as an i5 one, the
+  width qnn_mvau zero-extends it to, but a signed weight's top bit varies and a zero-extended
+  one's does not (u4 × u4 is 22 LUT6 on UltraScale+ and 7 series, i5 × u4 51 and 30; iCE40 26
+  LUT4s, 42). held_dense5 (six u4 × u4 lanes on xcup) went from 26 % over to 21 % under, and
+  the last \`WIDER\` entry went with it (held-out xcup MVAUs, LUT median / worst 4.9 / 26 →
+  5.4 / 23 %); a per-channel requant's x · M, M unsigned, reads the same entries. The sweep's
+  MVAUs moved by less than a point (xcup 6.2 / 40.8 → 6.0 / 39.9 %), whole designs from LUT
+  median 8.6 to 8.4 %, worst 22.9 to 24.1 % (rnd7004_ice40).
 - **Adder trees are measured, not fitted**: Yosys does not build an MVAU's tree as the
   binary tree of carry-chain adders the template writes. \`alumacc\` merges it into one
   \`$macc\`, a carry-save tree of full adders and a final adder: about two LUTs per leaf bit

@@ -2,7 +2,7 @@
  * LUT multipliers against Yosys (a registered w × a product alone, written as qnn_mvau
  * writes its int lanes; test/synth/calibration/multipliers.ts synthesises it, cached):
  *
- * - inside the measured table (signed weights of 2 to 8 bits times inputs of 1 to 8 bits,
+ * - inside the measured table (signed and unsigned weights of 2 to 8 bits times inputs of 1 to 8 bits,
  *   calibration.json `lutMultipliers`, written by `npm run calibrate`): the committed counts
  *   are what this Yosys builds, on every coefficient set, checked on a sample of products;
  *   a table from another Yosys, or edited by hand, fails here;
@@ -12,7 +12,7 @@
  *   within 13 % on the cases below (i16 × i16: 648 for 571 built); FINN-R's
  *   (2⌈(a+b)/6⌉ − 1)·(a+b) is 38 % under on i16 × i16 (352).
  *
- * About 2.5 min cold (59 small syntheses on 2 cores, measured beside another Yosys job).
+ * About 3 min cold (71 small syntheses on 2 cores; 2.5 min for 59, measured beside another Yosys job).
  */
 import { describe, expect, it } from 'vitest';
 import { COST_CONSTANTS, lutMultiplierKey, lutMultiplierLuts } from '../../server/src/cost/resources.js';
@@ -20,8 +20,12 @@ import { findTool } from '../../server/src/flows/tools.js';
 import { productLuts } from './calibration/multipliers.js';
 import type { SynthFamily } from './calibration/synth.js';
 
-/** [weight bits (signed), input bits, input signed]: inside the table. */
-const TABLE_SAMPLE: [number, number, boolean][] = [
+/** [weight bits, input bits, input signed, weight signed (default true)]: inside the table. */
+const TABLE_SAMPLE: [number, number, boolean, boolean?][] = [
+  [4, 4, false, false],
+  [2, 6, true, false],
+  [5, 3, false, false],
+  [8, 8, true, false],
   [2, 1, false],
   [2, 4, false],
   [3, 4, false],
@@ -64,10 +68,10 @@ describe.skipIf(!findTool('yosys'))('LUT multipliers against Yosys', () => {
   for (const family of ['xilinx', 'xcup', 'ice40'] as SynthFamily[]) {
     it(`the measured table (${family}) is what Yosys builds`, async () => {
       const table = COST_CONSTANTS.lutMultipliers[family];
-      const built = await Promise.all(TABLE_SAMPLE.map(([w, a, s]) => productLuts(w, a, s, family)));
-      const rows = TABLE_SAMPLE.map(([w, a, s], i) => ({
-        key: lutMultiplierKey(w, a, s),
-        table: table[lutMultiplierKey(w, a, s)],
+      const built = await Promise.all(TABLE_SAMPLE.map(([w, a, s, ws = true]) => productLuts(w, ws, a, s, family)));
+      const rows = TABLE_SAMPLE.map(([w, a, s, ws = true], i) => ({
+        key: lutMultiplierKey(w, ws, a, s),
+        table: table[lutMultiplierKey(w, ws, a, s)],
         yosys: built[i],
       }));
       expect(rows.filter((r) => r.table !== r.yosys)).toEqual([]);
@@ -75,7 +79,7 @@ describe.skipIf(!findTool('yosys'))('LUT multipliers against Yosys', () => {
   }
 
   it('beyond the table the formula follows Yosys (synth_xilinx -nodsp), FINN-R’s does not', async () => {
-    const built = await Promise.all(WIDE.map(([w, a, s]) => productLuts(w, a, s, 'xilinx')));
+    const built = await Promise.all(WIDE.map(([w, a, s]) => productLuts(w, true, a, s, 'xilinx')));
     const rows = WIDE.map(([w, a, s], i) => ({
       what: `i${w} × ${s ? 'i' : 'u'}${a}`,
       syn: built[i],

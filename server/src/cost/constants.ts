@@ -251,8 +251,9 @@ export interface CostConstants {
    * Measured, not fitted: what Yosys builds for one registered w × a product in LUTs, per
    * coefficient set (`synth_xilinx -nodsp`, `synth_ice40` without DSPs), keyed
    * `${w}x${a}${s}` for a signed w-bit weight times an a-bit input, `s` signed or `u`
-   * unsigned, 2 ≤ w ≤ 8, 1 ≤ a ≤ 8 (calibration.json `lutMultipliers`, written by `npm run
-   * calibrate`; resources.ts `lutMultiplierLutsOn` reads it, the formula covers the rest).
+   * unsigned, `u${w}x${a}${s}` for an unsigned weight, 2 ≤ w ≤ 8, 1 ≤ a ≤ 8
+   * (calibration.json `lutMultipliers`, written by `npm run calibrate`; resources.ts
+   * `lutMultiplierLutsOn` reads it, the formula covers the rest).
    */
   lutMultipliers: Record<FitSet, Readonly<Record<string, number>>>;
   /**

@@ -208,23 +208,24 @@ export function lutMultiplierLuts(aBits: number, bBits: number): number {
   return aBits * bBits + 2 * Math.max(0, aBits - 2) * Math.max(0, bBits - 2);
 }
 
-/** The table's key for a signed w-bit weight times an a-bit input (a 1-bit input is unsigned): `3x4u`. */
-export function lutMultiplierKey(w: number, a: number, aSigned: boolean): string {
-  return `${w}x${a}${aSigned && a > 1 ? 's' : 'u'}`;
+/** The table's key for a w-bit weight, signed or not, times an a-bit input (a 1-bit input is unsigned): `3x4u`, `u3x4s`. */
+export function lutMultiplierKey(w: number, wSigned: boolean, a: number, aSigned: boolean): string {
+  return `${wSigned ? '' : 'u'}${w}x${a}${aSigned && a > 1 ? 's' : 'u'}`;
 }
 
 /**
  * A LUT multiplier of a w-bit weight by an a-bit input on the fabric: what Yosys builds for
- * it as measured by `npm run calibrate` (COST_CONSTANTS.lutMultipliers: signed weights of 2
- * to 8 bits, an unsigned weight counted as one bit wider, times signed or unsigned inputs of
- * 1 to 8 bits), the formula beyond. The formula is a fit across widths and cannot follow
- * how unevenly the synthesised size grows: i3 × u4 is 10 LUT6 built and 16 by the formula,
- * i5 × u5 33 and 43, i8 × i8 150 and 136, and UltraScale+ builds i5 × u4 from 51 where 7
- * series takes 30; iCE40 LUT4s are another table again.
+ * it as measured by `npm run calibrate` (COST_CONSTANTS.lutMultipliers: signed and unsigned
+ * weights of 2 to 8 bits times signed or unsigned inputs of 1 to 8 bits), the formula beyond.
+ * The formula is a fit across widths and cannot follow how unevenly the synthesised size
+ * grows: i3 × u4 is 10 LUT6 built and 16 by the formula, i5 × u5 33 and 43, i8 × i8 150 and
+ * 136, and UltraScale+ builds i5 × u4 from 51 where 7 series takes 30; iCE40 LUT4s are
+ * another table again. An unsigned weight has entries of its own: zero-extended, it is not
+ * a signed weight a bit wider, whose top bit varies (u4 × u4 is 22 LUT6 on UltraScale+, i5 ×
+ * u4 51; before these entries held_dense5's six u4 × u4 lanes were priced at 51 each).
  */
 export function lutMultiplierLutsOn(fab: Fabric, w: number, wSigned: boolean, a: number, aSigned: boolean): number {
-  const wBits = w + (wSigned ? 0 : 1);
-  const measured = C.lutMultipliers[fitSetOf(fab)][lutMultiplierKey(wBits, a, aSigned)];
+  const measured = C.lutMultipliers[fitSetOf(fab)][lutMultiplierKey(w, wSigned, a, aSigned)];
   return measured ?? lutMultiplierLuts(w, a);
 }
 

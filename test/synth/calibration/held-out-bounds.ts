@@ -28,9 +28,7 @@ export const CHECKS = FAMILIES.length * KINDS.length * 2;
  * the model still has.
  */
 export const WIDER: Partial<Record<`${SynthFamily} ${BlockKind} ${Res}`, Bound>> = {
-  // held_dense5 (u4 × u4, PE 1 × SIMD 6, a fused requant with a zero point on the DSP) is
-  // over on xcup. Its estimate did not change when the templates' text did for iCE40's
-  // CLAMP_TEST (2026-12-06), nor its logic on Xilinx (CLAMP_TEST = 0 there), but ABC mapped
-  // it to 443 LUTs instead of 477, and 16 % over became 26 %.
-  'xcup mvau lut': { median: 10, worst: 30 },
+  // Empty since 2026-12-06: the last entry, 'xcup mvau lut' (held_dense5, u4 × u4 lanes in
+  // LUTs, 26 % over), went when the LUT multiplier table gained unsigned weights (it had
+  // priced a u4 weight as an i5 one: 51 LUTs a lane where Yosys builds 22).
 };

@@ -762,10 +762,10 @@ describe('every template structure has its term', () => {
   });
 
   it('a per-channel requant multiplier in LUTs is priced like an MVAU lane: the measured table, the formula beyond', () => {
-    // x · M with M unsigned (a signed M + 1 bits, as qnn_act_lane extends it): hx8k has no DSPs.
+    // x · M with M unsigned (zero-extended, as qnn_act_lane writes it): hx8k has no DSPs.
     const T = COST_CONSTANTS.lutMultipliers;
     const narrow = activationLane({ ...requant(6, { perChannel: true }), inputSigned: false }, 4, 4, 8, hx8k);
-    expect(narrow.mulLut).toBe(T.ice40[lutMultiplierKey(7, 4, false)]);
+    expect(narrow.mulLut).toBe(T.ice40[lutMultiplierKey(6, false, 4, false)]);
     const wide = activationLane(requant(16, { perChannel: true }), 10, 4, 8, hx8k);
     expect(wide.mulLut).toBe(lutMultiplierLuts(16, 10));
   });
@@ -1003,19 +1003,21 @@ describe('every template structure has its term', () => {
   it('a LUT multiplier is priced from the measured table per coefficient set, the formula beyond it', () => {
     const xcup = fabricOf(findDevice('xczu7ev'));
     const T = COST_CONSTANTS.lutMultipliers;
-    // Every product of 2- to 8-bit signed weights by 1- to 8-bit inputs is measured, per set.
-    for (const set of ['xilinx', 'ice40', 'xcup'] as const) expect(Object.keys(T[set]).length).toBe(7 * (1 + 7 * 2));
+    // Every product of 2- to 8-bit signed and unsigned weights by 1- to 8-bit inputs is measured, per set.
+    for (const set of ['xilinx', 'ice40', 'xcup'] as const) expect(Object.keys(T[set]).length).toBe(2 * 7 * (1 + 7 * 2));
     // held_nint2's lane, i3 × u4: the table's count (what synth_xilinx -nodsp builds), not the formula's 16.
     const lane = macLane(
       { weightKind: 'int', weightBits: 3, weightSigned: true, inputBits: 4, inputSigned: false, inputBipolar: false },
       xilinx,
     );
-    expect(lane.lut).toBe(T.xilinx[lutMultiplierKey(3, 4, false)]);
+    expect(lane.lut).toBe(T.xilinx[lutMultiplierKey(3, true, 4, false)]);
     expect(lane.lut).toBeLessThan(lutMultiplierLuts(3, 4));
-    // A signed input has its own entry; an unsigned weight is a signed one a bit wider; a 1-bit input is unsigned.
+    // A signed input has its own entry, and so has an unsigned weight; a 1-bit input is unsigned.
     expect(lutMultiplierLutsOn(xilinx, 4, true, 6, true)).toBe(T.xilinx['4x6s']);
-    expect(lutMultiplierLutsOn(xilinx, 4, false, 6, false)).toBe(T.xilinx['5x6u']);
-    expect(lutMultiplierKey(3, 1, true)).toBe('3x1u');
+    expect(lutMultiplierLutsOn(xilinx, 4, false, 6, false)).toBe(T.xilinx['u4x6u']);
+    expect(lutMultiplierKey(3, true, 1, true)).toBe('3x1u');
+    // Zero-extended, an unsigned weight is cheaper than a signed one a bit wider, whose top bit varies.
+    expect(lutMultiplierLutsOn(xcup, 4, false, 4, false)).toBeLessThan(T.xcup['5x4u']);
     // Each set reads its own table (UltraScale+ and iCE40 LUT4s build these differently).
     expect(lutMultiplierLutsOn(xcup, 5, true, 4, false)).toBe(T.xcup['5x4u']);
     expect(lutMultiplierLutsOn(up5k, 5, true, 4, false)).toBe(T.ice40['5x4u']);
