@@ -1043,14 +1043,15 @@ export function activationLane(
     roundLut = pw - unread(pw);
     ff += prod - deadBits;
   } else if (fab.family === 'ice40') {
-    // Measured (Yosys 0.23, the sweep's stand-alone requants, u2 to i12 inputs): a stand-alone
-    // lane's one SB_MAC16 takes the rounding add into its own adder when x is unsigned; with
-    // a signed x (the sweep's i4 to i12 requants were 20 to 36 % under without it), after an
-    // MVAU's accumulator, or split over several MACs, it stays in LUTs. Stand-alone with one
-    // S, its bits below S − 1 add 0 and reach nothing, as in LUTs (the sweep's iCE40 requant
-    // LUT median / worst 8.6 / 35 → 6.4 / 36 %, held-out 11.7 / 38 → 10.5 / 28 %, with its own
-    // coefficient, `round`, fitted at 1.3 LUT4 a bit). An S read from the ROM keeps it in
-    // LUTs too, as on Xilinx (below).
+    // An SB_MAC16 takes no part of the rounding add (its C and D inputs are 0 in the
+    // netlists): it is a carry chain in fabric from bit S − 1 up (stand-alone with one S, the
+    // bits below add 0 and reach nothing, as in LUTs), under its own coefficient, `round`
+    // (the sweep's i4 to i12 requants were 20 to 36 % under without it). A stand-alone lane
+    // of unsigned x on one MAC is left at 0: its product is never negative, so the add stops
+    // at the product's top bit, a few LUT4s (Yosys 0.23, u8 → u4, M 16 bits, S 22: 3 LUT4s
+    // and 2 SB_CARRY, counted by removing the rounding; 5 LUT4s from i8), and counted so
+    // under `round` the fit got worse (the sweep's iCE40 requants, LUT median / worst 5.4 /
+    // 49 → 7.7 / 54 %; 2026-12-06).
     if (fused || dsp > 1 || (a.inputSigned ?? true) || a.variableShift) roundLut = pw - unread(pw);
     // After an MVAU's accumulator its product register stays in fabric too (counted by name
     // in held_mmv2's netlist: 10 bits per lane; the sweep's iCE40 MVAU FF median 4.7 → 2.2 %,
