@@ -43,10 +43,11 @@ export function analyze(root: NetworkAst, opts: AnalyzeOptions = {}): Analysis {
 function analyzeOrThrow(root: NetworkAst, opts: AnalyzeOptions): Analysis {
   const { network, diagnostics } = elaborate(root, opts);
   autoFoldNetwork(network);
-  diagnostics.push(...allocateMultipliers(network));
+  const allocation = allocateMultipliers(network);
+  diagnostics.push(...allocation.diagnostics);
   let estimate: Estimate | undefined;
   if (network.target && network.engines.length > 0) {
-    estimate = estimateNetwork(network, { fifoBudgetSteps: opts.fifoBudgetSteps });
+    estimate = estimateNetwork(network, { fifoBudgetSteps: opts.fifoBudgetSteps, engineCosts: allocation.costs });
     diagnostics.push(...costDiagnostics(network, estimate));
   }
   return { network, diagnostics, estimate };

@@ -14,7 +14,7 @@
 import { isMvau, streamLinks } from '../model/engines.js';
 import { hasMultipliers } from '../engines/mul-alloc.js';
 import { typeName } from '../model/qtype.js';
-import type { ActivationLayer, LayerModel, Network } from '../model/types.js';
+import type { ActivationLayer, Engine, LayerModel, Network } from '../model/types.js';
 import { findDevice } from '../device/devices.js';
 import { engineCost, type EngineCost } from './engine-cost.js';
 import {
@@ -63,6 +63,11 @@ export interface EstimateOptions {
    * schedule when idle and analyses again).
    */
   fifoBudgetSteps?: number;
+  /**
+   * The engines' costs where the caller has them, at their current fold and multipliers on
+   * this network's fabric (mul-alloc's): used instead of computing them again.
+   */
+  engineCosts?: ReadonlyMap<Engine, EngineCost>;
 }
 
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -93,7 +98,7 @@ export function estimateNetwork(net: Network, opts: EstimateOptions = {}): Estim
     ? { lut: device.lut, ff: device.ff, bram18: device.bram18, dsp: device.dsp }
     : { lut: null, ff: null, bram18: null, dsp: null };
 
-  const costs: EngineCost[] = net.engines.map((e) => engineCost(e, fab));
+  const costs: EngineCost[] = net.engines.map((e) => opts.engineCosts?.get(e) ?? engineCost(e, fab));
   const links = streamLinks(net);
   const converters: ConverterEstimate[] = [];
   for (const link of links) {

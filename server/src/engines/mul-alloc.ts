@@ -13,7 +13,7 @@
  * products too narrow for the DSP mapping.
  */
 import { fmt } from '../cost/checks.js';
-import { engineCost } from '../cost/engine-cost.js';
+import { engineCost, type EngineCost } from '../cost/engine-cost.js';
 import { fabricOf, type Fabric } from '../cost/fabric.js';
 import { dspMappingOf } from '../cost/resources.js';
 import { findDevice } from '../device/devices.js';
@@ -46,8 +46,20 @@ function costAs(e: Engine, style: 'dsp' | 'lut', fab: Fabric): { dsp: number; lu
   }
 }
 
-/** Decides `multipliers` of every MVAU and stand-alone requant; returns QNN047 / QNN048 diagnostics. */
-export function allocateMultipliers(net: Network): QnnDiagnostic[] {
+/** What the allocation decided beside the layers' `multipliers`. */
+export interface MulAllocation {
+  /** QNN047 (a `mul=` that cannot take effect) and QNN048 (a layer moved to LUTs). */
+  diagnostics: QnnDiagnostic[];
+  /**
+   * Each engine's cost with its final multipliers, on the target's fabric: computed here to
+   * count the DSPs, and handed to the estimate, which would compute the same again (half of
+   * the cost model's time on a 500-layer file). Absent without a known device.
+   */
+  costs?: Map<Engine, EngineCost>;
+}
+
+/** Decides `multipliers` of every MVAU and stand-alone requant. */
+export function allocateMultipliers(net: Network): MulAllocation {
   const mvaus = net.engines.filter((e) => isMvau(e.layer));
   const requants = net.engines.filter((e) => e.kind === 'requant');
   for (const e of mvaus) {
@@ -61,13 +73,14 @@ export function allocateMultipliers(net: Network): QnnDiagnostic[] {
     l.mulMoved = undefined;
   }
   const device = net.target ? findDevice(net.target.device) : undefined;
-  if (!device) return [];
+  if (!device) return { diagnostics: [] };
   const fab = fabricOf(device);
   const out: QnnDiagnostic[] = [...declaredChoices(mvaus, fab, device.name)];
   const lanes = net.target?.lanes ?? 1;
   const budget = Math.floor(device.dsp / lanes);
-  let total = net.engines.reduce((s, e) => s + engineCost(e, fab).total.dsp, 0);
-  if (total <= budget) return out;
+  const costs = new Map(net.engines.map((e) => [e, engineCost(e, fab)]));
+  let total = [...costs.values()].reduce((s, c) => s + c.total.dsp, 0);
+  if (total <= budget) return { diagnostics: out, costs };
 
   const need = total;
   // Every MVAU at mul=auto, and the stand-alone requants (which take no mul=: always auto).
@@ -83,6 +96,7 @@ export function allocateMultipliers(net: Network): QnnDiagnostic[] {
   for (const c of moved) {
     (c.e.layer as MulLayer).multipliers = 'lut';
     total -= c.freed;
+    costs.set(c.e, engineCost(c.e, fab));
   }
   const perLane = lanes > 1 ? ` per lane (${lanes} lanes)` : '';
   const dspName = fab.family === 'ice40' ? 'SB_MAC16 DSPs' : 'DSPs';
@@ -100,7 +114,7 @@ export function allocateMultipliers(net: Network): QnnDiagnostic[] {
       data: { moved: true, extraLut: c.extraLut, freedDsp: c.freed },
     });
   }
-  return out;
+  return { diagnostics: out, costs };
 }
 
 /** Exhaustive up to this many candidates (2^n subsets); greedy beyond. */

@@ -154,22 +154,24 @@ function collectArgs(cx: Elab, l: ast.Layer, spec: OperatorSpec): LayerArgs {
 }
 
 function layerRanges(l: ast.Layer): LayerModel['ranges'] {
-  // The name's range is a CST search, needed only by the few layers with a message
-  // or a hover: computed on first use (500-layer files re-elaborate on every keystroke).
-  let name: SrcRange | undefined;
-  const r: LayerModel['ranges'] = {
-    get name(): SrcRange {
-      return (name ??= propRange(l, 'name'));
-    },
-    layer: nodeRange(l),
-  };
-  if (l.fold) {
-    r.fold = nodeRange(l.fold);
-    for (const f of l.fold.args) {
-      if (f.name === 'pe') r.pe = nodeRange(f.value);
-      if (f.name === 'simd') r.simd = nodeRange(f.value);
-      if (f.name === 'mmv') r.mmv = nodeRange(f.value);
+  // CST ranges, needed only by the few layers with a message, a hover or a lens: each is
+  // computed on first use (500-layer files re-elaborate on every keystroke; the name's is a
+  // CST search, the others a walk to the node's first and last tokens).
+  const r = {} as LayerModel['ranges'];
+  lazyRange(r, 'name', () => propRange(l, 'name'));
+  lazyRange(r, 'layer', () => nodeRange(l));
+  const fold = l.fold;
+  if (fold) {
+    lazyRange(r, 'fold', () => nodeRange(fold));
+    for (const f of fold.args) {
+      if (f.name === 'pe' || f.name === 'simd' || f.name === 'mmv') lazyRange(r, f.name, () => nodeRange(f.value));
     }
   }
   return r;
+}
+
+/** Defines `key` on `ranges` as a property computed on first read, then kept. */
+function lazyRange(ranges: LayerModel['ranges'], key: 'name' | 'layer' | 'fold' | 'pe' | 'simd' | 'mmv', compute: () => SrcRange): void {
+  let value: SrcRange | undefined;
+  Object.defineProperty(ranges, key, { enumerable: true, configurable: true, get: () => (value ??= compute()) });
 }
