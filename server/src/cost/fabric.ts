@@ -33,6 +33,24 @@ export function networkFabric(net: Pick<Network, 'target'>): Fabric {
 }
 
 /**
+ * How qnn_act_lane writes its comparisons on a fabric: what the compiler passes to the
+ * template (engines/activation.ts `activationParams`) and what the estimate prices
+ * (resources.ts), decided here once so the two cannot disagree.
+ * - `carryThresholds` (CMP_CARRY): each x ≥ T as the sign of x − T. synth_ice40 builds a
+ *   compare on the carry chain in an orientation of its own choosing, and T − x costs up to
+ *   three times the LUT4s; Xilinx keeps `x >= T`, which cmp2lcu builds in chunks of 3 bits.
+ * - `clampTests` (CLAMP_TEST): a requant's clamp bounds at powers of two as tests of the
+ *   value's top bits. synth_ice40 builds `wide < 0` as a subtraction on the carry chain;
+ *   on Xilinx the tests gained nothing with one S and were mixed after a per-channel
+ *   shifter (−14 to +27 % on xc7), so it keeps `<` and `>`.
+ * The estimate prices both forms with iCE40's LUT4 model only.
+ */
+export function compareForms(fab: Fabric): { carryThresholds: boolean; clampTests: boolean } {
+  const ice40 = fab.family === 'ice40';
+  return { carryThresholds: ice40, clampTests: ice40 };
+}
+
+/**
  * The fabric an engine's multipliers see: the device's, or one without DSP blocks when they
  * go to LUTs (`mul=lut`, or moved there by `mul=auto`: engines/mul-alloc.ts), so every
  * multiplier term of the estimate takes its LUT form, as the template's MUL_LUT builds it.

@@ -20,7 +20,17 @@
  * or negations.
  */
 import { COST_CONSTANTS as C, type DspMapping, type FamilyFit, type FitSet } from './constants.js';
-import { addResources, clog2, multiplierFabric, muxLuts, selectLuts, type Fabric, type Family, type Resources } from './fabric.js';
+import {
+  addResources,
+  clog2,
+  compareForms,
+  multiplierFabric,
+  muxLuts,
+  selectLuts,
+  type Fabric,
+  type Family,
+  type Resources,
+} from './fabric.js';
 import { ramCopiesWrittenTogether, ramCost, romCost, type MemCost } from './memory.js';
 import { bracket } from './interpolate.js';
 import { isPowerOfTwo, signedBitsFor } from '../model/qtype.js';
@@ -735,9 +745,9 @@ export function requantClamp(
   /** Channels each lane serves: one is a one-entry ROM, a constant S per lane, that synthesis sees. */
   channelsPerLane: number,
   /**
-   * The template's CLAMP_TEST (iCE40): a bound at a power of two is a test of the value's top
-   * bits, on the template's CW-bit value, a bit wider than `bits` in a stand-alone engine
-   * (`widened`: it sees x widened by a sign bit).
+   * The template's CLAMP_TEST (`compareForms`: iCE40): a bound at a power of two is a test
+   * of the value's top bits, on the template's CW-bit value, a bit wider than `bits` in a
+   * stand-alone engine (`widened`: it sees x widened by a sign bit).
    */
   clampTest?: { widened: boolean },
 ): { lut: number; liveBits: number } {
@@ -929,21 +939,21 @@ function thresholdComparators(
   fab: Fabric,
   fused: boolean,
 ): { luts: number; comparators: number } {
-  if (fab.family !== 'ice40' && !a.perChannel && a.compareBits <= 6) {
+  const carry = compareForms(fab).carryThresholds;
+  if (!carry && !a.perChannel && a.compareBits <= 6) {
     const n = a.distinct ?? a.count;
     return { luts: n + thresholdCountLuts(n, 'xilinx'), comparators: n };
   }
   const signLut = fused || a.clip[0] < 0;
-  const lane =
-    fab.family === 'ice40'
-      ? (l: number[][]) => ice40LaneCompare(l, a.clip, signLut, a.live)
-      : (l: number[][]) => ({
-          luts: laneCompareLuts(a.compareBits, inBits, l) + thresholdCountLuts(l.length, 'xilinx'),
-          comparators: l.length,
-        });
+  const lane = carry
+    ? (l: number[][]) => ice40LaneCompare(l, a.clip, signLut, a.live)
+    : (l: number[][]) => ({
+        luts: laneCompareLuts(a.compareBits, inBits, l) + thresholdCountLuts(l.length, 'xilinx'),
+        comparators: l.length,
+      });
   // An estimate prices the same lanes several times (engines/activation.ts keeps one params
   // object per fold): the per-channel lists are as large as the layer, so once per list.
-  const key = fab.family === 'ice40' ? `ice40 ${signLut}` : `xilinx ${inBits}`;
+  const key = carry ? `ice40 ${signLut}` : `xilinx ${inBits}`;
   let byKey = comparatorsCache.get(a.comparators);
   if (!byKey) comparatorsCache.set(a.comparators, (byKey = new Map()));
   let memo = byKey.get(key);
@@ -1090,7 +1100,7 @@ export function activationLane(
     inBits,
     outBits,
     channelsPerLane,
-    fab.family === 'ice40' ? { widened: !fused } : undefined,
+    compareForms(fab).clampTests ? { widened: !fused } : undefined,
   );
   lut += clamp.lut + mulLut + shiftLut + roundLut;
   ff += clamp.liveBits - outBits; // y

@@ -4,7 +4,7 @@
  * pixel. Also the activation helpers the MVAU's fused activation shares (cost parameters,
  * the threshold width, the activation ROM).
  */
-import { multiplierFabric, roundResources, type Fabric } from '../cost/fabric.js';
+import { compareForms, multiplierFabric, roundResources, type Fabric } from '../cost/fabric.js';
 import { COST_CONSTANTS as C } from '../cost/constants.js';
 import { romImageColumns } from '../cost/memory.js';
 import { activationResources, bitLength, type ActivationCostParams } from '../cost/resources.js';
@@ -187,18 +187,16 @@ export function activationParams(act: Activation, fab: Fabric): TemplateParams {
       // compares only the bits the shift leaves); −1: each channel's S comes from the ROM.
       ['SHIFT', sharedShift(act) ?? -1],
       ['ZERO', act.zero],
-      // iCE40: clamp bounds at powers of two as tests of the value's top bits (synth_ice40
-      // builds `wide < 0` on the carry chain); Xilinx keeps `<` and `>` (cmp2lcu).
-      ...(fab.family === 'ice40' ? ([['CLAMP_TEST', 1]] as TemplateParams) : []),
+      // Clamp bounds at powers of two as tests of the value's top bits (iCE40: compareForms).
+      ...(compareForms(fab).clampTests ? ([['CLAMP_TEST', 1]] as TemplateParams) : []),
     ];
   }
   // ZERO is the threshold's bias too (qnn_act_lane); 0 is the plain count.
   return [
     ['N_THRESH', thresholdCount(act)],
     ['ZERO', act.bias],
-    // iCE40: each x ≥ T as the sign of x − T, whose orientation on the carry chain the
-    // estimate prices (synth_ice40 picks either otherwise); Xilinx keeps `x >= T` (cmp2lcu).
-    ...(fab.family === 'ice40' ? ([['CMP_CARRY', 1]] as TemplateParams) : []),
+    // Each x ≥ T as the sign of x − T, in the orientation the estimate prices (iCE40: compareForms).
+    ...(compareForms(fab).carryThresholds ? ([['CMP_CARRY', 1]] as TemplateParams) : []),
   ];
 }
 

@@ -8,10 +8,10 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { activate } from '../../../server/src/golden/golden.js';
 import { activationParams } from '../../../server/src/engines/activation.js';
-import { fabricOf } from '../../../server/src/cost/fabric.js';
+import { compareForms, fabricOf } from '../../../server/src/cost/fabric.js';
 import { findDevice } from '../../../server/src/device/devices.js';
 import { layerHover } from '../../../server/src/lsp/hover-content.js';
-import type { ThresholdParams } from '../../../server/src/model/types.js';
+import type { Activation, RequantParams, ThresholdParams } from '../../../server/src/model/types.js';
 import { check, net } from './helpers.js';
 
 const DENSE = 'layer d = dense(x, units=4, weights=i2(random, seed=1))';
@@ -147,5 +147,25 @@ describe('threshold bias: golden model and template parameters', () => {
       ['ZERO', -1],
       ['CMP_CARRY', 1],
     ]);
+  });
+
+  it("the template's comparison options follow compareForms, the one place the estimate reads too", () => {
+    const requant: RequantParams = {
+      kind: 'requant',
+      scales: [0.25],
+      multipliers: [1],
+      shifts: [2],
+      zero: 0,
+      mbits: 1,
+      out: { kind: 'uint', bits: 4 },
+    };
+    for (const device of ['xc7z020', 'xczu7ev', 'ice40up5k', 'ice40hx8k']) {
+      const fab = fabricOf(findDevice(device));
+      const forms = compareForms(fab);
+      expect(forms, device).toEqual({ carryThresholds: fab.family === 'ice40', clampTests: fab.family === 'ice40' });
+      const has = (act: Activation, option: string): boolean => activationParams(act, fab).some(([k]) => k === option);
+      expect(has(ternary, 'CMP_CARRY'), device).toBe(forms.carryThresholds);
+      expect(has(requant, 'CLAMP_TEST'), device).toBe(forms.clampTests);
+    }
   });
 });
